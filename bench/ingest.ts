@@ -1,0 +1,159 @@
+// `npm run bench:ingest`: put throughput and latency of the real server on loopback, against the
+// two ceilings measured in the same run:
+//   - HTTP ceiling: a bare fastify route that reads the body and answers 202 (bench/_ingest-echo.ts)
+//   - storage ceiling: SqliteStore.events.append of the same events, no HTTP (in this process)
+// The server (`switchyard start`, durability `process`, log level warn) and the echo server each
+// run in their own process; the load generator (bench/_ingest-load.ts, undici Pool) in a third.
+// Goals (DESIGN §7): single-event binary POSTs ≥ 90% of the HTTP ceiling; 100-event batches
+// ≥ 50,000 events/s or ≥ 90% of the storage ceiling.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { systemClock } from '../src/core/index.js';
+import { SqliteStore } from '../src/store/index.js';
+import { appendItems } from './_ingest-corpus.js';
+import type { LoadResult, LoadSpec } from './_ingest-load.js';
+import { machineLine } from './_machine.js';
+
+const root = fileURLToPath(new URL('../', import.meta.url));
+const WARMUP_MS = 1000;
+const DURATION_MS = 5000;
+const SINGLE_CONNECTIONS = 32;
+const BATCH_CONNECTIONS = 4;
+const BATCH = 100;
+
+const children: ChildProcess[] = [];
+const dirs: string[] = [];
+process.on('exit', () => {
+  for (const c of children) c.kill('SIGKILL');
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+function tsx(script: string, args: string[], env: Record<string, string> = {}): ChildProcess {
+  const c = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  children.push(c);
+  return c;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer().once('error', reject).listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function firstLine(c: ChildProcess): Promise<string> {
+  for await (const line of createInterface({ input: c.stdout! })) return line;
+  throw new Error('child ended without output');
+}
+
+async function startServer(): Promise<{ url: string; pid: number }> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'swy-bench-'));
+  dirs.push(dataDir);
+  const port = await freePort();
+  const c = tsx('src/cli/main.ts', ['start', '--port', String(port), '--data-dir', dataDir], { SWITCHYARD_LOG_LEVEL: 'warn' });
+  c.stdout!.resume();
+  const url = `http://127.0.0.1:${port}`;
+  for (const deadline = Date.now() + 20_000; ;) {
+    if ((await fetch(`${url}/readyz`).then((r) => r.status, () => 0)) === 200) break;
+    if (Date.now() > deadline) throw new Error('server did not become ready');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const bus = await fetch(`${url}/v1/buses`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'bench' }) });
+  if (bus.status !== 201) throw new Error(`creating the bench bus: ${bus.status}`);
+  return { url, pid: c.pid! };
+}
+
+async function startEcho(): Promise<{ url: string; pid: number }> {
+  const c = tsx('bench/_ingest-echo.ts', []);
+  return { url: await firstLine(c), pid: c.pid! };
+}
+
+async function load(spec: Omit<LoadSpec, 'warmupMs' | 'durationMs'>): Promise<LoadResult> {
+  const full: LoadSpec = { ...spec, warmupMs: WARMUP_MS, durationMs: DURATION_MS };
+  const c = tsx('bench/_ingest-load.ts', [JSON.stringify(full)]);
+  const line = await firstLine(c);
+  return JSON.parse(line) as LoadResult;
+}
+
+/** Resident set size and its peak of a process, in MiB (Linux /proc). */
+function rss(pid: number): { now: number; peak: number } {
+  try {
+    const s = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (k: string): number => Number(new RegExp(`^${k}:\\s+(\\d+)`, 'm').exec(s)?.[1] ?? NaN);
+    return { now: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
+  } catch {
+    return { now: NaN, peak: NaN };
+  }
+}
+
+/** The storage ceiling: `inFlight` concurrent appends of `size` events, back to back. */
+async function storeCeiling(size: number, inFlight: number): Promise<{ events: number; seconds: number }> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'swy-bench-store-'));
+  dirs.push(dir);
+  const store = new SqliteStore({
+    dataDir: dir, durability: 'process', groupCommitMaxEvents: 5000, dedupeWindowMs: 24 * 3600_000,
+    defaultRetentionMaxAgeMs: 7 * 24 * 3600_000, sweepBatch: 10_000, clock: systemClock,
+  });
+  store.buses.create({ name: 'bench', retention: { maxAgeMs: null, maxCount: null } });
+  // One template batch decoded by the codec; each append gets fresh ids (dedupe is on).
+  const template = appendItems('bench', 'tpl', size);
+  let n = 0;
+  const fresh = (): typeof template => {
+    const p = `s${n++}`;
+    return template.map((it, k) => ({ ...it, id: `${p}-${k}`, body: it.body.replace(`"id":"tpl-${k}"`, `"id":"${p}-${k}"`) }));
+  };
+  let events = 0;
+  const start = performance.now();
+  const measureFrom = start + WARMUP_MS;
+  const end = measureFrom + DURATION_MS;
+  await Promise.all(Array.from({ length: inFlight }, async () => {
+    while (performance.now() < end) {
+      const out = await store.events.append(fresh());
+      const t = performance.now();
+      if (t >= measureFrom && t <= end) events += out.filter((o) => o.type === 'stored').length;
+    }
+  }));
+  await store.close();
+  return { events, seconds: DURATION_MS / 1000 };
+}
+
+const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+const pct = (a: number, b: number): string => `${((100 * a) / b).toFixed(0)}%`;
+
+console.log(machineLine());
+console.log(`event: ~${Buffer.byteLength(appendItems('x', 'x', 1)[0]!.body)} B JSON; ${WARMUP_MS / 1000} s warm-up + ${DURATION_MS / 1000} s measured per run; loader: undici Pool in its own process`);
+
+const echo = await startEcho();
+const server = await startServer();
+const rows: string[] = [];
+const row = (name: string, r: LoadResult, pid: number): number => {
+  const evs = r.events / r.seconds;
+  const m = rss(pid);
+  rows.push(`${name} | ${fmt(r.requests / r.seconds)} | ${fmt(evs)} | ${r.p50Ms.toFixed(2)} | ${r.p99Ms.toFixed(2)} | ${r.errors} | ${m.now.toFixed(0)} (peak ${m.peak.toFixed(0)})`);
+  return evs;
+};
+
+const echoSingle = row(`echo (HTTP ceiling), single, ${SINGLE_CONNECTIONS} conns`, await load({ url: echo.url, bus: 'bench', mode: 'single', batchSize: 1, connections: SINGLE_CONNECTIONS, runId: 'e1' }), echo.pid);
+const single = row(`switchyard, single binary, ${SINGLE_CONNECTIONS} conns`, await load({ url: server.url, bus: 'bench', mode: 'single', batchSize: 1, connections: SINGLE_CONNECTIONS, runId: 's1' }), server.pid);
+const echoBatch = row(`echo (HTTP ceiling), batch ${BATCH}, ${BATCH_CONNECTIONS} conns`, await load({ url: echo.url, bus: 'bench', mode: 'batch', batchSize: BATCH, connections: BATCH_CONNECTIONS, runId: 'e2' }), echo.pid);
+const batch = row(`switchyard, batch ${BATCH}, ${BATCH_CONNECTIONS} conns`, await load({ url: server.url, bus: 'bench', mode: 'batch', batchSize: BATCH, connections: BATCH_CONNECTIONS, runId: 's2' }), server.pid);
+for (const c of children) c.kill('SIGTERM');
+
+const store = await storeCeiling(BATCH, BATCH_CONNECTIONS);
+const storeRate = store.events / store.seconds;
+
+console.log('\nrun | req/s | events/s | p50 ms | p99 ms | errors | RSS MiB');
+for (const r of rows) console.log(r);
+console.log(`store ceiling: SqliteStore append, ${BATCH}-event appends, ${BATCH_CONNECTIONS} in flight | ${fmt(storeRate)} events/s`);
+console.log('');
+console.log(`single POSTs: ${fmt(single)} events/s = ${pct(single, echoSingle)} of the HTTP ceiling (goal ≥ 90%): ${single >= 0.9 * echoSingle ? 'met' : 'MISSED'}`);
+console.log(`batches: ${fmt(batch)} events/s = ${pct(batch, storeRate)} of the storage ceiling, ${pct(batch, echoBatch)} of the HTTP ceiling for the same bodies ` +
+  `(goal ≥ 50,000 events/s or ≥ 90% of storage): ${batch >= 50_000 || batch >= 0.9 * storeRate ? 'met' : 'MISSED'}`);
+process.exit(0);

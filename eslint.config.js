@@ -1,0 +1,26 @@
+// ESLint flat config. The local `switchyard/layers` rule enforces DESIGN.md §3:
+// a src/ folder may import only folders of a lower layer, and only through their index.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import globals from 'globals';
+import { layersRule } from './scripts/eslint-layers.js';
+
+export default tseslint.config(
+  { ignores: ['dist/', 'node_modules/', 'data/', 'console/dist/', '.tmp/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    plugins: { switchyard: { rules: { layers: layersRule } } },
+    rules: {
+      'switchyard/layers': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Only src/config reads the environment; take config as a parameter.' }],
+    },
+  },
+  {
+    files: ['src/config/**', 'src/cli/main.ts', 'test/**', 'bench/**', 'scripts/**', '**/*.test.ts'],
+    rules: { 'no-restricted-properties': 'off' },
+  },
+);

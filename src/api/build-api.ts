@@ -1,0 +1,88 @@
+import type { FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import { SwitchyardError } from '../core/index.js';
+import type { IngestService, RuleRouter } from '../ingest/index.js';
+import type { Store } from '../store/index.js';
+import { installProblemHandler, sendProblem } from './problem-handler.js';
+import { installAuth, type Scope } from './auth.js';
+import { eventRoutes } from './routes/events.js';
+import { busRoutes } from './routes/buses.js';
+import { healthRoutes, type Readiness } from './routes/health.js';
+import { transformRoutes } from './routes/transforms.js';
+import { ruleRoutes } from './routes/rules.js';
+import { patternRoutes } from './routes/patterns.js';
+import { lintRuleFilter, schemaRoutes } from './routes/schemas.js';
+import type { SchemaRegistry } from '../schemas/index.js';
+import { connectionRoutes, type ConnectionRouteDeps } from './routes/connections.js';
+import type { EventFeed, SwitchyardMetrics, SystemEvents } from '../observe/index.js';
+import { traceRoutes } from './routes/trace.js';
+import { streamRoutes } from './routes/stream.js';
+import { installMetrics } from './routes/metrics.js';
+import { installRuleEvents } from './routes/system-events.js';
+
+/** Observability wiring (src/observe): search, trace, live tail, metrics, system events. */
+export interface ApiObserveDeps {
+  readonly feed: EventFeed;
+  readonly metrics?: SwitchyardMetrics | undefined;
+  readonly systemEvents?: SystemEvents | undefined;
+  readonly searchMaxScan: number;
+  readonly tracePayloadBytes: number;
+  readonly streamHeartbeatMs: number;
+}
+
+export interface ApiDeps {
+  readonly store: Store;
+  readonly ingest: IngestService;
+  readonly router: RuleRouter;
+  readonly readiness: Readiness;
+  readonly apiKeys: Readonly<Record<string, readonly Scope[]>>;
+  readonly maxRequestBytes: number;
+  readonly maxHeaderCount: number;
+  readonly defaultRetentionMaxAgeMs: number;
+  readonly version: string;
+  /** The schema registry (docs/schemas.md). */
+  readonly schemas: SchemaRegistry;
+  /** Connections and signing secrets; the routes exist only when given. */
+  readonly connections?: ConnectionRouteDeps;
+  /** Search, trace, tail, /metrics and system events; without it only plain listing is served. */
+  readonly observe?: ApiObserveDeps;
+}
+
+/** Registers every route, the auth hook and the problem+json error handling on `app`. */
+export async function buildApi(app: FastifyInstance, deps: ApiDeps): Promise<void> {
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Switchyard', version: deps.version, description: 'CloudEvents-native event bus. Errors are RFC 9457 problem+json (docs/errors.md).' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    },
+  });
+  installProblemHandler(app);
+  // Management routes take JSON only; the put route has its own any-bytes parser.
+  app.removeContentTypeParser('text/plain');
+  app.addHook('onRequest', async (req, reply) => {
+    if (req.raw.rawHeaders.length / 2 > deps.maxHeaderCount) {
+      return sendProblem(reply, new SwitchyardError('SWY_API_TOO_MANY_HEADERS', `more than ${deps.maxHeaderCount} headers`), req.url);
+    }
+  });
+  installAuth(app, deps.apiKeys);
+  const o = deps.observe;
+  if (o?.metrics !== undefined) installMetrics(app, o.metrics);
+  if (o?.systemEvents !== undefined) installRuleEvents(app, o.systemEvents);
+  if (o !== undefined) {
+    await app.register(traceRoutes, { store: deps.store, payloadLimit: o.tracePayloadBytes });
+    await app.register(streamRoutes, { store: deps.store, feed: o.feed, heartbeatMs: o.streamHeartbeatMs });
+  }
+  await app.register(healthRoutes, { readiness: deps.readiness });
+  await app.register(eventRoutes, { ingest: deps.ingest, store: deps.store, maxRequestBytes: deps.maxRequestBytes, searchMaxScan: o?.searchMaxScan });
+  await app.register(busRoutes, { store: deps.store, defaultMaxAgeMs: deps.defaultRetentionMaxAgeMs, onDeleted: (bus) => {
+    deps.router.dropBus(bus);
+    deps.schemas.forgetBus(bus);
+  } });
+  await app.register(ruleRoutes, { store: deps.store, router: deps.router, lint: (filter) => lintRuleFilter(deps.schemas, filter) });
+  await app.register(schemaRoutes, { store: deps.store, registry: deps.schemas, version: deps.version });
+  await app.register(transformRoutes);
+  await app.register(patternRoutes);
+  if (deps.connections !== undefined) await app.register(connectionRoutes, { ...deps.connections, store: deps.store });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+}

@@ -1,0 +1,131 @@
+import type { FastifyInstance } from 'fastify';
+import { SwitchyardError, type Violation } from '../../core/index.js';
+import type { RuleRouter } from '../../ingest/index.js';
+import type { RuleRecord, Store } from '../../store/index.js';
+import { checkTransform } from '../../transform/index.js';
+import { busName, problem } from '../schemas.js';
+
+const MAX_TARGETS = 10;
+const ruleName = { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$' } as const;
+
+const ruleView = {
+  type: 'object',
+  properties: {
+    bus: { type: 'string' }, name: { type: 'string' }, description: { type: ['string', 'null'] },
+    state: { type: 'string', enum: ['enabled', 'disabled'] },
+    filter: { type: 'object', additionalProperties: true },
+    targets: { type: 'array', items: { type: 'object', additionalProperties: true } },
+    createdAt: { type: 'string', format: 'date-time' }, updatedAt: { type: 'string', format: 'date-time' },
+    warnings: { type: 'array', description: 'Pattern lint (docs/schemas.md): data paths the event type\'s schema does not declare.', items: { type: 'object', properties: { path: { type: 'string' }, reason: { type: 'string' } } } },
+  },
+} as const;
+
+const view = (r: RuleRecord): Record<string, unknown> => ({
+  bus: r.bus, name: r.name, description: r.description, state: r.state, filter: r.filter, targets: r.targets,
+  createdAt: new Date(r.createdAt).toISOString(), updatedAt: new Date(r.updatedAt).toISOString(),
+});
+
+/** Checks the target list: count, id/kind, unique ids, transformers that compile. */
+function checkTargets(targets: readonly unknown[]): void {
+  const violations: Violation[] = [];
+  if (targets.length > MAX_TARGETS) violations.push({ path: '/targets', reason: `at most ${MAX_TARGETS} targets per rule` });
+  const ids = new Set<string>();
+  targets.forEach((t, i) => {
+    const at = `/targets/${i}`;
+    if (typeof t !== 'object' || t === null || Array.isArray(t)) {
+      violations.push({ path: at, reason: 'must be an object' });
+      return;
+    }
+    const { id, kind, transform } = t as Record<string, unknown>;
+    if (typeof id !== 'string' || id.length === 0) violations.push({ path: `${at}/id`, reason: 'must be a non-empty string' });
+    else if (ids.has(id)) violations.push({ path: `${at}/id`, reason: `duplicate target id "${id}"` });
+    else ids.add(id);
+    if (typeof kind !== 'string' || kind.length === 0) violations.push({ path: `${at}/kind`, reason: 'must be a non-empty string' });
+    if (transform !== undefined) {
+      const c = checkTransform(transform, `${at}/transform`);
+      if (!c.ok) violations.push(...c.violations);
+    }
+  });
+  if (violations.length > 0) throw new SwitchyardError('SWY_API_INVALID_TARGETS', `${violations.length} problem(s) in targets`, { violations });
+}
+
+export async function ruleRoutes(app: FastifyInstance, deps: { store: Store; router: RuleRouter; lint?: (filter: unknown) => readonly { path: string; reason: string }[] }): Promise<void> {
+  const requireBus = (bus: string): void => {
+    if (deps.store.buses.get(bus) === undefined) throw new SwitchyardError('SWY_STORE_BUS_NOT_FOUND', `bus "${bus}" does not exist`);
+  };
+  const requireRule = (bus: string, name: string): RuleRecord => {
+    requireBus(bus);
+    const r = deps.store.rules.get(bus, name);
+    if (r === undefined) throw new SwitchyardError('SWY_API_RULE_NOT_FOUND', `no rule "${name}" on bus "${bus}"`);
+    return r;
+  };
+  const params = { type: 'object', properties: { bus: busName, name: ruleName }, required: ['bus', 'name'] } as const;
+
+  app.put<{ Params: { bus: string; name: string }; Body: { description?: string; state?: 'enabled' | 'disabled'; filter: unknown; targets?: unknown[] } }>('/v1/buses/:bus/rules/:name', {
+    config: { scope: 'admin' },
+    schema: {
+      summary: 'Create or replace a rule: a filter (pattern, subscriptions filters or CESQL) and its targets',
+      tags: ['rules'],
+      params,
+      body: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['filter'],
+        properties: {
+          description: { type: 'string', maxLength: 1024 },
+          state: { type: 'string', enum: ['enabled', 'disabled'], default: 'enabled' },
+          filter: { type: 'object', description: '{ "pattern": … } | { "filters": [ … ] } | { "sql": "…" } (docs/patterns.md, docs/cesql.md)' },
+          targets: { type: 'array', items: {} },
+        },
+      },
+      response: { 200: ruleView, 201: ruleView, '4xx': problem },
+    },
+  }, async (req, reply) => {
+    const { bus, name } = req.params;
+    requireBus(bus);
+    deps.router.validate(req.body.filter);
+    const targets = req.body.targets ?? [];
+    checkTargets(targets);
+    const { rule, created } = deps.store.rules.put({
+      bus, name, description: req.body.description ?? null, state: req.body.state ?? 'enabled', filter: req.body.filter, targets,
+    });
+    deps.router.set(rule);
+    const warnings = deps.lint?.(rule.filter) ?? [];
+    return reply.code(created ? 201 : 200).send(warnings.length > 0 ? { ...view(rule), warnings } : view(rule));
+  });
+
+  app.get<{ Params: { bus: string } }>('/v1/buses/:bus/rules', {
+    config: { scope: 'read' },
+    schema: { summary: 'List the rules of a bus', tags: ['rules'], params: { type: 'object', properties: { bus: busName }, required: ['bus'] }, response: { 200: { type: 'object', properties: { items: { type: 'array', items: ruleView } } }, '4xx': problem } },
+  }, async (req) => {
+    requireBus(req.params.bus);
+    return { items: deps.store.rules.list(req.params.bus).map(view) };
+  });
+
+  app.get<{ Params: { bus: string; name: string } }>('/v1/buses/:bus/rules/:name', {
+    config: { scope: 'read' },
+    schema: { summary: 'Get a rule', tags: ['rules'], params, response: { 200: ruleView, '4xx': problem } },
+  }, async (req) => view(requireRule(req.params.bus, req.params.name)));
+
+  app.delete<{ Params: { bus: string; name: string } }>('/v1/buses/:bus/rules/:name', {
+    config: { scope: 'admin' },
+    schema: { summary: 'Delete a rule', tags: ['rules'], params, response: { 204: { type: 'null' }, '4xx': problem } },
+  }, async (req, reply) => {
+    requireRule(req.params.bus, req.params.name);
+    deps.store.rules.delete(req.params.bus, req.params.name);
+    deps.router.remove(req.params.bus, req.params.name);
+    return reply.code(204).send();
+  });
+
+  for (const state of ['enable', 'disable'] as const) {
+    app.post<{ Params: { bus: string; name: string } }>(`/v1/buses/:bus/rules/:name/${state}`, {
+      config: { scope: 'admin' },
+      schema: { summary: `${state === 'enable' ? 'Enable' : 'Disable'} a rule`, tags: ['rules'], params, response: { 200: ruleView, '4xx': problem } },
+    }, async (req) => {
+      const r = requireRule(req.params.bus, req.params.name);
+      const { rule } = deps.store.rules.put({ ...r, state: state === 'enable' ? 'enabled' : 'disabled' });
+      deps.router.set(rule);
+      return view(rule);
+    });
+  }
+}

@@ -1,0 +1,23 @@
+import type { Command } from 'commander';
+import { busesCommand } from './commands/buses.js';
+import { eventsCommand } from './commands/events.js';
+import { putCommand } from './commands/put.js';
+import type { ClientCommand, Env } from './context.js';
+import type { CliIo } from './io.js';
+
+/**
+ * Every command that talks to a running server, in help order. Extension point: a new command
+ * (rules, test-pattern, test-transform, trace, tail, …) is one file under src/cli/commands/
+ * exporting a {@link ClientCommand}, added to this list; it builds its client with `clientFor`
+ * and its flags with `withClientOptions`, and throws (ApiError, ConnectionError, UsageError) for
+ * `runProgram` to report.
+ */
+export const CLIENT_COMMANDS: readonly ClientCommand[] = [putCommand, eventsCommand, busesCommand];
+
+/**
+ * Registers the client commands on `program`. Call after `program.exitOverride()` so the
+ * subcommands inherit it and usage errors reach `runProgram` instead of exiting the process.
+ */
+export function registerClientCommands(program: Command, env: Env, io: CliIo): void {
+  for (const c of CLIENT_COMMANDS) c.register(program, { env, io });
+}

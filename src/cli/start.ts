@@ -1,0 +1,46 @@
+import { loadConfig } from '../config/index.js';
+import { isSwitchyardError } from '../core/index.js';
+import { SwitchyardServer } from '../server/index.js';
+
+export interface StartOptions {
+  readonly config?: string;
+  readonly host?: string;
+  readonly port?: string;
+  readonly dataDir?: string;
+}
+
+/**
+ * `switchyard start`: loads config (defaults < file < SWITCHYARD_* env < flags), starts the
+ * server and stops it gracefully on SIGTERM/SIGINT. A bad config prints the key and exits 2.
+ */
+export async function startCommand(opts: StartOptions, env: Readonly<Record<string, string | undefined>>): Promise<void> {
+  const overrides: Record<string, Record<string, unknown>> = {};
+  if (opts.host !== undefined) (overrides.server ??= {}).host = opts.host;
+  if (opts.port !== undefined) (overrides.server ??= {}).port = /^\d+$/.test(opts.port) ? Number(opts.port) : opts.port;
+  if (opts.dataDir !== undefined) (overrides.storage ??= {}).dataDir = opts.dataDir;
+  let server: SwitchyardServer;
+  try {
+    const config = loadConfig({ file: opts.config ?? env.SWITCHYARD_CONFIG, env, overrides });
+    server = new SwitchyardServer(config);
+    await server.start();
+  } catch (e) {
+    if (isSwitchyardError(e) && e.code.startsWith('SWY_CONFIG_')) {
+      process.stderr.write(`switchyard: ${e.message}\n`);
+      process.exit(2);
+    }
+    process.stderr.write(`switchyard: failed to start: ${(e as Error).stack ?? String(e)}\n`);
+    process.exit(1);
+  }
+  let signalled = false;
+  const shutdown = (signal: string): void => {
+    if (signalled) return;
+    signalled = true;
+    server.app.log.info({ signal }, 'shutting down');
+    server.stop().then(() => process.exit(0), (err: unknown) => {
+      process.stderr.write(`switchyard: shutdown failed: ${String(err)}\n`);
+      process.exit(1);
+    });
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}

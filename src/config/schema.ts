@@ -1,0 +1,135 @@
+/**
+ * The one configuration schema: every key, its type, default and unit. Loaded as
+ * defaults < switchyard.yaml (--config) < SWITCHYARD_* env, validated, then frozen and passed
+ * down. docs/config.md is generated from this schema (`npm run docs:config`).
+ */
+const KiB = 1024;
+const MiB = 1024 * KiB;
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+export const configSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    server: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        host: { type: 'string', minLength: 1, default: '127.0.0.1', description: 'Address to listen on. Anything but loopback requires auth.apiKeys.' },
+        port: { type: 'integer', minimum: 0, maximum: 65535, default: 8080, description: 'TCP port (0 = any free port).' },
+        shutdownTimeoutMs: { type: 'integer', minimum: 0, default: 10 * SECOND, description: 'Milliseconds to drain in-flight requests on SIGTERM before closing.' },
+        maxHeaderCount: { type: 'integer', minimum: 10, default: 200, description: 'Requests with more headers are rejected with 431.' },
+      },
+    },
+    storage: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        kind: { type: 'string', enum: ['sqlite'], default: 'sqlite', description: 'Storage backend. `sqlite` is the embedded store (one file, no setup).' },
+        dataDir: { type: 'string', minLength: 1, default: './data', description: 'Directory of the embedded store; created if missing (file switchyard.db).' },
+        durability: { type: 'string', enum: ['process', 'fsync'], default: 'process', description: '`process`: an acknowledged event survives a process crash (WAL, synchronous=NORMAL). `fsync`: also survives power loss (synchronous=FULL).' },
+        groupCommitMaxEvents: { type: 'integer', minimum: 1, default: 5000, description: 'Most events committed in one group-commit transaction.' },
+      },
+    },
+    limits: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        maxEventBytes: { type: 'integer', minimum: 1 * KiB, default: 256 * KiB, description: 'Largest event in bytes (256 KiB).' },
+        maxRequestBytes: { type: 'integer', minimum: 1 * KiB, default: 1 * MiB, description: 'Largest request body in bytes (1 MiB).' },
+        maxBatchEvents: { type: 'integer', minimum: 1, default: 1000, description: 'Most events in one batch or PutEvents request.' },
+        maxJsonDepth: { type: 'integer', minimum: 4, maximum: 1000, default: 64, description: 'Deepest JSON nesting accepted in an event.' },
+      },
+    },
+    ingest: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        dedupeWindowMs: { type: 'integer', minimum: 0, default: 1 * DAY, description: 'Milliseconds during which a repeated (source, id) on a bus is answered as a duplicate and not stored again (24 h). 0 disables.' },
+      },
+    },
+    retention: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        defaultMaxAgeMs: { type: 'integer', minimum: 1 * MINUTE, default: 7 * DAY, description: 'Default retention age for new buses in milliseconds (7 days).' },
+        sweepIntervalMs: { type: 'integer', minimum: 100, default: 1 * MINUTE, description: 'How often the retention sweep runs (1 minute).' },
+        sweepBatch: { type: 'integer', minimum: 1, default: 10000, description: 'Most events deleted per bus per sweep transaction.' },
+      },
+    },
+    auth: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        apiKeys: {
+          type: 'object',
+          default: {},
+          description: 'API keys: key → list of scopes (`admin`, `put`, `read`). Sent as `Authorization: Bearer <key>`. When set, every /v1 call needs a key.',
+          additionalProperties: { type: 'array', items: { type: 'string', enum: ['admin', 'put', 'read'] }, minItems: 1 },
+          propertyNames: { minLength: 16 },
+        },
+      },
+    },
+    delivery: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        secretKey: { type: 'string', minLength: 1, description: 'Key sealing connection and signing secrets at rest (AES-256-GCM): 32 bytes in base64. Absent: generated once into `<dataDir>/delivery-secret.key` (mode 0600). Losing it makes stored secrets unreadable.' },
+        allowPrivateNetworks: { type: 'string', enum: ['auto', 'true', 'false'], default: 'auto', description: 'Whether http targets (and OAuth2 token endpoints) may reach loopback, private, link-local, CGNAT or metadata addresses. `auto`: only while server.host is loopback (local development).' },
+        fileDirectory: { type: 'string', minLength: 1, description: 'Directory file targets write under (their `path` is relative to it). Absent: `<dataDir>/files`.' },
+      },
+    },
+    log: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        level: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info', description: 'Log level of the JSON logs on stdout.' },
+      },
+    },
+    observe: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        metrics: { type: 'boolean', default: true, description: 'Serve Prometheus metrics at /metrics (docs/metrics.md). Off: no metric is counted.' },
+        processMetrics: { type: 'boolean', default: true, description: 'Include process and Node.js runtime metrics (CPU, memory, event loop lag, GC) in /metrics.' },
+        searchMaxScan: { type: 'integer', minimum: 100, default: 10000, description: 'Most events examined per search page when a `pattern` filters (a page may then be short, with a `next` cursor).' },
+        tracePayloadBytes: { type: 'integer', minimum: 64, default: 4 * KiB, description: 'Longest transformed payload shown per target in a trace, in characters (4 KiB).' },
+        streamHeartbeatMs: { type: 'integer', minimum: 100, default: 15 * SECOND, description: 'Live tail (SSE): a comment line is sent after this long without events, and the store is re-read.' },
+        otlpEndpoint: { type: 'string', pattern: '^(|https?://.+)$', default: '', description: 'OTLP/HTTP collector base URL (spans are posted as JSON to <endpoint>/v1/traces). Empty: no spans are recorded or sent.' },
+        otlpServiceName: { type: 'string', minLength: 1, default: 'switchyard', description: 'service.name resource attribute of exported spans.' },
+        otlpFlushIntervalMs: { type: 'integer', minimum: 10, default: 1 * SECOND, description: 'Longest a span waits before its batch is exported.' },
+        otlpMaxBatch: { type: 'integer', minimum: 1, default: 512, description: 'Most spans per export request.' },
+        otlpTimeoutMs: { type: 'integer', minimum: 100, default: 5 * SECOND, description: 'Timeout of one export request.' },
+        systemEvents: { type: 'boolean', default: true, description: 'Put Switchyard\'s own events (rule changes, dead letters, target disabled, circuit changes) on the protected bus switchyard.system.' },
+      },
+    },
+  },
+} as const;
+
+export interface Config {
+  readonly server: { readonly host: string; readonly port: number; readonly shutdownTimeoutMs: number; readonly maxHeaderCount: number };
+  readonly storage: { readonly kind: 'sqlite'; readonly dataDir: string; readonly durability: 'process' | 'fsync'; readonly groupCommitMaxEvents: number };
+  readonly limits: { readonly maxEventBytes: number; readonly maxRequestBytes: number; readonly maxBatchEvents: number; readonly maxJsonDepth: number };
+  readonly ingest: { readonly dedupeWindowMs: number };
+  readonly retention: { readonly defaultMaxAgeMs: number; readonly sweepIntervalMs: number; readonly sweepBatch: number };
+  readonly auth: { readonly apiKeys: Readonly<Record<string, readonly ('admin' | 'put' | 'read')[]>> };
+  readonly delivery: { readonly secretKey?: string; readonly allowPrivateNetworks: 'auto' | 'true' | 'false'; readonly fileDirectory?: string };
+  readonly log: { readonly level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
+  readonly observe: {
+    readonly metrics: boolean; readonly processMetrics: boolean; readonly searchMaxScan: number; readonly tracePayloadBytes: number;
+    readonly streamHeartbeatMs: number; readonly otlpEndpoint: string; readonly otlpServiceName: string; readonly otlpFlushIntervalMs: number;
+    readonly otlpMaxBatch: number; readonly otlpTimeoutMs: number; readonly systemEvents: boolean;
+  };
+}

@@ -1,0 +1,8 @@
+import type { ErrorTable } from '../spec.js';
+
+/** Error codes of the observe area. Codes are stable: never rename or reuse one. */
+export const observeErrors = {
+  SWY_OBSERVE_INVALID_PATTERN: { status: 400, title: 'Invalid pattern parameter', doc: 'The `pattern` query parameter of event search (`GET /v1/buses/{bus}/events`) or live tail (`GET /v1/buses/{bus}/stream`) is not a valid event pattern in JSON text (docs/patterns.md). `violations` gives the path inside the pattern and the reason of each problem.' },
+  SWY_OBSERVE_INVALID_QUERY: { status: 400, title: 'Invalid search parameter', doc: 'A search, trace or tail parameter is malformed: a `deliveryState` that is not delivered, pending, retrying, dead or no-rule-matched, or a `Last-Event-ID` that is not a sequence number. The violation names the parameter.' },
+  SWY_OBSERVE_EXPORT_FAILED: { status: 502, title: 'Span export failed', doc: 'The OTLP/HTTP span exporter could not deliver a batch of spans to `observe.otlp.endpoint` (connection refused, timeout, or a non-2xx answer). Only logged; ingest and delivery are never affected. Check the collector address and that it accepts OTLP/HTTP JSON at `/v1/traces`.' },
+} as const satisfies ErrorTable;

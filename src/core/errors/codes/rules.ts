@@ -1,0 +1,13 @@
+import type { ErrorTable } from '../spec.js';
+
+/** Error codes of the rules area. Codes are stable: never rename or reuse one. */
+export const rulesErrors = {
+  SWY_RULES_CESQL_PARSE: { status: 400, title: 'Invalid CESQL expression', doc: 'A CloudEvents SQL expression does not parse (unexpected or unterminated token, integer literal outside the 32-bit range, LIKE pattern that is not a string literal, ...). The violation gives the offset in the expression; see docs/cesql.md.' },
+  SWY_RULES_CESQL_FUNCTION: { status: 500, title: 'Invalid CESQL function definition', doc: 'A user-defined CESQL function was registered with a bad name, a bad parameter type or an overload the CESQL spec forbids (same name and arity as another definition, or a variadic overload that is not longer than every other one). A programming error in the embedding code; see docs/cesql.md.' },
+  SWY_RULES_SUBSCRIPTION_FILTER_INVALID: { status: 400, title: 'Invalid subscription filter', doc: 'A CloudEvents Subscriptions API filter is malformed: unknown dialect, more or fewer than one dialect per filter object, an empty attribute name or value, an empty `all`/`any`, or an invalid `sql` expression. `violations` gives the path of each problem.' },
+  SWY_RULES_INVALID_PATTERN: { status: 400, title: 'Invalid event pattern', doc: 'An event pattern breaks the pattern language of docs/patterns.md (not an object, a value outside an array, an unknown operator, a bad numeric range, a malformed CIDR or wildcard, ...). `violations` gives the path inside the pattern and the reason of each problem.' },
+  SWY_RULES_PATTERN_TOO_LARGE: { status: 400, title: 'Event pattern too large', doc: 'An event pattern exceeds a size limit: its JSON text is longer than the configured maximum (default 4 KiB) or its `$or` branches expand into too many alternatives. Split the rule into several rules.' },
+  SWY_RULES_PATTERN_TOO_COMPLEX: { status: 400, title: 'Wildcard too complex', doc: 'A `wildcard` (or `anything-but` wildcard) value has more `*` characters than the configured maximum (default 5), which would make matching cost grow with the event value. Use fewer wildcards or a prefix/suffix.' },
+  SWY_RULES_INVALID_FILTER: { status: 400, title: 'Invalid rule filter', doc: 'A rule filter is not exactly one of `{ "pattern": ... }`, `{ "patternText": "..." }`, `{ "filters": [...] }` or `{ "sql": "..." }` (DESIGN.md section 8).' },
+  SWY_RULES_INVALID_EVENT_TEXT: { status: 400, title: 'Malformed event JSON text', doc: 'The raw JSON text given to the matcher (or to `POST /v1/patterns/test` as `eventText`) is not well-formed JSON: an unterminated string, unbalanced brackets or an invalid literal. The violation gives the character offset.' },
+} as const satisfies ErrorTable;

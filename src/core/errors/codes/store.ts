@@ -1,0 +1,12 @@
+import type { ErrorTable } from '../spec.js';
+
+/** Error codes of the store area. Codes are stable: never rename or reuse one. */
+export const storeErrors = {
+  SWY_STORE_BUS_NOT_FOUND: { status: 404, title: 'Bus not found', doc: 'The bus named in the path or entry does not exist. Create it with POST /v1/buses or `switchyard buses create`.' },
+  SWY_STORE_BUS_EXISTS: { status: 409, title: 'Bus already exists', doc: 'A bus with this name exists already.' },
+  SWY_STORE_BUS_PROTECTED: { status: 409, title: 'Bus cannot be deleted', doc: 'The `default` bus (and system buses) always exist and cannot be deleted.' },
+  SWY_STORE_EVENT_NOT_FOUND: { status: 404, title: 'Event not found', doc: 'No event with this id (and source, if given) is stored on the bus; it may have expired by retention.' },
+  SWY_STORE_CLOSED: { status: 503, title: 'Store closed', doc: 'The store is shutting down and accepts no more writes; retry against a running server.' },
+  SWY_STORE_MIGRATION_FAILED: { status: 500, title: 'Store migration failed', doc: 'The embedded database could not be migrated to the current schema version; the server does not start. The log names the migration.' },
+  SWY_STORE_NEWER_SCHEMA: { status: 500, title: 'Store schema is newer than this server', doc: 'The database was written by a newer Switchyard; start that version or use another data directory.' },
+} as const satisfies ErrorTable;

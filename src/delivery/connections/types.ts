@@ -1,0 +1,46 @@
+import type { ErrorClass } from '../target.js';
+
+/** A connection with its secrets in clear, as the http target uses it (never serialized). */
+export type ConnectionSpec =
+  | { readonly kind: 'basic'; readonly username: string; readonly password: string }
+  | { readonly kind: 'apiKey'; readonly in: 'header' | 'query'; readonly name: string; readonly value: string }
+  | {
+      readonly kind: 'oauth2';
+      readonly tokenUrl: string;
+      readonly clientId: string;
+      readonly clientSecret: string;
+      readonly scope?: string;
+      readonly audience?: string;
+      /** How the client credentials reach the token endpoint: HTTP Basic (default) or form body. */
+      readonly clientAuth: 'basic' | 'body';
+    };
+
+/** The request an authorizer may change before it is sent. */
+export interface AuthorizableRequest {
+  readonly url: URL;
+  readonly headers: Record<string, string>;
+}
+
+/** Failure to obtain credentials (e.g. the OAuth2 token endpoint refused); becomes a failed outcome. */
+export class AuthorizationError extends Error {
+  constructor(message: string, readonly errorClass: ErrorClass, readonly status?: number) {
+    super(message);
+    this.name = 'AuthorizationError';
+  }
+}
+
+/**
+ * Applies a connection to requests. `authorize` may fetch (OAuth2) and throws only
+ * AuthorizationError. `invalidate` is called after a 401 so the next `authorize` fetches fresh
+ * credentials; it returns false when there is nothing to refresh (a retry would not help).
+ */
+export interface Authorizer {
+  authorize(req: AuthorizableRequest, signal: AbortSignal): Promise<void>;
+  invalidate(): boolean;
+}
+
+/** Finds connections by name for http targets (implemented by ConnectionVault). */
+export interface ConnectionResolver {
+  /** The connection's authorizer, or undefined when no such connection exists. */
+  authorizer(name: string): Authorizer | undefined;
+}

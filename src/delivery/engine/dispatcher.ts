@@ -1,0 +1,219 @@
+import type { Clock, Service } from '../../core/index.js';
+import type { Store, TargetCounts, TargetHealth, TargetKey } from '../../store/index.js';
+import type { Target } from '../target.js';
+import type { BreakerState } from './circuit-breaker.js';
+import { CompletionWriter } from './completion-writer.js';
+import { resolveTargetSpec, DEAD_LETTER_SUFFIX, type EngineDefaults, type EngineTargetSpec } from './target-spec.js';
+import { TargetWorker, baseTargetId } from './target-worker.js';
+
+/** Dispatcher settings (config `delivery.*`, docs/config.md). */
+export interface DispatcherOptions {
+  readonly pollIntervalMs: number;
+  readonly leaseMs: number;
+  readonly defaultConcurrency: number;
+  readonly disableAfterMs: number;
+  readonly breakerFailureThreshold: number;
+  readonly breakerOpenMs: number;
+  /** Delivered rows (and their attempts) are kept this long for traces, then swept. */
+  readonly keepDeliveredMs: number;
+  /** On stop, sends in flight get this long before they are aborted (and released). */
+  readonly shutdownGraceMs: number;
+}
+
+export interface DispatcherLog {
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+export interface DispatcherDeps {
+  readonly store: Store;
+  readonly clock: Clock;
+  /** Builds the target of a spec (targets/registry `createTarget` with the server's deps). */
+  readonly createTarget: (spec: Readonly<Record<string, unknown>>) => Target;
+  readonly options: DispatcherOptions;
+  readonly random?: () => number;
+  readonly log?: DispatcherLog;
+}
+
+/** A target's state for the API. */
+export interface TargetStatus {
+  readonly id: string;
+  readonly kind: string;
+  readonly state: 'enabled' | 'disabled';
+  readonly breaker: BreakerState;
+  readonly failingSince: number | null;
+  readonly disabledAt: number | null;
+  readonly inFlight: number;
+  readonly deliveries: TargetCounts;
+}
+
+const keyId = (k: TargetKey): string => `${k.bus}\u0000${k.rule}\u0000${k.target}`;
+const SWEEP_EVERY_TICKS = 60;
+const SWEEP_BATCH = 10_000;
+
+/**
+ * The delivery service: one {@link TargetWorker} per target with work. Woken by the queue
+ * after each commit that enqueued deliveries (so light-load latency is one event-loop turn),
+ * and by a tick every `pollIntervalMs` that finds retries falling due, picks up rule changes and
+ * sweeps old delivered rows. On start every lease left by a previous process is released:
+ * only this process writes the store, so such leases belong to a process that died.
+ */
+export class Dispatcher implements Service {
+  readonly name = 'dispatcher';
+  readonly #deps: DispatcherDeps;
+  readonly #defaults: EngineDefaults;
+  readonly #writer: CompletionWriter;
+  readonly #workers = new Map<string, { worker: TargetWorker; updatedAt: number }>();
+  #tick: NodeJS.Timeout | undefined;
+  #ticks = 0;
+  #running = false;
+
+  constructor(deps: DispatcherDeps) {
+    this.#deps = deps;
+    const o = deps.options;
+    this.#defaults = { concurrency: o.defaultConcurrency, breakerFailureThreshold: o.breakerFailureThreshold, breakerOpenMs: o.breakerOpenMs };
+    this.#writer = new CompletionWriter(deps.store.deliveries, deps.clock, (err) => this.#log('error', { err }, 'writing delivery outcomes failed'));
+  }
+
+  async start(): Promise<void> {
+    const q = this.#deps.store.deliveries;
+    this.#running = true;
+    const released = q.releaseLeases(this.#deps.clock.now());
+    if (released > 0) this.#log('warn', { released }, 'deliveries leased by a previous process are due again');
+    q.onEnqueue((keys) => {
+      if (this.#running) for (const k of keys) this.#worker(k)?.wake();
+    });
+    for (const k of q.activeTargets()) this.#worker(k)?.wake();
+    this.#tick = setInterval(() => this.#onTick(), this.#deps.options.pollIntervalMs);
+    this.#tick.unref();
+  }
+
+  /** Stops leasing; lets sends in flight finish (up to the grace), writes their outcomes. */
+  async stop(): Promise<void> {
+    this.#running = false;
+    clearInterval(this.#tick);
+    const workers = [...this.#workers.values()].map((w) => w.worker);
+    this.#workers.clear();
+    await Promise.all(workers.map((w) => w.stop(this.#deps.options.shutdownGraceMs)));
+    this.#writer.flush();
+  }
+
+  /** The state of each target of a rule (circuit breaker, health, queue counts). */
+  targets(bus: string, rule: string): TargetStatus[] | undefined {
+    const r = this.#deps.store.rules.get(bus, rule);
+    if (r === undefined) return undefined;
+    const now = this.#deps.clock.now();
+    return r.targets.map((raw) => {
+      const t = raw as { id: string; kind: string };
+      const key = { bus, rule, target: t.id };
+      const w = this.#workers.get(keyId(key))?.worker;
+      const st = w?.status(now);
+      const health: TargetHealth | undefined = st !== undefined ? st.health : this.#deps.store.deliveries.health(key);
+      return {
+        id: t.id, kind: t.kind, state: health?.disabledAt != null ? 'disabled' : 'enabled',
+        breaker: st?.breaker ?? { type: 'closed', consecutiveFailures: 0 },
+        failingSince: health?.failingSince ?? null, disabledAt: health?.disabledAt ?? null,
+        inFlight: st?.inFlight ?? 0, deliveries: this.#deps.store.deliveries.counts(key),
+      };
+    });
+  }
+
+  /** Re-enables a target disabled for failing too long; false if the rule has no such target. */
+  enable(key: TargetKey): boolean {
+    const r = this.#deps.store.rules.get(key.bus, key.rule);
+    if (r === undefined || !r.targets.some((t) => (t as { id: string }).id === key.target)) return false;
+    const w = this.#worker(key);
+    if (w !== undefined) w.enable();
+    else this.#deps.store.deliveries.setHealth(key, undefined);
+    return true;
+  }
+
+  /** Applies a rule change now (the tick would find it within pollIntervalMs). */
+  ruleChanged(bus: string, rule: string): void {
+    for (const [id, entry] of this.#workers) {
+      const k = entry.worker.key;
+      if (k.bus === bus && k.rule === rule) this.#refresh(id, entry);
+    }
+  }
+
+  #onTick(): void {
+    if (!this.#running) return;
+    for (const [id, entry] of this.#workers) {
+      this.#refresh(id, entry);
+      entry.worker.wake();
+    }
+    if (++this.#ticks % SWEEP_EVERY_TICKS === 0) {
+      try {
+        this.#deps.store.deliveries.sweepDelivered(this.#deps.clock.now() - this.#deps.options.keepDeliveredMs, SWEEP_BATCH);
+      } catch (err) {
+        this.#log('error', { err }, 'sweeping delivered rows failed');
+      }
+    }
+  }
+
+  /** The worker of a key, created on first use; undefined (its work dead-lettered) when the target is gone. */
+  #worker(key: TargetKey): TargetWorker | undefined {
+    const id = keyId(key);
+    const have = this.#workers.get(id);
+    if (have !== undefined) return have.worker;
+    const r = this.#resolve(key);
+    if (r.type === 'gone') {
+      this.#kill(key, r.reason);
+      return undefined;
+    }
+    const worker = new TargetWorker(key, r.spec, r.target, {
+      queue: this.#deps.store.deliveries, writer: this.#writer, clock: this.#deps.clock, random: this.#deps.random ?? Math.random,
+      leaseMs: this.#deps.options.leaseMs, pollIntervalMs: this.#deps.options.pollIntervalMs, disableAfterMs: this.#deps.options.disableAfterMs,
+      log: (level, obj, msg) => this.#log(level, obj, msg),
+    });
+    this.#workers.set(id, { worker, updatedAt: r.updatedAt });
+    return worker;
+  }
+
+  #refresh(id: string, entry: { worker: TargetWorker; updatedAt: number }): void {
+    const key = entry.worker.key;
+    const rule = this.#deps.store.rules.get(key.bus, key.rule);
+    if (rule !== undefined && rule.updatedAt === entry.updatedAt) return;
+    const r = this.#resolve(key);
+    if (r.type === 'gone') {
+      this.#workers.delete(id);
+      void entry.worker.stop(this.#deps.options.shutdownGraceMs).then(() => this.#kill(key, r.reason));
+      return;
+    }
+    entry.updatedAt = r.updatedAt;
+    entry.worker.update(r.spec, r.target);
+  }
+
+  #resolve(key: TargetKey):
+    | { type: 'ok'; spec: EngineTargetSpec; target: Target; updatedAt: number }
+    | { type: 'gone'; reason: string } {
+    const rule = this.#deps.store.rules.get(key.bus, key.rule);
+    if (rule === undefined) return { type: 'gone', reason: `rule "${key.rule}" no longer exists` };
+    const base = baseTargetId(key.target);
+    const raw = rule.targets.find((t) => (t as { id?: unknown }).id === base) as Readonly<Record<string, unknown>> | undefined;
+    if (raw === undefined) return { type: 'gone', reason: `target "${base}" was removed from the rule` };
+    let spec: EngineTargetSpec;
+    try {
+      if (key.target.endsWith(DEAD_LETTER_SUFFIX)) {
+        const dl = raw.deadLetter as Readonly<Record<string, unknown>> | undefined;
+        if (dl === undefined) return { type: 'gone', reason: `target "${base}" no longer has a dead-letter target` };
+        spec = resolveTargetSpec(dl, key.target, this.#defaults);
+      } else {
+        spec = resolveTargetSpec(raw, base, this.#defaults);
+      }
+      return { type: 'ok', spec, target: this.#deps.createTarget(spec.raw), updatedAt: rule.updatedAt };
+    } catch (err) {
+      return { type: 'gone', reason: `target "${key.target}" cannot be built: ${(err as Error).message}` };
+    }
+  }
+
+  /** Nothing is dropped silently: work for a target that is gone becomes dead letters. */
+  #kill(key: TargetKey, reason: string): void {
+    const n = this.#deps.store.deliveries.killTarget(key, reason, this.#deps.clock.now());
+    if (n > 0) this.#log('warn', { target: key, deadLettered: n, reason }, 'deliveries dead-lettered');
+  }
+
+  #log(level: 'warn' | 'error', obj: object, msg: string): void {
+    this.#deps.log?.[level](obj, msg);
+  }
+}

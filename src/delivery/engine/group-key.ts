@@ -1,0 +1,23 @@
+import type { CloudEvent } from '../../events/index.js';
+
+/**
+ * The FIFO group of an event for `ordering.groupBy`: `partitionkey` (the CloudEvents
+ * Partitioning extension), `subject`, a context attribute (`source`, `type`, `id`) or any other
+ * extension. Events without the attribute share the group "".
+ */
+export function groupKey(event: CloudEvent, groupBy: string): string {
+  switch (groupBy) {
+    case 'subject':
+      return event.subject ?? '';
+    case 'source':
+      return event.source;
+    case 'type':
+      return event.type;
+    case 'id':
+      return event.id;
+    default: {
+      const v = event.extensions[groupBy];
+      return v === undefined ? '' : String(v);
+    }
+  }
+}

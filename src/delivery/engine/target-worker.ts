@@ -1,0 +1,290 @@
+import type { Clock } from '../../core/index.js';
+import type { AttemptRecord, Completion, DeliveryQueue, LeasedDelivery, TargetHealth, TargetKey } from '../../store/index.js';
+import type { OutboundMessage, SendOutcome, Target } from '../target.js';
+import { CircuitBreaker, type BreakerState } from './circuit-breaker.js';
+import type { CompletionWriter } from './completion-writer.js';
+import { prepareOutbound } from './outbound.js';
+import { decideRetry } from './retry-policy.js';
+import { DEAD_LETTER_SUFFIX, type EngineTargetSpec } from './target-spec.js';
+import { TokenBucket } from './token-bucket.js';
+
+export interface WorkerDeps {
+  readonly queue: DeliveryQueue;
+  readonly writer: CompletionWriter;
+  readonly clock: Clock;
+  readonly random: () => number;
+  /** How long a lease hides a delivery; must exceed timeoutMs + batch window. */
+  readonly leaseMs: number;
+  /** Longest sleep while idle: retries that fall due are found within this. */
+  readonly pollIntervalMs: number;
+  /** A target failing without a success this long is disabled. */
+  readonly disableAfterMs: number;
+  readonly log: (level: 'warn' | 'error', obj: object, msg: string) => void;
+}
+
+const MAX_EXCERPT = 1024;
+/** Extra time granted to a target past its own timeout before its send is aborted. */
+const ABORT_GRACE_MS = 1000;
+
+/**
+ * Delivers one target's queue: leases due deliveries up to the free send slots (concurrency,
+ * circuit breaker, rate limit), sends them (in batches for a batching target), and writes each
+ * outcome. All delivery state is in the queue; this object only holds what is in flight, so
+ * losing it (a crash) loses nothing: the leases expire and the deliveries are sent again.
+ *
+ * FIFO: the queue never has more than one pending delivery per group, so leasing "all due"
+ * already sends at most one per group, in bus order.
+ */
+export class TargetWorker {
+  readonly key: TargetKey;
+  #spec: EngineTargetSpec;
+  #target: Target;
+  readonly #deps: WorkerDeps;
+  readonly #breaker: CircuitBreaker;
+  readonly #bucket: TokenBucket | undefined;
+  readonly #abort = new AbortController();
+  readonly #sends = new Set<Promise<void>>();
+  #retired: Target[] = [];
+  #health: TargetHealth | undefined;
+  #inFlight = 0;
+  #held: LeasedDelivery[] = [];
+  #heldSince = 0;
+  #heldTimer: NodeJS.Timeout | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #scheduled = false;
+  #stopped = false;
+
+  constructor(key: TargetKey, spec: EngineTargetSpec, target: Target, deps: WorkerDeps) {
+    this.key = key;
+    this.#spec = spec;
+    this.#target = target;
+    this.#deps = deps;
+    this.#breaker = new CircuitBreaker(spec.circuitBreaker.failureThreshold, spec.circuitBreaker.openMs);
+    this.#bucket = spec.rateLimit === undefined ? undefined : new TokenBucket(spec.rateLimit.perSecond, spec.rateLimit.burst, deps.clock.now());
+    this.#health = deps.queue.health(key);
+  }
+
+  get spec(): EngineTargetSpec {
+    return this.#spec;
+  }
+
+  /** Swaps in a changed spec; the old target closes once its sends are done. */
+  update(spec: EngineTargetSpec, target: Target): void {
+    this.#retired.push(this.#target);
+    this.#spec = spec;
+    this.#target = target;
+    this.#closeRetired();
+    this.wake();
+  }
+
+  status(now: number): { readonly breaker: BreakerState; readonly health: TargetHealth | undefined; readonly inFlight: number } {
+    return { breaker: this.#breaker.state(now), health: this.#health, inFlight: this.#inFlight };
+  }
+
+  /** Re-enables a disabled target and closes its breaker. */
+  enable(): void {
+    this.#health = undefined;
+    this.#deps.queue.setHealth(this.key, undefined);
+    this.#breaker.success();
+    this.wake();
+  }
+
+  /** Looks for due work soon (coalesced). */
+  wake(): void {
+    if (this.#scheduled || this.#stopped) return;
+    this.#scheduled = true;
+    setImmediate(() => this.#pump());
+  }
+
+  #sleepUntil(at: number): void {
+    if (this.#stopped) return;
+    clearTimeout(this.#timer);
+    const delay = Math.max(0, Math.min(at - this.#deps.clock.now(), this.#deps.pollIntervalMs));
+    this.#timer = setTimeout(() => this.wake(), delay);
+    this.#timer.unref();
+  }
+
+  #pump(): void {
+    this.#scheduled = false;
+    if (this.#stopped) return;
+    const { queue, clock } = this.#deps;
+    const now = clock.now();
+    try {
+      if (this.#health?.disabledAt != null) {
+        const n = queue.killTarget(this.key, 'target disabled after failing continuously; re-enable it and redrive', now);
+        if (n > 0) this.#deps.log('warn', { target: this.key, deadLettered: n }, 'deliveries to a disabled target dead-lettered');
+        return;
+      }
+      const perSend = this.#spec.batch?.maxBatchSize ?? 1;
+      const slots = Math.min(this.#spec.concurrency - this.#inFlight, this.#breaker.allowance(now, this.#inFlight));
+      if (slots <= 0) {
+        const until = this.#breaker.openUntil(now);
+        if (until !== undefined) this.#sleepUntil(until);
+        return;
+      }
+      let limit = slots * perSend - this.#held.length;
+      if (this.#bucket !== undefined) {
+        const avail = this.#bucket.available(now);
+        if (avail <= 0) {
+          this.#sleepUntil(now + this.#bucket.waitMs(now));
+          return;
+        }
+        limit = Math.min(limit, avail);
+      }
+      if (this.#breaker.state(now).type === 'half-open') limit = Math.min(limit, perSend);
+      if (limit <= 0) return;
+      const leased = queue.lease(this.key, now, now + this.#deps.leaseMs, limit);
+      this.#bucket?.take(leased.length, now);
+      if (leased.length > 0 && this.#breaker.state(now).type === 'half-open') this.#breaker.probe();
+      this.#dispatch(leased, now);
+      if (leased.length === limit) this.wake();
+      else this.#sleepUntil(queue.nextDue(this.key) ?? now + this.#deps.pollIntervalMs);
+    } catch (err) {
+      this.#deps.log('error', { err, target: this.key }, 'delivery pump failed');
+      this.#sleepUntil(now + this.#deps.pollIntervalMs);
+    }
+  }
+
+  #dispatch(leased: LeasedDelivery[], now: number): void {
+    const batch = this.#spec.batch;
+    if (batch === undefined) {
+      for (const d of leased) this.#send([d]);
+      return;
+    }
+    if (this.#held.length === 0 && leased.length > 0) this.#heldSince = now;
+    this.#held.push(...leased);
+    while (this.#held.length >= batch.maxBatchSize) this.#send(this.#held.splice(0, batch.maxBatchSize));
+    if (this.#held.length === 0) return;
+    const flushAt = this.#heldSince + batch.maxBatchWindowMs;
+    if (flushAt <= now) {
+      this.#send(this.#held.splice(0));
+      return;
+    }
+    if (this.#heldTimer === undefined) {
+      this.#heldTimer = setTimeout(() => {
+        this.#heldTimer = undefined;
+        if (this.#held.length > 0 && !this.#stopped) this.#send(this.#held.splice(0));
+      }, flushAt - now);
+    }
+  }
+
+  #send(ds: LeasedDelivery[]): void {
+    this.#inFlight++;
+    const p = this.#attempt(ds).catch((err: unknown) => {
+      this.#deps.log('error', { err, target: this.key }, 'delivery attempt failed unexpectedly; the leases will expire');
+      this.#done();
+    });
+    this.#sends.add(p);
+    void p.finally(() => this.#sends.delete(p));
+  }
+
+  async #attempt(ds: LeasedDelivery[]): Promise<void> {
+    const { clock } = this.#deps;
+    const spec = this.#spec;
+    const completions: Completion[] = [];
+    const ready: { d: LeasedDelivery; payload: string; message: OutboundMessage }[] = [];
+    for (const d of ds) {
+      if (d.eventBody === null) {
+        completions.push({ type: 'dead', id: d.id, attempt: null, reason: 'the event was removed by retention before it was delivered', payload: null });
+        continue;
+      }
+      try {
+        const p = prepareOutbound(d, d.eventBody, spec);
+        ready.push({ d, payload: p.payload, message: { deliveryId: `dlv_${d.id}`, attempt: d.attempts + 1, bus: d.bus, rule: d.rule, targetId: baseTargetId(d.target), eventId: d.eventId, outbound: p.outbound } });
+      } catch (err) {
+        completions.push({ type: 'dead', id: d.id, attempt: null, reason: `could not prepare the payload: ${(err as Error).message}`, payload: null });
+      }
+    }
+    if (ready.length > 0) {
+      const target = this.#target;
+      const startedAt = clock.now();
+      const signal = AbortSignal.any([this.#abort.signal, AbortSignal.timeout(spec.timeoutMs + ABORT_GRACE_MS)]);
+      let outcome: SendOutcome;
+      try {
+        outcome = await target.send(ready.map((r) => r.message), signal);
+      } catch (err) {
+        outcome = { type: 'failed', durationMs: clock.now() - startedAt, errorClass: 'io', message: (err as Error).message };
+      }
+      const now = clock.now();
+      const attempt: AttemptRecord = {
+        at: startedAt, durationMs: outcome.durationMs, ok: outcome.type === 'delivered', status: outcome.status ?? null,
+        errorClass: outcome.type === 'failed' ? outcome.errorClass : null, message: outcome.type === 'failed' ? outcome.message : null,
+        response: outcome.response === undefined ? null : outcome.response.slice(0, MAX_EXCERPT),
+      };
+      this.#observe(outcome, now);
+      for (const r of ready) completions.push(this.#complete(r.d, r.payload, outcome, attempt, now));
+    }
+    this.#deps.writer.submit(completions, () => this.#done());
+  }
+
+  #complete(d: LeasedDelivery, payload: string, outcome: SendOutcome, attempt: AttemptRecord, now: number): Completion {
+    if (outcome.type === 'delivered') return { type: 'delivered', id: d.id, attempt };
+    if (this.#abort.signal.aborted) return { type: 'release', id: d.id, dueAt: now };
+    const decision = decideRetry(this.#spec.retry, outcome, d.attempts + 1, d.firstAt, now, this.#deps.random);
+    if (decision.type === 'retry') return { type: 'retry', id: d.id, attempt, dueAt: decision.at, error: `${outcome.errorClass}${outcome.status === undefined ? '' : ` ${outcome.status}`}: ${outcome.message}` };
+    const forward = this.#spec.deadLetter !== undefined && !d.target.endsWith(DEAD_LETTER_SUFFIX);
+    return { type: 'dead', id: d.id, attempt, reason: decision.reason, payload, ...(forward ? { forwardTo: `${d.target}${DEAD_LETTER_SUFFIX}` } : {}) };
+  }
+
+  /** Breaker and persisted health follow every outcome; a target failing too long is disabled. */
+  #observe(outcome: SendOutcome, now: number): void {
+    if (this.#abort.signal.aborted) return;
+    if (outcome.type === 'delivered') {
+      this.#breaker.success();
+      if (this.#health !== undefined) {
+        this.#health = undefined;
+        this.#deps.queue.setHealth(this.key, undefined);
+      }
+      return;
+    }
+    this.#breaker.failure(now);
+    if (this.#health === undefined) {
+      this.#health = { failingSince: now, disabledAt: null };
+      this.#deps.queue.setHealth(this.key, this.#health);
+      return;
+    }
+    const since = this.#health.failingSince ?? now;
+    if (this.#health.disabledAt === null && now - since >= this.#deps.disableAfterMs) {
+      this.#health = { failingSince: since, disabledAt: now };
+      this.#deps.queue.setHealth(this.key, this.#health);
+      this.#deps.log('warn', { target: this.key, failingSince: new Date(since).toISOString() }, 'target disabled after failing continuously');
+    }
+  }
+
+  #done(): void {
+    this.#inFlight--;
+    this.#closeRetired();
+    this.wake();
+  }
+
+  #closeRetired(): void {
+    if (this.#inFlight > 0 || this.#retired.length === 0) return;
+    const old = this.#retired;
+    this.#retired = [];
+    for (const t of old) void t.close().catch(() => undefined);
+  }
+
+  /**
+   * Stops leasing, gives held batch members back, waits up to `graceMs` for sends in flight
+   * (then aborts them: their deliveries are released, due again), and closes the target.
+   */
+  async stop(graceMs: number): Promise<void> {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    clearTimeout(this.#heldTimer);
+    const held = this.#held.splice(0);
+    const now = this.#deps.clock.now();
+    if (held.length > 0) this.#deps.writer.submit(held.map((d) => ({ type: 'release', id: d.id, dueAt: now })), () => undefined);
+    const all = Promise.allSettled([...this.#sends]);
+    const timer = setTimeout(() => this.#abort.abort(), graceMs);
+    await all;
+    clearTimeout(timer);
+    this.#deps.writer.flush();
+    await Promise.allSettled([this.#target.close(), ...this.#retired.map((t) => t.close())]);
+  }
+}
+
+/** The rule's target id a key stands for (dead-letter copies go to the base target's dead-letter spec). */
+export function baseTargetId(target: string): string {
+  return target.endsWith(DEAD_LETTER_SUFFIX) ? target.slice(0, -DEAD_LETTER_SUFFIX.length) : target;
+}

@@ -1,0 +1,61 @@
+import type { ConnectionCatalog, StoredSigningSecret } from '../../store/index.js';
+import type { SecretBox } from '../connections/secret-box.js';
+import type { SigningSecretEntry, SigningSecrets, TargetRef } from './signing-secrets.js';
+import { generateWebhookSecret } from './webhook-secret.js';
+
+const keyOf = (ref: TargetRef): string => `${ref.bus}/${ref.rule}/${ref.targetId}`;
+
+/**
+ * Signing secrets per target, sealed in the store. A target gets its first secret on first
+ * use. `rotate` makes a new secret the primary and keeps the old ones valid for `overlapMs`,
+ * during which deliveries carry one signature per valid secret; expired secrets are dropped
+ * at the next rotation. Decrypted secrets are cached per target (invalidated by rotate).
+ */
+export class SigningKeyring implements SigningSecrets {
+  readonly #catalog: ConnectionCatalog;
+  readonly #box: SecretBox;
+  readonly #cache = new Map<string, readonly SigningSecretEntry[]>();
+
+  constructor(catalog: ConnectionCatalog, box: SecretBox) {
+    this.#catalog = catalog;
+    this.#box = box;
+  }
+
+  /** Every secret of the target, newest first, including expired ones not yet dropped. */
+  list(ref: TargetRef, now: number): readonly SigningSecretEntry[] {
+    const key = keyOf(ref);
+    const cached = this.#cache.get(key);
+    if (cached !== undefined) return cached;
+    let stored = this.#catalog.signingSecrets(key);
+    if (stored.length === 0) {
+      stored = [this.#sealNew(key, now)];
+      this.#catalog.setSigningSecrets(key, stored);
+    }
+    const entries = stored.map((s) => ({ secret: this.#box.open(s.sealed, key), createdAt: s.createdAt, expiresAt: s.expiresAt }));
+    this.#cache.set(key, entries);
+    return entries;
+  }
+
+  activeSecrets(ref: TargetRef, now: number): readonly string[] {
+    return this.list(ref, now).filter((e) => e.expiresAt === null || e.expiresAt > now).map((e) => e.secret);
+  }
+
+  /**
+   * Starts a rotation: a new primary secret (or `secret`, when given in whsec_ form); every
+   * currently valid secret stays valid until `now + overlapMs`. Returns the new secret list.
+   */
+  rotate(ref: TargetRef, now: number, overlapMs: number, secret?: string): readonly SigningSecretEntry[] {
+    const key = keyOf(ref);
+    const kept: StoredSigningSecret[] = this.#catalog.signingSecrets(key)
+      .filter((s) => s.expiresAt === null || s.expiresAt > now)
+      .map((s) => ({ ...s, expiresAt: Math.min(s.expiresAt ?? Infinity, now + overlapMs) }));
+    const fresh = this.#sealNew(key, Math.max(now, ...kept.map((s) => s.createdAt + 1)), secret);
+    this.#catalog.setSigningSecrets(key, [fresh, ...kept]);
+    this.#cache.delete(key);
+    return this.list(ref, now);
+  }
+
+  #sealNew(key: string, createdAt: number, secret = generateWebhookSecret()): StoredSigningSecret {
+    return { sealed: this.#box.seal(secret, key), createdAt, expiresAt: null };
+  }
+}

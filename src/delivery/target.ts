@@ -1,0 +1,56 @@
+import type { CloudEvent } from '../events/index.js';
+
+/**
+ * What a target sends for one delivery. `event`: a CloudEvent (the original one, or the
+ * transformed output placed as its data with the attributes kept); `raw`: the transformer's
+ * output as the body, as is.
+ */
+export type Outbound =
+  | { readonly type: 'event'; readonly event: CloudEvent }
+  | { readonly type: 'raw'; readonly body: string; readonly contentType: string };
+
+/** One delivery handed to a target. `deliveryId` is stable across attempts (receivers dedupe on it). */
+export interface OutboundMessage {
+  readonly deliveryId: string;
+  /** 1 for the first attempt. */
+  readonly attempt: number;
+  readonly bus: string;
+  readonly rule: string;
+  readonly targetId: string;
+  /** The id of the event this delivery carries. */
+  readonly eventId: string;
+  readonly outbound: Outbound;
+}
+
+/** Why an attempt failed; the retry policy decides from this (and the status) whether to retry. */
+export type ErrorClass = 'http' | 'timeout' | 'network' | 'blocked' | 'io' | 'rejected' | 'config';
+
+/** The result of one send (of one message, or of one batch as a whole). */
+export type SendOutcome =
+  | { readonly type: 'delivered'; readonly durationMs: number; readonly status?: number; readonly response?: string }
+  | {
+      readonly type: 'failed';
+      readonly durationMs: number;
+      readonly errorClass: ErrorClass;
+      readonly message: string;
+      readonly status?: number;
+      /** From a Retry-After header, when the receiver sent one. */
+      readonly retryAfterMs?: number;
+      /** At most 1 KiB of the response body. */
+      readonly response?: string;
+    };
+
+/**
+ * A destination of deliveries. Implementations never throw from `send`: every failure is a
+ * `failed` outcome. `send` receives one message, or several when the target batches.
+ */
+export interface Target {
+  readonly kind: string;
+  send(messages: readonly OutboundMessage[], signal: AbortSignal): Promise<SendOutcome>;
+  close(): Promise<void>;
+}
+
+/** Puts events on another bus of this server (provided by the server: the ingest path). */
+export interface BusWriter {
+  put(bus: string, events: readonly CloudEvent[]): Promise<void>;
+}

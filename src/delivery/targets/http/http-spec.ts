@@ -1,0 +1,77 @@
+import type { Violation } from '../../../core/index.js';
+
+/** The kind-specific fields of an http target, validated and with defaults applied. */
+export interface HttpTargetSpec {
+  readonly url: string;
+  readonly method: 'POST' | 'PUT' | 'PATCH';
+  readonly headers: Readonly<Record<string, string>>;
+  /** How a CloudEvent is put on the wire (raw outbounds are always sent as their body). */
+  readonly mode: 'binary' | 'structured';
+  /** The body of several messages: a CloudEvents batch, or a plain JSON array. */
+  readonly batchFormat: 'cloudevents' | 'json';
+  readonly timeoutMs: number;
+  /** Name of a connection (basic, apiKey, oauth2) that authorizes the requests. */
+  readonly connection?: string;
+}
+
+export const DEFAULT_TIMEOUT_MS = 10_000;
+export const MAX_TIMEOUT_MS = 60_000;
+
+/** Headers a target may not set: framing, hop-by-hop, and the ones Switchyard owns. */
+const RESERVED_HEADERS = new Set([
+  'host', 'content-length', 'transfer-encoding', 'connection', 'upgrade', 'te', 'keep-alive', 'trailer',
+  'content-type', 'webhook-id', 'webhook-timestamp', 'webhook-signature',
+]);
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+/** Checks the http fields of `t` (an object), appending one violation per problem. */
+export function checkHttpSpec(t: Readonly<Record<string, unknown>>, path: string, out: Violation[]): void {
+  const { url, method, headers, mode, batchFormat, timeoutMs, connection } = t;
+  if (typeof url !== 'string') out.push({ path: `${path}/url`, reason: 'must be an absolute http or https URL' });
+  else {
+    let u: URL | undefined;
+    try {
+      u = new URL(url);
+    } catch {
+      out.push({ path: `${path}/url`, reason: 'must be an absolute http or https URL' });
+    }
+    if (u !== undefined) {
+      if (u.protocol !== 'http:' && u.protocol !== 'https:') out.push({ path: `${path}/url`, reason: 'scheme must be http or https' });
+      if (u.username !== '' || u.password !== '') out.push({ path: `${path}/url`, reason: 'must not carry credentials; use a connection' });
+    }
+  }
+  if (method !== undefined && method !== 'POST' && method !== 'PUT' && method !== 'PATCH') out.push({ path: `${path}/method`, reason: 'must be POST, PUT or PATCH' });
+  if (headers !== undefined) {
+    if (typeof headers !== 'object' || headers === null || Array.isArray(headers)) out.push({ path: `${path}/headers`, reason: 'must be an object of header name → string value' });
+    else {
+      for (const [name, value] of Object.entries(headers)) {
+        const at = `${path}/headers/${name}`;
+        if (!TOKEN.test(name)) out.push({ path: at, reason: 'is not a valid header name' });
+        else if (RESERVED_HEADERS.has(name.toLowerCase()) || name.toLowerCase().startsWith('ce-')) out.push({ path: at, reason: 'is set by Switchyard and may not be configured' });
+        if (typeof value !== 'string') out.push({ path: at, reason: 'must be a string' });
+        else if (/[\r\n\0]/.test(value)) out.push({ path: at, reason: 'must not contain CR, LF or NUL' });
+      }
+    }
+  }
+  if (mode !== undefined && mode !== 'binary' && mode !== 'structured') out.push({ path: `${path}/mode`, reason: 'must be "binary" or "structured"' });
+  if (batchFormat !== undefined && batchFormat !== 'cloudevents' && batchFormat !== 'json') out.push({ path: `${path}/batchFormat`, reason: 'must be "cloudevents" or "json"' });
+  if (timeoutMs !== undefined && (!Number.isInteger(timeoutMs) || (timeoutMs as number) < 1 || (timeoutMs as number) > MAX_TIMEOUT_MS)) {
+    out.push({ path: `${path}/timeoutMs`, reason: `must be an integer from 1 to ${MAX_TIMEOUT_MS}` });
+  }
+  if (connection !== undefined && (typeof connection !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(connection))) {
+    out.push({ path: `${path}/connection`, reason: 'must be a connection name' });
+  }
+}
+
+/** The spec with defaults; call only after checkHttpSpec found nothing. */
+export function httpSpecOf(t: Readonly<Record<string, unknown>>): HttpTargetSpec {
+  return {
+    url: t.url as string,
+    method: (t.method as HttpTargetSpec['method'] | undefined) ?? 'POST',
+    headers: (t.headers as Record<string, string> | undefined) ?? {},
+    mode: (t.mode as HttpTargetSpec['mode'] | undefined) ?? 'binary',
+    batchFormat: (t.batchFormat as HttpTargetSpec['batchFormat'] | undefined) ?? 'cloudevents',
+    timeoutMs: (t.timeoutMs as number | undefined) ?? DEFAULT_TIMEOUT_MS,
+    ...(typeof t.connection === 'string' ? { connection: t.connection } : {}),
+  };
+}

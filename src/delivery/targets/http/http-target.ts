@@ -1,0 +1,122 @@
+import { Agent, request, type Dispatcher } from 'undici';
+import { isSwitchyardError } from '../../../core/index.js';
+import type { OutboundMessage, SendOutcome, Target } from '../../target.js';
+import { guardedConnector } from '../../ssrf/index.js';
+import { signWebhook } from '../../signing/index.js';
+import { AuthorizationError, type Authorizer } from '../../connections/types.js';
+import type { TargetDeps } from '../deps.js';
+import type { HttpTargetSpec } from './http-spec.js';
+import { encodeRequest } from './encode-body.js';
+import { readExcerpt } from './excerpt.js';
+import { parseRetryAfter } from './retry-after.js';
+import { classifyError } from './classify-error.js';
+
+const USER_AGENT = 'Switchyard-Webhooks/1';
+
+type Attempt =
+  | { readonly type: 'response'; readonly status: number; readonly headers: Record<string, string | string[] | undefined>; readonly excerpt: string }
+  | { readonly type: 'error'; readonly outcome: SendOutcome };
+
+/**
+ * Delivers over HTTP with a pooled undici Agent of its own. Every request is signed
+ * (Standard Webhooks), redirects are never followed (a 3xx is a failure), the whole attempt
+ * — connect, headers, the 1 KiB response excerpt — is bounded by `timeoutMs`, and with
+ * private networks disallowed the Agent connects only to addresses the SSRF guard accepted
+ * after DNS resolution. With a connection, a 401 invalidates the credentials (OAuth2: the
+ * cached token) and the request is retried once with fresh ones.
+ */
+export class HttpTarget implements Target {
+  readonly kind = 'http';
+  readonly #spec: HttpTargetSpec;
+  readonly #deps: TargetDeps;
+  readonly #agent: Dispatcher;
+  #closed = false;
+
+  constructor(spec: HttpTargetSpec, deps: TargetDeps) {
+    this.#spec = spec;
+    this.#deps = deps;
+    const connectTimeout = Math.min(spec.timeoutMs, 10_000);
+    this.#agent = new Agent({
+      connections: 128,
+      keepAliveTimeout: 4_000,
+      headersTimeout: spec.timeoutMs,
+      bodyTimeout: spec.timeoutMs,
+      connect: deps.allowPrivateNetworks ? { timeout: connectTimeout } : guardedConnector({ timeout: connectTimeout }),
+    });
+  }
+
+  async send(messages: readonly OutboundMessage[], signal: AbortSignal): Promise<SendOutcome> {
+    const started = performance.now();
+    const duration = (): number => Math.round((performance.now() - started) * 1000) / 1000;
+    if (this.#closed) return { type: 'failed', durationMs: 0, errorClass: 'config', message: 'target is closed' };
+    if (messages.length === 0) return { type: 'delivered', durationMs: 0 };
+    let authorizer: Authorizer | undefined;
+    if (this.#spec.connection !== undefined) {
+      try {
+        authorizer = this.#deps.connections.authorizer(this.#spec.connection);
+      } catch (e) {
+        return { type: 'failed', durationMs: duration(), errorClass: 'config', message: (e as Error).message };
+      }
+      if (authorizer === undefined) return { type: 'failed', durationMs: duration(), errorClass: 'config', message: `connection "${this.#spec.connection}" does not exist` };
+    }
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(), this.#spec.timeoutMs);
+    const combined = AbortSignal.any([signal, timeout.signal]);
+    try {
+      let attempt = await this.#attempt(messages, authorizer, combined, timeout.signal);
+      if (attempt.type === 'response' && attempt.status === 401 && authorizer !== undefined && authorizer.invalidate()) {
+        attempt = await this.#attempt(messages, authorizer, combined, timeout.signal);
+      }
+      return this.#outcome(attempt, duration());
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async #attempt(messages: readonly OutboundMessage[], authorizer: Authorizer | undefined, signal: AbortSignal, timeoutSignal: AbortSignal): Promise<Attempt> {
+    try {
+      const enc = encodeRequest(messages, this.#spec);
+      const first = messages[0]!;
+      const secrets = this.#deps.signingSecrets.activeSecrets({ bus: first.bus, rule: first.rule, targetId: first.targetId }, this.#deps.clock.now());
+      const url = new URL(this.#spec.url);
+      const headers: Record<string, string> = {
+        ...Object.fromEntries(Object.entries(this.#spec.headers).map(([k, v]) => [k.toLowerCase(), v])),
+        ...enc.headers,
+        'user-agent': USER_AGENT,
+        ...signWebhook(secrets, enc.webhookId, Math.floor(this.#deps.clock.now() / 1000), enc.body),
+      };
+      if (authorizer !== undefined) await authorizer.authorize({ url, headers }, signal);
+      const res = await request(url, { dispatcher: this.#agent, method: this.#spec.method, headers, body: enc.body, signal });
+      const excerpt = await readExcerpt(res.body);
+      return { type: 'response', status: res.statusCode, headers: res.headers, excerpt };
+    } catch (err) {
+      if (isSwitchyardError(err)) {
+        // e.g. signing secrets that cannot be decrypted with the configured key
+        return { type: 'error', outcome: { type: 'failed', durationMs: 0, errorClass: 'config', message: err.message } };
+      }
+      if (err instanceof AuthorizationError) {
+        return { type: 'error', outcome: { type: 'failed', durationMs: 0, errorClass: err.errorClass, message: err.message, ...(err.status === undefined ? {} : { status: err.status }) } };
+      }
+      const { errorClass, message } = classifyError(err, timeoutSignal.aborted);
+      return { type: 'error', outcome: { type: 'failed', durationMs: 0, errorClass, message: signal.aborted && !timeoutSignal.aborted ? 'aborted' : message } };
+    }
+  }
+
+  #outcome(a: Attempt, durationMs: number): SendOutcome {
+    if (a.type === 'error') return { ...a.outcome, durationMs };
+    const response = a.excerpt === '' ? {} : { response: a.excerpt };
+    if (a.status >= 200 && a.status < 300) return { type: 'delivered', durationMs, status: a.status, ...response };
+    const retryAfterMs = parseRetryAfter(a.headers['retry-after'], this.#deps.clock.now());
+    const location = a.headers.location;
+    const message = a.status >= 300 && a.status < 400
+      ? `HTTP ${a.status}: redirect not followed${location === undefined ? '' : ` (location: ${String(location).slice(0, 200)})`}`
+      : `HTTP ${a.status}`;
+    return { type: 'failed', durationMs, errorClass: 'http', status: a.status, message, ...(retryAfterMs === undefined ? {} : { retryAfterMs }), ...response };
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#agent.close();
+  }
+}

@@ -1,0 +1,57 @@
+import { SwitchyardError, type Violation } from '../../core/index.js';
+import type { Target } from '../target.js';
+import type { TargetDeps } from './deps.js';
+import { checkHttpSpec, httpSpecOf } from './http/http-spec.js';
+import { HttpTarget } from './http/http-target.js';
+import { BusTarget, checkBusSpec } from './bus-target.js';
+import { LogTarget, checkLogSpec, type LogLevel } from './log-target.js';
+import { FileTarget, checkFileSpec } from './file-target.js';
+
+type SpecObject = Readonly<Record<string, unknown>>;
+
+/**
+ * One target kind: how its fields are checked and how a Target is built. Later kinds (nats,
+ * mqtt, amqp, redis, postgres) add an entry here and run targets.contract.ts.
+ */
+export interface TargetKind {
+  /** Appends one violation per problem in the kind-specific fields of `spec`. */
+  check(spec: SpecObject, path: string, out: Violation[]): void;
+  /** Builds the target; `spec` has passed `check`. Does no I/O. */
+  create(spec: SpecObject, deps: TargetDeps): Target;
+}
+
+export const targetKinds: Readonly<Record<string, TargetKind>> = {
+  http: { check: checkHttpSpec, create: (s, d) => new HttpTarget(httpSpecOf(s), d) },
+  bus: { check: checkBusSpec, create: (s, d) => new BusTarget(s.bus as string, d.busWriter) },
+  log: { check: checkLogSpec, create: (s, d) => new LogTarget((s.level as LogLevel | undefined) ?? 'info', d.logSink ?? process.stdout, () => d.clock.now()) },
+  file: { check: checkFileSpec, create: (s, d) => new FileTarget(d.fileDirectory, s.path as string, s.fsync === true) },
+};
+
+/**
+ * Checks the kind-specific fields of a target spec (`path` is its JSON pointer, e.g.
+ * `/targets/0`). The generic fields (id, transform, retry, deadLetter, ordering, rateLimit,
+ * batch) are the engine's to check; unknown fields are not reported, for the same reason.
+ *
+ * @example
+ * validateTargetSpec({ id: 'a', kind: 'http', url: 'ftp://x' }, '/targets/0')
+ * // → [{ path: '/targets/0/url', reason: 'scheme must be http or https' }]
+ */
+export function validateTargetSpec(spec: unknown, path: string): Violation[] {
+  if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) return [{ path, reason: 'must be an object' }];
+  const s = spec as SpecObject;
+  const kind = targetKinds[typeof s.kind === 'string' && Object.hasOwn(targetKinds, s.kind) ? s.kind : ''];
+  if (kind === undefined) return [{ path: `${path}/kind`, reason: `must be one of ${Object.keys(targetKinds).join(', ')}` }];
+  const out: Violation[] = [];
+  kind.check(s, path, out);
+  return out;
+}
+
+/** Builds the target of a spec; throws SWY_DELIVERY_TARGET_INVALID (with violations) for a bad spec. */
+export function createTarget(spec: unknown, deps: TargetDeps): Target {
+  const violations = validateTargetSpec(spec, '');
+  if (violations.length > 0) {
+    throw new SwitchyardError('SWY_DELIVERY_TARGET_INVALID', `${violations.length} problem(s) in the target`, { violations });
+  }
+  const s = spec as SpecObject;
+  return targetKinds[s.kind as string]!.create(s, deps);
+}

@@ -1,0 +1,99 @@
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, symlinkSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { SwitchyardError } from '../../core/index.js';
+import { createEvent } from '../../events/index.js';
+import { contractMessage } from '../targets.contract.js';
+import { createTarget, validateTargetSpec, HOPS_EXTENSION, MAX_HOPS } from './index.js';
+import { testWorld } from './test-deps.contract.js';
+
+const world = testWorld();
+after(() => world.close());
+const never = new AbortController().signal;
+
+test('validateTargetSpec - an unknown kind is one violation at /kind', () => {
+  assert.deepEqual(validateTargetSpec({ id: 'a', kind: 'smtp' }, '/targets/0'), [{ path: '/targets/0/kind', reason: 'must be one of http, bus, log, file' }]);
+  assert.deepEqual(validateTargetSpec('x', '/t'), [{ path: '/t', reason: 'must be an object' }]);
+});
+
+test('validateTargetSpec - http reports one violation per bad field', () => {
+  const v = validateTargetSpec({
+    id: 'a', kind: 'http', url: 'ftp://user:pw@x/', method: 'GET', mode: 'weird', batchFormat: 'xml', timeoutMs: 60_001,
+    headers: { 'Content-Type': 'text/plain', 'bad name': 'x', 'X-Ok': 'a\r\nb', 'webhook-id': 'x' }, connection: '../x',
+  }, '');
+  assert.deepEqual(v.map((x) => x.path).sort(), [
+    '/batchFormat', '/connection', '/headers/Content-Type', '/headers/X-Ok', '/headers/bad name', '/headers/webhook-id',
+    '/method', '/mode', '/timeoutMs', '/url', '/url',
+  ]);
+  assert.deepEqual(validateTargetSpec({ id: 'a', kind: 'http', url: 'https://example.com/hook', timeoutMs: 60_000, retry: { anything: true } }, ''), []);
+});
+
+test('validateTargetSpec - bus, log and file fields', () => {
+  assert.deepEqual(validateTargetSpec({ kind: 'bus' }, ''), [{ path: '/bus', reason: 'must be a bus name' }]);
+  assert.deepEqual(validateTargetSpec({ kind: 'log', level: 'loud' }, '').map((v) => v.path), ['/level']);
+  for (const p of ['/etc/passwd', '../up.jsonl', 'a/../../b', 'dir/', '']) {
+    assert.equal(validateTargetSpec({ kind: 'file', path: p }, '').length, 1, p);
+  }
+  assert.deepEqual(validateTargetSpec({ kind: 'file', path: 'a/b.jsonl', fsync: 'yes' }, '').map((v) => v.path), ['/fsync']);
+  assert.deepEqual(validateTargetSpec({ kind: 'file', path: 'a/b..c.jsonl' }, ''), []);
+});
+
+test('createTarget - a bad spec throws SWY_DELIVERY_TARGET_INVALID with the violations', () => {
+  assert.throws(() => createTarget({ kind: 'http' }, world.deps()), (e: unknown) => e instanceof SwitchyardError && e.code === 'SWY_DELIVERY_TARGET_INVALID' && e.violations[0]?.path === '/url');
+});
+
+test('bus - each hop increments swyhops; beyond the limit the outcome is rejected and nothing is put', async () => {
+  const t = createTarget({ kind: 'bus', bus: 'default' }, world.deps());
+  const ev = createEvent({ id: 'hop-1', source: 'urn:x', type: 't', extensions: { [HOPS_EXTENSION]: 3 } });
+  assert.equal((await t.send([contractMessage({ outbound: { type: 'event', event: ev } })], never)).type, 'delivered');
+  const stored = world.store.events.get('default', 'hop-1')!;
+  assert.equal((JSON.parse(stored.body) as Record<string, unknown>)[HOPS_EXTENSION], 4);
+
+  const looping = createEvent({ id: 'hop-2', source: 'urn:x', type: 't', extensions: { [HOPS_EXTENSION]: MAX_HOPS } });
+  const o = await t.send([contractMessage({ outbound: { type: 'event', event: looping } })], never);
+  assert.equal(o.type === 'failed' && o.errorClass, 'rejected');
+  assert.equal(world.store.events.get('default', 'hop-2'), undefined);
+  await t.close();
+});
+
+test('bus - a raw outbound cannot go on a bus (config failure)', async () => {
+  const t = createTarget({ kind: 'bus', bus: 'default' }, world.deps());
+  const o = await t.send([contractMessage({ outbound: { type: 'raw', body: 'x', contentType: 'text/plain' } })], never);
+  assert.equal(o.type === 'failed' && o.errorClass, 'config');
+});
+
+test('log - one pino-style JSON line per message with level, time, delivery fields and the event', async () => {
+  const t = createTarget({ kind: 'log', level: 'warn' }, world.deps());
+  const before = world.lines.length;
+  const m = contractMessage();
+  await t.send([m, contractMessage({ outbound: { type: 'raw', body: 'plain', contentType: 'text/plain' } })], never);
+  const [a, b] = world.lines.slice(before).map((l) => JSON.parse(l) as Record<string, unknown>);
+  assert.equal(a!.level, 40);
+  assert.equal(typeof a!.time, 'number');
+  assert.equal(a!.msg, 'delivery');
+  assert.equal(a!.deliveryId, m.deliveryId);
+  assert.equal((a!.event as { id: string }).id, m.eventId);
+  assert.equal(b!.body, 'plain');
+});
+
+test('file - JSONL: events in JSON format, JSON raw bodies compacted, other bodies as strings', async () => {
+  const t = createTarget({ kind: 'file', path: 'mixed.jsonl' }, world.deps());
+  const m = contractMessage();
+  await t.send([m, contractMessage({ outbound: { type: 'raw', body: '{\n "a": 1\n}', contentType: 'application/json' } }), contractMessage({ outbound: { type: 'raw', body: 'two\nlines', contentType: 'text/plain' } })], never);
+  await t.close();
+  const lines = readFileSync(path.join(world.dir, 'mixed.jsonl'), 'utf8').split('\n');
+  assert.equal(lines.length, 4);
+  assert.equal((JSON.parse(lines[0]!) as { id: string }).id, m.eventId);
+  assert.equal(lines[1], '{"a":1}');
+  assert.equal(JSON.parse(lines[2]!), 'two\nlines');
+});
+
+test('file - a symlink planted at the file is not followed', async () => {
+  mkdirSync(path.join(world.dir, 'trap'), { recursive: true });
+  symlinkSync('/tmp/swy-should-not-exist.jsonl', path.join(world.dir, 'trap', 'x.jsonl'));
+  const t = createTarget({ kind: 'file', path: 'trap/x.jsonl' }, world.deps());
+  const o = await t.send([contractMessage()], never);
+  await t.close();
+  assert.equal(o.type === 'failed' && o.errorClass, 'io');
+});

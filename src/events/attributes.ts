@@ -1,0 +1,45 @@
+import type { Violation } from '../core/index.js';
+import { checkAbsoluteUri, checkString, checkTimestamp, checkUriReference } from './attribute-types.js';
+import { parseMediaType } from './media-type.js';
+
+/** The context attributes the spec defines, each with the type check of its value. */
+export const CORE_ATTRIBUTES = ['specversion', 'id', 'source', 'type', 'datacontenttype', 'dataschema', 'subject', 'time'] as const;
+export type CoreAttribute = (typeof CORE_ATTRIBUTES)[number];
+
+export const REQUIRED_ATTRIBUTES = ['specversion', 'id', 'source', 'type'] as const;
+
+const CORE_SET: ReadonlySet<string> = new Set(CORE_ATTRIBUTES);
+export function isCoreAttribute(name: string): name is CoreAttribute {
+  return CORE_SET.has(name);
+}
+
+/**
+ * Checks a core attribute's canonical string value; returns a reason or undefined. The JSON
+ * format and the binary-mode headers share this, so both modes apply identical rules.
+ */
+export function checkCoreValue(name: CoreAttribute, value: string): string | undefined {
+  if (value.length === 0) return 'must be a non-empty string';
+  const s = checkString(value);
+  if (s !== undefined) return s;
+  switch (name) {
+    case 'specversion':
+      return value === '1.0' ? undefined : `unsupported specversion '${value.slice(0, 20)}' (only '1.0' is accepted)`;
+    case 'id':
+    case 'type':
+    case 'subject':
+      return undefined;
+    case 'source':
+      return checkUriReference(value);
+    case 'dataschema':
+      return checkAbsoluteUri(value);
+    case 'time':
+      return checkTimestamp(value);
+    case 'datacontenttype':
+      return parseMediaType(value) === undefined ? 'is not an RFC 2046 media type (expected type/subtype[; param=value])' : undefined;
+  }
+}
+
+/** Pushes a violation; shared helper so every module formats them alike. */
+export function report(out: Violation[], path: string, reason: string, code?: Violation['code']): void {
+  out.push(code === undefined ? { path, reason } : { path, reason, code });
+}

@@ -1,0 +1,149 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { AppendItem, AppendOutcome } from '../store/index.js';
+
+/** Identifies a delivery target in metric labels: the target id of a rule on a bus. */
+export interface TargetLabels {
+  readonly bus: string;
+  readonly rule: string;
+  readonly target: string;
+}
+
+/** Backlog of one target, read at scrape time from the delivery queue. */
+export interface TargetBacklog extends TargetLabels {
+  readonly pending: number;
+  /** receivedAt (ms) of the oldest pending delivery, or null when none is pending. */
+  readonly oldestPendingAt: number | null;
+}
+
+/** Circuit breaker states as the `switchyard_target_circuit_state` gauge encodes them. */
+export const CIRCUIT_STATE = { closed: 0, 'half-open': 1, open: 2 } as const;
+export type CircuitState = keyof typeof CIRCUIT_STATE;
+
+export interface MetricsOptions {
+  /** Bytes the store occupies, read at scrape time. */
+  readonly storeSizeBytes: () => number;
+  /** Include process and Node.js runtime metrics (prom-client defaults). */
+  readonly processMetrics: boolean;
+  readonly now: () => number;
+}
+
+const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+const DELIVERY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600];
+
+/**
+ * Every Switchyard metric in one prom-client registry (its own, never the global one, so two
+ * servers in one process do not share counters). docs/metrics.md lists each metric; a test keeps
+ * the two in step. Counters are updated on the hot path with label values that are already
+ * strings (bus, rule, target names), so the cost is a map lookup and an add.
+ */
+export class SwitchyardMetrics {
+  readonly registry = new Registry();
+  readonly #now: () => number;
+  #backlog: () => readonly TargetBacklog[] = () => [];
+
+  readonly received: Counter<'bus' | 'mode'>;
+  readonly duplicates: Counter<'bus'>;
+  readonly rejected: Counter<'bus' | 'reason'>;
+  readonly ingestSeconds: Histogram<'route'>;
+  readonly commitSeconds: Histogram;
+  readonly matches: Counter<'bus' | 'rule'>;
+  readonly unmatched: Counter<'bus'>;
+  readonly deliveries: Counter<'bus' | 'rule' | 'target' | 'outcome'>;
+  readonly attempts: Counter<'bus' | 'rule' | 'target' | 'result'>;
+  readonly attemptSeconds: Histogram<'bus' | 'rule' | 'target'>;
+  readonly putToDelivered: Histogram<'bus' | 'rule' | 'target'>;
+  readonly deadLetters: Counter<'bus' | 'rule' | 'target'>;
+  readonly circuit: Gauge<'bus' | 'rule' | 'target'>;
+
+  constructor(opts: MetricsOptions) {
+    this.#now = opts.now;
+    const registers = [this.registry];
+    this.received = new Counter({ name: 'switchyard_events_received_total', help: 'Events stored, per bus and content mode (duplicates excluded).', labelNames: ['bus', 'mode'], registers });
+    this.duplicates = new Counter({ name: 'switchyard_events_duplicate_total', help: 'Events answered as duplicates of one already stored (same source and id within the dedupe window).', labelNames: ['bus'], registers });
+    this.rejected = new Counter({ name: 'switchyard_events_rejected_total', help: 'Events (or put requests) refused, per bus and error code.', labelNames: ['bus', 'reason'], registers });
+    this.ingestSeconds = new Histogram({ name: 'switchyard_ingest_duration_seconds', help: 'Put request latency from request to answer, per route (http = CloudEvents binding, put-events = PutEvents).', labelNames: ['route'], buckets: LATENCY_BUCKETS, registers });
+    this.commitSeconds = new Histogram({ name: 'switchyard_ingest_commit_seconds', help: 'Time from submitting an append to its commit (group commit included).', buckets: LATENCY_BUCKETS, registers });
+    this.matches = new Counter({ name: 'switchyard_rule_matches_total', help: 'Stored events that matched a rule, per bus and rule.', labelNames: ['bus', 'rule'], registers });
+    this.unmatched = new Counter({ name: 'switchyard_events_unmatched_total', help: 'Stored events that matched no rule, per bus.', labelNames: ['bus'], registers });
+    this.deliveries = new Counter({ name: 'switchyard_deliveries_total', help: 'Finished deliveries per target and outcome (delivered, dead).', labelNames: ['bus', 'rule', 'target', 'outcome'], registers });
+    this.attempts = new Counter({ name: 'switchyard_delivery_attempts_total', help: 'Delivery attempts per target and result (ok, error).', labelNames: ['bus', 'rule', 'target', 'result'], registers });
+    this.attemptSeconds = new Histogram({ name: 'switchyard_delivery_attempt_duration_seconds', help: 'Duration of one delivery attempt, per target.', labelNames: ['bus', 'rule', 'target'], buckets: LATENCY_BUCKETS, registers });
+    this.putToDelivered = new Histogram({ name: 'switchyard_put_to_delivered_seconds', help: 'Time from the event being received to its successful delivery, per target.', labelNames: ['bus', 'rule', 'target'], buckets: DELIVERY_BUCKETS, registers });
+    this.deadLetters = new Counter({ name: 'switchyard_dead_letters_total', help: 'Deliveries dead-lettered, per target.', labelNames: ['bus', 'rule', 'target'], registers });
+    this.circuit = new Gauge({ name: 'switchyard_target_circuit_state', help: 'Circuit breaker state per target: 0 closed, 1 half-open, 2 open.', labelNames: ['bus', 'rule', 'target'], registers });
+    const backlog = (): readonly TargetBacklog[] => this.#backlog();
+    const now = (): number => this.#now();
+    new Gauge({
+      name: 'switchyard_deliveries_pending', help: 'Deliveries not yet finished (pending, retrying or waiting on their FIFO group), per target.', labelNames: ['bus', 'rule', 'target'], registers,
+      collect() {
+        this.reset();
+        for (const b of backlog()) this.set({ bus: b.bus, rule: b.rule, target: b.target }, b.pending);
+      },
+    });
+    new Gauge({
+      name: 'switchyard_delivery_oldest_pending_age_seconds', help: 'Age of the oldest unfinished delivery per target (since its event was received).', labelNames: ['bus', 'rule', 'target'], registers,
+      collect() {
+        this.reset();
+        const t = now();
+        for (const b of backlog()) if (b.oldestPendingAt !== null) this.set({ bus: b.bus, rule: b.rule, target: b.target }, Math.max(0, t - b.oldestPendingAt) / 1000);
+      },
+    });
+    new Gauge({
+      name: 'switchyard_store_size_bytes', help: 'Bytes used by the store (pages in use of the embedded SQLite file).', registers,
+      collect() {
+        this.set(opts.storeSizeBytes());
+      },
+    });
+    if (opts.processMetrics) collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** Where the backlog gauges read pending counts at scrape time (the delivery queue). */
+  setBacklogSource(source: () => readonly TargetBacklog[]): void {
+    this.#backlog = source;
+  }
+
+  /** IngestObserver side: counts stored events, duplicates, rule matches and commit latency. */
+  appended(items: readonly AppendItem[], outcomes: readonly AppendOutcome[], startedAt: number): void {
+    this.commitSeconds.observe((performance.now() - startedAt) / 1000);
+    for (let i = 0; i < items.length; i++) {
+      const it = items[i]!;
+      const o = outcomes[i]!;
+      if (o.type === 'duplicate') {
+        this.duplicates.inc({ bus: it.bus });
+      } else if (o.type === 'rejected') {
+        this.rejected.inc({ bus: it.bus, reason: o.code });
+      } else {
+        this.received.inc({ bus: it.bus, mode: it.mode });
+        if (it.matchedRules.length === 0) this.unmatched.inc({ bus: it.bus });
+        for (const rule of it.matchedRules) this.matches.inc({ bus: it.bus, rule });
+      }
+    }
+  }
+
+  /** One delivery attempt finished (ok or not) after `durationMs`. */
+  attempt(t: TargetLabels, ok: boolean, durationMs: number): void {
+    this.attempts.inc({ bus: t.bus, rule: t.rule, target: t.target, result: ok ? 'ok' : 'error' });
+    this.attemptSeconds.observe({ bus: t.bus, rule: t.rule, target: t.target }, durationMs / 1000);
+  }
+
+  /** A delivery succeeded; `receivedAt` is when the bus received its event (ms). */
+  delivered(t: TargetLabels, receivedAt: number): void {
+    this.deliveries.inc({ bus: t.bus, rule: t.rule, target: t.target, outcome: 'delivered' });
+    this.putToDelivered.observe({ bus: t.bus, rule: t.rule, target: t.target }, Math.max(0, this.#now() - receivedAt) / 1000);
+  }
+
+  /** A delivery was dead-lettered. */
+  deadLettered(t: TargetLabels): void {
+    this.deliveries.inc({ bus: t.bus, rule: t.rule, target: t.target, outcome: 'dead' });
+    this.deadLetters.inc({ bus: t.bus, rule: t.rule, target: t.target });
+  }
+
+  circuitChanged(t: TargetLabels, state: CircuitState): void {
+    this.circuit.set({ bus: t.bus, rule: t.rule, target: t.target }, CIRCUIT_STATE[state]);
+  }
+
+  /** The Prometheus text exposition of every metric. */
+  scrape(): Promise<string> {
+    return this.registry.metrics();
+  }
+}

@@ -1,0 +1,79 @@
+import type { Store } from '../store/index.js';
+import { EventFeed } from './event-feed.js';
+import { SwitchyardMetrics } from './metrics.js';
+import { observers, type AppendObserver } from './observers.js';
+import { OtlpExporter } from './otlp-exporter.js';
+import { SystemEvents, SYSTEM_BUS, type SystemEntry } from './system-events.js';
+import { Tracer } from './tracer.js';
+
+/** The `observe` config section (src/config/schema.ts). */
+export interface ObserveConfig {
+  readonly metrics: boolean;
+  readonly processMetrics: boolean;
+  readonly searchMaxScan: number;
+  readonly tracePayloadBytes: number;
+  readonly streamHeartbeatMs: number;
+  readonly otlpEndpoint: string;
+  readonly otlpServiceName: string;
+  readonly otlpFlushIntervalMs: number;
+  readonly otlpMaxBatch: number;
+  readonly otlpTimeoutMs: number;
+  readonly systemEvents: boolean;
+}
+
+/** Where the observability parts log (a pino logger fits). */
+export interface ObserveLog {
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+/** Every observability part of one server, built from config; parts that are off are undefined. */
+export interface Observability {
+  readonly feed: EventFeed;
+  readonly metrics: SwitchyardMetrics | undefined;
+  readonly tracer: Tracer | undefined;
+  readonly systemEvents: SystemEvents | undefined;
+  /** The ingest observer (metrics + live tail + spans), for IngestService. */
+  readonly observer: AppendObserver | undefined;
+  /** What buildApi takes as `observe`. */
+  readonly api: {
+    readonly feed: EventFeed; readonly metrics: SwitchyardMetrics | undefined; readonly systemEvents: SystemEvents | undefined;
+    readonly searchMaxScan: number; readonly tracePayloadBytes: number; readonly streamHeartbeatMs: number;
+  };
+  /** Flushes spans and waits for system events in flight. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Builds observability from config: the system bus is ensured (it is protected from deletion),
+ * metrics and span export exist only when configured, so with them off the put path runs no
+ * observability code but the live-tail wake-up. `put` is the PutEvents path system events use.
+ */
+export function createObservability(config: ObserveConfig, deps: {
+  readonly store: Store; readonly log: ObserveLog; readonly now: () => number; readonly put: (entries: SystemEntry[]) => Promise<unknown>;
+}): Observability {
+  const feed = new EventFeed();
+  const metrics = config.metrics
+    ? new SwitchyardMetrics({ storeSizeBytes: () => deps.store.observe.sizeBytes(), processMetrics: config.processMetrics, now: deps.now })
+    : undefined;
+  const exporter = config.otlpEndpoint === '' ? undefined : new OtlpExporter({
+    endpoint: config.otlpEndpoint, serviceName: config.otlpServiceName, headers: {}, maxBatch: config.otlpMaxBatch,
+    flushIntervalMs: config.otlpFlushIntervalMs, maxQueue: config.otlpMaxBatch * 20, timeoutMs: config.otlpTimeoutMs,
+    onError: (err) => deps.log.warn({ err }, 'span export failed'),
+  });
+  const tracer = exporter === undefined ? undefined : new Tracer(exporter, deps.now);
+  let systemEvents: SystemEvents | undefined;
+  if (config.systemEvents) {
+    deps.store.buses.ensure({ name: SYSTEM_BUS, description: 'Switchyard system events', retention: { maxAgeMs: 7 * 24 * 3600 * 1000, maxCount: null } });
+    systemEvents = new SystemEvents({ put: deps.put, onError: (err) => deps.log.error({ err }, 'system event not put'), now: deps.now });
+  }
+  const observer = observers([metrics, feed, tracer], (err) => deps.log.error({ err }, 'ingest observer failed'));
+  return {
+    feed, metrics, tracer, systemEvents, observer,
+    api: { feed, metrics, systemEvents, searchMaxScan: config.searchMaxScan, tracePayloadBytes: config.tracePayloadBytes, streamHeartbeatMs: config.streamHeartbeatMs },
+    async stop() {
+      await systemEvents?.settle();
+      await exporter?.flush();
+    },
+  };
+}

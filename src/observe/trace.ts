@@ -1,0 +1,131 @@
+import { testPattern, type MismatchReason } from '../rules/index.js';
+import { testTransform } from '../transform/index.js';
+import type { ObserveStore, RuleRecord, StoredEvent, TraceAttempt } from '../store/index.js';
+import { eventTraceparent, formatTraceparent } from './traceparent.js';
+
+/** Final state of an event: where it ended up, or that it is still on its way. */
+export type FinalState = 'no-rule-matched' | 'delivered' | 'pending' | 'retrying' | 'dead' | 'no-deliveries';
+
+/** One step of the timeline, in time order. */
+export type TimelineStep =
+  | { readonly at: string; readonly step: 'received'; readonly mode: string; readonly size: number }
+  | { readonly at: string; readonly step: 'matched'; readonly rules: readonly string[] }
+  | { readonly at: string; readonly step: 'attempt'; readonly rule: string; readonly target: string; readonly n: number; readonly ok: boolean; readonly status: number | null; readonly durationMs: number; readonly error: string | null }
+  | { readonly at: string; readonly step: 'delivered' | 'dead'; readonly rule: string; readonly target: string; readonly reason?: string };
+
+export interface TargetTrace {
+  readonly rule: string;
+  readonly target: string;
+  readonly state: string;
+  /** The transformed payload (at most payloadLimit characters), as sent or as it would be. */
+  readonly payload: string | null;
+  readonly payloadTruncated: boolean;
+  readonly attempts: readonly (Omit<TraceAttempt, 'at'> & { readonly at: string })[];
+  readonly lastError: string | null;
+}
+
+/** The answer of GET /v1/buses/{bus}/events/{id}/trace. */
+export interface EventTrace {
+  readonly bus: string;
+  readonly id: string;
+  readonly source: string;
+  readonly type: string;
+  readonly sequence: number;
+  readonly received: { readonly at: string; readonly size: number; readonly mode: string; readonly client: string | null; readonly traceparent: string | null };
+  /** An event is stored only once it passed CloudEvents 1.0 validation (and schema checks in enforce mode). */
+  readonly validation: { readonly result: 'valid' };
+  readonly rules: {
+    readonly matched: readonly string[];
+    /** With explain: why each other rule of the bus does not match (evaluated as the rule is now). */
+    readonly notMatched?: readonly { readonly rule: string; readonly state: string; readonly reason: MismatchReason | null }[];
+  };
+  readonly targets: readonly TargetTrace[];
+  readonly finalState: FinalState;
+  readonly timeline: readonly TimelineStep[];
+}
+
+export interface TraceOptions {
+  readonly explain: boolean;
+  /** Longest payload shown per target, in characters. */
+  readonly payloadLimit: number;
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+interface RuleTarget { readonly id?: unknown; readonly transform?: unknown }
+
+function transformed(rule: RuleRecord | undefined, targetId: string, e: StoredEvent): string | null {
+  const t = rule?.targets.find((x) => typeof x === 'object' && x !== null && (x as RuleTarget).id === targetId) as RuleTarget | undefined;
+  try {
+    const out = testTransform(t?.transform ?? { type: 'complete' }, JSON.parse(e.body), { ruleName: rule?.name ?? '', bus: e.bus, ingestionTime: iso(e.receivedAt) });
+    return typeof out.output === 'string' ? out.output : JSON.stringify(out.output);
+  } catch {
+    return null;
+  }
+}
+
+function finalStateOf(matched: readonly string[], states: readonly { state: string; attempts: number }[]): FinalState {
+  if (matched.length === 0) return 'no-rule-matched';
+  if (states.length === 0) return 'no-deliveries';
+  if (states.some((s) => s.state === 'dead')) return 'dead';
+  if (states.some((s) => s.state !== 'delivered' && s.attempts > 0)) return 'retrying';
+  if (states.some((s) => s.state !== 'delivered')) return 'pending';
+  return 'delivered';
+}
+
+/**
+ * Everything known about one stored event, as one document: how it arrived, which rules it
+ * matched (and, with explain, why the others did not), and per delivery target the payload,
+ * every attempt and the state, merged into a timeline ordered by time.
+ */
+export function buildTrace(store: ObserveStore, rules: readonly RuleRecord[], e: StoredEvent, options: TraceOptions): EventTrace {
+  const origin = store.origin(e.bus, e.sequence) ?? { client: null, traceparent: null };
+  const tp = eventTraceparent(e.body, origin.traceparent);
+  const byName = new Map(rules.map((r) => [r.name, r]));
+  const deliveries = store.deliveries(e.bus, e.sequence);
+  const timeline: TimelineStep[] = [
+    { at: iso(e.receivedAt), step: 'received', mode: e.mode, size: e.size },
+    { at: iso(e.receivedAt), step: 'matched', rules: e.matchedRules },
+  ];
+  const targets: TargetTrace[] = deliveries.map((d) => {
+    for (const a of d.attempts) {
+      timeline.push({ at: iso(a.at), step: 'attempt', rule: d.rule, target: d.target, n: a.n, ok: a.ok, status: a.status, durationMs: a.durationMs, error: a.message ?? a.errorClass });
+    }
+    if (d.doneAt !== null && (d.state === 'delivered' || d.state === 'dead')) {
+      timeline.push({ at: iso(d.doneAt), step: d.state, rule: d.rule, target: d.target, ...(d.state === 'dead' && d.lastError !== null ? { reason: d.lastError } : {}) });
+    }
+    const payload = d.payload ?? transformed(byName.get(d.rule), d.target, e);
+    return {
+      rule: d.rule, target: d.target, state: d.state,
+      payload: payload === null ? null : payload.slice(0, options.payloadLimit),
+      payloadTruncated: payload !== null && payload.length > options.payloadLimit,
+      attempts: d.attempts.map((a) => ({ ...a, at: iso(a.at) })),
+      lastError: d.lastError,
+    };
+  });
+  // Stable sort: steps at the same instant keep their causal order (received, matched, attempt, outcome).
+  timeline.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+  let notMatched: EventTrace['rules']['notMatched'];
+  if (options.explain) {
+    const matched = new Set(e.matchedRules);
+    notMatched = rules.filter((r) => !matched.has(r.name)).map((r) => {
+      let reason: MismatchReason | null = null;
+      try {
+        const res = testPattern(r.filter, { eventText: e.body });
+        reason = res.match ? null : res.reason;
+      } catch {
+        reason = null;
+      }
+      return { rule: r.name, state: r.state, reason };
+    });
+  }
+  return {
+    bus: e.bus, id: e.id, source: e.source, type: e.type, sequence: e.sequence,
+    received: { at: iso(e.receivedAt), size: e.size, mode: e.mode, client: origin.client, traceparent: tp === undefined ? null : formatTraceparent(tp) },
+    validation: { result: 'valid' },
+    rules: notMatched === undefined ? { matched: e.matchedRules } : { matched: e.matchedRules, notMatched },
+    targets,
+    finalState: finalStateOf(e.matchedRules, deliveries.map((d) => ({ state: d.state, attempts: d.attempts.length }))),
+    timeline,
+  };
+}

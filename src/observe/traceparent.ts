@@ -1,0 +1,82 @@
+/**
+ * W3C Trace Context `traceparent` (https://www.w3.org/TR/trace-context/#traceparent-header):
+ * `version-traceid-parentid-flags`, lower-case hex, e.g.
+ * `00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01`. Switchyard keeps the producer's
+ * value with each event and hands a child of it to every delivery, so a receiver's spans join
+ * the producer's trace.
+ */
+import { randomBytes } from 'node:crypto';
+
+export interface TraceParent {
+  readonly version: string;
+  readonly traceId: string;
+  readonly parentId: string;
+  readonly flags: string;
+}
+
+const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-.*)?$/;
+const ZERO_TRACE = '0'.repeat(32);
+const ZERO_SPAN = '0'.repeat(16);
+
+/** Parses a traceparent; undefined for anything invalid (all-zero ids, version ff, bad shape). */
+export function parseTraceparent(value: unknown): TraceParent | undefined {
+  if (typeof value !== 'string' || value.length > 512) return undefined;
+  const m = TRACEPARENT.exec(value.trim());
+  if (m === null) return undefined;
+  const [, version, traceId, parentId, flags, rest] = m as unknown as [string, string, string, string, string, string | undefined];
+  if (version === 'ff' || traceId === ZERO_TRACE || parentId === ZERO_SPAN) return undefined;
+  // Version 00 has exactly four fields; later versions may append more, which we drop.
+  if (version === '00' && rest !== undefined) return undefined;
+  return { version, traceId, parentId, flags };
+}
+
+export function formatTraceparent(t: TraceParent): string {
+  return `00-${t.traceId}-${t.parentId}-${t.flags}`;
+}
+
+/** A fresh 8-byte span id (never all zero). */
+export function newSpanId(): string {
+  let id = randomBytes(8).toString('hex');
+  while (id === ZERO_SPAN) id = randomBytes(8).toString('hex');
+  return id;
+}
+
+/** A fresh 16-byte trace id (never all zero). */
+export function newTraceId(): string {
+  let id = randomBytes(16).toString('hex');
+  while (id === ZERO_TRACE) id = randomBytes(16).toString('hex');
+  return id;
+}
+
+/**
+ * The traceparent an event carries: the one of the put request (kept beside the event), else
+ * the event's own `traceparent` extension (CloudEvents Distributed Tracing extension).
+ * `eventJson` is the event's JSON-format object or text.
+ */
+export function eventTraceparent(eventJson: string | Readonly<Record<string, unknown>>, requestTraceparent?: string | null): TraceParent | undefined {
+  const fromRequest = parseTraceparent(requestTraceparent);
+  if (fromRequest !== undefined) return fromRequest;
+  if (typeof eventJson === 'string') {
+    // Cheap pre-check: most events carry no traceparent, and parsing the body costs more.
+    if (!eventJson.includes('"traceparent"')) return undefined;
+    try {
+      eventJson = JSON.parse(eventJson) as Record<string, unknown>;
+    } catch {
+      return undefined;
+    }
+  }
+  return parseTraceparent(eventJson['traceparent']);
+}
+
+/**
+ * The trace headers to send with one delivery of an event: a `traceparent` whose parent is a
+ * new span (the delivery) in the producer's trace. Empty when the event has no trace context.
+ * Call it from the delivery engine / HTTP target; the `traceparent` extension travels inside
+ * the event itself.
+ * @example
+ * deliveryTraceHeaders(storedBody, origin.traceparent) // { traceparent: '00-<trace>-<new span>-01' }
+ */
+export function deliveryTraceHeaders(eventJson: string | Readonly<Record<string, unknown>>, requestTraceparent?: string | null, spanId: string = newSpanId()): Record<string, string> {
+  const t = eventTraceparent(eventJson, requestTraceparent);
+  return t === undefined ? {} : { traceparent: formatTraceparent({ ...t, parentId: spanId }) };
+}

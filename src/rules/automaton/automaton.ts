@@ -1,0 +1,131 @@
+/**
+ * The compiled pattern automaton over sorted field paths (docs/patterns.md "Matching model").
+ * Each alternative of a pattern is a chain of states, one condition per step in sorted path
+ * order; chains share their common leading steps (see NameState's sharing invariant), so an
+ * event walks each distinct step once, and exact values are looked up in hash maps: the cost
+ * per event grows with the event and the distinct operators, not with the number of rules.
+ *
+ * Immutable once built: `build` is the only writer. Matching keeps its scratch state (the
+ * dedupe stamp) in RuleRef and in per-call locals, so one automaton may be matched again and
+ * again while a newer one is being built.
+ */
+import { consistent, merge } from '../event/membership.js';
+import { buildPathTrie, type PathTrieNode } from '../event/path-trie.js';
+import type { EventLeaves } from '../event/flatten.js';
+import type { CompiledPattern, ValueMatcher } from '../pattern/types.js';
+import { NameState, type RuleRef } from './name-state.js';
+import { matcherKey } from './value-index.js';
+
+export class Automaton {
+  private constructor(
+    private readonly start: NameState,
+    /** Every path some condition uses: the flatteners extract only these. */
+    readonly paths: ReadonlySet<string>,
+    readonly trie: PathTrieNode,
+    readonly size: number,
+  ) {}
+
+  /** Builds an automaton for the given rules (each RuleRef with its compiled pattern). */
+  static build(rules: Iterable<readonly [RuleRef, CompiledPattern]>): Automaton {
+    const start = new NameState();
+    const paths = new Set<string>();
+    let size = 0;
+    for (const [ref, pattern] of rules) {
+      size++;
+      for (const alt of pattern.alternatives) {
+        let cur = start;
+        for (const cond of alt) {
+          paths.add(cond.path);
+          cur = step(cur, cond.path, cond.matchers);
+        }
+        if (!cur.rules.includes(ref)) cur.rules.push(ref);
+      }
+    }
+    return new Automaton(start, paths, buildPathTrie(paths), size);
+  }
+
+  /** Calls `emit` once per matching rule (deduped with `stamp`, which must be fresh). */
+  run(leaves: EventLeaves, stamp: number, emit: (ref: RuleRef) => void): void {
+    visit(this.start, EMPTY, { leaves, stamp, emit, buf: [] });
+  }
+}
+
+const EMPTY: readonly number[] = [];
+
+/** Per-match locals, passed down instead of captured (no closure per match). */
+interface Walk {
+  readonly leaves: EventLeaves;
+  readonly stamp: number;
+  readonly emit: (ref: RuleRef) => void;
+  /** Shared stack of successor states; each frame uses the slice above its mark. */
+  readonly buf: NameState[];
+}
+
+/** Depth-first walk from `state` with array membership `acc` (see reference.ts semantics). */
+function visit(state: NameState, acc: readonly number[], w: Walk): void {
+  const rules = state.rules;
+  for (let i = 0; i < rules.length; i++) {
+    const r = rules[i]!;
+    if (r.stamp !== w.stamp) {
+      r.stamp = w.stamp;
+      w.emit(r);
+    }
+  }
+  const fields = state.fields;
+  if (fields.size > 0) {
+    const leaves = w.leaves;
+    const entries = fields.size <= leaves.size ? fields : leaves;
+    for (const key of entries.keys()) {
+      const idx = fields.get(key);
+      const list = leaves.get(key);
+      if (idx === undefined || list === undefined) continue;
+      for (let li = 0; li < list.length; li++) {
+        const leaf = list[li]!;
+        if (!consistent(acc, leaf.arrays)) continue;
+        const buf = w.buf;
+        const mark = buf.length;
+        idx.collect(leaf.value, buf);
+        const end = buf.length;
+        if (end === mark) continue;
+        const next = merge(acc, leaf.arrays);
+        for (let k = mark; k < end; k++) visit(buf[k]!, next, w);
+        buf.length = mark;
+      }
+    }
+  }
+  if (state.absent.size > 0) {
+    for (const [path, targets] of state.absent) {
+      const list = w.leaves.get(path);
+      if (list !== undefined && list.some((l) => consistent(acc, l.arrays))) continue;
+      for (const t of targets) visit(t, acc, w);
+    }
+  }
+}
+
+/** Adds the transitions of one condition leaving `cur`; returns the state after it. */
+function step(cur: NameState, path: string, matchers: readonly ValueMatcher[]): NameState {
+  if (matchers.length === 1) {
+    const m = matchers[0]!;
+    const absent = m.op === 'exists' && !m.value;
+    const key = `${path}\u0000${absent ? 'absent' : matcherKey(m)}`;
+    const existing = cur.exclusive.get(key);
+    if (existing !== undefined) return existing;
+    const next = new NameState();
+    cur.exclusive.set(key, next);
+    link(cur, path, m, next);
+    return next;
+  }
+  const next = new NameState();
+  for (const m of matchers) link(cur, path, m, next);
+  return next;
+}
+
+function link(cur: NameState, path: string, m: ValueMatcher, next: NameState): void {
+  if (m.op === 'exists' && !m.value) {
+    const t = cur.absent.get(path);
+    if (t === undefined) cur.absent.set(path, [next]);
+    else if (!t.includes(next)) t.push(next);
+  } else {
+    cur.index(path).add(m, next);
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * The set of field paths some pattern uses, as a trie of key segments, so the flatteners can
+ * descend only into the parts of an event that matter and skip the rest.
+ * Invariant: a dotted event key ("state.status") addresses the same path as nested keys
+ * (docs/patterns.md "Field paths"), so lookups split such keys on '.'.
+ */
+export class PathTrieNode {
+  readonly children = new Map<string, PathTrieNode>();
+  /** True when `path` itself is used by a pattern (its leaf values are wanted). */
+  wanted = false;
+  /** Scratch for the raw scanner's early stop: the scan that last saw this key at top level. */
+  seen = 0;
+  constructor(readonly path: string) {}
+
+  /** The child for an event key, or undefined when nothing below it is used. */
+  child(key: string): PathTrieNode | undefined {
+    const c = this.children.get(key);
+    if (c !== undefined || key.indexOf('.') < 0) return c;
+    return key.split('.').reduce<PathTrieNode | undefined>((node, seg) => node?.children.get(seg), this);
+  }
+}
+
+/** Builds the trie of `paths` (dotted). The root stands for the whole event. */
+export function buildPathTrie(paths: Iterable<string>): PathTrieNode {
+  const root = new PathTrieNode('');
+  for (const path of paths) {
+    let node = root;
+    for (const seg of path.split('.')) {
+      let next = node.children.get(seg);
+      if (next === undefined) {
+        next = new PathTrieNode(node === root ? seg : `${node.path}.${seg}`);
+        node.children.set(seg, next);
+      }
+      node = next;
+    }
+    node.wanted = true;
+  }
+  return root;
+}

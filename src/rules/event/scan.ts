@@ -1,0 +1,222 @@
+/**
+ * Flattens raw JSON event text without JSON.parse: a single forward pass that decodes only
+ * the keys and values on paths of the trie, skips every other subtree (skip.ts) and stops as
+ * soon as every used member has been seen (see `object`). The leaves equal flattenEvent(JSON.parse(text), trie)
+ * for well-formed, duplicate-key-free JSON (number literals keep their exact text, which
+ * JSON.parse would round).
+ *
+ * Validation contract: the visited parts are checked strictly; skipped subtrees only for
+ * balanced brackets and terminated strings. Malformations found throw SwitchyardError
+ * SWY_RULES_INVALID_EVENT_TEXT; ingest validates events fully before matching.
+ */
+import { SwitchyardError } from '../../core/index.js';
+import { isNumberText, numberInfo } from '../pattern/number.js';
+import type { Leaf, LeafValue } from '../pattern/types.js';
+import type { PathTrieNode } from './path-trie.js';
+import type { EventLeaves } from './flatten.js';
+import { skipComposite } from './skip.js';
+
+const NO_ARRAYS: readonly number[] = [];
+/** Numbers scans for the early stop's `seen` marks (a scan is synchronous: no overlap). */
+let scanCounter = 0;
+
+function bad(reason: string, offset: number): never {
+  throw new SwitchyardError('SWY_RULES_INVALID_EVENT_TEXT', `malformed event JSON: ${reason} at offset ${offset}`, {
+    violations: [{ path: `@${offset}`, reason }],
+  });
+}
+
+class Scanner {
+  i = 0;
+  readonly out: EventLeaves = new Map();
+  private readonly stack: number[] = [];
+  private nextArray = 0;
+  /** Marks the trie nodes seen by this scan (see `object`). */
+  private readonly stamp = ++scanCounter;
+  /** Set once no later text can add a leaf; the cursor is then at the end of the text. */
+  done = false;
+
+  constructor(
+    private readonly s: string) {}
+
+  ws(): void {
+    const s = this.s;
+    let i = this.i;
+    for (;;) {
+      const c = s.charCodeAt(i);
+      if (c === 32 || c === 10 || c === 13 || c === 9) i++;
+      else break;
+    }
+    this.i = i;
+  }
+
+  /** Index just past the closing quote of the string whose opening quote is at `open`. */
+  private stringEnd(open: number): number {
+    const s = this.s;
+    let q = s.indexOf('"', open + 1);
+    for (;;) {
+      if (q < 0) bad('unterminated string', open);
+      let b = q - 1;
+      while (s.charCodeAt(b) === 92) b--;
+      if ((q - 1 - b) % 2 === 0) return q + 1;
+      q = s.indexOf('"', q + 1);
+    }
+  }
+
+  private readString(): string {
+    const open = this.i;
+    const end = this.stringEnd(open);
+    this.i = end;
+    const raw = this.s.slice(open + 1, end - 1);
+    if (raw.indexOf('\\') < 0) return raw;
+    try {
+      return JSON.parse(this.s.slice(open, end)) as string;
+    } catch {
+      return bad('invalid string escape', open);
+    }
+  }
+
+  /** Skips one value of any kind. */
+  private skip(): void {
+    const s = this.s;
+    const c = s.charCodeAt(this.i);
+    if (c === 34) {
+      this.i = this.stringEnd(this.i);
+      return;
+    }
+    if (c === 123 || c === 91) {
+      const end = skipComposite(s, this.i);
+      if (end < 0) bad('unbalanced brackets', this.i);
+      this.i = end;
+      return;
+    }
+    this.scalarText();
+  }
+
+  /** The text of a number or literal at the cursor (advances past it). */
+  private scalarText(): string {
+    const s = this.s;
+    const start = this.i;
+    let i = start;
+    for (;;) {
+      const c = s.charCodeAt(i);
+      if ((c >= 48 && c <= 57) || (c >= 97 && c <= 122) || c === 45 || c === 43 || c === 46 || c === 69) i++;
+      else break;
+    }
+    if (i === start) bad('unexpected character', start);
+    this.i = i;
+    return s.slice(start, i);
+  }
+
+  private leaf(): LeafValue {
+    if (this.s.charCodeAt(this.i) === 34) return this.readString();
+    const t = this.scalarText();
+    if (t === 'true') return true;
+    if (t === 'false') return false;
+    if (t === 'null') return null;
+    if (!isNumberText(t)) bad(`invalid literal ${t}`, this.i - t.length);
+    return numberInfo(t);
+  }
+
+  /**
+   * Reads one value at `node`. `finishes` is true when, once every used member of this object
+   * has been seen, the whole scan is complete (see `object`).
+   */
+  value(node: PathTrieNode, finishes: boolean): void {
+    const c = this.s.charCodeAt(this.i);
+    if (c === 123) {
+      if (node.children.size === 0) this.skip(); // an object is not a value: nothing to read
+      else this.object(node, finishes);
+    }
+    else if (c === 91) this.array(node);
+    else if (!node.wanted) this.skip();
+    else {
+      const value = this.leaf();
+      const leaf: Leaf = { path: node.path, value, arrays: this.stack.length === 0 ? NO_ARRAYS : this.stack.slice() };
+      const list = this.out.get(node.path);
+      if (list === undefined) this.out.set(node.path, [leaf]);
+      else list.push(leaf);
+    }
+  }
+
+  /**
+   * Early stop: outside arrays each trie node is met at most once (duplicate-free JSON, module
+   * doc), so an object counts its used members still unseen. When the count reaches zero in an
+   * object that `finishes` the scan (the root, or the last missing member of such an object),
+   * no later text can add a leaf: the scan jumps to the end of the text and sets `done`, which
+   * every enclosing level obeys at once. Inside arrays nothing is counted (several elements
+   * share one trie node).
+   */
+  private object(node: PathTrieNode, finishes: boolean): void {
+    const s = this.s;
+    const counting = finishes && this.stack.length === 0;
+    let missing = counting ? node.children.size : -1;
+    this.i++;
+    this.ws();
+    if (s.charCodeAt(this.i) === 125) {
+      this.i++;
+      return;
+    }
+    for (;;) {
+      if (s.charCodeAt(this.i) !== 34) bad('expected a string key', this.i);
+      const key = this.readString();
+      this.ws();
+      if (s.charCodeAt(this.i) !== 58) bad("expected ':'", this.i);
+      this.i++;
+      this.ws();
+      const child = node.child(key);
+      if (child === undefined) this.skip();
+      else {
+        const direct = missing > 0 && child.seen !== this.stamp && node.children.get(key) === child;
+        this.value(child, direct && missing === 1);
+        if (this.done) return;
+        if (direct) {
+          child.seen = this.stamp;
+          if (--missing === 0) {
+            this.i = s.length;
+            this.done = true;
+            return;
+          }
+        }
+      }
+      this.ws();
+      const c = s.charCodeAt(this.i++);
+      if (c === 125) return;
+      if (c !== 44) bad("expected ',' or '}'", this.i - 1);
+      this.ws();
+    }
+  }
+
+  private array(node: PathTrieNode): void {
+    const s = this.s;
+    const id = this.nextArray++;
+    this.i++;
+    this.ws();
+    if (s.charCodeAt(this.i) === 93) {
+      this.i++;
+      return;
+    }
+    for (let idx = 0; ; idx++) {
+      this.stack.push(id, idx);
+      this.value(node, false);
+      this.stack.length -= 2;
+      this.ws();
+      const c = s.charCodeAt(this.i++);
+      if (c === 93) return;
+      if (c !== 44) bad("expected ',' or ']'", this.i - 1);
+      this.ws();
+    }
+  }
+}
+
+/** Flattens raw JSON text, keeping only the paths of `trie` (see module doc). */
+export function scanEventText(text: string, trie: PathTrieNode): EventLeaves {
+  const sc = new Scanner(text);
+  sc.ws();
+  if (sc.i >= text.length) bad('empty text', 0);
+  sc.value(trie, true);
+  if (sc.done) return sc.out;
+  sc.ws();
+  if (sc.i < text.length) bad('unexpected content after the JSON value', sc.i);
+  return sc.out;
+}

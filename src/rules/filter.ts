@@ -1,0 +1,68 @@
+/**
+ * A rule filter F (DESIGN.md section 8): an event pattern (`pattern`, or `patternText` as raw
+ * JSON text), CloudEvents Subscriptions API filters (`filters`) or a CESQL expression (`sql`).
+ * compileFilter validates F and returns the tagged compiled form the matcher stores.
+ */
+import { SwitchyardError } from '../core/index.js';
+import { compileCesql } from './cesql/index.js';
+import { compileSubscriptionFilters } from './subscriptions/index.js';
+import { compilePattern, compilePatternText } from './pattern/parse.js';
+import { DEFAULT_PATTERN_LIMITS, type PatternLimits } from './pattern/limits.js';
+import type { CompiledPattern } from './pattern/types.js';
+
+/** A rule filter as given by a client. */
+export type Filter =
+  | { readonly pattern: unknown }
+  | { readonly patternText: string }
+  | { readonly filters: readonly unknown[] }
+  | { readonly sql: string };
+
+/** A validated filter. Non-pattern filters evaluate the event's JSON form as a whole. */
+export type CompiledFilter =
+  | { readonly type: 'pattern'; readonly pattern: CompiledPattern }
+  | { readonly type: 'predicate'; readonly dialect: 'filters' | 'sql'; readonly evaluate: (event: Readonly<Record<string, unknown>>) => boolean };
+
+export interface FilterOptions {
+  readonly limits?: PatternLimits;
+}
+
+const KEYS = ['pattern', 'patternText', 'filters', 'sql'] as const;
+
+/** Validates and compiles a filter; throws SwitchyardError (SWY_RULES_INVALID_FILTER or the language's code). */
+export function compileFilter(filter: unknown, options: FilterOptions = {}): CompiledFilter {
+  const limits = options.limits ?? DEFAULT_PATTERN_LIMITS;
+  if (typeof filter !== 'object' || filter === null || Array.isArray(filter)) {
+    throw new SwitchyardError('SWY_RULES_INVALID_FILTER', 'a filter must be an object', { violations: [{ path: '', reason: 'not an object' }] });
+  }
+  const f = filter as Record<string, unknown>;
+  const present = KEYS.filter((k) => f[k] !== undefined);
+  const extra = Object.keys(f).filter((k) => !(KEYS as readonly string[]).includes(k));
+  if (present.length !== 1 || extra.length > 0) {
+    throw new SwitchyardError('SWY_RULES_INVALID_FILTER', 'a filter has exactly one of pattern, patternText, filters, sql', {
+      violations: [
+        ...(present.length !== 1 ? [{ path: '', reason: `expected exactly one of ${KEYS.join(', ')}, got ${present.length}` }] : []),
+        ...extra.map((k) => ({ path: `/${k}`, reason: 'unknown filter key' })),
+      ],
+    });
+  }
+  switch (present[0]!) {
+    case 'pattern':
+      return { type: 'pattern', pattern: compilePattern(f.pattern, limits) };
+    case 'patternText':
+      if (typeof f.patternText !== 'string') {
+        throw new SwitchyardError('SWY_RULES_INVALID_FILTER', 'patternText must be a string', { violations: [{ path: '/patternText', reason: 'not a string' }] });
+      }
+      return { type: 'pattern', pattern: compilePatternText(f.patternText, limits) };
+    case 'filters': {
+      const set = compileSubscriptionFilters(f.filters);
+      return { type: 'predicate', dialect: 'filters', evaluate: (e) => set.evaluate(e) };
+    }
+    case 'sql': {
+      if (typeof f.sql !== 'string') {
+        throw new SwitchyardError('SWY_RULES_INVALID_FILTER', 'sql must be a string', { violations: [{ path: '/sql', reason: 'not a string' }] });
+      }
+      const expr = compileCesql(f.sql, { path: '/sql' });
+      return { type: 'predicate', dialect: 'sql', evaluate: (e) => expr.matches(e) };
+    }
+  }
+}

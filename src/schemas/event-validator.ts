@@ -1,0 +1,71 @@
+import type { Violation } from '../core/index.js';
+import type { CloudEvent } from '../events/index.js';
+import { toViolation } from './compiler.js';
+import { parseDataschema, versionUrn } from './dataschema.js';
+import type { SchemaDiscovery } from './discovery.js';
+import type { SchemaRegistry } from './registry.js';
+import type { SchemaVersion } from './types.js';
+
+/** The result of checking one event: the mode, the version applied (URN) and what broke. */
+export interface SchemaCheck {
+  readonly mode: 'warn' | 'enforce';
+  readonly schema: string;
+  readonly violations: readonly Violation[];
+}
+
+/**
+ * Validation at ingest (implements the ingest EventValidator hook). Which version applies:
+ * 1. the event's `dataschema`, when it points into the registry (see parseDataschema);
+ *    a reference to a missing version is itself a violation at `/dataschema`;
+ * 2. else the latest version of the schema named after the event's `type`, scoped by its
+ *    `source` when such a scoped schema exists, else unscoped;
+ * 3. else none: the event passes.
+ * Discovery, when the bus opts in, sees a sample of events before validation.
+ */
+export class SchemaValidator {
+  readonly #registry: SchemaRegistry;
+  readonly #discovery: SchemaDiscovery | undefined;
+  readonly #random: () => number;
+
+  constructor(registry: SchemaRegistry, opts: { discovery?: SchemaDiscovery; random?: () => number } = {}) {
+    this.#registry = registry;
+    this.#discovery = opts.discovery;
+    this.#random = opts.random ?? Math.random;
+  }
+
+  /** undefined when validation is off for the bus or no schema applies. */
+  check(bus: string, event: CloudEvent): SchemaCheck | undefined {
+    const settings = this.#registry.settings(bus);
+    if (settings.discovery && this.#discovery !== undefined && (settings.sampleRate >= 1 || this.#random() < settings.sampleRate)) {
+      this.#discovery.observe(bus, event);
+    }
+    if (settings.validation === 'off') return undefined;
+    const mode = settings.validation;
+    let applied: SchemaVersion | undefined;
+    const ref = event.dataschema === undefined ? undefined : parseDataschema(event.dataschema);
+    if (ref !== undefined) {
+      applied = ref.source !== undefined
+        ? this.#registry.find(ref.name, ref.source === '' ? null : ref.source, ref.version)
+        : (this.#registry.find(ref.name, event.source, ref.version) ?? this.#registry.find(ref.name, null, ref.version));
+      if (applied === undefined) {
+        return { mode, schema: versionUrn(ref.name, ref.version), violations: [{ path: '/dataschema', reason: `points to ${ref.name} version ${ref.version}, which is not registered` }] };
+      }
+    } else {
+      applied = this.#registry.latest(event.type, event.source) ?? this.#registry.latest(event.type, null);
+      if (applied === undefined) return undefined;
+    }
+    const schema = versionUrn(applied.name, applied.version);
+    switch (event.data.kind) {
+      case 'none':
+        return { mode, schema, violations: [{ path: '/data', reason: `is missing; schema ${schema} expects JSON data` }] };
+      case 'text':
+      case 'binary':
+        return { mode, schema, violations: [{ path: '/data', reason: `is not JSON (datacontenttype ${event.datacontenttype ?? 'unset'}); schema ${schema} expects JSON data` }] };
+      case 'json': {
+        const validate = this.#registry.validatorFor(applied);
+        if (validate(event.data.value)) return { mode, schema, violations: [] };
+        return { mode, schema, violations: (validate.errors ?? []).map((e) => toViolation(e, '/data')) };
+      }
+    }
+  }
+}

@@ -1,0 +1,13 @@
+// Public surface of src/schemas (DESIGN.md §3): registry, validation, discovery, codegen, AsyncAPI.
+export type { SchemaDialect, CompatibilityMode, ValidationMode, SchemaInfo, SchemaVersion, BusSchemaSettings, SchemaStorage } from './types.js';
+export { SchemaRegistry, type AddVersionResult } from './registry.js';
+export { SchemaCompiler, detectDialect } from './compiler.js';
+export { checkCompatibility, type CompatibilityBreak } from './compatibility.js';
+export { parseDataschema, versionUrn, type VersionRef } from './dataschema.js';
+export { SchemaValidator, type SchemaCheck } from './event-validator.js';
+export { SchemaDiscovery } from './discovery.js';
+export { ShapeAccumulator, DEFAULT_INFER_OPTIONS, type InferOptions } from './infer.js';
+export { generateTypeScript, typeName } from './codegen-typescript.js';
+export { sampleValue, sampleEvent } from './sample.js';
+export { asyncApiDocument } from './asyncapi.js';
+export { lintDataPaths, type PatternWarning } from './pattern-lint.js';

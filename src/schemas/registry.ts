@@ -1,0 +1,153 @@
+import { SwitchyardError, type JsonValue } from '../core/index.js';
+import type { ValidateFunction } from 'ajv';
+import { SchemaCompiler, detectDialect } from './compiler.js';
+import { checkCompatibility, type CompatibilityBreak } from './compatibility.js';
+import type { BusSchemaSettings, CompatibilityMode, SchemaDialect, SchemaInfo, SchemaStorage, SchemaVersion } from './types.js';
+
+const key = (name: string, source: string | null): string => `${name}\u0000${source ?? ''}`;
+
+/** Outcome of adding a version: a new one, or the latest when the schema is identical to it. */
+export interface AddVersionResult {
+  readonly version: SchemaVersion;
+  readonly created: boolean;
+}
+
+/**
+ * The schema registry: schemas keyed by (name, source scope), immutable auto-numbered versions,
+ * compatibility checked on add, per-bus settings. The hot path (`latest`, `settings`,
+ * `validatorFor`) is served from memory; every write goes through this object, so the caches
+ * are invalidated where the write happens (only this process writes the store).
+ */
+export class SchemaRegistry {
+  readonly #storage: SchemaStorage;
+  readonly #compiler = new SchemaCompiler();
+  readonly #latest = new Map<string, SchemaVersion | null>();
+  readonly #settings = new Map<string, BusSchemaSettings>();
+
+  constructor(storage: SchemaStorage) {
+    this.#storage = storage;
+  }
+
+  list(): SchemaInfo[] {
+    return this.#storage.list();
+  }
+
+  get(name: string, source: string | null): SchemaInfo | undefined {
+    return this.#storage.get(name, source);
+  }
+
+  /** The schema, or SWY_SCHEMA_NOT_FOUND. */
+  require(name: string, source: string | null): SchemaInfo {
+    const s = this.#storage.get(name, source);
+    if (s === undefined) throw new SwitchyardError('SWY_SCHEMA_NOT_FOUND', `no schema "${name}"${source === null ? '' : ` for source "${source}"`}`);
+    return s;
+  }
+
+  /** Creates a schema or updates its description / compatibility mode. */
+  upsert(s: { name: string; source: string | null; description?: string | null | undefined; compatibility?: CompatibilityMode | undefined }): { schema: SchemaInfo; created: boolean } {
+    return this.#storage.upsert(s);
+  }
+
+  delete(name: string, source: string | null): boolean {
+    this.#latest.clear();
+    return this.#storage.delete(name, source);
+  }
+
+  /**
+   * Adds a version (creating the schema, mode BACKWARD unless given, when missing). The schema
+   * must be valid for its dialect and compatible with the latest version under the schema's
+   * mode, else SWY_SCHEMA_INVALID / SWY_SCHEMA_INCOMPATIBLE with one violation per problem.
+   * Adding a schema identical to the latest version returns that version (idempotent).
+   */
+  addVersion(v: { name: string; source: string | null; schema: JsonValue; dialect?: SchemaDialect | undefined; origin?: 'api' | 'discovery'; compatibility?: CompatibilityMode | undefined; description?: string | undefined }): AddVersionResult {
+    const dialect = detectDialect(v.schema, v.dialect);
+    this.#compiler.check(dialect, v.schema);
+    const info = this.#storage.get(v.name, v.source) ?? this.#storage.upsert({ name: v.name, source: v.source, compatibility: v.compatibility, description: v.description }).schema;
+    const latest = info.latestVersion === 0 ? undefined : this.#storage.version(v.name, v.source, info.latestVersion);
+    if (latest !== undefined && latest.dialect === dialect && JSON.stringify(latest.schema) === JSON.stringify(v.schema)) {
+      return { version: latest, created: false };
+    }
+    if (latest !== undefined) {
+      const breaks = checkCompatibility(info.compatibility, latest.schema, v.schema);
+      if (breaks.length > 0) {
+        throw new SwitchyardError('SWY_SCHEMA_INCOMPATIBLE', `version ${latest.version + 1} of "${v.name}" breaks ${info.compatibility} compatibility with version ${latest.version} in ${breaks.length} way(s)`, {
+          violations: breaks.map((b) => ({ path: b.path, reason: `${b.direction}: ${b.reason}` })),
+        });
+      }
+    }
+    const version = this.#storage.addVersion({ name: v.name, source: v.source, dialect, schema: v.schema, origin: v.origin ?? 'api' });
+    this.#latest.set(key(v.name, v.source), version);
+    return { version, created: true };
+  }
+
+  /** The breaks `schema` would cause as the next version (empty = compatible or no version yet). */
+  compatibility(name: string, source: string | null, schema: JsonValue, dialect?: SchemaDialect): { mode: CompatibilityMode; against: number | null; breaks: CompatibilityBreak[] } {
+    const info = this.require(name, source);
+    this.#compiler.check(detectDialect(schema, dialect), schema);
+    const latest = this.latest(name, source);
+    return { mode: info.compatibility, against: latest?.version ?? null, breaks: latest === undefined ? [] : checkCompatibility(info.compatibility, latest.schema, schema) };
+  }
+
+  /** A version by number, or SWY_SCHEMA_NOT_FOUND / SWY_SCHEMA_VERSION_NOT_FOUND. */
+  version(name: string, source: string | null, version: number | 'latest'): SchemaVersion {
+    const info = this.require(name, source);
+    const n = version === 'latest' ? info.latestVersion : version;
+    const v = n === 0 ? undefined : this.#storage.version(name, source, n);
+    if (v === undefined) throw new SwitchyardError('SWY_SCHEMA_VERSION_NOT_FOUND', `schema "${name}" has no version ${version}`);
+    return v;
+  }
+
+  versions(name: string, source: string | null): SchemaVersion[] {
+    this.require(name, source);
+    return this.#storage.versions(name, source);
+  }
+
+  /** The newest version (memoized, including "none"); undefined when there is none. */
+  latest(name: string, source: string | null): SchemaVersion | undefined {
+    const k = key(name, source);
+    let v = this.#latest.get(k);
+    if (v === undefined) {
+      const info = this.#storage.get(name, source);
+      v = info === undefined || info.latestVersion === 0 ? null : (this.#storage.version(name, source, info.latestVersion) ?? null);
+      this.#latest.set(k, v);
+    }
+    return v ?? undefined;
+  }
+
+  /** Looks a version up by number without throwing (for dataschema references). */
+  find(name: string, source: string | null, version: number): SchemaVersion | undefined {
+    const l = this.latest(name, source);
+    if (l === undefined) return undefined;
+    return l.version === version ? l : this.#storage.version(name, source, version);
+  }
+
+  /** The compiled validator of a version, compiled once. */
+  validatorFor(v: SchemaVersion): ValidateFunction {
+    return this.#compiler.validator(`${key(v.name, v.source)}\u0000${v.version}`, v.dialect, v.schema);
+  }
+
+  settings(bus: string): BusSchemaSettings {
+    let s = this.#settings.get(bus);
+    if (s === undefined) {
+      s = this.#storage.settings(bus);
+      // Puts to buses that do not exist also ask; bound the cache so they cannot grow it.
+      if (this.#settings.size >= 10_000) this.#settings.clear();
+      this.#settings.set(bus, s);
+    }
+    return s;
+  }
+
+  setSettings(s: BusSchemaSettings): BusSchemaSettings {
+    if (!Number.isFinite(s.sampleRate) || s.sampleRate <= 0 || s.sampleRate > 1) {
+      throw new SwitchyardError('SWY_SCHEMA_INVALID_REQUEST', 'sampleRate must be in (0, 1]', { violations: [{ path: '/sampleRate', reason: 'must be greater than 0 and at most 1' }] });
+    }
+    const saved = this.#storage.setSettings(s);
+    this.#settings.set(s.bus, saved);
+    return saved;
+  }
+
+  /** Forgets cached settings of a deleted bus (its row went with the bus). */
+  forgetBus(bus: string): void {
+    this.#settings.delete(bus);
+  }
+}

@@ -1,0 +1,1 @@
+export { SwitchyardServer, type ServerOptions } from './server.js';

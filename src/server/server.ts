@@ -1,0 +1,132 @@
+import { readFileSync } from 'node:fs';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import type { Config } from '../config/index.js';
+import { systemClock, type Clock } from '../core/index.js';
+import { createStore, RetentionSweeper, type Store } from '../store/index.js';
+import { IngestService, RuleRouter } from '../ingest/index.js';
+import { newBusMatcher } from './matcher-factory.js';
+import { createObservability, type Observability } from '../observe/index.js';
+import { SchemaDiscovery, SchemaRegistry, SchemaValidator } from '../schemas/index.js';
+import { buildApi, clientErrorHandler } from '../api/index.js';
+
+const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+export interface ServerOptions {
+  readonly clock?: Clock;
+  /** Log destination; stdout by default (pino JSON lines). */
+  readonly logStream?: NodeJS.WritableStream;
+}
+
+/**
+ * Wires config → store → ingest → API. Constructing does no I/O; `start` opens the store and
+ * listens; `stop` stops accepting, drains in-flight requests and puts, then closes the store.
+ */
+export class SwitchyardServer {
+  readonly config: Config;
+  readonly #clock: Clock;
+  readonly #logStream: NodeJS.WritableStream | undefined;
+  #app: FastifyInstance | undefined;
+  #store: Store | undefined;
+  #ingest: IngestService | undefined;
+  #sweeper: RetentionSweeper | undefined;
+  #observe: Observability | undefined;
+  #ready = false;
+  #stopping: Promise<void> | undefined;
+
+  constructor(config: Config, options: ServerOptions = {}) {
+    this.config = config;
+    this.#clock = options.clock ?? systemClock;
+    this.#logStream = options.logStream;
+  }
+
+  get app(): FastifyInstance {
+    if (this.#app === undefined) throw new Error('server not started');
+    return this.#app;
+  }
+
+  get store(): Store {
+    if (this.#store === undefined) throw new Error('server not started');
+    return this.#store;
+  }
+
+  /** The base URL once listening, e.g. http://127.0.0.1:8080. */
+  get url(): string {
+    const addr = this.app.server.address();
+    if (addr === null || typeof addr === 'string') throw new Error('server not listening');
+    const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+    return `http://${host}:${addr.port}`;
+  }
+
+  async start(): Promise<void> {
+    const c = this.config;
+    const app = Fastify({
+      logger: { level: c.log.level, ...(this.#logStream === undefined ? {} : { stream: this.#logStream }) },
+      bodyLimit: c.limits.maxRequestBytes,
+      forceCloseConnections: false,
+      return503OnClosing: true,
+      // One log line per request halves ingest throughput; failures are logged by the error handler.
+      logController: new LogController({ disableRequestLogging: true }),
+      clientErrorHandler,
+      ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: true } },
+    });
+    this.#app = app;
+    this.#store = createStore(c, this.#clock);
+    const router = new RuleRouter(newBusMatcher);
+    for (const rule of this.#store.rules.list()) router.set(rule);
+    const schemas = new SchemaRegistry(this.#store.schemas);
+    const obs = createObservability(c.observe, {
+      store: this.#store, log: app.log, now: () => this.#clock.now(),
+      put: (entries) => this.#ingest === undefined ? Promise.reject(new Error('not started')) : this.#ingest.putEntries(entries),
+    });
+    this.#observe = obs;
+    this.#ingest = new IngestService({
+      store: this.#store,
+      router,
+      observer: obs.observer,
+      validator: new SchemaValidator(schemas, { discovery: new SchemaDiscovery(schemas) }),
+      limits: { maxEventBytes: c.limits.maxEventBytes, maxBatchEvents: c.limits.maxBatchEvents, maxJsonDepth: c.limits.maxJsonDepth },
+    });
+    await buildApi(app, {
+      store: this.#store,
+      ingest: this.#ingest,
+      router,
+      readiness: { ready: () => this.#ready },
+      apiKeys: c.auth.apiKeys,
+      maxRequestBytes: c.limits.maxRequestBytes,
+      maxHeaderCount: c.server.maxHeaderCount,
+      defaultRetentionMaxAgeMs: c.retention.defaultMaxAgeMs,
+      version,
+      observe: obs.api,
+      schemas,
+    });
+    const log = app.log;
+    this.#sweeper = new RetentionSweeper(this.#store, c.retention.sweepIntervalMs, {
+      onError: (err) => log.error({ err }, 'retention sweep failed'),
+      onSwept: (n) => log.info({ deleted: n }, 'retention sweep'),
+    });
+    await app.listen({ host: c.server.host, port: c.server.port });
+    await this.#sweeper.start();
+    this.#ready = true;
+    log.info({ url: this.url, dataDir: c.storage.dataDir, version }, 'switchyard ready');
+  }
+
+  /** Graceful stop: refuse new work, drain requests and puts, close the store. Idempotent. */
+  stop(): Promise<void> {
+    this.#stopping ??= (async () => {
+      this.#ready = false;
+      await this.#sweeper?.stop();
+      if (this.#app !== undefined) {
+        const app = this.#app;
+        const timer = setTimeout(() => app.server.closeAllConnections(), this.config.server.shutdownTimeoutMs);
+        timer.unref();
+        await app.close();
+        clearTimeout(timer);
+      }
+      await this.#ingest?.drain();
+      await this.#observe?.stop();
+      await this.#store?.close();
+      this.#app?.log.info('switchyard stopped');
+    })();
+    return this.#stopping;
+  }
+}

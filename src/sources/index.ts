@@ -1,0 +1,2 @@
+// Public surface of src/sources (DESIGN.md §3). Filled in as the folder grows.
+export {};

@@ -1,0 +1,25 @@
+import type { Clock } from '../core/index.js';
+import type { Store } from './types.js';
+import { SqliteStore } from './sqlite/sqlite-store.js';
+
+export interface StoreConfig {
+  readonly storage: { readonly kind: 'sqlite'; readonly dataDir: string; readonly durability: 'process' | 'fsync'; readonly groupCommitMaxEvents: number };
+  readonly ingest: { readonly dedupeWindowMs: number };
+  readonly retention: { readonly defaultMaxAgeMs: number; readonly sweepBatch: number };
+}
+
+/** Picks the storage backend from config. */
+export function createStore(config: StoreConfig, clock: Clock): Store {
+  switch (config.storage.kind) {
+    case 'sqlite':
+      return new SqliteStore({
+        dataDir: config.storage.dataDir,
+        durability: config.storage.durability,
+        groupCommitMaxEvents: config.storage.groupCommitMaxEvents,
+        dedupeWindowMs: config.ingest.dedupeWindowMs,
+        defaultRetentionMaxAgeMs: config.retention.defaultMaxAgeMs,
+        sweepBatch: config.retention.sweepBatch,
+        clock,
+      });
+  }
+}

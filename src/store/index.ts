@@ -1,0 +1,17 @@
+export type {
+  Retention, BusRecord, NewBus, AppendItem, AppendOutcome, StoredEvent, EventQuery, EventPage,
+  EventLog, BusCatalog, Store, RuleRecord, NewRule, RuleCatalog,
+} from './types.js';
+export type { ConnectionRecord, NewConnection, ConnectionCatalog, StoredSigningSecret } from './connection-types.js';
+export type { EventSearchQuery, EventOrigin, ObserveStore, EventDeliveryState, TraceDelivery, TraceAttempt } from './observe-types.js';
+export type {
+  DeliveryEnqueue, TargetKey, LeasedDelivery, AttemptRecord, Completion, DeadLetterFilter, DeadLetterSummary, DeadLetter,
+  DeadLetterPage, TargetHealth, TargetCounts, DeliveryQueue,
+} from './delivery-types.js';
+export { createStore, type StoreConfig } from './create-store.js';
+export { SqliteStore, type SqliteStoreOptions } from './sqlite/sqlite-store.js';
+export { RetentionSweeper } from './retention-sweeper.js';
+export type {
+  SchemaDialect, CompatibilityMode, ValidationMode, SchemaRecord, SchemaVersionRecord, BusSchemaSettings, SchemaCheckRecord, SchemaCatalog,
+} from './schema-types.js';
+export { PROTECTED_BUSES } from './sqlite/bus-catalog.js';

@@ -1,0 +1,77 @@
+import type { Database } from 'better-sqlite3';
+import type { Clock } from '../../core/index.js';
+import type { ConnectionCatalog, ConnectionRecord, NewConnection, StoredSigningSecret } from '../connection-types.js';
+
+interface ConnectionRow {
+  name: string;
+  kind: string;
+  description: string | null;
+  config: string;
+  sealed: string;
+  created_at: number;
+  updated_at: number;
+}
+
+interface SecretRow { sealed: string; created_at: number; expires_at: number | null }
+
+const toRecord = (r: ConnectionRow): ConnectionRecord => ({
+  name: r.name,
+  kind: r.kind,
+  description: r.description,
+  config: JSON.parse(r.config) as Record<string, unknown>,
+  sealed: r.sealed,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+/** Connections and target signing secrets; holds only sealed secrets (see connection-types.ts). */
+export class SqliteConnectionCatalog implements ConnectionCatalog {
+  readonly #db: Database;
+  readonly #clock: Clock;
+
+  constructor(db: Database, clock: Clock) {
+    this.#db = db;
+    this.#clock = clock;
+  }
+
+  put(c: NewConnection): { connection: ConnectionRecord; created: boolean } {
+    return this.#db.transaction(() => {
+      const now = this.#clock.now();
+      const existed = this.get(c.name) !== undefined;
+      const row = this.#db.prepare<[string, string, string | null, string, string, number, number], ConnectionRow>(`
+        INSERT INTO connections (name, kind, description, config, sealed, created_at, updated_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (name) DO UPDATE SET kind = excluded.kind, description = excluded.description,
+          config = excluded.config, sealed = excluded.sealed, updated_at = excluded.updated_at
+        RETURNING *`).get(c.name, c.kind, c.description, JSON.stringify(c.config), c.sealed, now, now);
+      return { connection: toRecord(row!), created: !existed };
+    })();
+  }
+
+  get(name: string): ConnectionRecord | undefined {
+    const r = this.#db.prepare<[string], ConnectionRow>('SELECT * FROM connections WHERE name = ?').get(name);
+    return r === undefined ? undefined : toRecord(r);
+  }
+
+  list(): ConnectionRecord[] {
+    return this.#db.prepare<[], ConnectionRow>('SELECT * FROM connections ORDER BY name').all().map(toRecord);
+  }
+
+  delete(name: string): boolean {
+    return this.#db.prepare('DELETE FROM connections WHERE name = ?').run(name).changes > 0;
+  }
+
+  signingSecrets(targetKey: string): StoredSigningSecret[] {
+    return this.#db.prepare<[string], SecretRow>('SELECT sealed, created_at, expires_at FROM signing_secrets WHERE target_key = ? ORDER BY created_at DESC')
+      .all(targetKey)
+      .map((r) => ({ sealed: r.sealed, createdAt: r.created_at, expiresAt: r.expires_at }));
+  }
+
+  setSigningSecrets(targetKey: string, secrets: readonly StoredSigningSecret[]): void {
+    this.#db.transaction(() => {
+      this.#db.prepare('DELETE FROM signing_secrets WHERE target_key = ?').run(targetKey);
+      const ins = this.#db.prepare('INSERT INTO signing_secrets (target_key, created_at, sealed, expires_at) VALUES (?, ?, ?, ?)');
+      for (const s of secrets) ins.run(targetKey, s.createdAt, s.sealed, s.expiresAt);
+    })();
+  }
+}

@@ -1,0 +1,106 @@
+import type { Database } from 'better-sqlite3';
+import type { AttemptRecord, DeadLetter, DeadLetterFilter, DeadLetterPage, DeadLetterSummary, TargetKey } from '../delivery-types.js';
+
+interface DeadRow {
+  id: number; bus: string; seq: number; event_id: string; rule: string; target: string; grp: string | null;
+  created_at: number; done_at: number; attempts: number; last_error: string | null;
+}
+
+interface AttemptRow {
+  at: number; duration_ms: number; ok: number; status: number | null; error_class: string | null; message: string | null; response: string | null;
+}
+
+const SUMMARY = 'id, bus, seq, event_id, rule, target, grp, created_at, done_at, attempts, last_error';
+
+function where(f: DeadLetterFilter): { sql: string; args: (string | number)[] } {
+  const parts = ["state = 'dead'"];
+  const args: (string | number)[] = [];
+  const add = (cond: string, v: string | number | undefined): void => {
+    if (v === undefined) return;
+    parts.push(cond);
+    args.push(v);
+  };
+  add('bus = ?', f.bus);
+  add('rule = ?', f.rule);
+  add('target = ?', f.target);
+  add('done_at >= ?', f.from);
+  add('done_at < ?', f.to);
+  return { sql: parts.join(' AND '), args };
+}
+
+const summary = (r: DeadRow): DeadLetterSummary => ({
+  id: r.id, bus: r.bus, sequence: r.seq, eventId: r.event_id, rule: r.rule, target: r.target, group: r.grp,
+  createdAt: r.created_at, deadAt: r.done_at, attempts: r.attempts, lastError: r.last_error,
+});
+
+const attempt = (r: AttemptRow): AttemptRecord => ({
+  at: r.at, durationMs: r.duration_ms, ok: r.ok === 1, status: r.status, errorClass: r.error_class, message: r.message, response: r.response,
+});
+
+/** Dead letters: deliveries in state `dead`, kept with their event, payload and attempts. */
+export class SqliteDeadLetters {
+  readonly #db: Database;
+  readonly #groupBusy: (bus: string, rule: string, target: string, grp: string) => boolean;
+
+  constructor(db: Database, groupBusy: (bus: string, rule: string, target: string, grp: string) => boolean) {
+    this.#db = db;
+    this.#groupBusy = groupBusy;
+  }
+
+  list(filter: DeadLetterFilter, limit: number, after?: number): DeadLetterPage {
+    const w = where(filter);
+    const cursor = after === undefined ? '' : ' AND id > ?';
+    const args = after === undefined ? w.args : [...w.args, after];
+    const rows = this.#db.prepare<(string | number)[], DeadRow>(`SELECT ${SUMMARY} FROM deliveries WHERE ${w.sql}${cursor} ORDER BY id LIMIT ?`).all(...args, limit + 1);
+    const more = rows.length > limit;
+    const items = (more ? rows.slice(0, limit) : rows).map(summary);
+    const last = items[items.length - 1];
+    return more && last !== undefined ? { items, next: last.id } : { items };
+  }
+
+  get(id: number): DeadLetter | undefined {
+    const row = this.#db.prepare<[number], DeadRow & { event_body: string | null; payload: string | null }>(
+      `SELECT ${SUMMARY}, event_body, payload FROM deliveries WHERE id = ? AND state = 'dead'`,
+    ).get(id);
+    if (row === undefined) return undefined;
+    return { ...summary(row), event: row.event_body, payload: row.payload, attemptLog: this.attempts(id) };
+  }
+
+  attempts(id: number): AttemptRecord[] {
+    return this.#db.prepare<[number], AttemptRow>('SELECT at, duration_ms, ok, status, error_class, message, response FROM delivery_attempts WHERE delivery_id = ? ORDER BY n').all(id).map(attempt);
+  }
+
+  /**
+   * Puts dead letters back: due now, with a fresh retry budget (attempts 0, first_at now); the
+   * attempt log is kept. An ordered one waits if its group is busy, keeping at most one
+   * pending per group.
+   */
+  redrive(select: { readonly ids: readonly number[] } | { readonly filter: DeadLetterFilter }, now: number): { count: number; keys: TargetKey[] } {
+    return this.#db.transaction(() => {
+      let rows: DeadRow[];
+      if ('ids' in select) {
+        const one = this.#db.prepare<[number], DeadRow>(`SELECT ${SUMMARY} FROM deliveries WHERE id = ? AND state = 'dead'`);
+        rows = select.ids.map((id) => one.get(id)).filter((r): r is DeadRow => r !== undefined);
+      } else {
+        const w = where(select.filter);
+        rows = this.#db.prepare<(string | number)[], DeadRow>(`SELECT ${SUMMARY} FROM deliveries WHERE ${w.sql} ORDER BY id`).all(...w.args);
+      }
+      const put = this.#db.prepare<[string, number, number, number]>('UPDATE deliveries SET state = ?, due_at = ?, first_at = ?, attempts = 0, leased = 0, done_at = NULL WHERE id = ?');
+      const keys = new Map<string, TargetKey>();
+      for (const r of rows) {
+        const state = r.grp !== null && this.#groupBusy(r.bus, r.rule, r.target, r.grp) ? 'waiting' : 'pending';
+        put.run(state, now, now, r.id);
+        keys.set(`${r.bus}\u0000${r.rule}\u0000${r.target}`, { bus: r.bus, rule: r.rule, target: r.target });
+      }
+      return { count: rows.length, keys: [...keys.values()] };
+    })();
+  }
+
+  purge(filter: DeadLetterFilter): number {
+    const w = where(filter);
+    return this.#db.transaction(() => {
+      this.#db.prepare<(string | number)[]>(`DELETE FROM delivery_attempts WHERE delivery_id IN (SELECT id FROM deliveries WHERE ${w.sql})`).run(...w.args);
+      return this.#db.prepare<(string | number)[]>(`DELETE FROM deliveries WHERE ${w.sql}`).run(...w.args).changes;
+    })();
+  }
+}

@@ -1,0 +1,232 @@
+import type { Database, Statement } from 'better-sqlite3';
+import type {
+  AttemptRecord, Completion, DeadLetter, DeadLetterFilter, DeadLetterPage, DeliveryEnqueue, DeliveryQueue,
+  LeasedDelivery, TargetCounts, TargetHealth, TargetKey,
+} from '../delivery-types.js';
+import { SqliteDeadLetters } from './dead-letters.js';
+
+interface LeaseRow {
+  id: number; bus: string; seq: number; event_id: string; rule: string; target: string; grp: string | null;
+  attempts: number; first_at: number; created_at: number; received_at: number | null; body: string | null;
+}
+
+interface KeyRow { bus: string; rule: string; target: string; grp: string | null }
+
+type Args = (string | number | null)[];
+
+const EVENT_BODY = '(SELECT body FROM events e WHERE e.bus = deliveries.bus AND e.seq = deliveries.seq)';
+
+/**
+ * The delivery queue on SQLite (schema and state machine: migration 003). Enqueue runs inside
+ * the event log's append transaction ({@link SqliteDeliveryQueue.enqueue}); everything else runs
+ * in a transaction of its own. Only the due rows of one target are read at a time, so memory
+ * does not grow with the backlog.
+ */
+export class SqliteDeliveryQueue implements DeliveryQueue {
+  readonly #db: Database;
+  readonly #dead: SqliteDeadLetters;
+  readonly #listeners: ((keys: readonly TargetKey[]) => void)[] = [];
+  /** Targets enqueued to since the last announcement (a hint; the rows are the truth). */
+  #touched = new Map<string, TargetKey>();
+  readonly #s: Record<string, Statement<Args, unknown>>;
+  readonly #completeTx: (completions: readonly Completion[], now: number) => void;
+
+  constructor(db: Database) {
+    this.#db = db;
+    this.#dead = new SqliteDeadLetters(db, (bus, rule, target, grp) => this.#groupBusy(bus, rule, target, grp));
+    const p = (sql: string): Statement<Args, unknown> => db.prepare<Args, unknown>(sql);
+    this.#s = {
+      insert: p(`INSERT INTO deliveries (bus, seq, event_id, rule, target, grp, state, due_at, first_at, created_at, event_body)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      groupBusy: p(`SELECT 1 AS x FROM deliveries WHERE bus = ? AND rule = ? AND target = ? AND grp = ? AND state IN ('pending', 'waiting') LIMIT 1`),
+      due: p(`SELECT d.id, d.bus, d.seq, d.event_id, d.rule, d.target, d.grp, d.attempts, d.first_at, d.created_at,
+                     e.received_at, coalesce(e.body, d.event_body) AS body
+              FROM deliveries d INDEXED BY deliveries_due LEFT JOIN events e ON e.bus = d.bus AND e.seq = d.seq
+              WHERE d.bus = ? AND d.rule = ? AND d.target = ? AND d.state = 'pending' AND d.due_at <= ?
+              ORDER BY d.due_at, d.id LIMIT ?`),
+      lease: p('UPDATE deliveries SET due_at = ?, leased = 1 WHERE id = ?'),
+      nextDue: p(`SELECT min(due_at) AS d FROM deliveries WHERE bus = ? AND rule = ? AND target = ? AND state = 'pending'`),
+      key: p('SELECT bus, rule, target, grp FROM deliveries WHERE id = ?'),
+      delivered: p(`UPDATE deliveries SET state = 'delivered', leased = 0, attempts = attempts + 1, done_at = ?, last_error = NULL WHERE id = ?`),
+      retry: p('UPDATE deliveries SET due_at = ?, leased = 0, attempts = attempts + 1, last_error = ? WHERE id = ?'),
+      release: p('UPDATE deliveries SET due_at = ?, leased = 0 WHERE id = ?'),
+      dead: p(`UPDATE deliveries SET state = 'dead', leased = 0, done_at = ?, last_error = ?, payload = ?, attempts = attempts + ?,
+                 event_body = coalesce(event_body, ${EVENT_BODY}) WHERE id = ?`),
+      forward: p(`INSERT INTO deliveries (bus, seq, event_id, rule, target, grp, state, due_at, first_at, created_at, event_body)
+                  SELECT bus, seq, event_id, rule, ?, NULL, 'pending', ?, ?, ?, event_body FROM deliveries WHERE id = ?`),
+      nextN: p('SELECT coalesce(max(n), 0) + 1 AS n FROM delivery_attempts WHERE delivery_id = ?'),
+      attempt: p(`INSERT INTO delivery_attempts (delivery_id, n, at, duration_ms, ok, status, error_class, message, response)
+                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      promote: p(`UPDATE deliveries SET state = 'pending', due_at = ? WHERE id = (
+                    SELECT id FROM deliveries WHERE bus = ? AND rule = ? AND target = ? AND grp = ? AND state = 'waiting' ORDER BY id LIMIT 1)`),
+      releaseAll: p('UPDATE deliveries SET due_at = ?, leased = 0 WHERE leased = 1'),
+      active: p(`SELECT DISTINCT bus, rule, target FROM deliveries WHERE state = 'pending'`),
+      kill: p(`UPDATE deliveries SET state = 'dead', leased = 0, done_at = ?, last_error = ?, event_body = coalesce(event_body, ${EVENT_BODY})
+               WHERE bus = ? AND rule = ? AND target = ? AND state IN ('pending', 'waiting')`),
+      health: p('SELECT failing_since, disabled_at FROM target_health WHERE bus = ? AND rule = ? AND target = ?'),
+      setHealth: p('INSERT OR REPLACE INTO target_health (bus, rule, target, failing_since, disabled_at) VALUES (?, ?, ?, ?, ?)'),
+      clearHealth: p('DELETE FROM target_health WHERE bus = ? AND rule = ? AND target = ?'),
+      counts: p(`SELECT state, count(*) AS n FROM deliveries WHERE bus = ? AND rule = ? AND target = ? AND state IN ('pending', 'waiting', 'dead') GROUP BY state`),
+      sweepAttempts: p(`DELETE FROM delivery_attempts WHERE delivery_id IN (SELECT id FROM deliveries WHERE state = 'delivered' AND done_at < ? ORDER BY done_at LIMIT ?)`),
+      sweep: p(`DELETE FROM deliveries WHERE id IN (SELECT id FROM deliveries WHERE state = 'delivered' AND done_at < ? ORDER BY done_at LIMIT ?)`),
+    };
+    this.#completeTx = db.transaction((completions: readonly Completion[], now: number) => {
+      for (const c of completions) this.#complete(c, now);
+    });
+  }
+
+  /**
+   * Enqueues an event's deliveries. Must run inside the transaction that appends the event, so
+   * the event and its deliveries commit together. An ordered delivery waits behind an older
+   * one of its group.
+   */
+  enqueue(bus: string, seq: number, eventId: string, deliveries: readonly DeliveryEnqueue[], now: number): void {
+    for (const d of deliveries) {
+      const state = d.group !== null && this.#groupBusy(bus, d.rule, d.target, d.group) ? 'waiting' : 'pending';
+      this.#s.insert!.run(bus, seq, eventId, d.rule, d.target, d.group, state, now, now, now, null);
+      this.#touch({ bus, rule: d.rule, target: d.target });
+    }
+  }
+
+  /** Tells the listeners which targets got work since the last call (after a commit). */
+  announce(): void {
+    if (this.#touched.size === 0) return;
+    const keys = [...this.#touched.values()];
+    this.#touched = new Map();
+    for (const l of this.#listeners) l(keys);
+  }
+
+  onEnqueue(listener: (keys: readonly TargetKey[]) => void): void {
+    this.#listeners.push(listener);
+  }
+
+  lease(key: TargetKey, now: number, leaseUntil: number, limit: number): LeasedDelivery[] {
+    return this.#db.transaction(() => {
+      const rows = this.#s.due!.all(key.bus, key.rule, key.target, now, limit) as LeaseRow[];
+      for (const r of rows) this.#s.lease!.run(leaseUntil, r.id);
+      return rows.map((r): LeasedDelivery => ({
+        id: r.id, bus: r.bus, seq: r.seq, eventId: r.event_id, rule: r.rule, target: r.target, group: r.grp,
+        attempts: r.attempts, firstAt: r.first_at, receivedAt: r.received_at ?? r.created_at, eventBody: r.body,
+      }));
+    })();
+  }
+
+  nextDue(key: TargetKey): number | undefined {
+    const row = this.#s.nextDue!.get(key.bus, key.rule, key.target) as { d: number | null } | undefined;
+    return row?.d ?? undefined;
+  }
+
+  complete(completions: readonly Completion[], now: number): void {
+    if (completions.length === 0) return;
+    this.#completeTx(completions, now);
+    this.announce();
+  }
+
+  #complete(c: Completion, now: number): void {
+    const s = this.#s;
+    switch (c.type) {
+      case 'release':
+        s.release!.run(c.dueAt, c.id);
+        return;
+      case 'retry':
+        s.retry!.run(c.dueAt, c.error, c.id);
+        this.#recordAttempt(c.id, c.attempt);
+        return;
+      case 'delivered':
+        s.delivered!.run(now, c.id);
+        this.#recordAttempt(c.id, c.attempt);
+        this.#promoteNext(c.id, now);
+        return;
+      case 'dead':
+        s.dead!.run(now, c.reason, c.payload, c.attempt === null ? 0 : 1, c.id);
+        if (c.attempt !== null) this.#recordAttempt(c.id, c.attempt);
+        this.#promoteNext(c.id, now);
+        if (c.forwardTo !== undefined) {
+          s.forward!.run(c.forwardTo, now, now, now, c.id);
+          const k = s.key!.get(c.id) as KeyRow;
+          this.#touch({ bus: k.bus, rule: k.rule, target: c.forwardTo });
+        }
+        return;
+    }
+  }
+
+  #recordAttempt(id: number, a: AttemptRecord): void {
+    const n = (this.#s.nextN!.get(id) as { n: number }).n;
+    this.#s.attempt!.run(id, n, a.at, a.durationMs, a.ok ? 1 : 0, a.status, a.errorClass, a.message, a.response);
+  }
+
+  /** A finished group head hands the group to its next waiting delivery. */
+  #promoteNext(id: number, now: number): void {
+    const k = this.#s.key!.get(id) as KeyRow | undefined;
+    if (k === undefined || k.grp === null) return;
+    const r = this.#s.promote!.run(now, k.bus, k.rule, k.target, k.grp);
+    if (r.changes > 0) this.#touch(k);
+  }
+
+  #groupBusy(bus: string, rule: string, target: string, grp: string): boolean {
+    return this.#s.groupBusy!.get(bus, rule, target, grp) !== undefined;
+  }
+
+  #touch(k: TargetKey): void {
+    const id = `${k.bus}\u0000${k.rule}\u0000${k.target}`;
+    if (!this.#touched.has(id)) this.#touched.set(id, { bus: k.bus, rule: k.rule, target: k.target });
+  }
+
+  releaseLeases(now: number): number {
+    return this.#s.releaseAll!.run(now).changes;
+  }
+
+  activeTargets(): TargetKey[] {
+    return this.#s.active!.all() as TargetKey[];
+  }
+
+  killTarget(key: TargetKey, reason: string, now: number): number {
+    return this.#s.kill!.run(now, reason, key.bus, key.rule, key.target).changes;
+  }
+
+  listDead(filter: DeadLetterFilter, limit: number, after?: number): DeadLetterPage {
+    return this.#dead.list(filter, limit, after);
+  }
+
+  getDead(id: number): DeadLetter | undefined {
+    return this.#dead.get(id);
+  }
+
+  redrive(select: { readonly ids: readonly number[] } | { readonly filter: DeadLetterFilter }, now: number): number {
+    const { count, keys } = this.#dead.redrive(select, now);
+    for (const k of keys) this.#touch(k);
+    this.announce();
+    return count;
+  }
+
+  purge(filter: DeadLetterFilter): number {
+    return this.#dead.purge(filter);
+  }
+
+  attempts(id: number): AttemptRecord[] {
+    return this.#dead.attempts(id);
+  }
+
+  health(key: TargetKey): TargetHealth | undefined {
+    const row = this.#s.health!.get(key.bus, key.rule, key.target) as { failing_since: number | null; disabled_at: number | null } | undefined;
+    return row === undefined ? undefined : { failingSince: row.failing_since, disabledAt: row.disabled_at };
+  }
+
+  setHealth(key: TargetKey, health: TargetHealth | undefined): void {
+    if (health === undefined) this.#s.clearHealth!.run(key.bus, key.rule, key.target);
+    else this.#s.setHealth!.run(key.bus, key.rule, key.target, health.failingSince, health.disabledAt);
+  }
+
+  counts(key: TargetKey): TargetCounts {
+    const out = { pending: 0, waiting: 0, dead: 0 };
+    for (const r of this.#s.counts!.all(key.bus, key.rule, key.target) as { state: keyof TargetCounts; n: number }[]) out[r.state] = r.n;
+    return out;
+  }
+
+  sweepDelivered(before: number, limit: number): number {
+    return this.#db.transaction(() => {
+      this.#s.sweepAttempts!.run(before, limit);
+      return this.#s.sweep!.run(before, limit).changes;
+    })();
+  }
+}

@@ -1,0 +1,174 @@
+import type { Database, Statement } from 'better-sqlite3';
+import type { Clock } from '../../core/index.js';
+import type { ContentMode } from '../../events/index.js';
+import { GroupCommitter } from '../group-commit.js';
+import type { SqliteDeliveryQueue } from './delivery-queue.js';
+import type { AppendItem, AppendOutcome, EventLog, EventPage, EventQuery, StoredEvent } from '../types.js';
+
+interface EventRow {
+  bus: string;
+  seq: number;
+  id: string;
+  source: string;
+  type: string;
+  subject: string | null;
+  time: string | null;
+  received_at: number;
+  mode: string;
+  size: number;
+  matched: string;
+  body: string;
+}
+
+const COLUMNS = 'bus, seq, id, source, type, subject, time, received_at, mode, size, matched, body';
+
+function toStored(r: EventRow): StoredEvent {
+  return {
+    bus: r.bus,
+    sequence: r.seq,
+    receivedAt: r.received_at,
+    id: r.id,
+    source: r.source,
+    type: r.type,
+    subject: r.subject,
+    time: r.time,
+    mode: r.mode as ContentMode,
+    size: r.size,
+    matchedRules: r.matched === '' ? [] : (JSON.parse(r.matched) as string[]),
+    body: r.body,
+  };
+}
+
+export interface SqliteEventLogOptions {
+  readonly clock: Clock;
+  readonly dedupeWindowMs: number;
+  readonly groupCommitMaxEvents: number;
+}
+
+/**
+ * The event log on SQLite. Appends are group-committed: one write transaction per turn of the
+ * event loop holds every append submitted during it, so the 2xx for each is sent only after
+ * the commit and the cost of a commit is shared.
+ */
+export class SqliteEventLog implements EventLog {
+  readonly #db: Database;
+  readonly #opts: SqliteEventLogOptions;
+  readonly #committer: GroupCommitter<AppendItem, AppendOutcome>;
+  readonly #s: {
+    nextSeq: Statement<[string], { next_seq: number }>;
+    setSeq: Statement<[number, string]>;
+    dedupeGet: Statement<[string, string, string], { seq: number; received_at: number }>;
+    dedupePut: Statement<[string, string, string, number, number]>;
+    insert: Statement<[string, number, string, string, string, string | null, string | null, number, string, number, string, string, string | null, string | null]>;
+    getById: Statement<[string, string], EventRow>;
+    getByIdSource: Statement<[string, string, string], EventRow>;
+    count: Statement<[string], { n: number }>;
+  };
+  #closed = false;
+
+  readonly #queue: SqliteDeliveryQueue | undefined;
+
+  /** With a queue, each item's `deliveries` are enqueued in the transaction that appends it. */
+  constructor(db: Database, opts: SqliteEventLogOptions, queue?: SqliteDeliveryQueue) {
+    this.#db = db;
+    this.#queue = queue;
+    this.#opts = opts;
+    this.#s = {
+      nextSeq: db.prepare('SELECT next_seq FROM buses WHERE name = ?'),
+      setSeq: db.prepare('UPDATE buses SET next_seq = ? WHERE name = ?'),
+      dedupeGet: db.prepare('SELECT seq, received_at FROM dedupe WHERE bus = ? AND source = ? AND id = ?'),
+      dedupePut: db.prepare('INSERT OR REPLACE INTO dedupe (bus, source, id, seq, received_at) VALUES (?, ?, ?, ?, ?)'),
+      // client and traceparent (migration 005) are written, never read here: src/observe reads them.
+      insert: db.prepare(`INSERT INTO events (${COLUMNS}, client, traceparent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      getById: db.prepare(`SELECT ${COLUMNS} FROM events WHERE bus = ? AND id = ? ORDER BY seq DESC LIMIT 1`),
+      getByIdSource: db.prepare(`SELECT ${COLUMNS} FROM events WHERE bus = ? AND id = ? AND source = ? ORDER BY seq DESC LIMIT 1`),
+      count: db.prepare('SELECT COUNT(*) AS n FROM events WHERE bus = ?'),
+    };
+    const tx = db.transaction((items: AppendItem[]) => this.#write(items));
+    this.#committer = new GroupCommitter((items) => {
+      try {
+        return tx(items);
+      } finally {
+        // After the commit (or rollback: then a harmless spurious wake-up) the dispatcher is told.
+        this.#queue?.announce();
+      }
+    }, opts.groupCommitMaxEvents);
+  }
+
+  append(items: readonly AppendItem[]): Promise<AppendOutcome[]> {
+    if (this.#closed) return Promise.reject(new Error('event log is closed'));
+    if (items.length === 0) return Promise.resolve([]);
+    return this.#committer.submit(items);
+  }
+
+  /** Runs inside one write transaction: dedupe, assign sequences, insert. */
+  #write(items: AppendItem[]): AppendOutcome[] {
+    const now = this.#opts.clock.now();
+    const window = this.#opts.dedupeWindowMs;
+    const next = new Map<string, number>();
+    const out: AppendOutcome[] = [];
+    for (const it of items) {
+      let seq = next.get(it.bus);
+      if (seq === undefined) {
+        const row = this.#s.nextSeq.get(it.bus);
+        if (row === undefined) {
+          out.push({ type: 'rejected', code: 'SWY_STORE_BUS_NOT_FOUND', message: `bus "${it.bus}" does not exist` });
+          continue;
+        }
+        seq = row.next_seq;
+      }
+      if (window > 0) {
+        const seen = this.#s.dedupeGet.get(it.bus, it.source, it.id);
+        if (seen !== undefined && seen.received_at > now - window) {
+          out.push({ type: 'duplicate', sequence: seen.seq, receivedAt: seen.received_at });
+          next.set(it.bus, seq);
+          continue;
+        }
+        this.#s.dedupePut.run(it.bus, it.source, it.id, seq, now);
+      }
+      const matched = it.matchedRules.length === 0 ? '' : JSON.stringify(it.matchedRules);
+      this.#s.insert.run(it.bus, seq, it.id, it.source, it.type, it.subject ?? null, it.time ?? null, now, it.mode, it.size, matched, it.body, it.client ?? null, it.traceparent ?? null);
+      if (it.deliveries !== undefined && it.deliveries.length > 0) this.#queue?.enqueue(it.bus, seq, it.id, it.deliveries, now);
+      out.push({ type: 'stored', sequence: seq, receivedAt: now });
+      next.set(it.bus, seq + 1);
+    }
+    for (const [bus, seq] of next) this.#s.setSeq.run(seq, bus);
+    return out;
+  }
+
+  get(bus: string, id: string, source?: string): StoredEvent | undefined {
+    const row = source === undefined ? this.#s.getById.get(bus, id) : this.#s.getByIdSource.get(bus, id, source);
+    return row === undefined ? undefined : toStored(row);
+  }
+
+  list(q: EventQuery): EventPage {
+    const where: string[] = ['bus = ?'];
+    const args: (string | number)[] = [q.bus];
+    const add = (cond: string, v: string | number | undefined): void => {
+      if (v === undefined) return;
+      where.push(cond);
+      args.push(v);
+    };
+    add('type = ?', q.type);
+    add('source = ?', q.source);
+    add('subject = ?', q.subject);
+    add('received_at >= ?', q.from);
+    add('received_at < ?', q.to);
+    add('seq > ?', q.after);
+    const sql = `SELECT ${COLUMNS} FROM events WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ?`;
+    const rows = this.#db.prepare<(string | number)[], EventRow>(sql).all(...args, q.limit + 1);
+    const more = rows.length > q.limit;
+    const items = (more ? rows.slice(0, q.limit) : rows).map(toStored);
+    const last = items[items.length - 1];
+    return more && last !== undefined ? { items, next: last.sequence } : { items };
+  }
+
+  count(bus: string): number {
+    return this.#s.count.get(bus)?.n ?? 0;
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    await this.#committer.drain();
+  }
+}

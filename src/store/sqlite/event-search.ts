@@ -1,0 +1,115 @@
+import type { Database, Statement } from 'better-sqlite3';
+import type { ContentMode } from '../../events/index.js';
+import type { EventPage, StoredEvent } from '../types.js';
+import type { EventDeliveryState, EventOrigin, EventSearchQuery, ObserveStore, TraceAttempt, TraceDelivery } from '../observe-types.js';
+
+interface Row {
+  bus: string; seq: number; id: string; source: string; type: string; subject: string | null; time: string | null;
+  received_at: number; mode: string; size: number; matched: string; body: string;
+}
+
+const COLUMNS = 'e.bus, e.seq, e.id, e.source, e.type, e.subject, e.time, e.received_at, e.mode, e.size, e.matched, e.body';
+
+const toStored = (r: Row): StoredEvent => ({
+  bus: r.bus, sequence: r.seq, receivedAt: r.received_at, id: r.id, source: r.source, type: r.type,
+  subject: r.subject, time: r.time, mode: r.mode as ContentMode, size: r.size,
+  matchedRules: r.matched === '' ? [] : (JSON.parse(r.matched) as string[]), body: r.body,
+});
+
+/**
+ * The words of a text query as an FTS5 query: every word a quoted token, all required. Quoting
+ * makes any user text a valid query (no FTS5 syntax errors reach the caller); `""` escapes `"`.
+ */
+export function ftsQuery(text: string): string | undefined {
+  const words = text.split(/\s+/).filter((w) => w !== '');
+  if (words.length === 0) return undefined;
+  return words.map((w) => `"${w.replaceAll('"', '""')}"`).join(' AND ');
+}
+
+/** SQL conditions on an event (alias `e`) for each delivery state; see EventDeliveryState. */
+const STATE_SQL: Record<EventDeliveryState, string> = {
+  dead: "EXISTS (SELECT 1 FROM deliveries d WHERE d.bus = e.bus AND d.seq = e.seq AND d.state = 'dead')",
+  retrying: "NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.bus = e.bus AND d.seq = e.seq AND d.state = 'dead')"
+    + " AND EXISTS (SELECT 1 FROM deliveries d WHERE d.bus = e.bus AND d.seq = e.seq AND d.state IN ('pending', 'waiting') AND d.attempts > 0)",
+  pending: "NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.bus = e.bus AND d.seq = e.seq AND (d.state = 'dead' OR d.attempts > 0 AND d.state <> 'delivered'))"
+    + " AND EXISTS (SELECT 1 FROM deliveries d WHERE d.bus = e.bus AND d.seq = e.seq AND d.state IN ('pending', 'waiting'))",
+  delivered: "EXISTS (SELECT 1 FROM deliveries d WHERE d.bus = e.bus AND d.seq = e.seq)"
+    + " AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.bus = e.bus AND d.seq = e.seq AND d.state <> 'delivered')",
+};
+
+interface DeliveryRow {
+  id: number; rule: string; target: string; state: string; created_at: number; done_at: number | null;
+  due_at: number; last_error: string | null; payload: string | null;
+}
+interface AttemptRow { n: number; at: number; duration_ms: number; ok: number; status: number | null; error_class: string | null; message: string | null }
+
+/** Search, origin and size queries of the embedded store (migration 005). */
+export class SqliteObserveStore implements ObserveStore {
+  readonly #db: Database;
+  readonly #origin: Statement<[string, number], { client: string | null; traceparent: string | null }>;
+  readonly #pages: Statement<[], { n: number }>;
+  readonly #pageSize: number;
+  readonly #hasDeliveries: boolean;
+
+  constructor(db: Database) {
+    this.#db = db;
+    this.#origin = db.prepare('SELECT client, traceparent FROM events WHERE bus = ? AND seq = ?');
+    this.#pages = db.prepare('SELECT (page_count - freelist_count) AS n FROM pragma_page_count, pragma_freelist_count');
+    this.#pageSize = db.pragma('page_size', { simple: true }) as number;
+    this.#hasDeliveries = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'deliveries'").get() !== undefined;
+  }
+
+  search(q: EventSearchQuery): EventPage {
+    const where: string[] = ['e.bus = ?'];
+    const args: (string | number)[] = [q.bus];
+    const add = (cond: string, v: string | number | undefined): void => {
+      if (v === undefined) return;
+      where.push(cond);
+      args.push(v);
+    };
+    add('e.type = ?', q.type);
+    add('e.source = ?', q.source);
+    add('e.subject = ?', q.subject);
+    add('e.received_at >= ?', q.from);
+    add('e.received_at < ?', q.to);
+    add('e.seq > ?', q.after);
+    // `matched` is '' or a JSON array of rule names; json_each must never see ''.
+    add("e.matched <> '' AND EXISTS (SELECT 1 FROM json_each(CASE WHEN e.matched = '' THEN '[]' ELSE e.matched END) WHERE value = ?)", q.rule);
+    if (q.matchedAny === true) where.push("e.matched <> ''");
+    if (q.matchedAny === false) where.push("e.matched = ''");
+    if (q.deliveryState !== undefined) where.push(this.#hasDeliveries ? STATE_SQL[q.deliveryState] : '0');
+    const fts = q.text === undefined ? undefined : ftsQuery(q.text);
+    add('e.rowid IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)', fts);
+    const sql = `SELECT ${COLUMNS} FROM events e WHERE ${where.join(' AND ')} ORDER BY e.seq LIMIT ?`;
+    const rows = this.#db.prepare<(string | number)[], Row>(sql).all(...args, q.limit + 1);
+    const more = rows.length > q.limit;
+    const items = (more ? rows.slice(0, q.limit) : rows).map(toStored);
+    const last = items[items.length - 1];
+    return more && last !== undefined ? { items, next: last.sequence } : { items };
+  }
+
+  origin(bus: string, sequence: number): EventOrigin | undefined {
+    return this.#origin.get(bus, sequence);
+  }
+
+  deliveries(bus: string, sequence: number): TraceDelivery[] {
+    if (!this.#hasDeliveries) return [];
+    const rows = this.#db.prepare<[string, number], DeliveryRow>(
+      'SELECT id, rule, target, state, created_at, done_at, due_at, last_error, payload FROM deliveries WHERE bus = ? AND seq = ? ORDER BY id',
+    ).all(bus, sequence);
+    const attempts = this.#db.prepare<[number], AttemptRow>(
+      'SELECT n, at, duration_ms, ok, status, error_class, message FROM delivery_attempts WHERE delivery_id = ? ORDER BY n',
+    );
+    return rows.map((r) => ({
+      id: r.id, rule: r.rule, target: r.target, state: r.state, createdAt: r.created_at, doneAt: r.done_at,
+      dueAt: r.due_at, lastError: r.last_error, payload: r.payload,
+      attempts: attempts.all(r.id).map((a): TraceAttempt => ({
+        n: a.n, at: a.at, durationMs: a.duration_ms, ok: a.ok === 1, status: a.status, errorClass: a.error_class, message: a.message,
+      })),
+    }));
+  }
+
+  sizeBytes(): number {
+    return (this.#pages.get()?.n ?? 0) * this.#pageSize;
+  }
+}

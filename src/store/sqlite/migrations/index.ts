@@ -1,0 +1,15 @@
+import type { Migration } from './migration.js';
+import { migration as m001 } from './001-event-log.js';
+import { migration as m002 } from './002-rules.js';
+import { migration as m003 } from './003-deliveries.js';
+import { migration as m004 } from './004-schemas.js';
+import { migration as m005 } from './005-observe.js';
+import { migration as m006 } from './006-connections.js';
+
+export type { Migration } from './migration.js';
+
+/**
+ * Every migration in version order. One file per migration (`NNN-name.ts`); versions are
+ * reserved by area: 3 deliveries, 4 schemas, 5 observability.
+ */
+export const migrations: readonly Migration[] = [m001, m002, m003, m004, m005, m006];

@@ -1,0 +1,66 @@
+import type { Database } from 'better-sqlite3';
+import type { Clock } from '../../core/index.js';
+import type { NewRule, RuleCatalog, RuleRecord } from '../types.js';
+
+interface RuleRow {
+  bus: string;
+  name: string;
+  description: string | null;
+  state: 'enabled' | 'disabled';
+  filter: string;
+  targets: string;
+  created_at: number;
+  updated_at: number;
+}
+
+const toRecord = (r: RuleRow): RuleRecord => ({
+  bus: r.bus,
+  name: r.name,
+  description: r.description,
+  state: r.state,
+  filter: JSON.parse(r.filter) as unknown,
+  targets: JSON.parse(r.targets) as unknown[],
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+/** Rules per bus. Deleting a bus deletes its rules (foreign key cascade). */
+export class SqliteRuleCatalog implements RuleCatalog {
+  readonly #db: Database;
+  readonly #clock: Clock;
+
+  constructor(db: Database, clock: Clock) {
+    this.#db = db;
+    this.#clock = clock;
+  }
+
+  put(rule: NewRule): { rule: RuleRecord; created: boolean } {
+    return this.#db.transaction(() => {
+      const now = this.#clock.now();
+      const existed = this.get(rule.bus, rule.name) !== undefined;
+      const row = this.#db.prepare<[string, string, string | null, string, string, string, number, number], RuleRow>(`
+        INSERT INTO rules (bus, name, description, state, filter, targets, created_at, updated_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (bus, name) DO UPDATE SET description = excluded.description, state = excluded.state,
+          filter = excluded.filter, targets = excluded.targets, updated_at = excluded.updated_at
+        RETURNING *`).get(rule.bus, rule.name, rule.description, rule.state, JSON.stringify(rule.filter), JSON.stringify(rule.targets), now, now);
+      return { rule: toRecord(row!), created: !existed };
+    })();
+  }
+
+  get(bus: string, name: string): RuleRecord | undefined {
+    const r = this.#db.prepare<[string, string], RuleRow>('SELECT * FROM rules WHERE bus = ? AND name = ?').get(bus, name);
+    return r === undefined ? undefined : toRecord(r);
+  }
+
+  list(bus?: string): RuleRecord[] {
+    const rows = bus === undefined
+      ? this.#db.prepare<[], RuleRow>('SELECT * FROM rules ORDER BY bus, name').all()
+      : this.#db.prepare<[string], RuleRow>('SELECT * FROM rules WHERE bus = ? ORDER BY name').all(bus);
+    return rows.map(toRecord);
+  }
+
+  delete(bus: string, name: string): boolean {
+    return this.#db.prepare('DELETE FROM rules WHERE bus = ? AND name = ?').run(bus, name).changes > 0;
+  }
+}

@@ -1,0 +1,117 @@
+import type { Database } from 'better-sqlite3';
+import type { Clock, JsonValue } from '../../core/index.js';
+import type {
+  BusSchemaSettings, CompatibilityMode, SchemaCatalog, SchemaCheckRecord, SchemaDialect, SchemaRecord, SchemaVersionRecord,
+} from '../schema-types.js';
+
+interface SchemaRow { name: string; source: string; description: string | null; compatibility: CompatibilityMode; latest: number; created_at: number; updated_at: number }
+interface VersionRow { name: string; source: string; version: number; dialect: SchemaDialect; body: string; origin: 'api' | 'discovery'; created_at: number }
+interface SettingsRow { bus: string; validation: BusSchemaSettings['validation']; discovery: 0 | 1; sample_rate: number }
+interface CheckRow { bus: string; seq: number; schema: string; violations: string; checked_at: number }
+
+/** Source scope as stored: '' stands for "any source" so the primary key stays NOT NULL. */
+const scope = (source: string | null): string => source ?? '';
+const unscope = (source: string): string | null => (source === '' ? null : source);
+
+const toSchema = (r: SchemaRow): SchemaRecord => ({
+  name: r.name, source: unscope(r.source), description: r.description, compatibility: r.compatibility,
+  latestVersion: r.latest, createdAt: r.created_at, updatedAt: r.updated_at,
+});
+const toVersion = (r: VersionRow): SchemaVersionRecord => ({
+  name: r.name, source: unscope(r.source), version: r.version, dialect: r.dialect,
+  schema: JSON.parse(r.body) as JsonValue, origin: r.origin, createdAt: r.created_at,
+});
+
+export const DEFAULT_BUS_SCHEMA_SETTINGS = { validation: 'off', discovery: false, sampleRate: 1 } as const;
+
+/** The schema registry's tables (migration 004). Writers are serialized by SQLite. */
+export class SqliteSchemaCatalog implements SchemaCatalog {
+  readonly #db: Database;
+  readonly #clock: Clock;
+
+  constructor(db: Database, clock: Clock) {
+    this.#db = db;
+    this.#clock = clock;
+  }
+
+  upsert(s: { name: string; source: string | null; description?: string | null | undefined; compatibility?: CompatibilityMode | undefined }): { schema: SchemaRecord; created: boolean } {
+    return this.#db.transaction(() => {
+      const now = this.#clock.now();
+      const old = this.get(s.name, s.source);
+      const row = this.#db.prepare<[string, string, string | null, CompatibilityMode, number, number], SchemaRow>(`
+        INSERT INTO schemas (name, source, description, compatibility, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+        ON CONFLICT (name, source) DO UPDATE SET description = excluded.description,
+          compatibility = excluded.compatibility, updated_at = excluded.updated_at
+        RETURNING *`).get(
+        s.name, scope(s.source),
+        s.description === undefined ? (old?.description ?? null) : s.description,
+        s.compatibility ?? old?.compatibility ?? 'BACKWARD', now, now,
+      );
+      return { schema: toSchema(row!), created: old === undefined };
+    })();
+  }
+
+  get(name: string, source: string | null): SchemaRecord | undefined {
+    const r = this.#db.prepare<[string, string], SchemaRow>('SELECT * FROM schemas WHERE name = ? AND source = ?').get(name, scope(source));
+    return r === undefined ? undefined : toSchema(r);
+  }
+
+  list(): SchemaRecord[] {
+    return this.#db.prepare<[], SchemaRow>('SELECT * FROM schemas ORDER BY name, source').all().map(toSchema);
+  }
+
+  delete(name: string, source: string | null): boolean {
+    return this.#db.prepare('DELETE FROM schemas WHERE name = ? AND source = ?').run(name, scope(source)).changes > 0;
+  }
+
+  addVersion(v: { name: string; source: string | null; dialect: SchemaDialect; schema: JsonValue; origin: 'api' | 'discovery' }): SchemaVersionRecord {
+    return this.#db.transaction(() => {
+      const now = this.#clock.now();
+      const bumped = this.#db.prepare<[number, string, string], { latest: number }>(
+        'UPDATE schemas SET latest = latest + 1, updated_at = ? WHERE name = ? AND source = ? RETURNING latest',
+      ).get(now, v.name, scope(v.source));
+      if (bumped === undefined) throw new Error(`schema ${v.name} does not exist`);
+      const row = this.#db.prepare<[string, string, number, SchemaDialect, string, string, number], VersionRow>(`
+        INSERT INTO schema_versions (name, source, version, dialect, body, origin, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+        RETURNING *`).get(v.name, scope(v.source), bumped.latest, v.dialect, JSON.stringify(v.schema), v.origin, now);
+      return toVersion(row!);
+    })();
+  }
+
+  version(name: string, source: string | null, version: number): SchemaVersionRecord | undefined {
+    const r = this.#db.prepare<[string, string, number], VersionRow>('SELECT * FROM schema_versions WHERE name = ? AND source = ? AND version = ?').get(name, scope(source), version);
+    return r === undefined ? undefined : toVersion(r);
+  }
+
+  versions(name: string, source: string | null): SchemaVersionRecord[] {
+    return this.#db.prepare<[string, string], VersionRow>('SELECT * FROM schema_versions WHERE name = ? AND source = ? ORDER BY version').all(name, scope(source)).map(toVersion);
+  }
+
+  settings(bus: string): BusSchemaSettings {
+    const r = this.#db.prepare<[string], SettingsRow>('SELECT * FROM bus_schema_settings WHERE bus = ?').get(bus);
+    return r === undefined
+      ? { bus, ...DEFAULT_BUS_SCHEMA_SETTINGS }
+      : { bus, validation: r.validation, discovery: r.discovery === 1, sampleRate: r.sample_rate };
+  }
+
+  setSettings(s: BusSchemaSettings): BusSchemaSettings {
+    this.#db.prepare(`
+      INSERT INTO bus_schema_settings (bus, validation, discovery, sample_rate, updated_at) VALUES (?, ?, ?, ?, ?)
+      ON CONFLICT (bus) DO UPDATE SET validation = excluded.validation, discovery = excluded.discovery,
+        sample_rate = excluded.sample_rate, updated_at = excluded.updated_at`,
+    ).run(s.bus, s.validation, s.discovery ? 1 : 0, s.sampleRate, this.#clock.now());
+    return this.settings(s.bus);
+  }
+
+  markInvalid(r: Omit<SchemaCheckRecord, 'checkedAt'>): void {
+    this.#db.prepare('INSERT OR REPLACE INTO event_schema_checks (bus, seq, schema, violations, checked_at) VALUES (?, ?, ?, ?, ?)')
+      .run(r.bus, r.sequence, r.schema, JSON.stringify(r.violations), this.#clock.now());
+  }
+
+  invalid(bus: string, sequence: number): SchemaCheckRecord | undefined {
+    const r = this.#db.prepare<[string, number], CheckRow>('SELECT * FROM event_schema_checks WHERE bus = ? AND seq = ?').get(bus, sequence);
+    return r === undefined
+      ? undefined
+      : { bus: r.bus, sequence: r.seq, schema: r.schema, violations: JSON.parse(r.violations) as SchemaCheckRecord['violations'], checkedAt: r.checked_at };
+  }
+}

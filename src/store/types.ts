@@ -1,0 +1,163 @@
+import type { ContentMode } from '../events/index.js';
+import type { SchemaCatalog } from './schema-types.js';
+import type { ConnectionCatalog } from './connection-types.js';
+import type { DeliveryEnqueue, DeliveryQueue } from './delivery-types.js';
+import type { ObserveStore } from './observe-types.js';
+
+/** Retention of a bus: events older than maxAgeMs, or beyond the newest maxCount, are swept. */
+export interface Retention {
+  readonly maxAgeMs: number | null;
+  readonly maxCount: number | null;
+}
+
+export interface BusRecord {
+  readonly name: string;
+  readonly description: string | null;
+  readonly createdAt: number;
+  readonly retention: Retention;
+  /** Sequence number the next event on this bus receives (the last one is nextSequence - 1). */
+  readonly nextSequence: number;
+}
+
+export interface NewBus {
+  readonly name: string;
+  readonly description?: string | null;
+  readonly retention: Retention;
+}
+
+/**
+ * One event to append. `body` is the event's JSON-format text (events codec serializeEvent);
+ * the index fields are copied from the event so the store never re-parses it.
+ */
+export interface AppendItem {
+  readonly bus: string;
+  readonly id: string;
+  readonly source: string;
+  readonly type: string;
+  readonly subject: string | undefined;
+  readonly time: string | undefined;
+  readonly body: string;
+  readonly size: number;
+  readonly mode: ContentMode;
+  /** Names of the rules that matched at ingest. */
+  readonly matchedRules: readonly string[];
+  /** The producer's address and the put request's W3C traceparent (src/observe trace). */
+  readonly client?: string | undefined;
+  readonly traceparent?: string | undefined;
+  /** Deliveries to enqueue with the event, in the same transaction (matched rules × targets). */
+  readonly deliveries?: readonly DeliveryEnqueue[] | undefined;
+}
+
+/** What became of one appended item; the order of outcomes is the order of items. */
+export type AppendOutcome =
+  | { readonly type: 'stored'; readonly sequence: number; readonly receivedAt: number }
+  | { readonly type: 'duplicate'; readonly sequence: number; readonly receivedAt: number }
+  | { readonly type: 'rejected'; readonly code: 'SWY_STORE_BUS_NOT_FOUND'; readonly message: string };
+
+/** An event as stored: `body` is its JSON-format text, byte-exact as appended. */
+export interface StoredEvent {
+  readonly bus: string;
+  readonly sequence: number;
+  readonly receivedAt: number;
+  readonly id: string;
+  readonly source: string;
+  readonly type: string;
+  readonly subject: string | null;
+  readonly time: string | null;
+  readonly mode: ContentMode;
+  readonly size: number;
+  readonly matchedRules: readonly string[];
+  readonly body: string;
+}
+
+export interface EventQuery {
+  readonly bus: string;
+  readonly type?: string | undefined;
+  readonly source?: string | undefined;
+  readonly subject?: string | undefined;
+  /** Inclusive lower bound on receivedAt (ms). */
+  readonly from?: number | undefined;
+  /** Exclusive upper bound on receivedAt (ms). */
+  readonly to?: number | undefined;
+  /** Cursor: only events with a sequence greater than this. */
+  readonly after?: number | undefined;
+  readonly limit: number;
+}
+
+export interface EventPage {
+  readonly items: readonly StoredEvent[];
+  /** The cursor for the next page (`after`), absent when this page is the last. */
+  readonly next?: number;
+}
+
+/** The ordered, durable event log of every bus. */
+export interface EventLog {
+  /**
+   * Appends items, deduplicating on (bus, source, id) within the dedupe window. Resolves only
+   * after the transaction that holds them has committed; concurrent calls are group-committed.
+   * Sequence numbers per bus are monotonic and gap-free.
+   */
+  append(items: readonly AppendItem[]): Promise<AppendOutcome[]>;
+  /** The newest event with this id on the bus (and source, if given). */
+  get(bus: string, id: string, source?: string): StoredEvent | undefined;
+  list(query: EventQuery): EventPage;
+  count(bus: string): number;
+}
+
+export interface BusCatalog {
+  create(bus: NewBus): BusRecord;
+  get(name: string): BusRecord | undefined;
+  list(): BusRecord[];
+  /** Deletes the bus and all its events; false when it did not exist. */
+  delete(name: string): boolean;
+  /** Creates the bus when missing (used for `default`). */
+  ensure(bus: NewBus): BusRecord;
+}
+
+/** A rule on a bus as stored; `filter` and `targets` are validated by the rules engine first. */
+export interface RuleRecord {
+  readonly bus: string;
+  readonly name: string;
+  readonly description: string | null;
+  readonly state: 'enabled' | 'disabled';
+  readonly filter: unknown;
+  readonly targets: readonly unknown[];
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+export interface NewRule {
+  readonly bus: string;
+  readonly name: string;
+  readonly description: string | null;
+  readonly state: 'enabled' | 'disabled';
+  readonly filter: unknown;
+  readonly targets: readonly unknown[];
+}
+
+export interface RuleCatalog {
+  /** Creates or replaces the rule; `created` tells which. */
+  put(rule: NewRule): { rule: RuleRecord; created: boolean };
+  get(bus: string, name: string): RuleRecord | undefined;
+  list(bus?: string): RuleRecord[];
+  delete(bus: string, name: string): boolean;
+}
+
+/** A storage backend: the event log, the catalog and housekeeping. */
+export interface Store {
+  readonly events: EventLog;
+  readonly buses: BusCatalog;
+  readonly rules: RuleCatalog;
+  /** The schema registry's storage (docs/schemas.md). */
+  readonly schemas: SchemaCatalog;
+  /** Connections and target signing secrets (sealed). */
+  readonly connections: ConnectionCatalog;
+  /** Search, event origins and store size for src/observe. */
+  readonly observe: ObserveStore;
+  /** The durable delivery queue and dead letters (docs/delivery.md). */
+  readonly deliveries: DeliveryQueue;
+  /** Deletes events past their bus's retention; returns how many were removed. */
+  sweepRetention(): number;
+  /** Waits for pending appends to commit, then closes. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,41 @@
+// Starts a real Switchyard server on 127.0.0.1, port 0, with a fresh data directory.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../../src/config/index.js';
+import { SwitchyardServer } from '../../src/server/index.js';
+
+export interface TestServer {
+  readonly server: SwitchyardServer;
+  readonly url: string;
+  readonly dataDir: string;
+  close(): Promise<void>;
+}
+
+export async function startTestServer(overrides: Record<string, unknown> = {}): Promise<TestServer> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'swy-e2e-'));
+  const base = { server: { port: 0 }, storage: { dataDir }, log: { level: 'silent' } };
+  const config = loadConfig({ overrides: merge(base, overrides) });
+  const server = new SwitchyardServer(config);
+  await server.start();
+  return {
+    server,
+    url: server.url,
+    dataDir,
+    close: async () => {
+      await server.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+function merge(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...a };
+  for (const [k, v] of Object.entries(b)) {
+    const av = out[k];
+    out[k] = typeof v === 'object' && v !== null && !Array.isArray(v) && typeof av === 'object' && av !== null
+      ? merge(av as Record<string, unknown>, v as Record<string, unknown>)
+      : v;
+  }
+  return out;
+}
