@@ -129,7 +129,7 @@ export async function eventRoutes(app: FastifyInstance, deps: EventRoutesDeps): 
     return reply.type('application/json').send(storedEventJson(e));
   });
 
-  app.get<{ Params: { bus: string }; Querystring: { type?: string; source?: string; subject?: string; from?: string; to?: string; after?: number; limit: number; q?: string; pattern?: string; rule?: string; deliveryState?: EventDeliveryState | 'no-rule-matched' } }>('/v1/buses/:bus/events', {
+  app.get<{ Params: { bus: string }; Querystring: { type?: string; source?: string; subject?: string; from?: string; to?: string; after?: number; limit: number; q?: string; pattern?: string; rule?: string; state?: EventDeliveryState | 'unmatched' } }>('/v1/buses/:bus/events', {
     config: { scope: 'read' },
     schema: {
       summary: 'List events of a bus in sequence order, filtered, with cursor pagination',
@@ -149,7 +149,11 @@ export async function eventRoutes(app: FastifyInstance, deps: EventRoutesDeps): 
           q: { type: 'string', maxLength: 1000, description: 'full-text: words that must all occur in the payload (data)' },
           pattern: { type: 'string', maxLength: 4096, description: 'an event pattern (JSON text, docs/patterns.md) the events must match' },
           rule: { type: 'string', minLength: 1, description: 'only events that matched this rule' },
-          deliveryState: { type: 'string', enum: ['delivered', 'pending', 'retrying', 'dead', 'no-rule-matched'], description: 'only events in this delivery state' },
+          state: {
+            type: 'string',
+            enum: ['delivered', 'pending', 'retrying', 'dead', 'unmatched'],
+            description: 'only events in this delivery state: every delivery done (delivered), one not yet attempted (pending), one failed and due again (retrying), one dead-lettered (dead), or no rule matched (unmatched)',
+          },
         },
       },
       response: {
@@ -165,8 +169,8 @@ export async function eventRoutes(app: FastifyInstance, deps: EventRoutesDeps): 
       bus, type: q.type, source: q.source, subject: q.subject,
       from: parseTime('from', q.from), to: parseTime('to', q.to), after: q.after, limit: q.limit,
       text: q.q, rule: q.rule,
-      matchedAny: q.deliveryState === 'no-rule-matched' ? false : undefined,
-      deliveryState: q.deliveryState === 'no-rule-matched' ? undefined : q.deliveryState,
+      matchedAny: q.state === 'unmatched' ? false : undefined,
+      deliveryState: q.state === 'unmatched' ? undefined : q.state,
     }, { pattern: q.pattern === undefined ? undefined : compilePatternParam(q.pattern), maxScan: deps.searchMaxScan ?? 10_000 });
     const next = page.next === undefined ? '' : `,"next":${page.next}`;
     return reply.type('application/json').send(`{"items":[${page.items.map(storedEventJson).join(',')}]${next}}`);
