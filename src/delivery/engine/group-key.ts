@@ -2,8 +2,9 @@ import type { CloudEvent } from '../../events/index.js';
 
 /**
  * The FIFO group of an event for `ordering.groupBy`: `partitionkey` (the CloudEvents
- * Partitioning extension), `subject`, a context attribute (`source`, `type`, `id`) or any other
- * extension. Events without the attribute share the group "".
+ * Partitioning extension), `subject`, any other context attribute (`source`, `type`, `id`,
+ * `time`, `dataschema`, `datacontenttype`, `specversion`) or any other extension. Events
+ * without the attribute share the group "".
  */
 export function groupKey(event: CloudEvent, groupBy: string): string {
   switch (groupBy) {
@@ -15,6 +16,14 @@ export function groupKey(event: CloudEvent, groupBy: string): string {
       return event.type;
     case 'id':
       return event.id;
+    case 'specversion':
+      return event.specversion;
+    case 'time':
+      return event.time ?? '';
+    case 'dataschema':
+      return event.dataschema ?? '';
+    case 'datacontenttype':
+      return event.datacontenttype ?? '';
     default: {
       const v = event.extensions[groupBy];
       return v === undefined ? '' : String(v);
