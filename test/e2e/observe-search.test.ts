@@ -73,7 +73,7 @@ describe('observe search e2e', () => {
   test('search - rule narrows to events that matched it; state=unmatched to those no rule matched', async () => {
     const orders = await listAll(base, 'shop', 'rule=orders');
     assert.equal(orders.length, 100);
-    assert.ok(orders.every((e) => e.event['type'] === 'order.created' && e.matchedRules?.includes('orders') === true));
+    assert.ok(orders.every((e) => e.event['type'] === 'order.created' && (e as { matchedRules?: string[] }).matchedRules?.includes('orders') === true));
     const bigOrders = await listAll(base, 'shop', 'rule=big&type=order.created');
     // Orders (i % 3 == 0) with total i >= 100: i = 102, 105, ..., 297; sequence i + 1.
     assert.deepEqual(bigOrders.map((e) => e.sequence), Array.from({ length: 66 }, (_, k) => 103 + k * 3));
