@@ -19,6 +19,7 @@ import { traceRoutes } from './routes/trace.js';
 import { streamRoutes } from './routes/stream.js';
 import { installMetrics } from './routes/metrics.js';
 import { installRuleEvents } from './routes/system-events.js';
+import { installRuleSync, type DeliveryRouteDeps } from './routes/target-state.js';
 
 /** Observability wiring (src/observe): search, trace, live tail, metrics, system events. */
 export interface ApiObserveDeps {
@@ -46,6 +47,8 @@ export interface ApiDeps {
   readonly connections?: ConnectionRouteDeps;
   /** Search, trace, tail, /metrics and system events; without it only plain listing is served. */
   readonly observe?: ApiObserveDeps;
+  /** The dispatcher: dead letters, target state, rule changes applied at once; the routes exist only when given. */
+  readonly delivery?: DeliveryRouteDeps;
 }
 
 /** Registers every route, the auth hook and the problem+json error handling on `app`. */
@@ -69,6 +72,7 @@ export async function buildApi(app: FastifyInstance, deps: ApiDeps): Promise<voi
   const o = deps.observe;
   if (o?.metrics !== undefined) installMetrics(app, o.metrics);
   if (o?.systemEvents !== undefined) installRuleEvents(app, o.systemEvents);
+  if (deps.delivery !== undefined) installRuleSync(app, deps.delivery.dispatcher);
   if (o !== undefined) {
     await app.register(traceRoutes, { store: deps.store, payloadLimit: o.tracePayloadBytes });
     await app.register(streamRoutes, { store: deps.store, feed: o.feed, heartbeatMs: o.streamHeartbeatMs });

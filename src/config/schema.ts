@@ -87,6 +87,14 @@ export const configSchema = {
         secretKey: { type: 'string', minLength: 1, description: 'Key sealing connection and signing secrets at rest (AES-256-GCM): 32 bytes in base64. Absent: generated once into `<dataDir>/delivery-secret.key` (mode 0600). Losing it makes stored secrets unreadable.' },
         allowPrivateNetworks: { type: 'string', enum: ['auto', 'true', 'false'], default: 'auto', description: 'Whether http targets (and OAuth2 token endpoints) may reach loopback, private, link-local, CGNAT or metadata addresses. `auto`: only while server.host is loopback (local development).' },
         fileDirectory: { type: 'string', minLength: 1, description: 'Directory file targets write under (their `path` is relative to it). Absent: `<dataDir>/files`.' },
+        pollIntervalMs: { type: 'integer', minimum: 10, maximum: 60 * SECOND, default: 1 * SECOND, description: 'Longest a target waits before looking for retries that fell due and for rule changes (1 s). New deliveries are sent at once, not on this tick.' },
+        leaseMs: { type: 'integer', minimum: 1 * SECOND, default: 2 * MINUTE, description: 'How long a delivery being sent is hidden from other sends (2 min); at least the target timeout plus its batch window is used. Leases left by a crashed process are released at start.' },
+        defaultConcurrency: { type: 'integer', minimum: 1, maximum: 1024, default: 32, description: 'Sends in flight per unordered target when the target sets no `concurrency`.' },
+        disableAfterMs: { type: 'integer', minimum: 1 * SECOND, default: 3 * DAY, description: 'A target failing without a single success this long is disabled (3 days); its deliveries are dead-lettered until it is re-enabled.' },
+        breakerFailureThreshold: { type: 'integer', minimum: 1, maximum: 10000, default: 5, description: 'Consecutive failed attempts that open a target\'s circuit breaker, unless the target sets `circuitBreaker.failureThreshold`.' },
+        breakerOpenMs: { type: 'integer', minimum: 100, maximum: 1 * HOUR, default: 30 * SECOND, description: 'How long an open circuit breaker stays open before one probe is let through (30 s), unless the target sets `circuitBreaker.openMs`.' },
+        keepDeliveredMs: { type: 'integer', minimum: 0, default: 7 * DAY, description: 'Delivered deliveries and their attempts are kept this long for traces, then swept (7 days). Dead letters are kept until purged.' },
+        shutdownGraceMs: { type: 'integer', minimum: 0, default: 5 * SECOND, description: 'On shutdown, sends in flight get this long to finish before they are aborted (their deliveries are sent again after restart).' },
       },
     },
     log: {
@@ -125,7 +133,11 @@ export interface Config {
   readonly ingest: { readonly dedupeWindowMs: number };
   readonly retention: { readonly defaultMaxAgeMs: number; readonly sweepIntervalMs: number; readonly sweepBatch: number };
   readonly auth: { readonly apiKeys: Readonly<Record<string, readonly ('admin' | 'put' | 'read')[]>> };
-  readonly delivery: { readonly secretKey?: string; readonly allowPrivateNetworks: 'auto' | 'true' | 'false'; readonly fileDirectory?: string };
+  readonly delivery: {
+    readonly secretKey?: string; readonly allowPrivateNetworks: 'auto' | 'true' | 'false'; readonly fileDirectory?: string;
+    readonly pollIntervalMs: number; readonly leaseMs: number; readonly defaultConcurrency: number; readonly disableAfterMs: number;
+    readonly breakerFailureThreshold: number; readonly breakerOpenMs: number; readonly keepDeliveredMs: number; readonly shutdownGraceMs: number;
+  };
   readonly log: { readonly level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
   readonly observe: {
     readonly metrics: boolean; readonly processMetrics: boolean; readonly searchMaxScan: number; readonly tracePayloadBytes: number;

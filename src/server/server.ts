@@ -3,11 +3,12 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Config } from '../config/index.js';
 import { systemClock, type Clock } from '../core/index.js';
 import { createStore, RetentionSweeper, type Store } from '../store/index.js';
-import { IngestService, RuleRouter } from '../ingest/index.js';
+import { IngestService, RuleRouter, type HttpPut, type PutResult } from '../ingest/index.js';
 import { newBusMatcher } from './matcher-factory.js';
 import { createObservability, type Observability } from '../observe/index.js';
 import { SchemaDiscovery, SchemaRegistry, SchemaValidator } from '../schemas/index.js';
 import { buildApi, clientErrorHandler } from '../api/index.js';
+import { createDeliveryWiring, type DeliveryWiring } from './delivery-wiring.js';
 
 const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -30,6 +31,7 @@ export class SwitchyardServer {
   #ingest: IngestService | undefined;
   #sweeper: RetentionSweeper | undefined;
   #observe: Observability | undefined;
+  #delivery: DeliveryWiring | undefined;
   #ready = false;
   #stopping: Promise<void> | undefined;
 
@@ -47,6 +49,12 @@ export class SwitchyardServer {
   get store(): Store {
     if (this.#store === undefined) throw new Error('server not started');
     return this.#store;
+  }
+
+  /** The delivery side (dispatcher, connections, signing keys), once started. */
+  get delivery(): DeliveryWiring {
+    if (this.#delivery === undefined) throw new Error('server not started');
+    return this.#delivery;
   }
 
   /** The base URL once listening, e.g. http://127.0.0.1:8080. */
@@ -79,9 +87,14 @@ export class SwitchyardServer {
       put: (entries) => this.#ingest === undefined ? Promise.reject(new Error('not started')) : this.#ingest.putEntries(entries),
     });
     this.#observe = obs;
+    const ingestPut = (bus: string, req: HttpPut): Promise<{ results: PutResult[] }> =>
+      this.#ingest === undefined ? Promise.reject(new Error('not started')) : this.#ingest.putHttp(bus, req);
+    const delivery = createDeliveryWiring(c, { store: this.#store, clock: this.#clock, log: app.log, putHttp: ingestPut, ...(this.#logStream === undefined ? {} : { logSink: this.#logStream }) });
+    this.#delivery = delivery;
     this.#ingest = new IngestService({
       store: this.#store,
       router,
+      planner: router,
       observer: obs.observer,
       validator: new SchemaValidator(schemas, { discovery: new SchemaDiscovery(schemas) }),
       limits: { maxEventBytes: c.limits.maxEventBytes, maxBatchEvents: c.limits.maxBatchEvents, maxJsonDepth: c.limits.maxJsonDepth },
@@ -98,12 +111,15 @@ export class SwitchyardServer {
       version,
       observe: obs.api,
       schemas,
+      connections: { vault: delivery.vault, keyring: delivery.keyring, clock: this.#clock },
+      delivery: { dispatcher: delivery.dispatcher, clock: this.#clock },
     });
     const log = app.log;
     this.#sweeper = new RetentionSweeper(this.#store, c.retention.sweepIntervalMs, {
       onError: (err) => log.error({ err }, 'retention sweep failed'),
       onSwept: (n) => log.info({ deleted: n }, 'retention sweep'),
     });
+    await delivery.start();
     await app.listen({ host: c.server.host, port: c.server.port });
     await this.#sweeper.start();
     this.#ready = true;
@@ -119,8 +135,11 @@ export class SwitchyardServer {
         const app = this.#app;
         const timer = setTimeout(() => app.server.closeAllConnections(), this.config.server.shutdownTimeoutMs);
         timer.unref();
-        await app.close();
+        // The dispatcher stops leasing and finishes its sends while requests drain.
+        await Promise.all([app.close(), this.#delivery?.stop()]);
         clearTimeout(timer);
+      } else {
+        await this.#delivery?.stop();
       }
       await this.#ingest?.drain();
       await this.#observe?.stop();

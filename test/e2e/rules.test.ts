@@ -52,7 +52,7 @@ test('rules e2e - an invalid filter or target is a 400 naming the path; nothing 
     assert.equal(r.headers.get('content-type')?.startsWith('application/problem+json'), true);
     r = await fetch(`${t.url}/v1/buses/default/rules/bad`, json('PUT', { filter: { sql: 'type = ' } }));
     assert.equal(r.status, 400);
-    r = await fetch(`${t.url}/v1/buses/default/rules/bad`, json('PUT', { filter: { pattern: { a: ['x'] } }, targets: [{ id: 't', kind: 'http', transform: { type: 'partial', path: '$..x' } }, { id: 't' }] }));
+    r = await fetch(`${t.url}/v1/buses/default/rules/bad`, json('PUT', { filter: { pattern: { a: ['x'] } }, targets: [{ id: 't', kind: 'http', url: 'http://127.0.0.1:9/', transform: { type: 'partial', path: '$..x' } }, { id: 't' }] }));
     assert.equal(r.status, 400);
     const p = (await r.json()) as { code: string; violations: { path: string }[] };
     assert.equal(p.code, 'SWY_API_INVALID_TARGETS');

@@ -1,11 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import { SwitchyardError, type Violation } from '../../core/index.js';
+import { SwitchyardError } from '../../core/index.js';
 import type { RuleRouter } from '../../ingest/index.js';
 import type { RuleRecord, Store } from '../../store/index.js';
-import { checkTransform } from '../../transform/index.js';
+import { validateTargets } from '../../delivery/index.js';
 import { busName, problem } from '../schemas.js';
 
-const MAX_TARGETS = 10;
 const ruleName = { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$' } as const;
 
 const ruleView = {
@@ -25,27 +24,9 @@ const view = (r: RuleRecord): Record<string, unknown> => ({
   createdAt: new Date(r.createdAt).toISOString(), updatedAt: new Date(r.updatedAt).toISOString(),
 });
 
-/** Checks the target list: count, id/kind, unique ids, transformers that compile. */
+/** Checks the targets (count, unique ids, each kind's fields, transformers, retry, ordering, …: docs/targets.md). */
 function checkTargets(targets: readonly unknown[]): void {
-  const violations: Violation[] = [];
-  if (targets.length > MAX_TARGETS) violations.push({ path: '/targets', reason: `at most ${MAX_TARGETS} targets per rule` });
-  const ids = new Set<string>();
-  targets.forEach((t, i) => {
-    const at = `/targets/${i}`;
-    if (typeof t !== 'object' || t === null || Array.isArray(t)) {
-      violations.push({ path: at, reason: 'must be an object' });
-      return;
-    }
-    const { id, kind, transform } = t as Record<string, unknown>;
-    if (typeof id !== 'string' || id.length === 0) violations.push({ path: `${at}/id`, reason: 'must be a non-empty string' });
-    else if (ids.has(id)) violations.push({ path: `${at}/id`, reason: `duplicate target id "${id}"` });
-    else ids.add(id);
-    if (typeof kind !== 'string' || kind.length === 0) violations.push({ path: `${at}/kind`, reason: 'must be a non-empty string' });
-    if (transform !== undefined) {
-      const c = checkTransform(transform, `${at}/transform`);
-      if (!c.ok) violations.push(...c.violations);
-    }
-  });
+  const violations = validateTargets(targets);
   if (violations.length > 0) throw new SwitchyardError('SWY_API_INVALID_TARGETS', `${violations.length} problem(s) in targets`, { violations });
 }
 

@@ -3,6 +3,7 @@ import type { Store, TargetCounts, TargetHealth, TargetKey } from '../../store/i
 import type { Target } from '../target.js';
 import type { BreakerState } from './circuit-breaker.js';
 import { CompletionWriter } from './completion-writer.js';
+import { noDeliveryObserver, type DeliveryObserver } from './delivery-observer.js';
 import { resolveTargetSpec, DEAD_LETTER_SUFFIX, type EngineDefaults, type EngineTargetSpec } from './target-spec.js';
 import { TargetWorker, baseTargetId } from './target-worker.js';
 
@@ -33,6 +34,8 @@ export interface DispatcherDeps {
   readonly options: DispatcherOptions;
   readonly random?: () => number;
   readonly log?: DispatcherLog;
+  /** Told of attempts, outcomes, breaker changes and disabled targets (src/observe); none by default. */
+  readonly observer?: DeliveryObserver;
 }
 
 /** A target's state for the API. */
@@ -164,7 +167,7 @@ export class Dispatcher implements Service {
     const worker = new TargetWorker(key, r.spec, r.target, {
       queue: this.#deps.store.deliveries, writer: this.#writer, clock: this.#deps.clock, random: this.#deps.random ?? Math.random,
       leaseMs: this.#deps.options.leaseMs, pollIntervalMs: this.#deps.options.pollIntervalMs, disableAfterMs: this.#deps.options.disableAfterMs,
-      log: (level, obj, msg) => this.#log(level, obj, msg),
+      log: (level, obj, msg) => this.#log(level, obj, msg), observer: this.#deps.observer ?? noDeliveryObserver,
     });
     this.#workers.set(id, { worker, updatedAt: r.updatedAt });
     return worker;
@@ -210,7 +213,13 @@ export class Dispatcher implements Service {
   /** Nothing is dropped silently: work for a target that is gone becomes dead letters. */
   #kill(key: TargetKey, reason: string): void {
     const n = this.#deps.store.deliveries.killTarget(key, reason, this.#deps.clock.now());
-    if (n > 0) this.#log('warn', { target: key, deadLettered: n, reason }, 'deliveries dead-lettered');
+    if (n === 0) return;
+    this.#log('warn', { target: key, deadLettered: n, reason }, 'deliveries dead-lettered');
+    try {
+      (this.#deps.observer ?? noDeliveryObserver).onDeadLetter(key, { count: n }, reason);
+    } catch (err) {
+      this.#log('error', { err, target: key }, 'delivery observer failed');
+    }
   }
 
   #log(level: 'warn' | 'error', obj: object, msg: string): void {

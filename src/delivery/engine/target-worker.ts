@@ -3,6 +3,7 @@ import type { AttemptRecord, Completion, DeliveryQueue, LeasedDelivery, TargetHe
 import type { OutboundMessage, SendOutcome, Target } from '../target.js';
 import { CircuitBreaker, type BreakerState } from './circuit-breaker.js';
 import type { CompletionWriter } from './completion-writer.js';
+import { noDeliveryObserver, type DeliveryObserver, type ObservedDelivery } from './delivery-observer.js';
 import { prepareOutbound } from './outbound.js';
 import { decideRetry } from './retry-policy.js';
 import { DEAD_LETTER_SUFFIX, type EngineTargetSpec } from './target-spec.js';
@@ -20,11 +21,15 @@ export interface WorkerDeps {
   /** A target failing without a success this long is disabled. */
   readonly disableAfterMs: number;
   readonly log: (level: 'warn' | 'error', obj: object, msg: string) => void;
+  /** Told of attempts, outcomes, breaker changes (metrics, spans, system events); none by default. */
+  readonly observer?: DeliveryObserver;
 }
 
 const MAX_EXCERPT = 1024;
 /** Extra time granted to a target past its own timeout before its send is aborted. */
 const ABORT_GRACE_MS = 1000;
+
+const observed = (d: LeasedDelivery): ObservedDelivery => ({ id: d.id, eventId: d.eventId, sequence: d.seq, receivedAt: d.receivedAt });
 
 /**
  * Delivers one target's queue: leases due deliveries up to the free send slots (concurrency,
@@ -40,6 +45,7 @@ export class TargetWorker {
   #spec: EngineTargetSpec;
   #target: Target;
   readonly #deps: WorkerDeps;
+  readonly #observer: DeliveryObserver;
   readonly #breaker: CircuitBreaker;
   readonly #bucket: TokenBucket | undefined;
   readonly #abort = new AbortController();
@@ -59,6 +65,7 @@ export class TargetWorker {
     this.#spec = spec;
     this.#target = target;
     this.#deps = deps;
+    this.#observer = deps.observer ?? noDeliveryObserver;
     this.#breaker = new CircuitBreaker(spec.circuitBreaker.failureThreshold, spec.circuitBreaker.openMs);
     this.#bucket = spec.rateLimit === undefined ? undefined : new TokenBucket(spec.rateLimit.perSecond, spec.rateLimit.burst, deps.clock.now());
     this.#health = deps.queue.health(key);
@@ -85,7 +92,9 @@ export class TargetWorker {
   enable(): void {
     this.#health = undefined;
     this.#deps.queue.setHealth(this.key, undefined);
+    const before = this.#breaker.state(this.#deps.clock.now()).type;
     this.#breaker.success();
+    if (before !== 'closed') this.#tell((o) => o.onBreaker(this.key, this.#breaker.state(this.#deps.clock.now())));
     this.wake();
   }
 
@@ -111,8 +120,12 @@ export class TargetWorker {
     const now = clock.now();
     try {
       if (this.#health?.disabledAt != null) {
-        const n = queue.killTarget(this.key, 'target disabled after failing continuously; re-enable it and redrive', now);
-        if (n > 0) this.#deps.log('warn', { target: this.key, deadLettered: n }, 'deliveries to a disabled target dead-lettered');
+        const reason = 'target disabled after failing continuously; re-enable it and redrive';
+        const n = queue.killTarget(this.key, reason, now);
+        if (n > 0) {
+          this.#deps.log('warn', { target: this.key, deadLettered: n }, 'deliveries to a disabled target dead-lettered');
+          this.#tell((o) => o.onDeadLetter(this.key, { count: n }, reason));
+        }
         return;
       }
       const perSend = this.#spec.batch?.maxBatchSize ?? 1;
@@ -133,9 +146,12 @@ export class TargetWorker {
       }
       if (this.#breaker.state(now).type === 'half-open') limit = Math.min(limit, perSend);
       if (limit <= 0) return;
-      const leased = queue.lease(this.key, now, now + this.#deps.leaseMs, limit);
+      const leased = queue.lease(this.key, now, now + this.#leaseMs(), limit);
       this.#bucket?.take(leased.length, now);
-      if (leased.length > 0 && this.#breaker.state(now).type === 'half-open') this.#breaker.probe();
+      if (leased.length > 0 && this.#breaker.state(now).type === 'half-open') {
+        this.#breaker.probe();
+        this.#tell((o) => o.onBreaker(this.key, { type: 'half-open' }));
+      }
       this.#dispatch(leased, now);
       if (leased.length === limit) this.wake();
       else this.#sleepUntil(queue.nextDue(this.key) ?? now + this.#deps.pollIntervalMs);
@@ -143,6 +159,16 @@ export class TargetWorker {
       this.#deps.log('error', { err, target: this.key }, 'delivery pump failed');
       this.#sleepUntil(now + this.#deps.pollIntervalMs);
     }
+  }
+
+  /**
+   * A lease must outlive the send it covers (held in a batch window, then up to the timeout and
+   * the abort grace), or the delivery would fall due again while still in flight — a duplicate,
+   * and a second in-flight send of a FIFO group.
+   */
+  #leaseMs(): number {
+    const s = this.#spec;
+    return Math.max(this.#deps.leaseMs, s.timeoutMs + (s.batch?.maxBatchWindowMs ?? 0) + ABORT_GRACE_MS + 5_000);
   }
 
   #dispatch(leased: LeasedDelivery[], now: number): void {
@@ -185,14 +211,18 @@ export class TargetWorker {
     const ready: { d: LeasedDelivery; payload: string; message: OutboundMessage }[] = [];
     for (const d of ds) {
       if (d.eventBody === null) {
-        completions.push({ type: 'dead', id: d.id, attempt: null, reason: 'the event was removed by retention before it was delivered', payload: null });
+        const reason = 'the event was removed by retention before it was delivered';
+        completions.push({ type: 'dead', id: d.id, attempt: null, reason, payload: null });
+        this.#tell((o) => o.onDeadLetter(this.key, { delivery: observed(d), count: 1 }, reason));
         continue;
       }
       try {
         const p = prepareOutbound(d, d.eventBody, spec);
         ready.push({ d, payload: p.payload, message: { deliveryId: `dlv_${d.id}`, attempt: d.attempts + 1, bus: d.bus, rule: d.rule, targetId: baseTargetId(d.target), eventId: d.eventId, outbound: p.outbound } });
       } catch (err) {
-        completions.push({ type: 'dead', id: d.id, attempt: null, reason: `could not prepare the payload: ${(err as Error).message}`, payload: null });
+        const reason = `could not prepare the payload: ${(err as Error).message}`;
+        completions.push({ type: 'dead', id: d.id, attempt: null, reason, payload: null });
+        this.#tell((o) => o.onDeadLetter(this.key, { delivery: observed(d), count: 1 }, reason));
       }
     }
     if (ready.length > 0) {
@@ -212,25 +242,32 @@ export class TargetWorker {
         response: outcome.response === undefined ? null : outcome.response.slice(0, MAX_EXCERPT),
       };
       this.#observe(outcome, now);
+      if (!this.#abort.signal.aborted) this.#tell((o) => o.onAttempt(this.key, attempt, ready.map((r) => observed(r.d))));
       for (const r of ready) completions.push(this.#complete(r.d, r.payload, outcome, attempt, now));
     }
     this.#deps.writer.submit(completions, () => this.#done());
   }
 
   #complete(d: LeasedDelivery, payload: string, outcome: SendOutcome, attempt: AttemptRecord, now: number): Completion {
-    if (outcome.type === 'delivered') return { type: 'delivered', id: d.id, attempt };
+    if (outcome.type === 'delivered') {
+      this.#tell((o) => o.onDelivered(this.key, observed(d), now));
+      return { type: 'delivered', id: d.id, attempt };
+    }
     if (this.#abort.signal.aborted) return { type: 'release', id: d.id, dueAt: now };
     const decision = decideRetry(this.#spec.retry, outcome, d.attempts + 1, d.firstAt, now, this.#deps.random);
     if (decision.type === 'retry') return { type: 'retry', id: d.id, attempt, dueAt: decision.at, error: `${outcome.errorClass}${outcome.status === undefined ? '' : ` ${outcome.status}`}: ${outcome.message}` };
     const forward = this.#spec.deadLetter !== undefined && !d.target.endsWith(DEAD_LETTER_SUFFIX);
+    this.#tell((o) => o.onDeadLetter(this.key, { delivery: observed(d), count: 1 }, decision.reason));
     return { type: 'dead', id: d.id, attempt, reason: decision.reason, payload, ...(forward ? { forwardTo: `${d.target}${DEAD_LETTER_SUFFIX}` } : {}) };
   }
 
   /** Breaker and persisted health follow every outcome; a target failing too long is disabled. */
   #observe(outcome: SendOutcome, now: number): void {
     if (this.#abort.signal.aborted) return;
+    const before = this.#breaker.state(now).type;
     if (outcome.type === 'delivered') {
       this.#breaker.success();
+      if (before !== 'closed') this.#tell((o) => o.onBreaker(this.key, this.#breaker.state(now)));
       if (this.#health !== undefined) {
         this.#health = undefined;
         this.#deps.queue.setHealth(this.key, undefined);
@@ -238,6 +275,8 @@ export class TargetWorker {
       return;
     }
     this.#breaker.failure(now);
+    const after = this.#breaker.state(now);
+    if (after.type !== before) this.#tell((o) => o.onBreaker(this.key, after));
     if (this.#health === undefined) {
       this.#health = { failingSince: now, disabledAt: null };
       this.#deps.queue.setHealth(this.key, this.#health);
@@ -248,6 +287,16 @@ export class TargetWorker {
       this.#health = { failingSince: since, disabledAt: now };
       this.#deps.queue.setHealth(this.key, this.#health);
       this.#deps.log('warn', { target: this.key, failingSince: new Date(since).toISOString() }, 'target disabled after failing continuously');
+      this.#tell((o) => o.onDisabled(this.key, since));
+    }
+  }
+
+  /** Calls the observer; an observer that throws is logged, never allowed to break delivery. */
+  #tell(f: (o: DeliveryObserver) => void): void {
+    try {
+      f(this.#observer);
+    } catch (err) {
+      this.#deps.log('error', { err, target: this.key }, 'delivery observer failed');
     }
   }
 

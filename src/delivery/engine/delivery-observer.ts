@@ -1,0 +1,41 @@
+import type { AttemptRecord, TargetKey } from '../../store/index.js';
+import type { BreakerState } from './circuit-breaker.js';
+
+/** One delivery as an observer sees it. */
+export interface ObservedDelivery {
+  readonly id: number;
+  readonly eventId: string;
+  readonly sequence: number;
+  /** When the bus received the event (ms): now - receivedAt is the end-to-end latency. */
+  readonly receivedAt: number;
+}
+
+/**
+ * Told what the dispatcher does (metrics, spans, system events, logs): the hook point of
+ * src/observe. Calls are made on the dispatcher's turn, right after the outcome is known and
+ * before it is written; they must be cheap and must not throw (a throw is caught and logged).
+ * `key.target` of a dead-letter copy ends in `#dead-letter`.
+ */
+export interface DeliveryObserver {
+  /** One send finished (one message, or one batch of `deliveries.length`). */
+  onAttempt(key: TargetKey, attempt: AttemptRecord, deliveries: readonly ObservedDelivery[]): void;
+  onDelivered(key: TargetKey, delivery: ObservedDelivery, now: number): void;
+  /**
+   * Deliveries became dead letters: one with its event, or `count` of them at once (`delivery`
+   * absent) when a target's whole queue is dead-lettered (rule or target gone, target disabled).
+   */
+  onDeadLetter(key: TargetKey, dead: { readonly delivery?: ObservedDelivery; readonly count: number }, reason: string): void;
+  /** The circuit breaker changed state (closed → open, open → half-open, half-open → closed/open). */
+  onBreaker(key: TargetKey, state: BreakerState): void;
+  /** The target was disabled after failing continuously since `failingSince` (ms). */
+  onDisabled(key: TargetKey, failingSince: number): void;
+}
+
+/** Observes nothing (the default). */
+export const noDeliveryObserver: DeliveryObserver = {
+  onAttempt: () => undefined,
+  onDelivered: () => undefined,
+  onDeadLetter: () => undefined,
+  onBreaker: () => undefined,
+  onDisabled: () => undefined,
+};

@@ -1,0 +1,115 @@
+// A real HTTP receiver on 127.0.0.1 (port 0) for the delivery suites: it records every request
+// and answers as a script says — a status, a delay, a dropped connection, a slow body.
+import http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+export interface Received {
+  readonly n: number;
+  readonly method: string;
+  readonly url: string;
+  readonly headers: http.IncomingHttpHeaders;
+  readonly body: string;
+}
+
+/** How the receiver answers one request. */
+export type Reply =
+  | { readonly status: number; readonly headers?: Record<string, string>; readonly body?: string }
+  /** Waits (never answering before `ms`), then answers 200: a receiver slower than the timeout. */
+  | { readonly hang: number }
+  /** Destroys the connection without an answer. */
+  | { readonly reset: true }
+  /** Sends the status line and headers, then the body one byte every `everyMs`. */
+  | { readonly slowBody: string; readonly everyMs: number };
+
+export type Script = (r: Received) => Reply;
+
+export interface Receiver {
+  readonly url: string;
+  readonly requests: Received[];
+  /** Resolves once `pred` holds over the requests (checked on each request), or rejects at the deadline. */
+  until(what: string, pred: (requests: readonly Received[]) => boolean, timeoutMs?: number): Promise<void>;
+  setScript(script: Script): void;
+  close(): Promise<void>;
+}
+
+export async function startReceiver(script: Script = () => ({ status: 200 }), port = 0): Promise<Receiver> {
+  const requests: Received[] = [];
+  const waiters = new Set<() => void>();
+  const sockets = new Set<Socket>();
+  const timers = new Set<NodeJS.Timeout>();
+  let current = script;
+  const later = (ms: number, f: () => void): void => {
+    const t = setTimeout(() => {
+      timers.delete(t);
+      f();
+    }, ms);
+    timers.add(t);
+  };
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const r: Received = { n: requests.length + 1, method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+      requests.push(r);
+      for (const w of [...waiters]) w();
+      const reply = current(r);
+      if ('reset' in reply) {
+        req.socket.destroy();
+      } else if ('hang' in reply) {
+        later(reply.hang, () => {
+          if (!res.destroyed) res.end();
+        });
+      } else if ('slowBody' in reply) {
+        res.writeHead(200, { 'content-type': 'text/plain', 'content-length': String(Buffer.byteLength(reply.slowBody)) });
+        let i = 0;
+        const step = (): void => {
+          if (res.destroyed) return;
+          if (i >= reply.slowBody.length) {
+            res.end();
+            return;
+          }
+          res.write(reply.slowBody[i++]!);
+          later(reply.everyMs, step);
+        };
+        step();
+      } else {
+        res.writeHead(reply.status, reply.headers ?? {});
+        res.end(reply.body ?? '');
+      }
+    });
+  });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const addr = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${addr.port}`,
+    requests,
+    setScript(s) {
+      current = s;
+    },
+    until(what, pred, timeoutMs = 10_000) {
+      if (pred(requests)) return Promise.resolve();
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`timed out waiting for ${what} (${requests.length} requests so far)`));
+        }, timeoutMs);
+        const check = (): void => {
+          if (!pred(requests)) return;
+          clearTimeout(timer);
+          waiters.delete(check);
+          resolve();
+        };
+        waiters.add(check);
+      });
+    },
+    async close() {
+      for (const t of timers) clearTimeout(t);
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
