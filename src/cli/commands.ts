@@ -2,6 +2,8 @@ import type { Command } from 'commander';
 import { busesCommand } from './commands/buses.js';
 import { eventsCommand } from './commands/events.js';
 import { putCommand } from './commands/put.js';
+import { tailCommand } from './commands/tail.js';
+import { traceCommand } from './commands/trace.js';
 import type { ClientCommand, Env } from './context.js';
 import type { CliIo } from './io.js';
 
@@ -12,7 +14,7 @@ import type { CliIo } from './io.js';
  * and its flags with `withClientOptions`, and throws (ApiError, ConnectionError, UsageError) for
  * `runProgram` to report.
  */
-export const CLIENT_COMMANDS: readonly ClientCommand[] = [putCommand, eventsCommand, busesCommand];
+export const CLIENT_COMMANDS: readonly ClientCommand[] = [putCommand, eventsCommand, busesCommand, traceCommand, tailCommand];
 
 /**
  * Registers the client commands on `program`. Call after `program.exitOverride()` so the

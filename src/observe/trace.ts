@@ -1,6 +1,6 @@
 import { testPattern, type MismatchReason } from '../rules/index.js';
 import { testTransform } from '../transform/index.js';
-import type { ObserveStore, RuleRecord, StoredEvent, TraceAttempt } from '../store/index.js';
+import type { ObserveStore, RuleRecord, SchemaCheckRecord, StoredEvent, TraceAttempt } from '../store/index.js';
 import { eventTraceparent, formatTraceparent } from './traceparent.js';
 
 /** Final state of an event: where it ended up, or that it is still on its way. */
@@ -32,8 +32,13 @@ export interface EventTrace {
   readonly type: string;
   readonly sequence: number;
   readonly received: { readonly at: string; readonly size: number; readonly mode: string; readonly client: string | null; readonly traceparent: string | null };
-  /** An event is stored only once it passed CloudEvents 1.0 validation (and schema checks in enforce mode). */
-  readonly validation: { readonly result: 'valid' };
+  /**
+   * An event is stored only once it passed CloudEvents 1.0 validation (and its schema in enforce
+   * mode); in warn mode it is stored despite schema violations, which are listed here.
+   */
+  readonly validation:
+    | { readonly result: 'valid' }
+    | { readonly result: 'schema-violations'; readonly schema: string; readonly violations: readonly { readonly path: string; readonly reason: string }[] };
   readonly rules: {
     readonly matched: readonly string[];
     /** With explain: why each other rule of the bus does not match (evaluated as the rule is now). */
@@ -48,6 +53,8 @@ export interface TraceOptions {
   readonly explain: boolean;
   /** Longest payload shown per target, in characters. */
   readonly payloadLimit: number;
+  /** The schema violations recorded for the event in warn mode, if any. */
+  readonly schemaCheck?: SchemaCheckRecord | undefined;
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -122,7 +129,9 @@ export function buildTrace(store: ObserveStore, rules: readonly RuleRecord[], e:
   return {
     bus: e.bus, id: e.id, source: e.source, type: e.type, sequence: e.sequence,
     received: { at: iso(e.receivedAt), size: e.size, mode: e.mode, client: origin.client, traceparent: tp === undefined ? null : formatTraceparent(tp) },
-    validation: { result: 'valid' },
+    validation: options.schemaCheck === undefined
+      ? { result: 'valid' }
+      : { result: 'schema-violations', schema: options.schemaCheck.schema, violations: options.schemaCheck.violations },
     rules: notMatched === undefined ? { matched: e.matchedRules } : { matched: e.matchedRules, notMatched },
     targets,
     finalState: finalStateOf(e.matchedRules, deliveries.map((d) => ({ state: d.state, attempts: d.attempts.length }))),

@@ -47,6 +47,11 @@ class TailSession {
     this.#cursor = cursor;
   }
 
+  /** The last sequence handed to the client or skipped by the pattern. */
+  get cursor(): number {
+    return this.#cursor;
+  }
+
   close(): void {
     this.#closed = true;
   }
@@ -112,7 +117,9 @@ export async function streamRoutes(app: FastifyInstance, deps: StreamRoutesDeps)
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
-    res.write(': switchyard tail\n\n');
+    // A message with an id and no data fires no event but sets the client's Last-Event-ID, so a
+    // client that reconnects before any event arrived resumes where this stream started.
+    res.write(`: switchyard tail\nid: ${cursor}\n\n`);
     const session = new TailSession(res, deps.store, bus, cursor, pattern);
     const wake = (): void => {
       session.pump().catch((err: unknown) => {
@@ -122,7 +129,8 @@ export async function streamRoutes(app: FastifyInstance, deps: StreamRoutesDeps)
     };
     const unsubscribe = deps.feed.subscribe(bus, wake);
     const heartbeat = setInterval(() => {
-      res.write(': keep-alive\n\n');
+      // The id moves the client's Last-Event-ID past events the pattern skipped.
+      res.write(`: keep-alive\nid: ${session.cursor}\n\n`);
       wake();
     }, deps.heartbeatMs);
     open.add(res);

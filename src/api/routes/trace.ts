@@ -33,7 +33,9 @@ export async function traceRoutes(app: FastifyInstance, deps: TraceRoutesDeps): 
     if (deps.store.buses.get(bus) === undefined) throw new SwitchyardError('SWY_STORE_BUS_NOT_FOUND', `bus "${bus}" does not exist`);
     const e = deps.store.events.get(bus, id, req.query.source);
     if (e === undefined) throw new SwitchyardError('SWY_STORE_EVENT_NOT_FOUND', `no event "${id}" on bus "${bus}"`);
-    const trace = buildTrace(deps.store.observe, deps.store.rules.list(bus), e, { explain: req.query.explain === true, payloadLimit: deps.payloadLimit });
+    const trace = buildTrace(deps.store.observe, deps.store.rules.list(bus), e, {
+      explain: req.query.explain === true, payloadLimit: deps.payloadLimit, schemaCheck: deps.store.schemas.invalid(bus, e.sequence),
+    });
     return reply.type('application/json').send(JSON.stringify(trace));
   });
 }
