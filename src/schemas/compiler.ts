@@ -2,6 +2,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { SwitchyardError, type JsonValue, type Violation } from '../core/index.js';
+import { checkSchemaLimits } from './limits.js';
 import type { SchemaDialect } from './types.js';
 
 // ajv-formats is CommonJS; under NodeNext its default import is the module object.
@@ -70,17 +71,26 @@ export class SchemaCompiler {
     this.#ajv = { '2020-12': a2020, 'draft-07': a07 };
   }
 
-  /** Throws SWY_SCHEMA_INVALID with one violation per meta-schema error or the compile error. */
+  /**
+   * Throws SWY_SCHEMA_TOO_LARGE past the limits (limits.ts), else SWY_SCHEMA_INVALID with one
+   * violation per meta-schema error or the compile error.
+   */
   check(dialect: SchemaDialect, schema: JsonValue): void {
     if (typeof schema !== 'boolean' && (typeof schema !== 'object' || schema === null || Array.isArray(schema))) {
       throw new SwitchyardError('SWY_SCHEMA_INVALID', 'a JSON Schema is an object or a boolean', { violations: [{ path: '', reason: 'must be an object or a boolean' }] });
     }
+    checkSchemaLimits(schema);
     const ajv = this.#ajv[dialect];
     if (!ajv.validateSchema(schema)) {
       const violations = (ajv.errors ?? []).map((e) => toViolation(e, ''));
       throw new SwitchyardError('SWY_SCHEMA_INVALID', `not a valid ${dialect} JSON Schema`, { violations });
     }
     this.#compile(dialect, schema);
+  }
+
+  /** Drops the cached validators whose key starts with `prefix` (a deleted schema's versions). */
+  forget(prefix: string): void {
+    for (const k of this.#cache.keys()) if (k.startsWith(prefix)) this.#cache.delete(k);
   }
 
   /** The compiled validator for `key`, compiling `schema` the first time. */

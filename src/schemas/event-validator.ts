@@ -14,6 +14,12 @@ export interface SchemaCheck {
 }
 
 /**
+ * Told of every check that applied a schema (valid or not), before ingest acts on it: the
+ * metrics hook (e.g. a counter by bus, mode and valid/invalid). Must not throw.
+ */
+export type SchemaCheckListener = (bus: string, check: SchemaCheck) => void;
+
+/**
  * Validation at ingest (implements the ingest EventValidator hook). Which version applies:
  * 1. the event's `dataschema`, when it points into the registry (see parseDataschema);
  *    a reference to a missing version is itself a violation at `/dataschema`;
@@ -26,15 +32,23 @@ export class SchemaValidator {
   readonly #registry: SchemaRegistry;
   readonly #discovery: SchemaDiscovery | undefined;
   readonly #random: () => number;
+  readonly #onCheck: SchemaCheckListener | undefined;
 
-  constructor(registry: SchemaRegistry, opts: { discovery?: SchemaDiscovery; random?: () => number } = {}) {
+  constructor(registry: SchemaRegistry, opts: { discovery?: SchemaDiscovery; random?: () => number; onCheck?: SchemaCheckListener } = {}) {
     this.#registry = registry;
     this.#discovery = opts.discovery;
     this.#random = opts.random ?? Math.random;
+    this.#onCheck = opts.onCheck;
   }
 
   /** undefined when validation is off for the bus or no schema applies. */
   check(bus: string, event: CloudEvent): SchemaCheck | undefined {
+    const c = this.#check(bus, event);
+    if (c !== undefined && this.#onCheck !== undefined) this.#onCheck(bus, c);
+    return c;
+  }
+
+  #check(bus: string, event: CloudEvent): SchemaCheck | undefined {
     const settings = this.#registry.settings(bus);
     if (settings.discovery && this.#discovery !== undefined && (settings.sampleRate >= 1 || this.#random() < settings.sampleRate)) {
       this.#discovery.observe(bus, event);

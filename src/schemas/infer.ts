@@ -1,13 +1,15 @@
 import type { JsonValue } from '../core/index.js';
 
 /** Inference limits: a string field becomes an enum when it has at most `maxEnumValues`
- * distinct values over at least `minEnumSamples` observations. */
+ * distinct values over at least `minEnumSamples` observations; an object location that showed
+ * more than `maxProperties` distinct members is a map, inferred as an open `{ type: object }`. */
 export interface InferOptions {
   readonly maxEnumValues: number;
   readonly minEnumSamples: number;
+  readonly maxProperties: number;
 }
 
-export const DEFAULT_INFER_OPTIONS: InferOptions = { maxEnumValues: 8, minEnumSamples: 20 };
+export const DEFAULT_INFER_OPTIONS: InferOptions = { maxEnumValues: 8, minEnumSamples: 20, maxProperties: 200 };
 
 /** Formats inference recognises, in priority order. */
 export const INFERRED_FORMATS = ['date-time', 'email', 'uri'] as const;
@@ -17,7 +19,9 @@ export type InferredFormat = (typeof INFERRED_FORMATS)[number];
  * What has been observed at one location of the data. Invariants: `count` = values seen here;
  * `strings` holds the distinct strings seen, or null once there were more than the enum limit;
  * `formats` holds the formats every string seen so far satisfies; `present[k]` counts objects
- * holding k, so k is required when `present[k] === objects`.
+ * holding k, so k is required when `present[k] === objects`; `open` is set (and `props`
+ * emptied for good) once more than maxProperties distinct members were seen: keys that vary
+ * that much are data (a map), and tracking them would register a version per new key.
  */
 interface Node {
   count: number;
@@ -26,12 +30,13 @@ interface Node {
   stringCount: number;
   formats: Set<InferredFormat>;
   objects: number;
+  open: boolean;
   readonly props: Map<string, Node>;
   items: Node | undefined;
 }
 
 const newNode = (): Node => ({
-  count: 0, types: new Set(), strings: new Set(), stringCount: 0, formats: new Set(INFERRED_FORMATS), objects: 0, props: new Map(), items: undefined,
+  count: 0, types: new Set(), strings: new Set(), stringCount: 0, formats: new Set(INFERRED_FORMATS), objects: 0, open: false, props: new Map(), items: undefined,
 });
 
 /**
@@ -76,10 +81,15 @@ export class ShapeAccumulator {
     } else {
       n.types.add('object');
       n.objects++;
+      if (n.open) return;
       for (const [k, x] of Object.entries(v)) {
         let c = n.props.get(k);
         if (c === undefined) n.props.set(k, (c = newNode()));
         this.#add(c, x);
+      }
+      if (n.props.size > this.#opts.maxProperties) {
+        n.open = true;
+        n.props.clear();
       }
     }
   }
@@ -99,7 +109,7 @@ export class ShapeAccumulator {
       if (f !== undefined) out.format = f;
       else if (types.length === 1 && n.strings !== null && n.stringCount >= this.#opts.minEnumSamples) out.enum = [...n.strings].sort();
     }
-    if (n.types.has('object')) {
+    if (n.types.has('object') && !n.open) {
       const props: { [k: string]: JsonValue } = {};
       const required: string[] = [];
       for (const k of [...n.props.keys()].sort()) {

@@ -4,7 +4,8 @@ import { SchemaCompiler, detectDialect } from './compiler.js';
 import { checkCompatibility, type CompatibilityBreak } from './compatibility.js';
 import type { BusSchemaSettings, CompatibilityMode, SchemaDialect, SchemaInfo, SchemaStorage, SchemaVersion } from './types.js';
 
-const key = (name: string, source: string | null): string => `${name}\u0000${source ?? ''}`;
+/** Cache key of a schema; the length prefix keeps it unambiguous whatever the name holds. */
+const key = (name: string, source: string | null): string => `${name.length}:${name}\u0000${source ?? ''}`;
 
 /** Outcome of adding a version: a new one, or the latest when the schema is identical to it. */
 export interface AddVersionResult {
@@ -48,8 +49,13 @@ export class SchemaRegistry {
     return this.#storage.upsert(s);
   }
 
+  /**
+   * Deletes a schema with its versions. Its compiled validators go too: a schema created again
+   * under the same name numbers its versions from 1, and must not meet the old version 1.
+   */
   delete(name: string, source: string | null): boolean {
     this.#latest.clear();
+    this.#compiler.forget(`${key(name, source)}\u0000`);
     return this.#storage.delete(name, source);
   }
 

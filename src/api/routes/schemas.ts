@@ -2,15 +2,15 @@ import type { FastifyInstance } from 'fastify';
 import { SwitchyardError, type JsonValue } from '../../core/index.js';
 import { compileFilter } from '../../rules/index.js';
 import {
-  asyncApiDocument, generateTypeScript, lintDataPaths, sampleEvent, versionUrn,
+  SCHEMA_NAME_PATTERN, SCHEMA_SOURCE_PATTERN, asyncApiDocument, generateTypeScript, lintDataPaths, sampleEvent, versionUrn,
   type CompatibilityMode, type PatternWarning, type SchemaDialect, type SchemaInfo, type SchemaRegistry, type SchemaVersion, type ValidationMode,
 } from '../../schemas/index.js';
 import type { Store } from '../../store/index.js';
 import { busName, problem } from '../schemas.js';
 
-const name = { type: 'string', pattern: '^[^\\s/]{1,256}$', description: 'Schema name: by default the CloudEvents type (no spaces or `/`).' } as const;
+const name = { type: 'string', pattern: SCHEMA_NAME_PATTERN, description: 'Schema name: by default the CloudEvents type (1-256 characters; no whitespace, `/` or control characters).' } as const;
 const versionParam = { type: 'string', pattern: '^([1-9][0-9]{0,8}|latest)$', description: 'A version number or `latest`.' } as const;
-const scopeQuery = { type: 'object', additionalProperties: false, properties: { source: { type: 'string', minLength: 1, maxLength: 1024, description: 'The source the schema is scoped to; omit for the unscoped schema.' } } } as const;
+const scopeQuery = { type: 'object', additionalProperties: false, properties: { source: { type: 'string', pattern: SCHEMA_SOURCE_PATTERN, description: 'The source the schema is scoped to (1-1024 characters, no control characters); omit for the unscoped schema.' } } } as const;
 const modes = ['BACKWARD', 'FORWARD', 'FULL', 'NONE'] as const;
 
 const schemaView = {

@@ -1,0 +1,151 @@
+// Hostile input on the schema registry routes: every bad request gets a 4xx problem+json with a
+// stable code, nothing is stored, and the server keeps serving.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { SCHEMA_LIMITS } from '../../src/schemas/index.js';
+import { startTestServer, type TestServer } from './harness.js';
+import { assertProblem, call, type Answer } from './_client.js';
+
+const JSON_CT = { 'content-type': 'application/json' };
+const raw = (t: TestServer, path: string, body: string, method = 'POST'): Promise<Answer> => call(t.url, path, { method, headers: JSON_CT, body });
+
+/** Everything the registry holds, as seen through the API (schemas and their versions). */
+async function registryState(t: TestServer): Promise<string> {
+  const list = await call<{ items: { name: string; source: string | null; latestVersion: number; description: string | null; compatibility: string }[] }>(t.url, '/v1/schemas');
+  assert.equal(list.status, 200);
+  return JSON.stringify(list.json.items);
+}
+
+test('schemas hostile - malformed JSON, wrong types and unknown members are 400 problem+json; nothing is stored', async () => {
+  const t = await startTestServer();
+  try {
+    assert.equal((await call(t.url, '/v1/schemas/kept/versions', { json: { schema: { type: 'object' } } })).status, 201);
+    const before = await registryState(t);
+
+    assertProblem(await raw(t, '/v1/schemas/m/versions', '{"schema": {'), 400, 'SWY_API_MALFORMED_JSON');
+    assertProblem(await raw(t, '/v1/schemas/m/versions', ''), 400, 'SWY_API_MALFORMED_JSON');
+    assertProblem(await raw(t, '/v1/schemas/m/versions', '{"schema": {"__proto__": {"type": "string"}}}'), 400, 'SWY_API_MALFORMED_JSON');
+    assertProblem(await call(t.url, '/v1/schemas/m/versions', { headers: { 'content-type': 'text/plain' }, body: '{"schema":{}}' }), 415, 'SWY_API_UNSUPPORTED_MEDIA_TYPE');
+
+    assertProblem(await call(t.url, '/v1/schemas/m/versions', { json: [{ schema: {} }] }), 400, 'SWY_API_VALIDATION');
+    assertProblem(await call(t.url, '/v1/schemas/m/versions', { json: 'schema' }), 400, 'SWY_API_VALIDATION');
+    const missing = assertProblem(await call(t.url, '/v1/schemas/m/versions', { json: { scheme: {} } }), 400, 'SWY_API_VALIDATION');
+    assert.ok(missing.violations?.some((v) => v.path === '/body/schema'), JSON.stringify(missing.violations));
+    assertProblem(await call(t.url, '/v1/schemas/m/versions', { json: { schema: {}, compatibility: 'SIDEWAYS' } }), 400, 'SWY_API_VALIDATION');
+    assertProblem(await call(t.url, '/v1/schemas/m/versions', { json: { schema: {}, dialect: 'draft-04' } }), 400, 'SWY_API_VALIDATION');
+    assertProblem(await call(t.url, '/v1/schemas/m', { method: 'PUT', json: { compatibility: 5 } }), 400, 'SWY_API_VALIDATION');
+    assertProblem(await call(t.url, '/v1/schemas/m', { method: 'PUT', json: { description: 'x'.repeat(1025) } }), 400, 'SWY_API_VALIDATION');
+
+    // Not a JSON Schema: a string, a number, null, an array, a bad keyword value, a foreign $schema.
+    for (const schema of ['object', 42, null, [{ type: 'string' }], { type: 'wat' }, { required: 'id' }, { minLength: -1 }, { $schema: 'http://json-schema.org/draft-04/schema#' }]) {
+      assertProblem(await call(t.url, '/v1/schemas/m/versions', { json: { schema } }), 400, 'SWY_SCHEMA_INVALID');
+      assertProblem(await call(t.url, '/v1/schemas/kept/compatibility', { json: { schema } }), 400, 'SWY_SCHEMA_INVALID');
+    }
+    // References the registry cannot resolve (it never fetches anything).
+    assertProblem(await call(t.url, '/v1/schemas/m/versions', { json: { schema: { $ref: 'http://127.0.0.1:1/evil.json' } } }), 400, 'SWY_SCHEMA_INVALID');
+    assertProblem(await call(t.url, '/v1/schemas/m/versions', { json: { schema: { $ref: '#/$defs/nowhere' } } }), 400, 'SWY_SCHEMA_INVALID');
+    assertProblem(await call(t.url, '/v1/schemas/m/versions', { json: { schema: { pattern: '([a-z' } } }), 400, 'SWY_SCHEMA_INVALID');
+
+    // Settings of a bus: wrong types, out of range.
+    assertProblem(await call(t.url, '/v1/buses/default/schema-settings', { method: 'PUT', json: { validation: 'strict' } }), 400, 'SWY_API_VALIDATION');
+    assertProblem(await call(t.url, '/v1/buses/default/schema-settings', { method: 'PUT', json: { discovery: 'maybe' } }), 400, 'SWY_API_VALIDATION');
+    assertProblem(await call(t.url, '/v1/buses/default/schema-settings', { method: 'PUT', json: { sampleRate: 'often' } }), 400, 'SWY_API_VALIDATION');
+    assertProblem(await call(t.url, '/v1/buses/default/schema-settings', { method: 'PUT', json: { sampleRate: 1.5 } }), 400, 'SWY_SCHEMA_INVALID_REQUEST');
+    assertProblem(await call(t.url, '/v1/buses/default/schema-settings', { method: 'PUT', json: { sampleRate: -1 } }), 400, 'SWY_SCHEMA_INVALID_REQUEST');
+    assert.deepEqual((await call(t.url, '/v1/buses/default/schema-settings')).json, { bus: 'default', validation: 'off', discovery: false, sampleRate: 1 });
+
+    assertProblem(await call(t.url, '/v1/schemas/kept/versions/0'), 400, 'SWY_API_VALIDATION');
+    assertProblem(await call(t.url, '/v1/schemas/kept/versions/-1'), 400, 'SWY_API_VALIDATION');
+    assertProblem(await call(t.url, '/v1/schemas/kept/versions/1e3'), 400, 'SWY_API_VALIDATION');
+    assertProblem(await call(t.url, '/v1/schemas/kept/versions/99999999999'), 400, 'SWY_API_VALIDATION');
+    assertProblem(await call(t.url, '/v1/schemas/kept/versions/1/code?lang=cobol'), 400, 'SWY_SCHEMA_INVALID_REQUEST');
+    assertProblem(await call(t.url, '/v1/schemas/kept/versions?bogus=1'), 400, 'SWY_API_VALIDATION');
+
+    assert.equal(await registryState(t), before, 'nothing was stored or changed');
+  } finally {
+    await t.close();
+  }
+});
+
+test('schemas hostile - huge or deeply nested schemas are refused with 413 SWY_SCHEMA_TOO_LARGE, not a crash', async () => {
+  const t = await startTestServer();
+  try {
+    const before = await registryState(t);
+    // Nested far past the limit (and past what recursive code survives): built as text.
+    const levels = 3000;
+    const deep = `{"schema":${'{"type":"object","properties":{"a":'.repeat(levels)}{"type":"string"}${'}}'.repeat(levels)}}`;
+    const d = assertProblem(await raw(t, '/v1/schemas/deep/versions', deep), 413, 'SWY_SCHEMA_TOO_LARGE');
+    assert.match(d.detail, /deeper than 128/);
+    assertProblem(await raw(t, '/v1/schemas/deep-enum/versions', `{"schema":{"enum":[${'['.repeat(20_000)}${']'.repeat(20_000)}]}}`), 413, 'SWY_SCHEMA_TOO_LARGE');
+
+    // Just inside the depth limit is fine (and survives codegen, sample and the compatibility check).
+    const ok = 60; // 2 levels per step + the wrapper: 121 < 128
+    const nested = `{"schema":${'{"type":"object","properties":{"a":'.repeat(ok)}{"type":"string"}${'}}'.repeat(ok)}}`;
+    assert.equal((await raw(t, '/v1/schemas/nested/versions', nested)).status, 201);
+    assert.equal((await call(t.url, '/v1/schemas/nested/versions/1/code')).status, 200);
+    assert.equal((await call(t.url, '/v1/schemas/nested/versions/1/sample')).status, 200);
+    assert.equal((await raw(t, '/v1/schemas/nested/compatibility', nested)).status, 200);
+    assertProblem(await raw(t, '/v1/schemas/nested/compatibility', deep), 413, 'SWY_SCHEMA_TOO_LARGE');
+
+    // Wide: more JSON text than the limit, under the request body limit (1 MiB).
+    const props: Record<string, unknown> = {};
+    for (let i = 0; SCHEMA_LIMITS.maxBytes >= JSON.stringify(props).length; i++) props[`field${i}`] = { type: 'string', minLength: 1 };
+    const wide = assertProblem(await call(t.url, '/v1/schemas/wide/versions', { json: { schema: { type: 'object', properties: props } } }), 413, 'SWY_SCHEMA_TOO_LARGE');
+    assert.match(wide.detail, /the limit is 131072/);
+    // Over the request body limit: refused before parsing.
+    assertProblem(await raw(t, '/v1/schemas/huge/versions', `{"schema":{"description":"${'x'.repeat(1024 * 1024)}"}}`), 413, 'SWY_INGEST_REQUEST_TOO_LARGE');
+
+    const after = JSON.parse(await registryState(t)) as { name: string }[];
+    assert.deepEqual(after.map((s) => s.name), [...(JSON.parse(before) as { name: string }[]).map((s) => s.name), 'nested']);
+    assert.equal((await call(t.url, '/healthz')).status, 200);
+  } finally {
+    await t.close();
+  }
+});
+
+test('schemas hostile - names and sources with control characters, slashes or bad length are refused; odd but legal names round-trip', async () => {
+  const t = await startTestServer();
+  try {
+    const before = await registryState(t);
+    const body = { json: { schema: { type: 'object' } } };
+    for (const name of ['a%00b', 'a%0Ab', 'a%09b', 'a%20b', 'a%E2%80%A8b', 'a%C2%85b', 'a%2Fb', 'a%7Fb']) {
+      assertProblem(await call(t.url, `/v1/schemas/${name}/versions`, body), 400, 'SWY_API_VALIDATION');
+      assertProblem(await call(t.url, `/v1/schemas/${name}`), 400, 'SWY_API_VALIDATION');
+    }
+    for (const source of ['', 'b%00', 'x%0Dy', 'x%E2%80%A9y', encodeURIComponent('s'.repeat(1025))]) {
+      assertProblem(await call(t.url, `/v1/schemas/ok/versions?source=${source}`, body), 400, 'SWY_API_VALIDATION');
+    }
+    assert.equal(await registryState(t), before, 'nothing was stored');
+
+    // Quotes, comment markers, percent signs, colons and non-ASCII are legal and come back intact,
+    // also through the generated code (whose header comment names the schema and its source).
+    const odd = `x"*'<>:%é${'\u{1F600}'}`;
+    const source = 'urn:x?y=1&z="*/\u00e9';
+    const a = await call<{ name: string; source: string; dataschema: string }>(t.url, `/v1/schemas/${encodeURIComponent(odd)}/versions?source=${encodeURIComponent(source)}`, body);
+    assert.equal(a.status, 201, a.text);
+    assert.equal(a.json.name, odd);
+    assert.equal(a.json.source, source);
+    const code = await call(t.url, `/v1/schemas/${encodeURIComponent(odd)}/versions/1/code?source=${encodeURIComponent(source)}`);
+    assert.equal(code.status, 200);
+    assert.equal(code.text.split('\n')[0], `// Generated by Switchyard from schema ${JSON.stringify(odd)} version 1 (source ${JSON.stringify(source)}). Do not edit.`);
+    assert.match(code.text, /^export type X = /m);
+  } finally {
+    await t.close();
+  }
+});
+
+test('schemas hostile - a schema deleted and created again does not validate with the old version', async () => {
+  const t = await startTestServer();
+  try {
+    await call(t.url, '/v1/buses/default/schema-settings', { method: 'PUT', json: { validation: 'enforce' } });
+    assert.equal((await call(t.url, '/v1/schemas/t.one/versions', { json: { schema: { type: 'object', required: ['a'] } } })).status, 201);
+    const put = (id: string, data: unknown): Promise<Answer> => call(t.url, '/v1/buses/default/events', { headers: { 'content-type': 'application/cloudevents+json' }, body: JSON.stringify({ specversion: '1.0', id, source: '/s', type: 't.one', data }) });
+    assertProblem(await put('e1', { b: 1 }), 400, 'SWY_SCHEMA_VALIDATION_FAILED');
+    assert.equal((await call(t.url, '/v1/schemas/t.one', { method: 'DELETE' })).status, 204);
+    assert.equal((await call(t.url, '/v1/schemas/t.one/versions', { json: { schema: { type: 'object', required: ['b'] } } })).status, 201);
+    assert.equal((await put('e2', { b: 1 })).status, 202, 'the new version 1 applies');
+    assertProblem(await put('e3', { a: 1 }), 400, 'SWY_SCHEMA_VALIDATION_FAILED');
+  } finally {
+    await t.close();
+  }
+});
