@@ -93,7 +93,8 @@ export class ExclusionIndex {
       for (const e of this.wildcards) if (excluded(e.exclusion, v)) e.mark = stamp;
     } else if (typeof v === 'object' && v !== null && this.numbers !== undefined) {
       const n = v as NumberInfo;
-      if (n.exact) mark(this.numbers.get(n.value), stamp);
+      const list = this.numbers.get(n.value);
+      if (list !== undefined && n.exact) mark(list, stamp);
     }
     const entries = this.entries;
     for (let i = 0; i < entries.length; i++) {

@@ -170,12 +170,20 @@ export class ValueIndex {
     else if (v === false) pushAll(this.falseT, out);
     else if (v === null) pushAll(this.nullT, out);
     else {
+      // Exact numbers meet exact-number values and ranges, inexact literals only the same
+      // literal (docs/patterns.md "Numbers"). Exactness can cost a print of the double
+      // (number.ts), so it is asked only once a lookup has found something.
       const n = v as NumberInfo;
-      if (n.exact) {
-        if (this.numbers !== undefined) pushAll(this.numbers.get(n.value), out);
-        // Only exact numbers meet ranges (docs/patterns.md "Numbers").
-        if (this.ranges !== undefined) this.ranges.collect(n.value, out);
-      } else if (this.literals !== undefined) pushAll(this.literals.get(n.text), out);
+      if (this.numbers !== undefined) {
+        const t = this.numbers.get(n.value);
+        if (t !== undefined && n.exact) pushAll(t, out);
+      }
+      if (this.ranges !== undefined) {
+        const mark = out.length;
+        this.ranges.collect(n.value, out);
+        if (out.length > mark && !n.exact) out.length = mark;
+      }
+      if (this.literals !== undefined && !n.exact) pushAll(this.literals.get(n.text), out);
     }
     if (this.exclusions !== undefined) this.exclusions.collect(v, out);
     const linear = this.linear;

@@ -10,7 +10,7 @@
  * SWY_RULES_INVALID_EVENT_TEXT; ingest validates events fully before matching.
  */
 import { SwitchyardError } from '../../core/index.js';
-import { isNumberText, numberInfo } from '../pattern/number.js';
+import { parseNumberText } from '../pattern/number.js';
 import type { Leaf, LeafValue } from '../pattern/types.js';
 import type { PathTrieNode } from './path-trie.js';
 import type { EventLeaves } from './flatten.js';
@@ -90,11 +90,11 @@ class Scanner {
       this.i = end;
       return;
     }
-    this.scalarText();
+    this.skipScalar();
   }
 
-  /** The text of a number or literal at the cursor (advances past it). */
-  private scalarText(): string {
+  /** Skips a number or literal at the cursor (its grammar is not checked: see module doc). */
+  private skipScalar(): void {
     const s = this.s;
     const start = this.i;
     let i = start;
@@ -105,17 +105,31 @@ class Scanner {
     }
     if (i === start) bad('unexpected character', start);
     this.i = i;
-    return s.slice(start, i);
   }
 
   private leaf(): LeafValue {
-    if (this.s.charCodeAt(this.i) === 34) return this.readString();
-    const t = this.scalarText();
-    if (t === 'true') return true;
-    if (t === 'false') return false;
-    if (t === 'null') return null;
-    if (!isNumberText(t)) bad(`invalid literal ${t}`, this.i - t.length);
-    return numberInfo(t);
+    const s = this.s;
+    const start = this.i;
+    const c = s.charCodeAt(start);
+    if (c === 34) return this.readString();
+    let end = start;
+    for (;;) {
+      const d = s.charCodeAt(end);
+      if ((d >= 48 && d <= 57) || (d >= 97 && d <= 122) || d === 45 || d === 43 || d === 46 || d === 69) end++;
+      else break;
+    }
+    this.i = end;
+    if (c >= 97) {
+      const n = end - start;
+      if (n === 4 && s.startsWith('true', start)) return true;
+      if (n === 5 && s.startsWith('false', start)) return false;
+      if (n === 4 && s.startsWith('null', start)) return null;
+    } else {
+      const num = parseNumberText(s, start, end);
+      if (num !== undefined) return num;
+    }
+    if (end === start) bad('unexpected character', start);
+    return bad(`invalid literal ${s.slice(start, end)}`, start);
   }
 
   /**
