@@ -1,0 +1,179 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { TargetKey } from '../../store/index.js';
+import { createTarget } from '../targets/index.js';
+import { Dispatcher, type DispatcherOptions } from './dispatcher.js';
+import { engineWorld, receiver, settle, until, T0, type EngineWorld, type Script } from './engine-world.contract.js';
+
+const key: TargetKey = { bus: 'default', rule: 'r1', target: 't1' };
+
+const options: DispatcherOptions = {
+  // The tick only looks for work the manual clock made due; it never decides timing here.
+  pollIntervalMs: 10, leaseMs: 60_000, defaultConcurrency: 32, disableAfterMs: 3 * 86_400_000,
+  breakerFailureThreshold: 1000, breakerOpenMs: 30_000, keepDeliveredMs: 86_400_000, shutdownGraceMs: 0,
+};
+
+function dispatcher(w: EngineWorld, o: Partial<DispatcherOptions> = {}): Dispatcher {
+  return new Dispatcher({
+    store: w.store, clock: w.clock, options: { ...options, ...o }, random: () => 0.5,
+    createTarget: (spec) => createTarget(spec, w.targetDeps()),
+  });
+}
+
+function rule(w: EngineWorld, targets: Record<string, unknown>[]): void {
+  w.store.rules.put({ bus: 'default', name: 'r1', description: null, state: 'enabled', filter: {}, targets });
+}
+
+async function withReceiver(script: Script, f: (w: EngineWorld, url: string, rx: Awaited<ReturnType<typeof receiver>>) => Promise<void>): Promise<void> {
+  const w = engineWorld();
+  const rx = await receiver(script);
+  try {
+    await f(w, rx.url, rx);
+  } finally {
+    rx.close();
+    await w.close();
+  }
+}
+
+test('dispatcher - a delivery enqueued with its event is sent at once; a 503 is retried on schedule', async () => {
+  await withReceiver((q) => (q.n === 1 ? { status: 503 } : { status: 200 }), async (w, url, rx) => {
+    rule(w, [{ id: 't1', kind: 'http', url }]);
+    const d = dispatcher(w);
+    await d.start();
+    try {
+      await w.put(key, ['e1']);
+      await rx.waitFor(1);
+      await until(() => w.store.deliveries.nextDue(key) === T0 + 500, 'retry due at +500 ms');
+      await settle(20);
+      assert.equal(rx.got.length, 1, 'the tick does not send early');
+      w.clock.advance(500);
+      await rx.waitFor(2);
+      await until(() => w.store.deliveries.counts(key).pending === 0, 'delivered');
+      const [status] = d.targets('default', 'r1')!;
+      assert.equal(status!.state, 'enabled');
+      assert.deepEqual(status!.deliveries, { pending: 0, waiting: 0, dead: 0 });
+      assert.equal(status!.failingSince, null, 'a success clears the failing state');
+    } finally {
+      await d.stop();
+    }
+  });
+});
+
+test('dispatcher - a dead letter is kept and a copy goes to the dead-letter target', async () => {
+  const dlq = await receiver(() => ({ status: 202 }));
+  try {
+    await withReceiver(() => ({ status: 410, body: 'gone' }), async (w, url) => {
+      rule(w, [{ id: 't1', kind: 'http', url, deadLetter: { kind: 'http', url: dlq.url } }]);
+      const d = dispatcher(w);
+      await d.start();
+      try {
+        await w.put(key, ['e1']);
+        await dlq.waitFor(1);
+        assert.equal(dlq.got[0]!.ceId, 'e1');
+        await until(() => w.store.deliveries.counts({ ...key, target: 't1#dead-letter' }).pending === 0, 'copy delivered');
+        const [dead] = w.store.deliveries.listDead({ bus: 'default', target: 't1' }, 10).items;
+        assert.match(dead!.lastError ?? '', /not retryable: http 410/);
+        assert.equal(w.store.deliveries.getDead(dead!.id)!.attemptLog[0]!.response, 'gone');
+      } finally {
+        await d.stop();
+      }
+    });
+  } finally {
+    dlq.close();
+  }
+});
+
+test('dispatcher - leases left by a crashed process are released on restart: at-least-once', async () => {
+  await withReceiver(() => ({ status: 204 }), async (w, url, rx) => {
+    rule(w, [{ id: 't1', kind: 'http', url }]);
+    await w.put(key, ['e1', 'e2', 'e3']);
+    // A process leased two deliveries (and maybe sent them), then died before writing outcomes.
+    const leased = w.store.deliveries.lease(key, T0, T0 + 3_600_000, 2);
+    assert.equal(leased.length, 2);
+    const store = await w.reopen();
+    assert.equal(store.deliveries.lease(key, T0, T0 + 1, 10).length, 1, 'without a release only e3 is due (until 1 h later)');
+    const d = dispatcher(w);
+    await d.start();
+    try {
+      await rx.waitFor(3);
+      await until(() => store.deliveries.counts(key).pending === 0, 'all delivered');
+      assert.deepEqual(rx.got.map((q) => q.ceId).sort(), ['e1', 'e2', 'e3']);
+    } finally {
+      await d.stop();
+    }
+  });
+});
+
+test('dispatcher - FIFO groups across the dispatcher: bus order per group, a failing head blocks only its group', async () => {
+  await withReceiver((q) => (q.ceId === 'A1' && q.n <= 2 ? { status: 503 } : { status: 204 }), async (w, url, rx) => {
+    rule(w, [{ id: 't1', kind: 'http', url, ordering: { groupBy: 'partitionkey' } }]);
+    const d = dispatcher(w);
+    await d.start();
+    try {
+      await w.put(key, ['A1', 'B1', 'A2', 'B2', 'B3'], ['A', 'B', 'A', 'B', 'B']);
+      await until(() => rx.got.filter((q) => q.ceId!.startsWith('B')).length === 3, 'group B delivered');
+      assert.deepEqual(rx.got.filter((q) => q.ceId!.startsWith('A')).map((q) => q.ceId), ['A1'], 'A2 waits behind A1');
+      w.clock.advance(500);
+      await until(() => w.store.deliveries.counts(key).pending + w.store.deliveries.counts(key).waiting === 0, 'all delivered');
+      assert.deepEqual(rx.got.filter((q) => q.ceId!.startsWith('A')).map((q) => q.ceId), ['A1', 'A1', 'A2']);
+      assert.deepEqual(rx.got.filter((q) => q.ceId!.startsWith('B')).map((q) => q.ceId), ['B1', 'B2', 'B3']);
+    } finally {
+      await d.stop();
+    }
+  });
+});
+
+test('dispatcher - removing a target from its rule dead-letters its pending deliveries', async () => {
+  await withReceiver(() => 'hold', async (w, url, rx) => {
+    rule(w, [{ id: 't1', kind: 'http', url, concurrency: 1 }]);
+    // The send in flight is given time to finish (then e1 is delivered, not released and dead-lettered).
+    const d = dispatcher(w, { shutdownGraceMs: 60_000 });
+    await d.start();
+    try {
+      await w.put(key, ['e1', 'e2']);
+      await rx.waitFor(1);
+      w.clock.advance(1);
+      rule(w, [{ id: 'other', kind: 'log' }]);
+      d.ruleChanged('default', 'r1');
+      rx.got[0]!.answer(204);
+      await until(() => w.store.deliveries.counts(key).dead === 1 && w.store.deliveries.counts(key).pending === 0, 'e2 dead-lettered');
+      const [dead] = w.store.deliveries.listDead({ target: 't1' }, 10).items;
+      assert.equal(dead!.eventId, 'e2');
+      assert.equal(rx.got.length, 1);
+      assert.match(dead!.lastError ?? '', /target "t1" was removed from the rule/);
+    } finally {
+      await d.stop();
+    }
+  });
+});
+
+test('dispatcher - a disabled target shows in its state and is re-enabled by enable()', async () => {
+  await withReceiver((q) => (q.n <= 3 ? { status: 503 } : { status: 204 }), async (w, url, rx) => {
+    rule(w, [{ id: 't1', kind: 'http', url }]);
+    const d = dispatcher(w, { disableAfterMs: 1000 });
+    await d.start();
+    try {
+      await w.put(key, ['e1']);
+      await rx.waitFor(1);
+      await until(() => w.store.deliveries.nextDue(key) === T0 + 500, 'retry 1');
+      w.clock.advance(500);
+      await rx.waitFor(2);
+      await until(() => w.store.deliveries.nextDue(key) === T0 + 1500, 'retry 2');
+      w.clock.advance(1000);
+      await rx.waitFor(3);
+      await until(() => d.targets('default', 'r1')![0]!.state === 'disabled', 'disabled after failing 1.5 s > 1 s');
+      await until(() => w.store.deliveries.counts(key).dead === 1, 'its queue dead-lettered');
+      const s = d.targets('default', 'r1')![0]!;
+      assert.equal(s.failingSince, T0);
+      assert.equal(s.disabledAt, T0 + 1500);
+      assert.equal(d.enable(key), true);
+      assert.equal(d.enable({ ...key, target: 'nope' }), false);
+      assert.equal(d.targets('default', 'r1')![0]!.state, 'enabled');
+      w.store.deliveries.redrive({ filter: { target: 't1' } }, w.clock.now());
+      await rx.waitFor(4);
+      await until(() => w.store.deliveries.counts(key).pending === 0, 'delivered after redrive');
+    } finally {
+      await d.stop();
+    }
+  });
+});
