@@ -19,7 +19,8 @@ import { traceRoutes } from './routes/trace.js';
 import { streamRoutes } from './routes/stream.js';
 import { installMetrics } from './routes/metrics.js';
 import { installRuleEvents } from './routes/system-events.js';
-import { installRuleSync, type DeliveryRouteDeps } from './routes/target-state.js';
+import { installRuleSync, targetStateRoutes, type DeliveryRouteDeps } from './routes/target-state.js';
+import { deadLetterRoutes } from './routes/dead-letters.js';
 
 /** Observability wiring (src/observe): search, trace, live tail, metrics, system events. */
 export interface ApiObserveDeps {
@@ -88,5 +89,9 @@ export async function buildApi(app: FastifyInstance, deps: ApiDeps): Promise<voi
   await app.register(transformRoutes);
   await app.register(patternRoutes);
   if (deps.connections !== undefined) await app.register(connectionRoutes, { ...deps.connections, store: deps.store });
+  if (deps.delivery !== undefined) {
+    await app.register(deadLetterRoutes, { store: deps.store, clock: deps.delivery.clock });
+    await app.register(targetStateRoutes, { ...deps.delivery, store: deps.store });
+  }
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 }

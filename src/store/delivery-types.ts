@@ -68,6 +68,8 @@ export type Completion =
 
 /** Filter of dead letters; every field narrows. Times are ms, `from` inclusive, `to` exclusive. */
 export interface DeadLetterFilter {
+  /** One dead letter by id. */
+  readonly id?: number | undefined;
   readonly bus?: string | undefined;
   readonly rule?: string | undefined;
   readonly target?: string | undefined;

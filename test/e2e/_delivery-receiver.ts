@@ -1,7 +1,9 @@
 // A real HTTP receiver on 127.0.0.1 (port 0) for the delivery suites: it records every request
 // and answers as a script says — a status, a delay, a dropped connection, a slow body.
+import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { BATCH, STRUCTURED, call, until } from './_client.js';
 
 export interface Received {
   readonly n: number;
@@ -9,6 +11,8 @@ export interface Received {
   readonly url: string;
   readonly headers: http.IncomingHttpHeaders;
   readonly body: string;
+  /** Date.now() when the request body was complete. */
+  readonly at: number;
 }
 
 /** How the receiver answers one request. */
@@ -49,7 +53,7 @@ export async function startReceiver(script: Script = () => ({ status: 200 }), po
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const r: Received = { n: requests.length + 1, method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+      const r: Received = { n: requests.length + 1, method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() };
       requests.push(r);
       for (const w of [...waiters]) w();
       const reply = current(r);
@@ -113,3 +117,59 @@ export async function startReceiver(script: Script = () => ({ status: 200 }), po
     },
   };
 }
+
+// ---- API helpers of the delivery suites ----
+
+export async function putRule(url: string, bus: string, name: string, body: Record<string, unknown>): Promise<void> {
+  const a = await call(url, `/v1/buses/${bus}/rules/${name}`, { method: 'PUT', json: body });
+  assert.ok(a.status === 200 || a.status === 201, a.text);
+}
+
+export async function createBus(url: string, name: string): Promise<void> {
+  const a = await call(url, '/v1/buses', { json: { name } });
+  assert.equal(a.status, 201, a.text);
+}
+
+/** Puts events (structured mode for one, batch mode for several). */
+export async function putEvents(url: string, bus: string, events: readonly Record<string, unknown>[]): Promise<void> {
+  const one = events.length === 1;
+  const a = await call(url, `/v1/buses/${bus}/events`, { body: JSON.stringify(one ? events[0] : events), headers: { 'content-type': one ? STRUCTURED : BATCH } });
+  assert.equal(a.status, 202, a.text);
+}
+
+export interface TraceView {
+  finalState: string;
+  targets: { rule: string; target: string; state: string; payload: string | null; attempts: { n: number; ok: boolean; status: number | null; errorClass: string | null; message: string | null }[] }[];
+}
+
+export async function trace(url: string, bus: string, id: string): Promise<TraceView> {
+  const a = await call<TraceView>(url, `/v1/buses/${bus}/events/${encodeURIComponent(id)}/trace`);
+  assert.equal(a.status, 200, a.text);
+  return a.json;
+}
+
+/** Waits until the event's trace reaches `state` (delivered, dead, …). */
+export async function untilFinal(url: string, bus: string, id: string, state: string, timeoutMs = 10_000): Promise<TraceView> {
+  let last: TraceView | undefined;
+  await until(`event ${id} ${state}`, async () => {
+    last = await trace(url, bus, id);
+    return last.finalState === state;
+  }, timeoutMs).catch((e: Error) => {
+    throw new Error(`${e.message}; last trace: ${JSON.stringify(last)}`);
+  });
+  return last!;
+}
+
+export interface DeadLetterView {
+  id: number; bus: string; sequence: number; eventId: string; rule: string; target: string; group: string | null;
+  createdAt: string; deadAt: string; attempts: number; lastError: string | null;
+}
+
+export async function deadLetters(url: string, query = ''): Promise<DeadLetterView[]> {
+  const a = await call<{ items: DeadLetterView[] }>(url, `/v1/dead-letters${query === '' ? '' : `?${query}`}`);
+  assert.equal(a.status, 200, a.text);
+  return a.json.items;
+}
+
+/** Fast retries for tests: 10–20 ms apart instead of seconds. */
+export const FAST_RETRY = { baseMs: 10, capMs: 20 } as const;

@@ -5,7 +5,7 @@ import { CircuitBreaker, type BreakerState } from './circuit-breaker.js';
 import type { CompletionWriter } from './completion-writer.js';
 import { noDeliveryObserver, type DeliveryObserver, type ObservedDelivery } from './delivery-observer.js';
 import { prepareOutbound } from './outbound.js';
-import { decideRetry } from './retry-policy.js';
+import { decideRetry, shouldRetry } from './retry-policy.js';
 import { DEAD_LETTER_SUFFIX, type EngineTargetSpec } from './target-spec.js';
 import { TokenBucket } from './token-bucket.js';
 
@@ -265,18 +265,20 @@ export class TargetWorker {
   #observe(outcome: SendOutcome, now: number): void {
     if (this.#abort.signal.aborted) return;
     const before = this.#breaker.state(now).type;
+    // A receiver that answered with a status not worth retrying (400, 422, …) refused this
+    // message but is up: the breaker closes as on a success, or one bad event would open it.
+    const answered = outcome.type === 'delivered' || (outcome.errorClass === 'http' && !shouldRetry(this.#spec.retry, outcome));
+    if (answered) this.#breaker.success();
+    else this.#breaker.failure(now);
+    const after = this.#breaker.state(now);
+    if (after.type !== before) this.#tell((o) => o.onBreaker(this.key, after));
     if (outcome.type === 'delivered') {
-      this.#breaker.success();
-      if (before !== 'closed') this.#tell((o) => o.onBreaker(this.key, this.#breaker.state(now)));
       if (this.#health !== undefined) {
         this.#health = undefined;
         this.#deps.queue.setHealth(this.key, undefined);
       }
       return;
     }
-    this.#breaker.failure(now);
-    const after = this.#breaker.state(now);
-    if (after.type !== before) this.#tell((o) => o.onBreaker(this.key, after));
     if (this.#health === undefined) {
       this.#health = { failingSince: now, disabledAt: null };
       this.#deps.queue.setHealth(this.key, this.#health);

@@ -20,6 +20,7 @@ function where(f: DeadLetterFilter): { sql: string; args: (string | number)[] } 
     parts.push(cond);
     args.push(v);
   };
+  add('id = ?', f.id);
   add('bus = ?', f.bus);
   add('rule = ?', f.rule);
   add('target = ?', f.target);
