@@ -11,13 +11,19 @@ export type BreakerState =
  * in memory only on purpose: after a restart it is relearnt within `failureThreshold` attempts.
  */
 export class CircuitBreaker {
-  readonly #threshold: number;
-  readonly #openMs: number;
+  #threshold: number;
+  #openMs: number;
   #failures = 0;
   #openUntil: number | undefined;
   #probing = false;
 
   constructor(failureThreshold: number, openMs: number) {
+    this.#threshold = failureThreshold;
+    this.#openMs = openMs;
+  }
+
+  /** Applies changed settings (a rule update); the current state is kept. */
+  configure(failureThreshold: number, openMs: number): void {
     this.#threshold = failureThreshold;
     this.#openMs = openMs;
   }

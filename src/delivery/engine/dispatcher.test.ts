@@ -177,3 +177,24 @@ test('dispatcher - a disabled target shows in its state and is re-enabled by ena
     }
   });
 });
+
+test('dispatcher - a rule change applies the target\'s new rate limit at once', async () => {
+  await withReceiver(() => ({ status: 204 }), async (w, url, rx) => {
+    rule(w, [{ id: 't1', kind: 'http', url, rateLimit: { perSecond: 0.001, burst: 1 } }]);
+    const d = dispatcher(w);
+    await d.start();
+    try {
+      await w.put(key, ['e1', 'e2', 'e3']);
+      await rx.waitFor(1);
+      await settle(20);
+      assert.equal(rx.got.length, 1, 'one token only');
+      w.clock.advance(1);
+      rule(w, [{ id: 't1', kind: 'http', url }]);
+      d.ruleChanged('default', 'r1');
+      await rx.waitFor(3);
+      await until(() => w.store.deliveries.counts(key).pending === 0, 'delivered');
+    } finally {
+      await d.stop();
+    }
+  });
+});

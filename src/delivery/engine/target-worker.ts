@@ -47,7 +47,7 @@ export class TargetWorker {
   readonly #deps: WorkerDeps;
   readonly #observer: DeliveryObserver;
   readonly #breaker: CircuitBreaker;
-  readonly #bucket: TokenBucket | undefined;
+  #bucket: TokenBucket | undefined;
   readonly #abort = new AbortController();
   readonly #sends = new Set<Promise<void>>();
   #retired: Target[] = [];
@@ -78,6 +78,11 @@ export class TargetWorker {
   /** Swaps in a changed spec; the old target closes once its sends are done. */
   update(spec: EngineTargetSpec, target: Target): void {
     this.#retired.push(this.#target);
+    const was = this.#spec;
+    if (was.rateLimit?.perSecond !== spec.rateLimit?.perSecond || was.rateLimit?.burst !== spec.rateLimit?.burst) {
+      this.#bucket = spec.rateLimit === undefined ? undefined : new TokenBucket(spec.rateLimit.perSecond, spec.rateLimit.burst, this.#deps.clock.now());
+    }
+    this.#breaker.configure(spec.circuitBreaker.failureThreshold, spec.circuitBreaker.openMs);
     this.#spec = spec;
     this.#target = target;
     this.#closeRetired();
