@@ -20,6 +20,8 @@ export interface OutboundMessage {
   /** The id of the event this delivery carries. */
   readonly eventId: string;
   readonly outbound: Outbound;
+  /** W3C `traceparent` header for this attempt (src/observe), when the event has a trace context. */
+  readonly traceparent?: string | undefined;
 }
 
 /** Why an attempt failed; the retry policy decides from this (and the status) whether to retry. */

@@ -12,4 +12,5 @@ export { OtlpExporter, otlpBody, type OtlpExporterOptions, type SpanRecord } fro
 export { Tracer, type OpenSpan } from './tracer.js';
 export { SystemEvents, SYSTEM_BUS, SYSTEM_EVENT_TYPES, type SystemEntry } from './system-events.js';
 export { observers, type AppendObserver } from './observers.js';
+export { DeliveryTelemetry, type DeliveryLog } from './delivery-telemetry.js';
 export { createObservability, type Observability, type ObserveConfig, type ObserveLog } from './observability.js';

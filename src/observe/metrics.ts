@@ -120,22 +120,22 @@ export class SwitchyardMetrics {
     }
   }
 
-  /** One delivery attempt finished (ok or not) after `durationMs`. */
-  attempt(t: TargetLabels, ok: boolean, durationMs: number): void {
-    this.attempts.inc({ bus: t.bus, rule: t.rule, target: t.target, result: ok ? 'ok' : 'error' });
+  /** One send finished (ok or not) after `durationMs`, carrying `deliveries` deliveries (a batch). */
+  attempt(t: TargetLabels, ok: boolean, durationMs: number, deliveries = 1): void {
+    this.attempts.inc({ bus: t.bus, rule: t.rule, target: t.target, result: ok ? 'ok' : 'error' }, deliveries);
     this.attemptSeconds.observe({ bus: t.bus, rule: t.rule, target: t.target }, durationMs / 1000);
   }
 
-  /** A delivery succeeded; `receivedAt` is when the bus received its event (ms). */
-  delivered(t: TargetLabels, receivedAt: number): void {
+  /** A delivery succeeded at `now`; `receivedAt` is when the bus received its event (ms). */
+  delivered(t: TargetLabels, receivedAt: number, now: number = this.#now()): void {
     this.deliveries.inc({ bus: t.bus, rule: t.rule, target: t.target, outcome: 'delivered' });
-    this.putToDelivered.observe({ bus: t.bus, rule: t.rule, target: t.target }, Math.max(0, this.#now() - receivedAt) / 1000);
+    this.putToDelivered.observe({ bus: t.bus, rule: t.rule, target: t.target }, Math.max(0, now - receivedAt) / 1000);
   }
 
-  /** A delivery was dead-lettered. */
-  deadLettered(t: TargetLabels): void {
-    this.deliveries.inc({ bus: t.bus, rule: t.rule, target: t.target, outcome: 'dead' });
-    this.deadLetters.inc({ bus: t.bus, rule: t.rule, target: t.target });
+  /** `count` deliveries were dead-lettered. */
+  deadLettered(t: TargetLabels, count = 1): void {
+    this.deliveries.inc({ bus: t.bus, rule: t.rule, target: t.target, outcome: 'dead' }, count);
+    this.deadLetters.inc({ bus: t.bus, rule: t.rule, target: t.target }, count);
   }
 
   circuitChanged(t: TargetLabels, state: CircuitState): void {

@@ -1,4 +1,5 @@
 import type { Store } from '../store/index.js';
+import { DeliveryTelemetry } from './delivery-telemetry.js';
 import { EventFeed } from './event-feed.js';
 import { SwitchyardMetrics } from './metrics.js';
 import { observers, type AppendObserver } from './observers.js';
@@ -23,6 +24,8 @@ export interface ObserveConfig {
 
 /** Where the observability parts log (a pino logger fits). */
 export interface ObserveLog {
+  debug(obj: object, msg: string): void;
+  info(obj: object, msg: string): void;
   warn(obj: object, msg: string): void;
   error(obj: object, msg: string): void;
 }
@@ -35,6 +38,8 @@ export interface Observability {
   readonly systemEvents: SystemEvents | undefined;
   /** The ingest observer (metrics + live tail + spans), for IngestService. */
   readonly observer: AppendObserver | undefined;
+  /** The dispatcher's observer: delivery metrics, spans, system events, log lines, trace propagation. */
+  readonly delivery: DeliveryTelemetry;
   /** What buildApi takes as `observe`. */
   readonly api: {
     readonly feed: EventFeed; readonly metrics: SwitchyardMetrics | undefined; readonly systemEvents: SystemEvents | undefined;
@@ -56,6 +61,7 @@ export function createObservability(config: ObserveConfig, deps: {
   const metrics = config.metrics
     ? new SwitchyardMetrics({ storeSizeBytes: () => deps.store.observe.sizeBytes(), processMetrics: config.processMetrics, now: deps.now })
     : undefined;
+  metrics?.setBacklogSource(() => deps.store.observe.backlog());
   const exporter = config.otlpEndpoint === '' ? undefined : new OtlpExporter({
     endpoint: config.otlpEndpoint, serviceName: config.otlpServiceName, headers: {}, maxBatch: config.otlpMaxBatch,
     flushIntervalMs: config.otlpFlushIntervalMs, maxQueue: config.otlpMaxBatch * 20, timeoutMs: config.otlpTimeoutMs,
@@ -68,8 +74,9 @@ export function createObservability(config: ObserveConfig, deps: {
     systemEvents = new SystemEvents({ put: deps.put, onError: (err) => deps.log.error({ err }, 'system event not put'), now: deps.now });
   }
   const observer = observers([metrics, feed, tracer], (err) => deps.log.error({ err }, 'ingest observer failed'));
+  const delivery = new DeliveryTelemetry({ metrics, tracer, systemEvents, log: deps.log });
   return {
-    feed, metrics, tracer, systemEvents, observer,
+    feed, metrics, tracer, systemEvents, observer, delivery,
     api: { feed, metrics, systemEvents, searchMaxScan: config.searchMaxScan, tracePayloadBytes: config.tracePayloadBytes, streamHeartbeatMs: config.streamHeartbeatMs },
     async stop() {
       await systemEvents?.settle();

@@ -57,9 +57,11 @@ export class SystemEvents {
     this.#publish(type, `buses/${bus}/rules/${rule}`, { bus, rule, ...data });
   }
 
-  deadLettered(t: TargetLabels, event: { readonly id: string; readonly sequence: number }, reason: string): void {
+  /** Deliveries were dead-lettered: one (with its event) or `count` at once (a target's whole queue). */
+  deadLettered(t: TargetLabels, event: { readonly id: string; readonly sequence: number } | undefined, count: number, reason: string): void {
     if (t.bus === SYSTEM_BUS) return;
-    this.#publish(SYSTEM_EVENT_TYPES.deadLettered, `buses/${t.bus}/rules/${t.rule}/targets/${t.target}`, { ...t, eventId: event.id, sequence: event.sequence, reason });
+    const which: Record<string, JsonValue> = event === undefined ? {} : { eventId: event.id, sequence: event.sequence };
+    this.#publish(SYSTEM_EVENT_TYPES.deadLettered, `buses/${t.bus}/rules/${t.rule}/targets/${t.target}`, { ...t, ...which, count, reason });
   }
 
   targetDisabled(t: TargetLabels, reason: string): void {
@@ -67,9 +69,9 @@ export class SystemEvents {
     this.#publish(SYSTEM_EVENT_TYPES.targetDisabled, `buses/${t.bus}/rules/${t.rule}/targets/${t.target}`, { ...t, reason });
   }
 
-  circuit(t: TargetLabels, state: 'opened' | 'closed'): void {
+  circuit(t: TargetLabels, state: 'opened' | 'closed', data: Record<string, JsonValue> = {}): void {
     if (t.bus === SYSTEM_BUS) return;
-    this.#publish(state === 'opened' ? SYSTEM_EVENT_TYPES.circuitOpened : SYSTEM_EVENT_TYPES.circuitClosed, `buses/${t.bus}/rules/${t.rule}/targets/${t.target}`, { ...t });
+    this.#publish(state === 'opened' ? SYSTEM_EVENT_TYPES.circuitOpened : SYSTEM_EVENT_TYPES.circuitClosed, `buses/${t.bus}/rules/${t.rule}/targets/${t.target}`, { ...t, ...data });
   }
 
   /** Waits for every publish still in flight (graceful shutdown, tests). */

@@ -1,3 +1,4 @@
+import type { DeliveryTraceContext } from '../delivery/index.js';
 import type { AppendItem, AppendOutcome } from '../store/index.js';
 import type { OtlpExporter, SpanRecord } from './otlp-exporter.js';
 import { eventTraceparent, newSpanId, newTraceId, parseTraceparent } from './traceparent.js';
@@ -61,15 +62,23 @@ export class Tracer {
   }
 
   /**
-   * A finished delivery attempt. `spanId` must be the parent id sent in the delivery's
-   * traceparent header (deliveryTraceHeaders), so the receiver's span nests under this one.
+   * A finished delivery attempt. With a trace context, the span's id is the parent id sent in
+   * the attempt's traceparent header, so the receiver's span nests under this one; without one
+   * (the event carries no trace context) the span starts a trace of its own.
    */
-  deliverAttempt(eventBody: string, requestTraceparent: string | null, t: TargetLabels, spanId: string, startMs: number, durationMs: number, error?: string): void {
-    const p = eventTraceparent(eventBody, requestTraceparent);
+  deliverAttempt(
+    trace: DeliveryTraceContext | undefined, t: TargetLabels, d: { readonly id: number; readonly eventId: string; readonly sequence: number },
+    startMs: number, durationMs: number, status: number | null, error?: string,
+  ): void {
+    const parent = parseTraceparent(trace?.traceparent);
+    const sent = parseTraceparent(trace?.header);
     this.#exporter.add({
-      traceId: p?.traceId ?? newTraceId(), spanId, parentSpanId: p?.parentId, name: 'switchyard.deliver', kind: 4,
+      traceId: parent?.traceId ?? newTraceId(), spanId: sent?.parentId ?? newSpanId(), parentSpanId: parent?.parentId, name: 'switchyard.deliver', kind: 3,
       startMs, endMs: startMs + durationMs,
-      attributes: { 'switchyard.bus': t.bus, 'switchyard.rule': t.rule, 'switchyard.target': t.target },
+      attributes: {
+        'switchyard.bus': t.bus, 'switchyard.rule': t.rule, 'switchyard.target': t.target, 'switchyard.delivery_id': d.id,
+        'switchyard.sequence': d.sequence, 'cloudevents.event_id': d.eventId, ...(status === null ? {} : { 'http.response.status_code': status }),
+      },
       error,
     });
   }

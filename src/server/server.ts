@@ -89,7 +89,7 @@ export class SwitchyardServer {
     this.#observe = obs;
     const ingestPut = (bus: string, req: HttpPut): Promise<{ results: PutResult[] }> =>
       this.#ingest === undefined ? Promise.reject(new Error('not started')) : this.#ingest.putHttp(bus, req);
-    const delivery = createDeliveryWiring(c, { store: this.#store, clock: this.#clock, log: app.log, putHttp: ingestPut, ...(this.#logStream === undefined ? {} : { logSink: this.#logStream }) });
+    const delivery = createDeliveryWiring(c, { store: this.#store, clock: this.#clock, log: app.log, putHttp: ingestPut, observer: obs.delivery, ...(this.#logStream === undefined ? {} : { logSink: this.#logStream }) });
     this.#delivery = delivery;
     this.#ingest = new IngestService({
       store: this.#store,

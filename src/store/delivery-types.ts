@@ -36,6 +36,8 @@ export interface LeasedDelivery {
   readonly receivedAt: number;
   /** The event's JSON-format text; null when retention removed the event meanwhile. */
   readonly eventBody: string | null;
+  /** The W3C traceparent of the request that put the event (src/observe), if it had one. */
+  readonly traceparent?: string | null | undefined;
 }
 
 /** One attempt as recorded. `response` is at most 1 KiB. */

@@ -3,7 +3,7 @@ export type {
   EventLog, BusCatalog, Store, RuleRecord, NewRule, RuleCatalog,
 } from './types.js';
 export type { ConnectionRecord, NewConnection, ConnectionCatalog, StoredSigningSecret } from './connection-types.js';
-export type { EventSearchQuery, EventOrigin, ObserveStore, EventDeliveryState, TraceDelivery, TraceAttempt } from './observe-types.js';
+export type { EventSearchQuery, EventOrigin, ObserveStore, EventDeliveryState, TraceDelivery, TraceAttempt, TargetBacklogRow } from './observe-types.js';
 export type {
   DeliveryEnqueue, TargetKey, LeasedDelivery, AttemptRecord, Completion, DeadLetterFilter, DeadLetterSummary, DeadLetter,
   DeadLetterPage, TargetHealth, TargetCounts, DeliveryQueue,

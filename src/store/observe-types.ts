@@ -56,6 +56,16 @@ export interface EventOrigin {
   readonly traceparent: string | null;
 }
 
+/** Unfinished deliveries of one target (pending, retrying or waiting on their FIFO group). */
+export interface TargetBacklogRow {
+  readonly bus: string;
+  readonly rule: string;
+  readonly target: string;
+  readonly pending: number;
+  /** Start (ms) of the oldest unfinished delivery's current retry budget: its enqueue, or its redrive. */
+  readonly oldestPendingAt: number;
+}
+
 /** Storage-side support for search, trace and metrics (src/observe). */
 export interface ObserveStore {
   /**
@@ -69,4 +79,6 @@ export interface ObserveStore {
   deliveries(bus: string, sequence: number): TraceDelivery[];
   /** Bytes the store occupies (database pages in use), for the store-size metric. */
   sizeBytes(): number;
+  /** Every target with unfinished deliveries, for the backlog metrics (read at scrape time). */
+  backlog(): TargetBacklogRow[];
 }

@@ -1,6 +1,14 @@
 import type { AttemptRecord, TargetKey } from '../../store/index.js';
 import type { BreakerState } from './circuit-breaker.js';
 
+/** The W3C trace context of one send (computed by src/observe; docs/observability.md). */
+export interface DeliveryTraceContext {
+  /** The event's trace context: sent as its `traceparent` extension when the event has none. */
+  readonly traceparent: string;
+  /** This attempt's `traceparent` header: the event's trace, a new span id (the delivery's span). */
+  readonly header: string;
+}
+
 /** One delivery as an observer sees it. */
 export interface ObservedDelivery {
   readonly id: number;
@@ -8,6 +16,8 @@ export interface ObservedDelivery {
   readonly sequence: number;
   /** When the bus received the event (ms): now - receivedAt is the end-to-end latency. */
   readonly receivedAt: number;
+  /** The trace context sent with this attempt (onAttempt only), when the event has one. */
+  readonly trace?: DeliveryTraceContext | undefined;
 }
 
 /**
@@ -29,6 +39,11 @@ export interface DeliveryObserver {
   onBreaker(key: TargetKey, state: BreakerState): void;
   /** The target was disabled after failing continuously since `failingSince` (ms). */
   onDisabled(key: TargetKey, failingSince: number): void;
+  /**
+   * Asked before each send: the trace context to propagate for an event (its JSON text and the
+   * traceparent of the request that put it), or undefined to send none.
+   */
+  traceContext?(eventBody: string, requestTraceparent: string | null | undefined): DeliveryTraceContext | undefined;
 }
 
 /** Observes nothing (the default). */

@@ -9,4 +9,4 @@ export {
 export { groupKey } from './group-key.js';
 export { CircuitBreaker, type BreakerState } from './circuit-breaker.js';
 export { TokenBucket } from './token-bucket.js';
-export { noDeliveryObserver, type DeliveryObserver, type ObservedDelivery } from './delivery-observer.js';
+export { noDeliveryObserver, type DeliveryObserver, type ObservedDelivery, type DeliveryTraceContext } from './delivery-observer.js';

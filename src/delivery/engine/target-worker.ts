@@ -3,7 +3,7 @@ import type { AttemptRecord, Completion, DeliveryQueue, LeasedDelivery, TargetHe
 import type { OutboundMessage, SendOutcome, Target } from '../target.js';
 import { CircuitBreaker, type BreakerState } from './circuit-breaker.js';
 import type { CompletionWriter } from './completion-writer.js';
-import { noDeliveryObserver, type DeliveryObserver, type ObservedDelivery } from './delivery-observer.js';
+import { noDeliveryObserver, type DeliveryObserver, type DeliveryTraceContext, type ObservedDelivery } from './delivery-observer.js';
 import { prepareOutbound } from './outbound.js';
 import { decideRetry, shouldRetry } from './retry-policy.js';
 import { DEAD_LETTER_SUFFIX, type EngineTargetSpec } from './target-spec.js';
@@ -29,7 +29,7 @@ const MAX_EXCERPT = 1024;
 /** Extra time granted to a target past its own timeout before its send is aborted. */
 const ABORT_GRACE_MS = 1000;
 
-const observed = (d: LeasedDelivery): ObservedDelivery => ({ id: d.id, eventId: d.eventId, sequence: d.seq, receivedAt: d.receivedAt });
+const observed = (d: LeasedDelivery, trace?: DeliveryTraceContext): ObservedDelivery => ({ id: d.id, eventId: d.eventId, sequence: d.seq, receivedAt: d.receivedAt, trace });
 
 /**
  * Delivers one target's queue: leases due deliveries up to the free send slots (concurrency,
@@ -213,7 +213,7 @@ export class TargetWorker {
     const { clock } = this.#deps;
     const spec = this.#spec;
     const completions: Completion[] = [];
-    const ready: { d: LeasedDelivery; payload: string; message: OutboundMessage }[] = [];
+    const ready: { d: LeasedDelivery; payload: string; message: OutboundMessage; trace: DeliveryTraceContext | undefined }[] = [];
     for (const d of ds) {
       if (d.eventBody === null) {
         const reason = 'the event was removed by retention before it was delivered';
@@ -222,8 +222,9 @@ export class TargetWorker {
         continue;
       }
       try {
-        const p = prepareOutbound(d, d.eventBody, spec);
-        ready.push({ d, payload: p.payload, message: { deliveryId: `dlv_${d.id}`, attempt: d.attempts + 1, bus: d.bus, rule: d.rule, targetId: baseTargetId(d.target), eventId: d.eventId, outbound: p.outbound } });
+        const trace = this.#traceContext(d.eventBody, d.traceparent);
+        const p = prepareOutbound(d, d.eventBody, spec, trace?.traceparent);
+        ready.push({ d, trace, payload: p.payload, message: { deliveryId: `dlv_${d.id}`, attempt: d.attempts + 1, bus: d.bus, rule: d.rule, targetId: baseTargetId(d.target), eventId: d.eventId, outbound: p.outbound, traceparent: trace?.header } });
       } catch (err) {
         const reason = `could not prepare the payload: ${(err as Error).message}`;
         completions.push({ type: 'dead', id: d.id, attempt: null, reason, payload: null });
@@ -247,7 +248,7 @@ export class TargetWorker {
         response: outcome.response === undefined ? null : outcome.response.slice(0, MAX_EXCERPT),
       };
       this.#observe(outcome, now);
-      if (!this.#abort.signal.aborted) this.#tell((o) => o.onAttempt(this.key, attempt, ready.map((r) => observed(r.d))));
+      if (!this.#abort.signal.aborted) this.#tell((o) => o.onAttempt(this.key, attempt, ready.map((r) => observed(r.d, r.trace))));
       for (const r of ready) completions.push(this.#complete(r.d, r.payload, outcome, attempt, now));
     }
     this.#deps.writer.submit(completions, () => this.#done());
@@ -295,6 +296,17 @@ export class TargetWorker {
       this.#deps.queue.setHealth(this.key, this.#health);
       this.#deps.log('warn', { target: this.key, failingSince: new Date(since).toISOString() }, 'target disabled after failing continuously');
       this.#tell((o) => o.onDisabled(this.key, since));
+    }
+  }
+
+  /** The trace context to propagate (src/observe); a failure sends none rather than failing the delivery. */
+  #traceContext(body: string, requestTraceparent: string | null | undefined): DeliveryTraceContext | undefined {
+    if (this.#observer.traceContext === undefined) return undefined;
+    try {
+      return this.#observer.traceContext(body, requestTraceparent);
+    } catch (err) {
+      this.#deps.log('error', { err, target: this.key }, 'delivery observer failed');
+      return undefined;
     }
   }
 

@@ -7,7 +7,7 @@ import { SqliteDeadLetters } from './dead-letters.js';
 
 interface LeaseRow {
   id: number; bus: string; seq: number; event_id: string; rule: string; target: string; grp: string | null;
-  attempts: number; first_at: number; created_at: number; received_at: number | null; body: string | null;
+  attempts: number; first_at: number; created_at: number; received_at: number | null; body: string | null; traceparent: string | null;
 }
 
 interface KeyRow { bus: string; rule: string; target: string; grp: string | null }
@@ -40,7 +40,7 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       groupBusy: p(`SELECT 1 AS x FROM deliveries WHERE bus = ? AND rule = ? AND target = ? AND grp = ? AND state IN ('pending', 'waiting') LIMIT 1`),
       due: p(`SELECT d.id, d.bus, d.seq, d.event_id, d.rule, d.target, d.grp, d.attempts, d.first_at, d.created_at,
-                     e.received_at, coalesce(e.body, d.event_body) AS body
+                     e.received_at, coalesce(e.body, d.event_body) AS body, e.traceparent
               FROM deliveries d INDEXED BY deliveries_due LEFT JOIN events e ON e.bus = d.bus AND e.seq = d.seq
               WHERE d.bus = ? AND d.rule = ? AND d.target = ? AND d.state = 'pending' AND d.due_at <= ?
               ORDER BY d.due_at, d.id LIMIT ?`),
@@ -106,7 +106,7 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
       for (const r of rows) this.#s.lease!.run(leaseUntil, r.id);
       return rows.map((r): LeasedDelivery => ({
         id: r.id, bus: r.bus, seq: r.seq, eventId: r.event_id, rule: r.rule, target: r.target, group: r.grp,
-        attempts: r.attempts, firstAt: r.first_at, receivedAt: r.received_at ?? r.created_at, eventBody: r.body,
+        attempts: r.attempts, firstAt: r.first_at, receivedAt: r.received_at ?? r.created_at, eventBody: r.body, traceparent: r.traceparent,
       }));
     })();
   }

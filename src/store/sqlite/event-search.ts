@@ -1,7 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { ContentMode } from '../../events/index.js';
 import type { EventPage, StoredEvent } from '../types.js';
-import type { EventDeliveryState, EventOrigin, EventSearchQuery, ObserveStore, TraceAttempt, TraceDelivery } from '../observe-types.js';
+import type { EventDeliveryState, EventOrigin, EventSearchQuery, ObserveStore, TargetBacklogRow, TraceAttempt, TraceDelivery } from '../observe-types.js';
 
 interface Row {
   bus: string; seq: number; id: string; source: string; type: string; subject: string | null; time: string | null;
@@ -111,5 +111,14 @@ export class SqliteObserveStore implements ObserveStore {
 
   sizeBytes(): number {
     return (this.#pages.get()?.n ?? 0) * this.#pageSize;
+  }
+
+  backlog(): TargetBacklogRow[] {
+    if (!this.#hasDeliveries) return [];
+    // One pass over the unfinished rows; scrapes are seconds apart, so this is not a hot path.
+    return this.#db.prepare<[], TargetBacklogRow>(
+      `SELECT bus, rule, target, count(*) AS pending, min(first_at) AS oldestPendingAt
+       FROM deliveries WHERE state IN ('pending', 'waiting') GROUP BY bus, rule, target`,
+    ).all();
   }
 }

@@ -83,6 +83,8 @@ export class HttpTarget implements Target {
         ...Object.fromEntries(Object.entries(this.#spec.headers).map(([k, v]) => [k.toLowerCase(), v])),
         ...enc.headers,
         'user-agent': USER_AGENT,
+        // W3C trace context of this attempt (a batch carries its first message's).
+        ...(first.traceparent === undefined ? {} : { traceparent: first.traceparent }),
         ...signWebhook(secrets, enc.webhookId, Math.floor(this.#deps.clock.now() / 1000), enc.body),
       };
       if (authorizer !== undefined) await authorizer.authorize({ url, headers }, signal);
