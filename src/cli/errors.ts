@@ -49,6 +49,17 @@ export class UsageError extends Error {
   }
 }
 
+/**
+ * Ends a command with a non-zero exit code after it printed its own answer, with no error
+ * message (e.g. `test-pattern` exits 1 when the event does not match).
+ */
+export class ExitStatus extends Error {
+  constructor(readonly exitCode: number) {
+    super(`exit ${exitCode}`);
+    this.name = 'ExitStatus';
+  }
+}
+
 /** Exit codes: 0 ok, 1 the operation failed (server error, unreachable), 2 usage error. */
 export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
@@ -59,6 +70,7 @@ export const EXIT_USAGE = 2;
  * stable code. Anything unexpected is a bug: its stack is printed and the exit code is 1.
  */
 export function reportError(e: unknown, stderr: Writable): number {
+  if (e instanceof ExitStatus) return e.exitCode;
   if (e instanceof ApiError) {
     const p = e.problem;
     const code = p?.code ?? `HTTP ${e.status}`;

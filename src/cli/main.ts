@@ -1,12 +1,22 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { readFileSync } from 'node:fs';
 import { registerClientCommands } from './commands.js';
 import { runProgram } from './run.js';
+
+// package.json sits two levels up both from src/cli/main.ts and from dist/cli/main.js.
+const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
 const program = new Command()
   .name('switchyard')
   .description('Switchyard: a CloudEvents-native event bus')
+  .version(version, '-V, --version')
   .showHelpAfterError()
+  .addHelpText('after', `
+Every command but start talks to a running server over the REST API:
+  --url (env SWITCHYARD_URL, default http://127.0.0.1:8080), --api-key (env SWITCHYARD_API_KEY).
+Exit codes: 0 done, 1 the operation failed (or test-pattern: no match), 2 usage error.
+Docs: docs/cli.md`)
   .exitOverride();
 
 program
