@@ -80,6 +80,94 @@ const UNKNOWN = 0;
 const EXACT = 1;
 const INEXACT = 2;
 
+/** Scratch for exactnessByArithmetic: the bits of one double, and its significant digits. */
+const F64 = new Float64Array(1);
+const U32 = new Uint32Array(F64.buffer);
+const HI = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
+const DIGITS = new Uint8Array(24);
+/** Dekker's splitter 2^27 + 1: splits a double into two halves whose products are exact. */
+const SPLITTER = 134217729;
+/** Decisions closer than this (in units of the literal's last digit) to a boundary are left to
+ * printing: the arithmetic below is exact to about 1e-15 of that unit. */
+const MARGIN = 1e-9;
+
+/**
+ * Exactness of a literal of 16 or 17 significant digits without printing the double, or
+ * UNKNOWN when the fast case does not apply (the caller then prints). Up to 15 significant
+ * digits in the normal range a literal is always exact (see parseNumberText).
+ *
+ * Let the literal be L = M * t (t = 10^q, -22 <= q <= 0, M of n digits, last digit r != 0),
+ * d the double nearest to L and h half the gap between doubles at d, so the decimals that read
+ * back as d are those within h of d (d not a power of two: the gap below is then smaller). The
+ * shortest form S of d (what printing gives) is exactly L when
+ * - no decimal of fewer than n digits reads back as d: the two nearest to L, L - r*t and
+ *   L + (10 - r)*t, are farther than h from d (any other lies beyond one of them), and
+ * - L is the n-digit decimal nearest to d: |L - d| < t/2 (else L -+ t is nearer and, being
+ *   nearer than L, reads back as d too, so printing chooses it).
+ * D = (L - d) / t = M - d*10^-q is computed exactly: d*10^-q = p + e with Dekker's product,
+ * M = A*1e8 + B with A*1e8 exact (A*5^8 < 2^53), A*1e8 - p exact (Sterbenz: both within a
+ * factor of 2) and + B exact (a small multiple of 1/8); only the final - e rounds.
+ */
+export function exactnessByArithmetic(text: string, d: number): number {
+  if (d < 0) d = -d;
+  F64[0] = d;
+  const hi = U32[HI]!;
+  const biased = (hi >>> 20) & 0x7ff;
+  if (biased === 0 || biased === 0x7ff) return UNKNOWN; // zero, subnormal, not finite
+  let n = 0;
+  let scale = 0;
+  let afterPoint = false;
+  let i = text.charCodeAt(0) === 45 ? 1 : 0;
+  for (; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 46) afterPoint = true;
+    else if (c === 101 || c === 69) {
+      const e = Number(text.slice(i + 1));
+      if (!(e >= -400 && e <= 400)) return UNKNOWN;
+      scale += e;
+      break;
+    } else {
+      if (n > 0 || c !== 48) {
+        if (n === 24) return UNKNOWN;
+        DIGITS[n++] = c - 48;
+      }
+      if (afterPoint) scale--;
+    }
+  }
+  while (n > 0 && DIGITS[n - 1] === 0) {
+    n--;
+    scale++;
+  }
+  if (n <= 15) return EXACT; // DBL_DIG, d normal
+  if (n > 17 || scale < -22 || scale > 0) return UNKNOWN;
+  if ((hi & 0xfffff) === 0 && U32[1 - HI] === 0) return UNKNOWN; // power of two
+  let a = 0;
+  for (let k = 0; k < n - 8; k++) a = a * 10 + DIGITS[k]!;
+  let b = 0;
+  for (let k = n - 8; k < n; k++) b = b * 10 + DIGITS[k]!;
+  const r = DIGITS[n - 1]!;
+  const pow = POW10[-scale]!;
+  // p + e = d * pow exactly (Dekker).
+  const p = d * pow;
+  let c = SPLITTER * d;
+  const dh = c - (c - d);
+  const dl = d - dh;
+  c = SPLITTER * pow;
+  const ph = c - (c - pow);
+  const pl = pow - ph;
+  const e = dh * ph - p + dh * pl + dl * ph + dl * pl;
+  const D = a * 1e8 - p + b - e;
+  // Half the gap between doubles at d, in units of t: 2^(exponent - 52) / 2 * 10^-q.
+  U32[HI] = (biased - 53) << 20;
+  U32[1 - HI] = 0;
+  const h = F64[0]! * pow;
+  const below = Math.abs(D - r) - h;
+  const above = Math.abs(D + 10 - r) - h;
+  const nearest = 0.5 - Math.abs(D);
+  if (Math.abs(below) < MARGIN || Math.abs(above) < MARGIN || Math.abs(nearest) < MARGIN) return UNKNOWN;
+  return below > 0 && above > 0 && nearest > 0 ? EXACT : INEXACT;
+}
+
 /**
  * NumberInfo with its costly parts computed on first use: a literal's exactness (printing the
  * double) only when a matcher needs it, and a parsed double's text only when asked for.
@@ -96,7 +184,10 @@ class LazyNumber implements NumberInfo {
   }
 
   get exact(): boolean {
-    if (this.exactness === UNKNOWN) this.exactness = exactByPrinting(this.literal!, this.value) ? EXACT : INEXACT;
+    if (this.exactness === UNKNOWN) {
+      const fast = exactnessByArithmetic(this.literal!, this.value);
+      this.exactness = fast !== UNKNOWN ? fast : exactByPrinting(this.literal!, this.value) ? EXACT : INEXACT;
+    }
     return this.exactness === EXACT;
   }
 }
@@ -110,7 +201,8 @@ class LazyNumber implements NumberInfo {
  *   divided by an exact power of ten), and the literal is exact, because two different decimals
  *   of at most 15 significant digits in the normal range never round to the same double
  *   (10^15 < 2^52), so the shortest form of the double is the literal itself.
- * Otherwise the value comes from Number() and exactness is decided by printing, lazily.
+ * Otherwise the value comes from Number() and exactness is decided lazily, by arithmetic for
+ * 16 and 17 digits (exactnessByArithmetic) or else by printing.
  */
 export function parseNumberText(s: string, start: number, end: number): NumberInfo | undefined {
   let i = start;
