@@ -1,5 +1,5 @@
 import { testPattern, type MismatchReason } from '../rules/index.js';
-import { testTransform } from '../transform/index.js';
+import { DEAD_LETTER_SUFFIX, prepareOutbound, resolveTargetSpec } from '../delivery/index.js';
 import type { ObserveStore, RuleRecord, SchemaCheckRecord, StoredEvent, TraceAttempt } from '../store/index.js';
 import { eventTraceparent, formatTraceparent } from './traceparent.js';
 
@@ -59,13 +59,26 @@ export interface TraceOptions {
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
-interface RuleTarget { readonly id?: unknown; readonly transform?: unknown }
+/** Defaults that do not affect the payload (resolveTargetSpec needs them). */
+const SPEC_DEFAULTS = { concurrency: 1, breakerFailureThreshold: 1, breakerOpenMs: 1000 };
 
-function transformed(rule: RuleRecord | undefined, targetId: string, e: StoredEvent): string | null {
-  const t = rule?.targets.find((x) => typeof x === 'object' && x !== null && (x as RuleTarget).id === targetId) as RuleTarget | undefined;
+/**
+ * The payload the delivery engine sends (or sent) to a target for this event, computed with the
+ * rule as it is now: the engine's own prepareOutbound, so the trace shows what the receiver got.
+ */
+function sentPayload(rule: RuleRecord | undefined, targetId: string, e: StoredEvent): string | null {
+  if (rule === undefined) return null;
+  const dead = targetId.endsWith(DEAD_LETTER_SUFFIX);
+  const base = dead ? targetId.slice(0, -DEAD_LETTER_SUFFIX.length) : targetId;
+  const raw = rule.targets.find((x) => typeof x === 'object' && x !== null && (x as { id?: unknown }).id === base) as Readonly<Record<string, unknown>> | undefined;
+  const spec = dead ? raw?.['deadLetter'] : raw;
+  if (typeof spec !== 'object' || spec === null) return null;
   try {
-    const out = testTransform(t?.transform ?? { type: 'complete' }, JSON.parse(e.body), { ruleName: rule?.name ?? '', bus: e.bus, ingestionTime: iso(e.receivedAt) });
-    return typeof out.output === 'string' ? out.output : JSON.stringify(out.output);
+    const resolved = resolveTargetSpec(spec as Readonly<Record<string, unknown>>, targetId, SPEC_DEFAULTS);
+    return prepareOutbound({
+      id: 0, bus: e.bus, seq: e.sequence, eventId: e.id, rule: rule.name, target: targetId, group: null,
+      attempts: 0, firstAt: e.receivedAt, receivedAt: e.receivedAt, eventBody: e.body,
+    }, e.body, resolved).payload;
   } catch {
     return null;
   }
@@ -101,7 +114,7 @@ export function buildTrace(store: ObserveStore, rules: readonly RuleRecord[], e:
     if (d.doneAt !== null && (d.state === 'delivered' || d.state === 'dead')) {
       timeline.push({ at: iso(d.doneAt), step: d.state, rule: d.rule, target: d.target, ...(d.state === 'dead' && d.lastError !== null ? { reason: d.lastError } : {}) });
     }
-    const payload = d.payload ?? transformed(byName.get(d.rule), d.target, e);
+    const payload = d.payload ?? sentPayload(byName.get(d.rule), d.target, e);
     return {
       rule: d.rule, target: d.target, state: d.state,
       payload: payload === null ? null : payload.slice(0, options.payloadLimit),

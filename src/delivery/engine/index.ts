@@ -10,3 +10,4 @@ export { groupKey } from './group-key.js';
 export { CircuitBreaker, type BreakerState } from './circuit-breaker.js';
 export { TokenBucket } from './token-bucket.js';
 export { noDeliveryObserver, type DeliveryObserver, type ObservedDelivery, type DeliveryTraceContext } from './delivery-observer.js';
+export { prepareOutbound, type Prepared } from './outbound.js';
