@@ -6,6 +6,7 @@ import { putCommand } from './commands/put.js';
 import { tailCommand } from './commands/tail.js';
 import { traceCommand } from './commands/trace.js';
 import { rulesCommand } from './commands/rules.js';
+import { schemasCommand } from './commands/schemas.js';
 import { testPatternCommand } from './commands/test-pattern.js';
 import { testTransformCommand } from './commands/test-transform.js';
 import type { ClientCommand, Env } from './context.js';
@@ -18,7 +19,7 @@ import type { CliIo } from './io.js';
  * and its flags with `withClientOptions`, and throws (ApiError, ConnectionError, UsageError) for
  * `runProgram` to report.
  */
-export const CLIENT_COMMANDS: readonly ClientCommand[] = [putCommand, eventsCommand, busesCommand, rulesCommand, testPatternCommand, testTransformCommand, traceCommand, tailCommand, deadLettersCommand];
+export const CLIENT_COMMANDS: readonly ClientCommand[] = [putCommand, eventsCommand, busesCommand, rulesCommand, testPatternCommand, testTransformCommand, traceCommand, tailCommand, schemasCommand, deadLettersCommand];
 
 /**
  * Registers the client commands on `program`. Call after `program.exitOverride()` so the
