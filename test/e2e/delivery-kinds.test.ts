@@ -1,0 +1,116 @@
+// Target kinds end to end: bus (with hop-count loop protection), file (JSONL), http with a
+// connection, and the SSRF guard refusing loopback when private networks are not allowed.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { call, ce, listAll, until } from './_client.js';
+import { startTestServer } from './harness.js';
+import { createBus, deadLetters, putEvents, putRule, startReceiver, untilFinal } from './_delivery-receiver.js';
+
+test('delivery kinds - a bus target puts the event on another bus, where that bus\'s rules apply', async () => {
+  const rx = await startReceiver();
+  const t = await startTestServer();
+  try {
+    await createBus(t.url, 'orders');
+    await putRule(t.url, 'default', 'fwd', { filter: { pattern: { type: ['order'] } }, targets: [{ id: 'b', kind: 'bus', bus: 'orders' }] });
+    await putRule(t.url, 'orders', 'hook', { filter: { pattern: { type: ['order'] } }, targets: [{ id: 'h', kind: 'http', url: rx.url }] });
+    await putEvents(t.url, 'default', [ce('o1', { type: 'order', data: { total: 5 } })]);
+    await rx.until('the event via the second bus', (r) => r.length === 1);
+    assert.equal(rx.requests[0]!.headers['ce-id'], 'o1');
+    assert.equal(rx.requests[0]!.headers['ce-swyhops'], '1', 'one hop so far');
+    await untilFinal(t.url, 'orders', 'o1', 'delivered');
+  } finally {
+    await t.close();
+    await rx.close();
+  }
+});
+
+test('delivery kinds - rules forwarding between two buses in a cycle stop after 8 hops: the 9th is a dead letter', async () => {
+  // Without dedupe, an event coming back to a bus is stored again: only the hop count stops the loop.
+  const t = await startTestServer({ ingest: { dedupeWindowMs: 0 } });
+  try {
+    await createBus(t.url, 'ping');
+    await createBus(t.url, 'pong');
+    await putRule(t.url, 'ping', 'to-pong', { filter: { pattern: { type: ['loop'] } }, targets: [{ id: 'b', kind: 'bus', bus: 'pong' }] });
+    await putRule(t.url, 'pong', 'to-ping', { filter: { pattern: { type: ['loop'] } }, targets: [{ id: 'b', kind: 'bus', bus: 'ping' }] });
+    await putEvents(t.url, 'ping', [ce('l1', { type: 'loop' })]);
+    let dead: Awaited<ReturnType<typeof deadLetters>> = [];
+    await until('the loop to be cut', async () => {
+      dead = await deadLetters(t.url, 'rule=to-pong');
+      return dead.length > 0;
+    }, 10_000);
+    assert.equal(dead.length, 1);
+    assert.match(dead[0]!.lastError ?? '', /swyhops/);
+    const ping = await listAll(t.url, 'ping');
+    const pong = await listAll(t.url, 'pong');
+    // The original plus 8 hops: ping 0, 2, 4, 6, 8 and pong 1, 3, 5, 7.
+    assert.deepEqual(ping.map((e) => e.event['swyhops'] ?? 0), [0, 2, 4, 6, 8]);
+    assert.deepEqual(pong.map((e) => e.event['swyhops']), [1, 3, 5, 7]);
+    assert.equal(dead[0]!.bus, 'ping');
+  } finally {
+    await t.close();
+  }
+});
+
+test('delivery kinds - a file target appends one JSON line per event under delivery.fileDirectory', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'swy-files-'));
+  const t = await startTestServer({ delivery: { fileDirectory: dir } });
+  try {
+    await putRule(t.url, 'default', 'archive', {
+      filter: { pattern: { type: ['archived'] } },
+      targets: [{ id: 'f', kind: 'file', path: 'out/events.jsonl' }, { id: 'g', kind: 'file', path: 'out/data.jsonl', transform: { type: 'partial', path: '$.data' }, sendAs: 'body' }],
+    });
+    await putEvents(t.url, 'default', [1, 2, 3].map((n) => ce(`a${n}`, { type: 'archived', data: { n } })));
+    const lines = (f: string): unknown[] => {
+      try {
+        return readFileSync(path.join(dir, 'out', f), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as unknown);
+      } catch {
+        return [];
+      }
+    };
+    await until('three lines in each file', () => lines('events.jsonl').length === 3 && lines('data.jsonl').length === 3);
+    assert.deepEqual((lines('events.jsonl') as { id: string }[]).map((e) => e.id).sort(), ['a1', 'a2', 'a3']);
+    assert.deepEqual((lines('data.jsonl') as { n: number }[]).map((d) => d.n).sort(), [1, 2, 3]);
+    const bad = await call(t.url, '/v1/buses/default/rules/escape', { method: 'PUT', json: { filter: { pattern: { type: ['x'] } }, targets: [{ id: 'f', kind: 'file', path: '../outside.jsonl' }] } });
+    assert.equal(bad.status, 400);
+  } finally {
+    await t.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('delivery kinds - an http target with an apiKey connection sends the key; the API never shows it', async () => {
+  const rx = await startReceiver();
+  const t = await startTestServer();
+  try {
+    const c = await call<Record<string, unknown>>(t.url, '/v1/connections/partner', { method: 'PUT', json: { kind: 'apiKey', in: 'header', name: 'x-api-key', value: 's3cret-value' } });
+    assert.equal(c.status, 201, c.text);
+    assert.equal(c.json.value, '***');
+    await putRule(t.url, 'default', 'authed', { filter: { pattern: { type: ['authed'] } }, targets: [{ id: 'h', kind: 'http', url: rx.url, connection: 'partner' }] });
+    await putEvents(t.url, 'default', [ce('k1', { type: 'authed' })]);
+    await rx.until('one delivery', (r) => r.length === 1);
+    assert.equal(rx.requests[0]!.headers['x-api-key'], 's3cret-value');
+    assert.doesNotMatch((await call(t.url, '/v1/connections/partner')).text, /s3cret/);
+  } finally {
+    await t.close();
+    await rx.close();
+  }
+});
+
+test('delivery kinds - with delivery.allowPrivateNetworks false, an http target on loopback is refused (blocked, not retried)', async () => {
+  const rx = await startReceiver();
+  const t = await startTestServer({ delivery: { allowPrivateNetworks: 'false' } });
+  try {
+    await putRule(t.url, 'default', 'ssrf', { filter: { pattern: { type: ['ssrf'] } }, targets: [{ id: 'h', kind: 'http', url: `${rx.url}/internal` }] });
+    await putEvents(t.url, 'default', [ce('s1', { type: 'ssrf' })]);
+    const tr = await untilFinal(t.url, 'default', 's1', 'dead');
+    assert.deepEqual(tr.targets[0]!.attempts.map((a) => a.errorClass), ['blocked']);
+    assert.match(tr.targets[0]!.attempts[0]!.message ?? '', /127\.0\.0\.1|loopback/);
+    assert.equal(rx.requests.length, 0, 'nothing reached the loopback receiver');
+  } finally {
+    await t.close();
+    await rx.close();
+  }
+});
