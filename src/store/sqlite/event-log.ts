@@ -58,7 +58,7 @@ export class SqliteEventLog implements EventLog {
     nextSeq: Statement<[string], { next_seq: number }>;
     setSeq: Statement<[number, string]>;
     dedupeGet: Statement<[string, string, string], { seq: number; received_at: number }>;
-    dedupePut: Statement<[string, string, string, number, number]>;
+    dedupePut: Statement<[string, string, string, number, number, number]>;
     insert: Statement<[string, number, string, string, string, string | null, string | null, number, string, number, string, string, string | null, string | null]>;
     getById: Statement<[string, string], EventRow>;
     getByIdSource: Statement<[string, string, string], EventRow>;
@@ -77,7 +77,12 @@ export class SqliteEventLog implements EventLog {
       nextSeq: db.prepare('SELECT next_seq FROM buses WHERE name = ?'),
       setSeq: db.prepare('UPDATE buses SET next_seq = ? WHERE name = ?'),
       dedupeGet: db.prepare('SELECT seq, received_at FROM dedupe WHERE bus = ? AND source = ? AND id = ?'),
-      dedupePut: db.prepare('INSERT OR REPLACE INTO dedupe (bus, source, id, seq, received_at) VALUES (?, ?, ?, ?, ?)'),
+      // One statement on the happy path: inserts a first sighting, or takes over an entry that
+      // has left the window; changes === 0 means the entry is a duplicate still inside it.
+      dedupePut: db.prepare(
+        'INSERT INTO dedupe (bus, source, id, seq, received_at) VALUES (?, ?, ?, ?, ?) '
+        + 'ON CONFLICT (bus, source, id) DO UPDATE SET seq = excluded.seq, received_at = excluded.received_at WHERE dedupe.received_at <= ?',
+      ),
       // client and traceparent (migration 005) are written, never read here: src/observe reads them.
       insert: db.prepare(`INSERT INTO events (${COLUMNS}, client, traceparent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       getById: db.prepare(`SELECT ${COLUMNS} FROM events WHERE bus = ? AND id = ? ORDER BY seq DESC LIMIT 1`),
@@ -117,14 +122,11 @@ export class SqliteEventLog implements EventLog {
         }
         seq = row.next_seq;
       }
-      if (window > 0) {
-        const seen = this.#s.dedupeGet.get(it.bus, it.source, it.id);
-        if (seen !== undefined && seen.received_at > now - window) {
-          out.push({ type: 'duplicate', sequence: seen.seq, receivedAt: seen.received_at });
-          next.set(it.bus, seq);
-          continue;
-        }
-        this.#s.dedupePut.run(it.bus, it.source, it.id, seq, now);
+      if (window > 0 && this.#s.dedupePut.run(it.bus, it.source, it.id, seq, now, now - window).changes === 0) {
+        const seen = this.#s.dedupeGet.get(it.bus, it.source, it.id)!;
+        out.push({ type: 'duplicate', sequence: seen.seq, receivedAt: seen.received_at });
+        next.set(it.bus, seq);
+        continue;
       }
       const matched = it.matchedRules.length === 0 ? '' : JSON.stringify(it.matchedRules);
       this.#s.insert.run(it.bus, seq, it.id, it.source, it.type, it.subject ?? null, it.time ?? null, now, it.mode, it.size, matched, it.body, it.client ?? null, it.traceparent ?? null);

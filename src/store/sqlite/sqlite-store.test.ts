@@ -43,3 +43,38 @@ test('sqlite store - a database from a newer server is refused', () => {
   db.close();
   assert.throws(() => new SqliteStore(options(dir, new ManualClock())), /newer/);
 });
+
+test('sqlite store - a worker thread checkpoints the WAL into the database file', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'swy-store-'));
+  const store = new SqliteStore(options(dir, new ManualClock()));
+  const items = Array.from({ length: 200 }, (_, i) => ({ bus: 'default', id: `e${i}`, source: 's', type: 't', subject: undefined, time: undefined, body: '{}', size: 2, mode: 'binary' as const, matchedRules: [] }));
+  await store.events.append(items);
+  // The first checkpoint may have started before the append; the one after it has seen it.
+  await store.nextCheckpoint();
+  const r = await store.nextCheckpoint();
+  assert.ok(r !== undefined && r.log > 0, 'the append wrote WAL frames');
+  assert.equal(r.checkpointed, r.log);
+  // Another connection reads the events from the file.
+  const other = new DatabaseCtor(path.join(dir, 'switchyard.db'), { readonly: true });
+  assert.equal((other.prepare("SELECT COUNT(*) AS n FROM events WHERE bus = 'default'").get() as { n: number }).n, 200);
+  other.close();
+  await store.close();
+});
+
+test('sqlite store - dedupe: a repeat in the same append is a duplicate; at exactly the window age it is stored again', async () => {
+  const clock = new ManualClock();
+  const store = new SqliteStore(options(':memory:', clock, 10_000));
+  const it = { bus: 'default', id: 'x', source: 's', type: 't', subject: undefined, time: undefined, body: '{}', size: 2, mode: 'binary' as const, matchedRules: [] };
+  const [a, b, c] = await store.events.append([it, it, { ...it, id: 'y' }]);
+  assert.deepEqual([a, b, c], [
+    { type: 'stored', sequence: 1, receivedAt: clock.now() },
+    { type: 'duplicate', sequence: 1, receivedAt: clock.now() },
+    { type: 'stored', sequence: 2, receivedAt: clock.now() },
+  ]);
+  clock.advance(9_999);
+  assert.equal((await store.events.append([it]))[0]?.type, 'duplicate');
+  clock.advance(1);
+  assert.deepEqual(await store.events.append([it]), [{ type: 'stored', sequence: 3, receivedAt: clock.now() }]);
+  assert.deepEqual(await store.events.append([it]), [{ type: 'duplicate', sequence: 3, receivedAt: clock.now() }]);
+  await store.close();
+});

@@ -13,6 +13,7 @@ import { SqliteRuleCatalog } from './rule-catalog.js';
 import { SqliteSchemaCatalog } from './schema-catalog.js';
 import type { SchemaCatalog } from '../schema-types.js';
 import { sweepRetention } from './retention.js';
+import { WalCheckpointer, type CheckpointResult } from './wal-checkpointer.js';
 import { SqliteObserveStore } from './event-search.js';
 import type { ObserveStore } from '../observe-types.js';
 
@@ -25,12 +26,22 @@ export interface SqliteStoreOptions {
   readonly defaultRetentionMaxAgeMs: number;
   readonly sweepBatch: number;
   readonly clock: Clock;
+  /**
+   * How often a worker thread checkpoints the WAL (default 250 ms; 0: only SQLite's own
+   * auto-checkpoint, on the put path). Not used for `:memory:`.
+   */
+  readonly walCheckpointMs?: number;
 }
+
+/** The writer's own auto-checkpoint threshold (pages) behind the worker, and the WAL size kept after a restart. */
+const BACKSTOP_CHECKPOINT_PAGES = 8192;
+const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
 
 /**
  * The embedded store: one SQLite file in WAL mode. With durability `process`
  * (synchronous=NORMAL) a committed transaction survives a crash of this process; `fsync`
- * (synchronous=FULL) also survives power loss. Only this process writes the file.
+ * (synchronous=FULL) also survives power loss. Only this process writes the file; the WAL is
+ * checkpointed from a worker thread (WalCheckpointer), off the put path.
  */
 export class SqliteStore implements Store {
   readonly events: EventLog;
@@ -43,6 +54,7 @@ export class SqliteStore implements Store {
   readonly db: Database;
   readonly #log: SqliteEventLog;
   readonly #opts: SqliteStoreOptions;
+  readonly #checkpointer: WalCheckpointer | undefined;
 
   constructor(opts: SqliteStoreOptions) {
     this.#opts = opts;
@@ -58,6 +70,12 @@ export class SqliteStore implements Store {
     this.db.pragma('busy_timeout = 5000');
     this.db.pragma('cache_size = -65536');
     migrate(this.db, opts.clock.now());
+    const checkpointMs = opts.walCheckpointMs ?? 250;
+    if (file !== ':memory:' && checkpointMs > 0) {
+      this.db.pragma(`wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`);
+      this.db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
+      this.#checkpointer = new WalCheckpointer(file, checkpointMs);
+    }
     this.buses = new SqliteBusCatalog(this.db, opts.clock);
     this.buses.ensure({ name: 'default', description: 'The default bus', retention: { maxAgeMs: opts.defaultRetentionMaxAgeMs, maxCount: null } });
     this.rules = new SqliteRuleCatalog(this.db, opts.clock);
@@ -73,8 +91,14 @@ export class SqliteStore implements Store {
     return sweepRetention(this.db, this.#opts.clock.now(), this.#opts.dedupeWindowMs, this.#opts.sweepBatch);
   }
 
+  /** The next background WAL checkpoint (undefined when there is none: `:memory:` or disabled). */
+  nextCheckpoint(): Promise<CheckpointResult> | undefined {
+    return this.#checkpointer?.next();
+  }
+
   async close(): Promise<void> {
     await this.#log.close();
+    await this.#checkpointer?.close();
     if (this.db.open) this.db.close();
   }
 }
