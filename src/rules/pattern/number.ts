@@ -196,11 +196,12 @@ class LazyNumber implements NumberInfo {
  * Parses the JSON number literal at s[start, end); undefined when that is not exactly one
  * literal (RFC 8259 grammar). Fast cases, no Number() and no printing:
  * - zero in any form (0, -0.0, 0e7) is exact 0;
- * - at most 15 digits from the first non-zero one and a decimal exponent within ±22: the
- *   value is one correctly rounded IEEE operation (digits, an exact double below 2^53, times or
- *   divided by an exact power of ten), and the literal is exact, because two different decimals
- *   of at most 15 significant digits in the normal range never round to the same double
- *   (10^15 < 2^52), so the shortest form of the double is the literal itself.
+ * - digits from the first non-zero one below 2^53 (at most 15 digits, or 16 below 2^53) and a
+ *   decimal exponent within ±22: the value is one correctly rounded IEEE operation (the digits,
+ *   an exact double, times or divided by an exact power of ten; Clinger's fast path). With at
+ *   most 15 digits the literal is also exact, because two different decimals of at most 15
+ *   significant digits in the normal range never round to the same double (10^15 < 2^52), so
+ *   the shortest form of the double is the literal itself.
  * Otherwise the value comes from Number() and exactness is decided lazily, by arithmetic for
  * 16 and 17 digits (exactnessByArithmetic) or else by printing.
  */
@@ -249,9 +250,9 @@ export function parseNumberText(s: string, start: number, end: number): NumberIn
   if (i !== end) return undefined;
   const text = start === 0 && end === s.length ? s : s.slice(start, end);
   if (digits === 0) return new LazyNumber(0, text, EXACT);
-  if (digits <= 15 && scale >= -22 && scale <= 22) {
+  if (scale >= -22 && scale <= 22 && (digits <= 15 || (digits === 16 && m < 9007199254740992))) {
     const v = scale < 0 ? m / POW10[-scale]! : m * POW10[scale]!;
-    return new LazyNumber(negative ? -v : v, text, EXACT);
+    return new LazyNumber(negative ? -v : v, text, digits <= 15 ? EXACT : UNKNOWN);
   }
   const value = Number(text);
   if (!Number.isFinite(value)) return new LazyNumber(value, text, INEXACT);
