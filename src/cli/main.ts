@@ -29,6 +29,12 @@ program
   // Loaded on demand: client commands then start without loading the server, store and sqlite.
   .action(async (opts: { config?: string; host?: string; port?: string; dataDir?: string }) => (await import('./start.js')).startCommand(opts, process.env));
 
+// `switchyard events list --json | head`: the reader went away; stop quietly instead of an EPIPE stack.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code !== 'EPIPE') throw e;
+  process.exit(0);
+});
+
 registerClientCommands(program, process.env, process);
 
 process.exitCode = await runProgram(program, process.argv, process.stderr);

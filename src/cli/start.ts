@@ -2,6 +2,9 @@ import { loadConfig } from '../config/index.js';
 import { isSwitchyardError } from '../core/index.js';
 import { SwitchyardServer } from '../server/index.js';
 
+/** The environment variables of the client commands (src/cli/context.ts), not server config. */
+const CLIENT_ENV = new Set(['SWITCHYARD_URL', 'SWITCHYARD_API_KEY']);
+
 export interface StartOptions {
   readonly config?: string;
   readonly host?: string;
@@ -13,7 +16,10 @@ export interface StartOptions {
  * `switchyard start`: loads config (defaults < file < SWITCHYARD_* env < flags), starts the
  * server and stops it gracefully on SIGTERM/SIGINT. A bad config prints the key and exits 2.
  */
-export async function startCommand(opts: StartOptions, env: Readonly<Record<string, string | undefined>>): Promise<void> {
+export async function startCommand(opts: StartOptions, processEnv: Readonly<Record<string, string | undefined>>): Promise<void> {
+  // SWITCHYARD_URL and SWITCHYARD_API_KEY configure the client commands; the server's config
+  // loader would refuse them as unknown keys, so a shell that exports them could not start it.
+  const env = Object.fromEntries(Object.entries(processEnv).filter(([k]) => !CLIENT_ENV.has(k)));
   const overrides: Record<string, Record<string, unknown>> = {};
   if (opts.host !== undefined) (overrides.server ??= {}).host = opts.host;
   if (opts.port !== undefined) (overrides.server ??= {}).port = /^\d+$/.test(opts.port) ? Number(opts.port) : opts.port;

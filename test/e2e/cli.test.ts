@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { CLIENT_COMMANDS } from '../../src/cli/index.js';
-import { freePort, repoRoot } from './_child.js';
+import { freePort, repoRoot, spawnSwitchyard, tempDataDir } from './_child.js';
 import { startTestServer, type TestServer } from './harness.js';
 
 interface Run {
@@ -340,4 +340,27 @@ describe('cli e2e with API keys', () => {
     for (const r of [flag, env]) assert.ok((JSON.parse(exits(r, 0).stdout) as { items: { name: string }[] }).items.some((b) => b.name === 'default'));
     assert.match(exits(none, 1).stderr, /^error SWY_API_UNAUTHORIZED: /);
   });
+});
+
+test('cli - switchyard start ignores the client variables SWITCHYARD_URL and SWITCHYARD_API_KEY', async () => {
+  const dataDir = tempDataDir();
+  const c = spawnSwitchyard(['--port', '0', '--data-dir', dataDir], { SWITCHYARD_URL: 'http://127.0.0.1:1', SWITCHYARD_API_KEY: 'not-a-config-key', SWITCHYARD_LOG_LEVEL: 'info' });
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      c.proc.stdout!.on('data', (chunk: Buffer | string) => {
+        out += String(chunk);
+        const m = /"url":"(http:\/\/127\.0\.0\.1:\d+)"[^\n]*"msg":"switchyard ready"/.exec(out);
+        if (m !== null) resolve(m[1]!);
+      });
+      void c.exited.then((e) => reject(new Error(`exited ${e.code} before ready: ${c.stderr()}`)));
+    });
+    const r = exits(await cli(['buses', 'list', '--json'], { url }), 0);
+    assert.ok((JSON.parse(r.stdout) as { items: { name: string }[] }).items.some((b) => b.name === 'default'));
+    c.proc.kill('SIGTERM');
+    assert.equal((await c.exited).code, 0);
+  } finally {
+    c.proc.kill('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 });
