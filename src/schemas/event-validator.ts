@@ -65,7 +65,7 @@ export class SchemaValidator {
         return { mode, schema: versionUrn(ref.name, ref.version), violations: [{ path: '/dataschema', reason: `points to ${ref.name} version ${ref.version}, which is not registered` }] };
       }
     } else {
-      applied = this.#registry.latest(event.type, event.source) ?? this.#registry.latest(event.type, null);
+      applied = this.#registry.applicable(event.type, event.source);
       if (applied === undefined) return undefined;
     }
     const schema = versionUrn(applied.name, applied.version);

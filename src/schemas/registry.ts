@@ -4,8 +4,24 @@ import { SchemaCompiler, detectDialect } from './compiler.js';
 import { checkCompatibility, type CompatibilityBreak } from './compatibility.js';
 import type { BusSchemaSettings, CompatibilityMode, SchemaDialect, SchemaInfo, SchemaStorage, SchemaVersion } from './types.js';
 
-/** Cache key of a schema; the length prefix keeps it unambiguous whatever the name holds. */
+/** Compiler cache key of a schema; the length prefix keeps it unambiguous whatever the name holds. */
 const key = (name: string, source: string | null): string => `${name.length}:${name}\u0000${source ?? ''}`;
+
+/**
+ * What the hot path knows of one schema name: its unscoped schema and its source-scoped ones,
+ * each with its versions loaded so far (always the latest). Only schemas that exist have an
+ * entry, so events of unknown types or sources add nothing to memory.
+ */
+interface NameEntry {
+  unscoped: Loaded | undefined;
+  readonly scoped: Map<string, Loaded>;
+}
+
+/** One schema: its latest version number and the versions loaded (1..latest exist, immutable). */
+interface Loaded {
+  latest: number;
+  readonly versions: Map<number, SchemaVersion>;
+}
 
 /** Outcome of adding a version: a new one, or the latest when the schema is identical to it. */
 export interface AddVersionResult {
@@ -15,14 +31,18 @@ export interface AddVersionResult {
 
 /**
  * The schema registry: schemas keyed by (name, source scope), immutable auto-numbered versions,
- * compatibility checked on add, per-bus settings. The hot path (`latest`, `settings`,
- * `validatorFor`) is served from memory; every write goes through this object, so the caches
- * are invalidated where the write happens (only this process writes the store).
+ * compatibility checked on add, per-bus settings. The hot path (`latest`, `find`,
+ * `settings`, `validatorFor`) is served from memory: an index of every schema that has versions
+ * (bounded by what was registered, never by the events seen). Every write goes through this
+ * object, so the index is updated where the write happens (only this process writes the store).
  */
 export class SchemaRegistry {
   readonly #storage: SchemaStorage;
   readonly #compiler = new SchemaCompiler();
-  readonly #latest = new Map<string, SchemaVersion | null>();
+  /** name → schemas with at least one version; loaded on first use, kept in step by every write. */
+  #index: Map<string, NameEntry> | undefined;
+  /** Compiled validators by version object: the hot path pays no key building. */
+  readonly #validators = new WeakMap<SchemaVersion, ValidateFunction>();
   readonly #settings = new Map<string, BusSchemaSettings>();
 
   constructor(storage: SchemaStorage) {
@@ -54,7 +74,12 @@ export class SchemaRegistry {
    * under the same name numbers its versions from 1, and must not meet the old version 1.
    */
   delete(name: string, source: string | null): boolean {
-    this.#latest.clear();
+    const e = this.#idx().get(name);
+    if (e !== undefined) {
+      if (source === null) e.unscoped = undefined;
+      else e.scoped.delete(source);
+      if (e.unscoped === undefined && e.scoped.size === 0) this.#idx().delete(name);
+    }
     this.#compiler.forget(`${key(name, source)}\u0000`);
     return this.#storage.delete(name, source);
   }
@@ -82,7 +107,7 @@ export class SchemaRegistry {
       }
     }
     const version = this.#storage.addVersion({ name: v.name, source: v.source, dialect, schema: v.schema, origin: v.origin ?? 'api' });
-    this.#latest.set(key(v.name, v.source), version);
+    this.#remember(version);
     return { version, created: true };
   }
 
@@ -108,28 +133,74 @@ export class SchemaRegistry {
     return this.#storage.versions(name, source);
   }
 
-  /** The newest version (memoized, including "none"); undefined when there is none. */
-  latest(name: string, source: string | null): SchemaVersion | undefined {
-    const k = key(name, source);
-    let v = this.#latest.get(k);
-    if (v === undefined) {
-      const info = this.#storage.get(name, source);
-      v = info === undefined || info.latestVersion === 0 ? null : (this.#storage.version(name, source, info.latestVersion) ?? null);
-      this.#latest.set(k, v);
+  #idx(): Map<string, NameEntry> {
+    if (this.#index === undefined) {
+      this.#index = new Map();
+      for (const s of this.#storage.list()) {
+        const v = s.latestVersion === 0 ? undefined : this.#storage.version(s.name, s.source, s.latestVersion);
+        if (v !== undefined) this.#remember(v);
+      }
     }
-    return v ?? undefined;
+    return this.#index;
   }
 
-  /** Looks a version up by number without throwing (for dataschema references). */
+  /** Records `v` as loaded; a newer version number becomes the latest. */
+  #remember(v: SchemaVersion): void {
+    const idx = this.#idx();
+    let e = idx.get(v.name);
+    if (e === undefined) idx.set(v.name, (e = { unscoped: undefined, scoped: new Map() }));
+    let l = v.source === null ? e.unscoped : e.scoped.get(v.source);
+    if (l === undefined) {
+      l = { latest: v.version, versions: new Map() };
+      if (v.source === null) e.unscoped = l;
+      else e.scoped.set(v.source, l);
+    }
+    l.versions.set(v.version, v);
+    if (v.version > l.latest) l.latest = v.version;
+  }
+
+  #loaded(name: string, source: string | null): Loaded | undefined {
+    const e = this.#idx().get(name);
+    return e === undefined ? undefined : source === null ? e.unscoped : e.scoped.get(source);
+  }
+
+  /** The newest version of the schema (name, source scope); undefined when it has none. */
+  latest(name: string, source: string | null): SchemaVersion | undefined {
+    const l = this.#loaded(name, source);
+    return l === undefined ? undefined : l.versions.get(l.latest);
+  }
+
+  /**
+   * The schema that applies to an event of this type and source: the one scoped to the source
+   * when it exists, else the unscoped one (latest versions). Allocates nothing.
+   */
+  applicable(type: string, source: string): SchemaVersion | undefined {
+    const e = this.#idx().get(type);
+    if (e === undefined) return undefined;
+    const l = (e.scoped.size === 0 ? undefined : e.scoped.get(source)) ?? e.unscoped;
+    return l === undefined ? undefined : l.versions.get(l.latest);
+  }
+
+  /** Looks a version up by number without throwing (for dataschema references); loaded once. */
   find(name: string, source: string | null, version: number): SchemaVersion | undefined {
-    const l = this.latest(name, source);
-    if (l === undefined) return undefined;
-    return l.version === version ? l : this.#storage.version(name, source, version);
+    const l = this.#loaded(name, source);
+    if (l === undefined || version < 1 || version > l.latest) return undefined;
+    let v = l.versions.get(version);
+    if (v === undefined) {
+      v = this.#storage.version(name, source, version);
+      if (v !== undefined) l.versions.set(version, v);
+    }
+    return v;
   }
 
   /** The compiled validator of a version, compiled once. */
   validatorFor(v: SchemaVersion): ValidateFunction {
-    return this.#compiler.validator(`${key(v.name, v.source)}\u0000${v.version}`, v.dialect, v.schema);
+    let fn = this.#validators.get(v);
+    if (fn === undefined) {
+      fn = this.#compiler.validator(`${key(v.name, v.source)}\u0000${v.version}`, v.dialect, v.schema);
+      this.#validators.set(v, fn);
+    }
+    return fn;
   }
 
   settings(bus: string): BusSchemaSettings {

@@ -79,6 +79,14 @@ test('schemas e2e - validation off accepts anything; warn accepts and marks; enf
     assert.deepEqual(mark?.violations.map((v) => v.path).sort(), ['/data/amount', '/data/currency', '/data/orderId']);
     a = await putEvent(t, 'default', { type: 'order.created', id: 'w2', data: { orderId: 'o', amount: 1 } });
     assert.equal(t.server.store.schemas.invalid('default', (a.json as { results: { sequence: number }[] }).results[0]!.sequence), undefined);
+    // The trace shows the outcome: the violations of the invalid event, "valid" for the other.
+    type Validation = { result: string; schema?: string; violations?: { path: string; reason: string }[] };
+    const traced = await call<{ validation: Validation }>(t.url, '/v1/buses/default/events/w1/trace');
+    assert.equal(traced.status, 200, traced.text);
+    assert.equal(traced.json.validation.result, 'schema-violations');
+    assert.equal(traced.json.validation.schema, 'urn:switchyard:schema:order.created:1');
+    assert.deepEqual(traced.json.validation.violations?.map((v) => v.path).sort(), ['/data/amount', '/data/currency', '/data/orderId']);
+    assert.deepEqual((await call<{ validation: Validation }>(t.url, '/v1/buses/default/events/w2/trace')).json.validation, { result: 'valid' });
 
     // enforce: 400 listing each path; nothing stored
     await settings(t, 'default', { validation: 'enforce' });
