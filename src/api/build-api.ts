@@ -14,10 +14,11 @@ import { patternRoutes } from './routes/patterns.js';
 import { lintRuleFilter, schemaRoutes } from './routes/schemas.js';
 import type { SchemaRegistry } from '../schemas/index.js';
 import { connectionRoutes, type ConnectionRouteDeps } from './routes/connections.js';
-import type { EventFeed, SwitchyardMetrics, SystemEvents } from '../observe/index.js';
+import type { EventFeed, SwitchyardMetrics, SystemEvents, Tracer } from '../observe/index.js';
 import { traceRoutes } from './routes/trace.js';
 import { streamRoutes } from './routes/stream.js';
 import { installMetrics } from './routes/metrics.js';
+import { installIngestSpans } from './routes/spans.js';
 import { installRuleEvents } from './routes/system-events.js';
 import { installRuleSync, targetStateRoutes, type DeliveryRouteDeps } from './routes/target-state.js';
 import { deadLetterRoutes } from './routes/dead-letters.js';
@@ -27,6 +28,8 @@ export interface ApiObserveDeps {
   readonly feed: EventFeed;
   readonly metrics?: SwitchyardMetrics | undefined;
   readonly systemEvents?: SystemEvents | undefined;
+  /** Span export (OTLP); undefined when off. */
+  readonly tracer?: Tracer | undefined;
   readonly searchMaxScan: number;
   readonly tracePayloadBytes: number;
   readonly streamHeartbeatMs: number;
@@ -72,6 +75,7 @@ export async function buildApi(app: FastifyInstance, deps: ApiDeps): Promise<voi
   installAuth(app, deps.apiKeys);
   const o = deps.observe;
   if (o?.metrics !== undefined) installMetrics(app, o.metrics);
+  if (o?.tracer !== undefined) installIngestSpans(app, o.tracer);
   if (o?.systemEvents !== undefined) installRuleEvents(app, o.systemEvents);
   if (deps.delivery !== undefined) installRuleSync(app, deps.delivery.dispatcher);
   if (o !== undefined) {

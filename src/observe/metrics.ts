@@ -11,7 +11,7 @@ export interface TargetLabels {
 /** Backlog of one target, read at scrape time from the delivery queue. */
 export interface TargetBacklog extends TargetLabels {
   readonly pending: number;
-  /** receivedAt (ms) of the oldest pending delivery, or null when none is pending. */
+  /** Start (ms) of the oldest unfinished delivery (its enqueue or redrive), or null when none. */
   readonly oldestPendingAt: number | null;
 }
 
@@ -48,6 +48,7 @@ export class SwitchyardMetrics {
   readonly commitSeconds: Histogram;
   readonly matches: Counter<'bus' | 'rule'>;
   readonly unmatched: Counter<'bus'>;
+  readonly schemaChecks: Counter<'bus' | 'mode' | 'result'>;
   readonly deliveries: Counter<'bus' | 'rule' | 'target' | 'outcome'>;
   readonly attempts: Counter<'bus' | 'rule' | 'target' | 'result'>;
   readonly attemptSeconds: Histogram<'bus' | 'rule' | 'target'>;
@@ -65,6 +66,7 @@ export class SwitchyardMetrics {
     this.commitSeconds = new Histogram({ name: 'switchyard_ingest_commit_seconds', help: 'Time from submitting an append to its commit (group commit included).', buckets: LATENCY_BUCKETS, registers });
     this.matches = new Counter({ name: 'switchyard_rule_matches_total', help: 'Stored events that matched a rule, per bus and rule.', labelNames: ['bus', 'rule'], registers });
     this.unmatched = new Counter({ name: 'switchyard_events_unmatched_total', help: 'Stored events that matched no rule, per bus.', labelNames: ['bus'], registers });
+    this.schemaChecks = new Counter({ name: 'switchyard_schema_checks_total', help: 'Events checked against a registered schema at ingest, per bus, validation mode (warn, enforce) and result (valid, invalid).', labelNames: ['bus', 'mode', 'result'], registers });
     this.deliveries = new Counter({ name: 'switchyard_deliveries_total', help: 'Finished deliveries per target and outcome (delivered, dead).', labelNames: ['bus', 'rule', 'target', 'outcome'], registers });
     this.attempts = new Counter({ name: 'switchyard_delivery_attempts_total', help: 'Delivery attempts per target and result (ok, error).', labelNames: ['bus', 'rule', 'target', 'result'], registers });
     this.attemptSeconds = new Histogram({ name: 'switchyard_delivery_attempt_duration_seconds', help: 'Duration of one delivery attempt, per target.', labelNames: ['bus', 'rule', 'target'], buckets: LATENCY_BUCKETS, registers });
@@ -81,7 +83,7 @@ export class SwitchyardMetrics {
       },
     });
     new Gauge({
-      name: 'switchyard_delivery_oldest_pending_age_seconds', help: 'Age of the oldest unfinished delivery per target (since its event was received).', labelNames: ['bus', 'rule', 'target'], registers,
+      name: 'switchyard_delivery_oldest_pending_age_seconds', help: 'Age of the oldest unfinished delivery per target, since it was enqueued (or redriven).', labelNames: ['bus', 'rule', 'target'], registers,
       collect() {
         this.reset();
         const t = now();
@@ -118,6 +120,11 @@ export class SwitchyardMetrics {
         for (const rule of it.matchedRules) this.matches.inc({ bus: it.bus, rule });
       }
     }
+  }
+
+  /** A schema was applied to an event at ingest (the schema validator's onCheck hook). */
+  schemaChecked(bus: string, mode: 'warn' | 'enforce', valid: boolean): void {
+    this.schemaChecks.inc({ bus, mode, result: valid ? 'valid' : 'invalid' });
   }
 
   /** One send finished (ok or not) after `durationMs`, carrying `deliveries` deliveries (a batch). */

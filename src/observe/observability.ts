@@ -42,7 +42,7 @@ export interface Observability {
   readonly delivery: DeliveryTelemetry;
   /** What buildApi takes as `observe`. */
   readonly api: {
-    readonly feed: EventFeed; readonly metrics: SwitchyardMetrics | undefined; readonly systemEvents: SystemEvents | undefined;
+    readonly feed: EventFeed; readonly metrics: SwitchyardMetrics | undefined; readonly systemEvents: SystemEvents | undefined; readonly tracer: Tracer | undefined;
     readonly searchMaxScan: number; readonly tracePayloadBytes: number; readonly streamHeartbeatMs: number;
   };
   /** Flushes spans and waits for system events in flight. */
@@ -77,7 +77,7 @@ export function createObservability(config: ObserveConfig, deps: {
   const delivery = new DeliveryTelemetry({ metrics, tracer, systemEvents, log: deps.log });
   return {
     feed, metrics, tracer, systemEvents, observer, delivery,
-    api: { feed, metrics, systemEvents, searchMaxScan: config.searchMaxScan, tracePayloadBytes: config.tracePayloadBytes, streamHeartbeatMs: config.streamHeartbeatMs },
+    api: { feed, metrics, systemEvents, tracer, searchMaxScan: config.searchMaxScan, tracePayloadBytes: config.tracePayloadBytes, streamHeartbeatMs: config.streamHeartbeatMs },
     async stop() {
       await systemEvents?.settle();
       await exporter?.flush();

@@ -6,7 +6,7 @@ import { createStore, RetentionSweeper, type Store } from '../store/index.js';
 import { IngestService, RuleRouter, type HttpPut, type PutResult } from '../ingest/index.js';
 import { newBusMatcher } from './matcher-factory.js';
 import { createObservability, type Observability } from '../observe/index.js';
-import { SchemaDiscovery, SchemaRegistry, SchemaValidator } from '../schemas/index.js';
+import { SchemaDiscovery, SchemaRegistry, SchemaValidator, type SchemaCheck } from '../schemas/index.js';
 import { buildApi, clientErrorHandler } from '../api/index.js';
 import { createDeliveryWiring, type DeliveryWiring } from './delivery-wiring.js';
 
@@ -96,7 +96,10 @@ export class SwitchyardServer {
       router,
       planner: router,
       observer: obs.observer,
-      validator: new SchemaValidator(schemas, { discovery: new SchemaDiscovery(schemas) }),
+      validator: new SchemaValidator(schemas, {
+        discovery: new SchemaDiscovery(schemas),
+        ...(obs.metrics === undefined ? {} : { onCheck: (bus: string, check: SchemaCheck) => obs.metrics?.schemaChecked(bus, check.mode, check.violations.length === 0) }),
+      }),
       limits: { maxEventBytes: c.limits.maxEventBytes, maxBatchEvents: c.limits.maxBatchEvents, maxJsonDepth: c.limits.maxJsonDepth },
     });
     await buildApi(app, {
