@@ -145,6 +145,45 @@ test('schemas hostile - a schema deleted and created again does not validate wit
     assert.equal((await call(t.url, '/v1/schemas/t.one/versions', { json: { schema: { type: 'object', required: ['b'] } } })).status, 201);
     assert.equal((await put('e2', { b: 1 })).status, 202, 'the new version 1 applies');
     assertProblem(await put('e3', { a: 1 }), 400, 'SWY_SCHEMA_VALIDATION_FAILED');
+
+    // Deleting a source-scoped schema makes the unscoped one apply to that source again.
+    assert.equal((await call(t.url, '/v1/schemas/t.one/versions?source=%2Fs', { json: { schema: { type: 'object', required: ['c'] } } })).status, 201);
+    assertProblem(await put('e4', { b: 1 }), 400, 'SWY_SCHEMA_VALIDATION_FAILED');
+    assert.equal((await call(t.url, '/v1/schemas/t.one?source=%2Fs', { method: 'DELETE' })).status, 204);
+    assert.equal((await put('e5', { b: 1 })).status, 202);
+  } finally {
+    await t.close();
+  }
+});
+
+test('schemas hostile - discovery never fails a put: deep data, map-like data and unnamable types are accepted', async () => {
+  const t = await startTestServer();
+  try {
+    assert.equal((await call(t.url, '/v1/buses/default/schema-settings', { method: 'PUT', json: { discovery: true, sampleRate: 1 } })).status, 200);
+    const put = (id: string, type: string, dataText: string): Promise<Answer> => call(t.url, '/v1/buses/default/events', {
+      headers: { 'content-type': 'application/cloudevents+json' },
+      body: `{"specversion":"1.0","id":"${id}","source":"/s","type":${JSON.stringify(type)},"data":${dataText}}`,
+    });
+    // Deep data (under the event depth limit) is discovered within the schema depth limit.
+    const deep = `${'{"a":'.repeat(62)}1${'}'.repeat(62)}`;
+    assert.equal((await put('d1', 't.deep', deep)).status, 202);
+    assert.equal((await call(t.url, '/v1/schemas/t.deep/versions/latest')).status, 200);
+    // Wide data (120 × 120 members, ~115 KB) infers a schema past the size limit: the put is
+    // accepted and nothing is registered (discovery gives the type up).
+    const row = `{${Array.from({ length: 120 }, (_, k) => `"k${k}":0`).join(',')}}`;
+    const wide = `{${Array.from({ length: 120 }, (_, k) => `"r${k}":${row}`).join(',')}}`;
+    assert.equal((await put('w1', 't.wide', wide)).status, 202);
+    assert.equal((await put('w2', 't.wide', wide)).status, 202);
+    assertProblem(await call(t.url, '/v1/schemas/t.wide'), 404, 'SWY_SCHEMA_NOT_FOUND');
+    // A type with a space cannot name a schema: the event is accepted, nothing is discovered.
+    assert.equal((await put('n1', 'has space', '{"a":1}')).status, 202);
+    // Keys that are data: one version per new key until the object is recognised as a map.
+    for (let i = 0; i < 300; i++) assert.equal((await put(`m${i}`, 't.map', `{"counts":{"k${i}":${i}}}`)).status, 202);
+    const versions = (await call<{ items: { version: number }[] }>(t.url, '/v1/schemas/t.map/versions')).json.items.length;
+    assert.ok(versions <= 205, `${versions} versions`);
+    const latest = (await call<{ schema: { properties: { counts: unknown } } }>(t.url, '/v1/schemas/t.map/versions/latest')).json.schema;
+    assert.deepEqual(latest.properties.counts, { type: 'object' });
+    assert.deepEqual((await call<{ items: { name: string }[] }>(t.url, '/v1/schemas')).json.items.map((s) => s.name), ['t.deep', 't.map']);
   } finally {
     await t.close();
   }
