@@ -57,8 +57,11 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
       nextN: p('SELECT coalesce(max(n), 0) + 1 AS n FROM delivery_attempts WHERE delivery_id = ?'),
       attempt: p(`INSERT INTO delivery_attempts (delivery_id, n, at, duration_ms, ok, status, error_class, message, response)
                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      // The IN term lets SQLite use the partial index deliveries_group (it does not infer it from
+      // state = 'waiting'); without it every promotion scans the bus's deliveries.
       promote: p(`UPDATE deliveries SET state = 'pending', due_at = ? WHERE id = (
-                    SELECT id FROM deliveries WHERE bus = ? AND rule = ? AND target = ? AND grp = ? AND state = 'waiting' ORDER BY id LIMIT 1)`),
+                    SELECT id FROM deliveries INDEXED BY deliveries_group
+                    WHERE bus = ? AND rule = ? AND target = ? AND grp = ? AND state IN ('pending', 'waiting') AND state = 'waiting' ORDER BY id LIMIT 1)`),
       releaseAll: p('UPDATE deliveries SET due_at = ?, leased = 0 WHERE leased = 1'),
       active: p(`SELECT DISTINCT bus, rule, target FROM deliveries WHERE state = 'pending'`),
       kill: p(`UPDATE deliveries SET state = 'dead', leased = 0, done_at = ?, last_error = ?, event_body = coalesce(event_body, ${EVENT_BODY})
