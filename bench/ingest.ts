@@ -9,7 +9,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -93,8 +93,21 @@ function rss(pid: number): { now: number; peak: number } {
   }
 }
 
+/** CPU time (user + system, all threads) a process has used so far, in seconds (Linux /proc; CLK_TCK 100). */
+function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+const loadLine = (): string => `load average ${os.loadavg().map((l) => l.toFixed(2)).join(', ')} (${os.cpus().length} cores)`;
+
 /** The storage ceiling: `inFlight` concurrent appends of `size` events, back to back. */
-async function storeCeiling(size: number, inFlight: number): Promise<{ events: number; seconds: number }> {
+async function storeCeiling(size: number, inFlight: number): Promise<{ events: number; seconds: number; cpuUsPerEvent: number }> {
   const dir = mkdtempSync(path.join(tmpdir(), 'swy-bench-store-'));
   dirs.push(dir);
   const store = new SqliteStore({
@@ -110,6 +123,8 @@ async function storeCeiling(size: number, inFlight: number): Promise<{ events: n
     return template.map((it, k) => ({ ...it, id: `${p}-${k}`, body: it.body.replace(`"id":"tpl-${k}"`, `"id":"${p}-${k}"`) }));
   };
   let events = 0;
+  let all = 0;
+  const cpu0 = process.cpuUsage();
   const start = performance.now();
   const measureFrom = start + WARMUP_MS;
   const end = measureFrom + DURATION_MS;
@@ -117,11 +132,15 @@ async function storeCeiling(size: number, inFlight: number): Promise<{ events: n
     while (performance.now() < end) {
       const out = await store.events.append(fresh());
       const t = performance.now();
-      if (t >= measureFrom && t <= end) events += out.filter((o) => o.type === 'stored').length;
+      const stored = out.filter((o) => o.type === 'stored').length;
+      all += stored;
+      if (t >= measureFrom && t <= end) events += stored;
     }
   }));
+  const cpu = process.cpuUsage(cpu0);
   await store.close();
-  return { events, seconds: DURATION_MS / 1000 };
+  // Includes building the fresh batches (a few µs per event): an upper bound of the store's cost.
+  return { events, seconds: DURATION_MS / 1000, cpuUsPerEvent: (cpu.user + cpu.system) / all };
 }
 
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
@@ -133,25 +152,32 @@ console.log(`event: ~${Buffer.byteLength(appendItems('x', 'x', 1)[0]!.body)} B J
 const echo = await startEcho();
 const server = await startServer();
 const rows: string[] = [];
-const row = (name: string, r: LoadResult, pid: number): number => {
+// Each row also gives the server process's CPU time per event (all its threads, warm-up
+// included): on a shared machine the rates follow the load, the CPU cost per event much less.
+const row = async (name: string, spec: Omit<LoadSpec, 'warmupMs' | 'durationMs'>, pid: number): Promise<number> => {
+  const cpu0 = cpuSeconds(pid);
+  const r = await load(spec);
+  const cpuUs = (1e6 * (cpuSeconds(pid) - cpu0)) / r.allEvents;
   const evs = r.events / r.seconds;
   const m = rss(pid);
-  rows.push(`${name} | ${fmt(r.requests / r.seconds)} | ${fmt(evs)} | ${r.p50Ms.toFixed(2)} | ${r.p99Ms.toFixed(2)} | ${r.errors} | ${m.now.toFixed(0)} (peak ${m.peak.toFixed(0)})`);
+  rows.push(`${name} | ${fmt(r.requests / r.seconds)} | ${fmt(evs)} | ${r.p50Ms.toFixed(2)} | ${r.p99Ms.toFixed(2)} | ${r.errors} | ${cpuUs.toFixed(1)} | ${m.now.toFixed(0)} (peak ${m.peak.toFixed(0)})`);
   return evs;
 };
 
-const echoSingle = row(`echo (HTTP ceiling), single, ${SINGLE_CONNECTIONS} conns`, await load({ url: echo.url, bus: 'bench', mode: 'single', batchSize: 1, connections: SINGLE_CONNECTIONS, runId: 'e1' }), echo.pid);
-const single = row(`switchyard, single binary, ${SINGLE_CONNECTIONS} conns`, await load({ url: server.url, bus: 'bench', mode: 'single', batchSize: 1, connections: SINGLE_CONNECTIONS, runId: 's1' }), server.pid);
-const echoBatch = row(`echo (HTTP ceiling), batch ${BATCH}, ${BATCH_CONNECTIONS} conns`, await load({ url: echo.url, bus: 'bench', mode: 'batch', batchSize: BATCH, connections: BATCH_CONNECTIONS, runId: 'e2' }), echo.pid);
-const batch = row(`switchyard, batch ${BATCH}, ${BATCH_CONNECTIONS} conns`, await load({ url: server.url, bus: 'bench', mode: 'batch', batchSize: BATCH, connections: BATCH_CONNECTIONS, runId: 's2' }), server.pid);
+console.log(`before: ${loadLine()}`);
+const echoSingle = await row(`echo (HTTP ceiling), single, ${SINGLE_CONNECTIONS} conns`, { url: echo.url, bus: 'bench', mode: 'single', batchSize: 1, connections: SINGLE_CONNECTIONS, runId: 'e1' }, echo.pid);
+const single = await row(`switchyard, single binary, ${SINGLE_CONNECTIONS} conns`, { url: server.url, bus: 'bench', mode: 'single', batchSize: 1, connections: SINGLE_CONNECTIONS, runId: 's1' }, server.pid);
+const echoBatch = await row(`echo (HTTP ceiling), batch ${BATCH}, ${BATCH_CONNECTIONS} conns`, { url: echo.url, bus: 'bench', mode: 'batch', batchSize: BATCH, connections: BATCH_CONNECTIONS, runId: 'e2' }, echo.pid);
+const batch = await row(`switchyard, batch ${BATCH}, ${BATCH_CONNECTIONS} conns`, { url: server.url, bus: 'bench', mode: 'batch', batchSize: BATCH, connections: BATCH_CONNECTIONS, runId: 's2' }, server.pid);
 for (const c of children) c.kill('SIGTERM');
 
 const store = await storeCeiling(BATCH, BATCH_CONNECTIONS);
 const storeRate = store.events / store.seconds;
 
-console.log('\nrun | req/s | events/s | p50 ms | p99 ms | errors | RSS MiB');
+console.log(`after: ${loadLine()}`);
+console.log('\nrun | req/s | events/s | p50 ms | p99 ms | errors | server CPU µs/event | RSS MiB');
 for (const r of rows) console.log(r);
-console.log(`store ceiling: SqliteStore append, ${BATCH}-event appends, ${BATCH_CONNECTIONS} in flight | ${fmt(storeRate)} events/s`);
+console.log(`store ceiling: SqliteStore append, ${BATCH}-event appends, ${BATCH_CONNECTIONS} in flight | ${fmt(storeRate)} events/s | ${store.cpuUsPerEvent.toFixed(1)} CPU µs/event`);
 console.log('');
 console.log(`single POSTs: ${fmt(single)} events/s = ${pct(single, echoSingle)} of the HTTP ceiling (goal ≥ 90%): ${single >= 0.9 * echoSingle ? 'met' : 'MISSED'}`);
 console.log(`batches: ${fmt(batch)} events/s = ${pct(batch, storeRate)} of the storage ceiling, ${pct(batch, echoBatch)} of the HTTP ceiling for the same bodies ` +

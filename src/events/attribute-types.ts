@@ -76,7 +76,7 @@ function daysInMonth(year: number, month: number): number {
 export function checkTimestamp(s: string): string | undefined {
   const m = RFC3339.exec(s);
   if (m === null) return 'is not an RFC 3339 timestamp (expected e.g. 2018-04-05T17:31:00Z)';
-  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const year = Number(m[1]), month = Number(m[2]), day = Number(m[3]), hour = Number(m[4]), minute = Number(m[5]), second = Number(m[6]);
   if (month < 1 || month > 12) return 'is not an RFC 3339 timestamp (month out of range)';
   if (day < 1 || day > daysInMonth(year, month)) return 'is not an RFC 3339 timestamp (day out of range)';
   if (hour > 23 || minute > 59 || second > 60) return 'is not an RFC 3339 timestamp (time of day out of range)';

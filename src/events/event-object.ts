@@ -48,7 +48,6 @@ export function eventFromObject(obj: Readonly<Record<string, unknown>>, src: Obj
 
   for (const key of Object.keys(obj)) {
     const value = obj[key];
-    const path = pointer(src.path, key);
     if (key === 'data') {
       if (value !== undefined) {
         hasData = true;
@@ -58,24 +57,24 @@ export function eventFromObject(obj: Readonly<Record<string, unknown>>, src: Obj
     }
     if (value === null || value === undefined) continue;
     if (key === 'data_base64') {
-      if (typeof value !== 'string') report(out, path, 'must be a base64 string');
-      else if (!isBase64(value)) report(out, path, 'is not valid base64 (RFC 4648, standard alphabet)');
+      if (typeof value !== 'string') report(out, pointer(src.path, key), 'must be a base64 string');
+      else if (!isBase64(value)) report(out, pointer(src.path, key), 'is not valid base64 (RFC 4648, standard alphabet)');
       else base64 = value;
       continue;
     }
     if (isCoreAttribute(key)) {
       if (typeof value !== 'string') {
-        report(out, path, `must be a string, not ${jsonTypeOf(value)}`);
+        report(out, pointer(src.path, key), `must be a string, not ${jsonTypeOf(value)}`);
         continue;
       }
       const reason = checkCoreValue(key, value);
-      if (reason !== undefined) report(out, path, reason);
+      if (reason !== undefined) report(out, pointer(src.path, key), reason);
       else core[key] = value;
       continue;
     }
     const nameReason = checkAttributeName(key);
     if (nameReason !== undefined) {
-      report(out, path, nameReason);
+      report(out, pointer(src.path, key), nameReason);
       continue;
     }
     if (++extCount > src.limits.maxExtensions) {
@@ -83,7 +82,7 @@ export function eventFromObject(obj: Readonly<Record<string, unknown>>, src: Obj
       continue;
     }
     const v = extensionValue(value, literalOf(src, members.get(key)));
-    if (typeof v === 'object') report(out, path, v.reason);
+    if (typeof v === 'object') report(out, pointer(src.path, key), v.reason);
     else extensions[key] = v;
   }
   for (const name of REQUIRED_ATTRIBUTES) {

@@ -64,3 +64,19 @@ test('json scan - valueDepth counts levels iteratively and stops early', () => {
   for (let i = 0; i < 100_000; i++) deep = [deep];
   assert.equal(valueDepth(deep, 64), 65);
 });
+
+test('json scan - the depth-only scan (recordDepth 0) agrees with the recording scan on any text', () => {
+  const texts = fc.oneof(
+    fc.jsonValue().map((v) => JSON.stringify(v)),
+    fc.string({ unit: fc.constantFrom('{', '}', '[', ']', '"', '\\', ',', ':', 'a', '1', ' ') }),
+  );
+  fc.assert(
+    fc.property(texts, fc.integer({ min: 1, max: 6 }), (text, maxDepth) => {
+      const quick = scanJson(text, { maxDepth, recordDepth: 0 });
+      const full = scanJson(text, { maxDepth, recordDepth: 1 });
+      assert.equal(quick.ok, full.ok);
+      if (!quick.ok && !full.ok) assert.equal(quick.offset, full.offset);
+      if (quick.ok) assert.equal(quick.root, undefined);
+    }),
+  );
+});

@@ -88,6 +88,7 @@ function decodeKey(raw: string): string {
 
 /** Scans `text`; see the module comment for what is and is not checked. */
 export function scanJson(text: string, opts: ScanOptions): ScanResult {
+  if (opts.recordDepth <= 0) return scanDepth(text, opts.maxDepth);
   const n = text.length;
   // open[d - 1] is the recorded container at depth d (only for d <= recordDepth).
   const open: JsonNode[] = [];
@@ -161,6 +162,30 @@ export function scanJson(text: string, opts: ScanOptions): ScanResult {
     }
   }
   return { ok: true, root };
+}
+
+/**
+ * The depth check alone (recordDepth 0: binary-mode JSON data): the same walk as scanJson —
+ * strings skipped, brackets counted — without recording nodes.
+ */
+function scanDepth(text: string, maxDepth: number): ScanResult {
+  const n = text.length;
+  let depth = 0;
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) {
+      i = skipString(text, i);
+      continue;
+    }
+    if (c === 0x7b || c === 0x5b) {
+      if (++depth > maxDepth) return { ok: false, reason: 'too-deep', offset: i };
+    } else if ((c === 0x7d || c === 0x5d) && depth > 0) {
+      depth--;
+    }
+    i++;
+  }
+  return { ok: true, root: undefined };
 }
 
 /** Maximum nesting depth of an already-parsed value, computed without recursion. */
