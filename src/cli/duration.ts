@@ -13,10 +13,13 @@ export function parseDuration(flag: string, text: string): number | null {
   return Number(m[1]) * UNIT_MS[m[2]!]!;
 }
 
-/** Formats milliseconds in the largest unit that divides them exactly (604800000 → "7d"). */
+/**
+ * Formats milliseconds in the largest unit up to days that divides them exactly
+ * (604800000 → "7d": retention is talked about in days, so weeks are never printed).
+ */
 export function formatDuration(ms: number | null): string {
   if (ms === null) return 'none';
-  for (const unit of ['w', 'd', 'h', 'm', 's'] as const) {
+  for (const unit of ['d', 'h', 'm', 's'] as const) {
     const size = UNIT_MS[unit]!;
     if (ms !== 0 && ms % size === 0) return `${ms / size}${unit}`;
   }

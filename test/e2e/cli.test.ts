@@ -128,7 +128,7 @@ describe('cli e2e', () => {
     const list = exits(await run(['buses', 'list']), 0);
     const orders = tableRows(list.stdout).find((r) => r[0] === 'orders');
     assert.deepEqual(orders?.slice(0, 5), ['orders', 'shop orders', '0', '2d', '500']);
-    assert.ok(tableRows(list.stdout).some((r) => r[0] === 'default'));
+    assert.deepEqual(tableRows(list.stdout).find((r) => r[0] === 'default')?.slice(3, 5), ['7d', 'none'], 'the default retention reads in days');
     assert.equal(exits(await run(['buses', 'delete', 'orders']), 0).stdout, 'deleted bus orders\n');
     const names = (JSON.parse(exits(await run(['buses', 'list', '--json']), 0).stdout) as { items: { name: string }[] }).items.map((b) => b.name);
     assert.ok(!names.includes('orders'));
