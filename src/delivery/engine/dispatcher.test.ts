@@ -17,6 +17,7 @@ function dispatcher(w: EngineWorld, o: Partial<DispatcherOptions> = {}): Dispatc
   return new Dispatcher({
     store: w.store, clock: w.clock, options: { ...options, ...o }, random: () => 0.5,
     createTarget: (spec) => createTarget(spec, w.targetDeps()),
+    log: { warn: () => undefined, error: (obj, msg) => errors.push(`${msg}: ${String((obj as { err?: unknown }).err)}`) },
   });
 }
 
@@ -24,11 +25,16 @@ function rule(w: EngineWorld, targets: Record<string, unknown>[]): void {
   w.store.rules.put({ bus: 'default', name: 'r1', description: null, state: 'enabled', filter: {}, targets });
 }
 
+/** Errors the dispatcher logged during a test; none is expected. */
+const errors: string[] = [];
+
 async function withReceiver(script: Script, f: (w: EngineWorld, url: string, rx: Awaited<ReturnType<typeof receiver>>) => Promise<void>): Promise<void> {
   const w = engineWorld();
   const rx = await receiver(script);
+  errors.length = 0;
   try {
     await f(w, rx.url, rx);
+    assert.deepEqual(errors, [], 'no errors logged');
   } finally {
     rx.close();
     await w.close();

@@ -45,6 +45,7 @@ async function rig(script: Script, target: Record<string, unknown> = {}, opts: {
     },
     async done() {
       await worker.stop(0);
+      assert.deepEqual(logs.filter((l) => !l.startsWith('warn: ')), [], 'no errors logged');
       rx.close();
       await w.close();
     },

@@ -49,6 +49,8 @@ export class TargetWorker {
   readonly #breaker: CircuitBreaker;
   #bucket: TokenBucket | undefined;
   readonly #abort = new AbortController();
+  /** One per send in flight: aborted at the send's deadline, or all at once by stop(). */
+  readonly #sendAborts = new Set<AbortController>();
   readonly #sends = new Set<Promise<void>>();
   #retired: Target[] = [];
   #health: TargetHealth | undefined;
@@ -234,12 +236,18 @@ export class TargetWorker {
     if (ready.length > 0) {
       const target = this.#target;
       const startedAt = clock.now();
-      const signal = AbortSignal.any([this.#abort.signal, AbortSignal.timeout(spec.timeoutMs + ABORT_GRACE_MS)]);
+      // A controller and a timer per send: AbortSignal.any + AbortSignal.timeout cost several times more per delivery.
+      const ac = new AbortController();
+      this.#sendAborts.add(ac);
+      const deadline = setTimeout(() => ac.abort(), spec.timeoutMs + ABORT_GRACE_MS);
       let outcome: SendOutcome;
       try {
-        outcome = await target.send(ready.map((r) => r.message), signal);
+        outcome = await target.send(ready.map((r) => r.message), ac.signal);
       } catch (err) {
         outcome = { type: 'failed', durationMs: clock.now() - startedAt, errorClass: 'io', message: (err as Error).message };
+      } finally {
+        clearTimeout(deadline);
+        this.#sendAborts.delete(ac);
       }
       const now = clock.now();
       const attempt: AttemptRecord = {
@@ -344,7 +352,10 @@ export class TargetWorker {
     const now = this.#deps.clock.now();
     if (held.length > 0) this.#deps.writer.submit(held.map((d) => ({ type: 'release', id: d.id, dueAt: now })), () => undefined);
     const all = Promise.allSettled([...this.#sends]);
-    const timer = setTimeout(() => this.#abort.abort(), graceMs);
+    const timer = setTimeout(() => {
+      this.#abort.abort();
+      for (const ac of this.#sendAborts) ac.abort();
+    }, graceMs);
     await all;
     clearTimeout(timer);
     this.#deps.writer.flush();

@@ -30,6 +30,7 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
   #touched = new Map<string, TargetKey>();
   readonly #s: Record<string, Statement<Args, unknown>>;
   readonly #completeTx: (completions: readonly Completion[], now: number) => void;
+  readonly #leaseTx: (key: TargetKey, now: number, leaseUntil: number, limit: number) => LeaseRow[];
 
   constructor(db: Database) {
     this.#db = db;
@@ -46,17 +47,17 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
               ORDER BY d.due_at, d.id LIMIT ?`),
       lease: p('UPDATE deliveries SET due_at = ?, leased = 1 WHERE id = ?'),
       nextDue: p(`SELECT min(due_at) AS d FROM deliveries WHERE bus = ? AND rule = ? AND target = ? AND state = 'pending'`),
-      key: p('SELECT bus, rule, target, grp FROM deliveries WHERE id = ?'),
-      delivered: p(`UPDATE deliveries SET state = 'delivered', leased = 0, attempts = attempts + 1, done_at = ?, last_error = NULL WHERE id = ?`),
+      // A finished row returns its key: a FIFO group head then promotes its group's next row.
+      delivered: p(`UPDATE deliveries SET state = 'delivered', leased = 0, attempts = attempts + 1, done_at = ?, last_error = NULL WHERE id = ?
+                    RETURNING bus, rule, target, grp`),
       retry: p('UPDATE deliveries SET due_at = ?, leased = 0, attempts = attempts + 1, last_error = ? WHERE id = ?'),
       release: p('UPDATE deliveries SET due_at = ?, leased = 0 WHERE id = ?'),
       dead: p(`UPDATE deliveries SET state = 'dead', leased = 0, done_at = ?, last_error = ?, payload = ?, attempts = attempts + ?,
-                 event_body = coalesce(event_body, ${EVENT_BODY}) WHERE id = ?`),
+                 event_body = coalesce(event_body, ${EVENT_BODY}) WHERE id = ? RETURNING bus, rule, target, grp`),
       forward: p(`INSERT INTO deliveries (bus, seq, event_id, rule, target, grp, state, due_at, first_at, created_at, event_body)
                   SELECT bus, seq, event_id, rule, ?, NULL, 'pending', ?, ?, ?, event_body FROM deliveries WHERE id = ?`),
-      nextN: p('SELECT coalesce(max(n), 0) + 1 AS n FROM delivery_attempts WHERE delivery_id = ?'),
       attempt: p(`INSERT INTO delivery_attempts (delivery_id, n, at, duration_ms, ok, status, error_class, message, response)
-                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+                  VALUES (?, (SELECT coalesce(max(n), 0) + 1 FROM delivery_attempts WHERE delivery_id = ?), ?, ?, ?, ?, ?, ?, ?)`),
       // The IN term lets SQLite use the partial index deliveries_group (it does not infer it from
       // state = 'waiting'); without it every promotion scans the bus's deliveries.
       promote: p(`UPDATE deliveries SET state = 'pending', due_at = ? WHERE id = (
@@ -75,6 +76,11 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
     };
     this.#completeTx = db.transaction((completions: readonly Completion[], now: number) => {
       for (const c of completions) this.#complete(c, now);
+    });
+    this.#leaseTx = db.transaction((key: TargetKey, now: number, leaseUntil: number, limit: number) => {
+      const rows = this.#s.due!.all(key.bus, key.rule, key.target, now, limit) as LeaseRow[];
+      for (const r of rows) this.#s.lease!.run(leaseUntil, r.id);
+      return rows;
     });
   }
 
@@ -104,14 +110,10 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
   }
 
   lease(key: TargetKey, now: number, leaseUntil: number, limit: number): LeasedDelivery[] {
-    return this.#db.transaction(() => {
-      const rows = this.#s.due!.all(key.bus, key.rule, key.target, now, limit) as LeaseRow[];
-      for (const r of rows) this.#s.lease!.run(leaseUntil, r.id);
-      return rows.map((r): LeasedDelivery => ({
-        id: r.id, bus: r.bus, seq: r.seq, eventId: r.event_id, rule: r.rule, target: r.target, group: r.grp,
-        attempts: r.attempts, firstAt: r.first_at, receivedAt: r.received_at ?? r.created_at, eventBody: r.body, traceparent: r.traceparent,
-      }));
-    })();
+    return this.#leaseTx(key, now, leaseUntil, limit).map((r): LeasedDelivery => ({
+      id: r.id, bus: r.bus, seq: r.seq, eventId: r.event_id, rule: r.rule, target: r.target, group: r.grp,
+      attempts: r.attempts, firstAt: r.first_at, receivedAt: r.received_at ?? r.created_at, eventBody: r.body, traceparent: r.traceparent,
+    }));
   }
 
   nextDue(key: TargetKey): number | undefined {
@@ -135,32 +137,32 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
         s.retry!.run(c.dueAt, c.error, c.id);
         this.#recordAttempt(c.id, c.attempt);
         return;
-      case 'delivered':
-        s.delivered!.run(now, c.id);
+      case 'delivered': {
+        const k = s.delivered!.get(now, c.id) as KeyRow | undefined;
         this.#recordAttempt(c.id, c.attempt);
-        this.#promoteNext(c.id, now);
+        this.#promoteNext(k, now);
         return;
-      case 'dead':
-        s.dead!.run(now, c.reason, c.payload, c.attempt === null ? 0 : 1, c.id);
+      }
+      case 'dead': {
+        const k = s.dead!.get(now, c.reason, c.payload, c.attempt === null ? 0 : 1, c.id) as KeyRow | undefined;
         if (c.attempt !== null) this.#recordAttempt(c.id, c.attempt);
-        this.#promoteNext(c.id, now);
-        if (c.forwardTo !== undefined) {
+        this.#promoteNext(k, now);
+        if (c.forwardTo !== undefined && k !== undefined) {
           s.forward!.run(c.forwardTo, now, now, now, c.id);
-          const k = s.key!.get(c.id) as KeyRow;
           this.#touch({ bus: k.bus, rule: k.rule, target: c.forwardTo });
         }
         return;
+      }
     }
   }
 
+  /** Appends an attempt as number max(n) + 1 of the delivery (the log outlives redrives, which reset `attempts`). */
   #recordAttempt(id: number, a: AttemptRecord): void {
-    const n = (this.#s.nextN!.get(id) as { n: number }).n;
-    this.#s.attempt!.run(id, n, a.at, a.durationMs, a.ok ? 1 : 0, a.status, a.errorClass, a.message, a.response);
+    this.#s.attempt!.run(id, id, a.at, a.durationMs, a.ok ? 1 : 0, a.status, a.errorClass, a.message, a.response);
   }
 
-  /** A finished group head hands the group to its next waiting delivery. */
-  #promoteNext(id: number, now: number): void {
-    const k = this.#s.key!.get(id) as KeyRow | undefined;
+  /** A finished group head (its key as the finishing update returned it) hands the group to its next waiting delivery. */
+  #promoteNext(k: KeyRow | undefined, now: number): void {
     if (k === undefined || k.grp === null) return;
     const r = this.#s.promote!.run(now, k.bus, k.rule, k.target, k.grp);
     if (r.changes > 0) this.#touch(k);
