@@ -1,0 +1,266 @@
+// `npm run bench:deliver`: delivery through the real server, put → HTTP receiver, each in its own
+// process: the server (`switchyard start`, durability `process`, log level warn), the receiver
+// (bench/_deliver-receiver.ts, bare node:http answering 204) and the load generator
+// (bench/_deliver-load.ts, undici). Phases:
+//   1. reference: a bare undici client straight to the same receiver — latency at 1,000 req/s and
+//      the maximum req/s (single events, and 100-event batch bodies), the ceiling of this machine;
+//   2. latency: single binary puts at 1,000 events/s to a bus with one http target; the receiver
+//      measures put → delivery (wall clock in `ce-sentat`);
+//   3. throughput: a backlog is put while the targets are held by a near-zero rate limit, then
+//      the rule is changed to lift it; deliveries/s are measured while the backlog drains (the
+//      middle 80%), for 1 and 10 targets, unbatched and batched (maxBatchSize 100);
+//   4. backlog: 1,000,000 pending deliveries to a receiver that is down; server RSS, and the put
+//      rate into that backlog vs into an empty queue.
+// Goals (issue 5): p50 ≤ 2 ms, p99 ≤ 10 ms at light load; ≥ 15,000 deliveries/s unbatched to one
+// target; RSS ≤ 512 MiB with a 1M backlog. Every phase is bounded in time.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { execSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import type { LoadResult, LoadSpec } from './_deliver-load.js';
+import { machineLine } from './_machine.js';
+
+const root = fileURLToPath(new URL('../', import.meta.url));
+const WARMUP_MS = 1000;
+const DURATION_MS = 5000;
+const RATE = 1000;
+/** Deliveries put in the backlog of each throughput run. */
+/** BENCH_SCALE (default 1) shrinks the backlogs for a quick trial run. */
+const SCALE = Number(process.env.BENCH_SCALE ?? 1);
+const DRAIN_DELIVERIES = { unbatched: 100_000 * SCALE, batched: 200_000 * SCALE };
+const DRAIN_TIMEOUT_MS = 25_000;
+/** Longest a backlog is put for (a loaded machine puts fewer; the figures say how many). */
+const DRAIN_FILL_MAX_MS = 15_000;
+const BACKLOG_FILL_MAX_MS = 90_000;
+const BACKLOG_DELIVERIES = 1_000_000 * SCALE;
+/** The 1M pending deliveries are BACKLOG_TARGETS per event (10: 100,000 events), to keep the fill short. */
+const BACKLOG_TARGETS = Number(process.env.BENCH_BACKLOG_TARGETS ?? 10);
+const FILL_BATCH = 100;
+const FILL_CONNECTIONS = 4;
+const INGEST_SAMPLE = 50_000 * SCALE;
+const PAUSED = { perSecond: 0.001, burst: 1 };
+
+const children: ChildProcess[] = [];
+const dirs: string[] = [];
+process.on('exit', () => {
+  for (const c of children) c.kill('SIGKILL');
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+function tsx(script: string, args: string[], env: Record<string, string> = {}): ChildProcess {
+  const c = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  children.push(c);
+  return c;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer().once('error', reject).listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function firstLine(c: ChildProcess): Promise<string> {
+  for await (const line of createInterface({ input: c.stdout! })) return line;
+  throw new Error('child ended without output');
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Resident set size and its peak of a process, in MiB (Linux /proc). */
+function rss(pid: number): { now: number; peak: number } {
+  try {
+    const s = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (k: string): number => Number(new RegExp(`^${k}:\\s+(\\d+)`, 'm').exec(s)?.[1] ?? NaN);
+    return { now: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
+  } catch {
+    return { now: NaN, peak: NaN };
+  }
+}
+
+/** CPU seconds (user + system) a process has used so far (Linux /proc, 100 ticks/s). */
+function cpuSeconds(pid: number): number {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+const load1 = (): string => {
+  try {
+    return execSync('uptime', { encoding: 'utf8' }).trim().replace(/^.*load average:\s*/, 'load average ');
+  } catch {
+    return 'load average unknown';
+  }
+};
+
+async function api(base: string, method: string, url: string, body?: unknown): Promise<unknown> {
+  const res = await fetch(`${base}${url}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  if (res.status >= 300) throw new Error(`${method} ${url}: ${res.status} ${text}`);
+  return text === '' ? undefined : JSON.parse(text);
+}
+
+async function startServer(): Promise<{ url: string; pid: number }> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'swy-bench-deliver-'));
+  dirs.push(dataDir);
+  const port = await freePort();
+  const c = tsx('src/cli/main.ts', ['start', '--port', String(port), '--data-dir', dataDir], { SWITCHYARD_LOG_LEVEL: 'warn' });
+  c.stdout!.resume();
+  const url = `http://127.0.0.1:${port}`;
+  for (const deadline = Date.now() + 30_000; ;) {
+    if ((await fetch(`${url}/readyz`).then((r) => r.status, () => 0)) === 200) break;
+    if (Date.now() > deadline) throw new Error('server did not become ready');
+    await sleep(50);
+  }
+  return { url, pid: c.pid! };
+}
+
+async function startReceiver(): Promise<{ url: string; pid: number }> {
+  const c = tsx('bench/_deliver-receiver.ts', []);
+  return { url: await firstLine(c), pid: c.pid! };
+}
+
+interface Stats { requests: number; events: number; latency: { n: number; p50: number; p99: number; max: number } }
+const stats = async (rx: string): Promise<Stats> => (await api(rx, 'GET', '/_stats')) as Stats;
+const reset = async (rx: string): Promise<void> => void (await api(rx, 'POST', '/_reset'));
+
+async function load(spec: LoadSpec): Promise<LoadResult> {
+  const c = tsx('bench/_deliver-load.ts', [JSON.stringify(spec)]);
+  return JSON.parse(await firstLine(c)) as LoadResult;
+}
+
+const fmt = (n: number): string => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : String(n));
+const ms = (n: number): string => (Number.isFinite(n) ? n.toFixed(2) : String(n));
+
+/** A bus with one rule whose `n` http targets all point at `url`. */
+async function busWithTargets(server: string, bus: string, n: number, url: string, extra: Record<string, unknown> = {}): Promise<void> {
+  await api(server, 'POST', '/v1/buses', { name: bus, retention: { maxAgeMs: null, maxCount: null } });
+  await putRule(server, bus, n, url, extra);
+}
+
+async function putRule(server: string, bus: string, n: number, url: string, extra: Record<string, unknown>): Promise<void> {
+  const targets = Array.from({ length: n }, (_, i) => ({ id: `t${i}`, kind: 'http', url: `${url}/t${i}`, ...extra }));
+  await api(server, 'PUT', `/v1/buses/${bus}/rules/r`, { filter: { pattern: { source: ['urn:bench:shop'] } }, targets });
+}
+
+/** Polls the receiver until `expected` events arrived; rate over the middle 80 % of the drain. */
+async function drain(rx: string, expected: number): Promise<{ rate: number; delivered: number; seconds: number }> {
+  const start = performance.now();
+  let t10: number | undefined;
+  let t90: number | undefined;
+  let last = 0;
+  while (performance.now() - start < DRAIN_TIMEOUT_MS) {
+    last = (await stats(rx)).events;
+    const t = performance.now();
+    if (t10 === undefined && last >= 0.1 * expected) t10 = t;
+    if (t90 === undefined && last >= 0.9 * expected) t90 = t;
+    if (last >= expected) break;
+    await sleep(20);
+  }
+  const seconds = (performance.now() - start) / 1000;
+  if (t10 === undefined || t90 === undefined) return { rate: last / seconds, delivered: last, seconds };
+  return { rate: (0.8 * expected) / ((t90 - t10) / 1000), delivered: last, seconds };
+}
+
+const benchStart = performance.now();
+console.log(machineLine());
+console.log(`load at start: ${load1()}`);
+console.log(`event: ~${Buffer.byteLength((await import('./_ingest-corpus.js')).dataText(0))} B JSON data, binary mode; ${WARMUP_MS / 1000} s warm-up + ${DURATION_MS / 1000} s measured per paced run`);
+
+const rx = await startReceiver();
+const server = await startServer();
+const lines: string[] = [];
+const note = (s: string): void => {
+  lines.push(s);
+  console.log(s);
+};
+
+// 1. reference: bare undici to the same receiver
+const refPaced = load({ mode: 'paced', url: rx.url, bus: '', direct: true, rate: RATE, warmupMs: WARMUP_MS, durationMs: DURATION_MS, runId: 'ref' });
+await sleep(WARMUP_MS);
+await reset(rx.url);
+await refPaced;
+const refLat = await stats(rx.url);
+note(`reference, bare undici → receiver at ${fmt(RATE)} req/s | one-way p50 ${ms(refLat.latency.p50)} ms, p99 ${ms(refLat.latency.p99)} ms (n=${refLat.latency.n})`);
+const refMax = await load({ mode: 'max', url: rx.url, bus: '', direct: true, connections: 32, warmupMs: WARMUP_MS, durationMs: DURATION_MS, runId: 'refmax' });
+const refMaxRate = refMax.requests / refMax.seconds;
+note(`reference, bare undici → receiver, 32 in flight, single events | ${fmt(refMaxRate)} req/s, ${fmt(refMax.cpuUsPerRequest)} µs CPU per request (errors ${refMax.errors})`);
+const refBatch = await load({ mode: 'max', url: rx.url, bus: '', direct: true, connections: 32, batchSize: 100, warmupMs: WARMUP_MS, durationMs: DURATION_MS, runId: 'refb' });
+const refBatchRate = refBatch.events / refBatch.seconds;
+note(`reference, bare undici → receiver, 32 in flight, 100-event batches | ${fmt(refBatchRate)} events/s, ${fmt(refBatch.cpuUsPerRequest / 100)} µs CPU per event (errors ${refBatch.errors})`);
+
+// 2. latency at light load through the server
+await busWithTargets(server.url, 'lat', 1, rx.url);
+await reset(rx.url);
+const paced = load({ mode: 'paced', url: server.url, bus: 'lat', rate: RATE, warmupMs: WARMUP_MS, durationMs: DURATION_MS, runId: 'lat' });
+await sleep(WARMUP_MS);
+await reset(rx.url);
+const put = await paced;
+await sleep(200);
+const lat = await stats(rx.url);
+note(`switchyard put → receiver at ${fmt(RATE)} events/s | p50 ${ms(lat.latency.p50)} ms, p99 ${ms(lat.latency.p99)} ms, max ${ms(lat.latency.max)} ms (n=${lat.latency.n}); ` +
+  `put 202 p50 ${ms(put.p50Ms)} ms, p99 ${ms(put.p99Ms)} ms, errors ${put.errors}; RSS ${rss(server.pid).now.toFixed(0)} MiB`);
+
+// 3. throughput: drain a held backlog
+const drains: Record<string, number> = {};
+const cpuPer: Record<string, number> = {};
+for (const [targets, batched] of [[1, false], [10, false], [1, true], [10, true]] as const) {
+  const name = `tp${targets}${batched ? 'b' : ''}`;
+  const batch = batched ? { batch: { maxBatchSize: 100, maxBatchWindowMs: 10 }, mode: 'structured' } : {};
+  const deliveries = batched ? DRAIN_DELIVERIES.batched : DRAIN_DELIVERIES.unbatched;
+  const events = Math.ceil(deliveries / targets / FILL_BATCH) * FILL_BATCH;
+  await busWithTargets(server.url, name, targets, rx.url, { ...batch, rateLimit: PAUSED });
+  const fill = await load({ mode: 'fill', url: server.url, bus: name, count: events, batchSize: FILL_BATCH, connections: FILL_CONNECTIONS, maxMs: DRAIN_FILL_MAX_MS, runId: name });
+  await sleep(300);
+  await reset(rx.url);
+  const cpu0 = cpuSeconds(server.pid);
+  await putRule(server.url, name, targets, rx.url, batch);
+  const expected = fill.events * targets - targets; // each target sent its one burst token before the reset
+  const d = await drain(rx.url, expected);
+  const cpu = cpuSeconds(server.pid) - cpu0;
+  drains[name] = d.rate;
+  cpuPer[name] = (1e6 * cpu) / d.delivered;
+  const m = rss(server.pid);
+  note(`drain ${fmt(expected)} deliveries, ${targets} target(s), ${batched ? 'batched (100)' : 'unbatched'} | ${fmt(d.rate)} deliveries/s, server ${fmt(cpuPer[name]!)} µs CPU per delivery ` +
+    `(delivered ${fmt(d.delivered)} in ${d.seconds.toFixed(1)} s; backlog put at ${fmt(fill.events / fill.seconds)} events/s, errors ${fill.errors}); RSS ${m.now.toFixed(0)} MiB (peak ${m.peak.toFixed(0)})`);
+}
+
+// 4. a 1M backlog to a receiver that is down
+const down = `http://127.0.0.1:${await freePort()}`;
+await busWithTargets(server.url, 'backlog', BACKLOG_TARGETS, down);
+const backlogEvents = BACKLOG_DELIVERIES / BACKLOG_TARGETS;
+const empty = await load({ mode: 'fill', url: server.url, bus: 'backlog', count: INGEST_SAMPLE / BACKLOG_TARGETS, batchSize: FILL_BATCH, connections: FILL_CONNECTIONS, runId: 'bl0' });
+const rest = await load({ mode: 'fill', url: server.url, bus: 'backlog', count: backlogEvents - 2 * (INGEST_SAMPLE / BACKLOG_TARGETS), batchSize: FILL_BATCH, connections: FILL_CONNECTIONS, maxMs: BACKLOG_FILL_MAX_MS, runId: 'bl1' });
+const full = await load({ mode: 'fill', url: server.url, bus: 'backlog', count: INGEST_SAMPLE / BACKLOG_TARGETS, batchSize: FILL_BATCH, connections: FILL_CONNECTIONS, runId: 'bl2' });
+await sleep(2000);
+const t0 = performance.now();
+const state = (await api(server.url, 'GET', '/v1/buses/backlog/rules/r/targets')) as { items?: { deliveries: { pending: number } }[] } | { deliveries: { pending: number } }[];
+const stateMs = performance.now() - t0;
+const items = Array.isArray(state) ? state : state.items ?? [];
+const pending = items.reduce((s, t) => s + t.deliveries.pending, 0);
+const mb = rss(server.pid);
+note(`backlog: ${fmt(pending)} pending deliveries (${fmt(backlogEvents)} events × ${BACKLOG_TARGETS} target(s), receiver down) | server RSS ${mb.now.toFixed(0)} MiB (peak ${mb.peak.toFixed(0)} MiB over the whole run); ` +
+  `target state API ${stateMs.toFixed(0)} ms`);
+const emptyRate = empty.events / empty.seconds;
+const fullRate = full.events / full.seconds;
+note(`put rate (${FILL_BATCH}-event batches, ${FILL_CONNECTIONS} conns, ${BACKLOG_TARGETS} deliveries/event): empty queue ${fmt(emptyRate)} events/s, with the backlog ${fmt(fullRate)} events/s ` +
+  `(${((100 * fullRate) / emptyRate).toFixed(0)}%); filling ran at ${fmt(rest.events / rest.seconds)} events/s; errors ${empty.errors + rest.errors + full.errors}`);
+
+for (const c of children) c.kill('SIGTERM');
+console.log(`\nload at end: ${load1()}; whole bench ${((performance.now() - benchStart) / 1000).toFixed(0)} s`);
+const goal = (ok: boolean): string => (ok ? 'met' : 'MISSED');
+console.log(`goal p50 ≤ 2 ms at light load: ${ms(lat.latency.p50)} ms — ${goal(lat.latency.p50 <= 2)}`);
+console.log(`goal p99 ≤ 10 ms at light load: ${ms(lat.latency.p99)} ms — ${goal(lat.latency.p99 <= 10)}`);
+console.log(`goal ≥ 15,000 deliveries/s unbatched to one target: ${fmt(drains.tp1 ?? NaN)}/s (${((100 * (drains.tp1 ?? NaN)) / refMaxRate).toFixed(0)}% of bare undici's rate; ` +
+  `CPU per delivery ${((cpuPer.tp1 ?? NaN) / refMax.cpuUsPerRequest).toFixed(1)}× bare undici's per request) — ${goal((drains.tp1 ?? 0) >= 15_000)}`);
+console.log(`goal RSS ≤ 512 MiB with 1M pending: ${mb.now.toFixed(0)} MiB (peak ${mb.peak.toFixed(0)}) with ${fmt(pending)} pending — ${pending >= BACKLOG_DELIVERIES ? goal(mb.peak <= 512) : 'NOT MEASURED at 1M (backlog not reached)'}`);
+process.exit(0);
