@@ -31,7 +31,7 @@ export interface AddVersionResult {
 
 /**
  * The schema registry: schemas keyed by (name, source scope), immutable auto-numbered versions,
- * compatibility checked on add, per-bus settings. The hot path (`latest`, `find`,
+ * compatibility checked on add, per-bus settings. The hot path (`applicable`, `latest`, `find`,
  * `settings`, `validatorFor`) is served from memory: an index of every schema that has versions
  * (bounded by what was registered, never by the events seen). Every write goes through this
  * object, so the index is updated where the write happens (only this process writes the store).

@@ -87,6 +87,10 @@ test('schemas e2e - validation off accepts anything; warn accepts and marks; enf
     assert.equal(traced.json.validation.schema, 'urn:switchyard:schema:order.created:1');
     assert.deepEqual(traced.json.validation.violations?.map((v) => v.path).sort(), ['/data/amount', '/data/currency', '/data/orderId']);
     assert.deepEqual((await call<{ validation: Validation }>(t.url, '/v1/buses/default/events/w2/trace')).json.validation, { result: 'valid' });
+    // ... and so do the metrics (docs/metrics.md): one invalid and one valid check in warn mode.
+    const metrics = (await call(t.url, '/metrics')).text;
+    assert.match(metrics, /^switchyard_schema_checks_total\{bus="default",mode="warn",result="invalid"\} 1$/m);
+    assert.match(metrics, /^switchyard_schema_checks_total\{bus="default",mode="warn",result="valid"\} 1$/m);
 
     // enforce: 400 listing each path; nothing stored
     await settings(t, 'default', { validation: 'enforce' });
