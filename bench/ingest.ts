@@ -107,7 +107,7 @@ function cpuSeconds(pid: number): number {
 const loadLine = (): string => `load average ${os.loadavg().map((l) => l.toFixed(2)).join(', ')} (${os.cpus().length} cores)`;
 
 /** The storage ceiling: `inFlight` concurrent appends of `size` events, back to back. */
-async function storeCeiling(size: number, inFlight: number): Promise<{ events: number; seconds: number; cpuUsPerEvent: number }> {
+async function storeCeiling(size: number, inFlight: number, withoutFullText = false): Promise<{ events: number; seconds: number; cpuUsPerEvent: number }> {
   const dir = mkdtempSync(path.join(tmpdir(), 'swy-bench-store-'));
   dirs.push(dir);
   const store = new SqliteStore({
@@ -115,6 +115,9 @@ async function storeCeiling(size: number, inFlight: number): Promise<{ events: n
     defaultRetentionMaxAgeMs: 7 * 24 * 3600_000, sweepBatch: 10_000, clock: systemClock,
   });
   store.buses.create({ name: 'bench', retention: { maxAgeMs: null, maxCount: null } });
+  // Diagnostic only, on this throw-away file: how much of the store's cost is the payload
+  // full-text index (migration 005 keeps it in step with an insert trigger).
+  if (withoutFullText) store.db.exec('DROP TRIGGER events_fts_insert');
   // One template batch decoded by the codec; each append gets fresh ids (dedupe is on).
   const template = appendItems('bench', 'tpl', size);
   let n = 0;
@@ -173,11 +176,16 @@ for (const c of children) c.kill('SIGTERM');
 
 const store = await storeCeiling(BATCH, BATCH_CONNECTIONS);
 const storeRate = store.events / store.seconds;
+const storeSingle = await storeCeiling(1, SINGLE_CONNECTIONS);
+const storeNoFts = await storeCeiling(BATCH, BATCH_CONNECTIONS, true);
 
 console.log(`after: ${loadLine()}`);
 console.log('\nrun | req/s | events/s | p50 ms | p99 ms | errors | server CPU µs/event | RSS MiB');
 for (const r of rows) console.log(r);
 console.log(`store ceiling: SqliteStore append, ${BATCH}-event appends, ${BATCH_CONNECTIONS} in flight | ${fmt(storeRate)} events/s | ${store.cpuUsPerEvent.toFixed(1)} CPU µs/event`);
+console.log(`  (diagnostic) 1-event appends, ${SINGLE_CONNECTIONS} in flight | ${fmt(storeSingle.events / storeSingle.seconds)} events/s | ${storeSingle.cpuUsPerEvent.toFixed(1)} CPU µs/event`);
+console.log(`  (diagnostic) ${BATCH}-event appends without the full-text trigger | ${fmt(storeNoFts.events / storeNoFts.seconds)} events/s | ${storeNoFts.cpuUsPerEvent.toFixed(1)} CPU µs/event`);
+console.log(`after the store runs: ${loadLine()}`);
 console.log('');
 console.log(`single POSTs: ${fmt(single)} events/s = ${pct(single, echoSingle)} of the HTTP ceiling (goal ≥ 90%): ${single >= 0.9 * echoSingle ? 'met' : 'MISSED'}`);
 console.log(`batches: ${fmt(batch)} events/s = ${pct(batch, storeRate)} of the storage ceiling, ${pct(batch, echoBatch)} of the HTTP ceiling for the same bodies ` +
