@@ -64,6 +64,7 @@ export class SqliteEventLog implements EventLog {
     getByIdSource: Statement<[string, string, string], EventRow>;
     count: Statement<[string], { n: number }>;
   };
+  readonly #listStatements = new Map<string, Statement<(string | number)[], EventRow>>();
   #closed = false;
 
   readonly #queue: SqliteDeliveryQueue | undefined;
@@ -158,7 +159,13 @@ export class SqliteEventLog implements EventLog {
     add('received_at < ?', q.to);
     add('seq > ?', q.after);
     const sql = `SELECT ${COLUMNS} FROM events WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ?`;
-    const rows = this.#db.prepare<(string | number)[], EventRow>(sql).all(...args, q.limit + 1);
+    // At most 64 distinct texts (one per combination of filters): each is prepared once.
+    let stmt = this.#listStatements.get(sql);
+    if (stmt === undefined) {
+      stmt = this.#db.prepare<(string | number)[], EventRow>(sql);
+      this.#listStatements.set(sql, stmt);
+    }
+    const rows = stmt.all(...args, q.limit + 1);
     const more = rows.length > q.limit;
     const items = (more ? rows.slice(0, q.limit) : rows).map(toStored);
     const last = items[items.length - 1];
