@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../src/config/index.js';
+import type { Clock } from '../../src/core/index.js';
 import { SwitchyardServer } from '../../src/server/index.js';
 
 export interface TestServer {
@@ -12,11 +13,12 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(overrides: Record<string, unknown> = {}): Promise<TestServer> {
+/** `clock`: time for the server (retries, windows, timestamps); a ManualClock tests schedules without sleeping. */
+export async function startTestServer(overrides: Record<string, unknown> = {}, opts: { clock?: Clock } = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'swy-e2e-'));
   const base = { server: { port: 0 }, storage: { dataDir }, log: { level: 'silent' } };
   const config = loadConfig({ overrides: merge(base, overrides) });
-  const server = new SwitchyardServer(config);
+  const server = new SwitchyardServer(config, opts.clock === undefined ? {} : { clock: opts.clock });
   await server.start();
   return {
     server,

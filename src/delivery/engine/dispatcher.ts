@@ -135,7 +135,7 @@ export class Dispatcher implements Service {
   ruleChanged(bus: string, rule: string): void {
     for (const [id, entry] of this.#workers) {
       const k = entry.worker.key;
-      if (k.bus === bus && k.rule === rule) this.#refresh(id, entry);
+      if (k.bus === bus && k.rule === rule) this.#refresh(id, entry, true);
     }
   }
 
@@ -173,14 +173,18 @@ export class Dispatcher implements Service {
     return worker;
   }
 
-  #refresh(id: string, entry: { worker: TargetWorker; updatedAt: number }): void {
+  /** Rebuilds a worker's target when its rule changed (`force`: told so by the API; two changes may share a millisecond). */
+  #refresh(id: string, entry: { worker: TargetWorker; updatedAt: number }, force = false): void {
     const key = entry.worker.key;
     const rule = this.#deps.store.rules.get(key.bus, key.rule);
-    if (rule !== undefined && rule.updatedAt === entry.updatedAt) return;
+    if (!force && rule !== undefined && rule.updatedAt === entry.updatedAt) return;
     const r = this.#resolve(key);
     if (r.type === 'gone') {
       this.#workers.delete(id);
-      void entry.worker.stop(this.#deps.options.shutdownGraceMs).then(() => this.#kill(key, r.reason));
+      // A worker made meanwhile means the target is back (rule put again): its work is not dead.
+      void entry.worker.stop(this.#deps.options.shutdownGraceMs).then(() => {
+        if (!this.#workers.has(id)) this.#kill(key, r.reason);
+      });
       return;
     }
     entry.updatedAt = r.updatedAt;
