@@ -79,3 +79,27 @@ test('matcher - removing and re-adding rules keeps results equal to a fresh matc
     { numRuns: 200 },
   );
 });
+
+/** JSON text of `v` with every object key written as \u escapes when `escape` is set. */
+function stringifyKeys(v: unknown, escape: boolean): string {
+  if (Array.isArray(v)) return `[${v.map((x) => stringifyKeys(x, escape)).join(',')}]`;
+  if (typeof v === 'object' && v !== null) {
+    const key = (k: string): string => (escape ? `"${[...k].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('')}"` : JSON.stringify(k));
+    return `{${Object.entries(v).map(([k, x]) => `${key(k)}:${stringifyKeys(x, escape)}`).join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
+
+test('matcher - raw text with dotted, escaped and backslashed keys matches as the parsed event', () => {
+  const oddKeys = ['a', 'b', 'a.b', 'b.c', 'a\\b', 'a\b', 'c'];
+  const oddEvent = fc.dictionary(fc.constantFrom(...oddKeys), fc.oneof(scalar, fc.dictionary(fc.constantFrom(...oddKeys), scalar, { maxKeys: 3 })), { maxKeys: 4 });
+  const oddPattern = fc.dictionary(fc.constantFrom(...oddKeys), fc.oneof(fc.array(matcherValue, { minLength: 1, maxLength: 2 }), fc.dictionary(fc.constantFrom(...KEYS), fc.array(matcherValue, { minLength: 1, maxLength: 2 }), { minKeys: 1, maxKeys: 2 })), { minKeys: 1, maxKeys: 2 });
+  fc.assert(
+    fc.property(fc.array(oddPattern, { minLength: 1, maxLength: 4 }), oddEvent, fc.boolean(), (patterns, e, escape) => {
+      const m = new RuleMatcher();
+      patterns.forEach((p, i) => m.add(`r${i}`, { pattern: p }));
+      assert.deepEqual([...m.matchText(stringifyKeys(e, escape))].sort(), [...m.match(e)].sort(), stringifyKeys(e, escape));
+    }),
+    { numRuns: 400 },
+  );
+});

@@ -6,6 +6,10 @@
  */
 export class PathTrieNode {
   readonly children = new Map<string, PathTrieNode>();
+  /** The children whose names have no backslash, as two parallel arrays, for the raw scanner's
+   * allocation-free key match (scan.ts keyChild). */
+  readonly childNames: string[] = [];
+  readonly childNodes: PathTrieNode[] = [];
   /** True when `path` itself is used by a pattern (its leaf values are wanted). */
   wanted = false;
   /** Scratch for the raw scanner's early stop: the scan that last saw this key at top level. */
@@ -30,6 +34,11 @@ export function buildPathTrie(paths: Iterable<string>): PathTrieNode {
       if (next === undefined) {
         next = new PathTrieNode(node === root ? seg : `${node.path}.${seg}`);
         node.children.set(seg, next);
+        // A name with a backslash could equal an escaped key's raw text: match those decoded only.
+        if (!seg.includes('\\')) {
+          node.childNames.push(seg);
+          node.childNodes.push(next);
+        }
       }
       node = next;
     }

@@ -35,6 +35,10 @@ class Scanner {
   private readonly stamp = ++scanCounter;
   /** Set once no later text can add a leaf; the cursor is then at the end of the text. */
   done = false;
+  /** Set by keyChild: the last key named its child directly. */
+  private directKey = false;
+  /** The array membership of the current position, shared by its leaves (undefined: not taken yet). */
+  private arrays: readonly number[] | undefined = NO_ARRAYS;
 
   constructor(
     private readonly s: string) {}
@@ -146,7 +150,7 @@ class Scanner {
     else if (!node.wanted) this.skip();
     else {
       const value = this.leaf();
-      const leaf: Leaf = { path: node.path, value, arrays: this.stack.length === 0 ? NO_ARRAYS : this.stack.slice() };
+      const leaf: Leaf = { path: node.path, value, arrays: (this.arrays ??= this.stack.slice()) };
       const list = this.out.get(node.path);
       if (list === undefined) this.out.set(node.path, [leaf]);
       else list.push(leaf);
@@ -173,15 +177,14 @@ class Scanner {
     }
     for (;;) {
       if (s.charCodeAt(this.i) !== 34) bad('expected a string key', this.i);
-      const key = this.readString();
+      const child = this.keyChild(node);
       this.ws();
       if (s.charCodeAt(this.i) !== 58) bad("expected ':'", this.i);
       this.i++;
       this.ws();
-      const child = node.child(key);
       if (child === undefined) this.skip();
       else {
-        const direct = missing > 0 && child.seen !== this.stamp && node.children.get(key) === child;
+        const direct = missing > 0 && child.seen !== this.stamp && this.directKey;
         this.value(child, direct && missing === 1);
         if (this.done) return;
         if (direct) {
@@ -201,6 +204,48 @@ class Scanner {
     }
   }
 
+  /**
+   * Reads the key at the cursor and returns the trie child it addresses (undefined when none),
+   * setting `directKey` when the key names that child itself (not a dotted path to it). Keys
+   * are compared in place against the few children's names, without slicing or hashing; keys
+   * with escapes or dots, and nodes with many children, take the general lookup.
+   */
+  private keyChild(node: PathTrieNode): PathTrieNode | undefined {
+    const s = this.s;
+    const from = this.i + 1;
+    const end = this.stringEnd(this.i);
+    const to = end - 1;
+    const names = node.childNames;
+    if (node.children.size <= 8) {
+      this.i = end;
+      const len = to - from;
+      for (let k = 0; k < names.length; k++) {
+        const name = names[k]!;
+        if (name.length !== len) continue;
+        let j = 0;
+        while (j < len && name.charCodeAt(j) === s.charCodeAt(from + j)) j++;
+        if (j === len) {
+          this.directKey = true;
+          return node.childNodes[k];
+        }
+      }
+      let plain = true;
+      for (let j = from; j < to; j++) {
+        const c = s.charCodeAt(j);
+        if (c === 92 || c === 46) {
+          plain = false;
+          break;
+        }
+      }
+      if (plain) return undefined;
+      this.i = from - 1;
+    }
+    const key = this.readString();
+    const child = node.child(key);
+    this.directKey = child !== undefined && node.children.get(key) === child;
+    return child;
+  }
+
   private array(node: PathTrieNode): void {
     const s = this.s;
     const id = this.nextArray++;
@@ -212,8 +257,10 @@ class Scanner {
     }
     for (let idx = 0; ; idx++) {
       this.stack.push(id, idx);
+      this.arrays = undefined;
       this.value(node, false);
       this.stack.length -= 2;
+      this.arrays = this.stack.length === 0 ? NO_ARRAYS : undefined;
       this.ws();
       const c = s.charCodeAt(this.i++);
       if (c === 93) return;
