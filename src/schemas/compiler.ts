@@ -85,25 +85,21 @@ export class SchemaCompiler {
       const violations = (ajv.errors ?? []).map((e) => toViolation(e, ''));
       throw new SwitchyardError('SWY_SCHEMA_INVALID', `not a valid ${dialect} JSON Schema`, { violations });
     }
-    this.#compile(dialect, schema);
-  }
-
-  /** Drops the cached validators whose key starts with `prefix` (a deleted schema's versions). */
-  forget(prefix: string): void {
-    for (const k of this.#cache.keys()) if (k.startsWith(prefix)) this.#cache.delete(k);
+    this.compile(dialect, schema);
   }
 
   /** The compiled validator for `key`, compiling `schema` the first time. */
   validator(key: string, dialect: SchemaDialect, schema: JsonValue): ValidateFunction {
     let v = this.#cache.get(key);
     if (v === undefined) {
-      v = this.#compile(dialect, schema);
+      v = this.compile(dialect, schema);
       this.#cache.set(key, v);
     }
     return v;
   }
 
-  #compile(dialect: SchemaDialect, schema: JsonValue): ValidateFunction {
+  /** Compiles without caching (the registry caches per version object); SWY_SCHEMA_INVALID when it does not compile. */
+  compile(dialect: SchemaDialect, schema: JsonValue): ValidateFunction {
     try {
       // Registered schemas may share an $id; compile without adding them to ajv's global map.
       const copy = typeof schema === 'object' && schema !== null && !Array.isArray(schema) && '$id' in schema

@@ -4,20 +4,17 @@ import { SchemaCompiler, detectDialect } from './compiler.js';
 import { checkCompatibility, type CompatibilityBreak } from './compatibility.js';
 import type { BusSchemaSettings, CompatibilityMode, SchemaDialect, SchemaInfo, SchemaStorage, SchemaVersion } from './types.js';
 
-/** Compiler cache key of a schema; the length prefix keeps it unambiguous whatever the name holds. */
-const key = (name: string, source: string | null): string => `${name.length}:${name}\u0000${source ?? ''}`;
-
 /**
  * What the hot path knows of one schema name: its unscoped schema and its source-scoped ones,
- * each with its versions loaded so far (always the latest). Only schemas that exist have an
- * entry, so events of unknown types or sources add nothing to memory.
+ * each with its latest version and the older versions events referred to (`dataschema`). Only
+ * schemas that exist have an entry, so events of unknown types or sources add nothing to memory.
  */
 interface NameEntry {
   unscoped: Loaded | undefined;
   readonly scoped: Map<string, Loaded>;
 }
 
-/** One schema: its latest version number and the versions loaded (1..latest exist, immutable). */
+/** One schema: its latest version number and the versions in memory (1..latest exist, immutable). */
 interface Loaded {
   latest: number;
   readonly versions: Map<number, SchemaVersion>;
@@ -41,7 +38,11 @@ export class SchemaRegistry {
   readonly #compiler = new SchemaCompiler();
   /** name → schemas with at least one version; loaded on first use, kept in step by every write. */
   #index: Map<string, NameEntry> | undefined;
-  /** Compiled validators by version object: the hot path pays no key building. */
+  /**
+   * Compiled validators by version object: the hot path pays no key building, and a version no
+   * longer held (superseded, deleted) takes its validator with it. A schema deleted and created
+   * again gets new version objects, so it never meets the old validators.
+   */
   readonly #validators = new WeakMap<SchemaVersion, ValidateFunction>();
   readonly #settings = new Map<string, BusSchemaSettings>();
 
@@ -69,10 +70,7 @@ export class SchemaRegistry {
     return this.#storage.upsert(s);
   }
 
-  /**
-   * Deletes a schema with its versions. Its compiled validators go too: a schema created again
-   * under the same name numbers its versions from 1, and must not meet the old version 1.
-   */
+  /** Deletes a schema with its versions (a schema created again under the name numbers from 1). */
   delete(name: string, source: string | null): boolean {
     const e = this.#idx().get(name);
     if (e !== undefined) {
@@ -80,7 +78,6 @@ export class SchemaRegistry {
       else e.scoped.delete(source);
       if (e.unscoped === undefined && e.scoped.size === 0) this.#idx().delete(name);
     }
-    this.#compiler.forget(`${key(name, source)}\u0000`);
     return this.#storage.delete(name, source);
   }
 
@@ -155,8 +152,12 @@ export class SchemaRegistry {
       if (v.source === null) e.unscoped = l;
       else e.scoped.set(v.source, l);
     }
+    if (v.version > l.latest) {
+      // The superseded latest leaves memory (find() reloads it if an event refers to it).
+      l.versions.delete(l.latest);
+      l.latest = v.version;
+    }
     l.versions.set(v.version, v);
-    if (v.version > l.latest) l.latest = v.version;
   }
 
   #loaded(name: string, source: string | null): Loaded | undefined {
@@ -197,7 +198,7 @@ export class SchemaRegistry {
   validatorFor(v: SchemaVersion): ValidateFunction {
     let fn = this.#validators.get(v);
     if (fn === undefined) {
-      fn = this.#compiler.validator(`${key(v.name, v.source)}\u0000${v.version}`, v.dialect, v.schema);
+      fn = this.#compiler.compile(v.dialect, v.schema);
       this.#validators.set(v, fn);
     }
     return fn;
