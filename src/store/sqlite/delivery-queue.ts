@@ -70,7 +70,10 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
       health: p('SELECT failing_since, disabled_at FROM target_health WHERE bus = ? AND rule = ? AND target = ?'),
       setHealth: p('INSERT OR REPLACE INTO target_health (bus, rule, target, failing_since, disabled_at) VALUES (?, ?, ?, ?, ?)'),
       clearHealth: p('DELETE FROM target_health WHERE bus = ? AND rule = ? AND target = ?'),
-      counts: p(`SELECT state, count(*) AS n FROM deliveries WHERE bus = ? AND rule = ? AND target = ? AND state IN ('pending', 'waiting', 'dead') GROUP BY state`),
+      // Both on partial indexes of the target alone (deliveries_due, deliveries_settled): no scan of the bus.
+      countPending: p(`SELECT count(*) AS n FROM deliveries INDEXED BY deliveries_due WHERE bus = ? AND rule = ? AND target = ? AND state = 'pending'`),
+      countSettled: p(`SELECT state, count(*) AS n FROM deliveries INDEXED BY deliveries_settled
+                       WHERE bus = ? AND rule = ? AND target = ? AND state IN ('waiting', 'dead') GROUP BY state`),
       sweepAttempts: p(`DELETE FROM delivery_attempts WHERE delivery_id IN (SELECT id FROM deliveries WHERE state = 'delivered' AND done_at < ? ORDER BY done_at LIMIT ?)`),
       sweep: p(`DELETE FROM deliveries WHERE id IN (SELECT id FROM deliveries WHERE state = 'delivered' AND done_at < ? ORDER BY done_at LIMIT ?)`),
     };
@@ -223,8 +226,8 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
   }
 
   counts(key: TargetKey): TargetCounts {
-    const out = { pending: 0, waiting: 0, dead: 0 };
-    for (const r of this.#s.counts!.all(key.bus, key.rule, key.target) as { state: keyof TargetCounts; n: number }[]) out[r.state] = r.n;
+    const out = { pending: (this.#s.countPending!.get(key.bus, key.rule, key.target) as { n: number }).n, waiting: 0, dead: 0 };
+    for (const r of this.#s.countSettled!.all(key.bus, key.rule, key.target) as { state: 'waiting' | 'dead'; n: number }[]) out[r.state] = r.n;
     return out;
   }
 
