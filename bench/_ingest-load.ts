@@ -14,6 +14,8 @@ export interface LoadSpec {
   readonly durationMs: number;
   /** Makes ids unique across runs against the same server (dedupe would answer duplicates). */
   readonly runId: string;
+  /** A W3C traceparent header sent with every put (bench:observe). */
+  readonly traceparent?: string;
 }
 
 export interface LoadResult {
@@ -30,7 +32,8 @@ export interface LoadResult {
 const spec = JSON.parse(process.argv[2]!) as LoadSpec;
 const pool = new Pool(spec.url, { connections: spec.connections, pipelining: 1, keepAliveTimeout: 60_000 });
 const path = `/v1/buses/${spec.bus}/events`;
-const batchHeaders = { 'content-type': 'application/cloudevents-batch+json' };
+const trace: Record<string, string> = spec.traceparent === undefined ? {} : { traceparent: spec.traceparent };
+const batchHeaders = { 'content-type': 'application/cloudevents-batch+json', ...trace };
 const latencies: number[] = [];
 let requests = 0;
 let errors = 0;
@@ -49,7 +52,7 @@ async function loop(): Promise<void> {
     const res = await pool.request({
       path,
       method: 'POST',
-      headers: single ? binaryHeaders(id) : batchHeaders,
+      headers: single ? { ...binaryHeaders(id), ...trace } : batchHeaders,
       body: single ? dataText(n) : batchBody(id, spec.batchSize),
     });
     await res.body.dump();

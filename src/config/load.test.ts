@@ -33,6 +33,12 @@ test('config - file < env < overrides', () => {
   assert.equal(c.limits.maxEventBytes, 256 * 1024);
 });
 
+test('config - boolean keys are read from SWITCHYARD_* as true or false', () => {
+  assert.equal(loadConfig({ env: { SWITCHYARD_OBSERVE_METRICS: 'false' } }).observe.metrics, false);
+  assert.equal(loadConfig({ env: { SWITCHYARD_OBSERVE_SYSTEM_EVENTS: 'true' } }).observe.systemEvents, true);
+  assert.throws(() => loadConfig({ env: { SWITCHYARD_OBSERVE_METRICS: 'no' } }), /observe\.metrics/);
+});
+
 test('config - an invalid value is reported with its key', () => {
   const file = tmpFile('server:\n  port: "eighty"\nlimits:\n  maxEventBytes: -1\n');
   assert.throws(() => loadConfig({ file }), (e: unknown) => {

@@ -56,6 +56,10 @@ function fromEnv(env: Readonly<Record<string, string | undefined>>): Record<stri
     let value: unknown = raw;
     if (key.type === 'integer') {
       value = /^-?\d+$/.test(raw.trim()) ? Number(raw.trim()) : raw;
+    } else if (key.type === 'boolean') {
+      // Anything but true/false stays a string, which the schema then reports under the key.
+      const t = raw.trim();
+      value = t === 'true' ? true : t === 'false' ? false : raw;
     } else if (key.type === 'object' || key.type === 'array') {
       try {
         value = JSON.parse(raw);

@@ -104,22 +104,33 @@ export class SwitchyardMetrics {
     this.#backlog = source;
   }
 
-  /** IngestObserver side: counts stored events, duplicates, rule matches and commit latency. */
+  /**
+   * IngestObserver side: counts stored events, duplicates, rule matches and commit latency.
+   * A put's events usually share bus and mode, so counts are summed per label set first and each
+   * series is incremented once per call (prom-client hashes the labels on every inc).
+   */
   appended(items: readonly AppendItem[], outcomes: readonly AppendOutcome[], startedAt: number): void {
     this.commitSeconds.observe((performance.now() - startedAt) / 1000);
+    const sums = new Map<string, { counter: Counter<string>; labels: Record<string, string>; n: number }>();
+    const add = (counter: Counter<string>, id: string, labels: Record<string, string>): void => {
+      const s = sums.get(id);
+      if (s === undefined) sums.set(id, { counter, labels, n: 1 });
+      else s.n++;
+    };
     for (let i = 0; i < items.length; i++) {
       const it = items[i]!;
       const o = outcomes[i]!;
       if (o.type === 'duplicate') {
-        this.duplicates.inc({ bus: it.bus });
+        add(this.duplicates, `d\u0000${it.bus}`, { bus: it.bus });
       } else if (o.type === 'rejected') {
-        this.rejected.inc({ bus: it.bus, reason: o.code });
+        add(this.rejected, `x\u0000${it.bus}\u0000${o.code}`, { bus: it.bus, reason: o.code });
       } else {
-        this.received.inc({ bus: it.bus, mode: it.mode });
-        if (it.matchedRules.length === 0) this.unmatched.inc({ bus: it.bus });
-        for (const rule of it.matchedRules) this.matches.inc({ bus: it.bus, rule });
+        add(this.received, `r\u0000${it.bus}\u0000${it.mode}`, { bus: it.bus, mode: it.mode });
+        if (it.matchedRules.length === 0) add(this.unmatched, `u\u0000${it.bus}`, { bus: it.bus });
+        for (const rule of it.matchedRules) add(this.matches, `m\u0000${it.bus}\u0000${rule}`, { bus: it.bus, rule });
       }
     }
+    for (const s of sums.values()) s.counter.inc(s.labels, s.n);
   }
 
   /** A schema was applied to an event at ingest (the schema validator's onCheck hook). */

@@ -31,35 +31,36 @@ export interface OtlpExporterOptions {
 }
 
 const nanos = (ms: number): string => (BigInt(Math.round(ms * 1000)) * 1000n).toString();
+const str = (v: string): string => JSON.stringify(v);
 
-function attrs(a: Readonly<Record<string, string | number | boolean>>): unknown[] {
-  return Object.entries(a).map(([key, v]) => ({
-    key,
-    value: typeof v === 'string' ? { stringValue: v } : typeof v === 'boolean' ? { boolValue: v } : Number.isInteger(v) ? { intValue: String(v) } : { doubleValue: v },
-  }));
+/** OTLP AnyValue attributes as JSON text (KeyValue list). */
+function attrs(a: Readonly<Record<string, string | number | boolean>>): string {
+  let out = '';
+  for (const key in a) {
+    const v = a[key]!;
+    const value = typeof v === 'string' ? `{"stringValue":${str(v)}}`
+      : typeof v === 'boolean' ? `{"boolValue":${v}}`
+        : Number.isSafeInteger(v) ? `{"intValue":"${v}"}`
+          : Number.isFinite(v) ? `{"doubleValue":${v}}` : `{"stringValue":"${v}"}`;
+    out += `${out === '' ? '' : ','}{"key":${str(key)},"value":${value}}`;
+  }
+  return `[${out}]`;
 }
 
-/** The OTLP/HTTP JSON body (ExportTraceServiceRequest) for a batch of spans. */
+function spanJson(s: SpanRecord): string {
+  const parent = s.parentSpanId === undefined ? '' : `,"parentSpanId":"${s.parentSpanId}"`;
+  const status = s.error === undefined ? '{"code":1}' : `{"code":2,"message":${str(s.error)}}`;
+  return `{"traceId":"${s.traceId}","spanId":"${s.spanId}"${parent},"name":${str(s.name)},"kind":${s.kind},`
+    + `"startTimeUnixNano":"${nanos(s.startMs)}","endTimeUnixNano":"${nanos(s.endMs)}","attributes":${attrs(s.attributes)},"status":${status}}`;
+}
+
+/**
+ * The OTLP/HTTP JSON body (ExportTraceServiceRequest) for a batch of spans, written as text
+ * (ids are lower-case hex from this module, so they need no escaping).
+ */
 export function otlpBody(serviceName: string, spans: readonly SpanRecord[]): string {
-  return JSON.stringify({
-    resourceSpans: [{
-      resource: { attributes: attrs({ 'service.name': serviceName }) },
-      scopeSpans: [{
-        scope: { name: 'switchyard' },
-        spans: spans.map((s) => ({
-          traceId: s.traceId,
-          spanId: s.spanId,
-          ...(s.parentSpanId === undefined ? {} : { parentSpanId: s.parentSpanId }),
-          name: s.name,
-          kind: s.kind,
-          startTimeUnixNano: nanos(s.startMs),
-          endTimeUnixNano: nanos(s.endMs),
-          attributes: attrs(s.attributes),
-          status: s.error === undefined ? { code: 1 } : { code: 2, message: s.error },
-        })),
-      }],
-    }],
-  });
+  return `{"resourceSpans":[{"resource":{"attributes":${attrs({ 'service.name': serviceName })}},`
+    + `"scopeSpans":[{"scope":{"name":"switchyard"},"spans":[${spans.map(spanJson).join(',')}]}]}]}`;
 }
 
 /**

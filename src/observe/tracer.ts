@@ -1,8 +1,18 @@
 import type { DeliveryTraceContext } from '../delivery/index.js';
 import type { AppendItem, AppendOutcome } from '../store/index.js';
 import type { OtlpExporter, SpanRecord } from './otlp-exporter.js';
-import { eventTraceparent, newSpanId, newTraceId, parseTraceparent } from './traceparent.js';
+import { eventTraceparent, newSpanId, newTraceId, parseTraceparent, type TraceParent } from './traceparent.js';
 import type { TargetLabels } from './metrics.js';
+
+/** Stored events of one put that share a trace context (one match span). */
+interface MatchGroup {
+  readonly parent: TraceParent | undefined;
+  readonly first: AppendItem;
+  readonly firstSequence: number;
+  lastSequence: number;
+  n: number;
+  readonly rules: Set<string>;
+}
 
 /** An open span: end it once with the outcome. */
 export interface OpenSpan {
@@ -44,19 +54,49 @@ export class Tracer {
     };
   }
 
-  /** IngestObserver side: one `switchyard.match` span per stored event. */
+  /**
+   * IngestObserver side: one `switchyard.match` span per put and trace context — the stored
+   * events of one request that share a trace (all of them, when the producer sent a
+   * traceparent header) share one span covering their commit; an event with a trace of its own
+   * (its `traceparent` extension) gets its own. A span of one event names it; a span of several
+   * gives their count and sequence range.
+   */
   appended(items: readonly AppendItem[], outcomes: readonly AppendOutcome[], startedAt: number): void {
     const end = this.#now();
     const start = end - (performance.now() - startedAt);
+    const groups = new Map<string, MatchGroup>();
+    let request: { raw: string; parsed: TraceParent | undefined } | undefined;
     for (let i = 0; i < items.length; i++) {
       const it = items[i]!;
       const o = outcomes[i]!;
       if (o.type !== 'stored') continue;
-      const p = eventTraceparent(it.body, it.traceparent);
+      let p: TraceParent | undefined;
+      if (it.traceparent !== undefined && it.traceparent !== null) {
+        // One request's items share its header: parse it once.
+        if (request?.raw !== it.traceparent) request = { raw: it.traceparent, parsed: parseTraceparent(it.traceparent) };
+        p = request.parsed;
+      } else {
+        p = eventTraceparent(it.body, null);
+      }
+      const key = p === undefined ? it.bus : `${it.bus} ${p.traceId} ${p.parentId}`;
+      const g = groups.get(key);
+      if (g === undefined) {
+        groups.set(key, { parent: p, first: it, firstSequence: o.sequence, lastSequence: o.sequence, n: 1, rules: new Set(it.matchedRules) });
+      } else {
+        g.n++;
+        g.lastSequence = o.sequence;
+        for (const r of it.matchedRules) g.rules.add(r);
+      }
+    }
+    for (const g of groups.values()) {
+      const it = g.first;
+      const attributes: Record<string, string | number> = g.n === 1
+        ? { 'switchyard.bus': it.bus, 'switchyard.sequence': g.firstSequence, 'cloudevents.event_id': it.id, 'cloudevents.event_source': it.source, 'cloudevents.event_type': it.type }
+        : { 'switchyard.bus': it.bus, 'switchyard.events': g.n, 'switchyard.first_sequence': g.firstSequence, 'switchyard.last_sequence': g.lastSequence };
+      attributes['switchyard.rules'] = [...g.rules].join(',');
       this.#exporter.add({
-        traceId: p?.traceId ?? newTraceId(), spanId: newSpanId(), parentSpanId: p?.parentId, name: 'switchyard.match', kind: 1,
-        startMs: start, endMs: end,
-        attributes: { 'switchyard.bus': it.bus, 'switchyard.sequence': o.sequence, 'cloudevents.event_id': it.id, 'cloudevents.event_source': it.source, 'cloudevents.event_type': it.type, 'switchyard.rules': it.matchedRules.join(',') },
+        traceId: g.parent?.traceId ?? newTraceId(), spanId: newSpanId(), parentSpanId: g.parent?.parentId, name: 'switchyard.match', kind: 1,
+        startMs: start, endMs: end, attributes,
       });
     }
   }

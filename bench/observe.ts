@@ -1,0 +1,244 @@
+// `npm run bench:observe`: the cost of observability, on vs off in the same run.
+//   - off: observe.metrics false, no span export (the put path then runs only the live-tail wake-up);
+//   - on:  metrics on (scraped once a second during each run) and OTLP span export to a sink
+//          collector (bench/_deliver-receiver.ts answering 204), so every put records an ingest
+//          and a match span and every delivery attempt a deliver span.
+// Puts carry a traceparent in both (its propagation to deliveries is always on).
+// Both servers run at once, each in its own process (`switchyard start`, durability `process`,
+// log level warn), and are measured alternately (off, on, on, off, …) so drift in the machine's
+// load hits both alike. Ingest: bench/_ingest-load.ts (single binary puts, 100-event batches).
+// Deliver: a backlog held by a near-zero rate limit, then released; deliveries/s while it
+// drains to a receiver, and server CPU per delivery. The receiver and the span sink are bare
+// node:http servers in this process (answering 204), so they load both configurations alike.
+// Goal (issue 6): overhead ≤ 10%. Every phase is bounded in count and time.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import net from 'node:net';
+import os, { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { Pool } from 'undici';
+import { batchBody } from './_ingest-corpus.js';
+import type { LoadResult, LoadSpec } from './_ingest-load.js';
+import { machineLine } from './_machine.js';
+
+const root = fileURLToPath(new URL('../', import.meta.url));
+const WARMUP_MS = 1000;
+const DURATION_MS = 4000;
+const ROUNDS = 2;
+const SCALE = Number(process.env.BENCH_SCALE ?? 1);
+const DRAIN_EVENTS = 30_000 * SCALE;
+const DRAIN_TIMEOUT_MS = 40_000;
+const PAUSED = { perSecond: 0.001, burst: 1 };
+const TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+
+const children: ChildProcess[] = [];
+const dirs: string[] = [];
+process.on('exit', () => {
+  for (const c of children) c.kill('SIGKILL');
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+function tsx(script: string, args: string[], env: Record<string, string> = {}): ChildProcess {
+  const c = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  children.push(c);
+  return c;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer().once('error', reject).listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function firstLine(c: ChildProcess): Promise<string> {
+  for await (const line of createInterface({ input: c.stdout! })) return line;
+  throw new Error('child ended without output');
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** CPU time (user + system, all threads) a process has used so far, in seconds (Linux /proc; CLK_TCK 100). */
+function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+const loadLine = (): string => `load average ${os.loadavg().map((l) => l.toFixed(2)).join(', ')}`;
+
+async function api(base: string, method: string, url: string, body?: unknown): Promise<unknown> {
+  const res = await fetch(`${base}${url}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  if (res.status >= 300) throw new Error(`${method} ${url}: ${res.status} ${text}`);
+  return text === '' ? undefined : JSON.parse(text);
+}
+
+interface Server { readonly name: 'off' | 'on'; readonly url: string; readonly pid: number }
+
+async function startServer(name: 'off' | 'on', collector: string): Promise<Server> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'swy-bench-observe-'));
+  dirs.push(dataDir);
+  const port = await freePort();
+  const env: Record<string, string> = name === 'on'
+    ? { SWITCHYARD_OBSERVE_METRICS: 'true', SWITCHYARD_OBSERVE_OTLP_ENDPOINT: collector }
+    : { SWITCHYARD_OBSERVE_METRICS: 'false', SWITCHYARD_OBSERVE_OTLP_ENDPOINT: '' };
+  const c = tsx('src/cli/main.ts', ['start', '--port', String(port), '--data-dir', dataDir], { SWITCHYARD_LOG_LEVEL: 'warn', ...env });
+  c.stdout!.resume();
+  const url = `http://127.0.0.1:${port}`;
+  for (const deadline = Date.now() + 30_000; ;) {
+    if ((await fetch(`${url}/readyz`).then((r) => r.status, () => 0)) === 200) break;
+    if (Date.now() > deadline) throw new Error('server did not become ready');
+    await sleep(50);
+  }
+  await api(url, 'POST', '/v1/buses', { name: 'bench', retention: { maxAgeMs: null, maxCount: null } });
+  return { name, url, pid: c.pid! };
+}
+
+/** A sink answering 204 to everything, counting the CloudEvents it receives (deliveries). */
+async function startSink(): Promise<{ url: string; events: () => number; reset: () => void }> {
+  let events = 0;
+  const server = createServer((req, res) => {
+    let n = 0;
+    let tail = '';
+    req.on('data', (c: Buffer) => {
+      const text = tail + c.toString('latin1');
+      for (let i = text.indexOf('"specversion"'); i !== -1; i = text.indexOf('"specversion"', i + 13)) n++;
+      tail = text.slice(-12);
+    });
+    req.on('end', () => {
+      // Binary mode carries the attributes as headers: one event per request.
+      events += req.headers['ce-id'] !== undefined ? 1 : n;
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  server.unref();
+  return { url: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`, events: () => events, reset: () => void (events = 0) };
+}
+
+/** Puts `count` events in 100-event batches with 4 requests in flight. */
+async function fill(url: string, bus: string, count: number, runId: string): Promise<void> {
+  const pool = new Pool(url, { connections: 4, keepAliveTimeout: 60_000 });
+  let next = 0;
+  await Promise.all(Array.from({ length: 4 }, async () => {
+    while (next < count) {
+      const id = `${runId}-${next}`;
+      next += 100;
+      const res = await pool.request({
+        path: `/v1/buses/${bus}/events`, method: 'POST',
+        headers: { 'content-type': 'application/cloudevents-batch+json', traceparent: TRACEPARENT }, body: batchBody(id, 100),
+      });
+      await res.body.dump();
+      if (res.statusCode !== 202) throw new Error(`fill: ${res.statusCode}`);
+    }
+  }));
+  await pool.close();
+}
+
+/** While `during` runs, scrapes /metrics of the "on" server once a second (as Prometheus would, more often). */
+async function withScrapes<T>(s: Server, during: Promise<T>): Promise<T> {
+  if (s.name === 'off') return during;
+  let done = false;
+  const scraping = (async () => {
+    while (!done) {
+      await fetch(`${s.url}/metrics`).then((r) => r.text(), () => '');
+      await sleep(1000);
+    }
+  })();
+  try {
+    return await during;
+  } finally {
+    done = true;
+    await scraping;
+  }
+}
+
+async function ingest(s: Server, spec: Omit<LoadSpec, 'warmupMs' | 'durationMs' | 'url' | 'bus'>): Promise<{ rate: number; cpuUs: number; p99: number }> {
+  const full: LoadSpec = { ...spec, url: s.url, bus: 'bench', warmupMs: WARMUP_MS, durationMs: DURATION_MS, traceparent: TRACEPARENT };
+  const cpu0 = cpuSeconds(s.pid);
+  const r = JSON.parse(await withScrapes(s, firstLine(tsx('bench/_ingest-load.ts', [JSON.stringify(full)])))) as LoadResult;
+  return { rate: r.events / r.seconds, cpuUs: (1e6 * (cpuSeconds(s.pid) - cpu0)) / r.allEvents, p99: r.p99Ms };
+}
+
+/** Fills a held backlog of DRAIN_EVENTS deliveries to the receiver, releases it, measures the drain. */
+async function deliver(s: Server, rx: Awaited<ReturnType<typeof startSink>>, round: number): Promise<{ rate: number; cpuUs: number }> {
+  const bus = `d${round}`;
+  await api(s.url, 'POST', '/v1/buses', { name: bus, retention: { maxAgeMs: null, maxCount: null } });
+  const rule = (extra: Record<string, unknown>): Promise<unknown> => api(s.url, 'PUT', `/v1/buses/${bus}/rules/r`, {
+    filter: { pattern: { source: ['urn:bench:shop'] } }, targets: [{ id: 't', kind: 'http', url: `${rx.url}/${s.name}`, ...extra }],
+  });
+  await rule({ rateLimit: PAUSED });
+  await fill(s.url, bus, DRAIN_EVENTS, `${s.name}${round}`);
+  await sleep(300);
+  rx.reset();
+  const cpu0 = cpuSeconds(s.pid);
+  const t0 = performance.now();
+  await rule({});
+  const expected = DRAIN_EVENTS - 1; // the one burst token was spent before the reset
+  let got = 0;
+  await withScrapes(s, (async () => {
+    while (performance.now() - t0 < DRAIN_TIMEOUT_MS) {
+      got = rx.events();
+      if (got >= expected) return;
+      await sleep(20);
+    }
+  })());
+  const seconds = (performance.now() - t0) / 1000;
+  return { rate: got / seconds, cpuUs: (1e6 * (cpuSeconds(s.pid) - cpu0)) / Math.max(1, got) };
+}
+
+const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 === 1 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+console.log(machineLine());
+console.log(`start: ${loadLine()}; ${ROUNDS} rounds, ${WARMUP_MS / 1000} s warm-up + ${DURATION_MS / 1000} s per ingest run, ${fmt(DRAIN_EVENTS)} deliveries per drain`);
+const collector = await startSink();
+const rx = await startSink();
+const servers = { off: await startServer('off', collector.url), on: await startServer('on', collector.url) };
+
+type Row = { rate: number[]; cpuUs: number[] };
+const results: Record<string, Record<'off' | 'on', Row>> = {};
+const record = (what: string, s: Server, r: { rate: number; cpuUs: number }): void => {
+  const row = ((results[what] ??= { off: { rate: [], cpuUs: [] }, on: { rate: [], cpuUs: [] } })[s.name]);
+  row.rate.push(r.rate);
+  row.cpuUs.push(r.cpuUs);
+  console.log(`  ${what} ${s.name}: ${fmt(r.rate)}/s, server CPU ${r.cpuUs.toFixed(1)} µs each  (${loadLine()})`);
+};
+
+for (let round = 0; round < ROUNDS; round++) {
+  const order: Server[] = round % 2 === 0 ? [servers.off, servers.on] : [servers.on, servers.off];
+  for (const s of order) record('ingest single, 32 conns', s, await ingest(s, { mode: 'single', batchSize: 1, connections: 32, runId: `s${round}${s.name}` }));
+  for (const s of order) record('ingest batch 100, 4 conns', s, await ingest(s, { mode: 'batch', batchSize: 100, connections: 4, runId: `b${round}${s.name}` }));
+  for (const s of order) record('deliver drain, 1 http target', s, await deliver(s, rx, round));
+}
+for (const c of children) c.kill('SIGTERM');
+
+console.log(`\nend: ${loadLine()}`);
+console.log('\nrun | off /s | on /s | throughput cost | off CPU µs | on CPU µs | CPU cost');
+const verdicts: string[] = [];
+for (const [what, r] of Object.entries(results)) {
+  const off = median(r.off.rate);
+  const on = median(r.on.rate);
+  const cOff = median(r.off.cpuUs);
+  const cOn = median(r.on.cpuUs);
+  const cost = 1 - on / off;
+  const cpuCost = cOn / cOff - 1;
+  console.log(`${what} | ${fmt(off)} | ${fmt(on)} | ${(100 * cost).toFixed(1)}% | ${cOff.toFixed(1)} | ${cOn.toFixed(1)} | ${(100 * cpuCost).toFixed(1)}%`);
+  verdicts.push(`${what}: CPU per event +${(100 * cpuCost).toFixed(1)}% — ${cpuCost <= 0.1 ? 'met' : 'MISSED'}`);
+}
+console.log('\ngoal: observability on costs ≤ 10% (medians of the rounds; CPU per event is the steadier measure on a shared machine)');
+for (const v of verdicts) console.log(v);
+process.exit(0);

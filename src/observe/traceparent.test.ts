@@ -1,0 +1,63 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { eventTraceparent, formatTraceparent, parseTraceparent } from './traceparent.js';
+import { DeliveryTelemetry } from './delivery-telemetry.js';
+import { observers } from './observers.js';
+
+const TP = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+
+test('traceparent - a valid W3C value parses and formats back', () => {
+  const p = parseTraceparent(TP);
+  assert.deepEqual(p, { version: '00', traceId: '4bf92f3577b34da6a3ce929d0e0e4736', parentId: '00f067aa0ba902b7', flags: '01' });
+  assert.equal(formatTraceparent(p!), TP);
+});
+
+test('traceparent - invalid values are ignored (W3C: restart the trace)', () => {
+  for (const bad of [
+    '', 'garbage', TP.toUpperCase(), TP.replace('-01', '-1'),
+    '00-00000000000000000000000000000000-00f067aa0ba902b7-01', // all-zero trace id
+    '00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01', // all-zero parent id
+    'ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01', // version ff
+    `${TP}-extra`, // version 00 has exactly four fields
+    42, undefined, 'x'.repeat(600),
+  ]) assert.equal(parseTraceparent(bad), undefined, String(bad));
+  // A later version may carry more fields; the four known ones are kept.
+  assert.equal(parseTraceparent(`01-${TP.slice(3)}-more`)?.traceId, '4bf92f3577b34da6a3ce929d0e0e4736');
+});
+
+test('traceparent - the request header wins over the event extension; the extension is read from the JSON text', () => {
+  const own = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+  const body = JSON.stringify({ specversion: '1.0', id: '1', source: 's', type: 't', traceparent: own });
+  assert.equal(formatTraceparent(eventTraceparent(body, TP)!), TP);
+  assert.equal(formatTraceparent(eventTraceparent(body, null)!), own);
+  assert.equal(formatTraceparent(eventTraceparent(body, 'invalid')!), own);
+  assert.equal(eventTraceparent('{"id":"1","data":{"note":"no trace here"}}', null), undefined);
+  // A "traceparent" inside data is not the extension.
+  assert.equal(eventTraceparent(JSON.stringify({ id: '1', data: { traceparent: own } }), null), undefined);
+});
+
+test('delivery telemetry - the trace context is a child span of the event\'s trace, new per attempt', () => {
+  const log = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+  const t = new DeliveryTelemetry({ log });
+  const body = JSON.stringify({ specversion: '1.0', id: '1', source: 's', type: 't' });
+  assert.equal(t.traceContext(body, null), undefined);
+  const a = t.traceContext(body, TP)!;
+  const b = t.traceContext(body, TP)!;
+  assert.equal(a.traceparent, TP);
+  assert.match(a.header, /^00-4bf92f3577b34da6a3ce929d0e0e4736-[0-9a-f]{16}-01$/);
+  assert.notEqual(a.header, b.header);
+  assert.notEqual(parseTraceparent(a.header)!.parentId, '00f067aa0ba902b7');
+});
+
+test('observers - none active is no observer at all; one that throws does not stop the others', () => {
+  assert.equal(observers([undefined, undefined], () => undefined), undefined);
+  const seen: string[] = [];
+  const errors: unknown[] = [];
+  const o = observers([
+    { appended: () => { throw new Error('boom'); } },
+    { appended: (items) => void seen.push(`${items.length}`) },
+  ], (err) => errors.push(err));
+  o!.appended([], [], 0);
+  assert.deepEqual(seen, ['0']);
+  assert.equal(errors.length, 1);
+});
