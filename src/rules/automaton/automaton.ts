@@ -29,6 +29,7 @@ export class Automaton {
   static build(rules: Iterable<readonly [RuleRef, CompiledPattern]>): Automaton {
     const start = new NameState();
     const paths = new Set<string>();
+    const sharing: NameState[] = [];
     let size = 0;
     for (const [ref, pattern] of rules) {
       size++;
@@ -36,11 +37,13 @@ export class Automaton {
         let cur = start;
         for (const cond of alt) {
           paths.add(cond.path);
-          cur = step(cur, cond.path, cond.matchers);
+          cur = step(cur, cond.path, cond.matchers, sharing);
         }
-        if (!cur.rules.includes(ref)) cur.rules.push(ref);
+        cur.addRule(ref);
       }
     }
+    // The sharing maps serve only this build (an automaton is never extended): free them.
+    for (const st of sharing) st.exclusive = undefined;
     return new Automaton(start, paths, buildPathTrie(paths), size);
   }
 
@@ -103,14 +106,18 @@ function visit(state: NameState, acc: readonly number[], w: Walk): void {
 }
 
 /** Adds the transitions of one condition leaving `cur`; returns the state after it. */
-function step(cur: NameState, path: string, matchers: readonly ValueMatcher[]): NameState {
+function step(cur: NameState, path: string, matchers: readonly ValueMatcher[], sharing: NameState[]): NameState {
   if (matchers.length === 1) {
     const m = matchers[0]!;
     const absent = m.op === 'exists' && !m.value;
     const key = `${path}\u0000${absent ? 'absent' : matcherKey(m)}`;
-    const existing = cur.exclusive.get(key);
+    const existing = cur.exclusive?.get(key);
     if (existing !== undefined) return existing;
     const next = new NameState();
+    if (cur.exclusive === undefined) {
+      cur.exclusive = new Map();
+      sharing.push(cur);
+    }
     cur.exclusive.set(key, next);
     link(cur, path, m, next);
     return next;
@@ -122,9 +129,7 @@ function step(cur: NameState, path: string, matchers: readonly ValueMatcher[]): 
 
 function link(cur: NameState, path: string, m: ValueMatcher, next: NameState): void {
   if (m.op === 'exists' && !m.value) {
-    const t = cur.absent.get(path);
-    if (t === undefined) cur.absent.set(path, [next]);
-    else if (!t.includes(next)) t.push(next);
+    cur.addAbsent(path, next);
   } else {
     cur.index(path).add(m, next);
   }

@@ -16,16 +16,39 @@ export interface RuleRef {
   stamp: number;
 }
 
+/** Shared by every state that has none (never written: writers replace it first). */
+const NO_FIELDS: ReadonlyMap<string, ValueIndex> = new Map();
+const NO_ABSENT: ReadonlyMap<string, NameState[]> = new Map();
+const NO_RULES: readonly RuleRef[] = [];
+
+/** The maps and the rule list are allocated on first write: most states are a rule's last
+ * state, with rules and nothing else, and three empty Maps would cost ~0.4 KB each. */
 export class NameState {
-  readonly fields = new Map<string, ValueIndex>();
-  readonly absent = new Map<string, NameState[]>();
-  readonly rules: RuleRef[] = [];
-  /** Exclusive successors by `${path}\0${matcherKey}` (see the sharing invariant). */
-  readonly exclusive = new Map<string, NameState>();
+  fields: ReadonlyMap<string, ValueIndex> = NO_FIELDS;
+  absent: ReadonlyMap<string, NameState[]> = NO_ABSENT;
+  rules: readonly RuleRef[] = NO_RULES;
+  /** Exclusive successors by `${path}\0${matcherKey}` (see the sharing invariant); used while
+   * the automaton is built, dropped once it is. */
+  exclusive: Map<string, NameState> | undefined;
 
   index(path: string): ValueIndex {
-    let idx = this.fields.get(path);
-    if (idx === undefined) this.fields.set(path, (idx = new ValueIndex()));
+    if (this.fields === NO_FIELDS) this.fields = new Map();
+    const fields = this.fields as Map<string, ValueIndex>;
+    let idx = fields.get(path);
+    if (idx === undefined) fields.set(path, (idx = new ValueIndex()));
     return idx;
+  }
+
+  addAbsent(path: string, next: NameState): void {
+    if (this.absent === NO_ABSENT) this.absent = new Map();
+    const absent = this.absent as Map<string, NameState[]>;
+    const t = absent.get(path);
+    if (t === undefined) absent.set(path, [next]);
+    else if (!t.includes(next)) t.push(next);
+  }
+
+  addRule(ref: RuleRef): void {
+    if (this.rules === NO_RULES) this.rules = [ref];
+    else if (!this.rules.includes(ref)) (this.rules as RuleRef[]).push(ref);
   }
 }
