@@ -30,6 +30,8 @@ export type Script = (r: Received) => Reply;
 export interface Receiver {
   readonly url: string;
   readonly requests: Received[];
+  /** Most requests that were open (received, not yet answered) at once. */
+  maxOpen(): number;
   /** Resolves once `pred` holds over the requests (checked on each request), or rejects at the deadline. */
   until(what: string, pred: (requests: readonly Received[]) => boolean, timeoutMs?: number): Promise<void>;
   setScript(script: Script): void;
@@ -49,12 +51,17 @@ export async function startReceiver(script: Script = () => ({ status: 200 }), po
     }, ms);
     timers.add(t);
   };
+  let open = 0;
+  let maxOpen = 0;
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const r: Received = { n: requests.length + 1, method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() };
       requests.push(r);
+      open++;
+      maxOpen = Math.max(maxOpen, open);
+      res.once('close', () => open--);
       for (const w of [...waiters]) w();
       const reply = current(r);
       if ('reset' in reply) {
@@ -91,6 +98,7 @@ export async function startReceiver(script: Script = () => ({ status: 200 }), po
   return {
     url: `http://127.0.0.1:${addr.port}`,
     requests,
+    maxOpen: () => maxOpen,
     setScript(s) {
       current = s;
     },

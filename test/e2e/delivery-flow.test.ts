@@ -173,3 +173,18 @@ test('delivery flow - batching: a CloudEvents batch body, or a JSON array, of up
     await rx.close();
   }
 });
+
+test('delivery flow - an unordered target sends at most `concurrency` deliveries at once', async () => {
+  const rx = await startReceiver(() => ({ hang: 50 }));
+  try {
+    await putRule(t.url, 'default', 'parallel', {
+      filter: { pattern: { type: ['parallel'] } },
+      targets: [{ id: 'h', kind: 'http', url: rx.url, concurrency: 3 }],
+    });
+    await putEvents(t.url, 'default', Array.from({ length: 12 }, (_, i) => ce(`p${i}`, { type: 'parallel' })));
+    for (let i = 0; i < 12; i++) await untilFinal(t.url, 'default', `p${i}`, 'delivered');
+    assert.equal(rx.maxOpen(), 3, 'three at a time, never more');
+  } finally {
+    await rx.close();
+  }
+});

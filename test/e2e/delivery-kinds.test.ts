@@ -1,6 +1,7 @@
 // Target kinds end to end: bus (with hop-count loop protection), file (JSONL), http with a
 // connection, and the SSRF guard refusing loopback when private networks are not allowed.
 import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -109,6 +110,30 @@ test('delivery kinds - with delivery.allowPrivateNetworks false, an http target 
     assert.deepEqual(tr.targets[0]!.attempts.map((a) => a.errorClass), ['blocked']);
     assert.match(tr.targets[0]!.attempts[0]!.message ?? '', /127\.0\.0\.1|loopback/);
     assert.equal(rx.requests.length, 0, 'nothing reached the loopback receiver');
+  } finally {
+    await t.close();
+    await rx.close();
+  }
+});
+
+test('delivery kinds - after a signing-secret rotation, deliveries carry a signature per valid secret; each verifies', async () => {
+  const rx = await startReceiver();
+  const t = await startTestServer();
+  try {
+    await putRule(t.url, 'default', 'signed', { filter: { pattern: { type: ['signed'] } }, targets: [{ id: 'h', kind: 'http', url: rx.url }] });
+    const base = '/v1/buses/default/rules/signed/targets/h/signing-secrets';
+    const before = await call<{ items: { secret: string }[] }>(t.url, base);
+    const rotated = await call<{ items: { secret: string; expiresAt: string | null }[] }>(t.url, `${base}/rotate`, { json: { overlapMs: 3_600_000 } });
+    assert.equal(rotated.status, 200, rotated.text);
+    const [fresh, old] = rotated.json.items;
+    assert.equal(old!.secret, before.json.items[0]!.secret);
+    assert.ok(old!.expiresAt !== null && fresh!.expiresAt === null);
+    await putEvents(t.url, 'default', [ce('sg1', { type: 'signed', data: { x: 1 } })]);
+    await rx.until('one delivery', (r) => r.length === 1);
+    const r = rx.requests[0]!;
+    const sigs = String(r.headers['webhook-signature']).split(' ');
+    const sign = (secret: string): string => `v1,${createHmac('sha256', Buffer.from(secret.slice('whsec_'.length), 'base64')).update(`${String(r.headers['webhook-id'])}.${String(r.headers['webhook-timestamp'])}.${r.body}`).digest('base64')}`;
+    assert.deepEqual(sigs.sort(), [sign(fresh!.secret), sign(old!.secret)].sort());
   } finally {
     await t.close();
     await rx.close();
