@@ -251,6 +251,28 @@ test('target worker - a batching target sends up to maxBatchSize deliveries per 
   }
 });
 
+test('target worker - a batching target holds at most ~1,000 deliveries leased at once (memory), in whole batches', async () => {
+  const r = await rig(() => 'hold', { batch: { maxBatchSize: 100 }, batchFormat: 'json' });
+  const leased = (): number => r.w.store.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM deliveries WHERE leased = 1').get()!.n;
+  try {
+    await r.w.put(key, Array.from({ length: 1500 }, (_, i) => `e${i}`));
+    await r.rx.waitFor(10);
+    await settle(20);
+    assert.equal(r.rx.got.length, 10, '10 batches of 100 in flight, though 32 sends are allowed');
+    assert.equal(leased(), 1000);
+    r.rx.got[0]!.answer(200);
+    await r.rx.waitFor(11);
+    for (let i = 1; i < 15; i++) {
+      await r.rx.waitFor(i + 1);
+      r.rx.got[i]!.answer(200);
+    }
+    await until(() => deliveredAll(r, 15), 'all delivered');
+    assert.deepEqual(r.rx.got.map((q) => (JSON.parse(q.body) as unknown[]).length), Array.from({ length: 15 }, () => 100));
+  } finally {
+    await r.done();
+  }
+});
+
 test('target worker - a target failing continuously for disableAfterMs is disabled and its queue dead-lettered', async () => {
   const r = await rig(() => ({ status: 503 }), {}, { disableAfterMs: 60_000 });
   try {

@@ -28,6 +28,12 @@ export interface WorkerDeps {
 const MAX_EXCERPT = 1024;
 /** Extra time granted to a target past its own timeout before its send is aborted. */
 const ABORT_GRACE_MS = 1000;
+/**
+ * Most deliveries a worker holds leased at once (held for a batch, sending, or awaiting their
+ * write), unless its concurrency or two batches need more: each one carries its event in
+ * memory, and 32 batches of 100 for each of 10 targets took the server past 500 MiB.
+ */
+const MAX_OUTSTANDING = 1024;
 
 const observed = (d: LeasedDelivery, trace?: DeliveryTraceContext): ObservedDelivery => ({ id: d.id, eventId: d.eventId, sequence: d.seq, receivedAt: d.receivedAt, trace });
 
@@ -55,6 +61,8 @@ export class TargetWorker {
   #retired: Target[] = [];
   #health: TargetHealth | undefined;
   #inFlight = 0;
+  /** Deliveries leased and not finished: held for a batch, being sent, or awaiting their write. */
+  #outstanding = 0;
   #held: LeasedDelivery[] = [];
   #heldSince = 0;
   #heldTimer: NodeJS.Timeout | undefined;
@@ -152,8 +160,11 @@ export class TargetWorker {
         limit = Math.min(limit, avail);
       }
       if (this.#breaker.state(now).type === 'half-open') limit = Math.min(limit, perSend);
+      const cap = Math.floor(Math.max(MAX_OUTSTANDING, this.#spec.concurrency, 2 * perSend) / perSend) * perSend;
+      limit = Math.min(limit, cap - this.#outstanding);
       if (limit <= 0) return;
       const leased = queue.lease(this.key, now, now + this.#leaseMs(), limit);
+      this.#outstanding += leased.length;
       this.#bucket?.take(leased.length, now);
       if (leased.length > 0 && this.#breaker.state(now).type === 'half-open') {
         this.#breaker.probe();
@@ -205,7 +216,7 @@ export class TargetWorker {
     this.#inFlight++;
     const p = this.#attempt(ds).catch((err: unknown) => {
       this.#deps.log('error', { err, target: this.key }, 'delivery attempt failed unexpectedly; the leases will expire');
-      this.#done();
+      this.#done(ds.length);
     });
     this.#sends.add(p);
     void p.finally(() => this.#sends.delete(p));
@@ -259,7 +270,7 @@ export class TargetWorker {
       if (!this.#abort.signal.aborted) this.#tell((o) => o.onAttempt(this.key, attempt, ready.map((r) => observed(r.d, r.trace))));
       for (const r of ready) completions.push(this.#complete(r.d, r.payload, outcome, attempt, now));
     }
-    this.#deps.writer.submit(completions, () => this.#done());
+    this.#deps.writer.submit(completions, () => this.#done(ds.length));
   }
 
   #complete(d: LeasedDelivery, payload: string, outcome: SendOutcome, attempt: AttemptRecord, now: number): Completion {
@@ -327,8 +338,9 @@ export class TargetWorker {
     }
   }
 
-  #done(): void {
+  #done(deliveries: number): void {
     this.#inFlight--;
+    this.#outstanding -= deliveries;
     this.#closeRetired();
     this.wake();
   }
