@@ -133,10 +133,12 @@ for (const n of [1, 100, 10000, 100000]) {
   const t = rate(textPass(m));
   const p = rate(parsedPass(m));
   rawRates[n] = t.perSec;
-  // Single adds into the loaded matcher (the API path): average of 200.
+  // Single adds into the loaded matcher (the API path), amortised: at least two full rebuild
+  // cycles (a rebuild comes every ~sqrt(n) adds, see matcher.ts), at least 200 adds.
+  const adds = Math.max(200, 2 * Math.ceil(Math.sqrt(n)) + 2);
   const a0 = cpuSeconds();
-  for (let i = 0; i < 200; i++) m.add(`extra${i}`, { pattern: { properties: { MAPBLKLOT: [`EXTRA${i}`] } } });
-  const addUs = ((cpuSeconds() - a0) * 1e6) / 200;
+  for (let i = 0; i < adds; i++) m.add(`extra${i}`, { pattern: { properties: { MAPBLKLOT: [`EXTRA${i}`] } } });
+  const addUs = ((cpuSeconds() - a0) * 1e6) / adds;
   console.log(
     `${fmt(n)} exact | ${fmt(t.count)} ${check(`exact ${n}`, t.count, want)}/${check(`exact ${n}`, p.count, want)} | ${cell(t.perSec)} | ${cell(p.perSec)} | ${buildMs.toFixed(0)} | ${addUs.toFixed(1)} | ${heapPerRule}${n >= 10000 ? ` | ruler ${fmt(RULER[`EXACT_${n}`]!)}: ${vsRuler(t.perSec, `EXACT_${n}`)} / ${vsRuler(p.perSec, `EXACT_${n}`)}` : ''}`,
   );
