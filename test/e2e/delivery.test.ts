@@ -190,6 +190,10 @@ test('delivery - a dead letter is forwarded to the dead-letter target (another b
     const got = await untilEvent('dlq', 'fw1');
     assert.deepEqual(got.event.data, { n: 1 });
     assert.equal(got.event.swyhops, 1);
+    const st = await call<{ items: { id: string; kind: string; deliveries: { pending: number } }[] }>(t.url, '/v1/buses/default/rules/forwarded/targets');
+    assert.deepEqual(st.json.items.map((x) => [x.id, x.kind]), [['h', 'http'], ['h#dead-letter', 'bus']], 'the dead-letter target has a state of its own');
+    const en = await call<{ id: string; state: string }>(t.url, '/v1/buses/default/rules/forwarded/targets/h%23dead-letter/enable', { method: 'POST' });
+    assert.deepEqual([en.status, en.json.id, en.json.state], [200, 'h#dead-letter', 'enabled']);
   } finally {
     await rx.close();
   }

@@ -81,7 +81,7 @@ export async function targetStateRoutes(app: FastifyInstance, deps: DeliveryRout
     schema: {
       summary: 'Re-enable a target (disabled after failing too long) and close its circuit breaker; redrive its dead letters to send them again',
       tags: ['rules'],
-      params: { type: 'object', properties: { bus: busName, rule: ruleName, target: { type: 'string', minLength: 1, maxLength: 64 } }, required: ['bus', 'rule', 'target'] },
+      params: { type: 'object', properties: { bus: busName, rule: ruleName, target: { type: 'string', minLength: 1, maxLength: 128, description: 'target id, or `<id>#dead-letter` (URL-encoded) for its dead-letter target' } }, required: ['bus', 'rule', 'target'] },
       response: { 200: statusView, '4xx': problem },
     },
   }, async (req) => {

@@ -101,30 +101,38 @@ export class Dispatcher implements Service {
     this.#writer.flush();
   }
 
-  /** The state of each target of a rule (circuit breaker, health, queue counts). */
+  /**
+   * The state of each target of a rule (circuit breaker, health, queue counts), each followed by
+   * its dead-letter target (id `<id>#dead-letter`) when it has one.
+   */
   targets(bus: string, rule: string): TargetStatus[] | undefined {
     const r = this.#deps.store.rules.get(bus, rule);
     if (r === undefined) return undefined;
     const now = this.#deps.clock.now();
-    return r.targets.map((raw) => {
-      const t = raw as { id: string; kind: string };
-      const key = { bus, rule, target: t.id };
-      const w = this.#workers.get(keyId(key))?.worker;
-      const st = w?.status(now);
+    const status = (id: string, kind: string): TargetStatus => {
+      const key = { bus, rule, target: id };
+      const st = this.#workers.get(keyId(key))?.worker.status(now);
       const health: TargetHealth | undefined = st !== undefined ? st.health : this.#deps.store.deliveries.health(key);
       return {
-        id: t.id, kind: t.kind, state: health?.disabledAt != null ? 'disabled' : 'enabled',
+        id, kind, state: health?.disabledAt != null ? 'disabled' : 'enabled',
         breaker: st?.breaker ?? { type: 'closed', consecutiveFailures: 0 },
         failingSince: health?.failingSince ?? null, disabledAt: health?.disabledAt ?? null,
         inFlight: st?.inFlight ?? 0, deliveries: this.#deps.store.deliveries.counts(key),
       };
+    };
+    return r.targets.flatMap((raw) => {
+      const t = raw as { id: string; kind: string; deadLetter?: { kind: string } };
+      const own = status(t.id, t.kind);
+      return t.deadLetter === undefined ? [own] : [own, status(`${t.id}${DEAD_LETTER_SUFFIX}`, t.deadLetter.kind)];
     });
   }
 
-  /** Re-enables a target disabled for failing too long; false if the rule has no such target. */
+  /** Re-enables a target (or a dead-letter target, `<id>#dead-letter`) disabled for failing too long; false if the rule has no such target. */
   enable(key: TargetKey): boolean {
     const r = this.#deps.store.rules.get(key.bus, key.rule);
-    if (r === undefined || !r.targets.some((t) => (t as { id: string }).id === key.target)) return false;
+    const base = baseTargetId(key.target);
+    const t = r?.targets.find((x) => (x as { id: string }).id === base) as { deadLetter?: unknown } | undefined;
+    if (t === undefined || (key.target !== base && t.deadLetter === undefined)) return false;
     const w = this.#worker(key);
     if (w !== undefined) w.enable();
     else this.#deps.store.deliveries.setHealth(key, undefined);
