@@ -188,3 +188,30 @@ test('delivery flow - an unordered target sends at most `concurrency` deliveries
     await rx.close();
   }
 });
+
+test('delivery flow - a rule change applies at once: a new URL takes the retries; a removed target\'s queue becomes dead letters', async () => {
+  const a = await startReceiver(() => ({ status: 503 }));
+  const b = await startReceiver();
+  try {
+    const target = (url: string): Record<string, unknown> => ({ id: 'h', kind: 'http', url, retry: { baseMs: 200, capMs: 200, jitter: 'none' }, circuitBreaker: { failureThreshold: 10_000 } });
+    const rule = (targets: unknown[]): Record<string, unknown> => ({ filter: { pattern: { type: ['moving'] } }, targets });
+    await putRule(t.url, 'default', 'moving', rule([target(a.url)]));
+    await putEvents(t.url, 'default', [ce('m1', { type: 'moving' })]);
+    await a.until('a failed attempt at the old URL', (r) => r.length >= 1);
+    await putRule(t.url, 'default', 'moving', rule([target(b.url)]));
+    await b.until('the retry at the new URL', (r) => r.length === 1);
+    await untilFinal(t.url, 'default', 'm1', 'delivered');
+
+    b.setScript(() => ({ status: 503 }));
+    await putEvents(t.url, 'default', [ce('m2', { type: 'moving' })]);
+    await b.until('a failed attempt of m2', (r) => r.length === 2);
+    await putRule(t.url, 'default', 'moving', rule([]));
+    const tr = await untilFinal(t.url, 'default', 'm2', 'dead');
+    assert.equal(tr.targets[0]!.state, 'dead');
+    const [dl] = await deadLetters(t.url, 'rule=moving');
+    assert.match(dl!.lastError ?? '', /target "h" was removed from the rule/);
+  } finally {
+    await a.close();
+    await b.close();
+  }
+});
