@@ -7,6 +7,8 @@ import { RuleMatcher } from './matcher.js';
 import { compilePattern } from './pattern/parse.js';
 import { flattenEvent } from './event/flatten.js';
 import { referenceMatch } from './reference.js';
+import { parseJsonLossless } from './pattern/json-text.js';
+import { exactByPrinting } from './pattern/number.js';
 
 const KEYS = ['a', 'b', 'c'];
 const STRINGS = ['', 'x', 'xy', 'Xy', 'yx', 'x*y', '10.0.0.1', 'abc'];
@@ -101,5 +103,71 @@ test('matcher - raw text with dotted, escaped and backslashed keys matches as th
       assert.deepEqual([...m.matchText(stringifyKeys(e, escape))].sort(), [...m.match(e)].sort(), stringifyKeys(e, escape));
     }),
     { numRuns: 400 },
+  );
+});
+
+/** The next double up or down from `d` (finite). */
+function nextDouble(d: number, up: boolean): number {
+  const f = new Float64Array([d]);
+  const b = new BigInt64Array(f.buffer);
+  if (d === 0) return up ? Number.MIN_VALUE : -Number.MIN_VALUE;
+  b[0] = b[0]! + ((d > 0) === up ? 1n : -1n);
+  return f[0]!;
+}
+
+test('matcher - numeric ranges on literal text: boundaries, signs, exponent forms and non-double literals agree with the reference', () => {
+  const BOUNDS = [-122.41600944012424, -5, -0.5, 0, 2.5, 1e21, 9007199254740992, 37.729900216217324];
+  /** A bound, or a double next to it, written in one of several literal forms. */
+  const literal = fc.tuple(fc.constantFrom(...BOUNDS), fc.constantFrom(-1, 0, 0, 1), fc.nat(5)).map(([b, step, form]) => {
+    const d = step === 0 ? b : nextDouble(b, step > 0);
+    const t = String(d);
+    switch (form) {
+      case 0:
+        return t;
+      case 1:
+        return d.toExponential(); // 2.5e+0, -1.2241600944012424e+2
+      case 2:
+        return t.includes('e') || t.includes('.') ? t : `${t}.000`; // 0.000, 9007199254740992.000
+      case 3:
+        return d.toExponential().replace('e+', 'E'); // capital E, no plus
+      case 4:
+        return d === 0 ? '-0.0' : t;
+      default:
+        return d.toPrecision(17);
+    }
+  });
+  /** Literals that are not exactly one double: they never meet a range, whatever their value. */
+  const inexact = fc.constantFrom('9007199254740993', '9.007199254740993e15', '0.10000000000000001', '-122.416009440124241', '1e400', '2.50000000000000001');
+  const op = fc.constantFrom('<', '<=', '>', '>=', '=');
+  const range = fc.oneof(
+    fc.tuple(op, fc.constantFrom(...BOUNDS)).map(([o, n]) => [o, n]),
+    fc.tuple(fc.constantFrom('>', '>='), fc.constantFrom(...BOUNDS), fc.constantFrom('<', '<='), fc.constantFrom(...BOUNDS))
+      .filter(([, a, , b]) => a < b)
+      .map(([o1, a, o2, b]) => [o1, a, o2, b]),
+  );
+  fc.assert(
+    fc.property(fc.array(range, { minLength: 1, maxLength: 8 }), fc.array(fc.oneof(literal, inexact), { minLength: 1, maxLength: 3 }), (ranges, values) => {
+      const m = new RuleMatcher();
+      const compiled = ranges.map((r) => compilePattern({ v: [{ numeric: r }] }));
+      ranges.forEach((r, i) => m.add(`r${i}`, { pattern: { v: [{ numeric: r }] } }));
+      const text = `{"v":[${values.join(',')}]}`;
+      const event = parseJsonLossless(text);
+      const want = compiled.flatMap((c, i) => (referenceMatch(c, flattenEvent(event)) ? [`r${i}`] : [])).sort();
+      assert.deepEqual([...m.matchText(text)].sort(), want, `raw text ${text}`);
+      assert.deepEqual([...m.match(event)].sort(), want, `parsed ${text}`);
+      // An independent oracle: exactness by its definition (printing the double), plain comparisons.
+      const oracle = ranges.flatMap((r, i) => {
+        const hit = values.some((v) => {
+          const x = Number(v);
+          if (!exactByPrinting(v, x)) return false;
+          const cmp = (o: unknown, b: unknown): boolean =>
+            o === '<' ? x < (b as number) : o === '<=' ? x <= (b as number) : o === '>' ? x > (b as number) : o === '>=' ? x >= (b as number) : x === b;
+          return r.length === 2 ? cmp(r[0], r[1]) : cmp(r[0], r[1]) && cmp(r[2], r[3]);
+        });
+        return hit ? [`r${i}`] : [];
+      });
+      assert.deepEqual(want, oracle.sort(), `oracle ${text}`);
+    }),
+    { numRuns: 1500 },
   );
 });
