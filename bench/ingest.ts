@@ -115,9 +115,9 @@ async function storeCeiling(size: number, inFlight: number, withoutFullText = fa
     defaultRetentionMaxAgeMs: 7 * 24 * 3600_000, sweepBatch: 10_000, clock: systemClock,
   });
   store.buses.create({ name: 'bench', retention: { maxAgeMs: null, maxCount: null } });
-  // Diagnostic only, on this throw-away file: how much of the store's cost is the payload
-  // full-text index (migration 005 keeps it in step with an insert trigger).
-  if (withoutFullText) store.db.exec('DROP TRIGGER events_fts_insert');
+  // Diagnostic only, on this throw-away file: what the payload full-text index costs. The FTS5
+  // table becomes a plain one, so the append still writes the same (rowid, payload) rows.
+  if (withoutFullText) store.db.exec('DROP TRIGGER events_fts_delete; DROP TABLE events_fts; CREATE TABLE events_fts (payload TEXT)');
   // One template batch decoded by the codec; each append gets fresh ids (dedupe is on).
   const template = appendItems('bench', 'tpl', size);
   let n = 0;
@@ -184,7 +184,7 @@ console.log('\nrun | req/s | events/s | p50 ms | p99 ms | errors | server CPU µ
 for (const r of rows) console.log(r);
 console.log(`store ceiling: SqliteStore append, ${BATCH}-event appends, ${BATCH_CONNECTIONS} in flight | ${fmt(storeRate)} events/s | ${store.cpuUsPerEvent.toFixed(1)} CPU µs/event`);
 console.log(`  (diagnostic) 1-event appends, ${SINGLE_CONNECTIONS} in flight | ${fmt(storeSingle.events / storeSingle.seconds)} events/s | ${storeSingle.cpuUsPerEvent.toFixed(1)} CPU µs/event`);
-console.log(`  (diagnostic) ${BATCH}-event appends without the full-text trigger | ${fmt(storeNoFts.events / storeNoFts.seconds)} events/s | ${storeNoFts.cpuUsPerEvent.toFixed(1)} CPU µs/event`);
+console.log(`  (diagnostic) ${BATCH}-event appends, full-text index replaced by a plain table | ${fmt(storeNoFts.events / storeNoFts.seconds)} events/s | ${storeNoFts.cpuUsPerEvent.toFixed(1)} CPU µs/event`);
 console.log(`after the store runs: ${loadLine()}`);
 console.log('');
 console.log(`single POSTs: ${fmt(single)} events/s = ${pct(single, echoSingle)} of the HTTP ceiling (goal ≥ 90%): ${single >= 0.9 * echoSingle ? 'met' : 'MISSED'}`);

@@ -60,6 +60,7 @@ export class SqliteEventLog implements EventLog {
     dedupeGet: Statement<[string, string, string], { seq: number; received_at: number }>;
     dedupePut: Statement<[string, string, string, number, number, number]>;
     insert: Statement<[string, number, string, string, string, string | null, string | null, number, string, number, string, string, string | null, string | null]>;
+    ftsInsert: Statement<[number | bigint, string]>;
     getById: Statement<[string, string], EventRow>;
     getByIdSource: Statement<[string, string, string], EventRow>;
     count: Statement<[string], { n: number }>;
@@ -86,6 +87,8 @@ export class SqliteEventLog implements EventLog {
       ),
       // client and traceparent (migration 005) are written, never read here: src/observe reads them.
       insert: db.prepare(`INSERT INTO events (${COLUMNS}, client, traceparent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      // The payload full-text index (migrations 005, 008), fed here in the append's transaction.
+      ftsInsert: db.prepare("INSERT INTO events_fts (rowid, payload) VALUES (?, coalesce(json_extract(?, '$.data'), ''))"),
       getById: db.prepare(`SELECT ${COLUMNS} FROM events WHERE bus = ? AND id = ? ORDER BY seq DESC LIMIT 1`),
       getByIdSource: db.prepare(`SELECT ${COLUMNS} FROM events WHERE bus = ? AND id = ? AND source = ? ORDER BY seq DESC LIMIT 1`),
       count: db.prepare('SELECT COUNT(*) AS n FROM events WHERE bus = ?'),
@@ -130,7 +133,8 @@ export class SqliteEventLog implements EventLog {
         continue;
       }
       const matched = it.matchedRules.length === 0 ? '' : JSON.stringify(it.matchedRules);
-      this.#s.insert.run(it.bus, seq, it.id, it.source, it.type, it.subject ?? null, it.time ?? null, now, it.mode, it.size, matched, it.body, it.client ?? null, it.traceparent ?? null);
+      const { lastInsertRowid } = this.#s.insert.run(it.bus, seq, it.id, it.source, it.type, it.subject ?? null, it.time ?? null, now, it.mode, it.size, matched, it.body, it.client ?? null, it.traceparent ?? null);
+      this.#s.ftsInsert.run(lastInsertRowid, it.body);
       if (it.deliveries !== undefined && it.deliveries.length > 0) this.#queue?.enqueue(it.bus, seq, it.id, it.deliveries, now);
       out.push({ type: 'stored', sequence: seq, receivedAt: now });
       next.set(it.bus, seq + 1);

@@ -78,3 +78,17 @@ test('sqlite store - dedupe: a repeat in the same append is a duplicate; at exac
   assert.deepEqual(await store.events.append([it]), [{ type: 'duplicate', sequence: 3, receivedAt: clock.now() }]);
   await store.close();
 });
+
+test('sqlite store - the append indexes data for full-text search in its own transaction, once per stored event', async () => {
+  const store = new SqliteStore(options(':memory:', new ManualClock()));
+  const it = (id: string, data: string) => ({ bus: 'default', id, source: 's', type: 't', subject: undefined, time: undefined, body: `{"specversion":"1.0","id":"${id}","data":${data}}`, size: 2, mode: 'binary' as const, matchedRules: [] });
+  await store.events.append([it('a', '{"word":"needle"}'), it('a', '{"word":"needle"}'), it('b', '"needle in text"'), it('c', '{"word":"hay"}')]);
+  const hits = (q: string): number[] => (store.db.prepare('SELECT rowid FROM events_fts WHERE events_fts MATCH ? ORDER BY rowid').all(q) as { rowid: number }[]).map((r) => r.rowid);
+  const rowids = (store.db.prepare("SELECT rowid FROM events WHERE bus = 'default' ORDER BY seq").all() as { rowid: number }[]).map((r) => r.rowid);
+  assert.equal(rowids.length, 3, 'the duplicate is not stored');
+  assert.deepEqual(hits('"needle"'), [rowids[0], rowids[1]]);
+  assert.deepEqual(hits('"hay"'), [rowids[2]]);
+  const triggers = store.db.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'events'").all();
+  assert.deepEqual(triggers, [{ name: 'events_fts_delete' }], 'no insert trigger indexes the row a second time');
+  await store.close();
+});

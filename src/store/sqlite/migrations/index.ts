@@ -6,6 +6,7 @@ import { migration as m004 } from './004-schemas.js';
 import { migration as m005 } from './005-observe.js';
 import { migration as m006 } from './006-connections.js';
 import { migration as m007 } from './007-delivery-counts.js';
+import { migration as m008 } from './008-fts-insert-direct.js';
 
 export type { Migration } from './migration.js';
 
@@ -13,4 +14,4 @@ export type { Migration } from './migration.js';
  * Every migration in version order. One file per migration (`NNN-name.ts`); versions are
  * reserved by area: 3 deliveries, 4 schemas, 5 observability.
  */
-export const migrations: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007];
+export const migrations: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007, m008];
