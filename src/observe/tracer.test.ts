@@ -40,6 +40,17 @@ test('tracer - an event with a traceparent extension of its own gets a span in i
   assert.equal(rest.attributes['switchyard.events'], 2);
 });
 
+test('tracer - a producer trace that is not sampled (flags 00) gets no spans', () => {
+  const { tracer, spans } = recorder();
+  const unsampled = TP.replace(/-01$/, '-00');
+  tracer.appended([item('1', { traceparent: unsampled })], [{ type: 'stored', sequence: 1, receivedAt: 0 }], performance.now());
+  tracer.start('switchyard.ingest', 2, unsampled, {}).end();
+  tracer.deliverAttempt({ traceparent: unsampled, header: unsampled }, { bus: 'b', rule: 'r', target: 't' }, { id: 1, eventId: '1', sequence: 1 }, 0, 1, 200);
+  assert.deepEqual(spans, []);
+  tracer.start('switchyard.ingest', 2, TP, {}).end();
+  assert.equal(spans.length, 1);
+});
+
 test('otlp - the body is an ExportTraceServiceRequest in protobuf-JSON form', () => {
   const body = JSON.parse(otlpBody('svc "x"', [{
     traceId: 'a'.repeat(32), spanId: 'b'.repeat(16), name: 'n', kind: 3, startMs: 1.5, endMs: 2,

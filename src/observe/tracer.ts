@@ -4,6 +4,12 @@ import type { OtlpExporter, SpanRecord } from './otlp-exporter.js';
 import { eventTraceparent, newSpanId, newTraceId, parseTraceparent, type TraceParent } from './traceparent.js';
 import type { TargetLabels } from './metrics.js';
 
+/**
+ * The W3C `sampled` flag: a producer that did not sample its trace gets no spans from us
+ * (parent-based sampling); its context is still propagated. Traces we start are all sampled.
+ */
+const sampled = (p: TraceParent): boolean => (Number.parseInt(p.flags, 16) & 1) === 1;
+
 /** Stored events of one put that share a trace context (one match span). */
 interface MatchGroup {
   readonly parent: TraceParent | undefined;
@@ -37,9 +43,10 @@ export class Tracer {
     this.#now = now;
   }
 
-  /** Starts a span in the trace of `parent` (a traceparent) or in a new trace. */
+  /** Starts a span in the trace of `parent` (a traceparent) or in a new trace; none when the parent is not sampled. */
   start(name: string, kind: SpanRecord['kind'], parent: string | undefined | null, attributes: Readonly<Record<string, string | number | boolean>>, spanId = newSpanId()): OpenSpan {
     const p = parseTraceparent(parent);
+    if (p !== undefined && !sampled(p)) return { traceId: p.traceId, spanId, end: () => undefined };
     const traceId = p?.traceId ?? newTraceId();
     const startMs = this.#now();
     let ended = false;
@@ -89,6 +96,7 @@ export class Tracer {
       }
     }
     for (const g of groups.values()) {
+      if (g.parent !== undefined && !sampled(g.parent)) continue;
       const it = g.first;
       const attributes: Record<string, string | number> = g.n === 1
         ? { 'switchyard.bus': it.bus, 'switchyard.sequence': g.firstSequence, 'cloudevents.event_id': it.id, 'cloudevents.event_source': it.source, 'cloudevents.event_type': it.type }
@@ -111,6 +119,7 @@ export class Tracer {
     startMs: number, durationMs: number, status: number | null, error?: string,
   ): void {
     const parent = parseTraceparent(trace?.traceparent);
+    if (parent !== undefined && !sampled(parent)) return;
     const sent = parseTraceparent(trace?.header);
     this.#exporter.add({
       traceId: parent?.traceId ?? newTraceId(), spanId: sent?.parentId ?? newSpanId(), parentSpanId: parent?.parentId, name: 'switchyard.deliver', kind: 3,

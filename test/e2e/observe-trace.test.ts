@@ -126,15 +126,17 @@ describe('observe trace e2e', () => {
   });
 
   test('trace - search by delivery state finds delivered, retrying and dead events', async () => {
-    scripts.set('/flaky', () => 503);
-    await putEvents(base, 'tr', [ce('r-2', { type: 'flaky' })]);
+    // Retries 200–400 ms apart: retrying for a minute before the retry budget (185) runs out.
+    scripts.set('/later', () => 503);
+    await putRule(base, 'tr', 'later', { filter: { pattern: { type: ['later'] } }, targets: [{ id: 'hook', kind: 'http', url: `${rx.url}/later`, retry: { baseMs: 200, capMs: 400 } }] });
+    await putEvents(base, 'tr', [ce('r-2', { type: 'later' })]);
     await until('r-2 retrying', async () => (await getTrace('r-2')).finalState === 'retrying');
     const ids = async (state: string): Promise<unknown[]> => (await listAll(base, 'tr', `state=${state}`)).map((e) => e.event['id']);
     assert.deepEqual(await ids('retrying'), ['r-2']);
     assert.deepEqual(await ids('dead'), ['x-1']);
     assert.deepEqual(await ids('delivered'), ['d-1', 'r-1']);
     assert.deepEqual(await ids('unmatched'), ['n-1']);
-    scripts.set('/flaky', () => 200);
+    scripts.set('/later', () => 200);
     await untilFinal(base, 'tr', 'r-2', 'delivered');
     assert.deepEqual(await ids('retrying'), []);
   });

@@ -1,0 +1,35 @@
+import type { FastifyInstance, RouteOptions } from 'fastify';
+
+/** Which put route: the CloudEvents HTTP binding, or PutEvents. */
+export type PutRoute = 'http' | 'put-events';
+
+const PUT_ROUTES: Readonly<Record<string, PutRoute>> = { '/v1/buses/:bus/events': 'http', '/v1/events': 'put-events' };
+
+type HookName = 'onRequest' | 'onResponse' | 'onError' | 'preSerialization';
+
+/**
+ * Calls `attach` for each put route as it is added (fastify's onRoute hook; inherited by
+ * encapsulated plugins), so observability hooks live on those routes only and every other
+ * route runs none. Must be called before the routes are registered.
+ */
+export function onPutRoutes(app: FastifyInstance, attach: (route: PutRoute, opts: RouteOptions) => void): void {
+  app.addHook('onRoute', (opts) => {
+    const methods = Array.isArray(opts.method) ? opts.method : [opts.method];
+    const route = PUT_ROUTES[opts.url];
+    if (route !== undefined && methods.includes('POST')) attach(route, opts);
+  });
+}
+
+/** Appends a callback-style hook to a route's own hooks (keeping any it already has). */
+export function addRouteHook(opts: RouteOptions, name: HookName, hook: (...args: never[]) => void): void {
+  const o = opts as unknown as Record<HookName, unknown>;
+  const current = o[name];
+  o[name] = current === undefined ? [hook] : Array.isArray(current) ? [...(current as unknown[]), hook] : [current, hook];
+}
+
+/** Calls `attach` for each route whose URL starts with `prefix` (as it is added). */
+export function onRoutesUnder(app: FastifyInstance, prefix: string, attach: (opts: RouteOptions) => void): void {
+  app.addHook('onRoute', (opts) => {
+    if (opts.url.startsWith(prefix)) attach(opts);
+  });
+}
