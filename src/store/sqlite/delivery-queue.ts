@@ -65,8 +65,13 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
                     WHERE bus = ? AND rule = ? AND target = ? AND grp = ? AND state IN ('pending', 'waiting') AND state = 'waiting' ORDER BY id LIMIT 1)`),
       releaseAll: p('UPDATE deliveries SET due_at = ?, leased = 0 WHERE leased = 1'),
       active: p(`SELECT DISTINCT bus, rule, target FROM deliveries WHERE state = 'pending'`),
+      // Rows found on the partial indexes (a disabled target runs this on every wake-up; a
+      // plain filter would scan every delivery of the bus, delivered ones included).
       kill: p(`UPDATE deliveries SET state = 'dead', leased = 0, done_at = ?, last_error = ?, event_body = coalesce(event_body, ${EVENT_BODY})
-               WHERE bus = ? AND rule = ? AND target = ? AND state IN ('pending', 'waiting')`),
+               WHERE id IN (SELECT id FROM deliveries INDEXED BY deliveries_due WHERE bus = ? AND rule = ? AND target = ? AND state = 'pending'
+                            UNION ALL
+                            SELECT id FROM deliveries INDEXED BY deliveries_settled
+                            WHERE bus = ? AND rule = ? AND target = ? AND state IN ('waiting', 'dead') AND state = 'waiting')`),
       health: p('SELECT failing_since, disabled_at FROM target_health WHERE bus = ? AND rule = ? AND target = ?'),
       setHealth: p('INSERT OR REPLACE INTO target_health (bus, rule, target, failing_since, disabled_at) VALUES (?, ?, ?, ?, ?)'),
       clearHealth: p('DELETE FROM target_health WHERE bus = ? AND rule = ? AND target = ?'),
@@ -189,7 +194,7 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
   }
 
   killTarget(key: TargetKey, reason: string, now: number): number {
-    return this.#s.kill!.run(now, reason, key.bus, key.rule, key.target).changes;
+    return this.#s.kill!.run(now, reason, key.bus, key.rule, key.target, key.bus, key.rule, key.target).changes;
   }
 
   listDead(filter: DeadLetterFilter, limit: number, after?: number): DeadLetterPage {
