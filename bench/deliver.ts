@@ -2,9 +2,9 @@
 // process: the server (`switchyard start`, durability `process`, log level warn), the receiver
 // (bench/_deliver-receiver.ts, bare node:http answering 204) and the load generator
 // (bench/_deliver-load.ts, undici). Phases:
-//   1. reference: a bare undici client straight to the same receiver — latency at 1,000 req/s and
+//   1. reference: a bare undici client straight to the same receiver — latency at 100 and 1,000 req/s and
 //      the maximum req/s (single events, and 100-event batch bodies), the ceiling of this machine;
-//   2. latency: single binary puts at 1,000 events/s to a bus with one http target; the receiver
+//   2. latency: single binary puts at 100 and 1,000 events/s to a bus with one http target; the receiver
 //      measures put → delivery (wall clock in `ce-sentat`);
 //   3. throughput: a backlog is put while the targets are held by a near-zero rate limit, then
 //      the rule is changed to lift it; deliveries/s are measured while the backlog drains (the
@@ -28,6 +28,8 @@ const root = fileURLToPath(new URL('../', import.meta.url));
 const WARMUP_MS = 1000;
 const DURATION_MS = 5000;
 const RATE = 1000;
+/** A second, lighter rate: on a shared machine the 1,000/s runs queue behind other work. */
+const LOW_RATE = 100;
 /** Deliveries put in the backlog of each throughput run. */
 /** BENCH_SCALE (default 1) shrinks the backlogs for a quick trial run. */
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
@@ -185,12 +187,23 @@ const note = (s: string): void => {
 };
 
 // 1. reference: bare undici to the same receiver
-const refPaced = load({ mode: 'paced', url: rx.url, bus: '', direct: true, rate: RATE, warmupMs: WARMUP_MS, durationMs: DURATION_MS, runId: 'ref' });
-await sleep(WARMUP_MS);
-await reset(rx.url);
-await refPaced;
-const refLat = await stats(rx.url);
-note(`reference, bare undici → receiver at ${fmt(RATE)} req/s | one-way p50 ${ms(refLat.latency.p50)} ms, p99 ${ms(refLat.latency.p99)} ms (n=${refLat.latency.n})`);
+/** Paced puts (or, direct, requests to the receiver) at `rate`; the receiver's latency after the warm-up. */
+async function paced(url: string, bus: string, direct: boolean, rate: number, runId: string): Promise<{ lat: Stats; put: LoadResult }> {
+  await reset(rx.url);
+  const run = load({ mode: 'paced', url, bus, direct, rate, warmupMs: WARMUP_MS, durationMs: DURATION_MS, runId });
+  await sleep(WARMUP_MS);
+  await reset(rx.url);
+  const put = await run;
+  await sleep(200);
+  return { lat: await stats(rx.url), put };
+}
+
+const refLats: Record<number, Stats> = {};
+for (const rate of [LOW_RATE, RATE]) {
+  const { lat: refLat } = await paced(rx.url, '', true, rate, `ref${rate}`);
+  refLats[rate] = refLat;
+  note(`reference, bare undici → receiver at ${fmt(rate)} req/s | one-way p50 ${ms(refLat.latency.p50)} ms, p99 ${ms(refLat.latency.p99)} ms (n=${refLat.latency.n})`);
+}
 const refMax = await load({ mode: 'max', url: rx.url, bus: '', direct: true, connections: 32, warmupMs: WARMUP_MS, durationMs: DURATION_MS, runId: 'refmax' });
 const refMaxRate = refMax.requests / refMax.seconds;
 note(`reference, bare undici → receiver, 32 in flight, single events | ${fmt(refMaxRate)} req/s, ${fmt(refMax.cpuUsPerRequest)} µs CPU per request (errors ${refMax.errors})`);
@@ -200,15 +213,14 @@ note(`reference, bare undici → receiver, 32 in flight, 100-event batches | ${f
 
 // 2. latency at light load through the server
 await busWithTargets(server.url, 'lat', 1, rx.url);
-await reset(rx.url);
-const paced = load({ mode: 'paced', url: server.url, bus: 'lat', rate: RATE, warmupMs: WARMUP_MS, durationMs: DURATION_MS, runId: 'lat' });
-await sleep(WARMUP_MS);
-await reset(rx.url);
-const put = await paced;
-await sleep(200);
-const lat = await stats(rx.url);
-note(`switchyard put → receiver at ${fmt(RATE)} events/s | p50 ${ms(lat.latency.p50)} ms, p99 ${ms(lat.latency.p99)} ms, max ${ms(lat.latency.max)} ms (n=${lat.latency.n}); ` +
-  `put 202 p50 ${ms(put.p50Ms)} ms, p99 ${ms(put.p99Ms)} ms, errors ${put.errors}; RSS ${rss(server.pid).now.toFixed(0)} MiB`);
+const lats: Record<number, Stats> = {};
+for (const rate of [LOW_RATE, RATE]) {
+  const { lat, put } = await paced(server.url, 'lat', false, rate, `lat${rate}`);
+  lats[rate] = lat;
+  note(`switchyard put → receiver at ${fmt(rate)} events/s | p50 ${ms(lat.latency.p50)} ms, p99 ${ms(lat.latency.p99)} ms, max ${ms(lat.latency.max)} ms (n=${lat.latency.n}); ` +
+    `put 202 p50 ${ms(put.p50Ms)} ms, p99 ${ms(put.p99Ms)} ms, errors ${put.errors}; RSS ${rss(server.pid).now.toFixed(0)} MiB`);
+}
+const lat = lats[RATE]!;
 
 // 3. throughput: drain a held backlog
 const drains: Record<string, number> = {};
@@ -261,8 +273,8 @@ note(`put rate (${FILL_BATCH}-event batches, ${FILL_CONNECTIONS} conns, ${BACKLO
 for (const c of children) c.kill('SIGTERM');
 console.log(`\nload at end: ${load1()}; whole bench ${((performance.now() - benchStart) / 1000).toFixed(0)} s`);
 const goal = (ok: boolean): string => (ok ? 'met' : 'MISSED');
-console.log(`goal p50 ≤ 2 ms at light load: ${ms(lat.latency.p50)} ms — ${goal(lat.latency.p50 <= 2)}`);
-console.log(`goal p99 ≤ 10 ms at light load: ${ms(lat.latency.p99)} ms — ${goal(lat.latency.p99 <= 10)}`);
+console.log(`goal p50 ≤ 2 ms at light load (${fmt(RATE)}/s): ${ms(lat.latency.p50)} ms (bare undici ${ms(refLats[RATE]!.latency.p50)} ms; at ${LOW_RATE}/s ${ms(lats[LOW_RATE]!.latency.p50)} ms) — ${goal(lat.latency.p50 <= 2)}`);
+console.log(`goal p99 ≤ 10 ms at light load (${fmt(RATE)}/s): ${ms(lat.latency.p99)} ms (bare undici ${ms(refLats[RATE]!.latency.p99)} ms; at ${LOW_RATE}/s ${ms(lats[LOW_RATE]!.latency.p99)} ms) — ${goal(lat.latency.p99 <= 10)}`);
 console.log(`goal ≥ 15,000 deliveries/s unbatched to one target: ${fmt(drains.tp1 ?? NaN)}/s (${((100 * (drains.tp1 ?? NaN)) / refMaxRate).toFixed(0)}% of bare undici's rate; ` +
   `CPU per delivery ${((cpuPer.tp1 ?? NaN) / refMax.cpuUsPerRequest).toFixed(1)}× bare undici's per request) — ${goal((drains.tp1 ?? 0) >= 15_000)}`);
 console.log(`goal RSS ≤ 512 MiB with 1M pending: ${mb.now.toFixed(0)} MiB (peak ${mb.peak.toFixed(0)}) with ${fmt(pending)} pending — ${pending >= BACKLOG_DELIVERIES ? goal(mb.peak <= 512) : 'NOT MEASURED at 1M (backlog not reached)'}`);
