@@ -76,11 +76,14 @@ export async function eventRoutes(app: FastifyInstance, deps: EventRoutesDeps): 
     // the codec must judge (a 400 naming `content-type`). So the put route hides the header
     // from fastify's body parsing and hands the original to the codec.
     const contentTypes = new WeakMap<object, string>();
-    put.addHook('onRequest', async (req) => {
+    // A callback hook, not an async one: no promise per put.
+    put.addHook('onRequest', (req, _reply, done) => {
       const ct = req.raw.headers['content-type'];
-      if (ct === undefined) return;
-      contentTypes.set(req.raw, ct);
-      req.raw.headers['content-type'] = 'application/octet-stream';
+      if (ct !== undefined) {
+        contentTypes.set(req.raw, ct);
+        req.raw.headers['content-type'] = 'application/octet-stream';
+      }
+      done();
     });
     put.removeAllContentTypeParsers();
     put.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: deps.maxRequestBytes }, (_req, body, done) => done(null, body));
