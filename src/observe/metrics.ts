@@ -111,6 +111,10 @@ export class SwitchyardMetrics {
    */
   appended(items: readonly AppendItem[], outcomes: readonly AppendOutcome[], startedAt: number): void {
     this.commitSeconds.observe((performance.now() - startedAt) / 1000);
+    if (items.length === 1) {
+      this.#one(items[0]!, outcomes[0]!);
+      return;
+    }
     const sums = new Map<string, { counter: Counter<string>; labels: Record<string, string>; n: number }>();
     const add = (counter: Counter<string>, id: string, labels: Record<string, string>): void => {
       const s = sums.get(id);
@@ -131,6 +135,16 @@ export class SwitchyardMetrics {
       }
     }
     for (const s of sums.values()) s.counter.inc(s.labels, s.n);
+  }
+
+  #one(it: AppendItem, o: AppendOutcome): void {
+    if (o.type === 'duplicate') this.duplicates.inc({ bus: it.bus });
+    else if (o.type === 'rejected') this.rejected.inc({ bus: it.bus, reason: o.code });
+    else {
+      this.received.inc({ bus: it.bus, mode: it.mode });
+      if (it.matchedRules.length === 0) this.unmatched.inc({ bus: it.bus });
+      for (const rule of it.matchedRules) this.matches.inc({ bus: it.bus, rule });
+    }
   }
 
   /** A schema was applied to an event at ingest (the schema validator's onCheck hook). */

@@ -27,10 +27,34 @@ export interface OpenSpan {
   end(attributes?: Readonly<Record<string, string | number | boolean>>, error?: string): void;
 }
 
+/** A started span; `end` records it once (a class rather than closures: one per put request). */
+class Span implements OpenSpan {
+  #ended = false;
+  readonly #startMs: number;
+
+  constructor(
+    private readonly exporter: OtlpExporter, private readonly now: () => number,
+    readonly traceId: string, readonly spanId: string, private readonly parentSpanId: string | undefined,
+    private readonly name: string, private readonly kind: SpanRecord['kind'], private readonly attributes: Readonly<Record<string, string | number | boolean>>,
+  ) {
+    this.#startMs = now();
+  }
+
+  end(more?: Readonly<Record<string, string | number | boolean>>, error?: string): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    const attributes = more === undefined ? this.attributes : Object.assign({}, this.attributes, more);
+    this.exporter.add({
+      traceId: this.traceId, spanId: this.spanId, parentSpanId: this.parentSpanId, name: this.name, kind: this.kind,
+      startMs: this.#startMs, endMs: this.now(), attributes, error,
+    });
+  }
+}
+
 /**
  * Records the spans of the pipeline and hands them to the OTLP exporter: `switchyard.ingest`
  * (one per put request, a child of the producer's traceparent), `switchyard.match` (one per
- * stored event, listing the matched rules) and `switchyard.deliver` (one per delivery attempt,
+ * put and trace context, listing the matched rules) and `switchyard.deliver` (one per delivery attempt,
  * whose span id is the parent id sent to the target). Built only when export is configured, so
  * with tracing off none of this runs.
  */
@@ -47,18 +71,7 @@ export class Tracer {
   start(name: string, kind: SpanRecord['kind'], parent: string | undefined | null, attributes: Readonly<Record<string, string | number | boolean>>, spanId = newSpanId()): OpenSpan {
     const p = parseTraceparent(parent);
     if (p !== undefined && !sampled(p)) return { traceId: p.traceId, spanId, end: () => undefined };
-    const traceId = p?.traceId ?? newTraceId();
-    const startMs = this.#now();
-    let ended = false;
-    return {
-      traceId,
-      spanId,
-      end: (more = {}, error) => {
-        if (ended) return;
-        ended = true;
-        this.#exporter.add({ traceId, spanId, parentSpanId: p?.parentId, name, kind, startMs, endMs: this.#now(), attributes: { ...attributes, ...more }, error });
-      },
-    };
+    return new Span(this.#exporter, this.#now, p?.traceId ?? newTraceId(), spanId, p?.parentId, name, kind, attributes);
   }
 
   /**
