@@ -25,7 +25,7 @@ const TYPE = 'com.example.order.placed';
 const SOURCE = 'urn:bench:shop';
 const WARMUP_MS = 1000;
 const DURATION_MS = 5000;
-const ROUNDS = 2;
+const ROUNDS = 4;
 const SINGLE_CONNECTIONS = 32;
 const BATCH_CONNECTIONS = 4;
 const BATCH = 100;
@@ -305,11 +305,13 @@ for (const kind of ['single', `batch ${BATCH}`]) {
   const on = results[`${kind} enforce`]!;
   const slow = (100 * (mean(off.rate) - mean(on.rate))) / mean(off.rate);
   const extra = (100 * (mean(on.cpuUs) - mean(off.cpuUs))) / mean(off.cpuUs);
-  // The server is CPU-bound under this load, so its CPU per event is what bounds events/s on a
-  // machine of its own; the verdict uses it (events/s swings with the other processes).
+  // On a machine of its own the server is CPU-bound, so CPU per event bounds events/s and both
+  // figures agree; when other processes take the cores they can disagree, and a verdict from one
+  // run would be noise: say so instead.
+  const verdict = extra <= 10 && slow <= 10 ? 'met' : extra > 10 && slow > 10 ? 'MISSED'
+    : 'inconclusive: CPU per event and events/s disagree (noise from other load; re-run on a quiet machine)';
   console.log(`${kind}: events/s off ${fmt(mean(off.rate))}, enforce ${fmt(mean(on.rate))} (${slow.toFixed(1)}% fewer); ` +
-    `server CPU per event off ${mean(off.cpuUs).toFixed(1)} µs, enforce ${mean(on.cpuUs).toFixed(1)} µs (+${extra.toFixed(1)}%): ` +
-    `goal ≤ 10% ${extra <= 10 ? 'met' : 'MISSED'}`);
+    `server CPU per event off ${mean(off.cpuUs).toFixed(1)} µs, enforce ${mean(on.cpuUs).toFixed(1)} µs (${extra >= 0 ? '+' : ''}${extra.toFixed(1)}%): goal ≤ 10% ${verdict}`);
 }
 console.log(`load average at end: ${load()}`);
 process.exit(0);
