@@ -171,3 +171,26 @@ test('matcher - numeric ranges on literal text: boundaries, signs, exponent form
     { numRuns: 1500 },
   );
 });
+
+test('matcher - raw text rejects exactly the malformed number and literal tokens JSON.parse rejects, on read paths', () => {
+  const token = fc.oneof(
+    fc.array(fc.constantFrom(...'0123456789-+.eExtrufalsn'), { minLength: 1, maxLength: 7 }).map((c) => c.join('')),
+    fc.constantFrom('true', 'false', 'null', '-0', '0.5e-3', '12x', '1.5.3', '01', '-', '1e', '.5', '5.'),
+  );
+  const m = new RuleMatcher();
+  m.add('r', { pattern: { v: [{ exists: true }] } });
+  fc.assert(
+    fc.property(token, (tok) => {
+      const text = `{"v":[${tok}]}`;
+      let valid = true;
+      try {
+        JSON.parse(text);
+      } catch {
+        valid = false;
+      }
+      if (valid) assert.deepEqual(m.matchText(text), ['r'], text);
+      else assert.throws(() => m.matchText(text), /malformed event JSON/, text);
+    }),
+    { numRuns: 3000 },
+  );
+});

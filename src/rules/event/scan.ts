@@ -10,7 +10,7 @@
  * SWY_RULES_INVALID_EVENT_TEXT; ingest validates events fully before matching.
  */
 import { SwitchyardError } from '../../core/index.js';
-import { parseNumberText } from '../pattern/number.js';
+import { numberEnd, parseNumberAt } from '../pattern/number.js';
 import type { Leaf, LeafValue } from '../pattern/types.js';
 import type { PathTrieNode } from './path-trie.js';
 import type { EventLeaves } from './flatten.js';
@@ -24,6 +24,11 @@ function bad(reason: string, offset: number): never {
   throw new SwitchyardError('SWY_RULES_INVALID_EVENT_TEXT', `malformed event JSON: ${reason} at offset ${offset}`, {
     violations: [{ path: `@${offset}`, reason }],
   });
+}
+
+/** Characters of a number or literal token (what skipScalar and leaf take as one token). */
+function isTokenChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 97 && c <= 122) || c === 45 || c === 43 || c === 46 || c === 69;
 }
 
 class Scanner {
@@ -116,6 +121,13 @@ class Scanner {
     const start = this.i;
     const c = s.charCodeAt(start);
     if (c === 34) return this.readString();
+    if (c === 45 || (c >= 48 && c <= 57)) {
+      const num = parseNumberAt(s, start);
+      if (num !== undefined && !isTokenChar(s.charCodeAt(numberEnd))) {
+        this.i = numberEnd;
+        return num;
+      }
+    }
     let end = start;
     for (;;) {
       const d = s.charCodeAt(end);
@@ -128,9 +140,6 @@ class Scanner {
       if (n === 4 && s.startsWith('true', start)) return true;
       if (n === 5 && s.startsWith('false', start)) return false;
       if (n === 4 && s.startsWith('null', start)) return null;
-    } else {
-      const num = parseNumberText(s, start, end);
-      if (num !== undefined) return num;
     }
     if (end === start) bad('unexpected character', start);
     return bad(`invalid literal ${s.slice(start, end)}`, start);

@@ -206,6 +206,19 @@ class LazyNumber implements NumberInfo {
  * 16 and 17 digits (exactnessByArithmetic) or else by printing.
  */
 export function parseNumberText(s: string, start: number, end: number): NumberInfo | undefined {
+  const n = parseNumberAt(end === s.length ? s : s.slice(0, end), start);
+  return n !== undefined && numberEnd === end ? n : undefined;
+}
+
+/** Set by parseNumberAt: the index just past the literal it read. */
+export let numberEnd = 0;
+
+/**
+ * Reads the longest JSON number literal starting at s[start] (see parseNumberText) and sets
+ * `numberEnd` past it; undefined when no literal starts there. The caller checks what follows
+ * (the raw scanner: a delimiter, so `12x` is not taken for 12).
+ */
+export function parseNumberAt(s: string, start: number): NumberInfo | undefined {
   let i = start;
   let c = s.charCodeAt(i);
   const negative = c === 45; /* - */
@@ -247,8 +260,8 @@ export function parseNumberText(s: string, start: number, end: number): NumberIn
     if (i === first) return undefined;
     scale += expNegative ? -e : e;
   }
-  if (i !== end) return undefined;
-  const text = start === 0 && end === s.length ? s : s.slice(start, end);
+  numberEnd = i;
+  const text = start === 0 && i === s.length ? s : s.slice(start, i);
   if (digits === 0) return new LazyNumber(0, text, EXACT);
   if (scale >= -22 && scale <= 22 && (digits <= 15 || (digits === 16 && m < 9007199254740992))) {
     const v = scale < 0 ? m / POW10[-scale]! : m * POW10[scale]!;
