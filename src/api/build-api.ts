@@ -67,10 +67,13 @@ export async function buildApi(app: FastifyInstance, deps: ApiDeps): Promise<voi
   installProblemHandler(app);
   // Management routes take JSON only; the put route has its own any-bytes parser.
   app.removeContentTypeParser('text/plain');
-  app.addHook('onRequest', async (req, reply) => {
+  // Callback hooks, not async ones: they run on every put, and a promise per request costs.
+  app.addHook('onRequest', (req, reply, done) => {
     if (req.raw.rawHeaders.length / 2 > deps.maxHeaderCount) {
-      return sendProblem(reply, new SwitchyardError('SWY_API_TOO_MANY_HEADERS', `more than ${deps.maxHeaderCount} headers`), req.url);
+      sendProblem(reply, new SwitchyardError('SWY_API_TOO_MANY_HEADERS', `more than ${deps.maxHeaderCount} headers`), req.url);
+      return;
     }
+    done();
   });
   installAuth(app, deps.apiKeys);
   const o = deps.observe;

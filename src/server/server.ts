@@ -70,6 +70,9 @@ export class SwitchyardServer {
     const app = Fastify({
       logger: { level: c.log.level, ...(this.#logStream === undefined ? {} : { stream: this.#logStream }) },
       bodyLimit: c.limits.maxRequestBytes,
+      // Names (schemas up to 256 chars) and event ids arrive percent-encoded in path segments;
+      // fastify's default of 100 would answer longer ones with a bare 414.
+      routerOptions: { maxParamLength: 4096 },
       forceCloseConnections: false,
       return503OnClosing: true,
       // One log line per request halves ingest throughput; failures are logged by the error handler.

@@ -18,13 +18,18 @@ const RULE = '/v1/buses/:bus/rules/:name';
  * rather than on the next tick. Watching the answers keeps the rule routes unaware of delivery.
  */
 export function installRuleSync(app: FastifyInstance, dispatcher: DeliveryRouteDeps['dispatcher']): void {
-  app.addHook('onResponse', async (req, reply) => {
+  // A callback hook (no promise per request): it runs after every response, puts included.
+  app.addHook('onResponse', (req, reply, done) => {
     const url = req.routeOptions.url;
-    if (url === undefined || !url.startsWith(RULE) || reply.statusCode >= 300) return;
-    if (url !== RULE && url !== `${RULE}/enable` && url !== `${RULE}/disable`) return;
-    if (req.method === 'GET') return;
-    const { bus, name } = req.params as { bus: string; name: string };
-    dispatcher.ruleChanged(bus, name);
+    if (url !== undefined && req.method !== 'GET' && reply.statusCode < 300 && (url === RULE || url === `${RULE}/enable` || url === `${RULE}/disable`)) {
+      const { bus, name } = req.params as { bus: string; name: string };
+      try {
+        dispatcher.ruleChanged(bus, name);
+      } catch (err) {
+        req.log.error({ err, bus, rule: name }, 'applying a rule change to the dispatcher failed');
+      }
+    }
+    done();
   });
 }
 
