@@ -96,13 +96,16 @@ describe('cli e2e', () => {
     const batch = file('reads.json', JSON.stringify([1, 2, 3].map((n) => ({ specversion: '1.0', id: `r-${n}`, source: '/r', type: n === 2 ? 't.even' : 't.odd', data: { n } }))));
     exits(await run(['put', batch, '-b', 'reads']), 0);
 
-    const [table, json, odd, page, get, getJson] = await Promise.all([
+    const [table, json, odd, page, get, getJson, pattern, unmatched, badState] = await Promise.all([
       run(['events', 'list', '-b', 'reads']),
       run(['events', 'list', '--bus', 'reads', '--json']),
       run(['events', 'list', '--bus', 'reads', '--type', 't.odd', '--json']),
       run(['events', 'list', '--bus', 'reads', '--limit', '2', '--json']),
       run(['events', 'get', 'r-2', '--bus', 'reads']),
       run(['events', 'get', 'r-2', '--bus', 'reads', '--json']),
+      run(['events', 'list', '--bus', 'reads', '--pattern', '{"data":{"n":[{"numeric":[">=",2]}]}}', '--json']),
+      run(['events', 'list', '--bus', 'reads', '--state', 'unmatched', '--type', 't.even', '--json']),
+      run(['events', 'list', '--bus', 'reads', '--state', 'lost']),
     ]);
     const rows = tableRows(exits(table, 0).stdout);
     assert.deepEqual(rows[0], ['sequence', 'id', 'type', 'source', 'subject', 'received', 'rules']);
@@ -111,6 +114,10 @@ describe('cli e2e', () => {
     assert.deepEqual(items(json), ['r-1', 'r-2', 'r-3']);
     assert.deepEqual(items(odd), ['r-1', 'r-3']);
     assert.deepEqual(items(page), ['r-1', 'r-2']);
+    assert.deepEqual(items(pattern), ['r-2', 'r-3']);
+    assert.deepEqual(items(unmatched), ['r-2']);
+    assert.notEqual(badState.code, 0);
+    assert.match(badState.stderr, /SWY_/);
     assert.equal((JSON.parse(page.stdout) as { next: number }).next, 2);
     assert.match(page.stderr, /more events: add --after 2/);
     const all = exits(await run(['events', 'list', '--bus', 'reads', '--limit', '1', '--all', '--json']), 0);

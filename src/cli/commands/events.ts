@@ -14,6 +14,10 @@ interface ListFlags extends ClientFlags {
   readonly after?: string;
   readonly limit?: string;
   readonly all?: boolean;
+  readonly query?: string;
+  readonly pattern?: string;
+  readonly rule?: string;
+  readonly state?: string;
 }
 
 interface GetFlags extends ClientFlags {
@@ -33,6 +37,7 @@ interface Page {
 async function fetchPage(client: SwitchyardClient, f: ListFlags, after: string | undefined): Promise<Page> {
   const query = {
     type: f.type, source: f.source, subject: f.subject, from: f.from, to: f.to, after,
+    q: f.query, pattern: f.pattern, rule: f.rule, state: f.state,
     limit: f.limit ?? (f.all === true ? ALL_PAGE_SIZE : undefined),
   };
   const { text } = await client.send('GET', `/v1/buses/${segment(f.bus)}/events`, { query });
@@ -96,6 +101,10 @@ export const eventsCommand: ClientCommand = {
       .option('--subject <subject>', 'only this subject')
       .option('--from <time>', 'received at or after (RFC 3339 or epoch ms)')
       .option('--to <time>', 'received before (RFC 3339 or epoch ms)')
+      .option('-q, --query <text>', 'full-text search over the payload (SQLite FTS5 syntax)')
+      .option('-p, --pattern <json>', 'only events matching this event pattern (JSON text, docs/patterns.md)')
+      .option('-r, --rule <name>', 'only events this rule matched')
+      .option('--state <state>', 'only events in this delivery state: delivered, pending, retrying, dead or unmatched')
       .option('--after <sequence>', 'cursor: only events with a greater sequence')
       .option('-n, --limit <n>', 'events per page (1-1000; server default 100)')
       .option('-a, --all', 'follow next cursors and print every page')
