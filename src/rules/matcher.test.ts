@@ -80,3 +80,15 @@ test('testPattern - reports the first failing condition with path, operator, exp
   });
   assert.deepEqual(testPattern({ patternText: '{"data":{"total":[250.0]}}' }, { eventText: JSON.stringify(ce) }), { match: true });
 });
+
+test('matcher - raw text: a dotted key after a scanned subtree still counts (no early stop past it)', () => {
+  const m = new RuleMatcher();
+  m.add('dotted', { pattern: { 'a.b': [{ 'anything-but': 'x' }] } });
+  m.add('nested', { pattern: { a: [{ numeric: ['>=', 0] }] } });
+  for (const text of ['{"a":{},"a.b":""}', '{"a":{},"a\\u002eb":""}', '{"x":{"a":{}},"x.a.b":""}']) {
+    assert.deepEqual(m.matchText(text), m.match(JSON.parse(text)), text);
+  }
+  assert.deepEqual(m.matchText('{"a":{},"a.b":""}'), ['dotted']);
+  // With nothing that could reach back, the scan still stops early: trailing garbage is unread.
+  assert.deepEqual(m.matchText('{"a":{"b":"y"},"z":1} trailing'), ['dotted']);
+});

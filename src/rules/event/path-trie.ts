@@ -14,6 +14,12 @@ export class PathTrieNode {
   wanted = false;
   /** Scratch for the raw scanner's early stop: the scan that last saw this key at top level. */
   seen = 0;
+  /**
+   * Root only (set by buildPathTrie): `"name.` for each node name that has children — the
+   * opening of a dotted key that could still add leaves below a subtree already scanned — or
+   * null when there are too many names to probe for (the scanner then probes for any '.').
+   */
+  dottedKeyProbes: readonly string[] | null = [];
   constructor(readonly path: string) {}
 
   /** The child for an event key, or undefined when nothing below it is used. */
@@ -44,5 +50,19 @@ export function buildPathTrie(paths: Iterable<string>): PathTrieNode {
     }
     node.wanted = true;
   }
+  const names = new Set<string>();
+  const collect = (n: PathTrieNode): void => {
+    for (const [name, c] of n.children) {
+      if (c.children.size > 0) {
+        names.add(name);
+        collect(c);
+      }
+    }
+  };
+  collect(root);
+  root.dottedKeyProbes = names.size > MAX_DOTTED_KEY_PROBES ? null : [...names].map((n) => `"${n}.`);
   return root;
 }
+
+/** Beyond this many probes one search for '.' is cheaper than a search per name. */
+const MAX_DOTTED_KEY_PROBES = 16;

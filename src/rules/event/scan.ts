@@ -46,7 +46,23 @@ class Scanner {
   private arrays: readonly number[] | undefined = NO_ARRAYS;
 
   constructor(
-    private readonly s: string) {}
+    private readonly s: string,
+    private readonly probes: readonly string[] | null) {}
+
+  /**
+   * Whether the text after the cursor could hold no key that reaches a subtree already scanned:
+   * no dotted key opening with a name that has children (`"a.b"` addresses a.b as `{"a":{"b"…}}`
+   * does), and no backslash (an escaped key may decode to such a name).
+   */
+  private restCannotReachBack(): boolean {
+    const s = this.s;
+    const from = this.i;
+    if (s.indexOf('\\', from) >= 0) return false;
+    const probes = this.probes;
+    if (probes === null) return s.indexOf('.', from) < 0;
+    for (let k = 0; k < probes.length; k++) if (s.indexOf(probes[k]!, from) >= 0) return false;
+    return true;
+  }
 
   ws(): void {
     const s = this.s;
@@ -170,9 +186,10 @@ class Scanner {
    * Early stop: outside arrays each trie node is met at most once (duplicate-free JSON, module
    * doc), so an object counts its used members still unseen. When the count reaches zero in an
    * object that `finishes` the scan (the root, or the last missing member of such an object),
-   * no later text can add a leaf: the scan jumps to the end of the text and sets `done`, which
-   * every enclosing level obeys at once. Inside arrays nothing is counted (several elements
-   * share one trie node).
+   * and the rest of the text holds no dotted or escaped key that could reach back into a
+   * scanned subtree (`restCannotReachBack`), no later text can add a leaf: the scan jumps to the
+   * end of the text and sets `done`, which every enclosing level obeys at once. Inside arrays
+   * nothing is counted (several elements share one trie node).
    */
   private object(node: PathTrieNode, finishes: boolean): void {
     const s = this.s;
@@ -198,7 +215,7 @@ class Scanner {
         if (this.done) return;
         if (direct) {
           child.seen = this.stamp;
-          if (--missing === 0) {
+          if (--missing === 0 && this.restCannotReachBack()) {
             this.i = s.length;
             this.done = true;
             return;
@@ -281,7 +298,7 @@ class Scanner {
 
 /** Flattens raw JSON text, keeping only the paths of `trie` (see module doc). */
 export function scanEventText(text: string, trie: PathTrieNode): EventLeaves {
-  const sc = new Scanner(text);
+  const sc = new Scanner(text, trie.dottedKeyProbes);
   sc.ws();
   if (sc.i >= text.length) bad('empty text', 0);
   sc.value(trie, true);
