@@ -92,3 +92,12 @@ test('matcher - raw text: a dotted key after a scanned subtree still counts (no 
   // With nothing that could reach back, the scan still stops early: trailing garbage is unread.
   assert.deepEqual(m.matchText('{"a":{"b":"y"},"z":1} trailing'), ['dotted']);
 });
+
+test('matcher - raw text: the dotted-key probe skips the same text inside a string value and finds the key after it', () => {
+  const m = new RuleMatcher();
+  m.add('two', { pattern: { a: { b: [2] } } });
+  for (const text of ['{"a":{"b":1},"x":"za.b","a.b":2}', '{"a":{"b":1},"x":"a.b","a.b":2}', '{"a":{"b":1},"x":"za.b"}']) {
+    assert.deepEqual(m.matchText(text), m.match(JSON.parse(text)), text);
+  }
+  assert.deepEqual(m.matchText('{"a":{"b":1},"x":"za.b","a.b":2}'), ['two']);
+});

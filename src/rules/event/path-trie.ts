@@ -15,8 +15,9 @@ export class PathTrieNode {
   /** Scratch for the raw scanner's early stop: the scan that last saw this key at top level. */
   seen = 0;
   /**
-   * Root only (set by buildPathTrie): `"name.` for each node name that has children — the
-   * opening of a dotted key that could still add leaves below a subtree already scanned — or
+   * Root only (set by buildPathTrie): `name.` for each node name that has children — after a
+   * quote, the opening of a dotted key that could still add leaves below a subtree already
+   * scanned — or
    * null when there are too many names to probe for (the scanner then probes for any '.').
    */
   dottedKeyProbes: readonly string[] | null = [];
@@ -60,7 +61,7 @@ export function buildPathTrie(paths: Iterable<string>): PathTrieNode {
     }
   };
   collect(root);
-  root.dottedKeyProbes = names.size > MAX_DOTTED_KEY_PROBES ? null : [...names].map((n) => `"${n}.`);
+  root.dottedKeyProbes = names.size > MAX_DOTTED_KEY_PROBES ? null : [...names].map((n) => `${n}.`);
   return root;
 }
 

@@ -60,7 +60,12 @@ class Scanner {
     if (s.indexOf('\\', from) >= 0) return false;
     const probes = this.probes;
     if (probes === null) return s.indexOf('.', from) < 0;
-    for (let k = 0; k < probes.length; k++) if (s.indexOf(probes[k]!, from) >= 0) return false;
+    // Probes are `name.` without the opening quote, checked before each hit: a search led by
+    // '"' stops at every string of the text and costs about 5x a search led by a letter.
+    for (let k = 0; k < probes.length; k++) {
+      const probe = probes[k]!;
+      for (let at = s.indexOf(probe, from); at >= 0; at = s.indexOf(probe, at + 1)) if (s.charCodeAt(at - 1) === 34) return false;
+    }
     return true;
   }
 
