@@ -13,18 +13,14 @@
 //      rate into that backlog vs into an empty queue.
 // Goals (issue 5): p50 ≤ 2 ms, p99 ≤ 10 ms at light load; ≥ 15,000 deliveries/s unbatched to one
 // target; RSS ≤ 512 MiB with a 1M backlog. Every phase is bounded in time.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { execSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import net from 'node:net';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import type { LoadResult, LoadSpec } from './_deliver-load.js';
 import { machineLine } from './_machine.js';
+import { dirs, firstLine, freePort, stopChildren, tsx, sleep } from './_processes.js';
 
-const root = fileURLToPath(new URL('../', import.meta.url));
 const WARMUP_MS = 1000;
 const DURATION_MS = 5000;
 const RATE = 1000;
@@ -46,34 +42,7 @@ const FILL_CONNECTIONS = 4;
 const INGEST_SAMPLE = 50_000 * SCALE;
 const PAUSED = { perSecond: 0.001, burst: 1 };
 
-const children: ChildProcess[] = [];
-const dirs: string[] = [];
-process.on('exit', () => {
-  for (const c of children) c.kill('SIGKILL');
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
 
-function tsx(script: string, args: string[], env: Record<string, string> = {}): ChildProcess {
-  const c = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-  children.push(c);
-  return c;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer().once('error', reject).listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function firstLine(c: ChildProcess): Promise<string> {
-  for await (const line of createInterface({ input: c.stdout! })) return line;
-  throw new Error('child ended without output');
-}
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Resident set size and its peak of a process, in MiB (Linux /proc). */
 function rss(pid: number): { now: number; peak: number } {
@@ -270,7 +239,7 @@ const fullRate = full.events / full.seconds;
 note(`put rate (${FILL_BATCH}-event batches, ${FILL_CONNECTIONS} conns, ${BACKLOG_TARGETS} deliveries/event): empty queue ${fmt(emptyRate)} events/s, with the backlog ${fmt(fullRate)} events/s ` +
   `(${((100 * fullRate) / emptyRate).toFixed(0)}%); filling ran at ${fmt(rest.events / rest.seconds)} events/s; errors ${empty.errors + rest.errors + full.errors}`);
 
-for (const c of children) c.kill('SIGTERM');
+stopChildren();
 console.log(`\nload at end: ${load1()}; whole bench ${((performance.now() - benchStart) / 1000).toFixed(0)} s`);
 const goal = (ok: boolean): string => (ok ? 'met' : 'MISSED');
 console.log(`goal p50 ≤ 2 ms at light load (${fmt(RATE)}/s): ${ms(lat.latency.p50)} ms (bare undici ${ms(refLats[RATE]!.latency.p50)} ms; at ${LOW_RATE}/s ${ms(lats[LOW_RATE]!.latency.p50)} ms) — ${goal(lat.latency.p50 <= 2)}`);

@@ -6,52 +6,22 @@
 // run in their own process; the load generator (bench/_ingest-load.ts, undici Pool) in a third.
 // Goals (DESIGN §7): single-event binary POSTs ≥ 90% of the HTTP ceiling; 100-event batches
 // ≥ 50,000 events/s or ≥ 90% of the storage ceiling.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import net from 'node:net';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { systemClock } from '../src/core/index.js';
 import { SqliteStore } from '../src/store/index.js';
 import { appendItems } from './_ingest-corpus.js';
 import type { LoadResult, LoadSpec } from './_ingest-load.js';
 import { machineLine } from './_machine.js';
+import { dirs, firstLine, freePort, stopChildren, tsx } from './_processes.js';
 
-const root = fileURLToPath(new URL('../', import.meta.url));
 const WARMUP_MS = 1000;
 const DURATION_MS = 5000;
 const SINGLE_CONNECTIONS = 32;
 const BATCH_CONNECTIONS = 4;
 const BATCH = 100;
 
-const children: ChildProcess[] = [];
-const dirs: string[] = [];
-process.on('exit', () => {
-  for (const c of children) c.kill('SIGKILL');
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-
-function tsx(script: string, args: string[], env: Record<string, string> = {}): ChildProcess {
-  const c = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-  children.push(c);
-  return c;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer().once('error', reject).listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function firstLine(c: ChildProcess): Promise<string> {
-  for await (const line of createInterface({ input: c.stdout! })) return line;
-  throw new Error('child ended without output');
-}
 
 async function startServer(): Promise<{ url: string; pid: number }> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'swy-bench-'));
@@ -172,7 +142,7 @@ const echoSingle = await row(`echo (HTTP ceiling), single, ${SINGLE_CONNECTIONS}
 const single = await row(`switchyard, single binary, ${SINGLE_CONNECTIONS} conns`, { url: server.url, bus: 'bench', mode: 'single', batchSize: 1, connections: SINGLE_CONNECTIONS, runId: 's1' }, server.pid);
 const echoBatch = await row(`echo (HTTP ceiling), batch ${BATCH}, ${BATCH_CONNECTIONS} conns`, { url: echo.url, bus: 'bench', mode: 'batch', batchSize: BATCH, connections: BATCH_CONNECTIONS, runId: 'e2' }, echo.pid);
 const batch = await row(`switchyard, batch ${BATCH}, ${BATCH_CONNECTIONS} conns`, { url: server.url, bus: 'bench', mode: 'batch', batchSize: BATCH, connections: BATCH_CONNECTIONS, runId: 's2' }, server.pid);
-for (const c of children) c.kill('SIGTERM');
+stopChildren();
 
 const store = await storeCeiling(BATCH, BATCH_CONNECTIONS);
 const storeRate = store.events / store.seconds;

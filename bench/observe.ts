@@ -11,20 +11,17 @@
 // drains to a receiver, and server CPU per delivery. The receiver and the span sink are bare
 // node:http servers in this process (answering 204), so they load both configurations alike.
 // Goal (issue 6): overhead ≤ 10%. Every phase is bounded in count and time.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import net from 'node:net';
+import type net from 'node:net';
 import os, { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
 import { batchBody } from './_ingest-corpus.js';
 import type { LoadResult, LoadSpec } from './_ingest-load.js';
 import { machineLine } from './_machine.js';
+import { dirs, firstLine, freePort, stopChildren, tsx, sleep } from './_processes.js';
 
-const root = fileURLToPath(new URL('../', import.meta.url));
 const WARMUP_MS = 1000;
 const DURATION_MS = 4000;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -34,34 +31,7 @@ const DRAIN_TIMEOUT_MS = 40_000;
 const PAUSED = { perSecond: 0.001, burst: 1 };
 const TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
 
-const children: ChildProcess[] = [];
-const dirs: string[] = [];
-process.on('exit', () => {
-  for (const c of children) c.kill('SIGKILL');
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
 
-function tsx(script: string, args: string[], env: Record<string, string> = {}): ChildProcess {
-  const c = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-  children.push(c);
-  return c;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer().once('error', reject).listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function firstLine(c: ChildProcess): Promise<string> {
-  for await (const line of createInterface({ input: c.stdout! })) return line;
-  throw new Error('child ended without output');
-}
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** CPU time (user + system, all threads) a process has used so far, in seconds (Linux /proc; CLK_TCK 100). */
 function cpuSeconds(pid: number): number {
@@ -227,7 +197,7 @@ for (let round = 0; round < ROUNDS; round++) {
   for (const s of order) record('ingest batch 100, 4 conns', s, await ingest(s, { mode: 'batch', batchSize: 100, connections: 4, runId: `b${round}${s.name}` }));
   for (const s of order) record('deliver drain, 1 http target', s, await deliver(s, rx, round));
 }
-for (const c of children) c.kill('SIGTERM');
+stopChildren();
 
 console.log(`\nend: ${loadLine()}`);
 console.log('\nrun | off /s | on /s | throughput cost | off CPU µs | on CPU µs | CPU cost');
