@@ -55,7 +55,8 @@ function unreachableReason(e: unknown): string | undefined {
  */
 export class SwitchyardClient {
   readonly baseUrl: string;
-  private readonly apiKey: string | undefined;
+  /** The bearer key sent with every request (undefined: none). */
+  readonly apiKey: string | undefined;
 
   constructor(opts: ClientOptions) {
     let url: URL;
@@ -110,7 +111,8 @@ function queryString(q: Query | undefined): string {
   return s === '' ? '' : `?${s}`;
 }
 
-function parseProblem(text: string): ProblemBody | undefined {
+/** The problem+json body of an error answer, if the text is a JSON object. */
+export function parseProblem(text: string): ProblemBody | undefined {
   try {
     const v: unknown = JSON.parse(text);
     return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as ProblemBody) : undefined;

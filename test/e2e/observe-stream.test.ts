@@ -1,12 +1,10 @@
 // Live tail over real HTTP: GET /v1/buses/{bus}/stream (Server-Sent Events), pattern
 // filtering, resume with Last-Event-ID after a disconnect, and the `switchyard tail` command.
 import assert from 'node:assert/strict';
-import { PassThrough } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
-import { Command } from 'commander';
 import { SseParser, type SseMessage } from '../../src/cli/commands/tail.js';
-import { CLIENT_COMMANDS, runProgram } from '../../src/cli/index.js';
 import { startTestServer, type TestServer } from './harness.js';
+import { runCli } from './_cli-in-process.js';
 import { STRUCTURED, assertProblem, call, ce } from './_client.js';
 
 interface StoredView { event: Record<string, unknown>; sequence: number }
@@ -158,19 +156,7 @@ describe('observe stream e2e', () => {
     assertProblem(await call(base, '/v1/buses/nope/stream'), 404, 'SWY_STORE_BUS_NOT_FOUND');
   });
 
-  /** Runs `switchyard <args>` in-process against the test server; resolves to exit code and output. */
-  const cli = async (args: string[]): Promise<{ code: number; out: string; err: string }> => {
-    const stdout = new PassThrough();
-    const stderr = new PassThrough();
-    let out = '';
-    let err = '';
-    stdout.on('data', (c: Buffer) => (out += c.toString()));
-    stderr.on('data', (c: Buffer) => (err += c.toString()));
-    const program = new Command().name('switchyard').exitOverride().configureOutput({ writeOut: (t) => stdout.write(t), writeErr: (t) => stderr.write(t) });
-    for (const c of CLIENT_COMMANDS) c.register(program, { env: { SWITCHYARD_URL: base }, io: { stdin: new PassThrough(), stdout, stderr } });
-    const code = await runProgram(program, ['node', 'switchyard', ...args], stderr);
-    return { code, out, err };
-  };
+  const cli = (args: string[]): ReturnType<typeof runCli> => runCli(base, args);
 
   test('cli - tail prints matching events as they arrive and stops after --count', async () => {
     await newBus('clitail');

@@ -2,11 +2,9 @@
 // and a dead-lettered event, search by delivery state, traceparent propagation to a real HTTP
 // receiver, and `switchyard trace` rendering the timeline.
 import assert from 'node:assert/strict';
-import { PassThrough } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
-import { Command } from 'commander';
-import { CLIENT_COMMANDS, runProgram } from '../../src/cli/index.js';
 import { startTestServer, type TestServer } from './harness.js';
+import { runCli } from './_cli-in-process.js';
 import { STRUCTURED, assertProblem, call, ce, listAll, until } from './_client.js';
 import { FAST_RETRY, putEvents, putRule, startReceiver, untilFinal, type Receiver } from './_delivery-receiver.js';
 
@@ -181,18 +179,7 @@ describe('observe trace e2e', () => {
     assertProblem(await call(base, '/v1/buses/nobus/events/x/trace'), 404, 'SWY_STORE_BUS_NOT_FOUND');
   });
 
-  const cli = async (args: string[]): Promise<{ code: number; out: string; err: string }> => {
-    const stdout = new PassThrough();
-    const stderr = new PassThrough();
-    let out = '';
-    let err = '';
-    stdout.on('data', (c: Buffer) => (out += c.toString()));
-    stderr.on('data', (c: Buffer) => (err += c.toString()));
-    const program = new Command().name('switchyard').exitOverride().configureOutput({ writeOut: (t) => stdout.write(t), writeErr: (t) => stderr.write(t) });
-    for (const c of CLIENT_COMMANDS) c.register(program, { env: { SWITCHYARD_URL: base }, io: { stdin: new PassThrough(), stdout, stderr } });
-    const code = await runProgram(program, ['node', 'switchyard', ...args], stderr);
-    return { code, out, err };
-  };
+  const cli = (args: string[]): ReturnType<typeof runCli> => runCli(base, args);
 
   test('cli - switchyard trace renders the receipt, rules, targets and timeline', async () => {
     const size = (await getTrace('r-1')).received.size;

@@ -1,7 +1,7 @@
 import { request } from 'undici';
-import { segment } from '../client.js';
-import { clientFor, withClientOptions, type ClientCommand, type ClientFlags, type CommandContext, type Env } from '../context.js';
-import { ApiError, ConnectionError, UsageError, type ProblemBody } from '../errors.js';
+import { parseProblem, segment } from '../client.js';
+import { clientFor, withClientOptions, type ClientCommand, type ClientFlags, type CommandContext } from '../context.js';
+import { ApiError, ConnectionError, UsageError } from '../errors.js';
 import type { StoredEventView } from '../wire.js';
 
 interface TailFlags extends ClientFlags {
@@ -75,19 +75,6 @@ function line(e: StoredEventView): string {
   return `#${e.sequence}  ${e.receivedAt}  ${attr(e, 'type')}  ${attr(e, 'source')}  ${attr(e, 'id')}${subject}${rules}`;
 }
 
-function parseProblem(text: string): ProblemBody | undefined {
-  try {
-    const v: unknown = JSON.parse(text);
-    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as ProblemBody) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function apiKeyOf(f: TailFlags, env: Env): string | undefined {
-  const k = f.apiKey ?? env.SWITCHYARD_API_KEY;
-  return k === undefined || k === '' ? undefined : k;
-}
 
 function nonNegativeInt(name: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
@@ -112,7 +99,7 @@ async function tail(f: TailFlags, ctx: CommandContext): Promise<void> {
       throw new UsageError('--pattern must be an event pattern in JSON, e.g. \'{"type":["order.created"]}\'');
     }
   }
-  const key = apiKeyOf(f, ctx.env);
+  const key = client.apiKey;
   let printed = 0;
   let connectedOnce = false;
   let backoff = 100;
