@@ -14,12 +14,9 @@
 // Goals (issue 5): p50 ≤ 2 ms, p99 ≤ 10 ms at light load; ≥ 15,000 deliveries/s unbatched to one
 // target; RSS ≤ 512 MiB with a 1M backlog. Every phase is bounded in time.
 import { execSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { LoadResult, LoadSpec } from './_deliver-load.js';
 import { machineLine } from './_machine.js';
-import { dirs, firstLine, freePort, stopChildren, tsx, sleep } from './_processes.js';
+import { api, cpuSeconds, firstLine, freePort, rss, startServer, stopChildren, tsx, sleep } from './_processes.js';
 
 const WARMUP_MS = 1000;
 const DURATION_MS = 5000;
@@ -44,26 +41,7 @@ const PAUSED = { perSecond: 0.001, burst: 1 };
 
 
 
-/** Resident set size and its peak of a process, in MiB (Linux /proc). */
-function rss(pid: number): { now: number; peak: number } {
-  try {
-    const s = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = (k: string): number => Number(new RegExp(`^${k}:\\s+(\\d+)`, 'm').exec(s)?.[1] ?? NaN);
-    return { now: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
-  } catch {
-    return { now: NaN, peak: NaN };
-  }
-}
 
-/** CPU seconds (user + system) a process has used so far (Linux /proc, 100 ticks/s). */
-function cpuSeconds(pid: number): number {
-  try {
-    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(f[11]) + Number(f[12])) / 100;
-  } catch {
-    return NaN;
-  }
-}
 
 const load1 = (): string => {
   try {
@@ -73,27 +51,7 @@ const load1 = (): string => {
   }
 };
 
-async function api(base: string, method: string, url: string, body?: unknown): Promise<unknown> {
-  const res = await fetch(`${base}${url}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await res.text();
-  if (res.status >= 300) throw new Error(`${method} ${url}: ${res.status} ${text}`);
-  return text === '' ? undefined : JSON.parse(text);
-}
 
-async function startServer(): Promise<{ url: string; pid: number }> {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'swy-bench-deliver-'));
-  dirs.push(dataDir);
-  const port = await freePort();
-  const c = tsx('src/cli/main.ts', ['start', '--port', String(port), '--data-dir', dataDir], { SWITCHYARD_LOG_LEVEL: 'warn' });
-  c.stdout!.resume();
-  const url = `http://127.0.0.1:${port}`;
-  for (const deadline = Date.now() + 30_000; ;) {
-    if ((await fetch(`${url}/readyz`).then((r) => r.status, () => 0)) === 200) break;
-    if (Date.now() > deadline) throw new Error('server did not become ready');
-    await sleep(50);
-  }
-  return { url, pid: c.pid! };
-}
 
 async function startReceiver(): Promise<{ url: string; pid: number }> {
   const c = tsx('bench/_deliver-receiver.ts', []);
@@ -148,7 +106,7 @@ console.log(`load at start: ${load1()}`);
 console.log(`event: ~${Buffer.byteLength((await import('./_ingest-corpus.js')).dataText(0))} B JSON data, binary mode; ${WARMUP_MS / 1000} s warm-up + ${DURATION_MS / 1000} s measured per paced run`);
 
 const rx = await startReceiver();
-const server = await startServer();
+const server = await startServer('swy-bench-deliver-');
 const lines: string[] = [];
 const note = (s: string): void => {
   lines.push(s);

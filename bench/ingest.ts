@@ -6,7 +6,7 @@
 // run in their own process; the load generator (bench/_ingest-load.ts, undici Pool) in a third.
 // Goals (DESIGN §7): single-event binary POSTs ≥ 90% of the HTTP ceiling; 100-event batches
 // ≥ 50,000 events/s or ≥ 90% of the storage ceiling.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import { systemClock } from '../src/core/index.js';
@@ -14,7 +14,7 @@ import { SqliteStore } from '../src/store/index.js';
 import { appendItems } from './_ingest-corpus.js';
 import type { LoadResult, LoadSpec } from './_ingest-load.js';
 import { machineLine } from './_machine.js';
-import { dirs, firstLine, freePort, stopChildren, tsx } from './_processes.js';
+import { api, cpuSeconds, dirs, firstLine, rss, startServer, stopChildren, tsx } from './_processes.js';
 
 const WARMUP_MS = 1000;
 const DURATION_MS = 5000;
@@ -23,21 +23,10 @@ const BATCH_CONNECTIONS = 4;
 const BATCH = 100;
 
 
-async function startServer(): Promise<{ url: string; pid: number }> {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'swy-bench-'));
-  dirs.push(dataDir);
-  const port = await freePort();
-  const c = tsx('src/cli/main.ts', ['start', '--port', String(port), '--data-dir', dataDir], { SWITCHYARD_LOG_LEVEL: 'warn' });
-  c.stdout!.resume();
-  const url = `http://127.0.0.1:${port}`;
-  for (const deadline = Date.now() + 20_000; ;) {
-    if ((await fetch(`${url}/readyz`).then((r) => r.status, () => 0)) === 200) break;
-    if (Date.now() > deadline) throw new Error('server did not become ready');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  const bus = await fetch(`${url}/v1/buses`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'bench' }) });
-  if (bus.status !== 201) throw new Error(`creating the bench bus: ${bus.status}`);
-  return { url, pid: c.pid! };
+async function startSwitchyard(): Promise<{ url: string; pid: number }> {
+  const server = await startServer('swy-bench-', {}, 20_000);
+  await api(server.url, 'POST', '/v1/buses', { name: 'bench' });
+  return server;
 }
 
 async function startEcho(): Promise<{ url: string; pid: number }> {
@@ -52,27 +41,7 @@ async function load(spec: Omit<LoadSpec, 'warmupMs' | 'durationMs'>): Promise<Lo
   return JSON.parse(line) as LoadResult;
 }
 
-/** Resident set size and its peak of a process, in MiB (Linux /proc). */
-function rss(pid: number): { now: number; peak: number } {
-  try {
-    const s = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = (k: string): number => Number(new RegExp(`^${k}:\\s+(\\d+)`, 'm').exec(s)?.[1] ?? NaN);
-    return { now: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
-  } catch {
-    return { now: NaN, peak: NaN };
-  }
-}
 
-/** CPU time (user + system, all threads) a process has used so far, in seconds (Linux /proc; CLK_TCK 100). */
-function cpuSeconds(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(f[11]) + Number(f[12])) / 100;
-  } catch {
-    return NaN;
-  }
-}
 
 const loadLine = (): string => `load average ${os.loadavg().map((l) => l.toFixed(2)).join(', ')} (${os.cpus().length} cores)`;
 
@@ -123,7 +92,7 @@ console.log(machineLine());
 console.log(`event: ~${Buffer.byteLength(appendItems('x', 'x', 1)[0]!.body)} B JSON; ${WARMUP_MS / 1000} s warm-up + ${DURATION_MS / 1000} s measured per run; loader: undici Pool in its own process`);
 
 const echo = await startEcho();
-const server = await startServer();
+const server = await startSwitchyard();
 const rows: string[] = [];
 // Each row also gives the server process's CPU time per event (all its threads, warm-up
 // included): on a shared machine the rates follow the load, the CPU cost per event much less.

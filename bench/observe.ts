@@ -11,16 +11,14 @@
 // drains to a receiver, and server CPU per delivery. The receiver and the span sink are bare
 // node:http servers in this process (answering 204), so they load both configurations alike.
 // Goal (issue 6): overhead ≤ 10%. Every phase is bounded in count and time.
-import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type net from 'node:net';
-import os, { tmpdir } from 'node:os';
-import path from 'node:path';
+import os from 'node:os';
 import { Pool } from 'undici';
 import { batchBody } from './_ingest-corpus.js';
 import type { LoadResult, LoadSpec } from './_ingest-load.js';
 import { machineLine } from './_machine.js';
-import { dirs, firstLine, freePort, stopChildren, tsx, sleep } from './_processes.js';
+import { api, cpuSeconds, firstLine, startServer, stopChildren, tsx, sleep } from './_processes.js';
 
 const WARMUP_MS = 1000;
 const DURATION_MS = 4000;
@@ -33,45 +31,19 @@ const TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
 
 
 
-/** CPU time (user + system, all threads) a process has used so far, in seconds (Linux /proc; CLK_TCK 100). */
-function cpuSeconds(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(f[11]) + Number(f[12])) / 100;
-  } catch {
-    return NaN;
-  }
-}
 
 const loadLine = (): string => `load average ${os.loadavg().map((l) => l.toFixed(2)).join(', ')}`;
 
-async function api(base: string, method: string, url: string, body?: unknown): Promise<unknown> {
-  const res = await fetch(`${base}${url}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await res.text();
-  if (res.status >= 300) throw new Error(`${method} ${url}: ${res.status} ${text}`);
-  return text === '' ? undefined : JSON.parse(text);
-}
 
 interface Server { readonly name: 'off' | 'on'; readonly url: string; readonly pid: number }
 
-async function startServer(name: 'off' | 'on', collector: string): Promise<Server> {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'swy-bench-observe-'));
-  dirs.push(dataDir);
-  const port = await freePort();
+async function startSwitchyard(name: 'off' | 'on', collector: string): Promise<Server> {
   const env: Record<string, string> = name === 'on'
     ? { SWITCHYARD_OBSERVE_METRICS: 'true', SWITCHYARD_OBSERVE_OTLP_ENDPOINT: collector }
     : { SWITCHYARD_OBSERVE_METRICS: 'false', SWITCHYARD_OBSERVE_OTLP_ENDPOINT: '' };
-  const c = tsx('src/cli/main.ts', ['start', '--port', String(port), '--data-dir', dataDir], { SWITCHYARD_LOG_LEVEL: 'warn', ...env });
-  c.stdout!.resume();
-  const url = `http://127.0.0.1:${port}`;
-  for (const deadline = Date.now() + 30_000; ;) {
-    if ((await fetch(`${url}/readyz`).then((r) => r.status, () => 0)) === 200) break;
-    if (Date.now() > deadline) throw new Error('server did not become ready');
-    await sleep(50);
-  }
+  const { url, pid } = await startServer('swy-bench-observe-', env);
   await api(url, 'POST', '/v1/buses', { name: 'bench', retention: { maxAgeMs: null, maxCount: null } });
-  return { name, url, pid: c.pid! };
+  return { name, url, pid };
 }
 
 /** A sink answering 204 to everything, counting the CloudEvents it receives (deliveries). */
@@ -180,7 +152,7 @@ console.log(machineLine());
 console.log(`start: ${loadLine()}; ${ROUNDS} rounds, ${WARMUP_MS / 1000} s warm-up + ${DURATION_MS / 1000} s per ingest run, ${fmt(DRAIN_EVENTS)} deliveries per drain`);
 const collector = await startSink();
 const rx = await startSink();
-const servers = { off: await startServer('off', collector.url), on: await startServer('on', collector.url) };
+const servers = { off: await startSwitchyard('off', collector.url), on: await startSwitchyard('on', collector.url) };
 
 type Row = { rate: number[]; cpuUs: number[] };
 const results: Record<string, Record<'off' | 'on', Row>> = {};

@@ -7,9 +7,7 @@
 //     third process (this file run as `schemas.ts load <spec>`): events/s, and the server's CPU
 //     time per event (from /proc), which stays comparable when other processes share the cores.
 //     Goal (issue 7): enforce costs ≤ 10% of ingest throughput.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import net from 'node:net';
+import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -20,6 +18,7 @@ import { decodeHttpRequest } from '../src/events/index.js';
 import { SchemaRegistry, SchemaValidator } from '../src/schemas/index.js';
 import { SqliteStore } from '../src/store/index.js';
 import { machineLine } from './_machine.js';
+import { api, cpuSeconds, dirs, startServer, stopChildren, tsx } from './_processes.js';
 
 const TYPE = 'com.example.order.placed';
 const SOURCE = 'urn:bench:shop';
@@ -181,7 +180,6 @@ console.log(`load average at start: ${load()}`);
 const TEXTS = Array.from({ length: 1024 }, (_, i) => dataText(i));
 const bytes = Buffer.byteLength(TEXTS[0]!);
 const PARSED = TEXTS.map((t) => JSON.parse(t) as JsonValue);
-const dirs: string[] = [];
 const tmp = (p: string): string => {
   const d = mkdtempSync(path.join(os.tmpdir(), p));
   dirs.push(d);
@@ -219,57 +217,12 @@ console.log(`→ one check costs ${(1e6 / checkRate).toFixed(2)} µs = ${(parseR
 // ---------------------------------------------------------------------------------------------
 // Part 2: ingest with enforce vs off, real server.
 
-const root = fileURLToPath(new URL('../', import.meta.url));
-const children: ChildProcess[] = [];
-process.on('exit', () => {
-  for (const c of children) c.kill('SIGKILL');
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-
-function tsx(args: string[], env: Record<string, string> = {}): ChildProcess {
-  const c = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-  children.push(c);
-  return c;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer().once('error', reject).listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function api(url: string, method: string, p: string, body: unknown): Promise<void> {
-  const r = await fetch(url + p, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  if (r.status >= 300) throw new Error(`${method} ${p}: ${r.status} ${await r.text()}`);
-}
-
-const port = await freePort();
-const server = tsx(['src/cli/main.ts', 'start', '--port', String(port), '--data-dir', tmp('swy-bench-schemas-srv-')], { SWITCHYARD_LOG_LEVEL: 'warn' });
-server.stdout!.resume();
-const url = `http://127.0.0.1:${port}`;
-for (const deadline = Date.now() + 30_000; ;) {
-  if ((await fetch(`${url}/readyz`).then((r) => r.status, () => 0)) === 200) break;
-  if (Date.now() > deadline) throw new Error('server did not become ready');
-  await new Promise((r) => setTimeout(r, 50));
-}
+const { url, pid: serverPid } = await startServer('swy-bench-schemas-srv-');
 await api(url, 'POST', '/v1/buses', { name: 'bench' });
 await api(url, 'POST', `/v1/schemas/${TYPE}/versions`, { schema: SCHEMA });
 
-/**
- * CPU seconds (user + system) the process has used so far (Linux /proc). CPU time per event is
- * the server's cost of an event, and unlike events/s it barely moves when other processes
- * compete for the cores, so on a shared machine it is the figure to compare.
- */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in USER_HZ (100 on Linux)
-}
-
 async function loadRun(spec: LoadSpec): Promise<LoadResult> {
-  const c = tsx([fileURLToPath(import.meta.url), 'load', JSON.stringify(spec)]);
+  const c = tsx(fileURLToPath(import.meta.url), ['load', JSON.stringify(spec)]);
   for await (const line of createInterface({ input: c.stdout! })) return JSON.parse(line) as LoadResult;
   throw new Error('load generator ended without output');
 }
@@ -285,9 +238,9 @@ for (let round = 0; round < ROUNDS; round++) {
     const order: Mode[] = round % 2 === 0 ? ['off', 'enforce'] : ['enforce', 'off'];
     for (const validation of order) {
       await api(url, 'PUT', '/v1/buses/bench/schema-settings', { validation });
-      const cpu0 = cpuSeconds(server.pid!);
+      const cpu0 = cpuSeconds(serverPid);
       const r = await loadRun({ url, bus: 'bench', mode, connections, runId: `r${runs++}` });
-      const cpuUs = ((cpuSeconds(server.pid!) - cpu0) * 1e6) / r.allEvents;
+      const cpuUs = ((cpuSeconds(serverPid) - cpu0) * 1e6) / r.allEvents;
       const evs = r.events / r.seconds;
       const entry = (results[`${kind} ${validation}`] ??= { rate: [], cpuUs: [] });
       entry.rate.push(evs);
@@ -296,7 +249,7 @@ for (let round = 0; round < ROUNDS; round++) {
     }
   }
 }
-server.kill('SIGTERM');
+stopChildren();
 
 const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
 console.log('');
