@@ -8,8 +8,9 @@ export { EventFeed } from './event-feed.js';
 export {
   parseTraceparent, formatTraceparent, eventTraceparent, deliveryTraceHeaders, newSpanId, newTraceId, type TraceParent,
 } from './traceparent.js';
-export { OtlpExporter, otlpBody, type OtlpExporterOptions, type SpanRecord } from './otlp-exporter.js';
-export { Tracer, type OpenSpan } from './tracer.js';
+export { OtlpExporter, type OtlpExporterOptions } from './otlp-exporter.js';
+export { otlpBody, type SpanRecord } from './span-json.js';
+export { Tracer } from './tracer.js';
 export { SystemEvents, SYSTEM_BUS, SYSTEM_EVENT_TYPES, type SystemEntry } from './system-events.js';
 export { observers, type AppendObserver } from './observers.js';
 export { DeliveryTelemetry, type DeliveryLog } from './delivery-telemetry.js';

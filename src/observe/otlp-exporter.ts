@@ -1,19 +1,6 @@
 import { request } from 'undici';
 import { SwitchyardError } from '../core/index.js';
-
-/** One finished span, as the tracer records it (times in ms since the epoch). */
-export interface SpanRecord {
-  readonly traceId: string;
-  readonly spanId: string;
-  readonly parentSpanId?: string | undefined;
-  readonly name: string;
-  /** OTLP SpanKind: 1 internal, 2 server, 3 client, 4 producer, 5 consumer. */
-  readonly kind: 1 | 2 | 3 | 4 | 5;
-  readonly startMs: number;
-  readonly endMs: number;
-  readonly attributes: Readonly<Record<string, string | number | boolean>>;
-  readonly error?: string | undefined;
-}
+import { otlpBodyOf, spanJson, type SpanRecord } from './span-json.js';
 
 export interface OtlpExporterOptions {
   /** Base URL of the collector; spans go to `${endpoint}/v1/traces`. */
@@ -30,39 +17,6 @@ export interface OtlpExporterOptions {
   readonly onError: (err: SwitchyardError) => void;
 }
 
-const nanos = (ms: number): string => (BigInt(Math.round(ms * 1000)) * 1000n).toString();
-const str = (v: string): string => JSON.stringify(v);
-
-/** OTLP AnyValue attributes as JSON text (KeyValue list). */
-function attrs(a: Readonly<Record<string, string | number | boolean>>): string {
-  let out = '';
-  for (const key in a) {
-    const v = a[key]!;
-    const value = typeof v === 'string' ? `{"stringValue":${str(v)}}`
-      : typeof v === 'boolean' ? `{"boolValue":${v}}`
-        : Number.isSafeInteger(v) ? `{"intValue":"${v}"}`
-          : Number.isFinite(v) ? `{"doubleValue":${v}}` : `{"stringValue":"${v}"}`;
-    out += `${out === '' ? '' : ','}{"key":${str(key)},"value":${value}}`;
-  }
-  return `[${out}]`;
-}
-
-function spanJson(s: SpanRecord): string {
-  const parent = s.parentSpanId === undefined ? '' : `,"parentSpanId":"${s.parentSpanId}"`;
-  const status = s.error === undefined ? '{"code":1}' : `{"code":2,"message":${str(s.error)}}`;
-  return `{"traceId":"${s.traceId}","spanId":"${s.spanId}"${parent},"name":${str(s.name)},"kind":${s.kind},`
-    + `"startTimeUnixNano":"${nanos(s.startMs)}","endTimeUnixNano":"${nanos(s.endMs)}","attributes":${attrs(s.attributes)},"status":${status}}`;
-}
-
-/**
- * The OTLP/HTTP JSON body (ExportTraceServiceRequest) for a batch of spans, written as text
- * (ids are lower-case hex from this module, so they need no escaping).
- */
-export function otlpBody(serviceName: string, spans: readonly SpanRecord[]): string {
-  return `{"resourceSpans":[{"resource":{"attributes":${attrs({ 'service.name': serviceName })}},`
-    + `"scopeSpans":[{"scope":{"name":"switchyard"},"spans":[${spans.map(spanJson).join(',')}]}]}]}`;
-}
-
 /**
  * Batches spans and posts them as OTLP/HTTP JSON (protobuf-JSON mapping: hex ids, nanosecond
  * times as strings). Export never blocks or fails the caller: `add` only queues; a failed
@@ -71,7 +25,8 @@ export function otlpBody(serviceName: string, spans: readonly SpanRecord[]): str
 export class OtlpExporter {
   readonly #o: OtlpExporterOptions;
   readonly #url: string;
-  #queue: SpanRecord[] = [];
+  /** Spans written as JSON text when they ended (short-lived records, no objects kept). */
+  #queue: string[] = [];
   #timer: NodeJS.Timeout | undefined;
   #inFlight = new Set<Promise<void>>();
   dropped = 0;
@@ -82,6 +37,11 @@ export class OtlpExporter {
   }
 
   add(span: SpanRecord): void {
+    this.addJson(spanJson(span));
+  }
+
+  /** Queues a span already written as OTLP JSON text (span-json.ts). */
+  addJson(span: string): void {
     if (this.#queue.length >= this.#o.maxQueue) {
       this.dropped++;
       return;
@@ -107,12 +67,12 @@ export class OtlpExporter {
     }
   }
 
-  async #send(batch: readonly SpanRecord[]): Promise<void> {
+  async #send(batch: readonly string[]): Promise<void> {
     try {
       const res = await request(this.#url, {
         method: 'POST',
         headers: { ...this.#o.headers, 'content-type': 'application/json' },
-        body: otlpBody(this.#o.serviceName, batch),
+        body: otlpBodyOf(this.#o.serviceName, batch),
         headersTimeout: this.#o.timeoutMs,
         bodyTimeout: this.#o.timeoutMs,
       });

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AppendItem, AppendOutcome } from '../store/index.js';
-import { otlpBody, type OtlpExporter, type SpanRecord } from './otlp-exporter.js';
+import type { OtlpExporter } from './otlp-exporter.js';
+import { otlpBody, spanJson, type SpanRecord } from './span-json.js';
 import { Tracer } from './tracer.js';
 
 const TP = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
@@ -11,9 +12,26 @@ function item(id: string, extra: Partial<AppendItem> = {}, ext: Record<string, s
   return { bus: 'b', id, source: 's', type: 't', subject: undefined, time: undefined, body, size: body.length, mode: 'batch', matchedRules: ['r1'], ...extra };
 }
 
+type AnyValue = { stringValue?: string; intValue?: string; boolValue?: boolean; doubleValue?: number };
+
+/** A span written as OTLP JSON text, read back into a record (the exporter only ever sees the text). */
+function fromJson(text: string): SpanRecord {
+  const j = JSON.parse(text) as {
+    traceId: string; spanId: string; parentSpanId?: string; name: string; kind: SpanRecord['kind']; startTimeUnixNano: string; endTimeUnixNano: string;
+    attributes: { key: string; value: AnyValue }[]; status: { code: number; message?: string };
+  };
+  const attributes: Record<string, string | number | boolean> = {};
+  for (const { key, value } of j.attributes) attributes[key] = value.intValue !== undefined ? Number(value.intValue) : (value.stringValue ?? value.boolValue ?? value.doubleValue)!;
+  return {
+    traceId: j.traceId, spanId: j.spanId, parentSpanId: j.parentSpanId, name: j.name, kind: j.kind,
+    startMs: Number(j.startTimeUnixNano) / 1e6, endMs: Number(j.endTimeUnixNano) / 1e6, attributes, error: j.status.message,
+  };
+}
+
 function recorder(): { tracer: Tracer; spans: SpanRecord[] } {
   const spans: SpanRecord[] = [];
-  return { tracer: new Tracer({ add: (s: SpanRecord) => spans.push(s) } as unknown as OtlpExporter, () => 1000), spans };
+  const exporter = { add: (s: SpanRecord) => spans.push(fromJson(spanJson(s))), addJson: (text: string) => spans.push(fromJson(text)) };
+  return { tracer: new Tracer(exporter as unknown as OtlpExporter, () => 1000), spans };
 }
 
 test('tracer - the events of one put sharing its traceparent get one match span with their count and range', () => {
@@ -26,6 +44,28 @@ test('tracer - the events of one put sharing its traceparent get one match span 
   assert.equal(s.traceId, '4bf92f3577b34da6a3ce929d0e0e4736');
   assert.equal(s.parentSpanId, '00f067aa0ba902b7');
   assert.deepEqual(s.attributes, { 'switchyard.bus': 'b', 'switchyard.events': 2, 'switchyard.first_sequence': 7, 'switchyard.last_sequence': 8, 'switchyard.rules': 'r1' });
+});
+
+test('tracer - a single put gets one match span naming its event, in the trace of its header or its extension', () => {
+  const { tracer, spans } = recorder();
+  const own = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+  const stored = (n: number): AppendOutcome[] => [{ type: 'stored', sequence: n, receivedAt: 0 }];
+  tracer.appended([item('a', { traceparent: TP, matchedRules: ['r1', 'r2'] })], stored(4), performance.now());
+  tracer.appended([item('b', {}, { traceparent: own })], stored(5), performance.now());
+  tracer.appended([item('c')], stored(6), performance.now());
+  tracer.appended([item('d', { traceparent: TP })], [{ type: 'duplicate', sequence: 4, receivedAt: 0 }], performance.now());
+  assert.equal(spans.length, 3, 'a duplicate gets no match span');
+  const [a, b, c] = spans;
+  assert.deepEqual(a!.attributes, {
+    'switchyard.bus': 'b', 'switchyard.sequence': 4, 'cloudevents.event_id': 'a', 'cloudevents.event_source': 's', 'cloudevents.event_type': 't', 'switchyard.rules': 'r1,r2',
+  });
+  assert.equal(a!.traceId, '4bf92f3577b34da6a3ce929d0e0e4736');
+  assert.equal(a!.parentSpanId, '00f067aa0ba902b7');
+  assert.equal(b!.traceId, '0af7651916cd43dd8448eb211c80319c');
+  assert.equal(b!.parentSpanId, 'b7ad6b7169203331');
+  assert.equal(c!.parentSpanId, undefined);
+  assert.match(c!.traceId, /^[0-9a-f]{32}$/);
+  assert.equal(a!.name, 'switchyard.match');
 });
 
 test('tracer - an event with a traceparent extension of its own gets a span in its own trace', () => {
@@ -44,10 +84,10 @@ test('tracer - a producer trace that is not sampled (flags 00) gets no spans', (
   const { tracer, spans } = recorder();
   const unsampled = TP.replace(/-01$/, '-00');
   tracer.appended([item('1', { traceparent: unsampled })], [{ type: 'stored', sequence: 1, receivedAt: 0 }], performance.now());
-  tracer.start('switchyard.ingest', 2, unsampled, {}).end();
+  tracer.ingest(unsampled, 0, 1, '/v1/events', 200, undefined);
   tracer.deliverAttempt({ traceparent: unsampled, header: unsampled }, { bus: 'b', rule: 'r', target: 't' }, { id: 1, eventId: '1', sequence: 1 }, 0, 1, 200);
   assert.deepEqual(spans, []);
-  tracer.start('switchyard.ingest', 2, TP, {}).end();
+  tracer.ingest(TP, 0, 1, '/v1/events', 200, undefined);
   assert.equal(spans.length, 1);
 });
 

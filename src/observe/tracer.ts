@@ -1,6 +1,7 @@
 import type { DeliveryTraceContext } from '../delivery/index.js';
 import type { AppendItem, AppendOutcome } from '../store/index.js';
-import type { OtlpExporter, SpanRecord } from './otlp-exporter.js';
+import type { OtlpExporter } from './otlp-exporter.js';
+import { deliverSpanJson, ingestSpanJson, matchSpanJson, type SpanRecord } from './span-json.js';
 import { eventTraceparent, newSpanId, newTraceId, parseTraceparent, type TraceParent } from './traceparent.js';
 import type { TargetLabels } from './metrics.js';
 
@@ -20,37 +21,6 @@ interface MatchGroup {
   readonly rules: Set<string>;
 }
 
-/** An open span: end it once with the outcome. */
-export interface OpenSpan {
-  readonly traceId: string;
-  readonly spanId: string;
-  end(attributes?: Readonly<Record<string, string | number | boolean>>, error?: string): void;
-}
-
-/** A started span; `end` records it once (a class rather than closures: one per put request). */
-class Span implements OpenSpan {
-  #ended = false;
-  readonly #startMs: number;
-
-  constructor(
-    private readonly exporter: OtlpExporter, private readonly now: () => number,
-    readonly traceId: string, readonly spanId: string, private readonly parentSpanId: string | undefined,
-    private readonly name: string, private readonly kind: SpanRecord['kind'], private readonly attributes: Readonly<Record<string, string | number | boolean>>,
-  ) {
-    this.#startMs = now();
-  }
-
-  end(more?: Readonly<Record<string, string | number | boolean>>, error?: string): void {
-    if (this.#ended) return;
-    this.#ended = true;
-    const attributes = more === undefined ? this.attributes : Object.assign({}, this.attributes, more);
-    this.exporter.add({
-      traceId: this.traceId, spanId: this.spanId, parentSpanId: this.parentSpanId, name: this.name, kind: this.kind,
-      startMs: this.#startMs, endMs: this.now(), attributes, error,
-    });
-  }
-}
-
 /**
  * Records the spans of the pipeline and hands them to the OTLP exporter: `switchyard.ingest`
  * (one per put request, a child of the producer's traceparent), `switchyard.match` (one per
@@ -67,11 +37,21 @@ export class Tracer {
     this.#now = now;
   }
 
-  /** Starts a span in the trace of `parent` (a traceparent) or in a new trace; none when the parent is not sampled. */
-  start(name: string, kind: SpanRecord['kind'], parent: string | undefined | null, attributes: Readonly<Record<string, string | number | boolean>>, spanId = newSpanId()): OpenSpan {
-    const p = parseTraceparent(parent);
-    if (p !== undefined && !sampled(p)) return { traceId: p.traceId, spanId, end: () => undefined };
-    return new Span(this.#exporter, this.#now, p?.traceId ?? newTraceId(), spanId, p?.parentId, name, kind, attributes);
+  /** The tracer's clock (ms since the epoch): span times come from it. */
+  now(): number {
+    return this.#now();
+  }
+
+  /**
+   * Records the `switchyard.ingest` span (kind server) of one answered put request, in the
+   * trace of the producer's `traceparent` header or in a new trace; nothing when the producer's
+   * trace is not sampled.
+   */
+  ingest(traceparent: string | undefined, startMs: number, endMs: number, route: string, status: number, bus: string | undefined): void {
+    const p = parseTraceparent(traceparent);
+    if (p !== undefined && !sampled(p)) return;
+    const head = { traceId: p?.traceId ?? newTraceId(), spanId: newSpanId(), parentSpanId: p?.parentId, startMs, endMs };
+    this.#exporter.addJson(ingestSpanJson(head, route, status, bus, status >= 400 ? `HTTP ${status}` : undefined));
   }
 
   /**
@@ -84,6 +64,17 @@ export class Tracer {
   appended(items: readonly AppendItem[], outcomes: readonly AppendOutcome[], startedAt: number): void {
     const end = this.#now();
     const start = end - (performance.now() - startedAt);
+    if (items.length === 1) {
+      // The single put: one event, at most one span, no grouping.
+      const it = items[0]!;
+      const o = outcomes[0]!;
+      if (o.type !== 'stored') return;
+      const p = it.traceparent !== undefined && it.traceparent !== null ? parseTraceparent(it.traceparent) : eventTraceparent(it.body, null);
+      if (p !== undefined && !sampled(p)) return;
+      const head = { traceId: p?.traceId ?? newTraceId(), spanId: newSpanId(), parentSpanId: p?.parentId, startMs: start, endMs: end };
+      this.#exporter.addJson(matchSpanJson(head, it.bus, o.sequence, it.id, it.source, it.type, it.matchedRules.join(',')));
+      return;
+    }
     const groups = new Map<string, MatchGroup>();
     let request: { raw: string; parsed: TraceParent | undefined } | undefined;
     for (let i = 0; i < items.length; i++) {
@@ -134,14 +125,7 @@ export class Tracer {
     const parent = parseTraceparent(trace?.traceparent);
     if (parent !== undefined && !sampled(parent)) return;
     const sent = parseTraceparent(trace?.header);
-    this.#exporter.add({
-      traceId: parent?.traceId ?? newTraceId(), spanId: sent?.parentId ?? newSpanId(), parentSpanId: parent?.parentId, name: 'switchyard.deliver', kind: 3,
-      startMs, endMs: startMs + durationMs,
-      attributes: {
-        'switchyard.bus': t.bus, 'switchyard.rule': t.rule, 'switchyard.target': t.target, 'switchyard.delivery_id': d.id,
-        'switchyard.sequence': d.sequence, 'cloudevents.event_id': d.eventId, ...(status === null ? {} : { 'http.response.status_code': status }),
-      },
-      error,
-    });
+    const head = { traceId: parent?.traceId ?? newTraceId(), spanId: sent?.parentId ?? newSpanId(), parentSpanId: parent?.parentId, startMs, endMs: startMs + durationMs };
+    this.#exporter.addJson(deliverSpanJson(head, t.bus, t.rule, t.target, d.id, d.sequence, d.eventId, status, error));
   }
 }
