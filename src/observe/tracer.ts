@@ -1,7 +1,7 @@
 import type { DeliveryTraceContext } from '../delivery/index.js';
 import type { AppendItem, AppendOutcome } from '../store/index.js';
 import type { OtlpExporter } from './otlp-exporter.js';
-import { deliverSpanJson, ingestSpanJson, matchSpanJson, type SpanRecord } from './span-json.js';
+import { deliverSpanJson, ingestSpanJson, matchSpanJson } from './span-json.js';
 import { eventTraceparent, newSpanId, newTraceId, parseTraceparent, type TraceParent } from './traceparent.js';
 import type { TargetLabels } from './metrics.js';
 
