@@ -1,4 +1,5 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { FastCounter, FastHistogram } from './fast-metrics.js';
 import type { AppendItem, AppendOutcome } from '../store/index.js';
 
 /** Identifies a delivery target in metric labels: the target id of a rule on a bus. */
@@ -41,37 +42,37 @@ export class SwitchyardMetrics {
   readonly #now: () => number;
   #backlog: () => readonly TargetBacklog[] = () => [];
 
-  readonly received: Counter<'bus' | 'mode'>;
-  readonly duplicates: Counter<'bus'>;
-  readonly rejected: Counter<'bus' | 'reason'>;
-  readonly ingestSeconds: Histogram<'route'>;
-  readonly commitSeconds: Histogram;
-  readonly matches: Counter<'bus' | 'rule'>;
-  readonly unmatched: Counter<'bus'>;
-  readonly schemaChecks: Counter<'bus' | 'mode' | 'result'>;
-  readonly deliveries: Counter<'bus' | 'rule' | 'target' | 'outcome'>;
-  readonly attempts: Counter<'bus' | 'rule' | 'target' | 'result'>;
-  readonly attemptSeconds: Histogram<'bus' | 'rule' | 'target'>;
-  readonly putToDelivered: Histogram<'bus' | 'rule' | 'target'>;
-  readonly deadLetters: Counter<'bus' | 'rule' | 'target'>;
+  readonly received: FastCounter<'bus' | 'mode'>;
+  readonly duplicates: FastCounter<'bus'>;
+  readonly rejected: FastCounter<'bus' | 'reason'>;
+  readonly ingestSeconds: FastHistogram<'route'>;
+  readonly commitSeconds: FastHistogram;
+  readonly matches: FastCounter<'bus' | 'rule'>;
+  readonly unmatched: FastCounter<'bus'>;
+  readonly schemaChecks: FastCounter<'bus' | 'mode' | 'result'>;
+  readonly deliveries: FastCounter<'bus' | 'rule' | 'target' | 'outcome'>;
+  readonly attempts: FastCounter<'bus' | 'rule' | 'target' | 'result'>;
+  readonly attemptSeconds: FastHistogram<'bus' | 'rule' | 'target'>;
+  readonly putToDelivered: FastHistogram<'bus' | 'rule' | 'target'>;
+  readonly deadLetters: FastCounter<'bus' | 'rule' | 'target'>;
   readonly circuit: Gauge<'bus' | 'rule' | 'target'>;
 
   constructor(opts: MetricsOptions) {
     this.#now = opts.now;
     const registers = [this.registry];
-    this.received = new Counter({ name: 'switchyard_events_received_total', help: 'Events stored, per bus and content mode (duplicates excluded).', labelNames: ['bus', 'mode'], registers });
-    this.duplicates = new Counter({ name: 'switchyard_events_duplicate_total', help: 'Events answered as duplicates of one already stored (same source and id within the dedupe window).', labelNames: ['bus'], registers });
-    this.rejected = new Counter({ name: 'switchyard_events_rejected_total', help: 'Events (or put requests) refused, per bus and error code.', labelNames: ['bus', 'reason'], registers });
-    this.ingestSeconds = new Histogram({ name: 'switchyard_ingest_duration_seconds', help: 'Put request latency from request to answer, per route (http = CloudEvents binding, put-events = PutEvents).', labelNames: ['route'], buckets: LATENCY_BUCKETS, registers });
-    this.commitSeconds = new Histogram({ name: 'switchyard_ingest_commit_seconds', help: 'Time from submitting an append to its commit (group commit included).', buckets: LATENCY_BUCKETS, registers });
-    this.matches = new Counter({ name: 'switchyard_rule_matches_total', help: 'Stored events that matched a rule, per bus and rule.', labelNames: ['bus', 'rule'], registers });
-    this.unmatched = new Counter({ name: 'switchyard_events_unmatched_total', help: 'Stored events that matched no rule, per bus.', labelNames: ['bus'], registers });
-    this.schemaChecks = new Counter({ name: 'switchyard_schema_checks_total', help: 'Events checked against a registered schema at ingest, per bus, validation mode (warn, enforce) and result (valid, invalid).', labelNames: ['bus', 'mode', 'result'], registers });
-    this.deliveries = new Counter({ name: 'switchyard_deliveries_total', help: 'Finished deliveries per target and outcome (delivered, dead).', labelNames: ['bus', 'rule', 'target', 'outcome'], registers });
-    this.attempts = new Counter({ name: 'switchyard_delivery_attempts_total', help: 'Delivery attempts per target and result (ok, error).', labelNames: ['bus', 'rule', 'target', 'result'], registers });
-    this.attemptSeconds = new Histogram({ name: 'switchyard_delivery_attempt_duration_seconds', help: 'Duration of one delivery attempt, per target.', labelNames: ['bus', 'rule', 'target'], buckets: LATENCY_BUCKETS, registers });
-    this.putToDelivered = new Histogram({ name: 'switchyard_put_to_delivered_seconds', help: 'Time from the event being received to its successful delivery, per target.', labelNames: ['bus', 'rule', 'target'], buckets: DELIVERY_BUCKETS, registers });
-    this.deadLetters = new Counter({ name: 'switchyard_dead_letters_total', help: 'Deliveries dead-lettered, per target.', labelNames: ['bus', 'rule', 'target'], registers });
+    this.received = new FastCounter({ name: 'switchyard_events_received_total', help: 'Events stored, per bus and content mode (duplicates excluded).', labelNames: ['bus', 'mode'], registers });
+    this.duplicates = new FastCounter({ name: 'switchyard_events_duplicate_total', help: 'Events answered as duplicates of one already stored (same source and id within the dedupe window).', labelNames: ['bus'], registers });
+    this.rejected = new FastCounter({ name: 'switchyard_events_rejected_total', help: 'Events (or put requests) refused, per bus and error code.', labelNames: ['bus', 'reason'], registers });
+    this.ingestSeconds = new FastHistogram({ name: 'switchyard_ingest_duration_seconds', help: 'Put request latency from request to answer, per route (http = CloudEvents binding, put-events = PutEvents).', labelNames: ['route'], buckets: LATENCY_BUCKETS, registers });
+    this.commitSeconds = new FastHistogram({ name: 'switchyard_ingest_commit_seconds', help: 'Time from submitting an append to its commit (group commit included).', buckets: LATENCY_BUCKETS, registers });
+    this.matches = new FastCounter({ name: 'switchyard_rule_matches_total', help: 'Stored events that matched a rule, per bus and rule.', labelNames: ['bus', 'rule'], registers });
+    this.unmatched = new FastCounter({ name: 'switchyard_events_unmatched_total', help: 'Stored events that matched no rule, per bus.', labelNames: ['bus'], registers });
+    this.schemaChecks = new FastCounter({ name: 'switchyard_schema_checks_total', help: 'Events checked against a registered schema at ingest, per bus, validation mode (warn, enforce) and result (valid, invalid).', labelNames: ['bus', 'mode', 'result'], registers });
+    this.deliveries = new FastCounter({ name: 'switchyard_deliveries_total', help: 'Finished deliveries per target and outcome (delivered, dead).', labelNames: ['bus', 'rule', 'target', 'outcome'], registers });
+    this.attempts = new FastCounter({ name: 'switchyard_delivery_attempts_total', help: 'Delivery attempts per target and result (ok, error).', labelNames: ['bus', 'rule', 'target', 'result'], registers });
+    this.attemptSeconds = new FastHistogram({ name: 'switchyard_delivery_attempt_duration_seconds', help: 'Duration of one delivery attempt, per target.', labelNames: ['bus', 'rule', 'target'], buckets: LATENCY_BUCKETS, registers });
+    this.putToDelivered = new FastHistogram({ name: 'switchyard_put_to_delivered_seconds', help: 'Time from the event being received to its successful delivery, per target.', labelNames: ['bus', 'rule', 'target'], buckets: DELIVERY_BUCKETS, registers });
+    this.deadLetters = new FastCounter({ name: 'switchyard_dead_letters_total', help: 'Deliveries dead-lettered, per target.', labelNames: ['bus', 'rule', 'target'], registers });
     this.circuit = new Gauge({ name: 'switchyard_target_circuit_state', help: 'Circuit breaker state per target: 0 closed, 1 half-open, 2 open.', labelNames: ['bus', 'rule', 'target'], registers });
     const backlog = (): readonly TargetBacklog[] => this.#backlog();
     const now = (): number => this.#now();
@@ -105,45 +106,21 @@ export class SwitchyardMetrics {
   }
 
   /**
-   * IngestObserver side: counts stored events, duplicates, rule matches and commit latency.
-   * A put's events usually share bus and mode, so counts are summed per label set first and each
-   * series is incremented once per call (prom-client hashes the labels on every inc).
+   * IngestObserver side: counts stored events, duplicates, rule matches and commit latency
+   * (each count is a key join and an add: fast-metrics.ts).
    */
   appended(items: readonly AppendItem[], outcomes: readonly AppendOutcome[], startedAt: number): void {
-    this.commitSeconds.observe((performance.now() - startedAt) / 1000);
-    if (items.length === 1) {
-      this.#one(items[0]!, outcomes[0]!);
-      return;
-    }
-    const sums = new Map<string, { counter: Counter<string>; labels: Record<string, string>; n: number }>();
-    const add = (counter: Counter<string>, id: string, labels: Record<string, string>): void => {
-      const s = sums.get(id);
-      if (s === undefined) sums.set(id, { counter, labels, n: 1 });
-      else s.n++;
-    };
+    this.commitSeconds.observe(undefined, (performance.now() - startedAt) / 1000);
     for (let i = 0; i < items.length; i++) {
       const it = items[i]!;
       const o = outcomes[i]!;
-      if (o.type === 'duplicate') {
-        add(this.duplicates, `d\u0000${it.bus}`, { bus: it.bus });
-      } else if (o.type === 'rejected') {
-        add(this.rejected, `x\u0000${it.bus}\u0000${o.code}`, { bus: it.bus, reason: o.code });
-      } else {
-        add(this.received, `r\u0000${it.bus}\u0000${it.mode}`, { bus: it.bus, mode: it.mode });
-        if (it.matchedRules.length === 0) add(this.unmatched, `u\u0000${it.bus}`, { bus: it.bus });
-        for (const rule of it.matchedRules) add(this.matches, `m\u0000${it.bus}\u0000${rule}`, { bus: it.bus, rule });
+      if (o.type === 'duplicate') this.duplicates.inc({ bus: it.bus });
+      else if (o.type === 'rejected') this.rejected.inc({ bus: it.bus, reason: o.code });
+      else {
+        this.received.inc({ bus: it.bus, mode: it.mode });
+        if (it.matchedRules.length === 0) this.unmatched.inc({ bus: it.bus });
+        for (const rule of it.matchedRules) this.matches.inc({ bus: it.bus, rule });
       }
-    }
-    for (const s of sums.values()) s.counter.inc(s.labels, s.n);
-  }
-
-  #one(it: AppendItem, o: AppendOutcome): void {
-    if (o.type === 'duplicate') this.duplicates.inc({ bus: it.bus });
-    else if (o.type === 'rejected') this.rejected.inc({ bus: it.bus, reason: o.code });
-    else {
-      this.received.inc({ bus: it.bus, mode: it.mode });
-      if (it.matchedRules.length === 0) this.unmatched.inc({ bus: it.bus });
-      for (const rule of it.matchedRules) this.matches.inc({ bus: it.bus, rule });
     }
   }
 
