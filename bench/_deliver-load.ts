@@ -26,6 +26,8 @@ export interface LoadSpec {
   readonly durationMs?: number;
   /** Makes ids unique across runs against the same server (dedupe would answer duplicates). */
   readonly runId: string;
+  /** A W3C traceparent header sent with every put (bench:observe). */
+  readonly traceparent?: string;
 }
 
 export interface LoadResult {
@@ -43,7 +45,8 @@ export interface LoadResult {
 const spec = JSON.parse(process.argv[2]!) as LoadSpec;
 const agent = new Agent({ connections: 256, keepAliveTimeout: 60_000, pipelining: 1 });
 const target = spec.direct === true ? `${spec.url}` : `${spec.url}/v1/buses/${spec.bus}/events`;
-const batchHeaders = { 'content-type': 'application/cloudevents-batch+json' };
+const trace: Record<string, string> = spec.traceparent === undefined ? {} : { traceparent: spec.traceparent };
+const batchHeaders = { 'content-type': 'application/cloudevents-batch+json', ...trace };
 const wallNow = (): number => performance.timeOrigin + performance.now();
 const latencies: number[] = [];
 let requests = 0;
@@ -55,7 +58,7 @@ async function one(single: boolean, stamp: boolean, measure: () => boolean): Pro
   const n = counter++;
   const id = `${spec.runId}-${n}`;
   const size = spec.batchSize ?? 1;
-  const headers = single ? { ...binaryHeaders(id), ...(stamp ? { 'ce-sentat': wallNow().toFixed(3) } : {}) } : batchHeaders;
+  const headers = single ? { ...binaryHeaders(id), ...trace, ...(stamp ? { 'ce-sentat': wallNow().toFixed(3) } : {}) } : batchHeaders;
   const t0 = performance.now();
   try {
     const res = await request(target, { dispatcher: agent, method: 'POST', headers, body: single ? dataText(n) : batchBody(id, size) });

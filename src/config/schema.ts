@@ -115,7 +115,8 @@ export const configSchema = {
         searchMaxScan: { type: 'integer', minimum: 100, default: 10000, description: 'Most events examined per search page when a `pattern` filters (a page may then be short, with a `next` cursor).' },
         tracePayloadBytes: { type: 'integer', minimum: 64, default: 4 * KiB, description: 'Longest transformed payload shown per target in a trace, in characters (4 KiB).' },
         streamHeartbeatMs: { type: 'integer', minimum: 100, default: 15 * SECOND, description: 'Live tail (SSE): a comment line is sent after this long without events, and the store is re-read.' },
-        otlpEndpoint: { type: 'string', pattern: '^(|https?://.+)$', default: '', description: 'OTLP/HTTP collector base URL (spans are posted as JSON to <endpoint>/v1/traces). Empty: no spans are recorded or sent.' },
+        otlpEndpoint: { type: 'string', pattern: '^(|https?://.+)$', default: '', description: 'OTLP/HTTP collector base URL (spans are posted to <endpoint>/v1/traces, encoded per observe.otlpProtocol). Empty: no spans are recorded or sent.' },
+        otlpProtocol: { type: 'string', enum: ['http/protobuf', 'http/json'], default: 'http/protobuf', description: 'Encoding of exported spans: binary protobuf (application/x-protobuf, the OTLP default every collector accepts) or protobuf-JSON (application/json).' },
         otlpServiceName: { type: 'string', minLength: 1, default: 'switchyard', description: 'service.name resource attribute of exported spans.' },
         otlpFlushIntervalMs: { type: 'integer', minimum: 10, default: 1 * SECOND, description: 'Longest a span waits before its batch is exported.' },
         otlpMaxBatch: { type: 'integer', minimum: 1, default: 512, description: 'Most spans per export request.' },
@@ -141,7 +142,7 @@ export interface Config {
   readonly log: { readonly level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
   readonly observe: {
     readonly metrics: boolean; readonly processMetrics: boolean; readonly searchMaxScan: number; readonly tracePayloadBytes: number;
-    readonly streamHeartbeatMs: number; readonly otlpEndpoint: string; readonly otlpServiceName: string; readonly otlpFlushIntervalMs: number;
+    readonly streamHeartbeatMs: number; readonly otlpEndpoint: string; readonly otlpProtocol: 'http/protobuf' | 'http/json'; readonly otlpServiceName: string; readonly otlpFlushIntervalMs: number;
     readonly otlpMaxBatch: number; readonly otlpTimeoutMs: number; readonly systemEvents: boolean;
   };
 }

@@ -4,6 +4,7 @@ import { EventFeed } from './event-feed.js';
 import { SwitchyardMetrics } from './metrics.js';
 import { observers, type AppendObserver } from './observers.js';
 import { OtlpExporter } from './otlp-exporter.js';
+import type { OtlpProtocol } from './span-batch.js';
 import { SystemEvents, SYSTEM_BUS, type SystemEntry } from './system-events.js';
 import { Tracer } from './tracer.js';
 
@@ -15,6 +16,7 @@ export interface ObserveConfig {
   readonly tracePayloadBytes: number;
   readonly streamHeartbeatMs: number;
   readonly otlpEndpoint: string;
+  readonly otlpProtocol: OtlpProtocol;
   readonly otlpServiceName: string;
   readonly otlpFlushIntervalMs: number;
   readonly otlpMaxBatch: number;
@@ -63,7 +65,7 @@ export function createObservability(config: ObserveConfig, deps: {
     : undefined;
   metrics?.setBacklogSource(() => deps.store.observe.backlog());
   const exporter = config.otlpEndpoint === '' ? undefined : new OtlpExporter({
-    endpoint: config.otlpEndpoint, serviceName: config.otlpServiceName, headers: {}, maxBatch: config.otlpMaxBatch,
+    endpoint: config.otlpEndpoint, protocol: config.otlpProtocol, serviceName: config.otlpServiceName, headers: {}, maxBatch: config.otlpMaxBatch,
     flushIntervalMs: config.otlpFlushIntervalMs, maxQueue: config.otlpMaxBatch * 20, timeoutMs: config.otlpTimeoutMs,
     onError: (err) => deps.log.warn({ err }, 'span export failed'),
   });

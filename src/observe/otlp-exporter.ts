@@ -1,11 +1,14 @@
 import { request } from 'undici';
 import { SwitchyardError } from '../core/index.js';
-import { otlpBodyOf, spanJson, type SpanRecord } from './span-json.js';
+import { newSpanBatch, type OtlpProtocol, type SpanBatch } from './span-batch.js';
+import type { SpanHead, SpanRecord } from './span-json.js';
 
 export interface OtlpExporterOptions {
   /** Base URL of the collector; spans go to `${endpoint}/v1/traces`. */
   readonly endpoint: string;
   readonly serviceName: string;
+  /** Body encoding: binary protobuf (the OTLP default) or protobuf-JSON. */
+  readonly protocol: OtlpProtocol;
   readonly headers: Readonly<Record<string, string>>;
   /** Most spans per request; a full batch is sent at once. */
   readonly maxBatch: number;
@@ -18,37 +21,63 @@ export interface OtlpExporterOptions {
 }
 
 /**
- * Batches spans and posts them as OTLP/HTTP JSON (protobuf-JSON mapping: hex ids, nanosecond
- * times as strings). Export never blocks or fails the caller: `add` only queues; a failed
- * batch is reported through `onError` and dropped (spans are diagnostics, not data).
+ * Batches spans and posts them to an OTLP/HTTP collector, as binary protobuf or protobuf-JSON
+ * (hex ids, nanosecond times as strings). Each span is encoded into the current batch when it
+ * ends, so nothing but the encoded bytes is kept. Export never blocks or fails the caller: adding
+ * only encodes; a failed batch is reported through `onError` and dropped (spans are
+ * diagnostics, not data); while the collector is slow, spans beyond `maxQueue` (queued plus in
+ * flight) are dropped and counted.
  */
 export class OtlpExporter {
   readonly #o: OtlpExporterOptions;
   readonly #url: string;
-  /** Spans written as JSON text when they ended (short-lived records, no objects kept). */
-  #queue: string[] = [];
+  #batch: SpanBatch;
   #timer: NodeJS.Timeout | undefined;
-  #inFlight = new Set<Promise<void>>();
+  readonly #inFlight = new Set<Promise<void>>();
+  #inFlightSpans = 0;
   dropped = 0;
 
   constructor(options: OtlpExporterOptions) {
     this.#o = options;
     this.#url = `${options.endpoint.replace(/\/+$/, '')}/v1/traces`;
+    this.#batch = newSpanBatch(options.protocol);
   }
 
-  add(span: SpanRecord): void {
-    this.addJson(spanJson(span));
+  /** Whether one more span may be queued (counts a drop when not). */
+  #room(): boolean {
+    if (this.#batch.count + this.#inFlightSpans < this.#o.maxQueue) return true;
+    this.dropped++;
+    return false;
   }
 
-  /** Queues a span already written as OTLP JSON text (span-json.ts). */
-  addJson(span: string): void {
-    if (this.#queue.length >= this.#o.maxQueue) {
-      this.dropped++;
-      return;
-    }
-    this.#queue.push(span);
-    if (this.#queue.length >= this.#o.maxBatch) this.#flushNow();
+  #added(): void {
+    if (this.#batch.count >= this.#o.maxBatch) this.#flushNow();
     else this.#timer ??= setTimeout(() => this.#flushNow(), this.#o.flushIntervalMs).unref();
+  }
+
+  ingest(h: SpanHead, route: string, status: number, bus: string | undefined, error: string | undefined): void {
+    if (!this.#room()) return;
+    this.#batch.ingest(h, route, status, bus, error);
+    this.#added();
+  }
+
+  match(h: SpanHead, bus: string, sequence: number, id: string, source: string, type: string, rules: string): void {
+    if (!this.#room()) return;
+    this.#batch.match(h, bus, sequence, id, source, type, rules);
+    this.#added();
+  }
+
+  deliver(h: SpanHead, bus: string, rule: string, target: string, deliveryId: number, sequence: number, eventId: string, status: number | null, error: string | undefined): void {
+    if (!this.#room()) return;
+    this.#batch.deliver(h, bus, rule, target, deliveryId, sequence, eventId, status, error);
+    this.#added();
+  }
+
+  /** Any other span. */
+  add(span: SpanRecord): void {
+    if (!this.#room()) return;
+    this.#batch.span(span);
+    this.#added();
   }
 
   /** Sends everything queued and waits for every request in flight. */
@@ -60,19 +89,25 @@ export class OtlpExporter {
   #flushNow(): void {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
-    while (this.#queue.length > 0) {
-      const batch = this.#queue.splice(0, this.#o.maxBatch);
-      const p = this.#send(batch).finally(() => this.#inFlight.delete(p));
-      this.#inFlight.add(p);
-    }
+    const batch = this.#batch;
+    if (batch.count === 0) return;
+    this.#batch = newSpanBatch(this.#o.protocol);
+    const n = batch.count;
+    this.#inFlightSpans += n;
+    const p = this.#send(batch).finally(() => {
+      this.#inFlightSpans -= n;
+      this.#inFlight.delete(p);
+    });
+    this.#inFlight.add(p);
   }
 
-  async #send(batch: readonly string[]): Promise<void> {
+  async #send(batch: SpanBatch): Promise<void> {
     try {
+      const { body, contentType } = batch.body(this.#o.serviceName);
       const res = await request(this.#url, {
         method: 'POST',
-        headers: { ...this.#o.headers, 'content-type': 'application/json' },
-        body: otlpBodyOf(this.#o.serviceName, batch),
+        headers: { ...this.#o.headers, 'content-type': contentType },
+        body,
         headersTimeout: this.#o.timeoutMs,
         bodyTimeout: this.#o.timeoutMs,
       });
@@ -80,7 +115,7 @@ export class OtlpExporter {
       if (res.statusCode < 200 || res.statusCode >= 300) throw new Error(`collector answered ${res.statusCode}`);
     } catch (cause) {
       const reason = cause instanceof Error ? cause.message : String(cause);
-      this.#o.onError(new SwitchyardError('SWY_OBSERVE_EXPORT_FAILED', `${batch.length} spans not exported to ${this.#url}: ${reason}`, { cause }));
+      this.#o.onError(new SwitchyardError('SWY_OBSERVE_EXPORT_FAILED', `${batch.count} spans not exported to ${this.#url}: ${reason}`, { cause }));
     }
   }
 }

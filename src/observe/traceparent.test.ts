@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { eventTraceparent, formatTraceparent, parseTraceparent } from './traceparent.js';
 import { DeliveryTelemetry } from './delivery-telemetry.js';
 import { observers } from './observers.js';
@@ -23,6 +24,25 @@ test('traceparent - invalid values are ignored (W3C: restart the trace)', () => 
   ]) assert.equal(parseTraceparent(bad), undefined, String(bad));
   // A later version may carry more fields; the four known ones are kept.
   assert.equal(parseTraceparent(`01-${TP.slice(3)}-more`)?.traceId, '4bf92f3577b34da6a3ce929d0e0e4736');
+});
+
+test('traceparent - the parser agrees with the W3C grammar as a regular expression, on valid, mutated and random values', () => {
+  const grammar = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-.*)?$/;
+  const reference = (value: string): object | undefined => {
+    if (value.length > 512) return undefined;
+    const m = grammar.exec(value.trim());
+    if (m === null) return undefined;
+    const [, version, traceId, parentId, flags, rest] = m as unknown as [string, string, string, string, string, string | undefined];
+    if (version === 'ff' || /^0+$/.test(traceId) || /^0+$/.test(parentId) || (version === '00' && rest !== undefined)) return undefined;
+    return { version, traceId, parentId, flags };
+  };
+  const hex = (n: number): fc.Arbitrary<string> => fc.string({ unit: fc.constantFrom(...'0123456789abcdefA-'), minLength: n, maxLength: n });
+  const shaped = fc.tuple(hex(2), hex(32), hex(16), hex(2), fc.option(fc.string({ unit: fc.constantFrom('-', 'x', '\n', '\u2028', ' ') }), { nil: undefined }), fc.constantFrom('', ' ', '\t'))
+    .map(([v, t, p, f, rest, pad]) => `${pad}${v}-${t}-${p}-${f}${rest ?? ''}${pad}`);
+  const mutated = fc.tuple(fc.nat(60), fc.constantFrom('-', 'g', 'F', '0', '\n', '')).map(([at, c]) => `${TP.slice(0, at)}${c}${TP.slice(at + 1)}`);
+  fc.assert(fc.property(fc.oneof(shaped, mutated, fc.string()), (value) => {
+    assert.deepEqual(parseTraceparent(value), reference(value), JSON.stringify(value));
+  }), { numRuns: 5000 });
 });
 
 test('traceparent - the request header wins over the event extension; the extension is read from the JSON text', () => {

@@ -14,20 +14,39 @@ export interface TraceParent {
   readonly flags: string;
 }
 
-const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-.*)?$/;
 const ZERO_TRACE = '0'.repeat(32);
 const ZERO_SPAN = '0'.repeat(16);
 
-/** Parses a traceparent; undefined for anything invalid (all-zero ids, version ff, bad shape). */
+/** Whether s[from, to) is lower-case hex. */
+function isHex(s: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return false;
+  }
+  return true;
+}
+
+/** Line terminators, which the trailing fields of a later version may not contain. */
+const LINE_BREAK = /[\n\r\u2028\u2029]/;
+
+/**
+ * Parses a traceparent; undefined for anything invalid (all-zero ids, version ff, bad shape).
+ * Checked character by character (it runs on every traced put and delivery): `vv-<32 hex>-<16
+ * hex>-ff`, lower-case hex, then for versions after 00 optionally `-` and more fields.
+ */
 export function parseTraceparent(value: unknown): TraceParent | undefined {
   if (typeof value !== 'string' || value.length > 512) return undefined;
-  const m = TRACEPARENT.exec(value.trim());
-  if (m === null) return undefined;
-  const [, version, traceId, parentId, flags, rest] = m as unknown as [string, string, string, string, string, string | undefined];
+  const v = value.trim();
+  if (v.length < 55 || v.charCodeAt(2) !== 45 || v.charCodeAt(35) !== 45 || v.charCodeAt(52) !== 45) return undefined;
+  if (!isHex(v, 0, 2) || !isHex(v, 3, 35) || !isHex(v, 36, 52) || !isHex(v, 53, 55)) return undefined;
+  if (v.length > 55 && (v.charCodeAt(55) !== 45 || LINE_BREAK.test(v.slice(56)))) return undefined;
+  const version = v.slice(0, 2);
+  const traceId = v.slice(3, 35);
+  const parentId = v.slice(36, 52);
   if (version === 'ff' || traceId === ZERO_TRACE || parentId === ZERO_SPAN) return undefined;
   // Version 00 has exactly four fields; later versions may append more, which we drop.
-  if (version === '00' && rest !== undefined) return undefined;
-  return { version, traceId, parentId, flags };
+  if (version === '00' && v.length > 55) return undefined;
+  return { version, traceId, parentId, flags: v.slice(53, 55) };
 }
 
 export function formatTraceparent(t: TraceParent): string {

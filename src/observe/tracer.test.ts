@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AppendItem, AppendOutcome } from '../store/index.js';
 import type { OtlpExporter } from './otlp-exporter.js';
-import { otlpBody, spanJson, type SpanRecord } from './span-json.js';
+import { deliverSpanJson, ingestSpanJson, matchSpanJson, otlpBody, spanJson, type SpanRecord } from './span-json.js';
 import { Tracer } from './tracer.js';
 
 const TP = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
@@ -30,7 +30,13 @@ function fromJson(text: string): SpanRecord {
 
 function recorder(): { tracer: Tracer; spans: SpanRecord[] } {
   const spans: SpanRecord[] = [];
-  const exporter = { add: (s: SpanRecord) => spans.push(fromJson(spanJson(s))), addJson: (text: string) => spans.push(fromJson(text)) };
+  // The JSON writers stand in for the exporter's batch: each span is encoded, then read back.
+  const exporter = {
+    add: (s: SpanRecord) => spans.push(fromJson(spanJson(s))),
+    ingest: (...a: Parameters<typeof ingestSpanJson>) => spans.push(fromJson(ingestSpanJson(...a))),
+    match: (...a: Parameters<typeof matchSpanJson>) => spans.push(fromJson(matchSpanJson(...a))),
+    deliver: (...a: Parameters<typeof deliverSpanJson>) => spans.push(fromJson(deliverSpanJson(...a))),
+  };
   return { tracer: new Tracer(exporter as unknown as OtlpExporter, () => 1000), spans };
 }
 

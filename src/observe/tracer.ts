@@ -1,7 +1,6 @@
 import type { DeliveryTraceContext } from '../delivery/index.js';
 import type { AppendItem, AppendOutcome } from '../store/index.js';
 import type { OtlpExporter } from './otlp-exporter.js';
-import { deliverSpanJson, ingestSpanJson, matchSpanJson } from './span-json.js';
 import { eventTraceparent, newSpanId, newTraceId, parseTraceparent, type TraceParent } from './traceparent.js';
 import type { TargetLabels } from './metrics.js';
 
@@ -51,7 +50,7 @@ export class Tracer {
     const p = parseTraceparent(traceparent);
     if (p !== undefined && !sampled(p)) return;
     const head = { traceId: p?.traceId ?? newTraceId(), spanId: newSpanId(), parentSpanId: p?.parentId, startMs, endMs };
-    this.#exporter.addJson(ingestSpanJson(head, route, status, bus, status >= 400 ? `HTTP ${status}` : undefined));
+    this.#exporter.ingest(head, route, status, bus, status >= 400 ? `HTTP ${status}` : undefined);
   }
 
   /**
@@ -72,7 +71,7 @@ export class Tracer {
       const p = it.traceparent !== undefined && it.traceparent !== null ? parseTraceparent(it.traceparent) : eventTraceparent(it.body, null);
       if (p !== undefined && !sampled(p)) return;
       const head = { traceId: p?.traceId ?? newTraceId(), spanId: newSpanId(), parentSpanId: p?.parentId, startMs: start, endMs: end };
-      this.#exporter.addJson(matchSpanJson(head, it.bus, o.sequence, it.id, it.source, it.type, it.matchedRules.join(',')));
+      this.#exporter.match(head, it.bus, o.sequence, it.id, it.source, it.type, it.matchedRules.join(','));
       return;
     }
     const groups = new Map<string, MatchGroup>();
@@ -126,6 +125,6 @@ export class Tracer {
     if (parent !== undefined && !sampled(parent)) return;
     const sent = parseTraceparent(trace?.header);
     const head = { traceId: parent?.traceId ?? newTraceId(), spanId: sent?.parentId ?? newSpanId(), parentSpanId: parent?.parentId, startMs, endMs: startMs + durationMs };
-    this.#exporter.addJson(deliverSpanJson(head, t.bus, t.rule, t.target, d.id, d.sequence, d.eventId, status, error));
+    this.#exporter.deliver(head, t.bus, t.rule, t.target, d.id, d.sequence, d.eventId, status, error);
   }
 }

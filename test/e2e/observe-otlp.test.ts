@@ -1,5 +1,5 @@
-// Span export to a real OTLP/HTTP receiver (a node http server on 127.0.0.1 parsing the
-// protobuf-JSON body): ingest, match and deliver spans join the producer's trace, and the
+// Span export to a real OTLP/HTTP receiver (a node http server on 127.0.0.1 decoding the binary
+// protobuf body with protobufjs, or parsing the protobuf-JSON one), in both encodings: ingest, match and deliver spans join the producer's trace, and the
 // deliver span is the parent of what the target receives.
 import assert from 'node:assert/strict';
 import http from 'node:http';
@@ -8,30 +8,24 @@ import { after, before, describe, test } from 'node:test';
 import { startTestServer, type TestServer } from './harness.js';
 import { STRUCTURED, call, ce, until } from './_client.js';
 import { FAST_RETRY, putRule, startReceiver, untilFinal, type Receiver } from './_delivery-receiver.js';
+import { decodeOtlpProto, type ExportRequest, type OtlpSpan, type OtlpValue } from '../_otlp-decode.js';
 
-interface OtlpValue { stringValue?: string; intValue?: string; boolValue?: boolean; doubleValue?: number }
-interface OtlpSpan {
-  traceId: string; spanId: string; parentSpanId?: string; name: string; kind: number;
-  startTimeUnixNano: string; endTimeUnixNano: string;
-  attributes: { key: string; value: OtlpValue }[];
-  status: { code: number; message?: string };
-}
-interface ExportRequest {
-  resourceSpans: { resource: { attributes: { key: string; value: OtlpValue }[] }; scopeSpans: { scope: { name: string }; spans: OtlpSpan[] }[] }[];
-}
-
-/** A minimal OTLP/HTTP collector: accepts POST /v1/traces with a JSON ExportTraceServiceRequest. */
-async function startCollector(): Promise<{ url: string; requests: ExportRequest[]; spans: () => OtlpSpan[]; close: () => Promise<void> }> {
+/** A minimal OTLP/HTTP collector: accepts POST /v1/traces with an ExportTraceServiceRequest, binary or JSON. */
+async function startCollector(): Promise<{ url: string; requests: ExportRequest[]; contentTypes: Set<string>; spans: () => OtlpSpan[]; close: () => Promise<void> }> {
   const requests: ExportRequest[] = [];
+  const contentTypes = new Set<string>();
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      if (req.method !== 'POST' || req.url !== '/v1/traces' || req.headers['content-type'] !== 'application/json') {
+      const type = req.headers['content-type'];
+      if (req.method !== 'POST' || req.url !== '/v1/traces' || (type !== 'application/json' && type !== 'application/x-protobuf')) {
         res.writeHead(400).end();
         return;
       }
-      requests.push(JSON.parse(Buffer.concat(chunks).toString('utf8')) as ExportRequest);
+      const body = Buffer.concat(chunks);
+      requests.push(type === 'application/json' ? JSON.parse(body.toString('utf8')) as ExportRequest : decodeOtlpProto(body));
+      contentTypes.add(type);
       res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
     });
   });
@@ -40,6 +34,7 @@ async function startCollector(): Promise<{ url: string; requests: ExportRequest[
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    contentTypes,
     spans: () => requests.flatMap((r) => r.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans))),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
@@ -50,13 +45,13 @@ const attr = (s: OtlpSpan, key: string): OtlpValue | undefined => s.attributes.f
 const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
 const PRODUCER_SPAN = '00f067aa0ba902b7';
 
-describe('observe otlp e2e', () => {
+for (const protocol of ['http/protobuf', 'http/json'] as const) describe(`observe otlp e2e (${protocol})`, () => {
   let collector: Awaited<ReturnType<typeof startCollector>>;
   let s: TestServer;
   let rx: Receiver;
   before(async () => {
     collector = await startCollector();
-    s = await startTestServer({ delivery: { pollIntervalMs: 50 }, observe: { otlpEndpoint: collector.url, otlpFlushIntervalMs: 10, otlpServiceName: 'swy-test' } });
+    s = await startTestServer({ delivery: { pollIntervalMs: 50 }, observe: { otlpEndpoint: collector.url, otlpProtocol: protocol, otlpFlushIntervalMs: 10, otlpServiceName: 'swy-test' } });
     let failed = false;
     rx = await startReceiver((r) => {
       if (r.headers['ce-id'] !== 'fail-once' || failed) return { status: 200 };
@@ -105,6 +100,8 @@ describe('observe otlp e2e', () => {
     }
     const resource = collector.requests[0]!.resourceSpans[0]!.resource.attributes;
     assert.deepEqual(resource.find((r) => r.key === 'service.name')?.value, { stringValue: 'swy-test' });
+    assert.equal(collector.requests[0]!.resourceSpans[0]!.scopeSpans[0]!.scope.name, 'switchyard');
+    assert.deepEqual([...collector.contentTypes], [protocol === 'http/json' ? 'application/json' : 'application/x-protobuf']);
   });
 
   test('otlp - a failed attempt is a deliver span with an error status; the retry is another span', async () => {

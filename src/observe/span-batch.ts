@@ -1,0 +1,83 @@
+import {
+  deliverSpanJson, ingestSpanJson, matchSpanJson, otlpBodyOf, spanJson, type SpanHead, type SpanRecord,
+} from './span-json.js';
+import { deliverSpanProto, ingestSpanProto, matchSpanProto, otlpProtoBody, ProtoWriter, spanProto } from './span-proto.js';
+
+/** OTLP/HTTP encodings (the values of OTEL_EXPORTER_OTLP_PROTOCOL that apply to HTTP). */
+export type OtlpProtocol = 'http/protobuf' | 'http/json';
+
+/**
+ * The spans of one export request, encoded as they are added: the pipeline's three spans have
+ * their own writers, any other span goes through `span`.
+ */
+export interface SpanBatch {
+  readonly count: number;
+  ingest(h: SpanHead, route: string, status: number, bus: string | undefined, error: string | undefined): void;
+  match(h: SpanHead, bus: string, sequence: number, id: string, source: string, type: string, rules: string): void;
+  deliver(h: SpanHead, bus: string, rule: string, target: string, deliveryId: number, sequence: number, eventId: string, status: number | null, error: string | undefined): void;
+  span(s: SpanRecord): void;
+  /** The request body (ExportTraceServiceRequest) and its content type. */
+  body(serviceName: string): { readonly body: string | Buffer; readonly contentType: string };
+}
+
+class JsonBatch implements SpanBatch {
+  readonly #spans: string[] = [];
+
+  get count(): number {
+    return this.#spans.length;
+  }
+
+  ingest(h: SpanHead, route: string, status: number, bus: string | undefined, error: string | undefined): void {
+    this.#spans.push(ingestSpanJson(h, route, status, bus, error));
+  }
+
+  match(h: SpanHead, bus: string, sequence: number, id: string, source: string, type: string, rules: string): void {
+    this.#spans.push(matchSpanJson(h, bus, sequence, id, source, type, rules));
+  }
+
+  deliver(h: SpanHead, bus: string, rule: string, target: string, deliveryId: number, sequence: number, eventId: string, status: number | null, error: string | undefined): void {
+    this.#spans.push(deliverSpanJson(h, bus, rule, target, deliveryId, sequence, eventId, status, error));
+  }
+
+  span(s: SpanRecord): void {
+    this.#spans.push(spanJson(s));
+  }
+
+  body(serviceName: string): { body: string; contentType: string } {
+    return { body: otlpBodyOf(serviceName, this.#spans), contentType: 'application/json' };
+  }
+}
+
+class ProtoBatch implements SpanBatch {
+  readonly #w = new ProtoWriter();
+  count = 0;
+
+  ingest(h: SpanHead, route: string, status: number, bus: string | undefined, error: string | undefined): void {
+    ingestSpanProto(this.#w, h, route, status, bus, error);
+    this.count++;
+  }
+
+  match(h: SpanHead, bus: string, sequence: number, id: string, source: string, type: string, rules: string): void {
+    matchSpanProto(this.#w, h, bus, sequence, id, source, type, rules);
+    this.count++;
+  }
+
+  deliver(h: SpanHead, bus: string, rule: string, target: string, deliveryId: number, sequence: number, eventId: string, status: number | null, error: string | undefined): void {
+    deliverSpanProto(this.#w, h, bus, rule, target, deliveryId, sequence, eventId, status, error);
+    this.count++;
+  }
+
+  span(s: SpanRecord): void {
+    spanProto(this.#w, s);
+    this.count++;
+  }
+
+  body(serviceName: string): { body: Buffer; contentType: string } {
+    return { body: otlpProtoBody(serviceName, this.#w), contentType: 'application/x-protobuf' };
+  }
+}
+
+/** An empty batch in the given encoding. */
+export function newSpanBatch(protocol: OtlpProtocol): SpanBatch {
+  return protocol === 'http/json' ? new JsonBatch() : new ProtoBatch();
+}

@@ -1,0 +1,48 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { decodeOtlpProto } from '../../test/_otlp-decode.js';
+import { deliverSpanJson, ingestSpanJson, matchSpanJson, otlpBodyOf, spanJson, type SpanRecord } from './span-json.js';
+import { deliverSpanProto, ingestSpanProto, matchSpanProto, otlpProtoBody, ProtoWriter, spanProto } from './span-proto.js';
+
+const HEAD = { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', parentSpanId: 'b7ad6b7169203331', startMs: 1_700_000_000_123.456, endMs: 1_700_000_000_124.5 };
+// Short and long (one-, two- and three-byte lengths), multi-byte UTF-8, control characters.
+const STRINGS = ['', 'plain', 'q"uote\\', 'ünïcödé ✓ 𝄞', 'line\nbreak\u0000', 'x'.repeat(127), 'y'.repeat(200), 'é'.repeat(100), 'z'.repeat(20_000)];
+
+/** Encodes spans both ways and checks the protobuf decodes (protobufjs) to what the JSON says. */
+function same(service: string, proto: (w: ProtoWriter) => void, json: string[]): void {
+  const w = new ProtoWriter(16); // tiny start: every write grows the buffer at least once
+  proto(w);
+  const decoded = decodeOtlpProto(otlpProtoBody(service, w));
+  assert.deepEqual(decoded, JSON.parse(otlpBodyOf(service, json)));
+}
+
+test('span-proto - the pipeline spans decode (protobufjs) to the same content as their JSON form', () => {
+  for (const v of STRINGS) {
+    same(v || 'svc', (w) => {
+      ingestSpanProto(w, HEAD, '/v1/buses/:bus/events', 202, v, undefined);
+      ingestSpanProto(w, { ...HEAD, parentSpanId: undefined }, '/v1/events', 500, undefined, `HTTP 500 ${v}`);
+      matchSpanProto(w, HEAD, 'bus', 2 ** 40, v, `${v}s`, `${v}t`, 'r1,r2');
+      deliverSpanProto(w, HEAD, 'b', 'r', v, 7, 0, v, 200, undefined);
+      deliverSpanProto(w, HEAD, 'b', 'r', 't', Number.MAX_SAFE_INTEGER, 1, 'e', null, v || 'timeout');
+    }, [
+      ingestSpanJson(HEAD, '/v1/buses/:bus/events', 202, v, undefined),
+      ingestSpanJson({ ...HEAD, parentSpanId: undefined }, '/v1/events', 500, undefined, `HTTP 500 ${v}`),
+      matchSpanJson(HEAD, 'bus', 2 ** 40, v, `${v}s`, `${v}t`, 'r1,r2'),
+      deliverSpanJson(HEAD, 'b', 'r', v, 7, 0, v, 200, undefined),
+      deliverSpanJson(HEAD, 'b', 'r', 't', Number.MAX_SAFE_INTEGER, 1, 'e', null, v || 'timeout'),
+    ]);
+  }
+});
+
+test('span-proto - any span: string, integer, boolean and double attributes, error status, times', () => {
+  const spans: SpanRecord[] = [
+    { ...HEAD, name: 'custom ✓', kind: 5, attributes: { s: 'v', i: 42, big: 2 ** 52, yes: true, no: false, d: 0.25, neg: -3.5 }, error: 'bad "thing"' },
+    { ...HEAD, parentSpanId: undefined, name: 'n', kind: 1, startMs: 0, endMs: 1.5, attributes: {} },
+  ];
+  same('svc', (w) => spans.forEach((s) => spanProto(w, s)), spans.map(spanJson));
+});
+
+test('span-proto - an empty batch is a valid request with the resource and scope', () => {
+  const decoded = decodeOtlpProto(otlpProtoBody('svc', new ProtoWriter()));
+  assert.deepEqual(decoded, { resourceSpans: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'svc' } }] }, scopeSpans: [{ scope: { name: 'switchyard' }, spans: [] }] }] });
+});

@@ -1,0 +1,277 @@
+/**
+ * Spans as OTLP protobuf (binary wire format, opentelemetry/proto/trace/v1/trace.proto and
+ * collector/trace/v1/trace_service.proto), written straight into one growing buffer per export
+ * request: no span object is kept and no text is built. Field numbers used:
+ *
+ *   ExportTraceServiceRequest { ResourceSpans resource_spans = 1 }
+ *   ResourceSpans { Resource resource = 1; ScopeSpans scope_spans = 2 }
+ *   Resource { KeyValue attributes = 1 }
+ *   ScopeSpans { InstrumentationScope scope = 1; Span spans = 2 }
+ *   InstrumentationScope { string name = 1 }
+ *   Span { bytes trace_id = 1; bytes span_id = 2; bytes parent_span_id = 4; string name = 5;
+ *          SpanKind kind = 6; fixed64 start_time_unix_nano = 7; fixed64 end_time_unix_nano = 8;
+ *          KeyValue attributes = 9; Status status = 15 }
+ *   Status { string message = 2; StatusCode code = 3 }
+ *   KeyValue { string key = 1; AnyValue value = 2 }
+ *   AnyValue { string string_value = 1; bool bool_value = 2; int64 int_value = 3; double double_value = 4 }
+ */
+import type { SpanHead, SpanRecord } from './span-json.js';
+
+const LEN = 2;
+const VARINT = 0;
+const I64 = 1;
+
+/** A protobuf writer over a buffer that grows by doubling. */
+export class ProtoWriter {
+  #buf: Buffer;
+  #pos = 0;
+
+  constructor(initialBytes = 64 * 1024) {
+    this.#buf = Buffer.allocUnsafe(initialBytes);
+  }
+
+  get length(): number {
+    return this.#pos;
+  }
+
+  #room(n: number): void {
+    if (this.#pos + n <= this.#buf.length) return;
+    let size = this.#buf.length * 2;
+    while (size < this.#pos + n) size *= 2;
+    const next = Buffer.allocUnsafe(size);
+    this.#buf.copy(next, 0, 0, this.#pos);
+    this.#buf = next;
+  }
+
+  /** A varint of a non-negative safe integer. */
+  varint(n: number): void {
+    this.#room(10);
+    while (n >= 0x80) {
+      this.#buf[this.#pos++] = (n % 0x80) | 0x80;
+      n = Math.floor(n / 0x80);
+    }
+    this.#buf[this.#pos++] = n;
+  }
+
+  tag(field: number, wire: number): void {
+    this.varint(field * 8 + wire);
+  }
+
+  /** A string field (UTF-8). */
+  string(field: number, s: string): void {
+    this.tag(field, LEN);
+    if (s.length < 43) {
+      // At most 3 bytes per UTF-16 unit: the length fits one varint byte.
+      this.#room(1 + s.length * 3);
+      const n = this.#buf.write(s, this.#pos + 1, 'utf8');
+      this.#buf[this.#pos] = n;
+      this.#pos += 1 + n;
+      return;
+    }
+    const n = Buffer.byteLength(s, 'utf8');
+    this.varint(n);
+    this.#room(n);
+    this.#pos += this.#buf.write(s, this.#pos, 'utf8');
+  }
+
+  /** A bytes field from lower-case hex text (trace and span ids). */
+  hexBytes(field: number, hex: string): void {
+    this.tag(field, LEN);
+    const n = hex.length >>> 1;
+    this.varint(n);
+    this.#room(n);
+    this.#pos += this.#buf.write(hex, this.#pos, 'hex');
+  }
+
+  /** A fixed64 field of nanoseconds since the epoch, from milliseconds (microsecond precision). */
+  nanos(field: number, ms: number): void {
+    this.tag(field, I64);
+    this.#room(8);
+    const us = Math.max(0, Math.round(ms * 1000));
+    const hiUs = Math.floor(us / 0x100000000);
+    const lo = (us % 0x100000000) * 1000;
+    const loWord = lo % 0x100000000;
+    this.#buf.writeUInt32LE(loWord, this.#pos);
+    this.#buf.writeUInt32LE(hiUs * 1000 + Math.floor(lo / 0x100000000), this.#pos + 4);
+    this.#pos += 8;
+  }
+
+  double(field: number, v: number): void {
+    this.tag(field, I64);
+    this.#room(8);
+    this.#buf.writeDoubleLE(v, this.#pos);
+    this.#pos += 8;
+  }
+
+  /** Already-encoded bytes, as they are. */
+  raw(bytes: Uint8Array): void {
+    this.#room(bytes.length);
+    this.#buf.set(bytes, this.#pos);
+    this.#pos += bytes.length;
+  }
+
+  /** Opens a length-delimited field; `close` writes the length once the content is known. */
+  open(field: number): number {
+    this.tag(field, LEN);
+    this.#room(2);
+    this.#pos += 2; // two bytes reserved: room for lengths up to 16,383
+    return this.#pos;
+  }
+
+  close(start: number): void {
+    const len = this.#pos - start;
+    const size = len < 0x80 ? 1 : len < 0x4000 ? 2 : len < 0x200000 ? 3 : 4;
+    if (size !== 2) {
+      this.#room(size - 2);
+      this.#buf.copyWithin(start - 2 + size, start, this.#pos);
+      this.#pos += size - 2;
+    }
+    let at = start - 2;
+    let n = len;
+    while (n >= 0x80) {
+      this.#buf[at++] = (n % 0x80) | 0x80;
+      n = Math.floor(n / 0x80);
+    }
+    this.#buf[at] = n;
+  }
+
+  /** A copy of what was written. */
+  bytes(): Buffer {
+    return Buffer.from(this.#buf.subarray(0, this.#pos));
+  }
+}
+
+/** KeyValue (attributes) helpers. */
+function strAttr(w: ProtoWriter, field: number, key: string, value: string): void {
+  const kv = w.open(field);
+  w.string(1, key);
+  const any = w.open(2);
+  w.string(1, value);
+  w.close(any);
+  w.close(kv);
+}
+
+function intAttr(w: ProtoWriter, field: number, key: string, value: number): void {
+  const kv = w.open(field);
+  w.string(1, key);
+  const any = w.open(2);
+  w.tag(3, VARINT);
+  w.varint(value);
+  w.close(any);
+  w.close(kv);
+}
+
+function anyAttr(w: ProtoWriter, field: number, key: string, v: string | number | boolean): void {
+  if (typeof v === 'string') return strAttr(w, field, key, v);
+  if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) return intAttr(w, field, key, v);
+  const kv = w.open(field);
+  w.string(1, key);
+  const any = w.open(2);
+  if (typeof v === 'boolean') {
+    w.tag(2, VARINT);
+    w.varint(v ? 1 : 0);
+  } else if (Number.isFinite(v)) {
+    // Negative integers and fractions: a double (an int64 varint of a negative takes 10 bytes).
+    w.double(4, v);
+  } else {
+    w.string(1, String(v));
+  }
+  w.close(any);
+  w.close(kv);
+}
+
+function begin(w: ProtoWriter, h: SpanHead, name: string, kind: number): number {
+  const span = w.open(2); // ScopeSpans.spans
+  w.hexBytes(1, h.traceId);
+  w.hexBytes(2, h.spanId);
+  if (h.parentSpanId !== undefined) w.hexBytes(4, h.parentSpanId);
+  w.string(5, name);
+  w.tag(6, VARINT);
+  w.varint(kind);
+  w.nanos(7, h.startMs);
+  w.nanos(8, h.endMs);
+  return span;
+}
+
+function end(w: ProtoWriter, span: number, error: string | undefined): void {
+  const status = w.open(15);
+  if (error !== undefined) w.string(2, error);
+  w.tag(3, VARINT);
+  w.varint(error === undefined ? 1 : 2);
+  w.close(status);
+  w.close(span);
+}
+
+/** `switchyard.ingest` (kind server): one put request. */
+export function ingestSpanProto(w: ProtoWriter, h: SpanHead, route: string, statusCode: number, bus: string | undefined, error: string | undefined): void {
+  const span = begin(w, h, 'switchyard.ingest', 2);
+  strAttr(w, 9, 'http.request.method', 'POST');
+  strAttr(w, 9, 'http.route', route);
+  intAttr(w, 9, 'http.response.status_code', statusCode);
+  if (bus !== undefined) strAttr(w, 9, 'switchyard.bus', bus);
+  end(w, span, error);
+}
+
+/** `switchyard.match` (kind internal) for one stored event. */
+export function matchSpanProto(w: ProtoWriter, h: SpanHead, bus: string, sequence: number, id: string, source: string, type: string, rules: string): void {
+  const span = begin(w, h, 'switchyard.match', 1);
+  strAttr(w, 9, 'switchyard.bus', bus);
+  intAttr(w, 9, 'switchyard.sequence', sequence);
+  strAttr(w, 9, 'cloudevents.event_id', id);
+  strAttr(w, 9, 'cloudevents.event_source', source);
+  strAttr(w, 9, 'cloudevents.event_type', type);
+  strAttr(w, 9, 'switchyard.rules', rules);
+  end(w, span, undefined);
+}
+
+/** `switchyard.deliver` (kind client): one delivery attempt. */
+export function deliverSpanProto(
+  w: ProtoWriter, h: SpanHead, bus: string, rule: string, target: string, deliveryId: number, sequence: number, eventId: string, statusCode: number | null, error: string | undefined,
+): void {
+  const span = begin(w, h, 'switchyard.deliver', 3);
+  strAttr(w, 9, 'switchyard.bus', bus);
+  strAttr(w, 9, 'switchyard.rule', rule);
+  strAttr(w, 9, 'switchyard.target', target);
+  intAttr(w, 9, 'switchyard.delivery_id', deliveryId);
+  intAttr(w, 9, 'switchyard.sequence', sequence);
+  strAttr(w, 9, 'cloudevents.event_id', eventId);
+  if (statusCode !== null) intAttr(w, 9, 'http.response.status_code', statusCode);
+  end(w, span, error);
+}
+
+/** Any span. */
+export function spanProto(w: ProtoWriter, s: SpanRecord): void {
+  const span = begin(w, { traceId: s.traceId, spanId: s.spanId, parentSpanId: s.parentSpanId, startMs: s.startMs, endMs: s.endMs }, s.name, s.kind);
+  for (const key in s.attributes) anyAttr(w, 9, key, s.attributes[key]!);
+  end(w, span, s.error);
+}
+
+/**
+ * The ExportTraceServiceRequest around spans already written by the functions above (each as a
+ * ScopeSpans.spans field): the resource (service.name) and the scope (switchyard).
+ */
+export function otlpProtoBody(serviceName: string, spans: ProtoWriter): Buffer {
+  const head = new ProtoWriter(256);
+  const rs = head.open(1);
+  const resource = head.open(1);
+  strAttr(head, 1, 'service.name', serviceName);
+  head.close(resource);
+  // ScopeSpans: its length covers the scope and the spans that follow this header.
+  const scopeBytes = new ProtoWriter(64);
+  const scope = scopeBytes.open(1);
+  scopeBytes.string(1, 'switchyard');
+  scopeBytes.close(scope);
+  const scopeSpansLen = scopeBytes.length + spans.length;
+  head.tag(2, LEN);
+  head.varint(scopeSpansLen);
+  head.raw(scopeBytes.bytes());
+  // ResourceSpans' length: resource + scope_spans header and content, all of it after rs.
+  const resourceSpansLen = head.length - rs + spans.length;
+  const out = new ProtoWriter(resourceSpansLen + 16);
+  out.tag(1, LEN);
+  out.varint(resourceSpansLen);
+  const inner = head.bytes().subarray(rs);
+  out.raw(inner);
+  out.raw(spans.bytes());
+  return out.bytes();
+}
