@@ -76,3 +76,21 @@ test('event search - ftsQuery quotes every word', () => {
   assert.equal(ftsQuery('a "b'), '"a" AND """b"');
   assert.equal(ftsQuery('  '), undefined);
 });
+
+test('event search - backlog counts pending and waiting deliveries per target with the oldest start; finished ones are not counted', () => {
+  const s = open();
+  const ins = s.db.prepare('INSERT INTO deliveries (bus, seq, event_id, rule, target, grp, state, due_at, first_at, created_at) VALUES (?, 1, ?, ?, ?, NULL, ?, 0, ?, 0)');
+  ins.run('a', 'e1', 'r', 't1', 'pending', 500);
+  ins.run('a', 'e2', 'r', 't1', 'waiting', 300);
+  ins.run('a', 'e3', 'r', 't1', 'delivered', 100);
+  ins.run('a', 'e4', 'r', 't1', 'dead', 50);
+  ins.run('a', 'e5', 'r', 't2', 'waiting', 700);
+  ins.run('b', 'e6', 'r', 't1', 'delivered', 10);
+  const rows = s.observe.backlog().map((r) => ({ ...r })).sort((x, y) => `${x.bus}${x.target}`.localeCompare(`${y.bus}${y.target}`));
+  assert.deepEqual(rows, [
+    { bus: 'a', rule: 'r', target: 't1', pending: 2, oldestPendingAt: 300 },
+    { bus: 'a', rule: 'r', target: 't2', pending: 1, oldestPendingAt: 700 },
+  ]);
+  const plan = s.db.prepare("EXPLAIN QUERY PLAN SELECT bus FROM deliveries WHERE state IN ('waiting', 'dead') AND state = 'waiting'").all() as { detail: string }[];
+  assert.match(plan.map((p) => p.detail).join(' '), /deliveries_settled/, 'waiting rows are found through their partial index');
+});
