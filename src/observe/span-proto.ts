@@ -17,6 +17,15 @@
  */
 import type { SpanHead, SpanRecord } from './span-json.js';
 
+/** UTF-8 length of `s`: its length when all ASCII (the common case, counted without a native call). */
+function utf8Length(s: string): number {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 0x80) return Buffer.byteLength(s, 'utf8');
+  return s.length;
+}
+
+/** The value of one lower-case hex digit. */
+const nibble = (c: number): number => (c <= 57 ? c - 48 : c - 87);
+
 const LEN = 2;
 const VARINT = 0;
 const I64 = 1;
@@ -59,28 +68,34 @@ export class ProtoWriter {
 
   /** A string field (UTF-8). */
   string(field: number, s: string): void {
-    this.tag(field, LEN);
-    if (s.length < 43) {
-      // At most 3 bytes per UTF-16 unit: the length fits one varint byte.
-      this.#room(1 + s.length * 3);
-      const n = this.#buf.write(s, this.#pos + 1, 'utf8');
-      this.#buf[this.#pos] = n;
-      this.#pos += 1 + n;
-      return;
-    }
-    const n = Buffer.byteLength(s, 'utf8');
-    this.varint(n);
-    this.#room(n);
-    this.#pos += this.#buf.write(s, this.#pos, 'utf8');
+    this.stringOfLength(field, s, utf8Length(s));
   }
 
-  /** A bytes field from lower-case hex text (trace and span ids). */
+  /** A string field whose UTF-8 length `n` is known; ASCII is copied by hand (cheaper than a native call for short text). */
+  stringOfLength(field: number, s: string, n: number): void {
+    this.tag(field, LEN);
+    this.varint(n);
+    this.#room(n);
+    if (n === s.length && n < 64) {
+      const buf = this.#buf;
+      let at = this.#pos;
+      for (let i = 0; i < n; i++) buf[at++] = s.charCodeAt(i);
+      this.#pos = at;
+    } else {
+      this.#pos += this.#buf.write(s, this.#pos, 'utf8');
+    }
+  }
+
+  /** A bytes field from lower-case hex text (trace and span ids, checked by traceparent.ts or made there). */
   hexBytes(field: number, hex: string): void {
     this.tag(field, LEN);
     const n = hex.length >>> 1;
     this.varint(n);
     this.#room(n);
-    this.#pos += this.#buf.write(hex, this.#pos, 'hex');
+    const buf = this.#buf;
+    let at = this.#pos;
+    for (let i = 0; i < hex.length; i += 2) buf[at++] = (nibble(hex.charCodeAt(i)) << 4) | nibble(hex.charCodeAt(i + 1));
+    this.#pos = at;
   }
 
   /** A fixed64 field of nanoseconds since the epoch, from milliseconds (microsecond precision). */
@@ -141,24 +156,53 @@ export class ProtoWriter {
   }
 }
 
-/** KeyValue (attributes) helpers. */
-function strAttr(w: ProtoWriter, field: number, key: string, value: string): void {
-  const kv = w.open(field);
-  w.string(1, key);
-  const any = w.open(2);
-  w.string(1, value);
-  w.close(any);
-  w.close(kv);
+/** Bytes a varint of n takes. */
+function varintSize(n: number): number {
+  let size = 1;
+  while (n >= 0x80) {
+    n = Math.floor(n / 0x80);
+    size++;
+  }
+  return size;
 }
 
+/** `key` as a KeyValue.key field (tag, length, UTF-8), encoded once per distinct key. */
+const keyFields = new Map<string, Uint8Array>();
+function keyField(key: string): Uint8Array {
+  let f = keyFields.get(key);
+  if (f === undefined) {
+    const w = new ProtoWriter(16 + key.length * 3);
+    w.string(1, key);
+    f = w.bytes();
+    if (keyFields.size < 1024) keyFields.set(key, f);
+  }
+  return f;
+}
+
+/** A KeyValue with a string value; lengths are known in advance, so nothing is shifted. */
+function strAttr(w: ProtoWriter, field: number, key: string, value: string): void {
+  const k = keyField(key);
+  const v = utf8Length(value);
+  const any = 1 + varintSize(v) + v;
+  w.tag(field, LEN);
+  w.varint(k.length + 1 + varintSize(any) + any);
+  w.raw(k);
+  w.tag(2, LEN);
+  w.varint(any);
+  w.stringOfLength(1, value, v);
+}
+
+/** A KeyValue with an int64 value (non-negative). */
 function intAttr(w: ProtoWriter, field: number, key: string, value: number): void {
-  const kv = w.open(field);
-  w.string(1, key);
-  const any = w.open(2);
+  const k = keyField(key);
+  const any = 1 + varintSize(value);
+  w.tag(field, LEN);
+  w.varint(k.length + 1 + varintSize(any) + any);
+  w.raw(k);
+  w.tag(2, LEN);
+  w.varint(any);
   w.tag(3, VARINT);
   w.varint(value);
-  w.close(any);
-  w.close(kv);
 }
 
 function anyAttr(w: ProtoWriter, field: number, key: string, v: string | number | boolean): void {
@@ -194,11 +238,18 @@ function begin(w: ProtoWriter, h: SpanHead, name: string, kind: number): number 
 }
 
 function end(w: ProtoWriter, span: number, error: string | undefined): void {
-  const status = w.open(15);
-  if (error !== undefined) w.string(2, error);
-  w.tag(3, VARINT);
-  w.varint(error === undefined ? 1 : 2);
-  w.close(status);
+  if (error === undefined) {
+    w.tag(15, LEN);
+    w.varint(2);
+    w.tag(3, VARINT);
+    w.varint(1);
+  } else {
+    const status = w.open(15);
+    w.string(2, error);
+    w.tag(3, VARINT);
+    w.varint(2);
+    w.close(status);
+  }
   w.close(span);
 }
 

@@ -36,7 +36,8 @@ const LINE_BREAK = /[\n\r\u2028\u2029]/;
  */
 export function parseTraceparent(value: unknown): TraceParent | undefined {
   if (typeof value !== 'string' || value.length > 512) return undefined;
-  const v = value.trim();
+  // Trimmed only when it has to be (a header value rarely carries spaces).
+  const v = value.length > 0 && (value.charCodeAt(0) <= 32 || value.charCodeAt(value.length - 1) <= 32) ? value.trim() : value;
   if (v.length < 55 || v.charCodeAt(2) !== 45 || v.charCodeAt(35) !== 45 || v.charCodeAt(52) !== 45) return undefined;
   if (!isHex(v, 0, 2) || !isHex(v, 3, 35) || !isHex(v, 36, 52) || !isHex(v, 53, 55)) return undefined;
   if (v.length > 55 && (v.charCodeAt(55) !== 45 || LINE_BREAK.test(v.slice(56)))) return undefined;
