@@ -1,9 +1,15 @@
 import type { AttemptRecord, TargetKey } from '../store/index.js';
 import type { BreakerState, DeliveryObserver, DeliveryTraceContext, ObservedDelivery } from '../delivery/index.js';
-import { eventTraceparent, formatTraceparent, newSpanId } from './traceparent.js';
+import { eventTraceparent, formatTraceparent, newSpanId, type TraceParent } from './traceparent.js';
 import type { SwitchyardMetrics } from './metrics.js';
 import type { SystemEvents } from './system-events.js';
 import type { Tracer } from './tracer.js';
+
+/** A trace context made here: the strings the engine sends, and their parsed parts for the deliver span. */
+export interface KnownTraceContext extends DeliveryTraceContext {
+  readonly parent: TraceParent;
+  readonly spanId: string;
+}
 
 /** Where delivery log lines go (a pino logger fits); one structured line per call. */
 export interface DeliveryLog {
@@ -11,6 +17,8 @@ export interface DeliveryLog {
   info(obj: object, msg: string): void;
   warn(obj: object, msg: string): void;
   error(obj: object, msg: string): void;
+  /** Whether a level is logged (pino's); without it every level is assumed on. */
+  isLevelEnabled?(level: string): boolean;
 }
 
 /**
@@ -35,12 +43,15 @@ export class DeliveryTelemetry implements DeliveryObserver {
   readonly #tracer: Tracer | undefined;
   readonly #system: SystemEvents | undefined;
   readonly #log: DeliveryLog;
+  /** One line per delivered event is built only when debug lines are written. */
+  readonly #debug: boolean;
 
   constructor(deps: { metrics?: SwitchyardMetrics | undefined; tracer?: Tracer | undefined; systemEvents?: SystemEvents | undefined; log: DeliveryLog }) {
     this.#metrics = deps.metrics;
     this.#tracer = deps.tracer;
     this.#system = deps.systemEvents;
     this.#log = deps.log;
+    this.#debug = deps.log.isLevelEnabled?.('debug') ?? true;
   }
 
   /**
@@ -50,7 +61,10 @@ export class DeliveryTelemetry implements DeliveryObserver {
   traceContext(eventBody: string, requestTraceparent: string | null | undefined): DeliveryTraceContext | undefined {
     const p = eventTraceparent(eventBody, requestTraceparent);
     if (p === undefined) return undefined;
-    return { traceparent: formatTraceparent(p), header: formatTraceparent({ ...p, parentId: newSpanId() }) };
+    const spanId = newSpanId();
+    // The parsed parts ride along, so the deliver span does not parse the two strings back.
+    const context: KnownTraceContext = { traceparent: formatTraceparent(p), header: formatTraceparent({ ...p, parentId: spanId }), parent: p, spanId };
+    return context;
   }
 
   onAttempt(key: TargetKey, attempt: AttemptRecord, deliveries: readonly ObservedDelivery[]): void {
@@ -70,7 +84,7 @@ export class DeliveryTelemetry implements DeliveryObserver {
 
   onDelivered(key: TargetKey, d: ObservedDelivery, now: number): void {
     this.#metrics?.delivered(key, d.receivedAt, now);
-    this.#log.debug({ ...key, eventId: d.eventId, sequence: d.sequence, deliveryId: d.id }, 'delivered');
+    if (this.#debug) this.#log.debug({ ...key, eventId: d.eventId, sequence: d.sequence, deliveryId: d.id }, 'delivered');
   }
 
   onDeadLetter(key: TargetKey, dead: { readonly delivery?: ObservedDelivery; readonly count: number }, reason: string): void {

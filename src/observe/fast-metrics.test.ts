@@ -46,3 +46,24 @@ test('fast-metrics - a non-finite observation is ignored; reset forgets every se
   h.reset();
   assert.equal(h.get().values.length, 0);
 });
+
+test('fast-metrics - a bound child updates its series, made on first use, and finds it again after a reset', () => {
+  const r = new Registry();
+  const c = new FastCounter({ name: 'c_total', help: 'c', labelNames: ['t', 'result'], registers: [r] });
+  const h = new FastHistogram({ name: 'h_seconds', help: 'h', labelNames: ['t'], buckets: BUCKETS, registers: [r] });
+  const ok = c.child({ t: 'a', result: 'ok' });
+  const lat = h.child({ t: 'a' });
+  assert.equal(c.get().values.length, 0, 'no series until the first update');
+  ok.inc();
+  ok.inc(2);
+  lat.observe(0.005);
+  lat.observe(Number.NaN);
+  assert.equal(c.value({ t: 'a', result: 'ok' }), 3);
+  assert.equal(h.get().values.find((v) => v.metricName === 'h_seconds_count')!.value, 1);
+  c.reset();
+  h.reset();
+  ok.inc();
+  lat.observe(0.5);
+  assert.equal(c.value({ t: 'a', result: 'ok' }), 1);
+  assert.equal(h.get().values.find((v) => v.metricName === 'h_seconds_count')!.value, 1);
+});

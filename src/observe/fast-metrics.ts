@@ -38,6 +38,8 @@ abstract class FastMetric<L extends string, S extends { readonly labels: Record<
   readonly labelNames: readonly L[];
   readonly aggregator = 'sum' as const;
   protected readonly series = new Map<string, S>();
+  /** Bumped by reset, so bound handles find their series again. */
+  protected generation = 0;
 
   constructor(def: Definition<L>) {
     this.name = def.name;
@@ -72,6 +74,7 @@ abstract class FastMetric<L extends string, S extends { readonly labels: Record<
   /** Forgets every series. */
   reset(): void {
     this.series.clear();
+    this.generation++;
   }
 }
 
@@ -90,6 +93,21 @@ export class FastCounter<L extends string = string> extends FastMetric<L, Counte
 
   inc(labels?: Labels<L>, n = 1): void {
     this.find(labels).value += n;
+  }
+
+  /** A handle bound to one label set (for a hot caller with fixed labels); the series is made on first use. */
+  child(labels: Labels<L>): { inc(n?: number): void } {
+    let s: CounterSeries | undefined;
+    let gen = -1;
+    return {
+      inc: (n = 1): void => {
+        if (gen !== this.generation) {
+          s = this.find(labels);
+          gen = this.generation;
+        }
+        s!.value += n;
+      },
+    };
   }
 
   /** The current value of one series (0 when it was never incremented). */
@@ -128,8 +146,26 @@ export class FastHistogram<L extends string = string> extends FastMetric<L, Hist
 
   /** Records one value; a non-finite value is ignored (it would poison the sum). */
   observe(labels: Labels<L> | undefined, value: number): void {
-    if (!Number.isFinite(value)) return;
-    const s = this.find(labels);
+    if (Number.isFinite(value)) this.#record(this.find(labels), value);
+  }
+
+  /** A handle bound to one label set; the series is made on first use. */
+  child(labels: Labels<L>): { observe(value: number): void } {
+    let s: HistogramSeries | undefined;
+    let gen = -1;
+    return {
+      observe: (value: number): void => {
+        if (!Number.isFinite(value)) return;
+        if (gen !== this.generation) {
+          s = this.find(labels);
+          gen = this.generation;
+        }
+        this.#record(s!, value);
+      },
+    };
+  }
+
+  #record(s: HistogramSeries, value: number): void {
     const b = this.buckets;
     let i = 0;
     while (i < b.length && value > b[i]!) i++;

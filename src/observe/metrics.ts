@@ -28,6 +28,14 @@ export interface MetricsOptions {
   readonly now: () => number;
 }
 
+interface TargetSeries {
+  readonly ok: { inc(n?: number): void };
+  readonly error: { inc(n?: number): void };
+  readonly seconds: { observe(v: number): void };
+  readonly delivered: { inc(n?: number): void };
+  readonly putToDelivered: { observe(v: number): void };
+}
+
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 const DELIVERY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600];
 
@@ -40,6 +48,7 @@ const DELIVERY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.
 export class SwitchyardMetrics {
   readonly registry = new Registry();
   readonly #now: () => number;
+  readonly #targets = new WeakMap<TargetLabels, TargetSeries>();
   #backlog: () => readonly TargetBacklog[] = () => [];
 
   readonly received: FastCounter<'bus' | 'mode'>;
@@ -129,16 +138,38 @@ export class SwitchyardMetrics {
     this.schemaChecks.inc({ bus, mode, result: valid ? 'valid' : 'invalid' });
   }
 
+  /**
+   * The series a target updates on every delivery, bound once per target object (the engine
+   * passes the same key object for a target's whole life), so no label key is built per call.
+   */
+  #perTarget(t: TargetLabels): TargetSeries {
+    let h = this.#targets.get(t);
+    if (h === undefined) {
+      const labels = { bus: t.bus, rule: t.rule, target: t.target };
+      h = {
+        ok: this.attempts.child({ ...labels, result: 'ok' }),
+        error: this.attempts.child({ ...labels, result: 'error' }),
+        seconds: this.attemptSeconds.child(labels),
+        delivered: this.deliveries.child({ ...labels, outcome: 'delivered' }),
+        putToDelivered: this.putToDelivered.child(labels),
+      };
+      this.#targets.set(t, h);
+    }
+    return h;
+  }
+
   /** One send finished (ok or not) after `durationMs`, carrying `deliveries` deliveries (a batch). */
   attempt(t: TargetLabels, ok: boolean, durationMs: number, deliveries = 1): void {
-    this.attempts.inc({ bus: t.bus, rule: t.rule, target: t.target, result: ok ? 'ok' : 'error' }, deliveries);
-    this.attemptSeconds.observe({ bus: t.bus, rule: t.rule, target: t.target }, durationMs / 1000);
+    const h = this.#perTarget(t);
+    (ok ? h.ok : h.error).inc(deliveries);
+    h.seconds.observe(durationMs / 1000);
   }
 
   /** A delivery succeeded at `now`; `receivedAt` is when the bus received its event (ms). */
   delivered(t: TargetLabels, receivedAt: number, now: number = this.#now()): void {
-    this.deliveries.inc({ bus: t.bus, rule: t.rule, target: t.target, outcome: 'delivered' });
-    this.putToDelivered.observe({ bus: t.bus, rule: t.rule, target: t.target }, Math.max(0, now - receivedAt) / 1000);
+    const h = this.#perTarget(t);
+    h.delivered.inc();
+    h.putToDelivered.observe(Math.max(0, now - receivedAt) / 1000);
   }
 
   /** `count` deliveries were dead-lettered. */

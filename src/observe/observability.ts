@@ -30,6 +30,7 @@ export interface ObserveLog {
   info(obj: object, msg: string): void;
   warn(obj: object, msg: string): void;
   error(obj: object, msg: string): void;
+  isLevelEnabled?(level: string): boolean;
 }
 
 /** Every observability part of one server, built from config; parts that are off are undefined. */

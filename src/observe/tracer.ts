@@ -1,6 +1,7 @@
 import type { DeliveryTraceContext } from '../delivery/index.js';
 import type { AppendItem, AppendOutcome } from '../store/index.js';
 import type { OtlpExporter } from './otlp-exporter.js';
+import type { KnownTraceContext } from './delivery-telemetry.js';
 import { eventTraceparent, newSpanId, newTraceId, parseTraceparent, type TraceParent } from './traceparent.js';
 import type { TargetLabels } from './metrics.js';
 
@@ -121,10 +122,12 @@ export class Tracer {
     trace: DeliveryTraceContext | undefined, t: TargetLabels, d: { readonly id: number; readonly eventId: string; readonly sequence: number },
     startMs: number, durationMs: number, status: number | null, error?: string,
   ): void {
-    const parent = parseTraceparent(trace?.traceparent);
+    // A context made by DeliveryTelemetry carries its parsed parts; any other is parsed here.
+    const known = trace !== undefined && 'spanId' in trace ? trace as KnownTraceContext : undefined;
+    const parent = known?.parent ?? parseTraceparent(trace?.traceparent);
     if (parent !== undefined && !sampled(parent)) return;
-    const sent = parseTraceparent(trace?.header);
-    const head = { traceId: parent?.traceId ?? newTraceId(), spanId: sent?.parentId ?? newSpanId(), parentSpanId: parent?.parentId, startMs, endMs: startMs + durationMs };
+    const spanId = known?.spanId ?? parseTraceparent(trace?.header)?.parentId ?? newSpanId();
+    const head = { traceId: parent?.traceId ?? newTraceId(), spanId, parentSpanId: parent?.parentId, startMs, endMs: startMs + durationMs };
     this.#exporter.deliver(head, t.bus, t.rule, t.target, d.id, d.sequence, d.eventId, status, error);
   }
 }
