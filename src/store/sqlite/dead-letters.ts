@@ -12,7 +12,7 @@ interface AttemptRow {
 
 const SUMMARY = 'id, bus, seq, event_id, rule, target, grp, created_at, done_at, attempts, last_error';
 
-function where(f: DeadLetterFilter): { sql: string; args: (string | number)[] } {
+export function deadLetterWhere(f: DeadLetterFilter): { sql: string; args: (string | number)[] } {
   const parts = ["state = 'dead'"];
   const args: (string | number)[] = [];
   const add = (cond: string, v: string | number | undefined): void => {
@@ -26,6 +26,10 @@ function where(f: DeadLetterFilter): { sql: string; args: (string | number)[] } 
   add('target = ?', f.target);
   add('done_at >= ?', f.from);
   add('done_at < ?', f.to);
+  // With a target filter, repeat the WHERE of deliveries_settled (migration 007) so SQLite may
+  // search that index by bus/rule/target (waiting and dead rows only) instead of every delivery
+  // of the bus; without one, deliveries_dead_letters (migration 009) walks dead rows in id order.
+  if (f.bus !== undefined || f.rule !== undefined || f.target !== undefined) parts.push("state IN ('waiting', 'dead')");
   return { sql: parts.join(' AND '), args };
 }
 
@@ -49,7 +53,7 @@ export class SqliteDeadLetters {
   }
 
   list(filter: DeadLetterFilter, limit: number, after?: number): DeadLetterPage {
-    const w = where(filter);
+    const w = deadLetterWhere(filter);
     const cursor = after === undefined ? '' : ' AND id > ?';
     const args = after === undefined ? w.args : [...w.args, after];
     const rows = this.#db.prepare<(string | number)[], DeadRow>(`SELECT ${SUMMARY} FROM deliveries WHERE ${w.sql}${cursor} ORDER BY id LIMIT ?`).all(...args, limit + 1);
@@ -83,7 +87,7 @@ export class SqliteDeadLetters {
         const one = this.#db.prepare<[number], DeadRow>(`SELECT ${SUMMARY} FROM deliveries WHERE id = ? AND state = 'dead'`);
         rows = select.ids.map((id) => one.get(id)).filter((r): r is DeadRow => r !== undefined);
       } else {
-        const w = where(select.filter);
+        const w = deadLetterWhere(select.filter);
         rows = this.#db.prepare<(string | number)[], DeadRow>(`SELECT ${SUMMARY} FROM deliveries WHERE ${w.sql} ORDER BY id`).all(...w.args);
       }
       const put = this.#db.prepare<[string, number, number, number]>('UPDATE deliveries SET state = ?, due_at = ?, first_at = ?, attempts = 0, leased = 0, done_at = NULL WHERE id = ?');
@@ -98,7 +102,7 @@ export class SqliteDeadLetters {
   }
 
   purge(filter: DeadLetterFilter): number {
-    const w = where(filter);
+    const w = deadLetterWhere(filter);
     return this.#db.transaction(() => {
       this.#db.prepare<(string | number)[]>(`DELETE FROM delivery_attempts WHERE delivery_id IN (SELECT id FROM deliveries WHERE ${w.sql})`).run(...w.args);
       return this.#db.prepare<(string | number)[]>(`DELETE FROM deliveries WHERE ${w.sql}`).run(...w.args).changes;
