@@ -13,12 +13,15 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** `clock`: time for the server (retries, windows, timestamps); a ManualClock tests schedules without sleeping. */
-export async function startTestServer(overrides: Record<string, unknown> = {}, opts: { clock?: Clock } = {}): Promise<TestServer> {
+/**
+ * `clock`: time for the server (retries, windows, timestamps); a ManualClock tests schedules without sleeping.
+ * `logStream`: where the server's log lines (and log targets' lines) go, to read them in a test.
+ */
+export async function startTestServer(overrides: Record<string, unknown> = {}, opts: { clock?: Clock; logStream?: NodeJS.WritableStream } = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'swy-e2e-'));
   const base = { server: { port: 0 }, storage: { dataDir }, log: { level: 'silent' } };
   const config = loadConfig({ overrides: merge(base, overrides) });
-  const server = new SwitchyardServer(config, opts.clock === undefined ? {} : { clock: opts.clock });
+  const server = new SwitchyardServer(config, { ...(opts.clock === undefined ? {} : { clock: opts.clock }), ...(opts.logStream === undefined ? {} : { logStream: opts.logStream }) });
   await server.start();
   return {
     server,
