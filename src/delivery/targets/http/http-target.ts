@@ -30,11 +30,14 @@ export class HttpTarget implements Target {
   readonly #spec: HttpTargetSpec;
   readonly #deps: TargetDeps;
   readonly #agent: Dispatcher;
+  /** The spec's headers with lower-case names, computed once. */
+  readonly #headers: Readonly<Record<string, string>>;
   #closed = false;
 
   constructor(spec: HttpTargetSpec, deps: TargetDeps) {
     this.#spec = spec;
     this.#deps = deps;
+    this.#headers = Object.fromEntries(Object.entries(spec.headers).map(([k, v]) => [k.toLowerCase(), v]));
     const connectTimeout = Math.min(spec.timeoutMs, 10_000);
     this.#agent = new Agent({
       connections: 128,
@@ -59,36 +62,47 @@ export class HttpTarget implements Target {
       }
       if (authorizer === undefined) return { type: 'failed', durationMs: duration(), errorClass: 'config', message: `connection "${this.#spec.connection}" does not exist` };
     }
-    const timeout = new AbortController();
-    const timer = setTimeout(() => timeout.abort(), this.#spec.timeoutMs);
-    const combined = AbortSignal.any([signal, timeout.signal]);
+    // One controller per send, aborted by the caller's signal or by the timeout (cheaper than
+    // AbortSignal.any over two signals, which this path paid per delivery).
+    const ac = new AbortController();
+    let timedOut = false;
+    const onAbort = (): void => ac.abort();
+    if (signal.aborted) ac.abort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    const timer = setTimeout(() => {
+      timedOut = true;
+      ac.abort();
+    }, this.#spec.timeoutMs);
+    const isTimedOut = (): boolean => timedOut;
     try {
-      let attempt = await this.#attempt(messages, authorizer, combined, timeout.signal);
+      let attempt = await this.#attempt(messages, authorizer, ac.signal, isTimedOut);
       if (attempt.type === 'response' && attempt.status === 401 && authorizer !== undefined && authorizer.invalidate()) {
-        attempt = await this.#attempt(messages, authorizer, combined, timeout.signal);
+        attempt = await this.#attempt(messages, authorizer, ac.signal, isTimedOut);
       }
       return this.#outcome(attempt, duration());
     } finally {
       clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
     }
   }
 
-  async #attempt(messages: readonly OutboundMessage[], authorizer: Authorizer | undefined, signal: AbortSignal, timeoutSignal: AbortSignal): Promise<Attempt> {
+  async #attempt(messages: readonly OutboundMessage[], authorizer: Authorizer | undefined, signal: AbortSignal, timedOut: () => boolean): Promise<Attempt> {
     try {
       const enc = encodeRequest(messages, this.#spec);
       const first = messages[0]!;
       const secrets = this.#deps.signingSecrets.activeSecrets({ bus: first.bus, rule: first.rule, targetId: first.targetId }, this.#deps.clock.now());
-      const url = new URL(this.#spec.url);
+      // A connection may add to the URL (an API key in the query), so it gets a URL object of its own.
+      const authUrl = authorizer === undefined ? undefined : new URL(this.#spec.url);
       const headers: Record<string, string> = {
-        ...Object.fromEntries(Object.entries(this.#spec.headers).map(([k, v]) => [k.toLowerCase(), v])),
+        ...this.#headers,
         ...enc.headers,
         'user-agent': USER_AGENT,
         // W3C trace context of this attempt (a batch carries its first message's).
         ...(first.traceparent === undefined ? {} : { traceparent: first.traceparent }),
         ...signWebhook(secrets, enc.webhookId, Math.floor(this.#deps.clock.now() / 1000), enc.body),
       };
-      if (authorizer !== undefined) await authorizer.authorize({ url, headers }, signal);
-      const res = await request(url, { dispatcher: this.#agent, method: this.#spec.method, headers, body: enc.body, signal });
+      if (authorizer !== undefined && authUrl !== undefined) await authorizer.authorize({ url: authUrl, headers }, signal);
+      const res = await request(authUrl ?? this.#spec.url, { dispatcher: this.#agent, method: this.#spec.method, headers, body: enc.body, signal });
       const excerpt = await readExcerpt(res.body);
       return { type: 'response', status: res.statusCode, headers: res.headers, excerpt };
     } catch (err) {
@@ -99,8 +113,8 @@ export class HttpTarget implements Target {
       if (err instanceof AuthorizationError) {
         return { type: 'error', outcome: { type: 'failed', durationMs: 0, errorClass: err.errorClass, message: err.message, ...(err.status === undefined ? {} : { status: err.status }) } };
       }
-      const { errorClass, message } = classifyError(err, timeoutSignal.aborted);
-      return { type: 'error', outcome: { type: 'failed', durationMs: 0, errorClass, message: signal.aborted && !timeoutSignal.aborted ? 'aborted' : message } };
+      const { errorClass, message } = classifyError(err, timedOut());
+      return { type: 'error', outcome: { type: 'failed', durationMs: 0, errorClass, message: signal.aborted && !timedOut() ? 'aborted' : message } };
     }
   }
 
