@@ -3,6 +3,7 @@ import type { Clock } from '../../core/index.js';
 import type { ContentMode } from '../../events/index.js';
 import { GroupCommitter } from '../group-commit.js';
 import type { SqliteDeliveryQueue } from './delivery-queue.js';
+import type { FullTextIndexer } from './full-text-indexer.js';
 import type { AppendItem, AppendOutcome, EventLog, EventPage, EventQuery, StoredEvent } from '../types.js';
 
 interface EventRow {
@@ -60,7 +61,6 @@ export class SqliteEventLog implements EventLog {
     dedupeGet: Statement<[string, string, string], { seq: number; received_at: number }>;
     dedupePut: Statement<[string, string, string, number, number, number]>;
     insert: Statement<[string, number, string, string, string, string | null, string | null, number, string, number, string, string, string | null, string | null]>;
-    ftsInsert: Statement<[number | bigint, string]>;
     getById: Statement<[string, string], EventRow>;
     getByIdSource: Statement<[string, string, string], EventRow>;
     count: Statement<[string], { n: number }>;
@@ -69,11 +69,16 @@ export class SqliteEventLog implements EventLog {
   #closed = false;
 
   readonly #queue: SqliteDeliveryQueue | undefined;
+  readonly #fullText: FullTextIndexer;
 
-  /** With a queue, each item's `deliveries` are enqueued in the transaction that appends it. */
-  constructor(db: Database, opts: SqliteEventLogOptions, queue?: SqliteDeliveryQueue) {
+  /**
+   * With a queue, each item's `deliveries` are enqueued in the transaction that appends it. The
+   * payload full-text index (migrations 005, 008) is fed by `fullText` after the commit.
+   */
+  constructor(db: Database, opts: SqliteEventLogOptions, fullText: FullTextIndexer, queue?: SqliteDeliveryQueue) {
     this.#db = db;
     this.#queue = queue;
+    this.#fullText = fullText;
     this.#opts = opts;
     this.#s = {
       nextSeq: db.prepare('SELECT next_seq FROM buses WHERE name = ?'),
@@ -87,8 +92,6 @@ export class SqliteEventLog implements EventLog {
       ),
       // client and traceparent (migration 005) are written, never read here: src/observe reads them.
       insert: db.prepare(`INSERT INTO events (${COLUMNS}, client, traceparent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-      // The payload full-text index (migrations 005, 008), fed here in the append's transaction.
-      ftsInsert: db.prepare("INSERT INTO events_fts (rowid, payload) VALUES (?, coalesce(json_extract(?, '$.data'), ''))"),
       getById: db.prepare(`SELECT ${COLUMNS} FROM events WHERE bus = ? AND id = ? ORDER BY seq DESC LIMIT 1`),
       getByIdSource: db.prepare(`SELECT ${COLUMNS} FROM events WHERE bus = ? AND id = ? AND source = ? ORDER BY seq DESC LIMIT 1`),
       count: db.prepare('SELECT COUNT(*) AS n FROM events WHERE bus = ?'),
@@ -98,6 +101,7 @@ export class SqliteEventLog implements EventLog {
       try {
         return tx(items);
       } finally {
+        this.#fullText.committed();
         // After the commit (or rollback: then a harmless spurious wake-up) the dispatcher is told.
         this.#queue?.announce();
       }
@@ -134,7 +138,7 @@ export class SqliteEventLog implements EventLog {
       }
       const matched = it.matchedRules.length === 0 ? '' : JSON.stringify(it.matchedRules);
       const { lastInsertRowid } = this.#s.insert.run(it.bus, seq, it.id, it.source, it.type, it.subject ?? null, it.time ?? null, now, it.mode, it.size, matched, it.body, it.client ?? null, it.traceparent ?? null);
-      this.#s.ftsInsert.run(lastInsertRowid, it.body);
+      this.#fullText.appended(lastInsertRowid, it.body);
       if (it.deliveries !== undefined && it.deliveries.length > 0) this.#queue?.enqueue(it.bus, seq, it.id, it.deliveries, now);
       out.push({ type: 'stored', sequence: seq, receivedAt: now });
       next.set(it.bus, seq + 1);

@@ -51,9 +51,12 @@ export class SqliteObserveStore implements ObserveStore {
   readonly #pageSize: number;
   readonly #hasDeliveries: boolean;
   #backlog: Statement<[], TargetBacklogRow> | undefined;
+  /** Brings the full-text index up to date before a text search (it is fed in batches). */
+  readonly #beforeTextSearch: () => void;
 
-  constructor(db: Database) {
+  constructor(db: Database, beforeTextSearch: () => void = () => undefined) {
     this.#db = db;
+    this.#beforeTextSearch = beforeTextSearch;
     this.#origin = db.prepare('SELECT client, traceparent FROM events WHERE bus = ? AND seq = ?');
     this.#pages = db.prepare('SELECT (page_count - freelist_count) AS n FROM pragma_page_count, pragma_freelist_count');
     this.#pageSize = db.pragma('page_size', { simple: true }) as number;
@@ -80,6 +83,7 @@ export class SqliteObserveStore implements ObserveStore {
     if (q.matchedAny === false) where.push("e.matched = ''");
     if (q.deliveryState !== undefined) where.push(this.#hasDeliveries ? STATE_SQL[q.deliveryState] : '0');
     const fts = q.text === undefined ? undefined : ftsQuery(q.text);
+    if (fts !== undefined) this.#beforeTextSearch();
     add('e.rowid IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)', fts);
     const sql = `SELECT ${COLUMNS} FROM events e WHERE ${where.join(' AND ')} ORDER BY e.seq LIMIT ?`;
     const rows = this.#db.prepare<(string | number)[], Row>(sql).all(...args, q.limit + 1);

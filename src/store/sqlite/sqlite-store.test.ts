@@ -79,10 +79,11 @@ test('sqlite store - dedupe: a repeat in the same append is a duplicate; at exac
   await store.close();
 });
 
-test('sqlite store - the append indexes data for full-text search in its own transaction, once per stored event', async () => {
+test('sqlite store - each stored event is indexed for full-text search once (after its commit, before any text search)', async () => {
   const store = new SqliteStore(options(':memory:', new ManualClock()));
   const it = (id: string, data: string) => ({ bus: 'default', id, source: 's', type: 't', subject: undefined, time: undefined, body: `{"specversion":"1.0","id":"${id}","data":${data}}`, size: 2, mode: 'binary' as const, matchedRules: [] });
   await store.events.append([it('a', '{"word":"needle"}'), it('a', '{"word":"needle"}'), it('b', '"needle in text"'), it('c', '{"word":"hay"}')]);
+  assert.deepEqual(store.observe.search({ bus: 'default', text: 'needle', limit: 10 }).items.map((e) => e.id), ['a', 'b'], 'a text search indexes what is waiting');
   const hits = (q: string): number[] => (store.db.prepare('SELECT rowid FROM events_fts WHERE events_fts MATCH ? ORDER BY rowid').all(q) as { rowid: number }[]).map((r) => r.rowid);
   const rowids = (store.db.prepare("SELECT rowid FROM events WHERE bus = 'default' ORDER BY seq").all() as { rowid: number }[]).map((r) => r.rowid);
   assert.equal(rowids.length, 3, 'the duplicate is not stored');

@@ -7,6 +7,7 @@ import type { ConnectionCatalog } from '../connection-types.js';
 import { SqliteConnectionCatalog } from './connection-catalog.js';
 import { migrate } from './migrations.js';
 import { SqliteEventLog } from './event-log.js';
+import { FullTextIndexer } from './full-text-indexer.js';
 import { SqliteDeliveryQueue } from './delivery-queue.js';
 import { SqliteBusCatalog } from './bus-catalog.js';
 import { SqliteRuleCatalog } from './rule-catalog.js';
@@ -35,6 +36,10 @@ export interface SqliteStoreOptions {
 
 /** The writer's own auto-checkpoint threshold (pages) behind the worker, and the WAL size kept after a restart. */
 const BACKSTOP_CHECKPOINT_PAGES = 8192;
+/** Appended events are full-text indexed in batches: at most this long after the commit (a text search indexes at once)… */
+const FULL_TEXT_FLUSH_MS = 100;
+/** …or as soon as this many are waiting. */
+const FULL_TEXT_MAX_PENDING = 2000;
 const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
 
 /**
@@ -53,6 +58,7 @@ export class SqliteStore implements Store {
   readonly deliveries: SqliteDeliveryQueue;
   readonly db: Database;
   readonly #log: SqliteEventLog;
+  readonly #fullText: FullTextIndexer;
   readonly #opts: SqliteStoreOptions;
   readonly #checkpointer: WalCheckpointer | undefined;
 
@@ -81,9 +87,11 @@ export class SqliteStore implements Store {
     this.rules = new SqliteRuleCatalog(this.db, opts.clock);
     this.schemas = new SqliteSchemaCatalog(this.db, opts.clock);
     this.connections = new SqliteConnectionCatalog(this.db, opts.clock);
-    this.observe = new SqliteObserveStore(this.db);
+    this.#fullText = new FullTextIndexer(this.db, { flushDelayMs: FULL_TEXT_FLUSH_MS, maxPending: FULL_TEXT_MAX_PENDING });
+    this.#fullText.catchUp();
+    this.observe = new SqliteObserveStore(this.db, () => this.#fullText.flush());
     this.deliveries = new SqliteDeliveryQueue(this.db);
-    this.#log = new SqliteEventLog(this.db, opts, this.deliveries);
+    this.#log = new SqliteEventLog(this.db, opts, this.#fullText, this.deliveries);
     this.events = this.#log;
   }
 
@@ -98,6 +106,7 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     await this.#log.close();
+    if (this.db.open) this.#fullText.close();
     await this.#checkpointer?.close();
     if (this.db.open) this.db.close();
   }
