@@ -152,7 +152,12 @@ export class ProtoWriter {
 
   /** A copy of what was written. */
   bytes(): Buffer {
-    return Buffer.from(this.#buf.subarray(0, this.#pos));
+    return Buffer.from(this.view());
+  }
+
+  /** What was written, without a copy (valid until the next write). */
+  view(): Buffer {
+    return this.#buf.subarray(0, this.#pos);
   }
 }
 
@@ -302,27 +307,23 @@ export function spanProto(w: ProtoWriter, s: SpanRecord): void {
  * ScopeSpans.spans field): the resource (service.name) and the scope (switchyard).
  */
 export function otlpProtoBody(serviceName: string, spans: ProtoWriter): Buffer {
-  const head = new ProtoWriter(256);
-  const rs = head.open(1);
-  const resource = head.open(1);
-  strAttr(head, 1, 'service.name', serviceName);
-  head.close(resource);
-  // ScopeSpans: its length covers the scope and the spans that follow this header.
-  const scopeBytes = new ProtoWriter(64);
-  const scope = scopeBytes.open(1);
-  scopeBytes.string(1, 'switchyard');
-  scopeBytes.close(scope);
-  const scopeSpansLen = scopeBytes.length + spans.length;
-  head.tag(2, LEN);
-  head.varint(scopeSpansLen);
-  head.raw(scopeBytes.bytes());
-  // ResourceSpans' length: resource + scope_spans header and content, all of it after rs.
-  const resourceSpansLen = head.length - rs + spans.length;
-  const out = new ProtoWriter(resourceSpansLen + 16);
+  // ScopeSpans: the scope, then the spans (already encoded as its field 2).
+  const scope = new ProtoWriter(64);
+  const name = scope.open(1);
+  scope.string(1, 'switchyard');
+  scope.close(name);
+  // ResourceSpans content: the resource, then the ScopeSpans header; the scope and spans follow.
+  const inner = new ProtoWriter(256);
+  const resource = inner.open(1);
+  strAttr(inner, 1, 'service.name', serviceName);
+  inner.close(resource);
+  inner.tag(2, LEN);
+  inner.varint(scope.length + spans.length);
+  const out = new ProtoWriter(inner.length + scope.length + spans.length + 16);
   out.tag(1, LEN);
-  out.varint(resourceSpansLen);
-  const inner = head.bytes().subarray(rs);
-  out.raw(inner);
-  out.raw(spans.bytes());
-  return out.bytes();
+  out.varint(inner.length + scope.length + spans.length);
+  out.raw(inner.view());
+  out.raw(scope.view());
+  out.raw(spans.view());
+  return out.view();
 }

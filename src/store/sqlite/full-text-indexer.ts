@@ -47,10 +47,8 @@ export class FullTextIndexer {
   }
 
   /** Indexes what an earlier run appended but had not indexed (after a crash); call once at open. */
-  catchUp(): number {
-    const n = this.#appendedUpTo - this.#indexedUpTo;
-    if (n > 0) this.flush();
-    return n;
+  catchUp(): void {
+    this.flush();
   }
 
   /** An event was appended (called inside the append's transaction). */

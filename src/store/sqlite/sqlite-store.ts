@@ -106,7 +106,7 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     await this.#log.close();
-    if (this.db.open) this.#fullText.close();
+    this.#fullText.close();
     await this.#checkpointer?.close();
     if (this.db.open) this.db.close();
   }
