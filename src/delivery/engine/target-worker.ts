@@ -25,6 +25,8 @@ export interface WorkerDeps {
   readonly observer?: DeliveryObserver;
 }
 
+/** Why deliveries to a disabled target are dead-lettered. */
+const DISABLED_REASON = 'target disabled after failing continuously; re-enable it and redrive';
 const MAX_EXCERPT = 1024;
 /** Extra time granted to a target past its own timeout before its send is aborted. */
 const ABORT_GRACE_MS = 1000;
@@ -135,11 +137,10 @@ export class TargetWorker {
     const now = clock.now();
     try {
       if (this.#health?.disabledAt != null) {
-        const reason = 'target disabled after failing continuously; re-enable it and redrive';
-        const n = queue.killTarget(this.key, reason, now);
+        const n = queue.killTarget(this.key, DISABLED_REASON, now);
         if (n > 0) {
           this.#deps.log('warn', { target: this.key, deadLettered: n }, 'deliveries to a disabled target dead-lettered');
-          this.#tell((o) => o.onDeadLetter(this.key, { count: n }, reason));
+          this.#tell((o) => o.onDeadLetter(this.key, { count: n }, DISABLED_REASON));
         }
         return;
       }
@@ -279,6 +280,13 @@ export class TargetWorker {
       return { type: 'delivered', id: d.id, attempt };
     }
     if (this.#abort.signal.aborted) return { type: 'release', id: d.id, dueAt: now };
+    if (this.#health?.disabledAt != null) {
+      // This attempt (or one beside it) disabled the target: the delivery is dead-lettered for that
+      // reason now, as the pump does with the target's other deliveries. Scheduling a retry instead
+      // raced with the pump's dead-lettering and could leave the retry's error on the dead letter.
+      this.#tell((o) => o.onDeadLetter(this.key, { delivery: observed(d), count: 1 }, DISABLED_REASON));
+      return { type: 'dead', id: d.id, attempt, reason: DISABLED_REASON, payload };
+    }
     const decision = decideRetry(this.#spec.retry, outcome, d.attempts + 1, d.firstAt, now, this.#deps.random);
     if (decision.type === 'retry') return { type: 'retry', id: d.id, attempt, dueAt: decision.at, error: `${outcome.errorClass}${outcome.status === undefined ? '' : ` ${outcome.status}`}: ${outcome.message}` };
     const forward = this.#spec.deadLetter !== undefined && !d.target.endsWith(DEAD_LETTER_SUFFIX);
