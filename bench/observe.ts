@@ -25,7 +25,7 @@ import { api, cpuSeconds, firstLine, startServer, stopChildren, tsx, sleep } fro
 
 const WARMUP_MS = 1000;
 const DURATION_MS = 4000;
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 /** Single puts at a steady rate both servers keep up with: CPU per put without saturation effects. */
 const PACED_RATE = 2000;
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
@@ -113,37 +113,40 @@ async function withScrapes<T>(s: Server, during: Promise<T>): Promise<T> {
   }
 }
 
-async function ingest(s: Server, spec: Omit<LoadSpec, 'warmupMs' | 'durationMs' | 'url' | 'bus'>): Promise<{ rate: number; cpuUs: number; p99: number }> {
-  const full: LoadSpec = { ...spec, url: s.url, bus: 'bench', warmupMs: WARMUP_MS, durationMs: DURATION_MS, traceparent: TRACEPARENT };
+interface Timing { readonly warmupMs: number; readonly durationMs: number }
+const TIMING: Timing = { warmupMs: WARMUP_MS, durationMs: DURATION_MS };
+
+async function ingest(s: Server, spec: Omit<LoadSpec, 'warmupMs' | 'durationMs' | 'url' | 'bus'> & Partial<Timing>): Promise<{ rate: number; cpuUs: number; p99: number }> {
+  const full: LoadSpec = { ...TIMING, ...spec, url: s.url, bus: 'bench', traceparent: TRACEPARENT };
   const cpu0 = cpuSeconds(s.pid);
   const r = JSON.parse(await withScrapes(s, firstLine(tsx('bench/_ingest-load.ts', [JSON.stringify(full)])))) as LoadResult;
   return { rate: r.events / r.seconds, cpuUs: (1e6 * (cpuSeconds(s.pid) - cpu0)) / r.allEvents, p99: r.p99Ms };
 }
 
 /** Single binary puts at PACED_RATE/s (bench/_deliver-load.ts, paced mode); CPU per put sent. */
-async function paced(s: Server, runId: string): Promise<{ rate: number; cpuUs: number }> {
-  const spec: PacedSpec = { mode: 'paced', url: s.url, bus: 'bench', rate: PACED_RATE, warmupMs: WARMUP_MS, durationMs: DURATION_MS, runId, traceparent: TRACEPARENT };
+async function paced(s: Server, runId: string, timing: Timing = TIMING): Promise<{ rate: number; cpuUs: number }> {
+  const spec: PacedSpec = { mode: 'paced', url: s.url, bus: 'bench', rate: PACED_RATE, ...timing, runId, traceparent: TRACEPARENT };
   const cpu0 = cpuSeconds(s.pid);
   const r = JSON.parse(await withScrapes(s, firstLine(tsx('bench/_deliver-load.ts', [JSON.stringify(spec)])))) as PacedResult;
-  const sent = (PACED_RATE * (WARMUP_MS + DURATION_MS)) / 1000;
+  const sent = (PACED_RATE * (timing.warmupMs + timing.durationMs)) / 1000;
   return { rate: r.events / r.seconds, cpuUs: (1e6 * (cpuSeconds(s.pid) - cpu0)) / sent };
 }
 
 /** Fills a held backlog of DRAIN_EVENTS deliveries to the receiver, releases it, measures the drain. */
-async function deliver(s: Server, rx: Awaited<ReturnType<typeof startSink>>, round: number): Promise<{ rate: number; cpuUs: number }> {
-  const bus = `d${round}`;
+async function deliver(s: Server, rx: Awaited<ReturnType<typeof startSink>>, round: number, events = DRAIN_EVENTS): Promise<{ rate: number; cpuUs: number }> {
+  const bus = round < 0 ? 'dwarm' : `d${round}`;
   await api(s.url, 'POST', '/v1/buses', { name: bus, retention: { maxAgeMs: null, maxCount: null } });
   const rule = (extra: Record<string, unknown>): Promise<unknown> => api(s.url, 'PUT', `/v1/buses/${bus}/rules/r`, {
     filter: { pattern: { source: ['urn:bench:shop'] } }, targets: [{ id: 't', kind: 'http', url: `${rx.url}/${s.name}`, ...extra }],
   });
   await rule({ rateLimit: PAUSED });
-  await fill(s.url, bus, DRAIN_EVENTS, `${s.name}${round}`);
+  await fill(s.url, bus, events, `${s.name}${round}`);
   await sleep(300);
   rx.reset();
   const cpu0 = cpuSeconds(s.pid);
   const t0 = performance.now();
   await rule({});
-  const expected = DRAIN_EVENTS - 1; // the one burst token was spent before the reset
+  const expected = events - 1; // the one burst token was spent before the reset
   let got = 0;
   await withScrapes(s, (async () => {
     while (performance.now() - t0 < DRAIN_TIMEOUT_MS) {
@@ -180,6 +183,18 @@ const record = (what: string, s: Server, r: { rate: number; cpuUs: number }): vo
   if (other.length === row.cpuUs.length) (paired[what] ??= []).push(s.name === 'on' ? r.cpuUs / other[other.length - 1]! : other[other.length - 1]! / r.cpuUs);
   console.log(`  ${what} ${s.name}: ${fmt(r.rate)}/s, server CPU ${r.cpuUs.toFixed(1)} µs each  (${loadLine()})`);
 };
+
+// One unrecorded round first: what each server does once (JIT compilation of the hot paths, the
+// first span export compiling undici's HTTP parser, the first scrape building the registry's
+// output) would otherwise land in round 1 and on one side only.
+console.log('warm-up round (not recorded):');
+const warmup = { warmupMs: 500, durationMs: 1500 };
+for (const s of [servers.off, servers.on]) {
+  await ingest(s, { mode: 'single', batchSize: 1, connections: 32, runId: `ws${s.name}`, ...warmup });
+  await paced(s, `wp${s.name}`, warmup);
+  await ingest(s, { mode: 'batch', batchSize: 100, connections: 4, runId: `wb${s.name}`, ...warmup });
+  await deliver(s, rx, -1, Math.min(DRAIN_EVENTS, 5000));
+}
 
 for (let round = 0; round < ROUNDS; round++) {
   const order: Server[] = round % 2 === 0 ? [servers.off, servers.on] : [servers.on, servers.off];
