@@ -1,18 +1,20 @@
 // `npm run bench:observe`: the cost of observability, on vs off in the same run.
 //   - off: observe.metrics false, no span export (the put path then runs only the live-tail wake-up);
 //   - on:  metrics on (scraped every 5 s during each run) and OTLP span export to a sink
-//          collector (bench/_deliver-receiver.ts answering 204), so every put records an ingest
+//          collector (a bare node:http server answering 204), so every put records an ingest
 //          and a match span and every delivery attempt a deliver span.
 // Puts carry a traceparent in both (its propagation to deliveries is always on).
 // Both servers run at once, each in its own process (`switchyard start`, durability `process`,
-// log level warn), and are measured alternately (off, on, on, off, …) so drift in the machine's
-// load hits both alike. Ingest: bench/_ingest-load.ts (single binary puts, 100-event batches).
-// Deliver: a backlog held by a near-zero rate limit, then released; deliveries/s while it
-// drains to a receiver, and server CPU per delivery. The receiver and the span sink are bare
-// node:http servers in this process (answering 204), so they load both configurations alike.
-// Also single puts at a steady 2,000/s (below saturation for both), whose CPU per put is free of
-// the batching effects of saturation. Goal (issue 6): overhead ≤ 10%, by the medians of the rounds
-// and by the median of the per-round on/off ratios. Every phase is bounded in count and time.
+// log level warn), and every phase loads both AT THE SAME TIME with identical load generators:
+// this machine's speed drifts by ±20% within minutes (other tenants), and measuring one server
+// after the other put that drift into the on/off ratio; measured side by side, both see the same
+// machine. Ingest: bench/_ingest-load.ts (single binary puts, 100-event batches). Deliver: a
+// backlog held by a near-zero rate limit on each server, then both released together;
+// deliveries/s while they drain to a receiver (bare node:http in this process, counting per
+// server), and server CPU per delivery. Also single puts at a steady 2,000/s (below saturation),
+// whose CPU per put is free of the batching effects of saturation. An unrecorded warm-up round
+// comes first. Goal (issue 6): overhead ≤ 10%, by the medians of the rounds and by the median of
+// the per-round on/off ratios. Every phase is bounded in count and time.
 import { createServer } from 'node:http';
 import type net from 'node:net';
 import os from 'node:os';
@@ -51,9 +53,12 @@ async function startSwitchyard(name: 'off' | 'on', collector: string): Promise<S
   return { name, url, pid };
 }
 
-/** A sink answering 204 to everything, counting the CloudEvents it receives (deliveries). */
-async function startSink(): Promise<{ url: string; events: () => number; reset: () => void }> {
-  let events = 0;
+/**
+ * A sink answering 204 to everything, counting the CloudEvents it receives (deliveries) per
+ * first path segment (each server delivers to /off or /on).
+ */
+async function startSink(): Promise<{ url: string; events: (name: string) => number; reset: (name: string) => void }> {
+  const events = new Map<string, number>();
   const server = createServer((req, res) => {
     let n = 0;
     let tail = '';
@@ -64,13 +69,14 @@ async function startSink(): Promise<{ url: string; events: () => number; reset: 
     });
     req.on('end', () => {
       // Binary mode carries the attributes as headers: one event per request.
-      events += req.headers['ce-id'] !== undefined ? 1 : n;
+      const name = (req.url ?? '/').split('/')[1] ?? '';
+      events.set(name, (events.get(name) ?? 0) + (req.headers['ce-id'] !== undefined ? 1 : n));
       res.writeHead(204).end();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   server.unref();
-  return { url: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`, events: () => events, reset: () => void (events = 0) };
+  return { url: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`, events: (name) => events.get(name) ?? 0, reset: (name) => void events.set(name, 0) };
 }
 
 /** Puts `count` events in 100-event batches with 4 requests in flight. */
@@ -132,31 +138,38 @@ async function paced(s: Server, runId: string, timing: Timing = TIMING): Promise
   return { rate: r.events / r.seconds, cpuUs: (1e6 * (cpuSeconds(s.pid) - cpu0)) / sent };
 }
 
-/** Fills a held backlog of DRAIN_EVENTS deliveries to the receiver, releases it, measures the drain. */
-async function deliver(s: Server, rx: Awaited<ReturnType<typeof startSink>>, round: number, events = DRAIN_EVENTS): Promise<{ rate: number; cpuUs: number }> {
+/**
+ * Fills a held backlog of `events` deliveries to the receiver on each server, then releases both
+ * at once and measures each drain.
+ */
+async function deliverBoth(list: readonly Server[], rx: Awaited<ReturnType<typeof startSink>>, round: number, events = DRAIN_EVENTS): Promise<{ rate: number; cpuUs: number }[]> {
   const bus = round < 0 ? 'dwarm' : `d${round}`;
-  await api(s.url, 'POST', '/v1/buses', { name: bus, retention: { maxAgeMs: null, maxCount: null } });
-  const rule = (extra: Record<string, unknown>): Promise<unknown> => api(s.url, 'PUT', `/v1/buses/${bus}/rules/r`, {
+  const rule = (s: Server, extra: Record<string, unknown>): Promise<unknown> => api(s.url, 'PUT', `/v1/buses/${bus}/rules/r`, {
     filter: { pattern: { source: ['urn:bench:shop'] } }, targets: [{ id: 't', kind: 'http', url: `${rx.url}/${s.name}`, ...extra }],
   });
-  await rule({ rateLimit: PAUSED });
-  await fill(s.url, bus, events, `${s.name}${round}`);
+  for (const s of list) {
+    await api(s.url, 'POST', '/v1/buses', { name: bus, retention: { maxAgeMs: null, maxCount: null } });
+    await rule(s, { rateLimit: PAUSED });
+    await fill(s.url, bus, events, `${s.name}${round}`);
+  }
   await sleep(300);
-  rx.reset();
-  const cpu0 = cpuSeconds(s.pid);
-  const t0 = performance.now();
-  await rule({});
   const expected = events - 1; // the one burst token was spent before the reset
-  let got = 0;
-  await withScrapes(s, (async () => {
-    while (performance.now() - t0 < DRAIN_TIMEOUT_MS) {
-      got = rx.events();
-      if (got >= expected) return;
-      await sleep(20);
-    }
-  })());
-  const seconds = (performance.now() - t0) / 1000;
-  return { rate: got / seconds, cpuUs: (1e6 * (cpuSeconds(s.pid) - cpu0)) / Math.max(1, got) };
+  return Promise.all(list.map(async (s) => {
+    rx.reset(s.name);
+    const cpu0 = cpuSeconds(s.pid);
+    const t0 = performance.now();
+    await rule(s, {});
+    let got = 0;
+    await withScrapes(s, (async () => {
+      while (performance.now() - t0 < DRAIN_TIMEOUT_MS) {
+        got = rx.events(s.name);
+        if (got >= expected) return;
+        await sleep(20);
+      }
+    })());
+    const seconds = (performance.now() - t0) / 1000;
+    return { rate: got / seconds, cpuUs: (1e6 * (cpuSeconds(s.pid) - cpu0)) / Math.max(1, got) };
+  }));
 }
 
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
@@ -172,36 +185,39 @@ const rx = await startSink();
 const servers = { off: await startSwitchyard('off', collector.url), on: await startSwitchyard('on', collector.url) };
 
 type Row = { rate: number[]; cpuUs: number[] };
-/** Per round, on ÷ off CPU per event (both measured back to back in that round). */
+/** Per round, on ÷ off CPU per event (both measured at the same time in that round). */
 const paired: Record<string, number[]> = {};
 const results: Record<string, Record<'off' | 'on', Row>> = {};
-const record = (what: string, s: Server, r: { rate: number; cpuUs: number }): void => {
-  const row = ((results[what] ??= { off: { rate: [], cpuUs: [] }, on: { rate: [], cpuUs: [] } })[s.name]);
-  row.rate.push(r.rate);
-  row.cpuUs.push(r.cpuUs);
-  const other = results[what]![s.name === 'on' ? 'off' : 'on'].cpuUs;
-  if (other.length === row.cpuUs.length) (paired[what] ??= []).push(s.name === 'on' ? r.cpuUs / other[other.length - 1]! : other[other.length - 1]! / r.cpuUs);
-  console.log(`  ${what} ${s.name}: ${fmt(r.rate)}/s, server CPU ${r.cpuUs.toFixed(1)} µs each  (${loadLine()})`);
+const both: readonly Server[] = [servers.off, servers.on];
+const record = (what: string, r: readonly { rate: number; cpuUs: number }[]): void => {
+  const rows = (results[what] ??= { off: { rate: [], cpuUs: [] }, on: { rate: [], cpuUs: [] } });
+  both.forEach((s, i) => {
+    rows[s.name].rate.push(r[i]!.rate);
+    rows[s.name].cpuUs.push(r[i]!.cpuUs);
+  });
+  const [off, on] = r as [{ rate: number; cpuUs: number }, { rate: number; cpuUs: number }];
+  (paired[what] ??= []).push(on.cpuUs / off.cpuUs);
+  console.log(`  ${what}: off ${fmt(off.rate)}/s, ${off.cpuUs.toFixed(1)} µs each | on ${fmt(on.rate)}/s, ${on.cpuUs.toFixed(1)} µs each | on/off ${(on.cpuUs / off.cpuUs).toFixed(3)}  (${loadLine()})`);
 };
+const single = (id: string, timing?: Timing) => Promise.all(both.map((s) => ingest(s, { mode: 'single', batchSize: 1, connections: 32, runId: `${id}${s.name}`, ...timing })));
+const steady = (id: string, timing?: Timing) => Promise.all(both.map((s) => paced(s, `${id}${s.name}`, timing)));
+const batches = (id: string, timing?: Timing) => Promise.all(both.map((s) => ingest(s, { mode: 'batch', batchSize: 100, connections: 4, runId: `${id}${s.name}`, ...timing })));
 
 // One unrecorded round first: what each server does once (JIT compilation of the hot paths, the
 // first span export compiling undici's HTTP parser, the first scrape building the registry's
 // output) would otherwise land in round 1 and on one side only.
-console.log('warm-up round (not recorded):');
+console.log('warm-up round (not recorded)');
 const warmup = { warmupMs: 500, durationMs: 1500 };
-for (const s of [servers.off, servers.on]) {
-  await ingest(s, { mode: 'single', batchSize: 1, connections: 32, runId: `ws${s.name}`, ...warmup });
-  await paced(s, `wp${s.name}`, warmup);
-  await ingest(s, { mode: 'batch', batchSize: 100, connections: 4, runId: `wb${s.name}`, ...warmup });
-  await deliver(s, rx, -1, Math.min(DRAIN_EVENTS, 5000));
-}
+await single('ws', warmup);
+await steady('wp', warmup);
+await batches('wb', warmup);
+await deliverBoth(both, rx, -1, Math.min(DRAIN_EVENTS, 5000));
 
 for (let round = 0; round < ROUNDS; round++) {
-  const order: Server[] = round % 2 === 0 ? [servers.off, servers.on] : [servers.on, servers.off];
-  for (const s of order) record('ingest single, 32 conns', s, await ingest(s, { mode: 'single', batchSize: 1, connections: 32, runId: `s${round}${s.name}` }));
-  for (const s of order) record(`ingest single, paced ${fmt(PACED_RATE)}/s`, s, await paced(s, `p${round}${s.name}`));
-  for (const s of order) record('ingest batch 100, 4 conns', s, await ingest(s, { mode: 'batch', batchSize: 100, connections: 4, runId: `b${round}${s.name}` }));
-  for (const s of order) record('deliver drain, 1 http target', s, await deliver(s, rx, round));
+  record('ingest single, 32 conns', await single(`s${round}`));
+  record(`ingest single, paced ${fmt(PACED_RATE)}/s`, await steady(`p${round}`));
+  record('ingest batch 100, 4 conns', await batches(`b${round}`));
+  record('deliver drain, 1 http target', await deliverBoth(both, rx, round));
 }
 stopChildren();
 
@@ -220,6 +236,6 @@ for (const [what, r] of Object.entries(results)) {
   console.log(`${what} | ${fmt(off)} | ${fmt(on)} | ${(100 * cost).toFixed(1)}% | ${cOff.toFixed(1)} | ${cOn.toFixed(1)} | ${pct(cpuCost)} | ${pct(pairCost)}`);
   verdicts.push(`${what}: CPU per event ${pct(pairCost)} (pairs), ${pct(cpuCost)} (medians) — ${pairCost <= 0.1 && cpuCost <= 0.1 ? 'met' : 'MISSED'}`);
 }
-console.log('\ngoal: observability on costs ≤ 10% of CPU per event, by both the medians of the rounds and the median of the per-round on/off ratios (run order alternates between rounds; CPU per event is the steadier measure on a shared machine)');
+console.log('\ngoal: observability on costs ≤ 10% of CPU per event, by both the medians of the rounds and the median of the per-round on/off ratios (both servers loaded at the same time in each round; CPU per event is the steadier measure on a shared machine)');
 for (const v of verdicts) console.log(v);
 process.exit(0);

@@ -120,17 +120,32 @@ export class SwitchyardMetrics {
    */
   appended(items: readonly AppendItem[], outcomes: readonly AppendOutcome[], startedAt: number): void {
     this.commitSeconds.observe(undefined, (performance.now() - startedAt) / 1000);
+    // A batch's events share their bus and mode: runs of stored events are counted with one add.
+    let run: AppendItem | undefined;
+    let stored = 0;
+    let unmatched = 0;
+    const flush = (): void => {
+      if (run === undefined) return;
+      this.received.inc({ bus: run.bus, mode: run.mode }, stored);
+      if (unmatched > 0) this.unmatched.inc({ bus: run.bus }, unmatched);
+      run = undefined;
+      stored = 0;
+      unmatched = 0;
+    };
     for (let i = 0; i < items.length; i++) {
       const it = items[i]!;
       const o = outcomes[i]!;
       if (o.type === 'duplicate') this.duplicates.inc({ bus: it.bus });
       else if (o.type === 'rejected') this.rejected.inc({ bus: it.bus, reason: o.code });
       else {
-        this.received.inc({ bus: it.bus, mode: it.mode });
-        if (it.matchedRules.length === 0) this.unmatched.inc({ bus: it.bus });
+        if (run !== undefined && (run.bus !== it.bus || run.mode !== it.mode)) flush();
+        run ??= it;
+        stored++;
+        if (it.matchedRules.length === 0) unmatched++;
         for (const rule of it.matchedRules) this.matches.inc({ bus: it.bus, rule });
       }
     }
+    flush();
   }
 
   /** A schema was applied to an event at ingest (the schema validator's onCheck hook). */

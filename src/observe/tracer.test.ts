@@ -52,6 +52,17 @@ test('tracer - the events of one put sharing its traceparent get one match span 
   assert.deepEqual(s.attributes, { 'switchyard.bus': 'b', 'switchyard.events': 2, 'switchyard.first_sequence': 7, 'switchyard.last_sequence': 8, 'switchyard.rules': 'r1' });
 });
 
+test('tracer - a put to several buses sharing one traceparent gets one match span per bus, whatever the order of its entries', () => {
+  const { tracer, spans } = recorder();
+  const items = [item('1', { traceparent: TP }), item('2', { traceparent: TP, bus: 'c' }), item('3', { traceparent: TP }), item('4', { traceparent: TP, bus: 'c' }), item('5', { traceparent: TP })];
+  tracer.appended(items, [11, 21, 12, 22, 13].map((n): AppendOutcome => ({ type: 'stored', sequence: n, receivedAt: 0 })), performance.now());
+  assert.deepEqual(spans.map((s) => s.attributes).sort((x, y) => String(x['switchyard.bus']).localeCompare(String(y['switchyard.bus']))), [
+    { 'switchyard.bus': 'b', 'switchyard.events': 3, 'switchyard.first_sequence': 11, 'switchyard.last_sequence': 13, 'switchyard.rules': 'r1' },
+    { 'switchyard.bus': 'c', 'switchyard.events': 2, 'switchyard.first_sequence': 21, 'switchyard.last_sequence': 22, 'switchyard.rules': 'r1' },
+  ]);
+  assert.ok(spans.every((s) => s.traceId === '4bf92f3577b34da6a3ce929d0e0e4736'));
+});
+
 test('tracer - a single put gets one match span naming its event, in the trace of its header or its extension', () => {
   const { tracer, spans } = recorder();
   const own = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';

@@ -77,10 +77,20 @@ export class Tracer {
     }
     const groups = new Map<string, MatchGroup>();
     let request: { raw: string; parsed: TraceParent | undefined } | undefined;
+    let last: { bus: string; raw: string; group: MatchGroup } | undefined;
     for (let i = 0; i < items.length; i++) {
       const it = items[i]!;
       const o = outcomes[i]!;
       if (o.type !== 'stored') continue;
+      // The items of one request share its traceparent header and usually its bus: then the
+      // previous item's group. (Without a header each event's own extension decides.)
+      if (last !== undefined && it.traceparent === last.raw && it.bus === last.bus) {
+        const g = last.group;
+        g.n++;
+        g.lastSequence = o.sequence;
+        for (const r of it.matchedRules) g.rules.add(r);
+        continue;
+      }
       let p: TraceParent | undefined;
       if (it.traceparent !== undefined && it.traceparent !== null) {
         // One request's items share its header: parse it once.
@@ -90,14 +100,16 @@ export class Tracer {
         p = eventTraceparent(it.body, null);
       }
       const key = p === undefined ? it.bus : `${it.bus} ${p.traceId} ${p.parentId}`;
-      const g = groups.get(key);
+      let g = groups.get(key);
       if (g === undefined) {
-        groups.set(key, { parent: p, first: it, firstSequence: o.sequence, lastSequence: o.sequence, n: 1, rules: new Set(it.matchedRules) });
+        g = { parent: p, first: it, firstSequence: o.sequence, lastSequence: o.sequence, n: 1, rules: new Set(it.matchedRules) };
+        groups.set(key, g);
       } else {
         g.n++;
         g.lastSequence = o.sequence;
         for (const r of it.matchedRules) g.rules.add(r);
       }
+      last = typeof it.traceparent === 'string' ? { bus: it.bus, raw: it.traceparent, group: g } : undefined;
     }
     for (const g of groups.values()) {
       if (g.parent !== undefined && !sampled(g.parent)) continue;
