@@ -22,6 +22,7 @@ import { installIngestSpans } from './routes/spans.js';
 import { installRuleEvents } from './routes/system-events.js';
 import { installRuleSync, targetStateRoutes, type DeliveryRouteDeps } from './routes/target-state.js';
 import { deadLetterRoutes } from './routes/dead-letters.js';
+import { installValidators } from './validators.js';
 
 /** Observability wiring (src/observe): search, trace, live tail, metrics, system events. */
 export interface ApiObserveDeps {
@@ -65,6 +66,7 @@ export async function buildApi(app: FastifyInstance, deps: ApiDeps): Promise<voi
     },
   });
   installProblemHandler(app);
+  installValidators(app);
   // Management routes take JSON only; the put route has its own any-bytes parser.
   app.removeContentTypeParser('text/plain');
   // Callback hooks, not async ones: they run on every put, and a promise per request costs.

@@ -78,7 +78,7 @@ export class SwitchyardServer {
       // One log line per request halves ingest throughput; failures are logged by the error handler.
       logController: new LogController({ disableRequestLogging: true }),
       clientErrorHandler,
-      ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: true } },
+      // Route schema validators (JSON bodies strict, text parts coerced): src/api/validators.ts.
     });
     this.#app = app;
     this.#store = createStore(c, this.#clock);

@@ -165,6 +165,25 @@ describe('reads e2e', () => {
       assertProblem(await call(base, '/v1/buses', { json: {} }), 400, 'SWY_API_VALIDATION');
     });
 
+    test('buses - a JSON body is taken as sent: a number as text, a string as a number or an object as an array is a 400, never converted', async () => {
+      const cases: [unknown, string][] = [
+        [{ name: 'coerced-1', retention: { maxCount: '10' } }, '/body/retention/maxCount'],
+        [{ name: 'coerced-2', retention: { maxAgeMs: true } }, '/body/retention/maxAgeMs'],
+        [{ name: 12345 }, '/body/name'],
+        [{ name: 'coerced-3', description: 7 }, '/body/description'],
+        [{ name: 'coerced-4', description: ['a'] }, '/body/description'],
+      ];
+      for (const [json, path] of cases) {
+        const p = assertProblem(await call(base, '/v1/buses', { json }), 400, 'SWY_API_VALIDATION');
+        assert.ok((p.violations ?? []).some((v) => v.path === path), `${JSON.stringify(json)}: ${JSON.stringify(p.violations)}`);
+      }
+      // Nothing was created by any of them.
+      const l = await call<{ items: BusView[] }>(base, '/v1/buses');
+      assert.ok(!l.json.items.some((b) => b.name.startsWith('coerced-') || b.name === '12345'), JSON.stringify(l.json.items.map((b) => b.name)));
+      // Query parameters are text: numbers there are still read from their text form.
+      assert.equal((await call(base, '/v1/buses/reads/events?limit=2')).status, 200);
+    });
+
     test('buses - retention by count: the sweep keeps the newest maxCount events and sequences go on', async () => {
       assert.equal((await call(base, '/v1/buses', { json: { name: 'short', retention: { maxCount: 5 } } })).status, 201);
       await putBatch('short', Array.from({ length: 20 }, (_, i) => ce(`r-${i}`)));
