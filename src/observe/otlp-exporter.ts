@@ -40,7 +40,7 @@ export class OtlpExporter {
   constructor(options: OtlpExporterOptions) {
     this.#o = options;
     this.#url = `${options.endpoint.replace(/\/+$/, '')}/v1/traces`;
-    this.#batch = newSpanBatch(options.protocol);
+    this.#batch = newSpanBatch(options.protocol, options.maxBatch);
   }
 
   /** Whether one more span may be queued (counts a drop when not). */
@@ -91,7 +91,7 @@ export class OtlpExporter {
     this.#timer = undefined;
     const batch = this.#batch;
     if (batch.count === 0) return;
-    this.#batch = newSpanBatch(this.#o.protocol);
+    this.#batch = newSpanBatch(this.#o.protocol, this.#o.maxBatch);
     const n = batch.count;
     this.#inFlightSpans += n;
     const p = this.#send(batch).finally(() => {

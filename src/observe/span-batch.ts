@@ -28,8 +28,13 @@ export interface SpanBatch {
  * at saturation, measured against the same server recording nothing.)
  */
 class ProtoBatch implements SpanBatch {
-  readonly #w = new ProtoWriter(64 * 1024);
+  readonly #w: ProtoWriter;
   #count = 0;
+
+  /** Sized for `spans` spans of the pipeline (~260 B each), so a full batch is written without the buffer growing. */
+  constructor(spans: number) {
+    this.#w = new ProtoWriter(Math.min(4096, Math.max(16, spans)) * 320);
+  }
 
   get count(): number {
     return this.#count;
@@ -89,7 +94,7 @@ class JsonBatch implements SpanBatch {
   }
 }
 
-/** An empty batch in the given encoding. */
-export function newSpanBatch(protocol: OtlpProtocol): SpanBatch {
-  return protocol === 'http/json' ? new JsonBatch() : new ProtoBatch();
+/** An empty batch in the given encoding, for up to about `spans` spans (it grows past that). */
+export function newSpanBatch(protocol: OtlpProtocol, spans: number): SpanBatch {
+  return protocol === 'http/json' ? new JsonBatch() : new ProtoBatch(spans);
 }

@@ -46,3 +46,20 @@ test('span-proto - an empty batch is a valid request with the resource and scope
   const decoded = decodeOtlpProto(otlpProtoBody('svc', new ProtoWriter()));
   assert.deepEqual(decoded, { resourceSpans: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'svc' } }] }, scopeSpans: [{ scope: { name: 'switchyard' }, spans: [] }] }] });
 });
+
+test('span-proto - repeated attribute values (written from the per-key caches) and more distinct values than a cache holds decode like their JSON form', () => {
+  const values = [...STRINGS.slice(0, 8), ...Array.from({ length: 300 }, (_, i) => `value-${i}-ü`)];
+  for (let pass = 0; pass < 2; pass++) {
+    same('svc', (w) => {
+      for (const v of values) {
+        matchSpanProto(w, HEAD, v, 1, 'id', v, v, v);
+        deliverSpanProto(w, HEAD, v, v, v, 1, 2, 'id', 204, undefined);
+        ingestSpanProto(w, HEAD, v, 202, v, undefined);
+      }
+    }, values.flatMap((v) => [
+      matchSpanJson(HEAD, v, 1, 'id', v, v, v),
+      deliverSpanJson(HEAD, v, v, v, 1, 2, 'id', 204, undefined),
+      ingestSpanJson(HEAD, v, 202, v, undefined),
+    ]));
+  }
+});

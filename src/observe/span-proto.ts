@@ -219,6 +219,42 @@ function strAttr(w: ProtoWriter, field: number, key: string | Uint8Array, value:
   w.stringOfLength(1, value, v);
 }
 
+/**
+ * Whole attribute fields (field 9 KeyValue: key and string value) of values that repeat — bus,
+ * rule, target, route, event source and type, matched rules — encoded once per key and value.
+ * Each key has its own cache of at most 256 values; past that, values are encoded each time.
+ */
+class AttrCache {
+  readonly #key: Uint8Array;
+  readonly #fields = new Map<string, Uint8Array>();
+
+  constructor(key: Uint8Array) {
+    this.#key = key;
+  }
+
+  write(w: ProtoWriter, value: string): void {
+    const f = this.#fields.get(value);
+    if (f !== undefined) {
+      w.raw(f);
+      return;
+    }
+    if (this.#fields.size >= 256 || value.length > 200) {
+      strAttr(w, 9, this.#key, value);
+      return;
+    }
+    const one = new ProtoWriter(32 + this.#key.length + value.length * 3);
+    strAttr(one, 9, this.#key, value);
+    const bytes = one.bytes();
+    this.#fields.set(value, bytes);
+    w.raw(bytes);
+  }
+}
+
+const C = {
+  route: new AttrCache(K.route), bus: new AttrCache(K.bus), rules: new AttrCache(K.rules), rule: new AttrCache(K.rule),
+  target: new AttrCache(K.target), eventSource: new AttrCache(K.eventSource), eventType: new AttrCache(K.eventType),
+};
+
 /** A KeyValue with an int64 value (non-negative). */
 function intAttr(w: ProtoWriter, field: number, key: string | Uint8Array, value: number): void {
   const k = typeof key === 'string' ? keyField(key) : key;
@@ -286,21 +322,21 @@ function end(w: ProtoWriter, span: number, error: string | undefined): void {
 export function ingestSpanProto(w: ProtoWriter, h: SpanHead, route: string, statusCode: number, bus: string | undefined, error: string | undefined): void {
   const span = begin(w, h, NAME.ingest, 2);
   strAttr(w, 9, K.method, 'POST');
-  strAttr(w, 9, K.route, route);
+  C.route.write(w, route);
   intAttr(w, 9, K.status, statusCode);
-  if (bus !== undefined) strAttr(w, 9, K.bus, bus);
+  if (bus !== undefined) C.bus.write(w, bus);
   end(w, span, error);
 }
 
 /** `switchyard.match` (kind internal) for one stored event. */
 export function matchSpanProto(w: ProtoWriter, h: SpanHead, bus: string, sequence: number, id: string, source: string, type: string, rules: string): void {
   const span = begin(w, h, NAME.match, 1);
-  strAttr(w, 9, K.bus, bus);
+  C.bus.write(w, bus);
   intAttr(w, 9, K.sequence, sequence);
   strAttr(w, 9, K.eventId, id);
-  strAttr(w, 9, K.eventSource, source);
-  strAttr(w, 9, K.eventType, type);
-  strAttr(w, 9, K.rules, rules);
+  C.eventSource.write(w, source);
+  C.eventType.write(w, type);
+  C.rules.write(w, rules);
   end(w, span, undefined);
 }
 
@@ -309,9 +345,9 @@ export function deliverSpanProto(
   w: ProtoWriter, h: SpanHead, bus: string, rule: string, target: string, deliveryId: number, sequence: number, eventId: string, statusCode: number | null, error: string | undefined,
 ): void {
   const span = begin(w, h, NAME.deliver, 3);
-  strAttr(w, 9, K.bus, bus);
-  strAttr(w, 9, K.rule, rule);
-  strAttr(w, 9, K.target, target);
+  C.bus.write(w, bus);
+  C.rule.write(w, rule);
+  C.target.write(w, target);
   intAttr(w, 9, K.deliveryId, deliveryId);
   intAttr(w, 9, K.sequence, sequence);
   strAttr(w, 9, K.eventId, eventId);
