@@ -93,4 +93,11 @@ test('event search - backlog counts pending and waiting deliveries per target wi
   ]);
   const plan = s.db.prepare("EXPLAIN QUERY PLAN SELECT bus FROM deliveries WHERE state IN ('waiting', 'dead') AND state = 'waiting'").all() as { detail: string }[];
   assert.match(plan.map((p) => p.detail).join(' '), /deliveries_settled/, 'waiting rows are found through their partial index');
+  // Both parts are counted from the indexes alone and grouped in index order (migration 010).
+  for (const where of ["state = 'pending'", "state IN ('waiting', 'dead') AND state = 'waiting'"]) {
+    const detail = (s.db.prepare(`EXPLAIN QUERY PLAN SELECT bus, rule, target, count(*), min(first_at) FROM deliveries WHERE ${where} GROUP BY bus, rule, target`).all() as { detail: string }[])
+      .map((p) => p.detail).join(' | ');
+    assert.match(detail, /COVERING INDEX deliveries_(due|settled)/, detail);
+    assert.doesNotMatch(detail, /TEMP B-TREE/, detail);
+  }
 });
