@@ -80,7 +80,8 @@ const asText = (v: JsonValue | undefined): string => (v === undefined ? '' : typ
 function expected(n: Node, values: ReadonlyArray<JsonValue | undefined>): JsonValue {
   switch (n.t) {
     case 'lit':
-      return n.value;
+      // What the printed literal says: JSON has no -0 (JSON.stringify(-0) is "0").
+      return JSON.parse(JSON.stringify(n.value)) as JsonValue;
     case 'slot': {
       const v = values[n.v];
       return v === undefined ? null : (JSON.parse(JSON.stringify(v)) as JsonValue);
