@@ -40,3 +40,24 @@ test('metrics - appended counts stored events per bus and mode, unmatched and ma
   assert.deepEqual(await samples(m, 'switchyard_events_duplicate_total'), ['switchyard_events_duplicate_total{bus="a"} 1']);
   assert.equal((await samples(m, 'switchyard_events_rejected_total')).length, 1);
 });
+
+test('metrics - a scrape reads the delivery backlog once and both backlog gauges show it', async () => {
+  let now = 10_000;
+  const m = new SwitchyardMetrics({ storeSizeBytes: () => 0, processMetrics: false, now: () => now });
+  let reads = 0;
+  let rows = [{ bus: 'a', rule: 'r', target: 't', pending: 3, oldestPendingAt: 4_000 }];
+  m.setBacklogSource(() => {
+    reads++;
+    return rows;
+  });
+  const text = await m.scrape();
+  assert.equal(reads, 1);
+  assert.match(text, /^switchyard_deliveries_pending\{bus="a",rule="r",target="t"\} 3$/m);
+  assert.match(text, /^switchyard_delivery_oldest_pending_age_seconds\{bus="a",rule="r",target="t"\} 6$/m);
+  // The next scrape reads it again: nothing is kept between scrapes.
+  rows = [];
+  now = 20_000;
+  const after = await m.scrape();
+  assert.equal(reads, 2);
+  assert.doesNotMatch(after, /^switchyard_deliveries_pending\{/m);
+});

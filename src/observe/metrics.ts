@@ -50,6 +50,8 @@ export class SwitchyardMetrics {
   readonly #now: () => number;
   readonly #targets = new WeakMap<TargetLabels, TargetSeries>();
   #backlog: () => readonly TargetBacklog[] = () => [];
+  /** The backlog read once for the scrape in progress (both backlog gauges use it). */
+  #scraping: readonly TargetBacklog[] | undefined;
 
   readonly received: FastCounter<'bus' | 'mode'>;
   readonly duplicates: FastCounter<'bus'>;
@@ -83,7 +85,7 @@ export class SwitchyardMetrics {
     this.putToDelivered = new FastHistogram({ name: 'switchyard_put_to_delivered_seconds', help: 'Time from the event being received to its successful delivery, per target.', labelNames: ['bus', 'rule', 'target'], buckets: DELIVERY_BUCKETS, registers });
     this.deadLetters = new FastCounter({ name: 'switchyard_dead_letters_total', help: 'Deliveries dead-lettered, per target.', labelNames: ['bus', 'rule', 'target'], registers });
     this.circuit = new Gauge({ name: 'switchyard_target_circuit_state', help: 'Circuit breaker state per target: 0 closed, 1 half-open, 2 open.', labelNames: ['bus', 'rule', 'target'], registers });
-    const backlog = (): readonly TargetBacklog[] => this.#backlog();
+    const backlog = (): readonly TargetBacklog[] => this.#scraping ?? this.#backlog();
     const now = (): number => this.#now();
     new Gauge({
       name: 'switchyard_deliveries_pending', help: 'Deliveries not yet finished (pending, retrying or waiting on their FIFO group), per target.', labelNames: ['bus', 'rule', 'target'], registers,
@@ -198,7 +200,16 @@ export class SwitchyardMetrics {
   }
 
   /** The Prometheus text exposition of every metric. */
-  scrape(): Promise<string> {
-    return this.registry.metrics();
+  /**
+   * The exposition text. The delivery backlog behind the two backlog gauges is read once per
+   * scrape (its cost follows the number of unfinished deliveries).
+   */
+  async scrape(): Promise<string> {
+    this.#scraping = this.#backlog();
+    try {
+      return await this.registry.metrics();
+    } finally {
+      this.#scraping = undefined;
+    }
   }
 }
