@@ -41,22 +41,30 @@ class ProtoBatch implements SpanBatch {
   }
 
   ingest(h: SpanHead, route: string, status: number, bus: string | undefined, error: string | undefined): void {
-    ingestSpanProto(this.#w, h, route, status, bus, error);
-    this.#count++;
+    this.#write(() => ingestSpanProto(this.#w, h, route, status, bus, error));
   }
 
   match(h: SpanHead, bus: string, sequence: number, id: string, source: string, type: string, rules: string): void {
-    matchSpanProto(this.#w, h, bus, sequence, id, source, type, rules);
-    this.#count++;
+    this.#write(() => matchSpanProto(this.#w, h, bus, sequence, id, source, type, rules));
   }
 
   deliver(h: SpanHead, bus: string, rule: string, target: string, deliveryId: number, sequence: number, eventId: string, status: number | null, error: string | undefined): void {
-    deliverSpanProto(this.#w, h, bus, rule, target, deliveryId, sequence, eventId, status, error);
-    this.#count++;
+    this.#write(() => deliverSpanProto(this.#w, h, bus, rule, target, deliveryId, sequence, eventId, status, error));
   }
 
   span(s: SpanRecord): void {
-    spanProto(this.#w, s);
+    this.#write(() => spanProto(this.#w, s));
+  }
+
+  /** Writes one span whole or not at all: a writer that throws leaves no partial span in the batch. */
+  #write(span: () => void): void {
+    const at = this.#w.length;
+    try {
+      span();
+    } catch (err) {
+      this.#w.truncate(at);
+      throw err;
+    }
     this.#count++;
   }
 

@@ -43,6 +43,11 @@ export class ProtoWriter {
     return this.#pos;
   }
 
+  /** Drops everything written after the first `n` bytes (a span whose writing failed half-way). */
+  truncate(n: number): void {
+    if (n < this.#pos) this.#pos = Math.max(0, n);
+  }
+
   #room(n: number): void {
     if (this.#pos + n <= this.#buf.length) return;
     let size = this.#buf.length * 2;
