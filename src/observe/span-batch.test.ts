@@ -4,7 +4,7 @@ import { decodeOtlpProto } from '../../test/_otlp-decode.js';
 import { newSpanBatch } from './span-batch.js';
 import type { SpanRecord } from './span-json.js';
 
-const HEAD = { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', startMs: 1_700_000_000_000, endMs: 1_700_000_000_001 };
+const HEAD = { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', parentSpanId: undefined, startMs: 1_700_000_000_000, endMs: 1_700_000_000_001 };
 
 test('span batch - a span whose writing throws half-way leaves nothing of itself in the batch, in both encodings', () => {
   for (const protocol of ['http/protobuf', 'http/json'] as const) {
