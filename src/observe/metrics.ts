@@ -126,28 +126,30 @@ export class SwitchyardMetrics {
     let run: AppendItem | undefined;
     let stored = 0;
     let unmatched = 0;
-    const flush = (): void => {
-      if (run === undefined) return;
-      this.received.inc({ bus: run.bus, mode: run.mode }, stored);
-      if (unmatched > 0) this.unmatched.inc({ bus: run.bus }, unmatched);
-      run = undefined;
-      stored = 0;
-      unmatched = 0;
-    };
     for (let i = 0; i < items.length; i++) {
       const it = items[i]!;
       const o = outcomes[i]!;
       if (o.type === 'duplicate') this.duplicates.inc({ bus: it.bus });
       else if (o.type === 'rejected') this.rejected.inc({ bus: it.bus, reason: o.code });
       else {
-        if (run !== undefined && (run.bus !== it.bus || run.mode !== it.mode)) flush();
-        run ??= it;
+        if (run !== undefined && (run.bus !== it.bus || run.mode !== it.mode)) {
+          this.#countStored(run, stored, unmatched);
+          stored = 0;
+          unmatched = 0;
+        }
+        run = it;
         stored++;
         if (it.matchedRules.length === 0) unmatched++;
         for (const rule of it.matchedRules) this.matches.inc({ bus: it.bus, rule });
       }
     }
-    flush();
+    if (run !== undefined) this.#countStored(run, stored, unmatched);
+  }
+
+  /** `stored` events of `run`'s bus and mode were stored, `unmatched` of them matching no rule. */
+  #countStored(run: AppendItem, stored: number, unmatched: number): void {
+    this.received.inc({ bus: run.bus, mode: run.mode }, stored);
+    if (unmatched > 0) this.unmatched.inc({ bus: run.bus }, unmatched);
   }
 
   /** A schema was applied to an event at ingest (the schema validator's onCheck hook). */
@@ -199,9 +201,8 @@ export class SwitchyardMetrics {
     this.circuit.set({ bus: t.bus, rule: t.rule, target: t.target }, CIRCUIT_STATE[state]);
   }
 
-  /** The Prometheus text exposition of every metric. */
   /**
-   * The exposition text. The delivery backlog behind the two backlog gauges is read once per
+   * The Prometheus text exposition of every metric. The delivery backlog behind the two backlog gauges is read once per
    * scrape (its cost follows the number of unfinished deliveries).
    */
   async scrape(): Promise<string> {

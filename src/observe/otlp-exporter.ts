@@ -22,11 +22,10 @@ export interface OtlpExporterOptions {
 
 /**
  * Batches spans and posts them to an OTLP/HTTP collector, as binary protobuf or protobuf-JSON
- * (hex ids, nanosecond times as strings). A span's values are kept in the current batch when it
- * ends and the batch is encoded when it is sent. Export never blocks or fails the caller: adding
- * only records; a failed batch is reported through `onError` and dropped (spans are
- * diagnostics, not data); while the collector is slow, spans beyond `maxQueue` (queued plus in
- * flight) are dropped and counted.
+ * (hex ids, nanosecond times as strings). A span is encoded into the current batch when it ends
+ * (span-batch.ts). Export never blocks or fails the caller: adding only writes into the batch; a
+ * failed batch is reported through `onError` and dropped (spans are diagnostics, not data); while
+ * the collector is slow, spans beyond `maxQueue` (queued plus in flight) are dropped and counted.
  */
 export class OtlpExporter {
   readonly #o: OtlpExporterOptions;

@@ -184,14 +184,19 @@ function varintSize(n: number): number {
   return size;
 }
 
-/** `key` as a KeyValue.key field (tag, length, UTF-8), encoded once per distinct key. */
+/** One string field (tag, length, UTF-8), encoded on its own. */
+function stringField(field: number, text: string): Uint8Array {
+  const w = new ProtoWriter(16 + text.length * 3);
+  w.string(field, text);
+  return w.bytes();
+}
+
+/** `key` as a KeyValue.key field, encoded once per distinct key. */
 const keyFields = new Map<string, Uint8Array>();
 function keyField(key: string): Uint8Array {
   let f = keyFields.get(key);
   if (f === undefined) {
-    const w = new ProtoWriter(16 + key.length * 3);
-    w.string(1, key);
-    f = w.bytes();
+    f = stringField(1, key);
     if (keyFields.size < 1024) keyFields.set(key, f);
   }
   return f;
@@ -204,12 +209,7 @@ const K = {
   rule: keyField('switchyard.rule'), target: keyField('switchyard.target'), deliveryId: keyField('switchyard.delivery_id'),
   eventId: keyField('cloudevents.event_id'), eventSource: keyField('cloudevents.event_source'), eventType: keyField('cloudevents.event_type'),
 };
-const spanName = (name: string): Uint8Array => {
-  const w = new ProtoWriter(16 + name.length * 3);
-  w.string(5, name);
-  return w.bytes();
-};
-const NAME = { ingest: spanName('switchyard.ingest'), match: spanName('switchyard.match'), deliver: spanName('switchyard.deliver') };
+const NAME = { ingest: stringField(5, 'switchyard.ingest'), match: stringField(5, 'switchyard.match'), deliver: stringField(5, 'switchyard.deliver') };
 
 /** A KeyValue with a string value; lengths are known in advance, so nothing is shifted. */
 function strAttr(w: ProtoWriter, field: number, key: string | Uint8Array, value: string): void {
