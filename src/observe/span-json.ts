@@ -5,6 +5,7 @@
  * ~3× cheaper than the generic `spanJson`, which serves every other shape. Ids are lower-case
  * hex made or validated by traceparent.ts, so they need no escaping.
  */
+import { newSpanId, newTraceId } from './traceparent.js';
 
 /** One finished span (times in ms since the epoch). */
 export interface SpanRecord {
@@ -20,10 +21,14 @@ export interface SpanRecord {
   readonly error?: string | undefined;
 }
 
-/** The ids and times every span has. */
+/**
+ * The ids and times every span has. An absent trace id starts a new trace and an absent span id
+ * is a new one: the batch makes them (random), so a span that no one refers to by id costs no
+ * id text.
+ */
 export interface SpanHead {
-  readonly traceId: string;
-  readonly spanId: string;
+  readonly traceId: string | undefined;
+  readonly spanId: string | undefined;
   readonly parentSpanId: string | undefined;
   readonly startMs: number;
   readonly endMs: number;
@@ -51,7 +56,7 @@ const int = (v: number): string => `{"intValue":"${v}"}`;
 
 function head(h: SpanHead, name: string, kind: number): string {
   const parent = h.parentSpanId === undefined ? '' : `,"parentSpanId":"${h.parentSpanId}"`;
-  return `{"traceId":"${h.traceId}","spanId":"${h.spanId}"${parent},"name":"${name}","kind":${kind},`
+  return `{"traceId":"${h.traceId ?? newTraceId()}","spanId":"${h.spanId ?? newSpanId()}"${parent},"name":"${name}","kind":${kind},`
     + `"startTimeUnixNano":"${nanos(h.startMs)}","endTimeUnixNano":"${nanos(h.endMs)}","attributes":[`;
 }
 

@@ -63,3 +63,23 @@ test('span-proto - repeated attribute values (written from the per-key caches) a
     ]));
   }
 });
+
+test('span-proto - a head without ids gets fresh random ones: 16-byte trace and 8-byte span ids, never all zero, distinct per span', () => {
+  const w = new ProtoWriter(16);
+  const n = 400; // past one refill of the random pool
+  for (let i = 0; i < n; i++) ingestSpanProto(w, { ...HEAD, traceId: undefined, spanId: undefined, parentSpanId: undefined }, '/r', 202, 'b', undefined);
+  matchSpanProto(w, { ...HEAD, spanId: undefined }, 'b', 1, 'id', 's', 't', '');
+  const spans = decodeOtlpProto(otlpProtoBody('svc', w)).resourceSpans[0]!.scopeSpans[0]!.spans;
+  assert.equal(spans.length, n + 1);
+  for (const s of spans) {
+    assert.match(s.traceId, /^[0-9a-f]{32}$/);
+    assert.match(s.spanId, /^[0-9a-f]{16}$/);
+    assert.notEqual(s.traceId, '0'.repeat(32));
+    assert.notEqual(s.spanId, '0'.repeat(16));
+  }
+  assert.equal(new Set(spans.map((s) => s.spanId)).size, n + 1);
+  assert.equal(new Set(spans.slice(0, n).map((s) => s.traceId)).size, n);
+  // A given trace id is kept as it is.
+  assert.equal(spans[n]!.traceId, HEAD.traceId);
+  assert.equal(spans[n]!.parentSpanId, HEAD.parentSpanId);
+});

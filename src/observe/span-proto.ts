@@ -15,6 +15,7 @@
  *   KeyValue { string key = 1; AnyValue value = 2 }
  *   AnyValue { string string_value = 1; bool bool_value = 2; int64 int_value = 3; double double_value = 4 }
  */
+import { randomFillSync } from 'node:crypto';
 import type { SpanHead, SpanRecord } from './span-json.js';
 
 /** UTF-8 length of `s`: its length when all ASCII (the common case, counted without a native call). */
@@ -23,8 +24,14 @@ function utf8Length(s: string): number {
   return s.length;
 }
 
-/** The value of one lower-case hex digit. */
-const nibble = (c: number): number => (c <= 57 ? c - 48 : c - 87);
+/** The value of each lower-case hex digit, by character code. */
+const NIBBLE = new Uint8Array(128);
+for (let i = 0; i < 10; i++) NIBBLE[48 + i] = i;
+for (let i = 0; i < 6; i++) NIBBLE[97 + i] = 10 + i;
+
+/** Random bytes for new ids, drawn from a pool refilled 4 KiB at a time (one native call per ~340 spans). */
+const RANDOM = Buffer.allocUnsafe(4096);
+let randomAt = RANDOM.length;
 
 const LEN = 2;
 const VARINT = 0;
@@ -99,8 +106,26 @@ export class ProtoWriter {
     this.#room(n);
     const buf = this.#buf;
     let at = this.#pos;
-    for (let i = 0; i < hex.length; i += 2) buf[at++] = (nibble(hex.charCodeAt(i)) << 4) | nibble(hex.charCodeAt(i + 1));
+    for (let i = 0; i < hex.length; i += 2) buf[at++] = (NIBBLE[hex.charCodeAt(i)]! << 4) | NIBBLE[hex.charCodeAt(i + 1)]!;
     this.#pos = at;
+  }
+
+  /** A bytes field of `n` fresh random bytes, not all zero (a new trace or span id). */
+  randomId(field: number, n: number): void {
+    this.tag(field, LEN);
+    this.varint(n);
+    this.#room(n);
+    const buf = this.#buf;
+    for (;;) {
+      if (randomAt + n > RANDOM.length) {
+        randomFillSync(RANDOM);
+        randomAt = 0;
+      }
+      let any = 0;
+      for (let i = 0; i < n; i++) any |= buf[this.#pos + i] = RANDOM[randomAt++]!;
+      if (any !== 0) break;
+    }
+    this.#pos += n;
   }
 
   /** A fixed64 field of nanoseconds since the epoch, from milliseconds (microsecond precision). */
@@ -111,9 +136,19 @@ export class ProtoWriter {
     const hiUs = Math.floor(us / 0x100000000);
     const lo = (us % 0x100000000) * 1000;
     const loWord = lo % 0x100000000;
-    this.#buf.writeUInt32LE(loWord, this.#pos);
-    this.#buf.writeUInt32LE(hiUs * 1000 + Math.floor(lo / 0x100000000), this.#pos + 4);
-    this.#pos += 8;
+    const hiWord = hiUs * 1000 + Math.floor(lo / 0x100000000);
+    // Little-endian by hand (Buffer#writeUInt32LE checks its arguments on every call).
+    const buf = this.#buf;
+    const at = this.#pos;
+    buf[at] = loWord;
+    buf[at + 1] = loWord >>> 8;
+    buf[at + 2] = loWord >>> 16;
+    buf[at + 3] = loWord >>> 24;
+    buf[at + 4] = hiWord;
+    buf[at + 5] = hiWord >>> 8;
+    buf[at + 6] = hiWord >>> 16;
+    buf[at + 7] = hiWord >>> 24;
+    this.#pos = at + 8;
   }
 
   double(field: number, v: number): void {
@@ -295,8 +330,10 @@ function anyAttr(w: ProtoWriter, field: number, key: string, v: string | number 
 /** Opens a span and writes its head; `name` is the name, or its Span.name field already encoded. */
 function begin(w: ProtoWriter, h: SpanHead, name: string | Uint8Array, kind: number): number {
   const span = w.open(2); // ScopeSpans.spans
-  w.hexBytes(1, h.traceId);
-  w.hexBytes(2, h.spanId);
+  if (h.traceId === undefined) w.randomId(1, 16);
+  else w.hexBytes(1, h.traceId);
+  if (h.spanId === undefined) w.randomId(2, 8);
+  else w.hexBytes(2, h.spanId);
   if (h.parentSpanId !== undefined) w.hexBytes(4, h.parentSpanId);
   if (typeof name === 'string') w.string(5, name);
   else w.raw(name);

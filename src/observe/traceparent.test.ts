@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { eventTraceparent, formatTraceparent, parseTraceparent } from './traceparent.js';
+import { eventTraceparent, formatTraceparent, isSampled, parseTraceparent } from './traceparent.js';
 import { DeliveryTelemetry } from './delivery-telemetry.js';
 import { observers } from './observers.js';
 
@@ -80,4 +80,24 @@ test('observers - none active is no observer at all; one that throws does not st
   o!.appended([], [], 0);
   assert.deepEqual(seen, ['0']);
   assert.equal(errors.length, 1);
+});
+
+test('traceparent - a value seen lately is answered from memory: equal text, the same frozen result; past the memory\'s bound, still right', () => {
+  const a = parseTraceparent(TP);
+  const b = parseTraceparent(`${TP} `.trim()); // equal text, another string
+  assert.equal(a, b);
+  assert.ok(Object.isFrozen(a));
+  assert.equal(parseTraceparent('00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01'), undefined);
+  assert.equal(parseTraceparent('00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01'), undefined); // an invalid one, remembered
+  for (let i = 0; i < 3000; i++) {
+    const id = (i + 1).toString(16).padStart(16, '0');
+    assert.equal(parseTraceparent(`00-4bf92f3577b34da6a3ce929d0e0e4736-${id}-01`)?.parentId, id);
+  }
+  assert.deepEqual(parseTraceparent(TP), a);
+});
+
+test('traceparent - sampled is bit 0 of the flags', () => {
+  const flags = (f: string): boolean => isSampled({ ...parseTraceparent(TP)!, flags: f });
+  for (const f of ['01', '03', '05', '07', '09', '0b', '0d', '0f', 'ff', '11']) assert.equal(flags(f), true, f);
+  for (const f of ['00', '02', '04', '06', '08', '0a', '0c', '0e', 'fe', '10']) assert.equal(flags(f), false, f);
 });

@@ -17,6 +17,18 @@ export interface TraceParent {
 const ZERO_TRACE = '0'.repeat(32);
 const ZERO_SPAN = '0'.repeat(16);
 
+/** Whether s[from, to) is lower-case hex and not all zeros (W3C: all-zero ids are invalid). */
+function isNonZeroHex(s: string, from: number, to: number): boolean {
+  let nonZero = false;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 48) continue;
+    if (!((c > 48 && c <= 57) || (c >= 97 && c <= 102))) return false;
+    nonZero = true;
+  }
+  return nonZero;
+}
+
 /** Whether s[from, to) is lower-case hex. */
 function isHex(s: string, from: number, to: number): boolean {
   for (let i = from; i < to; i++) {
@@ -29,25 +41,47 @@ function isHex(s: string, from: number, to: number): boolean {
 /** Line terminators, which the trailing fields of a later version may not contain. */
 const LINE_BREAK = /[\n\r\u2028\u2029]/;
 
-/**
- * Parses a traceparent; undefined for anything invalid (all-zero ids, version ff, bad shape).
- * Checked character by character (it runs on every traced put and delivery): `vv-<32 hex>-<16
- * hex>-ff`, lower-case hex, then for versions after 00 optionally `-` and more fields.
- */
-export function parseTraceparent(value: unknown): TraceParent | undefined {
-  if (typeof value !== 'string' || value.length > 512) return undefined;
+/** Checks one value character by character: `vv-<32 hex>-<16 hex>-ff`, then for versions after 00 optionally `-` and more fields. */
+function parse(value: string): TraceParent | undefined {
   // Trimmed only when it has to be (a header value rarely carries spaces).
   const v = value.length > 0 && (value.charCodeAt(0) <= 32 || value.charCodeAt(value.length - 1) <= 32) ? value.trim() : value;
   if (v.length < 55 || v.charCodeAt(2) !== 45 || v.charCodeAt(35) !== 45 || v.charCodeAt(52) !== 45) return undefined;
-  if (!isHex(v, 0, 2) || !isHex(v, 3, 35) || !isHex(v, 36, 52) || !isHex(v, 53, 55)) return undefined;
-  if (v.length > 55 && (v.charCodeAt(55) !== 45 || LINE_BREAK.test(v.slice(56)))) return undefined;
-  const version = v.slice(0, 2);
-  const traceId = v.slice(3, 35);
-  const parentId = v.slice(36, 52);
-  if (version === 'ff' || traceId === ZERO_TRACE || parentId === ZERO_SPAN) return undefined;
-  // Version 00 has exactly four fields; later versions may append more, which we drop.
-  if (version === '00' && v.length > 55) return undefined;
-  return { version, traceId, parentId, flags: v.slice(53, 55) };
+  if (!isHex(v, 0, 2) || !isNonZeroHex(v, 3, 35) || !isNonZeroHex(v, 36, 52) || !isHex(v, 53, 55)) return undefined;
+  // Version ff is invalid; version 00 has exactly four fields; later versions may append more, which we drop.
+  const v0 = v.charCodeAt(0);
+  const v1 = v.charCodeAt(1);
+  if (v0 === 102 && v1 === 102) return undefined;
+  if (v.length > 55 && ((v0 === 48 && v1 === 48) || v.charCodeAt(55) !== 45 || LINE_BREAK.test(v.slice(56)))) return undefined;
+  return { version: v.slice(0, 2), traceId: v.slice(3, 35), parentId: v.slice(36, 52), flags: v.slice(53, 55) };
+}
+
+/**
+ * Parsed values by text, so the several readers of one request's traceparent (the put route, its
+ * ingest span, its match span) parse it once. Bounded: emptied when full. Results are shared, so
+ * they are frozen.
+ */
+const parsed = new Map<string, TraceParent | null>();
+const PARSED_MAX = 1024;
+
+/**
+ * Parses a traceparent; undefined for anything invalid (all-zero ids, version ff, bad shape, longer
+ * than 512 characters). It runs several times for every traced put and delivery: the value is
+ * checked character by character, and a value seen lately is answered from memory.
+ */
+export function parseTraceparent(value: unknown): TraceParent | undefined {
+  if (typeof value !== 'string' || value.length > 512) return undefined;
+  const known = parsed.get(value);
+  if (known !== undefined) return known ?? undefined;
+  const p = parse(value);
+  if (parsed.size >= PARSED_MAX) parsed.clear();
+  parsed.set(value, p === undefined ? null : Object.freeze(p));
+  return p;
+}
+
+/** The W3C `sampled` flag (bit 0 of the flags). */
+export function isSampled(p: TraceParent): boolean {
+  const c = p.flags.charCodeAt(1);
+  return ((c <= 57 ? c - 48 : c - 87) & 1) === 1;
 }
 
 export function formatTraceparent(t: TraceParent): string {

@@ -2,14 +2,14 @@ import type { DeliveryTraceContext } from '../delivery/index.js';
 import type { AppendItem, AppendOutcome } from '../store/index.js';
 import type { OtlpExporter } from './otlp-exporter.js';
 import type { KnownTraceContext } from './delivery-telemetry.js';
-import { eventTraceparent, newSpanId, newTraceId, parseTraceparent, type TraceParent } from './traceparent.js';
+import { eventTraceparent, isSampled, newSpanId, newTraceId, parseTraceparent, type TraceParent } from './traceparent.js';
 import type { TargetLabels } from './metrics.js';
 
 /**
- * The W3C `sampled` flag: a producer that did not sample its trace gets no spans from us
- * (parent-based sampling); its context is still propagated. Traces we start are all sampled.
+ * Parent-based sampling: a producer that did not sample its trace (W3C `sampled` flag off) gets no
+ * spans from us; its context is still propagated. Traces we start are all sampled.
  */
-const sampled = (p: TraceParent): boolean => (Number.parseInt(p.flags, 16) & 1) === 1;
+const sampled = isSampled;
 
 /** Stored events of one put that share a trace context (one match span). */
 interface MatchGroup {
@@ -50,7 +50,8 @@ export class Tracer {
   ingest(traceparent: string | undefined, startMs: number, endMs: number, route: string, status: number, bus: string | undefined): void {
     const p = parseTraceparent(traceparent);
     if (p !== undefined && !sampled(p)) return;
-    const head = { traceId: p?.traceId ?? newTraceId(), spanId: newSpanId(), parentSpanId: p?.parentId, startMs, endMs };
+    // No span ids or new trace ids as text: the batch writes fresh random ones straight as bytes.
+    const head = { traceId: p?.traceId, spanId: undefined, parentSpanId: p?.parentId, startMs, endMs };
     this.#exporter.ingest(head, route, status, bus, status >= 400 ? `HTTP ${status}` : undefined);
   }
 
@@ -71,7 +72,7 @@ export class Tracer {
       if (o.type !== 'stored') return;
       const p = it.traceparent !== undefined && it.traceparent !== null ? parseTraceparent(it.traceparent) : eventTraceparent(it.body, null);
       if (p !== undefined && !sampled(p)) return;
-      const head = { traceId: p?.traceId ?? newTraceId(), spanId: newSpanId(), parentSpanId: p?.parentId, startMs: start, endMs: end };
+      const head = { traceId: p?.traceId, spanId: undefined, parentSpanId: p?.parentId, startMs: start, endMs: end };
       this.#exporter.match(head, it.bus, o.sequence, it.id, it.source, it.type, it.matchedRules.join(','));
       return;
     }

@@ -53,7 +53,10 @@ const entryViolations = {
 function originOf(req: FastifyRequest): PutOrigin {
   const tp = req.headers.traceparent;
   const valid = typeof tp === 'string' ? parseTraceparent(tp) : undefined; // an invalid one is ignored (W3C)
-  return { client: req.ip, traceparent: valid === undefined ? undefined : formatTraceparent(valid) };
+  if (valid === undefined || typeof tp !== 'string') return { client: req.ip, traceparent: undefined };
+  // A version-00 value of 55 characters is already in the form we keep: the same text, so the
+  // request's later readers find it parsed.
+  return { client: req.ip, traceparent: valid.version === '00' && tp.length === 55 ? tp : formatTraceparent(valid) };
 }
 
 function parseTime(name: string, v: string | undefined): number | undefined {
