@@ -9,6 +9,7 @@
 // Prints one JSON line (LoadResult).
 import { Agent, request } from 'undici';
 import { batchBody, binaryHeaders, dataText } from './_ingest-corpus.js';
+import { serverCpuWindow } from './_server-cpu.js';
 
 export interface LoadSpec {
   readonly mode: 'paced' | 'max' | 'fill';
@@ -28,6 +29,8 @@ export interface LoadSpec {
   readonly runId: string;
   /** A W3C traceparent header sent with every put (bench:observe). */
   readonly traceparent?: string;
+  /** The server's pid: its CPU time is read at the start and the end of the measured window. */
+  readonly serverPid?: number;
 }
 
 export interface LoadResult {
@@ -40,6 +43,8 @@ export interface LoadResult {
   readonly p99Ms: number;
   /** CPU (user + system) this process spent per request in the measured window, µs. */
   readonly cpuUsPerRequest: number;
+  /** With `serverPid`: the server's CPU time (all threads) within the measured window, s. */
+  readonly serverCpuSeconds?: number;
 }
 
 const spec = JSON.parse(process.argv[2]!) as LoadSpec;
@@ -77,6 +82,7 @@ const start = performance.now();
 const warm = spec.warmupMs ?? 0;
 const measureFrom = start + warm;
 const end = measureFrom + (spec.durationMs ?? 0);
+const serverCpu = spec.serverPid === undefined ? undefined : serverCpuWindow(spec.serverPid, warm, spec.durationMs ?? 0);
 const inWindow = (): boolean => {
   const t = performance.now();
   return t >= measureFrom && t <= end;
@@ -133,5 +139,5 @@ if (spec.mode === 'paced') {
 await agent.close();
 latencies.sort((a, b) => a - b);
 const q = (p: number): number => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? NaN;
-const result: LoadResult = { requests, events, errors, seconds, p50Ms: q(0.5), p99Ms: q(0.99), cpuUsPerRequest: cpuUs / requests };
+const result: LoadResult = { requests, events, errors, seconds, p50Ms: q(0.5), p99Ms: q(0.99), cpuUsPerRequest: cpuUs / requests, serverCpuSeconds: await serverCpu };
 process.stdout.write(`${JSON.stringify(result)}\n`);

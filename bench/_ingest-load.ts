@@ -3,6 +3,7 @@
 // that complete inside the measured window count. Prints one JSON line with the figures.
 import { Pool } from 'undici';
 import { batchBody, binaryHeaders, dataText } from './_ingest-corpus.js';
+import { serverCpuWindow } from './_server-cpu.js';
 
 export interface LoadSpec {
   readonly url: string;
@@ -16,6 +17,8 @@ export interface LoadSpec {
   readonly runId: string;
   /** A W3C traceparent header sent with every put (bench:observe). */
   readonly traceparent?: string;
+  /** The server's pid: its CPU time is read at the start and the end of the measured window. */
+  readonly serverPid?: number;
 }
 
 export interface LoadResult {
@@ -27,6 +30,8 @@ export interface LoadResult {
   readonly p99Ms: number;
   /** Events acknowledged 202 over the whole run, warm-up included (to share out CPU time). */
   readonly allEvents: number;
+  /** With `serverPid`: the server's CPU time (all threads) within the measured window, s. */
+  readonly serverCpuSeconds?: number;
 }
 
 const spec = JSON.parse(process.argv[2]!) as LoadSpec;
@@ -42,6 +47,7 @@ let allOk = 0;
 const start = performance.now();
 const measureFrom = start + spec.warmupMs;
 const end = measureFrom + spec.durationMs;
+const serverCpu = spec.serverPid === undefined ? undefined : serverCpuWindow(spec.serverPid, spec.warmupMs, spec.durationMs);
 
 async function loop(): Promise<void> {
   while (performance.now() < end) {
@@ -77,5 +83,6 @@ const result: LoadResult = {
   p50Ms: q(0.5),
   p99Ms: q(0.99),
   allEvents: allOk * (spec.mode === 'single' ? 1 : spec.batchSize),
+  serverCpuSeconds: await serverCpu,
 };
 process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -4,17 +4,20 @@
 //          collector (a bare node:http server answering 204), so every put records an ingest
 //          and a match span and every delivery attempt a deliver span.
 // Puts carry a traceparent in both (its propagation to deliveries is always on).
-// Both servers run at once, each in its own process (`switchyard start`, durability `process`,
-// log level warn), and every phase loads both AT THE SAME TIME with identical load generators:
-// this machine's speed drifts by ±20% within minutes (other tenants), and measuring one server
-// after the other put that drift into the on/off ratio; measured side by side, both see the same
-// machine. Ingest: bench/_ingest-load.ts (single binary puts, 100-event batches). Deliver: a
-// backlog held by a near-zero rate limit on each server, then both released together;
-// deliveries/s while they drain to a receiver (bare node:http in this process, counting per
-// server), and server CPU per delivery. Also single puts at a steady 2,000/s (below saturation),
-// whose CPU per put is free of the batching effects of saturation. An unrecorded warm-up round
-// comes first. Goal (issue 6): overhead ≤ 10%, by the medians of the rounds and by the median of
-// the per-round on/off ratios. Every phase is bounded in count and time.
+// Each round starts a fresh pair of servers, each in its own process (`switchyard start`,
+// durability `process`, log level warn), and every phase loads both AT THE SAME TIME with
+// identical load generators: this machine's speed drifts by ±20% within minutes (other tenants),
+// and measuring one server after the other put that drift into the on/off ratio; measured side
+// by side, both see the same machine. Fresh servers each round, because a process keeps its luck
+// for its whole life (see the loop below). Ingest: bench/_ingest-load.ts (single binary puts at
+// saturation, 100-event batches) and bench/_deliver-load.ts (single puts at a steady 2,000/s, whose
+// CPU per put is free of the batching effects of saturation); each load generator reads its
+// server's CPU time (all threads, /proc) when its measured window opens and closes, so warm-up
+// work is left out. Deliver: a backlog held by a near-zero rate limit on each server, then both
+// released together; deliveries/s while they drain to a receiver (bare node:http in this process,
+// counting per server), and server CPU per delivery. Goal (issue 6): overhead ≤ 10%, by the
+// medians of the rounds and by the median of the per-round on/off ratios. Every phase is bounded
+// in count and time.
 import { createServer } from 'node:http';
 import type net from 'node:net';
 import os from 'node:os';
@@ -42,15 +45,15 @@ const TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
 const loadLine = (): string => `load average ${os.loadavg().map((l) => l.toFixed(2)).join(', ')}`;
 
 
-interface Server { readonly name: 'off' | 'on'; readonly url: string; readonly pid: number }
+interface Server { readonly name: 'off' | 'on'; readonly url: string; readonly pid: number; readonly stop: () => Promise<void> }
 
 async function startSwitchyard(name: 'off' | 'on', collector: string): Promise<Server> {
   const env: Record<string, string> = name === 'on'
     ? { SWITCHYARD_OBSERVE_METRICS: 'true', SWITCHYARD_OBSERVE_OTLP_ENDPOINT: collector }
     : { SWITCHYARD_OBSERVE_METRICS: 'false', SWITCHYARD_OBSERVE_OTLP_ENDPOINT: '' };
-  const { url, pid } = await startServer('swy-bench-observe-', env);
+  const { url, pid, stop } = await startServer('swy-bench-observe-', env);
   await api(url, 'POST', '/v1/buses', { name: 'bench', retention: { maxAgeMs: null, maxCount: null } });
-  return { name, url, pid };
+  return { name, url, pid, stop };
 }
 
 /**
@@ -123,19 +126,16 @@ interface Timing { readonly warmupMs: number; readonly durationMs: number }
 const TIMING: Timing = { warmupMs: WARMUP_MS, durationMs: DURATION_MS };
 
 async function ingest(s: Server, spec: Omit<LoadSpec, 'warmupMs' | 'durationMs' | 'url' | 'bus'> & Partial<Timing>): Promise<{ rate: number; cpuUs: number; p99: number }> {
-  const full: LoadSpec = { ...TIMING, ...spec, url: s.url, bus: 'bench', traceparent: TRACEPARENT };
-  const cpu0 = cpuSeconds(s.pid);
+  const full: LoadSpec = { ...TIMING, ...spec, url: s.url, bus: 'bench', traceparent: TRACEPARENT, serverPid: s.pid };
   const r = JSON.parse(await withScrapes(s, firstLine(tsx('bench/_ingest-load.ts', [JSON.stringify(full)])))) as LoadResult;
-  return { rate: r.events / r.seconds, cpuUs: (1e6 * (cpuSeconds(s.pid) - cpu0)) / r.allEvents, p99: r.p99Ms };
+  return { rate: r.events / r.seconds, cpuUs: (1e6 * (r.serverCpuSeconds ?? Number.NaN)) / r.events, p99: r.p99Ms };
 }
 
-/** Single binary puts at PACED_RATE/s (bench/_deliver-load.ts, paced mode); CPU per put sent. */
+/** Single binary puts at PACED_RATE/s (bench/_deliver-load.ts, paced mode); CPU per put answered in the window. */
 async function paced(s: Server, runId: string, timing: Timing = TIMING): Promise<{ rate: number; cpuUs: number }> {
-  const spec: PacedSpec = { mode: 'paced', url: s.url, bus: 'bench', rate: PACED_RATE, ...timing, runId, traceparent: TRACEPARENT };
-  const cpu0 = cpuSeconds(s.pid);
+  const spec: PacedSpec = { mode: 'paced', url: s.url, bus: 'bench', rate: PACED_RATE, ...timing, runId, traceparent: TRACEPARENT, serverPid: s.pid };
   const r = JSON.parse(await withScrapes(s, firstLine(tsx('bench/_deliver-load.ts', [JSON.stringify(spec)])))) as PacedResult;
-  const sent = (PACED_RATE * (timing.warmupMs + timing.durationMs)) / 1000;
-  return { rate: r.events / r.seconds, cpuUs: (1e6 * (cpuSeconds(s.pid) - cpu0)) / sent };
+  return { rate: r.events / r.seconds, cpuUs: (1e6 * (r.serverCpuSeconds ?? Number.NaN)) / r.events };
 }
 
 /**
@@ -182,42 +182,43 @@ console.log(machineLine());
 console.log(`start: ${loadLine()}; ${ROUNDS} rounds, ${WARMUP_MS / 1000} s warm-up + ${DURATION_MS / 1000} s per ingest run, ${fmt(DRAIN_EVENTS)} deliveries per drain`);
 const collector = await startSink();
 const rx = await startSink();
-const servers = { off: await startSwitchyard('off', collector.url), on: await startSwitchyard('on', collector.url) };
 
 type Row = { rate: number[]; cpuUs: number[] };
 /** Per round, on ÷ off CPU per event (both measured at the same time in that round). */
 const paired: Record<string, number[]> = {};
 const results: Record<string, Record<'off' | 'on', Row>> = {};
-const both: readonly Server[] = [servers.off, servers.on];
 const record = (what: string, r: readonly { rate: number; cpuUs: number }[]): void => {
-  const rows = (results[what] ??= { off: { rate: [], cpuUs: [] }, on: { rate: [], cpuUs: [] } });
-  both.forEach((s, i) => {
-    rows[s.name].rate.push(r[i]!.rate);
-    rows[s.name].cpuUs.push(r[i]!.cpuUs);
-  });
   const [off, on] = r as [{ rate: number; cpuUs: number }, { rate: number; cpuUs: number }];
+  const rows = (results[what] ??= { off: { rate: [], cpuUs: [] }, on: { rate: [], cpuUs: [] } });
+  rows.off.rate.push(off.rate);
+  rows.off.cpuUs.push(off.cpuUs);
+  rows.on.rate.push(on.rate);
+  rows.on.cpuUs.push(on.cpuUs);
   (paired[what] ??= []).push(on.cpuUs / off.cpuUs);
   console.log(`  ${what}: off ${fmt(off.rate)}/s, ${off.cpuUs.toFixed(1)} µs each | on ${fmt(on.rate)}/s, ${on.cpuUs.toFixed(1)} µs each | on/off ${(on.cpuUs / off.cpuUs).toFixed(3)}  (${loadLine()})`);
 };
-const single = (id: string, timing?: Timing) => Promise.all(both.map((s) => ingest(s, { mode: 'single', batchSize: 1, connections: 32, runId: `${id}${s.name}`, ...timing })));
-const steady = (id: string, timing?: Timing) => Promise.all(both.map((s) => paced(s, `${id}${s.name}`, timing)));
-const batches = (id: string, timing?: Timing) => Promise.all(both.map((s) => ingest(s, { mode: 'batch', batchSize: 100, connections: 4, runId: `${id}${s.name}`, ...timing })));
+type Pair = readonly [Server, Server];
+const single = (both: Pair, id: string, timing?: Timing) => Promise.all(both.map((s) => ingest(s, { mode: 'single', batchSize: 1, connections: 32, runId: `${id}${s.name}`, ...timing })));
+const steady = (both: Pair, id: string) => Promise.all(both.map((s) => paced(s, `${id}${s.name}`)));
+const batches = (both: Pair, id: string, timing?: Timing) => Promise.all(both.map((s) => ingest(s, { mode: 'batch', batchSize: 100, connections: 4, runId: `${id}${s.name}`, ...timing })));
 
-// One unrecorded round first: what each server does once (JIT compilation of the hot paths, the
-// first span export compiling undici's HTTP parser, the first scrape building the registry's
-// output) would otherwise land in round 1 and on one side only.
-console.log('warm-up round (not recorded)');
-const warmup = { warmupMs: 500, durationMs: 1500 };
-await single('ws', warmup);
-await steady('wp', warmup);
-await batches('wb', warmup);
-await deliverBoth(both, rx, -1, Math.min(DRAIN_EVENTS, 5000));
-
+// Every round starts a fresh pair of servers: a process keeps its own luck (heap layout, JIT
+// choices, which core it settles on) for its whole life, and two identical servers kept for every
+// round were seen to differ by 8% in the median. Each load's warm-up second (JIT compilation, the
+// first span export compiling undici's HTTP parser) is left out: the load generator reads the
+// server's CPU time when its measured window opens and when it closes.
 for (let round = 0; round < ROUNDS; round++) {
-  record('ingest single, 32 conns', await single(`s${round}`));
-  record(`ingest single, paced ${fmt(PACED_RATE)}/s`, await steady(`p${round}`));
-  record('ingest batch 100, 4 conns', await batches(`b${round}`));
+  const both: Pair = await Promise.all([startSwitchyard('off', collector.url), startSwitchyard('on', collector.url)]);
+  // Unrecorded warm-up of every path the round measures: V8 keeps optimizing hot functions for
+  // seconds after a start (more of them with observability on), which a 1 s window does not cover.
+  await single(both, `ws${round}`, { warmupMs: 500, durationMs: 3000 });
+  await batches(both, `wb${round}`, { warmupMs: 0, durationMs: 1000 });
+  await deliverBoth(both, rx, -1, Math.min(DRAIN_EVENTS, 3000));
+  record('ingest single, 32 conns', await single(both, `s${round}`));
+  record(`ingest single, paced ${fmt(PACED_RATE)}/s`, await steady(both, `p${round}`));
+  record('ingest batch 100, 4 conns', await batches(both, `b${round}`));
   record('deliver drain, 1 http target', await deliverBoth(both, rx, round));
+  await Promise.all(both.map((s) => s.stop()));
 }
 stopChildren();
 

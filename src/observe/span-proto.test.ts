@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { decodeOtlpProto } from '../../test/_otlp-decode.js';
 import { deliverSpanJson, ingestSpanJson, matchSpanJson, otlpBodyOf, spanJson, type SpanRecord } from './span-json.js';
 import { deliverSpanProto, ingestSpanProto, matchSpanProto, otlpProtoBody, ProtoWriter, spanProto } from './span-proto.js';
@@ -82,4 +83,19 @@ test('span-proto - a head without ids gets fresh random ones: 16-byte trace and 
   // A given trace id is kept as it is.
   assert.equal(spans[n]!.traceId, HEAD.traceId);
   assert.equal(spans[n]!.parentSpanId, HEAD.parentSpanId);
+});
+
+test('span-proto - integers of any size (varints) and times (fixed64 nanoseconds) decode like their JSON form', () => {
+  fc.assert(fc.property(
+    fc.oneof(fc.integer({ min: 0, max: 300 }), fc.integer({ min: 0, max: 2 ** 31 + 5 }), fc.maxSafeNat()),
+    fc.oneof(fc.constant(0), fc.double({ min: 0, max: 4e12, noNaN: true }), fc.integer({ min: 0, max: 4e12 }).map((n) => n + 0.001)),
+    fc.double({ min: 0, max: 1e5, noNaN: true }),
+    (n, startMs, durationMs) => {
+      const h = { ...HEAD, startMs, endMs: startMs + durationMs };
+      same('svc', (w) => {
+        matchSpanProto(w, h, 'b', n, 'id', 's', 't', 'r');
+        deliverSpanProto(w, h, 'b', 'r', 't', n, n, 'e', n % 600, undefined);
+      }, [matchSpanJson(h, 'b', n, 'id', 's', 't', 'r'), deliverSpanJson(h, 'b', 'r', 't', n, n, 'e', n % 600, undefined)]);
+    },
+  ), { numRuns: 300 });
 });

@@ -67,6 +67,15 @@ export class ProtoWriter {
   /** A varint of a non-negative safe integer. */
   varint(n: number): void {
     this.#room(10);
+    if (n < 0x80000000) {
+      // 31 bits or fewer (tags, lengths, most values): integer operations.
+      while (n >= 0x80) {
+        this.#buf[this.#pos++] = (n & 0x7f) | 0x80;
+        n >>>= 7;
+      }
+      this.#buf[this.#pos++] = n;
+      return;
+    }
     while (n >= 0x80) {
       this.#buf[this.#pos++] = (n % 0x80) | 0x80;
       n = Math.floor(n / 0x80);
@@ -132,11 +141,13 @@ export class ProtoWriter {
   nanos(field: number, ms: number): void {
     this.tag(field, I64);
     this.#room(8);
+    // ns = us × 1000, split into 32-bit words without a 64-bit integer (no BigInt, no float modulo).
     const us = Math.max(0, Math.round(ms * 1000));
     const hiUs = Math.floor(us / 0x100000000);
-    const lo = (us % 0x100000000) * 1000;
-    const loWord = lo % 0x100000000;
-    const hiWord = hiUs * 1000 + Math.floor(lo / 0x100000000);
+    const lo = (us - hiUs * 0x100000000) * 1000;
+    const carry = Math.floor(lo / 0x100000000);
+    const loWord = lo - carry * 0x100000000;
+    const hiWord = hiUs * 1000 + carry;
     // Little-endian by hand (Buffer#writeUInt32LE checks its arguments on every call).
     const buf = this.#buf;
     const at = this.#pos;
@@ -211,6 +222,9 @@ export class ProtoWriter {
 
 /** Bytes a varint of n takes. */
 function varintSize(n: number): number {
+  if (n < 0x80) return 1;
+  if (n < 0x4000) return 2;
+  if (n < 0x200000) return 3;
   let size = 1;
   while (n >= 0x80) {
     n = Math.floor(n / 0x80);
@@ -267,14 +281,23 @@ function strAttr(w: ProtoWriter, field: number, key: string | Uint8Array, value:
 class AttrCache {
   readonly #key: Uint8Array;
   readonly #fields = new Map<string, Uint8Array>();
+  /** The value written last and its field: consecutive spans mostly repeat it (no hashing of a fresh string then). */
+  #last = '';
+  #lastField: Uint8Array | undefined;
 
   constructor(key: Uint8Array) {
     this.#key = key;
   }
 
   write(w: ProtoWriter, value: string): void {
+    if (value === this.#last && this.#lastField !== undefined) {
+      w.raw(this.#lastField);
+      return;
+    }
     const f = this.#fields.get(value);
     if (f !== undefined) {
+      this.#last = value;
+      this.#lastField = f;
       w.raw(f);
       return;
     }
@@ -286,6 +309,8 @@ class AttrCache {
     strAttr(one, 9, this.#key, value);
     const bytes = one.bytes();
     this.#fields.set(value, bytes);
+    this.#last = value;
+    this.#lastField = bytes;
     w.raw(bytes);
   }
 }

@@ -57,11 +57,13 @@ function parse(value: string): TraceParent | undefined {
 
 /**
  * Parsed values by text, so the several readers of one request's traceparent (the put route, its
- * ingest span, its match span) parse it once. Bounded: emptied when full. Results are shared, so
+ * ingest span, its match span) parse it once. Emptied when full, and small on purpose: it only has
+ * to span the requests in flight at once, and entries that lived long would outlast young-generation
+ * collections (promoted, then collected by the costlier old-generation GC). Results are shared, so
  * they are frozen.
  */
 const parsed = new Map<string, TraceParent | null>();
-const PARSED_MAX = 1024;
+const PARSED_MAX = 256;
 
 /**
  * Parses a traceparent; undefined for anything invalid (all-zero ids, version ff, bad shape, longer
