@@ -5,12 +5,6 @@ import type { KnownTraceContext } from './delivery-telemetry.js';
 import { eventTraceparent, isSampled, newSpanId, newTraceId, parseTraceparent, type TraceParent } from './traceparent.js';
 import type { TargetLabels } from './metrics.js';
 
-/**
- * Parent-based sampling: a producer that did not sample its trace (W3C `sampled` flag off) gets no
- * spans from us; its context is still propagated. Traces we start are all sampled.
- */
-const sampled = isSampled;
-
 /** Stored events of one put that share a trace context (one match span). */
 interface MatchGroup {
   readonly parent: TraceParent | undefined;
@@ -26,7 +20,9 @@ interface MatchGroup {
  * (one per put request, a child of the producer's traceparent), `switchyard.match` (one per
  * put and trace context, listing the matched rules) and `switchyard.deliver` (one per delivery attempt,
  * whose span id is the parent id sent to the target). Built only when export is configured, so
- * with tracing off none of this runs.
+ * with tracing off none of this runs. Sampling follows the parent: a producer that did not sample
+ * its trace (W3C `sampled` flag off) gets no spans from us, though its context is still
+ * propagated; traces we start are all sampled.
  */
 export class Tracer {
   readonly #exporter: OtlpExporter;
@@ -49,7 +45,7 @@ export class Tracer {
    */
   ingest(traceparent: string | undefined, startMs: number, endMs: number, route: string, status: number, bus: string | undefined): void {
     const p = parseTraceparent(traceparent);
-    if (p !== undefined && !sampled(p)) return;
+    if (p !== undefined && !isSampled(p)) return;
     // No span ids or new trace ids as text: the batch writes fresh random ones straight as bytes.
     const head = { traceId: p?.traceId, spanId: undefined, parentSpanId: p?.parentId, startMs, endMs };
     this.#exporter.ingest(head, route, status, bus, status >= 400 ? `HTTP ${status}` : undefined);
@@ -71,7 +67,7 @@ export class Tracer {
       const o = outcomes[0]!;
       if (o.type !== 'stored') return;
       const p = it.traceparent !== undefined && it.traceparent !== null ? parseTraceparent(it.traceparent) : eventTraceparent(it.body, null);
-      if (p !== undefined && !sampled(p)) return;
+      if (p !== undefined && !isSampled(p)) return;
       const head = { traceId: p?.traceId, spanId: undefined, parentSpanId: p?.parentId, startMs: start, endMs: end };
       this.#exporter.match(head, it.bus, o.sequence, it.id, it.source, it.type, it.matchedRules.join(','));
       return;
@@ -113,7 +109,7 @@ export class Tracer {
       last = typeof it.traceparent === 'string' ? { bus: it.bus, raw: it.traceparent, group: g } : undefined;
     }
     for (const g of groups.values()) {
-      if (g.parent !== undefined && !sampled(g.parent)) continue;
+      if (g.parent !== undefined && !isSampled(g.parent)) continue;
       const it = g.first;
       const attributes: Record<string, string | number> = g.n === 1
         ? { 'switchyard.bus': it.bus, 'switchyard.sequence': g.firstSequence, 'cloudevents.event_id': it.id, 'cloudevents.event_source': it.source, 'cloudevents.event_type': it.type }
@@ -138,7 +134,7 @@ export class Tracer {
     // A context made by DeliveryTelemetry carries its parsed parts; any other is parsed here.
     const known = trace !== undefined && 'spanId' in trace ? trace as KnownTraceContext : undefined;
     const parent = known?.parent ?? parseTraceparent(trace?.traceparent);
-    if (parent !== undefined && !sampled(parent)) return;
+    if (parent !== undefined && !isSampled(parent)) return;
     const spanId = known?.spanId ?? parseTraceparent(trace?.header)?.parentId ?? newSpanId();
     const head = { traceId: parent?.traceId ?? newTraceId(), spanId, parentSpanId: parent?.parentId, startMs, endMs: startMs + durationMs };
     this.#exporter.deliver(head, t.bus, t.rule, t.target, d.id, d.sequence, d.eventId, status, error);
