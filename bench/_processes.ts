@@ -50,9 +50,9 @@ export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeou
 
 /**
  * Starts `switchyard start` in its own process on a free port with a fresh data dir (removed on
- * exit, or by `stop`), log level warn, and waits until /readyz answers 200.
+ * exit), log level warn, and waits until /readyz answers 200.
  */
-export async function startServer(dirPrefix: string, env: Record<string, string> = {}, readyWithinMs = 30_000): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
+export async function startServer(dirPrefix: string, env: Record<string, string> = {}, readyWithinMs = 30_000): Promise<{ url: string; pid: number }> {
   const dataDir = mkdtempSync(path.join(tmpdir(), dirPrefix));
   dirs.push(dataDir);
   const port = await freePort();
@@ -64,18 +64,7 @@ export async function startServer(dirPrefix: string, env: Record<string, string>
     if (Date.now() > deadline) throw new Error('server did not become ready');
     await sleep(50);
   }
-  /** Stops this server (SIGTERM, SIGKILL after 10 s) and removes its data dir. */
-  const stop = async (): Promise<void> => {
-    if (c.exitCode === null && c.signalCode === null) {
-      const exited = new Promise<void>((resolve) => c.once('exit', () => resolve()));
-      c.kill('SIGTERM');
-      const timer = setTimeout(() => c.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(timer);
-    }
-    rmSync(dataDir, { recursive: true, force: true });
-  };
-  return { url, pid: c.pid!, stop };
+  return { url, pid: c.pid! };
 }
 
 /** One JSON call to the server's API; throws on a status ≥ 300. Answers the parsed body, if any. */

@@ -273,6 +273,16 @@ function strAttr(w: ProtoWriter, field: number, key: string | Uint8Array, value:
   w.stringOfLength(1, value, v);
 }
 
+/** One whole attribute field (Span field 9, a KeyValue with a string value), encoded on its own. */
+function attrField(key: Uint8Array, value: string): Uint8Array {
+  const w = new ProtoWriter(32 + key.length + value.length * 3);
+  strAttr(w, 9, key, value);
+  return w.bytes();
+}
+
+/** The ingest span's constant attribute (every put is a POST). */
+const METHOD_POST = attrField(K.method, 'POST');
+
 /**
  * Whole attribute fields (field 9 KeyValue: key and string value) of values that repeat — bus,
  * rule, target, route, event source and type, matched rules — encoded once per key and value.
@@ -305,9 +315,7 @@ class AttrCache {
       strAttr(w, 9, this.#key, value);
       return;
     }
-    const one = new ProtoWriter(32 + this.#key.length + value.length * 3);
-    strAttr(one, 9, this.#key, value);
-    const bytes = one.bytes();
+    const bytes = attrField(this.#key, value);
     this.#fields.set(value, bytes);
     this.#last = value;
     this.#lastField = bytes;
@@ -388,7 +396,7 @@ function end(w: ProtoWriter, span: number, error: string | undefined): void {
 /** `switchyard.ingest` (kind server): one put request. */
 export function ingestSpanProto(w: ProtoWriter, h: SpanHead, route: string, statusCode: number, bus: string | undefined, error: string | undefined): void {
   const span = begin(w, h, NAME.ingest, 2);
-  strAttr(w, 9, K.method, 'POST');
+  w.raw(METHOD_POST);
   C.route.write(w, route);
   intAttr(w, 9, K.status, statusCode);
   if (bus !== undefined) C.bus.write(w, bus);

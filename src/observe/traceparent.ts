@@ -17,25 +17,16 @@ export interface TraceParent {
 const ZERO_TRACE = '0'.repeat(32);
 const ZERO_SPAN = '0'.repeat(16);
 
-/** Whether s[from, to) is lower-case hex and not all zeros (W3C: all-zero ids are invalid). */
-function isNonZeroHex(s: string, from: number, to: number): boolean {
-  let nonZero = false;
+/** s[from, to) as lower-case hex: -1 when it is not, 0 when it is all zeros, 1 otherwise (W3C: all-zero ids are invalid). */
+function hexRun(s: string, from: number, to: number): -1 | 0 | 1 {
+  let nonZero: 0 | 1 = 0;
   for (let i = from; i < to; i++) {
     const c = s.charCodeAt(i);
     if (c === 48) continue;
-    if (!((c > 48 && c <= 57) || (c >= 97 && c <= 102))) return false;
-    nonZero = true;
+    if (!((c > 48 && c <= 57) || (c >= 97 && c <= 102))) return -1;
+    nonZero = 1;
   }
   return nonZero;
-}
-
-/** Whether s[from, to) is lower-case hex. */
-function isHex(s: string, from: number, to: number): boolean {
-  for (let i = from; i < to; i++) {
-    const c = s.charCodeAt(i);
-    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return false;
-  }
-  return true;
 }
 
 /** Line terminators, which the trailing fields of a later version may not contain. */
@@ -46,7 +37,7 @@ function parse(value: string): TraceParent | undefined {
   // Trimmed only when it has to be (a header value rarely carries spaces).
   const v = value.length > 0 && (value.charCodeAt(0) <= 32 || value.charCodeAt(value.length - 1) <= 32) ? value.trim() : value;
   if (v.length < 55 || v.charCodeAt(2) !== 45 || v.charCodeAt(35) !== 45 || v.charCodeAt(52) !== 45) return undefined;
-  if (!isHex(v, 0, 2) || !isNonZeroHex(v, 3, 35) || !isNonZeroHex(v, 36, 52) || !isHex(v, 53, 55)) return undefined;
+  if (hexRun(v, 0, 2) < 0 || hexRun(v, 3, 35) < 1 || hexRun(v, 36, 52) < 1 || hexRun(v, 53, 55) < 0) return undefined;
   // Version ff is invalid; version 00 has exactly four fields; later versions may append more, which we drop.
   const v0 = v.charCodeAt(0);
   const v1 = v.charCodeAt(1);

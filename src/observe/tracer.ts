@@ -5,6 +5,14 @@ import type { KnownTraceContext } from './delivery-telemetry.js';
 import { eventTraceparent, isSampled, newSpanId, newTraceId, parseTraceparent, type TraceParent } from './traceparent.js';
 import type { TargetLabels } from './metrics.js';
 
+/**
+ * An appended event's trace context: its put request's traceparent header, else its own
+ * `traceparent` extension. (One request's items share the header, which parseTraceparent answers
+ * from memory after the first.)
+ */
+const traceOf = (it: AppendItem): TraceParent | undefined =>
+  (it.traceparent !== undefined && it.traceparent !== null ? parseTraceparent(it.traceparent) : eventTraceparent(it.body, null));
+
 /** Stored events of one put that share a trace context (one match span). */
 interface MatchGroup {
   readonly parent: TraceParent | undefined;
@@ -66,14 +74,13 @@ export class Tracer {
       const it = items[0]!;
       const o = outcomes[0]!;
       if (o.type !== 'stored') return;
-      const p = it.traceparent !== undefined && it.traceparent !== null ? parseTraceparent(it.traceparent) : eventTraceparent(it.body, null);
+      const p = traceOf(it);
       if (p !== undefined && !isSampled(p)) return;
       const head = { traceId: p?.traceId, spanId: undefined, parentSpanId: p?.parentId, startMs: start, endMs: end };
       this.#exporter.match(head, it.bus, o.sequence, it.id, it.source, it.type, it.matchedRules.join(','));
       return;
     }
     const groups = new Map<string, MatchGroup>();
-    let request: { raw: string; parsed: TraceParent | undefined } | undefined;
     let last: { bus: string; raw: string; group: MatchGroup } | undefined;
     for (let i = 0; i < items.length; i++) {
       const it = items[i]!;
@@ -88,14 +95,7 @@ export class Tracer {
         for (const r of it.matchedRules) g.rules.add(r);
         continue;
       }
-      let p: TraceParent | undefined;
-      if (it.traceparent !== undefined && it.traceparent !== null) {
-        // One request's items share its header: parse it once.
-        if (request?.raw !== it.traceparent) request = { raw: it.traceparent, parsed: parseTraceparent(it.traceparent) };
-        p = request.parsed;
-      } else {
-        p = eventTraceparent(it.body, null);
-      }
+      const p = traceOf(it);
       const key = p === undefined ? it.bus : `${it.bus} ${p.traceId} ${p.parentId}`;
       let g = groups.get(key);
       if (g === undefined) {
@@ -136,7 +136,7 @@ export class Tracer {
     const parent = known?.parent ?? parseTraceparent(trace?.traceparent);
     if (parent !== undefined && !isSampled(parent)) return;
     const spanId = known?.spanId ?? parseTraceparent(trace?.header)?.parentId ?? newSpanId();
-    const head = { traceId: parent?.traceId ?? newTraceId(), spanId, parentSpanId: parent?.parentId, startMs, endMs: startMs + durationMs };
+    const head = { traceId: parent?.traceId, spanId, parentSpanId: parent?.parentId, startMs, endMs: startMs + durationMs };
     this.#exporter.deliver(head, t.bus, t.rule, t.target, d.id, d.sequence, d.eventId, status, error);
   }
 }
