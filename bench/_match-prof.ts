@@ -7,9 +7,9 @@ import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { RuleMatcher } from '../src/rules/index.js';
 
-const shared = new URL('../../shared/bench/', import.meta.url);
-const lines = gunzipSync(readFileSync(new URL('cl2-synth.jsonl.gz', shared))).toString('utf8').split('\n').filter((l) => l !== '');
-const banks = JSON.parse(readFileSync(new URL('cl2-rules.json', shared), 'utf8')) as Record<string, string[]>;
+const corpus = new URL('data/', import.meta.url);
+const lines = gunzipSync(readFileSync(new URL('cl2-synth.jsonl.gz', corpus))).toString('utf8').split('\n').filter((l) => l !== '');
+const banks = JSON.parse(readFileSync(new URL('cl2-rules.json', corpus), 'utf8')) as Record<string, string[]>;
 const [bank = 'COMPLEX_ARRAYS_RULES', mode = 'text', passes = '5'] = process.argv.slice(2);
 
 const m = new RuleMatcher();

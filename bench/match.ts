@@ -1,4 +1,4 @@
-// bench:match — event pattern matching on the cl2 corpus (../shared/bench, README there).
+// bench:match — event pattern matching on the cl2 corpus (bench/data, README there).
 // Figures: events/s per rule bank on the raw-text path (matchText) and the parsed path (match
 // on pre-parsed events), scaling with exact / numeric / wildcard rule counts, rule-add time,
 // memory per rule, and JSON.parse alone on the same corpus in the same run (the reference).
@@ -9,9 +9,9 @@ import { gunzipSync } from 'node:zlib';
 import { machineLine } from './_machine.js';
 import { RuleMatcher, compilePattern, flattenEvent, referenceMatch } from '../src/rules/index.js';
 
-const shared = new URL('../../shared/bench/', import.meta.url);
-const lines = gunzipSync(readFileSync(new URL('cl2-synth.jsonl.gz', shared))).toString('utf8').split('\n').filter((l) => l !== '');
-const banks = JSON.parse(readFileSync(new URL('cl2-rules.json', shared), 'utf8')) as Record<string, string[] | number[]>;
+const corpus = new URL('data/', import.meta.url);
+const lines = gunzipSync(readFileSync(new URL('cl2-synth.jsonl.gz', corpus))).toString('utf8').split('\n').filter((l) => l !== '');
+const banks = JSON.parse(readFileSync(new URL('cl2-rules.json', corpus), 'utf8')) as Record<string, string[] | number[]>;
 const parsed = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
 

@@ -1,5 +1,5 @@
-// Runs the CloudEvents SQL v1 TCK (cloudevents/spec cesql/cesql_tck, tag cesql@v1.0.0) in place
-// from ../shared/conformance/cesql-tck. Deviation (docs/cesql.md): the upstream `NOT 10` case
+// Runs the CloudEvents SQL v1 TCK (cloudevents/spec cesql/cesql_tck, tag cesql@v1.0.0) from
+// test/conformance/data/cesql-tck (PROVENANCE.md there). Deviation (docs/cesql.md): the upstream `NOT 10` case
 // contradicts the spec's Integer → Boolean cast, so corrected/not_operator.yaml replaces
 // not_operator.yaml. corrected/user_defined_functions.yaml runs through the UDF hook.
 import { after, describe, test } from 'node:test';
@@ -9,7 +9,7 @@ import { parse } from 'yaml';
 import { compileCesql, type CesqlFunction, type CesqlValue } from '../../src/rules/cesql/index.js';
 import { isSwitchyardError } from '../../src/core/index.js';
 
-const TCK_DIR = new URL('../../../shared/conformance/cesql-tck/', import.meta.url);
+const TCK_DIR = new URL('data/cesql-tck/', import.meta.url);
 const CORRECTED_DIR = new URL('corrected/', TCK_DIR);
 
 interface TckCase {

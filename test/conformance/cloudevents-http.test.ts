@@ -1,4 +1,4 @@
-// The CloudEvents JSON-format conformance cases (../shared/conformance/cloudevents-json, see its
+// The CloudEvents JSON-format conformance cases (data/cloudevents-json, see its
 // FORMAT.md) run against the real server over HTTP: valid → 2xx and, read back through GET,
 // equal to the reference; invalid → 400 and nothing stored. Every case runs in structured (or
 // batch) mode, and again re-encoded to binary mode.
@@ -23,7 +23,7 @@ type TestType = 'ValidSingleEvent' | 'ValidBatch' | 'InvalidSingleEvent' | 'Inva
 interface Case { id: string; sampleId?: string; testType?: TestType; description?: string; event?: unknown; batch?: unknown[] }
 interface CaseFile { testType: TestType; tests: Case[] }
 
-const dir = new URL('../../../shared/conformance/cloudevents-json/', import.meta.url);
+const dir = new URL('data/cloudevents-json/', import.meta.url);
 const load = (name: string): CaseFile => JSON.parse(readFileSync(new URL(name, dir), 'utf8').replace(/^\uFEFF/, '')) as CaseFile;
 const files = ['valid-events.json', 'invalid-events.json', 'valid-batches.json', 'invalid-batches.json'].map((f) => [f, load(f)] as const);
 const cases = files.flatMap(([, f]) => f.tests.map((c) => ({ ...c, testType: c.testType ?? f.testType })));

@@ -1,6 +1,6 @@
 // Runs the CloudEvents JSON-format conformance cases (cloudevents/conformance, format/json) at the
 // codec level: structured mode, batch mode, and each case re-encoded to binary mode where binary
-// mode can express it. Files are read in place from /work/shared/conformance/cloudevents-json.
+// mode can express it. Files are read from data/cloudevents-json (PROVENANCE.md there).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -14,7 +14,7 @@ interface Case {
   event?: Record<string, unknown>;
   batch?: unknown[];
 }
-const dir = new URL('../../../shared/conformance/cloudevents-json/', import.meta.url);
+const dir = new URL('data/cloudevents-json/', import.meta.url);
 const load = (f: string): { testType: string; cases: Case[] } => {
   const doc = JSON.parse(readFileSync(new URL(f, dir), 'utf8').replace(/^\uFEFF/, '')) as { testType: string; tests: Case[] };
   return { testType: doc.testType, cases: doc.tests };

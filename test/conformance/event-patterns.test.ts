@@ -1,4 +1,4 @@
-// Event pattern conformance: the suites of ../shared/conformance/event-patterns, read in place.
+// Event pattern conformance: the suites of data/event-patterns (PROVENANCE.md there).
 // Every match case runs through the raw-text path (matchText on event_text), the parsed path
 // (match on the lossless parse of event_text, and on JSON.parse when that is lossless), the
 // reference evaluator and testPattern; all must agree with the recorded expectation.
@@ -13,7 +13,7 @@ function isSwitchyardErrorLike(e: unknown): boolean {
   return isSwitchyardError(e) && e.violations.length > 0 && e.violations.every((v) => typeof v.reason === 'string');
 }
 
-const dir = new URL('../../../shared/conformance/event-patterns/', import.meta.url);
+const dir = new URL('data/event-patterns/', import.meta.url);
 
 interface MatchCase {
   id: string;
