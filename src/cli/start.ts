@@ -24,7 +24,7 @@ export async function startCommand(opts: StartOptions, processEnv: Readonly<Reco
   if (opts.host !== undefined) (overrides.server ??= {}).host = opts.host;
   if (opts.port !== undefined) (overrides.server ??= {}).port = /^\d+$/.test(opts.port) ? Number(opts.port) : opts.port;
   if (opts.dataDir !== undefined) (overrides.storage ??= {}).dataDir = opts.dataDir;
-  let server: SwitchyardServer;
+  let server: SwitchyardServer | undefined;
   try {
     const config = loadConfig({ file: opts.config ?? env.SWITCHYARD_CONFIG, env, overrides });
     server = new SwitchyardServer(config);
@@ -34,19 +34,38 @@ export async function startCommand(opts: StartOptions, processEnv: Readonly<Reco
       process.stderr.write(`switchyard: ${e.message}\n`);
       process.exit(2);
     }
+    const listen = listenFailure(e);
+    if (listen !== undefined) {
+      process.stderr.write(`switchyard: ${listen}\n`);
+      await server?.stop().catch(() => undefined);
+      process.exit(2);
+    }
     process.stderr.write(`switchyard: failed to start: ${(e as Error).stack ?? String(e)}\n`);
     process.exit(1);
   }
+  const running = server;
   let signalled = false;
   const shutdown = (signal: string): void => {
     if (signalled) return;
     signalled = true;
-    server.app.log.info({ signal }, 'shutting down');
-    server.stop().then(() => process.exit(0), (err: unknown) => {
+    running.app.log.info({ signal }, 'shutting down');
+    running.stop().then(() => process.exit(0), (err: unknown) => {
       process.stderr.write(`switchyard: shutdown failed: ${String(err)}\n`);
       process.exit(1);
     });
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+/** One line for an address the server cannot listen on (taken, or not allowed), else undefined. */
+function listenFailure(e: unknown): string | undefined {
+  const err = e as NodeJS.ErrnoException & { address?: string; port?: number };
+  if (err?.syscall !== 'listen') return undefined;
+  const where = `${err.address ?? '?'}:${err.port ?? '?'}`;
+  const change = 'choose another with --port (or SWITCHYARD_SERVER_PORT, server.port in the config file)';
+  if (err.code === 'EADDRINUSE') return `port ${err.port} is already in use on ${err.address} (${where}); ${change}`;
+  if (err.code === 'EACCES') return `not allowed to listen on ${where} (ports below 1024 need privileges); ${change}`;
+  if (err.code === 'EADDRNOTAVAIL') return `cannot listen on ${where}: no such local address; choose another with --host (or SWITCHYARD_SERVER_HOST)`;
+  return undefined;
 }

@@ -79,8 +79,15 @@ export async function listAll(base: string, bus: string, query = '', headers: Re
   }
 }
 
+/**
+ * The default bound of every wait for something to happen. Passing tests never reach it; it is
+ * generous so that a machine busy with other suites (2 cores shared) does not fail a test that
+ * is only slow. A wait that must fail fast passes its own bound.
+ */
+export const WAIT_MS = 60_000;
+
 /** Polls `check` until it returns true or the deadline passes (no fixed sleeps). */
-export async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 5000): Promise<void> {
+export async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs = WAIT_MS): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let wait = 5;
   while (!(await check())) {

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { BATCH, STRUCTURED, call, until } from './_client.js';
+import { BATCH, STRUCTURED, WAIT_MS, call, until } from './_client.js';
 
 export interface Received {
   readonly n: number;
@@ -102,7 +102,7 @@ export async function startReceiver(script: Script = () => ({ status: 200 }), po
     setScript(s) {
       current = s;
     },
-    until(what, pred, timeoutMs = 10_000) {
+    until(what, pred, timeoutMs = WAIT_MS) {
       if (pred(requests)) return Promise.resolve();
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => {
@@ -157,7 +157,7 @@ export async function trace(url: string, bus: string, id: string): Promise<Trace
 }
 
 /** Waits until the event's trace reaches `state` (delivered, dead, …). */
-export async function untilFinal(url: string, bus: string, id: string, state: string, timeoutMs = 10_000): Promise<TraceView> {
+export async function untilFinal(url: string, bus: string, id: string, state: string, timeoutMs = WAIT_MS): Promise<TraceView> {
   let last: TraceView | undefined;
   await until(`event ${id} ${state}`, async () => {
     last = await trace(url, bus, id);

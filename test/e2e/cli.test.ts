@@ -1,4 +1,4 @@
-// The `switchyard` CLI as a user runs it: a child process (`node --import tsx src/cli/main.ts`,
+// The `switchyard` CLI as a user runs it: a child process (`node dist/cli/main.js`,
 // stdin piped) against a real server on port 0. Covers every client command, its table and
 // --json output, input from flags, files and stdin, and the exit codes (0 done, 1 failed or no
 // match, 2 usage error). `switchyard start` config errors are covered by lifecycle.test.ts.
@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { CLIENT_COMMANDS } from '../../src/cli/index.js';
-import { freePort, repoRoot, spawnSwitchyard, tempDataDir } from './_child.js';
+import { cliArgs, freePort, repoRoot, spawnSwitchyard, tempDataDir } from './_child.js';
 import { startTestServer, type TestServer } from './harness.js';
 
 interface Run {
@@ -21,7 +21,7 @@ interface Run {
 /** Runs the CLI once; `stdin` is piped in and closed (empty when not given). */
 function cli(args: readonly string[], opts: { url?: string; stdin?: string; env?: Record<string, string> } = {}): Promise<Run> {
   const env: Record<string, string | undefined> = { ...process.env, SWITCHYARD_URL: opts.url, SWITCHYARD_API_KEY: undefined, ...opts.env };
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: repoRoot, env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, cliArgs(args), { cwd: repoRoot, env, stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   proc.stdout.setEncoding('utf8').on('data', (c: string) => { stdout += c; });

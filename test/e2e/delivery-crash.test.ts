@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { after, test } from 'node:test';
 import { BATCH, call, ce } from './_client.js';
-import { freePort, spawnSwitchyard, tempDataDir } from './_child.js';
+import { startChild, tempDataDir } from './_child.js';
 import { putRule, startReceiver, type Receiver } from './_delivery-receiver.js';
 
 const EVENTS = 10_000;
@@ -22,28 +22,10 @@ interface Child {
 }
 
 /** `switchyard start` on a free port with fast delivery polling; resolves once /readyz is 200. */
-async function startChild(dataDir: string): Promise<Child> {
-  const port = await freePort();
-  const c = spawnSwitchyard(['--port', String(port), '--data-dir', dataDir], { SWITCHYARD_DELIVERY_POLL_INTERVAL_MS: '50', SWITCHYARD_DELIVERY_BREAKER_OPEN_MS: '200' });
-  const url = `http://127.0.0.1:${port}`;
-  let exited = false;
-  void c.exited.then(() => { exited = true; });
-  const deadline = Date.now() + 20_000;
-  for (let wait = 20; ; wait = Math.min(wait * 2, 100)) {
-    if (exited) throw new Error(`child exited before ready: ${c.stderr()}`);
-    try {
-      if ((await fetch(`${url}/readyz`)).status === 200) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      c.proc.kill('SIGKILL');
-      throw new Error(`child not ready: ${c.stderr()}`);
-    }
-    await new Promise((r) => setTimeout(r, wait));
-  }
+async function startFastChild(dataDir: string): Promise<Child> {
+  const c = await startChild(dataDir, { SWITCHYARD_DELIVERY_POLL_INTERVAL_MS: '50', SWITCHYARD_DELIVERY_BREAKER_OPEN_MS: '200' });
   return {
-    url,
+    url: c.url,
     kill: async () => {
       c.proc.kill('SIGKILL');
       await c.exited;
@@ -63,7 +45,7 @@ after(async () => {
 test('delivery crash - after SIGKILL mid-delivery every event is delivered at least once, FIFO groups in bus order', async () => {
   rx = await startReceiver(() => ({ status: 200 }));
   const receiver = rx;
-  child = await startChild(dataDir);
+  child = await startFastChild(dataDir);
   const first = child;
   await putRule(first.url, 'default', 'crash', {
     filter: { pattern: { type: ['crash'] } },
@@ -85,7 +67,7 @@ test('delivery crash - after SIGKILL mid-delivery every event is delivered at le
   const atKill = receiver.requests.length;
   assert.ok(atKill < EVENTS, 'the server was killed with deliveries still to make');
 
-  child = await startChild(dataDir);
+  child = await startFastChild(dataDir);
   // Checked on every request, so counted incrementally.
   const seen = new Set<string>();
   let counted = 0;

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { after, before, test } from 'node:test';
-import { assertProblem, call, ce } from './_client.js';
+import { WAIT_MS, assertProblem, call, ce } from './_client.js';
 import { startTestServer, type TestServer } from './harness.js';
 import {
   FAST_RETRY, deadLetters, putEvents, putRule, startReceiver, untilFinal, type DeadLetterView, type Receiver, type Reply,
@@ -223,7 +223,7 @@ test('delivery - a rule with an invalid target is refused with one violation per
 });
 
 async function rxDead(rule: string, n: number): Promise<void> {
-  const deadline = Date.now() + 10_000;
+  const deadline = Date.now() + WAIT_MS;
   while ((await deadLetters(t.url, `rule=${rule}&limit=1000`)).length < n) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${n} dead letters of ${rule}`);
     await new Promise((r) => setTimeout(r, 20));
@@ -231,7 +231,7 @@ async function rxDead(rule: string, n: number): Promise<void> {
 }
 
 async function untilEvent(bus: string, id: string): Promise<{ event: Record<string, unknown> }> {
-  const deadline = Date.now() + 10_000;
+  const deadline = Date.now() + WAIT_MS;
   for (;;) {
     const a = await call<{ event: Record<string, unknown> }>(t.url, `/v1/buses/${bus}/events/${id}`);
     if (a.status === 200) return a.json;

@@ -213,4 +213,22 @@ describe('process lifecycle e2e', () => {
     assert.match(c.stderr(), /refusing to listen on 0\.0\.0\.0 without API keys/);
     assert.match(c.stderr(), /auth\.apiKeys/);
   });
+
+  test('lifecycle - a port already in use is one line naming the port and how to change it, exit 2', async () => {
+    const taken = net.createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as net.AddressInfo).port;
+    try {
+      const c = spawnSwitchyard(['--port', String(port), '--data-dir', dir()]);
+      const exit = await c.exited;
+      assert.equal(exit.code, 2, c.stderr());
+      const lines = c.stderr().trim().split('\n');
+      assert.equal(lines.length, 1, `one line, no stack trace: ${c.stderr()}`);
+      assert.match(lines[0]!, new RegExp(`port ${port} is already in use`));
+      assert.match(lines[0]!, /--port/);
+      assert.match(lines[0]!, /SWITCHYARD_SERVER_PORT/);
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
+  });
 });

@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import { SseParser, type SseMessage } from '../../src/cli/commands/tail.js';
 import { startTestServer, type TestServer } from './harness.js';
 import { runCli } from './_cli-in-process.js';
-import { STRUCTURED, assertProblem, call, ce } from './_client.js';
+import { STRUCTURED, WAIT_MS, assertProblem, call, ce } from './_client.js';
 
 interface StoredView { event: Record<string, unknown>; sequence: number }
 
@@ -54,7 +54,7 @@ class Stream {
   }
 
   /** Resolves once `n` events arrived in total (bounded by a deadline). */
-  async waitFor(n: number, timeoutMs = 10_000): Promise<void> {
+  async waitFor(n: number, timeoutMs = WAIT_MS): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (this.events.length < n) {
       if (Date.now() > deadline) throw new Error(`timed out with ${this.events.length} of ${n} events`);
@@ -144,7 +144,7 @@ describe('observe stream e2e', () => {
     assert.deepEqual(seqs(st), [6, 7, 8, 9, 10]);
     for (let n = 0; n < 3; n++) await put('filtered', `g-${n}`, { data: { n } });
     // Heartbeats (every 100 ms here) carry the cursor: it passes the three skipped events.
-    const deadline = Date.now() + 10_000;
+    const deadline = Date.now() + WAIT_MS;
     while (st.lastEventId !== '13' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     assert.equal(st.lastEventId, '13');
     await st.close();

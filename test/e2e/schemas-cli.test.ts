@@ -5,12 +5,10 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { startTestServer } from './harness.js';
 import { call } from './_client.js';
-
-const root = fileURLToPath(new URL('../../', import.meta.url));
+import { cliArgs, repoRoot } from './_child.js';
 
 interface Run {
   readonly code: number | null;
@@ -18,12 +16,12 @@ interface Run {
   readonly stderr: string;
 }
 
-/** Runs the CLI from source with SWITCHYARD_URL pointing at `url`; `stdin` is piped when given. */
+/** Runs the CLI (dist/) with SWITCHYARD_URL pointing at `url`; `stdin` is piped when given. */
 function cli(url: string, args: readonly string[], stdin?: string): Promise<Run> {
   return new Promise((resolve, reject) => {
     const env: NodeJS.ProcessEnv = { ...process.env, SWITCHYARD_URL: url };
     delete env.SWITCHYARD_API_KEY;
-    const c = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: root, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const c = spawn(process.execPath, cliArgs(args), { cwd: repoRoot, env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     c.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
