@@ -165,14 +165,16 @@ describe('hostile inputs e2e', () => {
   });
 
   test('hostile - huge header counts and header blocks', async () => {
+    // 500 headers: over the count limit (200), and a block small enough (~5.5 KB) that no Node
+    // version's HTTP parser refuses it first (Node 22 refuses 1,000 such headers by size).
     let many = '';
-    for (let i = 0; i < 1000; i++) many += `x-h${i}: 1\r\n`;
+    for (let i = 0; i < 500; i++) many += `x-h${i}: 1\r\n`;
     const r = await rawRequest(base, rawPut(BUS, `${CE_HEADERS}ce-id: m\r\n${many}`));
     assert.equal(r.status, 431);
     assert.equal((JSON.parse(r.body) as { code: string }).code, 'SWY_API_TOO_MANY_HEADERS');
-    // 1,000 ce-* extension headers: refused by count before the codec sees them.
+    // 500 ce-* extension headers: refused by count before the codec sees them.
     let exts = '';
-    for (let i = 0; i < 1000; i++) exts += `ce-ext${i}: v\r\n`;
+    for (let i = 0; i < 500; i++) exts += `ce-ext${i}: v\r\n`;
     assert.equal((await rawRequest(base, rawPut(BUS, `${CE_HEADERS}ce-id: m\r\n${exts}`))).status, 431);
     // A header block beyond node's 16 KiB limit is refused by the HTTP parser.
     let big = '';
