@@ -1,5 +1,6 @@
 import { isSwitchyardError, type Violation } from '../../core/index.js';
 import type { CloudEvent } from '../../events/index.js';
+import { SYSTEM_BUS } from '../../store/index.js';
 import type { BusWriter, OutboundMessage, SendOutcome, Target } from '../target.js';
 
 /** The extension attribute counting how many bus targets an event has passed through. */
@@ -9,6 +10,7 @@ export const MAX_HOPS = 8;
 
 export function checkBusSpec(t: Readonly<Record<string, unknown>>, path: string, out: Violation[]): void {
   if (typeof t.bus !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(t.bus)) out.push({ path: `${path}/bus`, reason: 'must be a bus name' });
+  else if (t.bus === SYSTEM_BUS) out.push({ path: `${path}/bus`, reason: `only Switchyard puts events on "${SYSTEM_BUS}"` });
 }
 
 function hopsOf(ev: CloudEvent): number {
