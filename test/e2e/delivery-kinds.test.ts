@@ -86,9 +86,17 @@ test('delivery kinds - an http target with an apiKey connection sends the key; t
   const rx = await startReceiver();
   const t = await startTestServer();
   try {
-    const c = await call<Record<string, unknown>>(t.url, '/v1/connections/partner', { method: 'PUT', json: { kind: 'apiKey', in: 'header', name: 'x-api-key', value: 's3cret-value' } });
+    const c = await call<Record<string, unknown>>(t.url, '/v1/connections/partner', { method: 'PUT', json: { kind: 'apiKey', in: 'header', keyName: 'x-api-key', value: 's3cret-value' } });
     assert.equal(c.status, 201, c.text);
     assert.equal(c.json.value, '***');
+    assert.equal(c.json.name, 'partner');
+    assert.equal(c.json.keyName, 'x-api-key');
+    // The old spelling (`name` for the header) is still taken; the answer and the list keep the connection's own name.
+    const old = await call<Record<string, unknown>>(t.url, '/v1/connections/apik', { method: 'PUT', json: { kind: 'apiKey', in: 'header', name: 'X-Api-Key', value: 'v' } });
+    assert.equal(old.status, 201, old.text);
+    assert.deepEqual([old.json.name, old.json.keyName], ['apik', 'X-Api-Key']);
+    const list = await call<{ items: Record<string, unknown>[] }>(t.url, '/v1/connections');
+    assert.deepEqual(list.json.items.map((i) => [i.name, i.keyName]), [['apik', 'X-Api-Key'], ['partner', 'x-api-key']]);
     await putRule(t.url, 'default', 'authed', { filter: { pattern: { type: ['authed'] } }, targets: [{ id: 'h', kind: 'http', url: rx.url, connection: 'partner' }] });
     await putEvents(t.url, 'default', [ce('k1', { type: 'authed' })]);
     await rx.until('one delivery', (r) => r.length === 1);

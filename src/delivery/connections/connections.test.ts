@@ -100,14 +100,46 @@ test('connections - invalid bodies list every problem', () => {
 test('connections - api key in a header or in the query', async () => {
   const rx = await serve((req, _b, res) => res.writeHead(200).end(`${req.url} ${req.headers['x-api-key'] ?? '-'}`));
   closers.push(rx.close);
-  world.vault.put('key-h', { kind: 'apiKey', in: 'header', name: 'X-Api-Key', value: 'k1' });
-  world.vault.put('key-q', { kind: 'apiKey', in: 'query', name: 'token', value: 'k 2' });
+  world.vault.put('key-h', { kind: 'apiKey', in: 'header', keyName: 'X-Api-Key', value: 'k1' });
+  world.vault.put('key-q', { kind: 'apiKey', in: 'query', keyName: 'token', value: 'k 2' });
   for (const [conn, expected] of [['key-h', '/x?a=1 k1'], ['key-q', '/x?a=1&token=k+2 -']] as const) {
     const t = createTarget({ id: 't', kind: 'http', url: `${rx.base}/x?a=1`, connection: conn }, world.deps());
     const o = await t.send([contractMessage()], never);
     await t.close();
     assert.equal(o.type === 'delivered' && o.response, expected);
   }
+});
+
+test('connections - an apiKey connection is shown under its own name, with keyName; the old spelling name is still taken', async () => {
+  const { connection } = world.vault.put('apik', { kind: 'apiKey', in: 'header', keyName: 'X-Api-Key', value: 'v' });
+  assert.equal(connection.name, 'apik');
+  assert.equal(connection.keyName, 'X-Api-Key');
+  const legacy = world.vault.put('apik-old', { kind: 'apiKey', in: 'header', name: 'X-Old-Key', value: 'v2' }).connection;
+  assert.deepEqual({ ...legacy, createdAt: 0, updatedAt: 0 }, { name: 'apik-old', kind: 'apiKey', description: null, in: 'header', keyName: 'X-Old-Key', value: '***', createdAt: 0, updatedAt: 0 });
+  assert.deepEqual(world.vault.list().filter((c) => c.name.startsWith('apik')).map((c) => [c.name, c.keyName]), [['apik', 'X-Api-Key'], ['apik-old', 'X-Old-Key']]);
+  // A config stored before the rename (`name` in the stored config) reads the same way.
+  const rec = world.store.connections.get('apik-old')!;
+  world.store.connections.put({ name: rec.name, kind: rec.kind, description: rec.description, config: { in: 'header', name: 'X-Stored-Key' }, sealed: rec.sealed });
+  assert.equal(world.vault.get('apik-old')?.name, 'apik-old');
+  assert.equal(world.vault.get('apik-old')?.keyName, 'X-Stored-Key');
+  const rx = await serve((req, _b, res) => res.writeHead(200).end(String(req.headers['x-stored-key'])));
+  closers.push(rx.close);
+  const t = createTarget({ id: 't', kind: 'http', url: `${rx.base}/x`, connection: 'apik-old' }, world.deps());
+  const o = await t.send([contractMessage()], never);
+  await t.close();
+  assert.equal(o.type === 'delivered' && o.response, 'v2');
+  // Both spellings at once, or a bad header name under either, are refused with the field named.
+  const paths = (body: Record<string, unknown>): string[] => {
+    try {
+      world.vault.put('apik-bad', body);
+    } catch (e) {
+      return (e as SwitchyardError).violations.map((v) => v.path);
+    }
+    return [];
+  };
+  assert.deepEqual(paths({ kind: 'apiKey', in: 'header', keyName: 'a', name: 'b', value: 'v' }), ['/name']);
+  assert.deepEqual(paths({ kind: 'apiKey', in: 'header', keyName: 'bad name', value: 'v' }), ['/keyName']);
+  assert.deepEqual(paths({ kind: 'apiKey', in: 'header', value: 'v' }), ['/keyName']);
 });
 
 test('connections - a missing connection fails with class config', async () => {
