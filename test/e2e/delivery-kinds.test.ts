@@ -2,7 +2,7 @@
 // connection, and the SSRF guard refusing loopback when private networks are not allowed.
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -79,6 +79,34 @@ test('delivery kinds - a file target appends one JSON line per event under deliv
   } finally {
     await t.close();
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('delivery kinds - a file target through a symlinked directory is dead-lettered at once with the reason; nothing is written outside', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'swy-files-'));
+  const outside = mkdtempSync(path.join(tmpdir(), 'swy-outside-'));
+  symlinkSync(outside, path.join(dir, 'escape'));
+  const t = await startTestServer({ delivery: { fileDirectory: dir } });
+  try {
+    await putRule(t.url, 'default', 'archive', { filter: { pattern: { type: ['archived'] } }, targets: [{ id: 'f', kind: 'file', path: 'escape/events.jsonl', retry: { maxAttempts: 5 } }] });
+    await putEvents(t.url, 'default', [ce('s1', { type: 'archived' })]);
+    const tr = await untilFinal(t.url, 'default', 's1', 'dead');
+    const attempts = tr.targets[0]!.attempts;
+    assert.equal(attempts.length, 1, 'not retried');
+    assert.equal(attempts[0]!.errorClass, 'blocked');
+    assert.match(attempts[0]!.message ?? '', /"escape" is a symbolic link/);
+    const dead = await deadLetters(t.url, 'rule=archive');
+    assert.equal(dead.length, 1);
+    assert.match(dead[0]!.lastError ?? '', /blocked: "escape" is a symbolic link/);
+    assert.deepEqual(readdirSync(outside), []);
+    // "." names no file: refused when the rule is saved.
+    const dot = await call<{ code: string; violations: { path: string }[] }>(t.url, '/v1/buses/default/rules/dot', { method: 'PUT', json: { filter: { pattern: { type: ['x'] } }, targets: [{ id: 'f', kind: 'file', path: '.' }] } });
+    assert.equal(dot.status, 400);
+    assert.deepEqual(dot.json.violations.map((v) => v.path), ['/targets/0/path']);
+  } finally {
+    await t.close();
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(outside, { recursive: true, force: true });
   }
 });
 

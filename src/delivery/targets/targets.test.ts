@@ -1,6 +1,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, symlinkSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { SwitchyardError } from '../../core/index.js';
 import { createEvent } from '../../events/index.js';
@@ -37,6 +38,13 @@ test('validateTargetSpec - bus, log and file fields', () => {
   }
   assert.deepEqual(validateTargetSpec({ kind: 'file', path: 'a/b.jsonl', fsync: 'yes' }, '').map((v) => v.path), ['/fsync']);
   assert.deepEqual(validateTargetSpec({ kind: 'file', path: 'a/b..c.jsonl' }, ''), []);
+});
+
+test('validateTargetSpec - a file path must name a file within the file system\'s name limits', () => {
+  for (const p of ['.', './', 'a/.', 'logs/./', 'a/'.repeat(600) + 'x', `${'é'.repeat(128)}.jsonl`, `d/${'x'.repeat(256)}/f`]) {
+    assert.deepEqual(validateTargetSpec({ kind: 'file', path: p }, '/targets/0').map((v) => v.path), ['/targets/0/path'], p.slice(0, 40));
+  }
+  for (const p of ['./x.jsonl', 'a/./b.jsonl', `${'x'.repeat(255)}`, `${'é'.repeat(126)}.j`]) assert.deepEqual(validateTargetSpec({ kind: 'file', path: p }, ''), [], p.slice(0, 40));
 });
 
 test('createTarget - a bad spec throws SWY_DELIVERY_TARGET_INVALID with the violations', () => {
@@ -95,5 +103,38 @@ test('file - a symlink planted at the file is not followed', async () => {
   const t = createTarget({ kind: 'file', path: 'trap/x.jsonl' }, world.deps());
   const o = await t.send([contractMessage()], never);
   await t.close();
-  assert.equal(o.type === 'failed' && o.errorClass, 'io');
+  assert.equal(o.type === 'failed' && o.errorClass, 'blocked');
+  assert.ok(!existsSync('/tmp/swy-should-not-exist.jsonl'));
+});
+
+test('file - a symlinked directory on the path is refused (blocked, not retried); nothing is written outside', async () => {
+  const outside = mkdtempSync(path.join(tmpdir(), 'swy-outside-'));
+  try {
+    symlinkSync(outside, path.join(world.dir, 'linked'));
+    mkdirSync(path.join(world.dir, 'real'));
+    symlinkSync(outside, path.join(world.dir, 'real', 'deeper'));
+    for (const p of ['linked/x.jsonl', 'linked/new/x.jsonl', 'real/deeper/x.jsonl', './linked/x.jsonl']) {
+      const t = createTarget({ kind: 'file', path: p }, world.deps());
+      const o = await t.send([contractMessage()], never);
+      await t.close();
+      assert.equal(o.type, 'failed', p);
+      assert.equal(o.type === 'failed' && o.errorClass, 'blocked', p);
+      assert.match(o.type === 'failed' ? o.message : '', /symbolic link/, p);
+    }
+    assert.deepEqual(readdirSync(outside), []);
+    // The directory itself may be a link (operator config): it is resolved, then confined.
+    const viaLink = path.join(tmpdir(), `swy-dirlink-${process.pid}`);
+    symlinkSync(world.dir, viaLink);
+    try {
+      const t = createTarget({ kind: 'file', path: 'real/ok.jsonl' }, world.deps({ fileDirectory: viaLink }));
+      const o = await t.send([contractMessage()], never);
+      await t.close();
+      assert.equal(o.type, 'delivered');
+      assert.equal(readFileSync(path.join(world.dir, 'real', 'ok.jsonl'), 'utf8').split('\n').length, 2);
+    } finally {
+      rmSync(viaLink);
+    }
+  } finally {
+    rmSync(outside, { recursive: true, force: true });
+  }
 });
