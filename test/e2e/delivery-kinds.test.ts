@@ -8,7 +8,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { call, ce, listAll, until } from './_client.js';
 import { startTestServer } from './harness.js';
-import { createBus, deadLetters, putEvents, putRule, startReceiver, untilFinal } from './_delivery-receiver.js';
+import { createBus, deadLetters, putEvents, putRule, startReceiver, trace, untilFinal } from './_delivery-receiver.js';
 
 test('delivery kinds - a bus target puts the event on another bus, where that bus\'s rules apply', async () => {
   const rx = await startReceiver();
@@ -28,28 +28,53 @@ test('delivery kinds - a bus target puts the event on another bus, where that bu
   }
 });
 
-test('delivery kinds - rules forwarding between two buses in a cycle stop after 8 hops: the 9th is a dead letter', async () => {
-  // Without dedupe, an event coming back to a bus is stored again: only the hop count stops the loop.
+test('delivery kinds - without dedupe, two buses forwarding to each other with 2 targets each: each copy visits each bus once, re-entry is skipped with the reason', async () => {
+  // Without dedupe, a copy coming back to a bus would be stored again; only the visited path stops it.
   const t = await startTestServer({ ingest: { dedupeWindowMs: 0 } });
   try {
     await createBus(t.url, 'ping');
     await createBus(t.url, 'pong');
-    await putRule(t.url, 'ping', 'to-pong', { filter: { pattern: { type: ['loop'] } }, targets: [{ id: 'b', kind: 'bus', bus: 'pong' }] });
-    await putRule(t.url, 'pong', 'to-ping', { filter: { pattern: { type: ['loop'] } }, targets: [{ id: 'b', kind: 'bus', bus: 'ping' }] });
+    await putRule(t.url, 'ping', 'to-pong', { filter: { pattern: { type: ['loop'] } }, targets: [{ id: 'a', kind: 'bus', bus: 'pong' }, { id: 'b', kind: 'bus', bus: 'pong' }] });
+    await putRule(t.url, 'pong', 'to-ping', { filter: { pattern: { type: ['loop'] } }, targets: [{ id: 'a', kind: 'bus', bus: 'ping' }, { id: 'b', kind: 'bus', bus: 'ping' }] });
     await putEvents(t.url, 'ping', [ce('l1', { type: 'loop' })]);
+    await untilFinal(t.url, 'ping', 'l1', 'delivered');
+    const open = async (bus: string): Promise<number> => (await listAll(t.url, bus, 'state=pending')).length + (await listAll(t.url, bus, 'state=retrying')).length;
+    await until('both copies on pong and every delivery done', async () => (await listAll(t.url, 'pong')).length === 2 && (await open('pong')) === 0 && (await open('ping')) === 0);
+    const ping = await listAll(t.url, 'ping');
+    const pong = await listAll(t.url, 'pong');
+    // The original on ping, one copy per ping target on pong; none came back.
+    assert.equal(ping.length, 1);
+    assert.deepEqual(pong.map((e) => [e.event['swyhops'], e.event['swypath']]), [[1, 'ping'], [1, 'ping']]);
+    assert.deepEqual(await deadLetters(t.url), []);
+    const tr = await trace(t.url, 'pong', 'l1');
+    assert.equal(tr.finalState, 'delivered');
+    for (const target of tr.targets) {
+      assert.equal(target.attempts.length, 1);
+      assert.match(target.attempts[0]!.response ?? '', /was not put on bus "ping": it was there already \(swypath ping,pong\); a rule loop/);
+    }
+  } finally {
+    await t.close();
+  }
+});
+
+test('delivery kinds - a chain of distinct buses stops after 8 hops: the 9th is a dead letter', async () => {
+  const t = await startTestServer();
+  try {
+    const buses = Array.from({ length: 10 }, (_, i) => `b${i}`);
+    for (const b of buses) await createBus(t.url, b);
+    for (let i = 0; i < 9; i++) await putRule(t.url, buses[i]!, 'next', { filter: { pattern: { type: ['chain'] } }, targets: [{ id: 'b', kind: 'bus', bus: buses[i + 1]! }] });
+    await putEvents(t.url, 'b0', [ce('c1', { type: 'chain' })]);
     let dead: Awaited<ReturnType<typeof deadLetters>> = [];
-    await until('the loop to be cut', async () => {
-      dead = await deadLetters(t.url, 'rule=to-pong');
+    await until('the chain to be cut', async () => {
+      dead = await deadLetters(t.url, 'rule=next');
       return dead.length > 0;
     }, 10_000);
     assert.equal(dead.length, 1);
+    assert.equal(dead[0]!.bus, 'b8');
     assert.match(dead[0]!.lastError ?? '', /swyhops/);
-    const ping = await listAll(t.url, 'ping');
-    const pong = await listAll(t.url, 'pong');
-    // The original plus 8 hops: ping 0, 2, 4, 6, 8 and pong 1, 3, 5, 7.
-    assert.deepEqual(ping.map((e) => e.event['swyhops'] ?? 0), [0, 2, 4, 6, 8]);
-    assert.deepEqual(pong.map((e) => e.event['swyhops']), [1, 3, 5, 7]);
-    assert.equal(dead[0]!.bus, 'ping');
+    const last = await listAll(t.url, 'b8');
+    assert.deepEqual(last.map((e) => [e.event['swyhops'], e.event['swypath']]), [[8, 'b0,b1,b2,b3,b4,b5,b6,b7']]);
+    assert.deepEqual(await listAll(t.url, 'b9'), []);
   } finally {
     await t.close();
   }

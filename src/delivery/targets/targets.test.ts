@@ -6,7 +6,7 @@ import path from 'node:path';
 import { SwitchyardError } from '../../core/index.js';
 import { createEvent } from '../../events/index.js';
 import { contractMessage } from '../targets.contract.js';
-import { createTarget, validateTargetSpec, HOPS_EXTENSION, MAX_HOPS } from './index.js';
+import { createTarget, validateTargetSpec, HOPS_EXTENSION, MAX_HOPS, PATH_EXTENSION } from './index.js';
 import { testWorld } from './test-deps.contract.js';
 
 const world = testWorld();
@@ -54,15 +54,40 @@ test('createTarget - a bad spec throws SWY_DELIVERY_TARGET_INVALID with the viol
 test('bus - each hop increments swyhops; beyond the limit the outcome is rejected and nothing is put', async () => {
   const t = createTarget({ kind: 'bus', bus: 'default' }, world.deps());
   const ev = createEvent({ id: 'hop-1', source: 'urn:x', type: 't', extensions: { [HOPS_EXTENSION]: 3 } });
-  assert.equal((await t.send([contractMessage({ outbound: { type: 'event', event: ev } })], never)).type, 'delivered');
+  assert.equal((await t.send([contractMessage({ bus: 'elsewhere', outbound: { type: 'event', event: ev } })], never)).type, 'delivered');
   const stored = world.store.events.get('default', 'hop-1')!;
   assert.equal((JSON.parse(stored.body) as Record<string, unknown>)[HOPS_EXTENSION], 4);
 
   const looping = createEvent({ id: 'hop-2', source: 'urn:x', type: 't', extensions: { [HOPS_EXTENSION]: MAX_HOPS } });
-  const o = await t.send([contractMessage({ outbound: { type: 'event', event: looping } })], never);
+  const o = await t.send([contractMessage({ bus: 'elsewhere', outbound: { type: 'event', event: looping } })], never);
   assert.equal(o.type === 'failed' && o.errorClass, 'rejected');
   assert.equal(world.store.events.get('default', 'hop-2'), undefined);
   await t.close();
+});
+
+test('bus - a copy is never put back on a bus it has visited: skipped with the reason, the others put', async () => {
+  world.store.buses.create({ name: 'visit-a', description: null, retention: { maxAgeMs: null, maxCount: null } });
+  world.store.buses.create({ name: 'visit-b', description: null, retention: { maxAgeMs: null, maxCount: null } });
+  const toA = createTarget({ kind: 'bus', bus: 'visit-a' }, world.deps());
+  const toB = createTarget({ kind: 'bus', bus: 'visit-b' }, world.deps());
+  // From default to visit-a: the path records default.
+  const first = createEvent({ id: 'visit-1', source: 'urn:x', type: 't' });
+  assert.equal((await toA.send([contractMessage({ bus: 'default', outbound: { type: 'event', event: first } })], never)).type, 'delivered');
+  const onA = JSON.parse(world.store.events.get('visit-a', 'visit-1')!.body) as Record<string, unknown>;
+  assert.deepEqual([onA[HOPS_EXTENSION], onA[PATH_EXTENSION]], [1, 'default']);
+  // From visit-a back to default's neighbour visit-b: fine; from visit-b back to visit-a: skipped.
+  const again = createEvent({ id: 'visit-1', source: 'urn:x', type: 't', extensions: { [HOPS_EXTENSION]: 2, [PATH_EXTENSION]: 'default,visit-a' } });
+  const fresh = createEvent({ id: 'visit-2', source: 'urn:x', type: 't' });
+  const o = await toA.send([contractMessage({ bus: 'visit-b', outbound: { type: 'event', event: again } }), contractMessage({ bus: 'visit-b', outbound: { type: 'event', event: fresh } })], never);
+  assert.equal(o.type, 'delivered');
+  assert.match(o.type === 'delivered' ? o.response ?? '' : '', /event visit-1 was not put on bus "visit-a": it was there already \(swypath default,visit-a,visit-b\)/);
+  assert.deepEqual(world.store.events.list({ bus: 'visit-a', limit: 10 }).items.map((e) => e.id), ['visit-1', 'visit-2']);
+  // A bus target never puts an event on the bus it is delivered from.
+  const self = await toB.send([contractMessage({ bus: 'visit-b', outbound: { type: 'event', event: createEvent({ id: 'visit-3', source: 'urn:x', type: 't' }) } })], never);
+  assert.equal(self.type, 'delivered');
+  assert.equal(world.store.events.get('visit-b', 'visit-3'), undefined);
+  await toA.close();
+  await toB.close();
 });
 
 test('bus - a raw outbound cannot go on a bus (config failure)', async () => {
