@@ -147,7 +147,7 @@ export async function putEvents(url: string, bus: string, events: readonly Recor
 
 export interface TraceView {
   finalState: string;
-  targets: { rule: string; target: string; state: string; payload: string | null; attempts: { n: number; at: string; ok: boolean; status: number | null; errorClass: string | null; message: string | null; response: string | null }[] }[];
+  targets: { rule: string; target: string; state: string; payload: string | null; attempts: { n: number; at: string; ok: boolean; status: number | null; errorClass: string | null; message: string | null }[] }[];
 }
 
 export async function trace(url: string, bus: string, id: string): Promise<TraceView> {

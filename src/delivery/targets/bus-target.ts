@@ -34,7 +34,7 @@ function pathOf(ev: CloudEvent): string[] {
  *
  * - **Visited buses**: each copy carries the buses it was on (`swypath`, plus the bus it is
  *   leaving). A copy is never put back on a bus it has already visited: that message is skipped
- *   and the send still succeeds, with the reason as its response (shown in the trace) — the
+ *   and the send still succeeds, with the reason as its note (the attempt's message in the trace) — the
  *   outcome a deduplicating bus gives a copy that returns (docs/delivery.md). Without this, two
  *   buses forwarding to each other with k targets each multiply an event k-fold per hop.
  * - **Hops**: each put increments `swyhops`; an event that would exceed MAX_HOPS (a chain of
@@ -79,7 +79,7 @@ export class BusTarget implements Target {
     }
     try {
       if (events.length > 0) await this.#writer.put(this.#bus, events);
-      return { type: 'delivered', durationMs: duration(), ...(skipped.length === 0 ? {} : { response: skipped.join('\n') }) };
+      return { type: 'delivered', durationMs: duration(), ...(skipped.length === 0 ? {} : { note: skipped.join('\n') }) };
     } catch (err) {
       const rejected = isSwitchyardError(err) && err.status >= 400 && err.status < 500;
       return { type: 'failed', durationMs: duration(), errorClass: rejected ? 'rejected' : 'io', message: (err as Error).message ?? String(err) };

@@ -80,7 +80,7 @@ test('bus - a copy is never put back on a bus it has visited: skipped with the r
   const fresh = createEvent({ id: 'visit-2', source: 'urn:x', type: 't' });
   const o = await toA.send([contractMessage({ bus: 'visit-b', outbound: { type: 'event', event: again } }), contractMessage({ bus: 'visit-b', outbound: { type: 'event', event: fresh } })], never);
   assert.equal(o.type, 'delivered');
-  assert.match(o.type === 'delivered' ? o.response ?? '' : '', /event visit-1 was not put on bus "visit-a": it was there already \(swypath default,visit-a,visit-b\)/);
+  assert.match(o.type === 'delivered' ? o.note ?? '' : '', /event visit-1 was not put on bus "visit-a": it was there already \(swypath default,visit-a,visit-b\)/);
   assert.deepEqual(world.store.events.list({ bus: 'visit-a', limit: 10 }).items.map((e) => e.id), ['visit-1', 'visit-2']);
   // A bus target never puts an event on the bus it is delivered from.
   const self = await toB.send([contractMessage({ bus: 'visit-b', outbound: { type: 'event', event: createEvent({ id: 'visit-3', source: 'urn:x', type: 't' }) } })], never);
