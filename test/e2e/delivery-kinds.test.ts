@@ -136,6 +136,28 @@ test('delivery kinds - a file target through a symlinked directory is dead-lette
   }
 });
 
+test('delivery kinds - a receiver echoing the request headers in its 500 body: the dead letter keeps the excerpt without the connection\'s Authorization', async () => {
+  const rx = await startReceiver((r) => ({ status: 500, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error: 'boom', headers: r.headers }) }));
+  const t = await startTestServer();
+  try {
+    assert.equal((await call(t.url, '/v1/connections/crm', { method: 'PUT', json: { kind: 'basic', username: 'switchyard', password: 'hunter2-secret' } })).status, 201);
+    await putRule(t.url, 'default', 'echo', { filter: { pattern: { type: ['echo'] } }, targets: [{ id: 'h', kind: 'http', url: rx.url, connection: 'crm', retry: { maxAttempts: 0 } }] });
+    await putEvents(t.url, 'default', [ce('e1', { type: 'echo' })]);
+    await untilFinal(t.url, 'default', 'e1', 'dead');
+    const sent = rx.requests[0]!.headers.authorization!;
+    assert.equal(sent, `Basic ${Buffer.from('switchyard:hunter2-secret').toString('base64')}`);
+    const [dl] = await deadLetters(t.url, 'rule=echo');
+    const full = await call<{ attemptLog: { response: string | null }[] }>(t.url, `/v1/dead-letters/${dl!.id}`);
+    const excerpt = full.json.attemptLog[0]!.response ?? '';
+    assert.match(excerpt, /"error":"boom"/);
+    assert.match(excerpt, /"authorization":"\[redacted\]"/);
+    assert.ok(!full.text.includes(sent.slice(6)), full.text);
+  } finally {
+    await t.close();
+    await rx.close();
+  }
+});
+
 test('delivery kinds - an http target with an apiKey connection sends the key; the API never shows it', async () => {
   const rx = await startReceiver();
   const t = await startTestServer();
