@@ -29,7 +29,14 @@ export type ErrorClass = 'http' | 'timeout' | 'network' | 'blocked' | 'io' | 're
 
 /** The result of one send (of one message, or of one batch as a whole). */
 export type SendOutcome =
-  | { readonly type: 'delivered'; readonly durationMs: number; readonly status?: number; readonly response?: string }
+  | {
+      readonly type: 'delivered';
+      readonly durationMs: number;
+      readonly status?: number;
+      readonly response?: string;
+      /** Why the send succeeded without sending everything (a bus target skipping a loop); kept as the attempt's message. */
+      readonly note?: string;
+    }
   | {
       readonly type: 'failed';
       readonly durationMs: number;

@@ -2,7 +2,7 @@ import { SwitchyardError, type Violation } from '../core/index.js';
 import {
   decodeHttpRequest, parseEventJson, serializeEvent, eventSize, type CloudEvent, type ContentMode,
 } from '../events/index.js';
-import type { AppendItem, AppendOutcome, Store } from '../store/index.js';
+import { SYSTEM_BUS, type AppendItem, type AppendOutcome, type Store } from '../store/index.js';
 import type { EventRouter } from './router.js';
 import type { DeliveryPlanner } from './rule-router.js';
 import { noValidation, type EventCheck, type EventValidator } from './validator.js';
@@ -75,6 +75,7 @@ export class IngestService {
 
   /** Puts the events of one HTTP request (binary, structured or batch) on a bus; all or none. */
   async putHttp(bus: string, req: HttpPut): Promise<{ mode: ContentMode; results: PutResult[] }> {
+    if (bus === SYSTEM_BUS) throw systemBusRefused();
     // The bus is checked inside the write transaction (a `rejected` outcome), so the happy path
     // reads the catalog no extra time; a request that fails to decode checks it here so a
     // missing bus answers 404 whatever the body.
@@ -108,8 +109,23 @@ export class IngestService {
     return { mode: decoded.mode, results };
   }
 
-  /** PutEvents: each entry stands alone; invalid entries fail without failing the others. */
-  async putEntries(entries: unknown, origin?: PutOrigin): Promise<{ failedCount: number; results: EntryResult[] }> {
+  /**
+   * PutEvents: each entry stands alone; invalid entries fail without failing the others. An
+   * entry for the system bus fails with SWY_INGEST_SYSTEM_BUS (see {@link putSystemEntries}).
+   */
+  putEntries(entries: unknown, origin?: PutOrigin): Promise<{ failedCount: number; results: EntryResult[] }> {
+    return this.#putEntries(entries, origin, false);
+  }
+
+  /**
+   * PutEvents for Switchyard's own events (src/observe/system-events.ts): the one path that may
+   * write the system bus. The server hands it to observe only; no route reaches it.
+   */
+  putSystemEntries(entries: unknown): Promise<{ failedCount: number; results: EntryResult[] }> {
+    return this.#putEntries(entries, undefined, true);
+  }
+
+  async #putEntries(entries: unknown, origin: PutOrigin | undefined, system: boolean): Promise<{ failedCount: number; results: EntryResult[] }> {
     if (!Array.isArray(entries) || entries.length === 0 || entries.length > this.#limits.maxBatchEvents) {
       throw new SwitchyardError('SWY_INGEST_INVALID_ENTRIES', `entries must be an array of 1 to ${this.#limits.maxBatchEvents} events`, {
         violations: [{ path: '/entries', reason: Array.isArray(entries) ? `has ${entries.length} entries; allowed 1 to ${this.#limits.maxBatchEvents}` : 'must be an array' }],
@@ -127,6 +143,11 @@ export class IngestService {
       }
       const { bus: rawBus, ...fields } = entry as Record<string, unknown>;
       const bus = rawBus === undefined ? 'default' : rawBus;
+      if (bus === SYSTEM_BUS && !system) {
+        const e = systemBusRefused();
+        results[i] = { error: { code: e.code, message: e.message } };
+        return;
+      }
       if (typeof bus !== 'string' || this.#store.buses.get(bus) === undefined) {
         results[i] = { error: { code: 'SWY_STORE_BUS_NOT_FOUND', message: `bus ${JSON.stringify(bus)} does not exist` } };
         return;
@@ -230,4 +251,8 @@ export class IngestService {
       }
     }
   }
+}
+
+function systemBusRefused(): SwitchyardError {
+  return new SwitchyardError('SWY_INGEST_SYSTEM_BUS', `only Switchyard puts events on "${SYSTEM_BUS}"; put yours on another bus`);
 }

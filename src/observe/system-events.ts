@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { JsonValue } from '../core/index.js';
+import { SYSTEM_BUS } from '../store/index.js';
 import type { TargetLabels } from './metrics.js';
 
-/** The bus Switchyard puts its own events on; created at start and protected from deletion. */
-export const SYSTEM_BUS = 'switchyard.system';
+/** The bus Switchyard puts its own events on; created at start, protected from deletion and from outside puts. */
+export { SYSTEM_BUS };
 
 /** Type of every system event (CloudEvents `type`). */
 export const SYSTEM_EVENT_TYPES = {

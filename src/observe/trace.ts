@@ -10,7 +10,7 @@ export type FinalState = 'no-rule-matched' | 'delivered' | 'pending' | 'retrying
 export type TimelineStep =
   | { readonly at: string; readonly step: 'received'; readonly mode: string; readonly size: number }
   | { readonly at: string; readonly step: 'matched'; readonly rules: readonly string[] }
-  | { readonly at: string; readonly step: 'attempt'; readonly rule: string; readonly target: string; readonly n: number; readonly ok: boolean; readonly status: number | null; readonly durationMs: number; readonly error: string | null }
+  | { readonly at: string; readonly step: 'attempt'; readonly rule: string; readonly target: string; readonly n: number; readonly ok: boolean; readonly status: number | null; readonly durationMs: number; readonly error: string | null; readonly note?: string }
   | { readonly at: string; readonly step: 'delivered' | 'dead'; readonly rule: string; readonly target: string; readonly reason?: string };
 
 export interface TargetTrace {
@@ -109,7 +109,9 @@ export function buildTrace(store: ObserveStore, rules: readonly RuleRecord[], e:
   ];
   const targets: TargetTrace[] = deliveries.map((d) => {
     for (const a of d.attempts) {
-      timeline.push({ at: iso(a.at), step: 'attempt', rule: d.rule, target: d.target, n: a.n, ok: a.ok, status: a.status, durationMs: a.durationMs, error: a.message ?? a.errorClass });
+      // A successful attempt may carry a note (e.g. a bus target that skipped a loop): not an error.
+      const error = a.ok ? null : a.message ?? a.errorClass;
+      timeline.push({ at: iso(a.at), step: 'attempt', rule: d.rule, target: d.target, n: a.n, ok: a.ok, status: a.status, durationMs: a.durationMs, error, ...(a.ok && a.message !== null ? { note: a.message } : {}) });
     }
     if (d.doneAt !== null && (d.state === 'delivered' || d.state === 'dead')) {
       timeline.push({ at: iso(d.doneAt), step: d.state, rule: d.rule, target: d.target, ...(d.state === 'dead' && d.lastError !== null ? { reason: d.lastError } : {}) });

@@ -87,7 +87,7 @@ export class SwitchyardServer {
     const schemas = new SchemaRegistry(this.#store.schemas);
     const obs = createObservability(c.observe, {
       store: this.#store, log: app.log, now: () => this.#clock.now(),
-      put: (entries) => this.#ingest === undefined ? Promise.reject(new Error('not started')) : this.#ingest.putEntries(entries),
+      put: (entries) => this.#ingest === undefined ? Promise.reject(new Error('not started')) : this.#ingest.putSystemEntries(entries),
     });
     this.#observe = obs;
     const ingestPut = (bus: string, req: HttpPut): Promise<{ results: PutResult[] }> =>

@@ -14,4 +14,4 @@ export { RetentionSweeper } from './retention-sweeper.js';
 export type {
   SchemaDialect, CompatibilityMode, ValidationMode, SchemaRecord, SchemaVersionRecord, BusSchemaSettings, SchemaCheckRecord, SchemaCatalog,
 } from './schema-types.js';
-export { PROTECTED_BUSES } from './sqlite/bus-catalog.js';
+export { PROTECTED_BUSES, SYSTEM_BUS } from './sqlite/bus-catalog.js';

@@ -2,13 +2,13 @@
 // connection, and the SSRF guard refusing loopback when private networks are not allowed.
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { call, ce, listAll, until } from './_client.js';
 import { startTestServer } from './harness.js';
-import { createBus, deadLetters, putEvents, putRule, startReceiver, untilFinal } from './_delivery-receiver.js';
+import { createBus, deadLetters, putEvents, putRule, startReceiver, trace, untilFinal } from './_delivery-receiver.js';
 
 test('delivery kinds - a bus target puts the event on another bus, where that bus\'s rules apply', async () => {
   const rx = await startReceiver();
@@ -28,28 +28,54 @@ test('delivery kinds - a bus target puts the event on another bus, where that bu
   }
 });
 
-test('delivery kinds - rules forwarding between two buses in a cycle stop after 8 hops: the 9th is a dead letter', async () => {
-  // Without dedupe, an event coming back to a bus is stored again: only the hop count stops the loop.
+test('delivery kinds - without dedupe, two buses forwarding to each other with 2 targets each: each copy visits each bus once, re-entry is skipped with the reason', async () => {
+  // Without dedupe, a copy coming back to a bus would be stored again; only the visited path stops it.
   const t = await startTestServer({ ingest: { dedupeWindowMs: 0 } });
   try {
     await createBus(t.url, 'ping');
     await createBus(t.url, 'pong');
-    await putRule(t.url, 'ping', 'to-pong', { filter: { pattern: { type: ['loop'] } }, targets: [{ id: 'b', kind: 'bus', bus: 'pong' }] });
-    await putRule(t.url, 'pong', 'to-ping', { filter: { pattern: { type: ['loop'] } }, targets: [{ id: 'b', kind: 'bus', bus: 'ping' }] });
+    await putRule(t.url, 'ping', 'to-pong', { filter: { pattern: { type: ['loop'] } }, targets: [{ id: 'a', kind: 'bus', bus: 'pong' }, { id: 'b', kind: 'bus', bus: 'pong' }] });
+    await putRule(t.url, 'pong', 'to-ping', { filter: { pattern: { type: ['loop'] } }, targets: [{ id: 'a', kind: 'bus', bus: 'ping' }, { id: 'b', kind: 'bus', bus: 'ping' }] });
     await putEvents(t.url, 'ping', [ce('l1', { type: 'loop' })]);
+    await untilFinal(t.url, 'ping', 'l1', 'delivered');
+    const open = async (bus: string): Promise<number> => (await listAll(t.url, bus, 'state=pending')).length + (await listAll(t.url, bus, 'state=retrying')).length;
+    await until('both copies on pong and every delivery done', async () => (await listAll(t.url, 'pong')).length === 2 && (await open('pong')) === 0 && (await open('ping')) === 0);
+    const ping = await listAll(t.url, 'ping');
+    const pong = await listAll(t.url, 'pong');
+    // The original on ping, one copy per ping target on pong; none came back.
+    assert.equal(ping.length, 1);
+    assert.deepEqual(pong.map((e) => [e.event['swyhops'], e.event['swypath']]), [[1, 'ping'], [1, 'ping']]);
+    assert.deepEqual(await deadLetters(t.url), []);
+    const tr = await trace(t.url, 'pong', 'l1');
+    assert.equal(tr.finalState, 'delivered');
+    for (const target of tr.targets) {
+      assert.equal(target.attempts.length, 1);
+      assert.equal(target.attempts[0]!.ok, true);
+      assert.match(target.attempts[0]!.message ?? '', /was not put on bus "ping": it was there already \(swypath ping,pong\); a rule loop/);
+    }
+  } finally {
+    await t.close();
+  }
+});
+
+test('delivery kinds - a chain of distinct buses stops after 8 hops: the 9th is a dead letter', async () => {
+  const t = await startTestServer();
+  try {
+    const buses = Array.from({ length: 10 }, (_, i) => `b${i}`);
+    for (const b of buses) await createBus(t.url, b);
+    for (let i = 0; i < 9; i++) await putRule(t.url, buses[i]!, 'next', { filter: { pattern: { type: ['chain'] } }, targets: [{ id: 'b', kind: 'bus', bus: buses[i + 1]! }] });
+    await putEvents(t.url, 'b0', [ce('c1', { type: 'chain' })]);
     let dead: Awaited<ReturnType<typeof deadLetters>> = [];
-    await until('the loop to be cut', async () => {
-      dead = await deadLetters(t.url, 'rule=to-pong');
+    await until('the chain to be cut', async () => {
+      dead = await deadLetters(t.url, 'rule=next');
       return dead.length > 0;
     }, 10_000);
     assert.equal(dead.length, 1);
+    assert.equal(dead[0]!.bus, 'b8');
     assert.match(dead[0]!.lastError ?? '', /swyhops/);
-    const ping = await listAll(t.url, 'ping');
-    const pong = await listAll(t.url, 'pong');
-    // The original plus 8 hops: ping 0, 2, 4, 6, 8 and pong 1, 3, 5, 7.
-    assert.deepEqual(ping.map((e) => e.event['swyhops'] ?? 0), [0, 2, 4, 6, 8]);
-    assert.deepEqual(pong.map((e) => e.event['swyhops']), [1, 3, 5, 7]);
-    assert.equal(dead[0]!.bus, 'ping');
+    const last = await listAll(t.url, 'b8');
+    assert.deepEqual(last.map((e) => [e.event['swyhops'], e.event['swypath']]), [[8, 'b0,b1,b2,b3,b4,b5,b6,b7']]);
+    assert.deepEqual(await listAll(t.url, 'b9'), []);
   } finally {
     await t.close();
   }
@@ -82,13 +108,71 @@ test('delivery kinds - a file target appends one JSON line per event under deliv
   }
 });
 
+test('delivery kinds - a file target through a symlinked directory is dead-lettered at once with the reason; nothing is written outside', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'swy-files-'));
+  const outside = mkdtempSync(path.join(tmpdir(), 'swy-outside-'));
+  symlinkSync(outside, path.join(dir, 'escape'));
+  const t = await startTestServer({ delivery: { fileDirectory: dir } });
+  try {
+    await putRule(t.url, 'default', 'archive', { filter: { pattern: { type: ['archived'] } }, targets: [{ id: 'f', kind: 'file', path: 'escape/events.jsonl', retry: { maxAttempts: 5 } }] });
+    await putEvents(t.url, 'default', [ce('s1', { type: 'archived' })]);
+    const tr = await untilFinal(t.url, 'default', 's1', 'dead');
+    const attempts = tr.targets[0]!.attempts;
+    assert.equal(attempts.length, 1, 'not retried');
+    assert.equal(attempts[0]!.errorClass, 'blocked');
+    assert.match(attempts[0]!.message ?? '', /"escape" is a symbolic link/);
+    const dead = await deadLetters(t.url, 'rule=archive');
+    assert.equal(dead.length, 1);
+    assert.match(dead[0]!.lastError ?? '', /blocked: "escape" is a symbolic link/);
+    assert.deepEqual(readdirSync(outside), []);
+    // "." names no file: refused when the rule is saved.
+    const dot = await call<{ code: string; violations: { path: string }[] }>(t.url, '/v1/buses/default/rules/dot', { method: 'PUT', json: { filter: { pattern: { type: ['x'] } }, targets: [{ id: 'f', kind: 'file', path: '.' }] } });
+    assert.equal(dot.status, 400);
+    assert.deepEqual(dot.json.violations.map((v) => v.path), ['/targets/0/path']);
+  } finally {
+    await t.close();
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(outside, { recursive: true, force: true });
+  }
+});
+
+test('delivery kinds - a receiver echoing the request headers in its 500 body: the dead letter keeps the excerpt without the connection\'s Authorization', async () => {
+  const rx = await startReceiver((r) => ({ status: 500, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error: 'boom', headers: r.headers }) }));
+  const t = await startTestServer();
+  try {
+    assert.equal((await call(t.url, '/v1/connections/crm', { method: 'PUT', json: { kind: 'basic', username: 'switchyard', password: 'hunter2-secret' } })).status, 201);
+    await putRule(t.url, 'default', 'echo', { filter: { pattern: { type: ['echo'] } }, targets: [{ id: 'h', kind: 'http', url: rx.url, connection: 'crm', retry: { maxAttempts: 0 } }] });
+    await putEvents(t.url, 'default', [ce('e1', { type: 'echo' })]);
+    await untilFinal(t.url, 'default', 'e1', 'dead');
+    const sent = rx.requests[0]!.headers.authorization!;
+    assert.equal(sent, `Basic ${Buffer.from('switchyard:hunter2-secret').toString('base64')}`);
+    const [dl] = await deadLetters(t.url, 'rule=echo');
+    const full = await call<{ attemptLog: { response: string | null }[] }>(t.url, `/v1/dead-letters/${dl!.id}`);
+    const excerpt = full.json.attemptLog[0]!.response ?? '';
+    assert.match(excerpt, /"error":"boom"/);
+    assert.match(excerpt, /"authorization":"\[redacted\]"/);
+    assert.ok(!full.text.includes(sent.slice(6)), full.text);
+  } finally {
+    await t.close();
+    await rx.close();
+  }
+});
+
 test('delivery kinds - an http target with an apiKey connection sends the key; the API never shows it', async () => {
   const rx = await startReceiver();
   const t = await startTestServer();
   try {
-    const c = await call<Record<string, unknown>>(t.url, '/v1/connections/partner', { method: 'PUT', json: { kind: 'apiKey', in: 'header', name: 'x-api-key', value: 's3cret-value' } });
+    const c = await call<Record<string, unknown>>(t.url, '/v1/connections/partner', { method: 'PUT', json: { kind: 'apiKey', in: 'header', keyName: 'x-api-key', value: 's3cret-value' } });
     assert.equal(c.status, 201, c.text);
     assert.equal(c.json.value, '***');
+    assert.equal(c.json.name, 'partner');
+    assert.equal(c.json.keyName, 'x-api-key');
+    // The old spelling (`name` for the header) is still taken; the answer and the list keep the connection's own name.
+    const old = await call<Record<string, unknown>>(t.url, '/v1/connections/apik', { method: 'PUT', json: { kind: 'apiKey', in: 'header', name: 'X-Api-Key', value: 'v' } });
+    assert.equal(old.status, 201, old.text);
+    assert.deepEqual([old.json.name, old.json.keyName], ['apik', 'X-Api-Key']);
+    const list = await call<{ items: Record<string, unknown>[] }>(t.url, '/v1/connections');
+    assert.deepEqual(list.json.items.map((i) => [i.name, i.keyName]), [['apik', 'X-Api-Key'], ['partner', 'x-api-key']]);
     await putRule(t.url, 'default', 'authed', { filter: { pattern: { type: ['authed'] } }, targets: [{ id: 'h', kind: 'http', url: rx.url, connection: 'partner' }] });
     await putEvents(t.url, 'default', [ce('k1', { type: 'authed' })]);
     await rx.until('one delivery', (r) => r.length === 1);

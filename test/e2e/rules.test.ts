@@ -66,6 +66,24 @@ test('rules e2e - an invalid filter or target is a 400 naming the path; nothing 
   }
 });
 
+test('rules e2e - unknown target fields (AWS names, typos, in nested objects too) are a 400 naming each; nothing is saved', async () => {
+  const t = await startTestServer();
+  try {
+    const r = await fetch(`${t.url}/v1/buses/default/rules/aws`, json('PUT', {
+      filter: { pattern: { type: ['x'] } },
+      targets: [{ id: 't', kind: 'http', url: 'https://hooks.example/in', RetryPolicy: { MaximumRetryAttempts: 2 }, DeadLetterConfig: { Arn: 'arn:aws:sqs:x' }, retyr: 3, timeoutMS: 500, retry: { maxAttempts: 1, capMS: 10 } }],
+    }));
+    assert.equal(r.status, 400);
+    const p = (await r.json()) as { code: string; violations: { path: string; reason: string }[] };
+    assert.equal(p.code, 'SWY_API_INVALID_TARGETS');
+    assert.deepEqual(p.violations.map((v) => v.path), ['/targets/0/RetryPolicy', '/targets/0/DeadLetterConfig', '/targets/0/retyr', '/targets/0/timeoutMS', '/targets/0/retry/capMS']);
+    assert.match(p.violations[0]!.reason, /unknown property; did you mean "retry"/);
+    assert.equal((await fetch(`${t.url}/v1/buses/default/rules/aws`)).status, 404);
+  } finally {
+    await t.close();
+  }
+});
+
 test('rules e2e - POST /v1/patterns/test answers match or the first failing condition', async () => {
   const t = await startTestServer();
   try {

@@ -55,7 +55,7 @@ export async function connectionRoutes(app: FastifyInstance, deps: ConnectionRou
     schema: {
       summary: 'Create or replace a connection (basic, apiKey or oauth2); a secret field may be omitted to keep the stored one',
       tags: ['connections'], params,
-      body: { type: 'object', description: '{ "kind": "basic", "username", "password" } | { "kind": "apiKey", "in": "header"|"query", "name", "value" } | { "kind": "oauth2", "tokenUrl", "clientId", "clientSecret", "scope"?, "audience"?, "clientAuth"?: "basic"|"body" } (docs/targets.md)' },
+      body: { type: 'object', description: '{ "kind": "basic", "username", "password" } | { "kind": "apiKey", "in": "header"|"query", "keyName", "value" } (keyName once spelled name, still accepted) | { "kind": "oauth2", "tokenUrl", "clientId", "clientSecret", "scope"?, "audience"?, "clientAuth"?: "basic"|"body" } (docs/targets.md)' },
       response: { 200: connectionView, 201: connectionView, '4xx': problem },
     },
   }, async (req, reply) => {

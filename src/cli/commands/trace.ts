@@ -18,7 +18,7 @@ interface TargetTrace {
 type Step =
   | { readonly at: string; readonly step: 'received'; readonly mode: string; readonly size: number }
   | { readonly at: string; readonly step: 'matched'; readonly rules: readonly string[] }
-  | { readonly at: string; readonly step: 'attempt'; readonly rule: string; readonly target: string; readonly n: number; readonly ok: boolean; readonly status: number | null; readonly durationMs: number; readonly error: string | null }
+  | { readonly at: string; readonly step: 'attempt'; readonly rule: string; readonly target: string; readonly n: number; readonly ok: boolean; readonly status: number | null; readonly durationMs: number; readonly error: string | null; readonly note?: string }
   | { readonly at: string; readonly step: 'delivered' | 'dead'; readonly rule: string; readonly target: string; readonly reason?: string };
 export interface TraceView {
   readonly bus: string; readonly id: string; readonly source: string; readonly type: string; readonly sequence: number;
@@ -50,7 +50,7 @@ function stepLine(s: Step): string {
     case 'matched':
       return `matched    ${s.rules.length === 0 ? 'no rule' : s.rules.join(', ')}`;
     case 'attempt': {
-      const result = s.ok ? `ok${s.status === null ? '' : ` ${s.status}`}` : `failed${s.error === null ? '' : `: ${s.error}`}`;
+      const result = s.ok ? `ok${s.status === null ? '' : ` ${s.status}`}${s.note === undefined ? '' : `: ${s.note}`}` : `failed${s.error === null ? '' : `: ${s.error}`}`;
       return `attempt ${s.n}  ${s.rule}/${s.target}  ${result}  (${s.durationMs} ms)`;
     }
     case 'delivered':

@@ -8,7 +8,8 @@ export const CONNECTION_KINDS = Object.keys(SECRET_FIELDS) as ConnectionKind[];
 
 const ALLOWED = {
   basic: ['kind', 'description', 'username', 'password'],
-  apiKey: ['kind', 'description', 'in', 'name', 'value'],
+  // `name` is the old spelling of `keyName`, still taken on input (see normalizeApiKeyName).
+  apiKey: ['kind', 'description', 'in', 'keyName', 'name', 'value'],
   oauth2: ['kind', 'description', 'tokenUrl', 'clientId', 'clientSecret', 'scope', 'audience', 'clientAuth'],
 } as const;
 
@@ -43,10 +44,15 @@ export function checkConnectionBody(body: unknown, kept: readonly string[] = [])
       break;
     case 'apiKey':
       if (o.in !== 'header' && o.in !== 'query') out.push({ path: '/in', reason: 'must be "header" or "query"' });
-      str(o, 'name', out, { max: 256 });
-      if (o.in === 'header' && typeof o.name === 'string' && !TOKEN.test(o.name)) out.push({ path: '/name', reason: 'is not a valid header name' });
+    {
+      if (o.keyName !== undefined && o.name !== undefined) out.push({ path: '/name', reason: 'is the old spelling of keyName; give keyName only' });
+      const field = o.keyName === undefined && o.name !== undefined ? 'name' : 'keyName';
+      str(o, field, out, { max: 256 });
+      const keyName = o[field];
+      if (o.in === 'header' && typeof keyName === 'string' && !TOKEN.test(keyName)) out.push({ path: `/${field}`, reason: 'is not a valid header name' });
       str(o, 'value', out, { secretKept: secretKept('value') });
       break;
+    }
     case 'oauth2': {
       str(o, 'tokenUrl', out);
       if (typeof o.tokenUrl === 'string') {
@@ -69,12 +75,23 @@ export function checkConnectionBody(body: unknown, kept: readonly string[] = [])
   return out;
 }
 
+/**
+ * An apiKey connection's header or query parameter name is `keyName`. It was once `name`,
+ * which a view (`{ name: <connection>, ...config }`) showed in place of the connection's own
+ * name; configs stored then, and bodies still using that spelling, are read through this.
+ */
+export function normalizeApiKeyName(kind: string, config: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
+  if (kind !== 'apiKey' || !Object.hasOwn(config, 'name')) return config;
+  const { name, ...rest } = config;
+  return { ...rest, keyName: rest.keyName ?? name };
+}
+
 /** Splits a checked body into the stored (non-secret) config and the secret fields. */
 export function splitSecrets(body: Readonly<Record<string, unknown>>): { kind: ConnectionKind; config: Record<string, unknown>; secrets: Record<string, string> } {
   const kind = body.kind as ConnectionKind;
   const config: Record<string, unknown> = {};
   const secrets: Record<string, string> = {};
-  for (const [k, v] of Object.entries(body)) {
+  for (const [k, v] of Object.entries(normalizeApiKeyName(kind, body))) {
     if (k === 'kind' || k === 'description') continue;
     if ((SECRET_FIELDS[kind] as readonly string[]).includes(k)) secrets[k] = v as string;
     else config[k] = v;
@@ -84,12 +101,12 @@ export function splitSecrets(body: Readonly<Record<string, unknown>>): { kind: C
 
 /** Joins stored config and opened secrets into the spec the http target uses. */
 export function joinSpec(kind: string, config: Readonly<Record<string, unknown>>, secrets: Readonly<Record<string, string>>): ConnectionSpec {
-  const c = config as Record<string, string | undefined>;
+  const c = normalizeApiKeyName(kind, config) as Record<string, string | undefined>;
   switch (kind) {
     case 'basic':
       return { kind, username: c.username!, password: secrets.password! };
     case 'apiKey':
-      return { kind, in: c.in === 'query' ? 'query' : 'header', name: c.name!, value: secrets.value! };
+      return { kind, in: c.in === 'query' ? 'query' : 'header', keyName: c.keyName!, value: secrets.value! };
     default:
       return {
         kind: 'oauth2', tokenUrl: c.tokenUrl!, clientId: c.clientId!, clientSecret: secrets.clientSecret!,

@@ -3,7 +3,8 @@ import type { ErrorClass } from '../target.js';
 /** A connection with its secrets in clear, as the http target uses it (never serialized). */
 export type ConnectionSpec =
   | { readonly kind: 'basic'; readonly username: string; readonly password: string }
-  | { readonly kind: 'apiKey'; readonly in: 'header' | 'query'; readonly name: string; readonly value: string }
+  /** `keyName`: the header or query parameter that carries `value`. */
+  | { readonly kind: 'apiKey'; readonly in: 'header' | 'query'; readonly keyName: string; readonly value: string }
   | {
       readonly kind: 'oauth2';
       readonly tokenUrl: string;

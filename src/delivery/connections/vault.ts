@@ -3,7 +3,7 @@ import { SwitchyardError, type Clock } from '../../core/index.js';
 import type { ConnectionCatalog, ConnectionRecord } from '../../store/index.js';
 import { guardedConnector } from '../ssrf/index.js';
 import type { SecretBox } from './secret-box.js';
-import { checkConnectionBody, joinSpec, splitSecrets, SECRET_FIELDS, type ConnectionKind } from './connection-spec.js';
+import { checkConnectionBody, joinSpec, normalizeApiKeyName, splitSecrets, SECRET_FIELDS, type ConnectionKind } from './connection-spec.js';
 import type { Authorizer, ConnectionResolver } from './types.js';
 import { apiKeyAuthorizer, basicAuthorizer } from './static-authorizers.js';
 import { OAuth2Authorizer } from './oauth2-authorizer.js';
@@ -44,8 +44,9 @@ export class ConnectionVault implements ConnectionResolver {
 
   #view(r: ConnectionRecord): ConnectionView {
     const masked = Object.fromEntries((SECRET_FIELDS[r.kind as ConnectionKind] ?? []).map((f) => [f, MASK]));
+    // The record's own fields last: no config field can stand in for the connection's name.
     return {
-      name: r.name, kind: r.kind, description: r.description, ...r.config, ...masked,
+      ...normalizeApiKeyName(r.kind, r.config), ...masked, name: r.name, kind: r.kind, description: r.description,
       createdAt: new Date(r.createdAt).toISOString(), updatedAt: new Date(r.updatedAt).toISOString(),
     };
   }
@@ -88,7 +89,7 @@ export class ConnectionVault implements ConnectionResolver {
     if (cached !== undefined && cached.updatedAt === r.updatedAt) return cached.authorizer;
     const spec = joinSpec(r.kind, r.config, this.#openSecrets(r));
     const authorizer = spec.kind === 'basic' ? basicAuthorizer(spec.username, spec.password)
-      : spec.kind === 'apiKey' ? apiKeyAuthorizer(spec.in, spec.name, spec.value)
+      : spec.kind === 'apiKey' ? apiKeyAuthorizer(spec.in, spec.keyName, spec.value)
         : new OAuth2Authorizer(spec, this.#tokenDispatcher(), this.#o.clock);
     this.#authorizers.set(name, { updatedAt: r.updatedAt, authorizer });
     return authorizer;

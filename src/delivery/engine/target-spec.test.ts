@@ -105,3 +105,43 @@ test('target spec - every problem of every target is reported, each once', () =>
   const v = validateTargets([http({ url: 'nope', timeoutMs: 0 }), http({ id: 't2', sendAs: 'xml', retry: { maxAttempts: 1.5 } })]);
   assert.deepEqual(v.map((x) => x.path), ['/targets/0/url', '/targets/0/timeoutMs', '/targets/1/sendAs', '/targets/1/retry/maxAttempts']);
 });
+
+test('target spec - unknown fields are refused, one violation each, at every level, with a hint when one is likely', () => {
+  assert.deepEqual(problems(http({ RetryPolicy: { MaximumRetryAttempts: 3 }, DeadLetterConfig: { Arn: 'x' }, retyr: 3, timeoutMS: 5000, colour: 'blue' })), [
+    '/targets/0/RetryPolicy: unknown property; did you mean "retry"?',
+    '/targets/0/DeadLetterConfig: unknown property; did you mean "deadLetter"?',
+    '/targets/0/retyr: unknown property; did you mean "retry"?',
+    '/targets/0/timeoutMS: unknown property; did you mean "timeoutMs"?',
+    '/targets/0/colour: unknown property',
+  ]);
+  // Another kind's field is unknown too (a bus target has no url), and a JSON pointer escapes "/".
+  assert.deepEqual(problems({ id: 'b', kind: 'bus', bus: 'other', url: 'https://x', 'a/b': 1 }), ['/targets/0/url: unknown property', '/targets/0/a~1b: unknown property']);
+  assert.deepEqual(problems({ id: 'f', kind: 'file', path: 'x.jsonl', fsnyc: true }), ['/targets/0/fsnyc: unknown property; did you mean "fsync"?']);
+  assert.deepEqual(problems({ id: 'l', kind: 'log', levle: 'warn' }), ['/targets/0/levle: unknown property; did you mean "level"?']);
+  // Nested objects: retry, rateLimit, circuitBreaker, batch, ordering, deadLetter.
+  assert.deepEqual(problems(http({
+    retry: { maxAttempts: 2, maxAttemps: 3, MaximumEventAgeInSeconds: 60 },
+    rateLimit: { perSecond: 5, brust: 2 },
+    circuitBreaker: { openMs: 1000, threshold: 3 },
+    batch: { maxBatchSize: 10, windowMs: 5 },
+    deadLetter: { id: 'dl', kind: 'bus', bus: 'dlq', retyr: 1, url: 'https://x' },
+  })), [
+    '/targets/0/retry/maxAttemps: unknown property; did you mean "maxAttempts"?',
+    '/targets/0/retry/MaximumEventAgeInSeconds: unknown property; did you mean "maxAgeMs"?',
+    '/targets/0/rateLimit/brust: unknown property; did you mean "burst"?',
+    '/targets/0/circuitBreaker/threshold: unknown property',
+    '/targets/0/batch/windowMs: unknown property',
+    '/targets/0/deadLetter/retyr: unknown property; did you mean "retry"?',
+    '/targets/0/deadLetter/url: unknown property',
+    '/targets/0/deadLetter/id: a dead-letter target has no id of its own: its deliveries are "<target id>#dead-letter"',
+  ]);
+  assert.deepEqual(problems({ id: 'o', kind: 'log', ordering: { groupBy: 'subject', strict: true } }), ['/targets/0/ordering/strict: unknown property']);
+  // The transformer refuses its own unknown fields (src/transform).
+  assert.ok(problems(http({ transform: { type: 'complete', extra: 1 } })).some((p) => p.startsWith('/targets/0/transform/extra: ')));
+  // Every known field of every kind passes.
+  assert.deepEqual(validateTargets([
+    http({ method: 'PUT', headers: { 'x-a': '1' }, mode: 'structured', batchFormat: 'json', timeoutMs: 1000, connection: 'c', sendAs: 'body', transform: { type: 'complete' }, concurrency: 2, batch: { maxBatchSize: 5, maxBatchWindowMs: 10 } }),
+    { id: 'b', kind: 'bus', bus: 'x', ordering: { groupBy: 'subject' }, deadLetter: { kind: 'file', path: 'dl.jsonl', fsync: true, retry: 'backoff' } },
+    { id: 'l', kind: 'log', level: 'warn', retry: { preset: 'backoff', maxAttempts: 1, maxAgeMs: 60_000, baseMs: 1, capMs: 2, jitter: 'none', retryAfterCapMs: 0, nonRetryableStatuses: [400] } },
+  ]), []);
+});

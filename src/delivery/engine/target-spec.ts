@@ -1,6 +1,7 @@
 import type { Violation } from '../../core/index.js';
 import { checkTransform, compileTransform, type CompiledTransform } from '../../transform/index.js';
-import { validateTargetSpec } from '../targets/index.js';
+import { targetKinds, validateTargetSpec } from '../targets/index.js';
+import { checkKnownFields } from './known-fields.js';
 import {
   DEFAULT_NON_RETRYABLE, DEFAULT_POLICY, MAX_AGE_MS, MAX_ATTEMPTS, MIN_AGE_MS, RETRY_PRESETS, type RetryPolicy, type RetrySchedule,
 } from './retry-policy.js';
@@ -15,6 +16,15 @@ export const DEFAULT_TIMEOUT_MS = 10_000;
 export const DEAD_LETTER_SUFFIX = '#dead-letter';
 
 const TARGET_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+/** The generic fields of every target (DESIGN §8 T); each kind adds its own (TargetKind.fields). */
+export const ENGINE_FIELDS = ['id', 'kind', 'transform', 'sendAs', 'retry', 'timeoutMs', 'concurrency', 'rateLimit', 'circuitBreaker', 'batch', 'ordering', 'deadLetter'] as const;
+/** The fields of the nested objects; anything else in them is refused like an unknown target field. */
+const RETRY_FIELDS = ['preset', 'maxAttempts', 'maxAgeMs', 'baseMs', 'capMs', 'jitter', 'retryAfterCapMs', 'nonRetryableStatuses'];
+const RATE_LIMIT_FIELDS = ['perSecond', 'burst'];
+const BREAKER_FIELDS = ['failureThreshold', 'openMs'];
+const BATCH_FIELDS = ['maxBatchSize', 'maxBatchWindowMs'];
+const ORDERING_FIELDS = ['groupBy'];
 
 /**
  * A rule target as the engine runs it: the generic fields of DESIGN §8 T resolved with
@@ -77,6 +87,13 @@ export function validateTargets(targets: unknown, path = '/targets'): Violation[
 
 function checkOne(t: Obj, at: string, out: Violation[], nested: boolean): void {
   out.push(...validateTargetSpec(t, at));
+  const kind = typeof t.kind === 'string' && Object.hasOwn(targetKinds, t.kind) ? targetKinds[t.kind] : undefined;
+  // An unknown kind is already a violation at /kind; its own fields cannot be judged.
+  if (kind !== undefined) {
+    // A dead-letter target refuses id, ordering, batch and deadLetter with reasons of their own.
+    checkKnownFields(t, [...ENGINE_FIELDS, ...kind.fields], at, out);
+    if (nested && t.id !== undefined) out.push({ path: `${at}/id`, reason: 'a dead-letter target has no id of its own: its deliveries are "<target id>#dead-letter"' });
+  }
   if (t.transform !== undefined) {
     const c = checkTransform(t.transform, `${at}/transform`);
     if (!c.ok) out.push(...c.violations);
@@ -89,11 +106,13 @@ function checkOne(t: Obj, at: string, out: Violation[], nested: boolean): void {
     const r = t.rateLimit;
     if (!isObj(r) || typeof r.perSecond !== 'number' || !(r.perSecond > 0) || r.perSecond > 1_000_000) out.push({ path: `${at}/rateLimit/perSecond`, reason: 'must be a number of events per second, > 0 and ≤ 1000000' });
     else if (r.burst !== undefined && !isInt(r.burst, 1, 1_000_000)) out.push({ path: `${at}/rateLimit/burst`, reason: 'must be an integer from 1 to 1000000' });
+    if (isObj(r)) checkKnownFields(r, RATE_LIMIT_FIELDS, `${at}/rateLimit`, out);
   }
   if (t.circuitBreaker !== undefined) {
     const c = t.circuitBreaker;
     if (!isObj(c)) out.push({ path: `${at}/circuitBreaker`, reason: 'must be an object { failureThreshold?, openMs? }' });
     else {
+      checkKnownFields(c, BREAKER_FIELDS, `${at}/circuitBreaker`, out);
       if (c.failureThreshold !== undefined && !isInt(c.failureThreshold, 1, 10_000)) out.push({ path: `${at}/circuitBreaker/failureThreshold`, reason: 'must be an integer from 1 to 10000' });
       if (c.openMs !== undefined && !isInt(c.openMs, 100, 3_600_000)) out.push({ path: `${at}/circuitBreaker/openMs`, reason: 'must be an integer from 100 to 3600000' });
     }
@@ -102,6 +121,7 @@ function checkOne(t: Obj, at: string, out: Violation[], nested: boolean): void {
     const b = t.batch;
     if (!isObj(b)) out.push({ path: `${at}/batch`, reason: 'must be an object { maxBatchSize, maxBatchWindowMs? }' });
     else {
+      checkKnownFields(b, BATCH_FIELDS, `${at}/batch`, out);
       if (!isInt(b.maxBatchSize, 1, MAX_BATCH_SIZE)) out.push({ path: `${at}/batch/maxBatchSize`, reason: `must be an integer from 1 to ${MAX_BATCH_SIZE}` });
       if (b.maxBatchWindowMs !== undefined && !isInt(b.maxBatchWindowMs, 0, MAX_BATCH_WINDOW_MS)) out.push({ path: `${at}/batch/maxBatchWindowMs`, reason: `must be an integer from 0 to ${MAX_BATCH_WINDOW_MS}` });
       if (t.kind !== 'http') out.push({ path: `${at}/batch`, reason: 'batching is supported by http targets only' });
@@ -113,6 +133,7 @@ function checkOne(t: Obj, at: string, out: Violation[], nested: boolean): void {
     if (!isObj(o) || typeof o.groupBy !== 'string' || !/^[a-z0-9]{1,20}$/.test(o.groupBy)) {
       out.push({ path: `${at}/ordering/groupBy`, reason: 'must be "partitionkey", "subject" or another attribute name (a-z0-9)' });
     }
+    if (isObj(o)) checkKnownFields(o, ORDERING_FIELDS, `${at}/ordering`, out);
   }
   if (t.deadLetter !== undefined) {
     if (nested) out.push({ path: `${at}/deadLetter`, reason: 'a dead-letter target has no dead-letter target of its own' });
@@ -134,6 +155,7 @@ function checkRetry(r: unknown, at: string, out: Violation[]): void {
     out.push({ path: at, reason: 'must be "backoff", "exponential-decay" or an object' });
     return;
   }
+  checkKnownFields(r, RETRY_FIELDS, at, out);
   if (r.preset !== undefined && (typeof r.preset !== 'string' || !Object.hasOwn(RETRY_PRESETS, r.preset))) out.push({ path: `${at}/preset`, reason: 'must be "backoff" or "exponential-decay"' });
   if (r.maxAttempts !== undefined && !isInt(r.maxAttempts, 0, MAX_ATTEMPTS)) out.push({ path: `${at}/maxAttempts`, reason: `must be an integer from 0 to ${MAX_ATTEMPTS}` });
   if (r.maxAgeMs !== undefined && !isInt(r.maxAgeMs, MIN_AGE_MS, MAX_AGE_MS)) out.push({ path: `${at}/maxAgeMs`, reason: `must be an integer from ${MIN_AGE_MS} (60 s) to ${MAX_AGE_MS} (24 h)` });

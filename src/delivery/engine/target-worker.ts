@@ -264,7 +264,7 @@ export class TargetWorker {
       const now = clock.now();
       const attempt: AttemptRecord = {
         at: startedAt, durationMs: outcome.durationMs, ok: outcome.type === 'delivered', status: outcome.status ?? null,
-        errorClass: outcome.type === 'failed' ? outcome.errorClass : null, message: outcome.type === 'failed' ? outcome.message : null,
+        errorClass: outcome.type === 'failed' ? outcome.errorClass : null, message: outcome.type === 'failed' ? outcome.message : outcome.note ?? null,
         response: outcome.response === undefined ? null : outcome.response.slice(0, MAX_EXCERPT),
       };
       this.#observe(outcome, now);

@@ -1,14 +1,21 @@
 import { isSwitchyardError, type Violation } from '../../core/index.js';
 import type { CloudEvent } from '../../events/index.js';
+import { SYSTEM_BUS } from '../../store/index.js';
 import type { BusWriter, OutboundMessage, SendOutcome, Target } from '../target.js';
 
 /** The extension attribute counting how many bus targets an event has passed through. */
 export const HOPS_EXTENSION = 'swyhops';
 /** An event that already made this many hops is refused (a rule loop between buses). */
 export const MAX_HOPS = 8;
+/**
+ * The extension attribute listing the buses an event was put on before its current one, in
+ * order, comma-separated (bus names have no commas): `orders,audit`.
+ */
+export const PATH_EXTENSION = 'swypath';
 
 export function checkBusSpec(t: Readonly<Record<string, unknown>>, path: string, out: Violation[]): void {
   if (typeof t.bus !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(t.bus)) out.push({ path: `${path}/bus`, reason: 'must be a bus name' });
+  else if (t.bus === SYSTEM_BUS) out.push({ path: `${path}/bus`, reason: `only Switchyard puts events on "${SYSTEM_BUS}"` });
 }
 
 function hopsOf(ev: CloudEvent): number {
@@ -17,11 +24,23 @@ function hopsOf(ev: CloudEvent): number {
   return Number.isSafeInteger(n) && n > 0 ? n : 0;
 }
 
+function pathOf(ev: CloudEvent): string[] {
+  const v = ev.extensions[PATH_EXTENSION];
+  return typeof v === 'string' && v !== '' ? v.split(',') : [];
+}
+
 /**
- * Puts events on another bus of this server. Loop protection: each put increments the
- * `swyhops` extension; an event that would exceed MAX_HOPS fails with `rejected` (never
- * retried) — so rules that forward between buses in a cycle stop after 8 hops instead of
- * circulating forever. Raw (non-event) outbounds cannot go on a bus: `config` failure.
+ * Puts events on another bus of this server. Loop protection, two layers:
+ *
+ * - **Visited buses**: each copy carries the buses it was on (`swypath`, plus the bus it is
+ *   leaving). A copy is never put back on a bus it has already visited: that message is skipped
+ *   and the send still succeeds, with the reason as its note (the attempt's message in the trace) — the
+ *   outcome a deduplicating bus gives a copy that returns (docs/delivery.md). Without this, two
+ *   buses forwarding to each other with k targets each multiply an event k-fold per hop.
+ * - **Hops**: each put increments `swyhops`; an event that would exceed MAX_HOPS (a chain of
+ *   more than 8 distinct buses) fails with `rejected`, never retried.
+ *
+ * Raw (non-event) outbounds cannot go on a bus: `config` failure.
  */
 export class BusTarget implements Target {
   readonly kind = 'bus';
@@ -40,20 +59,27 @@ export class BusTarget implements Target {
     if (this.#closed) return { type: 'failed', durationMs: 0, errorClass: 'config', message: 'target is closed' };
     if (signal.aborted) return { type: 'failed', durationMs: 0, errorClass: 'network', message: 'aborted' };
     const events: CloudEvent[] = [];
+    const skipped: string[] = [];
     for (const m of messages) {
       if (m.outbound.type !== 'event') {
         return { type: 'failed', durationMs: duration(), errorClass: 'config', message: 'a bus target needs events; the transformer produced a raw body' };
       }
       const ev = m.outbound.event;
+      const visited = pathOf(ev);
+      if (visited[visited.length - 1] !== m.bus) visited.push(m.bus);
+      if (visited.includes(this.#bus)) {
+        skipped.push(`event ${ev.id} was not put on bus "${this.#bus}": it was there already (${PATH_EXTENSION} ${visited.join(',')}); a rule loop`);
+        continue;
+      }
       const hops = hopsOf(ev) + 1;
       if (hops > MAX_HOPS) {
         return { type: 'failed', durationMs: duration(), errorClass: 'rejected', message: `event ${ev.id} passed ${MAX_HOPS} buses already (${HOPS_EXTENSION}); a rule loop?` };
       }
-      events.push({ ...ev, extensions: { ...ev.extensions, [HOPS_EXTENSION]: hops } });
+      events.push({ ...ev, extensions: { ...ev.extensions, [HOPS_EXTENSION]: hops, [PATH_EXTENSION]: visited.join(',') } });
     }
     try {
-      await this.#writer.put(this.#bus, events);
-      return { type: 'delivered', durationMs: duration() };
+      if (events.length > 0) await this.#writer.put(this.#bus, events);
+      return { type: 'delivered', durationMs: duration(), ...(skipped.length === 0 ? {} : { note: skipped.join('\n') }) };
     } catch (err) {
       const rejected = isSwitchyardError(err) && err.status >= 400 && err.status < 500;
       return { type: 'failed', durationMs: duration(), errorClass: rejected ? 'rejected' : 'io', message: (err as Error).message ?? String(err) };

@@ -1,19 +1,33 @@
 import { constants } from 'node:fs';
-import { mkdir, open, type FileHandle } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { Violation } from '../../core/index.js';
 import { serializeEvent } from '../../events/index.js';
 import type { Outbound, OutboundMessage, SendOutcome, Target } from '../target.js';
+import { openConfined, PathEscapeError } from './confined-open.js';
+
+/** Most bytes (UTF-8) of one path component: NAME_MAX of Linux file systems (ext4, xfs, btrfs). */
+export const NAME_MAX_BYTES = 255;
+/** Most bytes (UTF-8) of a file target's relative path, well inside PATH_MAX (4096) with the directory. */
+export const MAX_FILE_PATH_BYTES = 1024;
 
 /**
  * `path` must be relative, stay inside the configured directory after normalization, and
- * name a file (no `..` segments, no absolute paths, no NUL).
+ * name a file (no `..` segments, no absolute paths, no NUL, not `.` or a directory), within
+ * the file system's name limits. Symbolic links are judged when the file is opened
+ * (confined-open.ts).
  */
 export function checkFileSpec(t: Readonly<Record<string, unknown>>, at: string, out: Violation[]): void {
   const p = t.path;
-  if (typeof p !== 'string' || p.length === 0 || p.length > 1024) out.push({ path: `${at}/path`, reason: 'must be a relative file path' });
-  else if (p.includes('\0') || path.isAbsolute(p) || p.split(/[\\/]/).some((seg) => seg === '..') || p.endsWith('/')) {
+  const segments = typeof p === 'string' ? p.split(/[\\/]/) : [];
+  const last = segments[segments.length - 1];
+  if (typeof p !== 'string' || p.length === 0) out.push({ path: `${at}/path`, reason: 'must be a relative file path' });
+  else if (p.includes('\0') || path.isAbsolute(p) || segments.some((seg) => seg === '..')) {
     out.push({ path: `${at}/path`, reason: 'must be relative to delivery.fileDirectory, without ".." segments' });
+  } else if (last === '' || last === '.') out.push({ path: `${at}/path`, reason: 'must name a file, not "." or a directory' });
+  else if (Buffer.byteLength(p, 'utf8') > MAX_FILE_PATH_BYTES) out.push({ path: `${at}/path`, reason: `must be at most ${MAX_FILE_PATH_BYTES} bytes (UTF-8)` });
+  else if (segments.some((seg) => Buffer.byteLength(seg, 'utf8') > NAME_MAX_BYTES)) {
+    out.push({ path: `${at}/path`, reason: `each name between slashes must be at most ${NAME_MAX_BYTES} bytes (UTF-8), the file system's limit` });
   }
   if (t.fsync !== undefined && typeof t.fsync !== 'boolean') out.push({ path: `${at}/fsync`, reason: 'must be a boolean' });
 }
@@ -36,26 +50,25 @@ function line(o: Outbound): string {
 /**
  * Appends one JSON line per message (JSONL). A send is one write call (O_APPEND), so lines of
  * concurrent sends never interleave; with `fsync` the send succeeds only once the data is on
- * disk. The final path component is opened with O_NOFOLLOW, so a symlink planted at the file
- * cannot redirect writes outside the directory.
+ * disk. The file is opened confined to the directory (confined-open.ts): a symbolic link at
+ * the file or at any directory on its path fails the send with class `blocked`, never retried.
  */
 export class FileTarget implements Target {
   readonly kind = 'file';
-  readonly #file: string;
+  readonly #directory: string;
+  readonly #relative: string;
   readonly #fsync: boolean;
   #handle: Promise<FileHandle> | undefined;
   #closed = false;
 
   constructor(directory: string, relative: string, fsync: boolean) {
-    this.#file = path.resolve(directory, relative);
+    this.#directory = directory;
+    this.#relative = relative;
     this.#fsync = fsync;
   }
 
   #open(): Promise<FileHandle> {
-    this.#handle ??= (async () => {
-      await mkdir(path.dirname(this.#file), { recursive: true });
-      return open(this.#file, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW, 0o644);
-    })();
+    this.#handle ??= openConfined(this.#directory, this.#relative, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT, 0o644);
     const h = this.#handle;
     h.catch(() => {
       if (this.#handle === h) this.#handle = undefined;
@@ -74,7 +87,11 @@ export class FileTarget implements Target {
       if (this.#fsync) await h.datasync();
       return { type: 'delivered', durationMs: performance.now() - started };
     } catch (err) {
-      return { type: 'failed', durationMs: performance.now() - started, errorClass: 'io', message: (err as Error).message ?? String(err) };
+      const durationMs = performance.now() - started;
+      if (err instanceof PathEscapeError) return { type: 'failed', durationMs, errorClass: 'blocked', message: err.message };
+      // A path the file system cannot take (the directory plus the path past PATH_MAX) will not get shorter.
+      const errorClass = (err as NodeJS.ErrnoException).code === 'ENAMETOOLONG' ? 'config' : 'io';
+      return { type: 'failed', durationMs, errorClass, message: (err as Error).message ?? String(err) };
     }
   }
 

@@ -4,7 +4,7 @@ export { HttpTarget } from './http/http-target.js';
 export { type HttpTargetSpec, DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS } from './http/http-spec.js';
 export { MAX_EXCERPT_BYTES } from './http/excerpt.js';
 export { parseRetryAfter } from './http/retry-after.js';
-export { BusTarget, HOPS_EXTENSION, MAX_HOPS } from './bus-target.js';
+export { BusTarget, HOPS_EXTENSION, MAX_HOPS, PATH_EXTENSION } from './bus-target.js';
 export { LogTarget, type LogLevel } from './log-target.js';
 export { FileTarget } from './file-target.js';
 export { targetSettings, type TargetSettings } from './settings.js';

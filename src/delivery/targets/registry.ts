@@ -1,7 +1,7 @@
 import { SwitchyardError, type Violation } from '../../core/index.js';
 import type { Target } from '../target.js';
 import type { TargetDeps } from './deps.js';
-import { checkHttpSpec, httpSpecOf } from './http/http-spec.js';
+import { HTTP_FIELDS, checkHttpSpec, httpSpecOf } from './http/http-spec.js';
 import { HttpTarget } from './http/http-target.js';
 import { BusTarget, checkBusSpec } from './bus-target.js';
 import { LogTarget, checkLogSpec, type LogLevel } from './log-target.js';
@@ -14,6 +14,12 @@ type SpecObject = Readonly<Record<string, unknown>>;
  * mqtt, amqp, redis, postgres) add an entry here and run targets.contract.ts.
  */
 export interface TargetKind {
+  /**
+   * The kind's own field names. With the engine's generic fields (ENGINE_FIELDS in
+   * src/delivery/engine/target-spec.ts) they are every field a target of this kind may have:
+   * any other is refused when the rule is saved.
+   */
+  readonly fields: readonly string[];
   /** Appends one violation per problem in the kind-specific fields of `spec`. */
   check(spec: SpecObject, path: string, out: Violation[]): void;
   /** Builds the target; `spec` has passed `check`. Does no I/O. */
@@ -21,16 +27,17 @@ export interface TargetKind {
 }
 
 export const targetKinds: Readonly<Record<string, TargetKind>> = {
-  http: { check: checkHttpSpec, create: (s, d) => new HttpTarget(httpSpecOf(s), d) },
-  bus: { check: checkBusSpec, create: (s, d) => new BusTarget(s.bus as string, d.busWriter) },
-  log: { check: checkLogSpec, create: (s, d) => new LogTarget((s.level as LogLevel | undefined) ?? 'info', d.logSink ?? process.stdout, () => d.clock.now()) },
-  file: { check: checkFileSpec, create: (s, d) => new FileTarget(d.fileDirectory, s.path as string, s.fsync === true) },
+  http: { fields: HTTP_FIELDS, check: checkHttpSpec, create: (s, d) => new HttpTarget(httpSpecOf(s), d) },
+  bus: { fields: ['bus'], check: checkBusSpec, create: (s, d) => new BusTarget(s.bus as string, d.busWriter) },
+  log: { fields: ['level'], check: checkLogSpec, create: (s, d) => new LogTarget((s.level as LogLevel | undefined) ?? 'info', d.logSink ?? process.stdout, () => d.clock.now()) },
+  file: { fields: ['path', 'fsync'], check: checkFileSpec, create: (s, d) => new FileTarget(d.fileDirectory, s.path as string, s.fsync === true) },
 };
 
 /**
  * Checks the kind-specific fields of a target spec (`path` is its JSON pointer, e.g.
  * `/targets/0`). The generic fields (id, transform, retry, deadLetter, ordering, rateLimit,
- * batch) are the engine's to check; unknown fields are not reported, for the same reason.
+ * batch) are the engine's to check, and so are unknown fields: the engine knows both lists
+ * (its own and the kind's `fields`).
  *
  * @example
  * validateTargetSpec({ id: 'a', kind: 'http', url: 'ftp://x' }, '/targets/0')

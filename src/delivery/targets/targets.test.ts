@@ -1,11 +1,12 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, symlinkSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { SwitchyardError } from '../../core/index.js';
 import { createEvent } from '../../events/index.js';
 import { contractMessage } from '../targets.contract.js';
-import { createTarget, validateTargetSpec, HOPS_EXTENSION, MAX_HOPS } from './index.js';
+import { createTarget, validateTargetSpec, HOPS_EXTENSION, MAX_HOPS, PATH_EXTENSION } from './index.js';
 import { testWorld } from './test-deps.contract.js';
 
 const world = testWorld();
@@ -39,6 +40,13 @@ test('validateTargetSpec - bus, log and file fields', () => {
   assert.deepEqual(validateTargetSpec({ kind: 'file', path: 'a/b..c.jsonl' }, ''), []);
 });
 
+test('validateTargetSpec - a file path must name a file within the file system\'s name limits', () => {
+  for (const p of ['.', './', 'a/.', 'logs/./', 'a/'.repeat(600) + 'x', `${'é'.repeat(128)}.jsonl`, `d/${'x'.repeat(256)}/f`]) {
+    assert.deepEqual(validateTargetSpec({ kind: 'file', path: p }, '/targets/0').map((v) => v.path), ['/targets/0/path'], p.slice(0, 40));
+  }
+  for (const p of ['./x.jsonl', 'a/./b.jsonl', `${'x'.repeat(255)}`, `${'é'.repeat(126)}.j`]) assert.deepEqual(validateTargetSpec({ kind: 'file', path: p }, ''), [], p.slice(0, 40));
+});
+
 test('createTarget - a bad spec throws SWY_DELIVERY_TARGET_INVALID with the violations', () => {
   assert.throws(() => createTarget({ kind: 'http' }, world.deps()), (e: unknown) => e instanceof SwitchyardError && e.code === 'SWY_DELIVERY_TARGET_INVALID' && e.violations[0]?.path === '/url');
 });
@@ -46,15 +54,40 @@ test('createTarget - a bad spec throws SWY_DELIVERY_TARGET_INVALID with the viol
 test('bus - each hop increments swyhops; beyond the limit the outcome is rejected and nothing is put', async () => {
   const t = createTarget({ kind: 'bus', bus: 'default' }, world.deps());
   const ev = createEvent({ id: 'hop-1', source: 'urn:x', type: 't', extensions: { [HOPS_EXTENSION]: 3 } });
-  assert.equal((await t.send([contractMessage({ outbound: { type: 'event', event: ev } })], never)).type, 'delivered');
+  assert.equal((await t.send([contractMessage({ bus: 'elsewhere', outbound: { type: 'event', event: ev } })], never)).type, 'delivered');
   const stored = world.store.events.get('default', 'hop-1')!;
   assert.equal((JSON.parse(stored.body) as Record<string, unknown>)[HOPS_EXTENSION], 4);
 
   const looping = createEvent({ id: 'hop-2', source: 'urn:x', type: 't', extensions: { [HOPS_EXTENSION]: MAX_HOPS } });
-  const o = await t.send([contractMessage({ outbound: { type: 'event', event: looping } })], never);
+  const o = await t.send([contractMessage({ bus: 'elsewhere', outbound: { type: 'event', event: looping } })], never);
   assert.equal(o.type === 'failed' && o.errorClass, 'rejected');
   assert.equal(world.store.events.get('default', 'hop-2'), undefined);
   await t.close();
+});
+
+test('bus - a copy is never put back on a bus it has visited: skipped with the reason, the others put', async () => {
+  world.store.buses.create({ name: 'visit-a', description: null, retention: { maxAgeMs: null, maxCount: null } });
+  world.store.buses.create({ name: 'visit-b', description: null, retention: { maxAgeMs: null, maxCount: null } });
+  const toA = createTarget({ kind: 'bus', bus: 'visit-a' }, world.deps());
+  const toB = createTarget({ kind: 'bus', bus: 'visit-b' }, world.deps());
+  // From default to visit-a: the path records default.
+  const first = createEvent({ id: 'visit-1', source: 'urn:x', type: 't' });
+  assert.equal((await toA.send([contractMessage({ bus: 'default', outbound: { type: 'event', event: first } })], never)).type, 'delivered');
+  const onA = JSON.parse(world.store.events.get('visit-a', 'visit-1')!.body) as Record<string, unknown>;
+  assert.deepEqual([onA[HOPS_EXTENSION], onA[PATH_EXTENSION]], [1, 'default']);
+  // From visit-a back to default's neighbour visit-b: fine; from visit-b back to visit-a: skipped.
+  const again = createEvent({ id: 'visit-1', source: 'urn:x', type: 't', extensions: { [HOPS_EXTENSION]: 2, [PATH_EXTENSION]: 'default,visit-a' } });
+  const fresh = createEvent({ id: 'visit-2', source: 'urn:x', type: 't' });
+  const o = await toA.send([contractMessage({ bus: 'visit-b', outbound: { type: 'event', event: again } }), contractMessage({ bus: 'visit-b', outbound: { type: 'event', event: fresh } })], never);
+  assert.equal(o.type, 'delivered');
+  assert.match(o.type === 'delivered' ? o.note ?? '' : '', /event visit-1 was not put on bus "visit-a": it was there already \(swypath default,visit-a,visit-b\)/);
+  assert.deepEqual(world.store.events.list({ bus: 'visit-a', limit: 10 }).items.map((e) => e.id), ['visit-1', 'visit-2']);
+  // A bus target never puts an event on the bus it is delivered from.
+  const self = await toB.send([contractMessage({ bus: 'visit-b', outbound: { type: 'event', event: createEvent({ id: 'visit-3', source: 'urn:x', type: 't' }) } })], never);
+  assert.equal(self.type, 'delivered');
+  assert.equal(world.store.events.get('visit-b', 'visit-3'), undefined);
+  await toA.close();
+  await toB.close();
 });
 
 test('bus - a raw outbound cannot go on a bus (config failure)', async () => {
@@ -95,5 +128,38 @@ test('file - a symlink planted at the file is not followed', async () => {
   const t = createTarget({ kind: 'file', path: 'trap/x.jsonl' }, world.deps());
   const o = await t.send([contractMessage()], never);
   await t.close();
-  assert.equal(o.type === 'failed' && o.errorClass, 'io');
+  assert.equal(o.type === 'failed' && o.errorClass, 'blocked');
+  assert.ok(!existsSync('/tmp/swy-should-not-exist.jsonl'));
+});
+
+test('file - a symlinked directory on the path is refused (blocked, not retried); nothing is written outside', async () => {
+  const outside = mkdtempSync(path.join(tmpdir(), 'swy-outside-'));
+  try {
+    symlinkSync(outside, path.join(world.dir, 'linked'));
+    mkdirSync(path.join(world.dir, 'real'));
+    symlinkSync(outside, path.join(world.dir, 'real', 'deeper'));
+    for (const p of ['linked/x.jsonl', 'linked/new/x.jsonl', 'real/deeper/x.jsonl', './linked/x.jsonl']) {
+      const t = createTarget({ kind: 'file', path: p }, world.deps());
+      const o = await t.send([contractMessage()], never);
+      await t.close();
+      assert.equal(o.type, 'failed', p);
+      assert.equal(o.type === 'failed' && o.errorClass, 'blocked', p);
+      assert.match(o.type === 'failed' ? o.message : '', /symbolic link/, p);
+    }
+    assert.deepEqual(readdirSync(outside), []);
+    // The directory itself may be a link (operator config): it is resolved, then confined.
+    const viaLink = path.join(tmpdir(), `swy-dirlink-${process.pid}`);
+    symlinkSync(world.dir, viaLink);
+    try {
+      const t = createTarget({ kind: 'file', path: 'real/ok.jsonl' }, world.deps({ fileDirectory: viaLink }));
+      const o = await t.send([contractMessage()], never);
+      await t.close();
+      assert.equal(o.type, 'delivered');
+      assert.equal(readFileSync(path.join(world.dir, 'real', 'ok.jsonl'), 'utf8').split('\n').length, 2);
+    } finally {
+      rmSync(viaLink);
+    }
+  } finally {
+    rmSync(outside, { recursive: true, force: true });
+  }
 });

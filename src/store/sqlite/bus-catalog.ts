@@ -19,8 +19,15 @@ const toRecord = (r: BusRow): BusRecord => ({
   nextSequence: r.next_seq,
 });
 
+/**
+ * The bus Switchyard puts its own events on (src/observe/system-events.ts). Only the server
+ * writes it: producers' puts and bus targets are refused (SWY_INGEST_SYSTEM_BUS), so the
+ * events alert rules route cannot be spoofed.
+ */
+export const SYSTEM_BUS = 'switchyard.system';
+
 /** Buses that always exist and cannot be deleted. */
-export const PROTECTED_BUSES: ReadonlySet<string> = new Set(['default', 'switchyard.system']);
+export const PROTECTED_BUSES: ReadonlySet<string> = new Set(['default', SYSTEM_BUS]);
 
 export class SqliteBusCatalog implements BusCatalog {
   readonly #db: Database;

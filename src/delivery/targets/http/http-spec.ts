@@ -24,6 +24,9 @@ const RESERVED_HEADERS = new Set([
 ]);
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
+/** The fields of an http target (besides the engine's generic ones). */
+export const HTTP_FIELDS = ['url', 'method', 'headers', 'mode', 'batchFormat', 'timeoutMs', 'connection'] as const;
+
 /** Checks the http fields of `t` (an object), appending one violation per problem. */
 export function checkHttpSpec(t: Readonly<Record<string, unknown>>, path: string, out: Violation[]): void {
   const { url, method, headers, mode, batchFormat, timeoutMs, connection } = t;

@@ -105,6 +105,37 @@ test('http - a 5xx fails with class http, the status and the response excerpt', 
   assert.equal(o.type === 'failed' && o.response, 'down for maintenance');
 });
 
+test('http - a receiver that echoes the request in its answer does not get the connection\'s credentials kept', async () => {
+  const echo: Handler = (req, res) => res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ url: req.url, headers: req.headers }));
+  world.vault.put('echo-basic', { kind: 'basic', username: 'svc', password: 'pa55-w0rd-basic' });
+  world.vault.put('echo-query', { kind: 'apiKey', in: 'query', keyName: 'sig', value: 'q-s3cret/value' });
+  world.vault.put('echo-header', { kind: 'apiKey', in: 'header', keyName: 'X-Partner', value: 'h-s3cret-value' });
+  const basic = Buffer.from('svc:pa55-w0rd-basic').toString('base64');
+  for (const [spec, secrets] of [
+    [{ connection: 'echo-basic' }, [basic]],
+    [{ connection: 'echo-query' }, [encodeURIComponent('q-s3cret/value')]],
+    [{ connection: 'echo-header' }, ['h-s3cret-value']],
+    [{ headers: { 'x-service-token': 'static-t0ken-value', 'x-plain': 'visible' } }, ['static-t0ken-value']],
+  ] as const) {
+    const { o, seen } = await sendTo(echo, spec);
+    assert.equal(o.type === 'failed' && o.status, 500);
+    const excerpt = o.type === 'failed' ? o.response ?? '' : '';
+    const sent = JSON.stringify(seen[0]!.headers) + seen[0]!.url;
+    for (const secret of secrets) {
+      assert.ok(sent.includes(secret), `the receiver got ${secret}`);
+      assert.ok(!excerpt.includes(secret), `${secret} is not kept: ${excerpt}`);
+    }
+    assert.doesNotMatch(excerpt, /s3cret|pa55/);
+    assert.match(excerpt, /\[redacted\]/);
+    assert.match(excerpt, /"user-agent":"Switchyard-Webhooks\/1"/, 'the rest of the echo is kept');
+  }
+  const plain = await sendTo(echo, { headers: { 'x-plain': 'visible' } });
+  assert.match(plain.o.type === 'failed' ? plain.o.response ?? '' : '', /"x-plain":"visible"/);
+  // A redirect's location echoing the query key is redacted too.
+  const r = await sendTo((req, res) => res.writeHead(302, { location: `https://elsewhere.example${req.url}` }).end(), { connection: 'echo-query' });
+  assert.doesNotMatch(r.o.type === 'failed' ? r.o.message : '', /s3cret/);
+});
+
 test('http - a 429 with Retry-After in seconds or as an HTTP date gives retryAfterMs', async () => {
   const s = await sendTo((_q, res) => res.writeHead(429, { 'retry-after': '7' }).end());
   assert.equal(s.o.type === 'failed' && s.o.retryAfterMs, 7000);

@@ -10,11 +10,13 @@ import { encodeRequest } from './encode-body.js';
 import { readExcerpt } from './excerpt.js';
 import { parseRetryAfter } from './retry-after.js';
 import { classifyError } from './classify-error.js';
+import { isSensitiveHeader, redactExcerpt } from './redact.js';
 
 const USER_AGENT = 'Switchyard-Webhooks/1';
 
 type Attempt =
-  | { readonly type: 'response'; readonly status: number; readonly headers: Record<string, string | string[] | undefined>; readonly excerpt: string }
+  /** `secrets`: the credential values this request carried, to remove from what is kept of the answer. */
+  | { readonly type: 'response'; readonly status: number; readonly headers: Record<string, string | string[] | undefined>; readonly excerpt: string; readonly secrets: readonly string[] }
   | { readonly type: 'error'; readonly outcome: SendOutcome };
 
 /**
@@ -23,7 +25,8 @@ type Attempt =
  * — connect, headers, the 1 KiB response excerpt — is bounded by `timeoutMs`, and with
  * private networks disallowed the Agent connects only to addresses the SSRF guard accepted
  * after DNS resolution. With a connection, a 401 invalidates the credentials (OAuth2: the
- * cached token) and the request is retried once with fresh ones.
+ * cached token) and the request is retried once with fresh ones. What is kept of an answer
+ * (excerpt, redirect location) has the request's credentials removed (redact.ts).
  */
 export class HttpTarget implements Target {
   readonly kind = 'http';
@@ -32,12 +35,15 @@ export class HttpTarget implements Target {
   readonly #agent: Dispatcher;
   /** The spec's headers with lower-case names, computed once. */
   readonly #headers: Readonly<Record<string, string>>;
+  /** Values of the spec's credential-looking headers (a token set by hand instead of a connection). */
+  readonly #headerSecrets: readonly string[];
   #closed = false;
 
   constructor(spec: HttpTargetSpec, deps: TargetDeps) {
     this.#spec = spec;
     this.#deps = deps;
     this.#headers = Object.fromEntries(Object.entries(spec.headers).map(([k, v]) => [k.toLowerCase(), v]));
+    this.#headerSecrets = Object.entries(this.#headers).filter(([k]) => isSensitiveHeader(k)).map(([, v]) => v);
     const connectTimeout = Math.min(spec.timeoutMs, 10_000);
     this.#agent = new Agent({
       connections: 128,
@@ -101,10 +107,21 @@ export class HttpTarget implements Target {
         ...(first.traceparent === undefined ? {} : { traceparent: first.traceparent }),
         ...signWebhook(secrets, enc.webhookId, Math.floor(this.#deps.clock.now() / 1000), enc.body),
       };
-      if (authorizer !== undefined && authUrl !== undefined) await authorizer.authorize({ url: authUrl, headers }, signal);
+      let credentials = this.#headerSecrets;
+      if (authorizer !== undefined && authUrl !== undefined) {
+        const before = { ...headers };
+        const query = new URLSearchParams(authUrl.search);
+        await authorizer.authorize({ url: authUrl, headers }, signal);
+        // Whatever the connection added or changed is a credential.
+        const added = [
+          ...Object.entries(headers).filter(([k, v]) => before[k] !== v).map(([, v]) => v),
+          ...[...authUrl.searchParams].filter(([k, v]) => !query.getAll(k).includes(v)).map(([, v]) => v),
+        ];
+        if (added.length > 0) credentials = [...credentials, ...added];
+      }
       const res = await request(authUrl ?? this.#spec.url, { dispatcher: this.#agent, method: this.#spec.method, headers, body: enc.body, signal });
       const excerpt = await readExcerpt(res.body);
-      return { type: 'response', status: res.statusCode, headers: res.headers, excerpt };
+      return { type: 'response', status: res.statusCode, headers: res.headers, excerpt, secrets: credentials };
     } catch (err) {
       if (isSwitchyardError(err)) {
         // e.g. signing secrets that cannot be decrypted with the configured key
@@ -120,12 +137,12 @@ export class HttpTarget implements Target {
 
   #outcome(a: Attempt, durationMs: number): SendOutcome {
     if (a.type === 'error') return { ...a.outcome, durationMs };
-    const response = a.excerpt === '' ? {} : { response: a.excerpt };
+    const response = a.excerpt === '' ? {} : { response: redactExcerpt(a.excerpt, a.secrets) };
     if (a.status >= 200 && a.status < 300) return { type: 'delivered', durationMs, status: a.status, ...response };
     const retryAfterMs = parseRetryAfter(a.headers['retry-after'], this.#deps.clock.now());
     const location = a.headers.location;
     const message = a.status >= 300 && a.status < 400
-      ? `HTTP ${a.status}: redirect not followed${location === undefined ? '' : ` (location: ${String(location).slice(0, 200)})`}`
+      ? `HTTP ${a.status}: redirect not followed${location === undefined ? '' : ` (location: ${redactExcerpt(String(location), a.secrets).slice(0, 200)})`}`
       : `HTTP ${a.status}`;
     return { type: 'failed', durationMs, errorClass: 'http', status: a.status, message, ...(retryAfterMs === undefined ? {} : { retryAfterMs }), ...response };
   }
