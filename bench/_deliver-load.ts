@@ -10,6 +10,7 @@
 import { Agent, request } from 'undici';
 import { batchBody, binaryHeaders, dataText } from './_ingest-corpus.js';
 import { serverCpuWindow } from './_server-cpu.js';
+import { countStalls, type Timed } from './_stalls.js';
 
 export interface LoadSpec {
   readonly mode: 'paced' | 'max' | 'fill';
@@ -31,6 +32,8 @@ export interface LoadSpec {
   readonly traceparent?: string;
   /** The server's pid: its CPU time is read at the start and the end of the measured window. */
   readonly serverPid?: number;
+  /** `paced`: print a line `{"measuring":true}` when the measured window opens (before the result line). */
+  readonly announce?: boolean;
 }
 
 export interface LoadResult {
@@ -41,10 +44,16 @@ export interface LoadResult {
   /** Latency of the request itself (put → 202, or, direct, → receiver's 204), ms. */
   readonly p50Ms: number;
   readonly p99Ms: number;
+  readonly maxMs: number;
+  /** Stalls in the measured window: episodes of requests slower than STALL_MS (bench/_stalls.ts). */
+  readonly stalls: number;
   /** CPU (user + system) this process spent per request in the measured window, µs. */
   readonly cpuUsPerRequest: number;
   /** With `serverPid`: the server's CPU time (all threads) within the measured window, s. */
   readonly serverCpuSeconds?: number;
+  /** The measured window in wall-clock ms (the clock of `ce-sentat`): what was sent in it is counted. */
+  readonly windowFrom: number;
+  readonly windowTo: number;
 }
 
 const spec = JSON.parse(process.argv[2]!) as LoadSpec;
@@ -53,13 +62,18 @@ const target = spec.direct === true ? `${spec.url}` : `${spec.url}/v1/buses/${sp
 const trace: Record<string, string> = spec.traceparent === undefined ? {} : { traceparent: spec.traceparent };
 const batchHeaders = { 'content-type': 'application/cloudevents-batch+json', ...trace };
 const wallNow = (): number => performance.timeOrigin + performance.now();
-const latencies: number[] = [];
+const latencies: Timed[] = [];
 let requests = 0;
 let errors = 0;
 let events = 0;
 let counter = 0;
 
+/**
+ * One request; counted when `measure()` holds as it is sent. (Counting by the answer's time let
+ * the slow answers to warm-up requests into the measured window, and left out the last ones.)
+ */
 async function one(single: boolean, stamp: boolean, measure: () => boolean): Promise<void> {
+  const counted = measure();
   const n = counter++;
   const id = `${spec.runId}-${n}`;
   const size = spec.batchSize ?? 1;
@@ -68,13 +82,13 @@ async function one(single: boolean, stamp: boolean, measure: () => boolean): Pro
   try {
     const res = await request(target, { dispatcher: agent, method: 'POST', headers, body: single ? dataText(n) : batchBody(id, size) });
     await res.body.dump();
-    if (!measure()) return;
+    if (!counted) return;
     if (res.statusCode >= 300) errors++;
     else events += single ? 1 : size;
     requests++;
-    latencies.push(performance.now() - t0);
+    latencies.push({ at: t0, ms: performance.now() - t0 });
   } catch {
-    if (measure()) errors++;
+    if (counted) errors++;
   }
 }
 
@@ -87,6 +101,8 @@ const inWindow = (): boolean => {
   const t = performance.now();
   return t >= measureFrom && t <= end;
 };
+const wallAt = (t: number): number => performance.timeOrigin + t;
+if (spec.announce === true) setTimeout(() => process.stdout.write('{"measuring":true}\n'), warm);
 let seconds = (spec.durationMs ?? 0) / 1000;
 let cpuFrom = process.cpuUsage();
 let cpuUs = NaN;
@@ -137,7 +153,10 @@ if (spec.mode === 'paced') {
 }
 
 await agent.close();
-latencies.sort((a, b) => a - b);
-const q = (p: number): number => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? NaN;
-const result: LoadResult = { requests, events, errors, seconds, p50Ms: q(0.5), p99Ms: q(0.99), cpuUsPerRequest: cpuUs / requests, serverCpuSeconds: await serverCpu };
+const sorted = latencies.map((l) => l.ms).sort((a, b) => a - b);
+const q = (p: number): number => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN;
+const result: LoadResult = {
+  requests, events, errors, seconds, p50Ms: q(0.5), p99Ms: q(0.99), maxMs: sorted[sorted.length - 1] ?? NaN, stalls: countStalls(latencies),
+  cpuUsPerRequest: cpuUs / requests, serverCpuSeconds: await serverCpu, windowFrom: wallAt(measureFrom), windowTo: wallAt(end),
+};
 process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -130,7 +130,7 @@ async function ingest(s: Server, spec: Omit<LoadSpec, 'warmupMs' | 'durationMs' 
   return { rate: r.events / r.seconds, cpuUs: (1e6 * (r.serverCpuSeconds ?? Number.NaN)) / r.events, p99: r.p99Ms };
 }
 
-/** Single binary puts at PACED_RATE/s (bench/_deliver-load.ts, paced mode); CPU per put answered in the window. */
+/** Single binary puts at PACED_RATE/s (bench/_deliver-load.ts, paced mode); CPU per put sent in the window. */
 async function paced(s: Server, runId: string): Promise<{ rate: number; cpuUs: number }> {
   const spec: PacedSpec = { mode: 'paced', url: s.url, bus: 'bench', rate: PACED_RATE, ...TIMING, runId, traceparent: TRACEPARENT, serverPid: s.pid };
   const r = JSON.parse(await withScrapes(s, firstLine(tsx('bench/_deliver-load.ts', [JSON.stringify(spec)])))) as PacedResult;

@@ -1,6 +1,6 @@
 // /metrics over real HTTP: counters and gauges change as expected between two scrapes, for
 // ingest (received, rejected, duplicates, matches) and delivery (outcomes, attempts, latency,
-// dead letters, backlog, circuit state); metrics off serves nothing.
+// dead letters, backlog, circuit state) and the event-loop delay; metrics off serves nothing.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startTestServer, type TestServer } from './harness.js';
@@ -112,9 +112,39 @@ describe('observe metrics e2e', () => {
     // The good target has nothing pending: it has no backlog series.
     assert.equal(m.get('switchyard_deliveries_pending{bus="default",rule="good",target="rx"}'), undefined);
   });
+
+  test('metrics - the event-loop delay gauges show a blocked event loop in the next scrape', async () => {
+    await scrape(); // each scrape restarts the delay histogram
+    // The server runs in this process: blocking this event loop blocks the server's. The first
+    // sampler tick after a restart only starts its clock, so the loop is blocked twice with a
+    // timer turn between: the sampler's overdue tick runs first in that turn, and the second
+    // block is the interval it records.
+    const block = (): void => {
+      for (const end = performance.now() + 120; performance.now() < end;);
+    };
+    block();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    block();
+    const m = await scrape();
+    for (const g of ['min', 'max', 'mean', 'stddev', 'p50', 'p90', 'p99']) assert.ok(m.has(`nodejs_eventloop_lag_${g}_seconds`), `nodejs_eventloop_lag_${g}_seconds`);
+    // A lower bound only: a busy machine can delay the loop further, never less.
+    assert.ok(m.get('nodejs_eventloop_lag_max_seconds')! >= 0.1, `max ${m.get('nodejs_eventloop_lag_max_seconds')} s after a 120 ms block`);
+  });
 });
 
 describe('observe metrics off', () => {
+  test('metrics - observe.processMetrics false leaves out the process and Node.js runtime metrics', async () => {
+    const s = await startTestServer({ observe: { processMetrics: false } });
+    try {
+      const a = await call(s.url, '/metrics');
+      assert.equal(a.status, 200);
+      assert.match(a.text, /^switchyard_/m);
+      assert.doesNotMatch(a.text, /^(process|nodejs)_/m);
+    } finally {
+      await s.close();
+    }
+  });
+
   test('metrics - observe.metrics false serves no /metrics and still delivers', async () => {
     const s = await startTestServer({ observe: { metrics: false } });
     try {
