@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { PROBLEM_CONTENT_TYPE, SwitchyardError, isSwitchyardError, toProblem, type Violation } from '../core/index.js';
+import { isStoreUnavailable } from '../store/index.js';
 
 /** Sends a SwitchyardError as RFC 9457 problem+json. */
 export function sendProblem(reply: FastifyReply, err: SwitchyardError, instance: string): FastifyReply {
@@ -45,7 +46,9 @@ export function installProblemHandler(app: FastifyInstance): void {
     let e: SwitchyardError;
     if (isSwitchyardError(err)) e = err;
     else e = fromFastify(err) ?? new SwitchyardError('SWY_INTERNAL', 'internal error', { cause: err });
-    if (e.status >= 500) req.log.error({ err: e.cause ?? e, code: e.code }, 'request failed');
+    // The store logs "cannot write" (disk full) once when it starts; one line per refused put would flood the log (and the disk).
+    if (isStoreUnavailable(e) || isStoreUnavailable(e.cause)) req.log.debug({ code: e.code, status: e.status }, e.message);
+    else if (e.status >= 500) req.log.error({ err: e.cause ?? e, code: e.code }, 'request failed');
     else req.log.info({ code: e.code, status: e.status }, e.message);
     return sendProblem(reply, e, req.url);
   });
