@@ -31,8 +31,9 @@ export const FULL_TEXT_WRITER = 'full-text index';
  *
  * Failures: flushing runs from timers and from the commit path, so it never throws. A failed
  * flush (the disk is full, an I/O error) leaves the range waiting and is tried again after a
- * backoff (`retry`); meanwhile appends only extend the range, and a text search finds what is
- * indexed so far. The events themselves are committed and readable either way.
+ * backoff (`retry`), or sooner when another writer of the store recovers; meanwhile appends only
+ * extend the range, and a text search finds what is indexed so far. The events themselves are
+ * committed and readable either way.
  */
 export class FullTextIndexer {
   readonly #opts: FullTextIndexerOptions;
@@ -67,11 +68,11 @@ export class FullTextIndexer {
       this.#indexRange.run(this.#indexedUpTo, this.#appendedUpTo);
     });
     // Another writer recovered (a put, or the free-space probe passed): space may be back, so
-    // retry now instead of at the end of the backoff.
+    // retry after the usual flush delay instead of at the end of the backoff.
     opts.health.onChange((writer, fault) => {
       if (fault !== undefined || writer === FULL_TEXT_WRITER || this.#failures === 0 || this.#closed) return;
       clearTimeout(this.#timer);
-      this.#timer = setTimeout(() => this.flush(), 0).unref();
+      this.#timer = setTimeout(() => this.flush(), opts.flushDelayMs).unref();
     });
   }
 
