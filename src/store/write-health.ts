@@ -39,7 +39,7 @@ export function isStoreUnavailable(err: unknown): boolean {
 }
 
 /** What the rest of the server reads of WriteHealth (readiness, logs). */
-export type StoreWrites = Pick<WriteHealth, 'failing' | 'onChange'>;
+export type StoreWrites = Pick<WriteHealth, 'failing' | 'onChange' | 'classify'>;
 
 /**
  * Whether the store can write, per writer (the put path, the full-text indexer, delivery
@@ -107,7 +107,7 @@ export class WriteHealth {
     try {
       r = write();
     } catch (err) {
-      if (this.failed(writer, err)) throw new SwitchyardError('SWY_STORE_UNAVAILABLE', `the store cannot write (${this.classify(err)}); retry later`, { cause: err });
+      if (this.failed(writer, err)) throw new SwitchyardError('SWY_STORE_UNAVAILABLE', 'the store cannot write now (disk full or I/O error); retry later', { cause: err });
       throw err;
     }
     this.succeeded(writer);

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { assertProblem, BATCH, call, ce, until } from './_client.js';
 import { freePort, spawnSwitchyard } from './_child.js';
-import { putRule, startReceiver, type Receiver } from './_delivery-receiver.js';
+import { putRule, startReceiver } from './_delivery-receiver.js';
 
 const MiB = 1024 * 1024;
 const PER_PUT = 20;
@@ -99,13 +99,14 @@ test('disk full - puts answer 503 and store nothing, reads and /readyz keep answ
     t.skip(why);
     return;
   }
+  // Deliveries are leased and completed while the disk fills (the dispatcher's writes fail too).
+  const rx = await startReceiver(() => ({ status: 200 }));
   const mnt = mkdtempSync(path.join(tmpdir(), 'swy-full-'));
   execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=20m', 'tmpfs', mnt]);
   const children: Child[] = [];
-  let rx: Receiver | undefined;
   t.after(async () => {
     for (const c of children) await c.kill();
-    await rx?.close();
+    await rx.close();
     execFileSync('umount', [mnt]);
     rmdirSync(mnt);
   });
@@ -116,8 +117,6 @@ test('disk full - puts answer 503 and store nothing, reads and /readyz keep answ
   writeFileSync(reserve, Buffer.alloc(6 * MiB, 1));
   writeFileSync(reserveSmall, Buffer.alloc(1 * MiB, 1));
 
-  // Deliveries are leased and completed while the disk fills (the dispatcher's writes fail too).
-  rx = await startReceiver(() => ({ status: 200 }));
   const first = await start(dataDir);
   children.push(first);
   await putRule(first.url, 'default', 'fill', { filter: { pattern: { type: ['fill'] } }, targets: [{ id: 'rx', kind: 'http', url: `${rx.url}/in` }] });
@@ -177,6 +176,8 @@ test('disk full - puts answer 503 and store nothing, reads and /readyz keep answ
   assert.equal((await call(second.url, `/v1/buses/default/events/${pending[0]!.id as string}`)).status, 200);
   assertProblem(await put(second.url, batch('d')), 503, 'SWY_INGEST_STORE_FAILED');
   assert.deepEqual(await readyz(second.url), { status: 503, body: { status: 'store-unwritable' } });
+  const rule = await call(second.url, '/v1/buses/default/rules/later', { method: 'PUT', json: { filter: { pattern: { type: ['x'] } } } });
+  assertProblem(rule, 503, 'SWY_STORE_UNAVAILABLE'); // any other write: 503 as well, not 500
 
   // 5. Space is back: /readyz turns 200 without a put (the free-space probe), puts succeed, and the
   //    indexer's retry indexes what was waiting.
@@ -191,5 +192,4 @@ test('disk full - puts answer 503 and store nothing, reads and /readyz keep answ
   assert.deepEqual(stateLines(second, 'full-text index'), ['store writes failing', 'store writes recovered'], 'logged once per change of state, not per retry');
   assert.equal(second.exitCode(), undefined);
   assert.equal(second.stderr(), '', 'nothing on stderr');
-  if (process.env.DBG) { const fs = await import('node:fs'); fs.writeFileSync('/tmp/hc/log.json', JSON.stringify([first.log(), second.log()].map((l) => l.filter((x) => x.level >= 30).map((x) => [x.level, x.msg, x.writer])))); }
 });
