@@ -115,7 +115,7 @@ test('disk full - puts answer 503 and store nothing, reads and /readyz keep answ
   const reserve = path.join(mnt, 'reserve');
   const reserveSmall = path.join(mnt, 'reserve-small');
   writeFileSync(reserve, Buffer.alloc(6 * MiB, 1));
-  writeFileSync(reserveSmall, Buffer.alloc(1 * MiB, 1));
+  writeFileSync(reserveSmall, Buffer.alloc(4 * MiB, 1));
 
   const first = await start(dataDir);
   children.push(first);
@@ -165,6 +165,8 @@ test('disk full - puts answer 503 and store nothing, reads and /readyz keep answ
   assertProblem(await put(first.url, batch('c')), 503, 'SWY_INGEST_STORE_FAILED');
   assert.equal((await readyz(first.url)).status, 503);
   assert.equal((await call(first.url, `/v1/buses/default/events/${pending[0]!.id as string}`)).status, 200, 'the put before the plug is stored');
+  const early = await call<{ items: unknown[] }>(first.url, '/v1/buses/default/events?q=pw3x7');
+  assert.deepEqual([early.status, early.json.items], [200, []], 'a text search answers from what is indexed; the put before the plug is not');
   assert.equal(first.exitCode(), undefined, 'the server is still running');
 
   // 4. Killed on the full disk, it starts again: reads work, the index catch-up waits for space.
