@@ -65,7 +65,7 @@ export async function buildApi(app: FastifyInstance, deps: ApiDeps): Promise<voi
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     },
   });
-  installProblemHandler(app);
+  installProblemHandler(app, { storageFault: (err) => deps.store.writes.classify(err) });
   installValidators(app);
   // Management routes take JSON only; the put route has its own any-bytes parser.
   app.removeContentTypeParser('text/plain');

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { PROBLEM_CONTENT_TYPE, SwitchyardError, isSwitchyardError, toProblem, type Violation } from '../core/index.js';
+import { isStoreUnavailable } from '../store/index.js';
 
 /** Sends a SwitchyardError as RFC 9457 problem+json. */
 export function sendProblem(reply: FastifyReply, err: SwitchyardError, instance: string): FastifyReply {
@@ -39,13 +40,26 @@ function fromFastify(err: FastifyError): SwitchyardError | undefined {
   return undefined;
 }
 
-/** Every error leaves as problem+json; causes of 5xx go to the log, never to the client. */
-export function installProblemHandler(app: FastifyInstance): void {
+/**
+ * Every error leaves as problem+json; causes of 5xx go to the log, never to the client.
+ * `storageFault` (the store's classifier) turns a write that met a full disk or an I/O error in
+ * any route into 503 SWY_STORE_UNAVAILABLE instead of 500.
+ */
+export function installProblemHandler(app: FastifyInstance, opts: { storageFault?: (err: unknown) => string | undefined } = {}): void {
   app.setErrorHandler((err: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
     let e: SwitchyardError;
     if (isSwitchyardError(err)) e = err;
-    else e = fromFastify(err) ?? new SwitchyardError('SWY_INTERNAL', 'internal error', { cause: err });
-    if (e.status >= 500) req.log.error({ err: e.cause ?? e, code: e.code }, 'request failed');
+    else {
+      const fault = opts.storageFault?.(err);
+      e = fault !== undefined
+        ? new SwitchyardError('SWY_STORE_UNAVAILABLE', 'the store cannot write now (disk full or I/O error); retry later', { cause: err })
+        : fromFastify(err) ?? new SwitchyardError('SWY_INTERNAL', 'internal error', { cause: err });
+    }
+    // The store logs "cannot write" (disk full) once when its writers start failing; one line per
+    // refused put would flood the log (and the disk). A catalog write is rare and logged here.
+    if (isStoreUnavailable(e) && e.cause === err) req.log.warn({ err, code: e.code }, 'request failed: the store cannot write');
+    else if (isStoreUnavailable(e) || isStoreUnavailable(e.cause)) req.log.debug({ code: e.code, status: e.status }, e.message);
+    else if (e.status >= 500) req.log.error({ err: e.cause ?? e, code: e.code }, 'request failed');
     else req.log.info({ code: e.code, status: e.status }, e.message);
     return sendProblem(reply, e, req.url);
   });

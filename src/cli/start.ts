@@ -2,6 +2,9 @@ import { loadConfig } from '../config/index.js';
 import { isSwitchyardError } from '../core/index.js';
 import { SwitchyardServer } from '../server/index.js';
 
+/** Start-up refusals the operator fixes (config, a data directory in use): one line, exit code 2, no stack. */
+const refusal = (e: unknown): boolean => isSwitchyardError(e) && (e.code.startsWith('SWY_CONFIG_') || e.code === 'SWY_STORE_DIR_LOCKED');
+
 /** The environment variables of the client commands (src/cli/context.ts), not server config. */
 const CLIENT_ENV = new Set(['SWITCHYARD_URL', 'SWITCHYARD_API_KEY']);
 
@@ -14,7 +17,8 @@ export interface StartOptions {
 
 /**
  * `switchyard start`: loads config (defaults < file < SWITCHYARD_* env < flags), starts the
- * server and stops it gracefully on SIGTERM/SIGINT. A bad config prints the key and exits 2.
+ * server and stops it gracefully on SIGTERM/SIGINT. A bad config prints the key and exits 2; so does
+ * a data directory another server holds (the message names it and that server's pid).
  */
 export async function startCommand(opts: StartOptions, processEnv: Readonly<Record<string, string | undefined>>): Promise<void> {
   // SWITCHYARD_URL and SWITCHYARD_API_KEY configure the client commands; the server's config
@@ -30,8 +34,8 @@ export async function startCommand(opts: StartOptions, processEnv: Readonly<Reco
     server = new SwitchyardServer(config);
     await server.start();
   } catch (e) {
-    if (isSwitchyardError(e) && e.code.startsWith('SWY_CONFIG_')) {
-      process.stderr.write(`switchyard: ${e.message}\n`);
+    if (refusal(e)) {
+      process.stderr.write(`switchyard: ${(e as Error).message}\n`);
       process.exit(2);
     }
     const listen = listenFailure(e);

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Config } from '../config/index.js';
 import { systemClock, type Clock } from '../core/index.js';
-import { createStore, RetentionSweeper, type Store } from '../store/index.js';
+import { APPEND_WRITER, createStore, isStoreUnavailable, RetentionSweeper, type Store } from '../store/index.js';
 import { IngestService, RuleRouter, type HttpPut, type PutResult } from '../ingest/index.js';
 import { newBusMatcher } from './matcher-factory.js';
 import { createObservability, type Observability } from '../observe/index.js';
@@ -81,7 +81,7 @@ export class SwitchyardServer {
       // Route schema validators (JSON bodies strict, text parts coerced): src/api/validators.ts.
     });
     this.#app = app;
-    this.#store = createStore(c, this.#clock);
+    this.#store = createStore(c, this.#clock, app.log);
     const router = new RuleRouter(newBusMatcher);
     for (const rule of this.#store.rules.list()) router.set(rule);
     const schemas = new SchemaRegistry(this.#store.schemas);
@@ -109,7 +109,9 @@ export class SwitchyardServer {
       store: this.#store,
       ingest: this.#ingest,
       router,
-      readiness: { ready: () => this.#ready },
+      // Not ready while puts fail for a storage fault: a put failing that way, or the store's free-space
+      // probe, flips it; a put that succeeds or the probe passing flips it back (docs/operations.md).
+      readiness: { status: () => (!this.#ready ? 'draining' : this.#store?.writes.failing(APPEND_WRITER) !== undefined ? 'store-unwritable' : 'ready') },
       apiKeys: c.auth.apiKeys,
       maxRequestBytes: c.limits.maxRequestBytes,
       maxHeaderCount: c.server.maxHeaderCount,
@@ -122,7 +124,10 @@ export class SwitchyardServer {
     });
     const log = app.log;
     this.#sweeper = new RetentionSweeper(this.#store, c.retention.sweepIntervalMs, {
-      onError: (err) => log.error({ err }, 'retention sweep failed'),
+      // A storage fault is logged once by the store when writes start failing, not at every sweep.
+      onError: (err) => {
+        if (!isStoreUnavailable(err)) log.error({ err }, 'retention sweep failed');
+      },
       onSwept: (n) => log.info({ deleted: n }, 'retention sweep'),
     });
     await delivery.start();

@@ -11,6 +11,7 @@ export type {
 export { createStore, type StoreConfig } from './create-store.js';
 export { SqliteStore, type SqliteStoreOptions } from './sqlite/sqlite-store.js';
 export { RetentionSweeper } from './retention-sweeper.js';
+export { APPEND_WRITER, isStoreUnavailable, type StoreLog, type StoreWrites, type WriteFault } from './write-health.js';
 export type {
   SchemaDialect, CompatibilityMode, ValidationMode, SchemaRecord, SchemaVersionRecord, BusSchemaSettings, SchemaCheckRecord, SchemaCatalog,
 } from './schema-types.js';

@@ -3,6 +3,7 @@ import type { SchemaCatalog } from './schema-types.js';
 import type { ConnectionCatalog } from './connection-types.js';
 import type { DeliveryEnqueue, DeliveryQueue } from './delivery-types.js';
 import type { ObserveStore } from './observe-types.js';
+import type { StoreWrites } from './write-health.js';
 
 /** Retention of a bus: events older than maxAgeMs, or beyond the newest maxCount, are swept. */
 export interface Retention {
@@ -156,6 +157,11 @@ export interface Store {
   readonly observe: ObserveStore;
   /** The durable delivery queue and dead letters (docs/delivery.md). */
   readonly deliveries: DeliveryQueue;
+  /**
+   * Which writers fail on a storage fault now (disk full, I/O error). Such a write throws
+   * SWY_STORE_UNAVAILABLE (`isStoreUnavailable`); the state change is logged once by the store.
+   */
+  readonly writes: StoreWrites;
   /** Deletes events past their bus's retention; returns how many were removed. */
   sweepRetention(): number;
   /** Waits for pending appends to commit, then closes. */

@@ -153,6 +153,29 @@ test('dispatcher - removing a target from its rule dead-letters its pending deli
   });
 });
 
+test('dispatcher - on a full disk it starts, logs no error per attempt, and dead-letters a removed target\'s deliveries on a later tick', async () => {
+  await withReceiver(() => ({ status: 200 }), async (w, url) => {
+    rule(w, [{ id: 't1', kind: 'http', url }]);
+    const ids = Array.from({ length: 20 }, (_, i) => `e${i}`);
+    // Dead-lettering copies each event into its delivery row: 20 × 4 KB needs new pages.
+    await w.put(key, ids, undefined, { padding: 'x'.repeat(4000) });
+    rule(w, [{ id: 'other', kind: 'log' }]);
+    // The database may not grow: every write that needs a page fails with SQLITE_FULL.
+    w.store.db.pragma(`max_page_count = ${w.store.db.pragma('page_count', { simple: true }) as number}`);
+    const d = dispatcher(w);
+    await d.start(); // dead-lettering t1's work fails here; before, the SQLITE_FULL left start()
+    try {
+      assert.equal(w.store.deliveries.counts(key).pending, 20);
+      assert.equal(w.store.writes.failing('dead letters')?.code, 'SQLITE_FULL');
+      w.store.db.pragma('max_page_count = 1073741823');
+      await until(() => w.store.deliveries.counts(key).dead === 20, 'dead-lettered by a later tick');
+      assert.equal(w.store.writes.failing(), undefined);
+    } finally {
+      await d.stop();
+    }
+  });
+});
+
 test('dispatcher - a disabled target shows in its state and is re-enabled by enable()', async () => {
   await withReceiver((q) => (q.n <= 3 ? { status: 503 } : { status: 204 }), async (w, url, rx) => {
     rule(w, [{ id: 't1', kind: 'http', url }]);

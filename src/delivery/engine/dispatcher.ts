@@ -1,5 +1,5 @@
 import type { Clock, Service } from '../../core/index.js';
-import type { Store, TargetCounts, TargetHealth, TargetKey } from '../../store/index.js';
+import { isStoreUnavailable, type Store, type TargetCounts, type TargetHealth, type TargetKey } from '../../store/index.js';
 import type { Target } from '../target.js';
 import type { BreakerState } from './circuit-breaker.js';
 import { CompletionWriter } from './completion-writer.js';
@@ -67,6 +67,8 @@ export class Dispatcher implements Service {
   readonly #defaults: EngineDefaults;
   readonly #writer: CompletionWriter;
   readonly #workers = new Map<string, { worker: TargetWorker; updatedAt: number }>();
+  /** Targets gone whose dead-lettering failed (a full disk): tried again each tick. */
+  readonly #unkilled = new Map<string, { key: TargetKey; reason: string }>();
   #tick: NodeJS.Timeout | undefined;
   #ticks = 0;
   #running = false;
@@ -75,16 +77,28 @@ export class Dispatcher implements Service {
     this.#deps = deps;
     const o = deps.options;
     this.#defaults = { concurrency: o.defaultConcurrency, breakerFailureThreshold: o.breakerFailureThreshold, breakerOpenMs: o.breakerOpenMs };
-    this.#writer = new CompletionWriter(deps.store.deliveries, deps.clock, (err) => this.#log('error', { err }, 'writing delivery outcomes failed'));
+    this.#writer = new CompletionWriter(deps.store.deliveries, deps.clock, (err) => this.#logFailure(err, {}, 'writing delivery outcomes failed'));
   }
 
   async start(): Promise<void> {
     const q = this.#deps.store.deliveries;
     this.#running = true;
-    const released = q.releaseLeases(this.#deps.clock.now());
-    if (released > 0) this.#log('warn', { released }, 'deliveries leased by a previous process are due again');
+    try {
+      const released = q.releaseLeases(this.#deps.clock.now());
+      if (released > 0) this.#log('warn', { released }, 'deliveries leased by a previous process are due again');
+    } catch (err) {
+      // On a full disk the server still starts: those leases fall due when they expire instead.
+      this.#logFailure(err, {}, 'releasing the leases of a previous process failed; they fall due when they expire');
+    }
     q.onEnqueue((keys) => {
-      if (this.#running) for (const k of keys) this.#worker(k)?.wake();
+      if (!this.#running) return;
+      for (const k of keys) {
+        try {
+          this.#worker(k)?.wake();
+        } catch (err) {
+          this.#logFailure(err, { target: k }, 'starting a target worker failed');
+        }
+      }
     });
     for (const k of q.activeTargets()) this.#worker(k)?.wake();
     this.#tick = setInterval(() => this.#onTick(), this.#deps.options.pollIntervalMs);
@@ -150,16 +164,23 @@ export class Dispatcher implements Service {
   #onTick(): void {
     if (!this.#running) return;
     for (const [id, entry] of this.#workers) {
-      this.#refresh(id, entry);
+      try {
+        this.#refresh(id, entry);
+      } catch (err) {
+        this.#logFailure(err, { target: entry.worker.key }, 'refreshing a target failed');
+      }
       entry.worker.wake();
     }
     if (++this.#ticks % SWEEP_EVERY_TICKS === 0) {
       try {
         this.#deps.store.deliveries.sweepDelivered(this.#deps.clock.now() - this.#deps.options.keepDeliveredMs, SWEEP_BATCH);
       } catch (err) {
-        this.#log('error', { err }, 'sweeping delivered rows failed');
+        this.#logFailure(err, {}, 'sweeping delivered rows failed');
       }
     }
+    const unkilled = [...this.#unkilled];
+    this.#unkilled.clear();
+    for (const [id, k] of unkilled) if (!this.#workers.has(id)) this.#kill(k.key, k.reason);
   }
 
   /** The worker of a key, created on first use; undefined (its work dead-lettered) when the target is gone. */
@@ -222,9 +243,20 @@ export class Dispatcher implements Service {
     }
   }
 
-  /** Nothing is dropped silently: work for a target that is gone becomes dead letters. */
+  /**
+   * Nothing is dropped silently: work for a target that is gone becomes dead letters. Runs from
+   * timers and the commit path, so it never throws: a failed write (disk full) is tried again on
+   * the next tick.
+   */
   #kill(key: TargetKey, reason: string): void {
-    const n = this.#deps.store.deliveries.killTarget(key, reason, this.#deps.clock.now());
+    let n: number;
+    try {
+      n = this.#deps.store.deliveries.killTarget(key, reason, this.#deps.clock.now());
+    } catch (err) {
+      this.#unkilled.set(keyId(key), { key, reason });
+      this.#logFailure(err, { target: key }, 'dead-lettering the deliveries of a removed target failed; retrying');
+      return;
+    }
     if (n === 0) return;
     this.#log('warn', { target: key, deadLettered: n, reason }, 'deliveries dead-lettered');
     try {
@@ -236,5 +268,10 @@ export class Dispatcher implements Service {
 
   #log(level: 'warn' | 'error', obj: object, msg: string): void {
     this.#deps.log?.[level](obj, msg);
+  }
+
+  /** Logs a failure, except the store's "cannot write" (disk full): the store logs that once, not at every attempt. */
+  #logFailure(err: unknown, obj: object, msg: string): void {
+    if (!isStoreUnavailable(err)) this.#log('error', { err, ...obj }, msg);
   }
 }

@@ -1,5 +1,5 @@
 import type { Clock } from '../../core/index.js';
-import type { AttemptRecord, Completion, DeliveryQueue, LeasedDelivery, TargetHealth, TargetKey } from '../../store/index.js';
+import { isStoreUnavailable, type AttemptRecord, type Completion, type DeliveryQueue, type LeasedDelivery, type TargetHealth, type TargetKey } from '../../store/index.js';
 import type { OutboundMessage, SendOutcome, Target } from '../target.js';
 import { CircuitBreaker, type BreakerState } from './circuit-breaker.js';
 import type { CompletionWriter } from './completion-writer.js';
@@ -175,7 +175,8 @@ export class TargetWorker {
       if (leased.length === limit) this.wake();
       else this.#sleepUntil(queue.nextDue(this.key) ?? now + this.#deps.pollIntervalMs);
     } catch (err) {
-      this.#deps.log('error', { err, target: this.key }, 'delivery pump failed');
+      // The store logs its own "cannot write" (disk full) once; the pump retries it every poll.
+      if (!isStoreUnavailable(err)) this.#deps.log('error', { err, target: this.key }, 'delivery pump failed');
       this.#sleepUntil(now + this.#deps.pollIntervalMs);
     }
   }
@@ -216,7 +217,7 @@ export class TargetWorker {
   #send(ds: LeasedDelivery[]): void {
     this.#inFlight++;
     const p = this.#attempt(ds).catch((err: unknown) => {
-      this.#deps.log('error', { err, target: this.key }, 'delivery attempt failed unexpectedly; the leases will expire');
+      if (!isStoreUnavailable(err)) this.#deps.log('error', { err, target: this.key }, 'delivery attempt failed unexpectedly; the leases will expire');
       this.#done(ds.length);
     });
     this.#sends.add(p);
@@ -308,21 +309,33 @@ export class TargetWorker {
     if (outcome.type === 'delivered') {
       if (this.#health !== undefined) {
         this.#health = undefined;
-        this.#deps.queue.setHealth(this.key, undefined);
+        this.#saveHealth();
       }
       return;
     }
     if (this.#health === undefined) {
       this.#health = { failingSince: now, disabledAt: null };
-      this.#deps.queue.setHealth(this.key, this.#health);
+      this.#saveHealth();
       return;
     }
     const since = this.#health.failingSince ?? now;
     if (this.#health.disabledAt === null && now - since >= this.#deps.disableAfterMs) {
       this.#health = { failingSince: since, disabledAt: now };
-      this.#deps.queue.setHealth(this.key, this.#health);
+      this.#saveHealth();
       this.#deps.log('warn', { target: this.key, failingSince: new Date(since).toISOString() }, 'target disabled after failing continuously');
       this.#tell((o) => o.onDisabled(this.key, since));
+    }
+  }
+
+  /**
+   * Persists the target's health. A failed write (disk full) must not lose the attempt's outcome:
+   * the state in memory holds, and the next change writes it again.
+   */
+  #saveHealth(): void {
+    try {
+      this.#deps.queue.setHealth(this.key, this.#health);
+    } catch (err) {
+      if (!isStoreUnavailable(err)) this.#deps.log('error', { err, target: this.key }, 'saving the target health failed');
     }
   }
 

@@ -4,6 +4,8 @@ import type {
   LeasedDelivery, TargetCounts, TargetHealth, TargetKey,
 } from '../delivery-types.js';
 import { SqliteDeadLetters } from './dead-letters.js';
+import { WriteHealth, silentStoreLog, type StoreLog } from '../write-health.js';
+import { sqliteStorageFault } from './storage-fault.js';
 
 interface LeaseRow {
   id: number; bus: string; seq: number; event_id: string; rule: string; target: string; grp: string | null;
@@ -14,13 +16,17 @@ interface KeyRow { bus: string; rule: string; target: string; grp: string | null
 
 type Args = (string | number | null)[];
 
+/** Writer names in WriteHealth: each recovers on its own next successful write. */
+const W = { outcomes: 'delivery outcomes', leases: 'delivery leases', health: 'target health', dead: 'dead letters', sweep: 'delivered sweep' } as const;
+
 const EVENT_BODY = '(SELECT body FROM events e WHERE e.bus = deliveries.bus AND e.seq = deliveries.seq)';
 
 /**
  * The delivery queue on SQLite (schema and state machine: migration 003). Enqueue runs inside
  * the event log's append transaction ({@link SqliteDeliveryQueue.enqueue}); everything else runs
  * in a transaction of its own. Only the due rows of one target are read at a time, so memory
- * does not grow with the backlog.
+ * does not grow with the backlog. Writes run under `health` (WriteHealth): on a full disk they
+ * throw SWY_STORE_UNAVAILABLE, and the state is logged once, not at every attempt.
  */
 export class SqliteDeliveryQueue implements DeliveryQueue {
   readonly #db: Database;
@@ -31,9 +37,13 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
   readonly #s: Record<string, Statement<Args, unknown>>;
   readonly #completeTx: (completions: readonly Completion[], now: number) => void;
   readonly #leaseTx: (key: TargetKey, now: number, leaseUntil: number, limit: number) => LeaseRow[];
+  readonly #health: WriteHealth;
+  readonly #log: StoreLog;
 
-  constructor(db: Database) {
+  constructor(db: Database, deps: { health?: WriteHealth; log?: StoreLog } = {}) {
     this.#db = db;
+    this.#log = deps.log ?? silentStoreLog;
+    this.#health = deps.health ?? new WriteHealth({ classify: sqliteStorageFault, log: this.#log });
     this.#dead = new SqliteDeadLetters(db, (bus, rule, target, grp) => this.#groupBusy(bus, rule, target, grp));
     const p = (sql: string): Statement<Args, unknown> => db.prepare<Args, unknown>(sql);
     this.#s = {
@@ -110,7 +120,15 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
     if (this.#touched.size === 0) return;
     const keys = [...this.#touched.values()];
     this.#touched = new Map();
-    for (const l of this.#listeners) l(keys);
+    // Runs after commits, inside the event log's group commit: a listener's error must not turn
+    // the committed appends into failures.
+    for (const l of this.#listeners) {
+      try {
+        l(keys);
+      } catch (err) {
+        this.#log.error({ err }, 'delivery queue listener failed');
+      }
+    }
   }
 
   onEnqueue(listener: (keys: readonly TargetKey[]) => void): void {
@@ -118,7 +136,7 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
   }
 
   lease(key: TargetKey, now: number, leaseUntil: number, limit: number): LeasedDelivery[] {
-    return this.#leaseTx(key, now, leaseUntil, limit).map((r): LeasedDelivery => ({
+    return this.#health.run(W.leases, () => this.#leaseTx(key, now, leaseUntil, limit)).map((r): LeasedDelivery => ({
       id: r.id, bus: r.bus, seq: r.seq, eventId: r.event_id, rule: r.rule, target: r.target, group: r.grp,
       attempts: r.attempts, firstAt: r.first_at, receivedAt: r.received_at ?? r.created_at, eventBody: r.body, traceparent: r.traceparent,
     }));
@@ -131,7 +149,7 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
 
   complete(completions: readonly Completion[], now: number): void {
     if (completions.length === 0) return;
-    this.#completeTx(completions, now);
+    this.#health.run(W.outcomes, () => this.#completeTx(completions, now));
     this.announce();
   }
 
@@ -186,7 +204,7 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
   }
 
   releaseLeases(now: number): number {
-    return this.#s.releaseAll!.run(now).changes;
+    return this.#health.run(W.leases, () => this.#s.releaseAll!.run(now).changes);
   }
 
   activeTargets(): TargetKey[] {
@@ -194,7 +212,7 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
   }
 
   killTarget(key: TargetKey, reason: string, now: number): number {
-    return this.#s.kill!.run(now, reason, key.bus, key.rule, key.target, key.bus, key.rule, key.target).changes;
+    return this.#health.run(W.dead, () => this.#s.kill!.run(now, reason, key.bus, key.rule, key.target, key.bus, key.rule, key.target).changes);
   }
 
   listDead(filter: DeadLetterFilter, limit: number, after?: number): DeadLetterPage {
@@ -206,14 +224,14 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
   }
 
   redrive(select: { readonly ids: readonly number[] } | { readonly filter: DeadLetterFilter }, now: number): number {
-    const { count, keys } = this.#dead.redrive(select, now);
+    const { count, keys } = this.#health.run(W.dead, () => this.#dead.redrive(select, now));
     for (const k of keys) this.#touch(k);
     this.announce();
     return count;
   }
 
   purge(filter: DeadLetterFilter): number {
-    return this.#dead.purge(filter);
+    return this.#health.run(W.dead, () => this.#dead.purge(filter));
   }
 
   attempts(id: number): AttemptRecord[] {
@@ -226,8 +244,10 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
   }
 
   setHealth(key: TargetKey, health: TargetHealth | undefined): void {
-    if (health === undefined) this.#s.clearHealth!.run(key.bus, key.rule, key.target);
-    else this.#s.setHealth!.run(key.bus, key.rule, key.target, health.failingSince, health.disabledAt);
+    this.#health.run(W.health, () => {
+      if (health === undefined) this.#s.clearHealth!.run(key.bus, key.rule, key.target);
+      else this.#s.setHealth!.run(key.bus, key.rule, key.target, health.failingSince, health.disabledAt);
+    });
   }
 
   counts(key: TargetKey): TargetCounts {
@@ -237,9 +257,9 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
   }
 
   sweepDelivered(before: number, limit: number): number {
-    return this.#db.transaction(() => {
+    return this.#health.run(W.sweep, () => this.#db.transaction(() => {
       this.#s.sweepAttempts!.run(before, limit);
       return this.#s.sweep!.run(before, limit).changes;
-    })();
+    })());
   }
 }

@@ -5,6 +5,7 @@ import { GroupCommitter } from '../group-commit.js';
 import type { SqliteDeliveryQueue } from './delivery-queue.js';
 import type { FullTextIndexer } from './full-text-indexer.js';
 import type { AppendItem, AppendOutcome, EventLog, EventPage, EventQuery, StoredEvent } from '../types.js';
+import { APPEND_WRITER, type WriteHealth } from '../write-health.js';
 
 interface EventRow {
   bus: string;
@@ -44,6 +45,8 @@ export interface SqliteEventLogOptions {
   readonly clock: Clock;
   readonly dedupeWindowMs: number;
   readonly groupCommitMaxEvents: number;
+  /** Told of each commit's outcome: a full disk fails the appends (SWY_STORE_UNAVAILABLE) and marks the put path failing. */
+  readonly health: WriteHealth;
 }
 
 /**
@@ -99,8 +102,9 @@ export class SqliteEventLog implements EventLog {
     const tx = db.transaction((items: AppendItem[]) => this.#write(items));
     this.#committer = new GroupCommitter((items) => {
       try {
-        return tx(items);
+        return opts.health.run(APPEND_WRITER, () => tx(items));
       } finally {
+        // Neither may throw: the transaction has committed (or rolled back) and its outcome stands.
         this.#fullText.committed();
         // After the commit (or rollback: then a harmless spurious wake-up) the dispatcher is told.
         this.#queue?.announce();

@@ -6,6 +6,9 @@ import path from 'node:path';
 import { ManualClock } from '../../core/index.js';
 import type { AppendItem } from '../types.js';
 import { SqliteStore } from './sqlite-store.js';
+import { FullTextIndexer, FULL_TEXT_WRITER } from './full-text-indexer.js';
+import { sqliteStorageFault } from './storage-fault.js';
+import { APPEND_WRITER, WriteHealth } from '../write-health.js';
 
 const open = (dataDir = ':memory:'): SqliteStore => new SqliteStore({
   dataDir, durability: 'process', groupCommitMaxEvents: 1000, dedupeWindowMs: 0,
@@ -74,5 +77,99 @@ test('full-text indexer - deleted before indexing, never found; a reused rowid b
   await s.events.append([item('6', 'november')]);
   assert.deepEqual(found(s, 'november'), ['6'], 'reused rowid indexed');
   assert.deepEqual(found(s, 'mike', 'c'), []);
+  await s.close();
+});
+
+/** A WriteHealth that counts the failed flushes it is told of, and the log lines it writes. */
+function watchedHealth(): { health: WriteHealth; attempts: () => number; lines: { level: string; msg: string; writer?: string }[] } {
+  let attempts = 0;
+  const lines: { level: string; msg: string; writer?: string }[] = [];
+  const at = (level: string) => (obj: object, msg: string): void => {
+    lines.push({ level, msg, writer: (obj as { writer?: string }).writer });
+  };
+  const health = new WriteHealth({
+    classify: (err) => {
+      attempts++;
+      return sqliteStorageFault(err);
+    },
+    log: { info: at('info'), warn: at('warn'), error: at('error') },
+  });
+  return { health, attempts: () => attempts, lines };
+}
+
+/** Events stored behind the store's back (as by a process that died before indexing them); their rowids. */
+function insertUnindexed(s: SqliteStore, n: number): number[] {
+  const ins = s.db.prepare("INSERT INTO events (bus, seq, id, source, type, received_at, mode, size, matched, body) VALUES ('default', ?, ?, 's', 't', 0, 'structured', 1, '', ?)");
+  const words = (i: number): string => Array.from({ length: 50 }, (_, k) => `w${i}x${k}`).join(' ');
+  return Array.from({ length: n }, (_, i) => Number(ins.run(1000 + i, `u${i}`, JSON.stringify({ data: { words: words(i) } })).lastInsertRowid));
+}
+
+/** Caps the database at its current size: any write that needs a new page fails with SQLITE_FULL. */
+const fill = (s: SqliteStore): void => {
+  const pages = s.db.pragma('page_count', { simple: true }) as number;
+  s.db.pragma(`max_page_count = ${pages}`);
+};
+const unfill = (s: SqliteStore): void => void s.db.pragma('max_page_count = 1073741823');
+
+async function until(what: string, pred: () => boolean): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!pred()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+test('full-text indexer - a catch-up on a full disk does not throw; it is retried with backoff, logged once, and indexes once space is back', async () => {
+  const s = open();
+  insertUnindexed(s, 200);
+  fill(s);
+  const w = watchedHealth();
+  const fts = new FullTextIndexer(s.db, { flushDelayMs: 1, maxPending: 1000, health: w.health, retry: { minMs: 1, maxMs: 4 } });
+  fts.catchUp(); // threw SQLITE_FULL out of the store's constructor before
+  assert.equal(indexed(s), 0);
+  assert.equal(w.health.failing(FULL_TEXT_WRITER)?.code, 'SQLITE_FULL');
+  await until('three retries', () => w.attempts() >= 4);
+  assert.deepEqual(w.lines, [{ level: 'error', msg: 'store writes failing; retrying in the background', writer: FULL_TEXT_WRITER }], 'one line for the whole run of failures');
+  unfill(s);
+  await until('the retry to index', () => indexed(s) === 200);
+  assert.equal(w.health.failing(), undefined);
+  assert.deepEqual(w.lines.map((l) => l.msg), ['store writes failing; retrying in the background', 'store writes recovered']);
+  fts.close();
+  await s.close();
+});
+
+test('full-text indexer - the timer flush on a full disk does not throw; appends meanwhile wait for the retry', async () => {
+  const s = open();
+  const w = watchedHealth();
+  const fts = new FullTextIndexer(s.db, { flushDelayMs: 1, maxPending: 3, health: w.health, retry: { minMs: 1, maxMs: 4 } });
+  for (const rowid of insertUnindexed(s, 20)) fts.appended(rowid, '{}');
+  fill(s);
+  fts.committed(); // the timer flush fails: before, its SQLITE_FULL left the timer and ended the process
+  await until('the timer flush to fail', () => w.attempts() >= 1);
+  const tries = w.attempts();
+  fts.committed(); // while failing, commits leave the flush to the retry (no flush per put)
+  assert.equal(w.attempts(), tries);
+  assert.equal(fts.flush(), false, 'an explicit flush (a text search) reports, never throws');
+  assert.equal(indexed(s), 0);
+  unfill(s);
+  await until('the retry to index', () => indexed(s) === 20);
+  assert.equal(fts.upToDate, true);
+  assert.equal(w.lines.filter((l) => l.level === 'error').length, 1);
+  fts.close();
+  await s.close();
+});
+
+test('full-text indexer - a text search while indexing fails answers from what is indexed', async () => {
+  const s = open();
+  await s.events.append([item('1', 'sierra')]);
+  assert.deepEqual(found(s, 'sierra'), ['1']);
+  fill(s);
+  await assert.rejects(s.events.append([item('2', 'sierra tango '.repeat(2000))]), (e: Error & { code?: string }) => e.code === 'SWY_STORE_UNAVAILABLE');
+  assert.equal(s.writes.failing(APPEND_WRITER)?.code, 'SQLITE_FULL');
+  assert.deepEqual(found(s, 'sierra'), ['1'], 'reads keep working');
+  unfill(s);
+  await s.events.append([item('3', 'sierra')]);
+  assert.equal(s.writes.failing(), undefined, 'a successful append clears the put path');
+  assert.deepEqual(found(s, 'sierra'), ['1', '3']);
   await s.close();
 });

@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import DatabaseCtor from 'better-sqlite3';
-import { ManualClock } from '../../core/index.js';
+import { ManualClock, isSwitchyardError } from '../../core/index.js';
 import { runStoreContract } from '../store.contract.js';
 import { SqliteStore, type SqliteStoreOptions } from './sqlite-store.js';
 import { migrations, schemaVersion } from './migrations.js';
@@ -92,4 +92,37 @@ test('sqlite store - each stored event is indexed for full-text search once (aft
   const triggers = store.db.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'events'").all();
   assert.deepEqual(triggers, [{ name: 'events_fts_delete' }], 'no insert trigger indexes the row a second time');
   await store.close();
+});
+
+test('sqlite store - a data directory open in one store is refused to a second, naming the directory and the holder; closing releases it', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'swy-store-'));
+  const a = new SqliteStore(options(dir, new ManualClock()));
+  assert.throws(() => new SqliteStore(options(dir, new ManualClock())), (e: unknown) => {
+    assert.ok(isSwitchyardError(e));
+    assert.equal(e.code, 'SWY_STORE_DIR_LOCKED');
+    assert.equal(e.message, `data directory ${path.resolve(dir)} is in use by another Switchyard process (pid ${process.pid}); stop it or set another storage.dataDir`);
+    return true;
+  });
+  await a.events.append([{ bus: 'default', id: '1', source: 's', type: 't', subject: undefined, time: undefined, body: '{}', size: 2, mode: 'binary', matchedRules: [] }]);
+  await a.close();
+  const b = new SqliteStore(options(dir, new ManualClock()));
+  assert.equal(b.events.count('default'), 1);
+  await b.close();
+});
+
+test('sqlite store - the data directory is created 0700 and its files 0600, whatever the umask', async () => {
+  const dir = path.join(mkdtempSync(path.join(tmpdir(), 'swy-store-')), 'nested', 'data');
+  const old = process.umask(0o022);
+  try {
+    const store = new SqliteStore(options(dir, new ManualClock()));
+    await store.events.append([{ bus: 'default', id: '1', source: 's', type: 't', subject: undefined, time: undefined, body: '{}', size: 2, mode: 'binary', matchedRules: [] }]);
+    const mode = (f: string): string => (statSync(path.join(dir, f)).mode & 0o777).toString(8);
+    assert.equal(mode('.'), '700');
+    const files = readdirSync(dir).sort();
+    assert.deepEqual(files, ['switchyard.db', 'switchyard.db-shm', 'switchyard.db-wal', 'switchyard.lock', 'switchyard.pid']);
+    assert.deepEqual(files.map(mode), files.map(() => '600'), files.join(', '));
+    await store.close();
+  } finally {
+    process.umask(old);
+  }
 });

@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import DatabaseCtor, { type Database } from 'better-sqlite3';
 import type { Clock } from '../../core/index.js';
@@ -17,6 +16,11 @@ import { sweepRetention } from './retention.js';
 import { WalCheckpointer, type CheckpointResult } from './wal-checkpointer.js';
 import { SqliteObserveStore } from './event-search.js';
 import type { ObserveStore } from '../observe-types.js';
+import { WriteHealth, silentStoreLog, type RetryBackoff, type StoreLog } from '../write-health.js';
+import { sqliteStorageFault } from './storage-fault.js';
+import { SpaceProbe } from './space-probe.js';
+import { DirectoryLock } from './directory-lock.js';
+import { makePrivateDir, touchPrivateFile } from './data-dir.js';
 
 export interface SqliteStoreOptions {
   /** Directory holding switchyard.db; `:memory:` for a throw-away store. */
@@ -32,6 +36,15 @@ export interface SqliteStoreOptions {
    * auto-checkpoint, on the put path). Not used for `:memory:`.
    */
   readonly walCheckpointMs?: number;
+  /** Where storage faults and background failures are logged (once per state change); nowhere by default. */
+  readonly log?: StoreLog;
+  /**
+   * Free space (bytes) the probe needs before a failing put path counts as writable again
+   * (default 2 MiB; the server passes twice limits.maxRequestBytes).
+   */
+  readonly spaceProbeBytes?: number;
+  /** Backoff of the background retries after a failed write (full-text index, space probe). */
+  readonly writeRetry?: RetryBackoff;
 }
 
 /** The writer's own auto-checkpoint threshold (pages) behind the worker, and the WAL size kept after a restart. */
@@ -41,12 +54,17 @@ const FULL_TEXT_FLUSH_MS = 100;
 /** …or as soon as this many are waiting. */
 const FULL_TEXT_MAX_PENDING = 2000;
 const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
+const DEFAULT_SPACE_PROBE_BYTES = 2 * 1024 * 1024;
 
 /**
  * The embedded store: one SQLite file in WAL mode. With durability `process`
  * (synchronous=NORMAL) a committed transaction survives a crash of this process; `fsync`
  * (synchronous=FULL) also survives power loss. Only this process writes the file; the WAL is
  * checkpointed from a worker thread (WalCheckpointer), off the put path.
+ *
+ * Only one process opens a data directory (DirectoryLock). On a full disk (or an I/O error) the
+ * store keeps serving reads; writes fail with SWY_STORE_UNAVAILABLE and are tracked by `writes`
+ * (WriteHealth); background writers retry after a backoff and never throw out of a timer.
  */
 export class SqliteStore implements Store {
   readonly events: EventLog;
@@ -57,46 +75,67 @@ export class SqliteStore implements Store {
   readonly observe: ObserveStore;
   readonly deliveries: SqliteDeliveryQueue;
   readonly db: Database;
+  /** Which writers are failing on a storage fault (disk full, I/O error); see WriteHealth. */
+  readonly writes: WriteHealth;
   readonly #log: SqliteEventLog;
   readonly #fullText: FullTextIndexer;
   readonly #opts: SqliteStoreOptions;
   readonly #checkpointer: WalCheckpointer | undefined;
+  readonly #lock: DirectoryLock | undefined;
+  readonly #probe: SpaceProbe | undefined;
 
   constructor(opts: SqliteStoreOptions) {
     this.#opts = opts;
+    const log = opts.log ?? silentStoreLog;
+    this.writes = new WriteHealth({ classify: sqliteStorageFault, log, now: () => opts.clock.now() });
     let file = ':memory:';
     if (opts.dataDir !== ':memory:') {
-      mkdirSync(opts.dataDir, { recursive: true });
+      makePrivateDir(opts.dataDir);
+      this.#lock = DirectoryLock.acquire(opts.dataDir);
       file = path.join(opts.dataDir, 'switchyard.db');
     }
-    this.db = new DatabaseCtor(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma(`synchronous = ${opts.durability === 'fsync' ? 'FULL' : 'NORMAL'}`);
-    this.db.pragma('foreign_keys = ON');
-    this.db.pragma('busy_timeout = 5000');
-    this.db.pragma('cache_size = -65536');
-    migrate(this.db, opts.clock.now());
+    let db: Database | undefined;
+    try {
+      if (file !== ':memory:') touchPrivateFile(file);
+      db = new DatabaseCtor(file);
+      this.db = db;
+      db.pragma('journal_mode = WAL');
+      db.pragma(`synchronous = ${opts.durability === 'fsync' ? 'FULL' : 'NORMAL'}`);
+      db.pragma('foreign_keys = ON');
+      db.pragma('busy_timeout = 5000');
+      db.pragma('cache_size = -65536');
+      migrate(db, opts.clock.now());
+      this.buses = new SqliteBusCatalog(db, opts.clock);
+      this.buses.ensure({ name: 'default', description: 'The default bus', retention: { maxAgeMs: opts.defaultRetentionMaxAgeMs, maxCount: null } });
+    } catch (e) {
+      db?.close();
+      this.#lock?.release();
+      throw e;
+    }
     const checkpointMs = opts.walCheckpointMs ?? 250;
     if (file !== ':memory:' && checkpointMs > 0) {
-      this.db.pragma(`wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`);
-      this.db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
+      db.pragma(`wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`);
+      db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
       this.#checkpointer = new WalCheckpointer(file, checkpointMs);
     }
-    this.buses = new SqliteBusCatalog(this.db, opts.clock);
-    this.buses.ensure({ name: 'default', description: 'The default bus', retention: { maxAgeMs: opts.defaultRetentionMaxAgeMs, maxCount: null } });
-    this.rules = new SqliteRuleCatalog(this.db, opts.clock);
-    this.schemas = new SqliteSchemaCatalog(this.db, opts.clock);
-    this.connections = new SqliteConnectionCatalog(this.db, opts.clock);
-    this.#fullText = new FullTextIndexer(this.db, { flushDelayMs: FULL_TEXT_FLUSH_MS, maxPending: FULL_TEXT_MAX_PENDING });
+    this.rules = new SqliteRuleCatalog(db, opts.clock);
+    this.schemas = new SqliteSchemaCatalog(db, opts.clock);
+    this.connections = new SqliteConnectionCatalog(db, opts.clock);
+    this.#fullText = new FullTextIndexer(db, {
+      flushDelayMs: FULL_TEXT_FLUSH_MS, maxPending: FULL_TEXT_MAX_PENDING, health: this.writes, log,
+      ...(opts.writeRetry === undefined ? {} : { retry: opts.writeRetry }),
+    });
+    // On a full disk this fails and is retried in the background: the store still opens.
     this.#fullText.catchUp();
-    this.observe = new SqliteObserveStore(this.db, () => this.#fullText.flush());
-    this.deliveries = new SqliteDeliveryQueue(this.db);
-    this.#log = new SqliteEventLog(this.db, opts, this.#fullText, this.deliveries);
+    this.observe = new SqliteObserveStore(db, () => void this.#fullText.flush());
+    this.deliveries = new SqliteDeliveryQueue(db, { health: this.writes, log });
+    this.#log = new SqliteEventLog(db, { ...opts, health: this.writes }, this.#fullText, this.deliveries);
     this.events = this.#log;
+    if (file !== ':memory:') this.#probe = new SpaceProbe(this.writes, opts.dataDir, opts.spaceProbeBytes ?? DEFAULT_SPACE_PROBE_BYTES, opts.writeRetry);
   }
 
   sweepRetention(): number {
-    return sweepRetention(this.db, this.#opts.clock.now(), this.#opts.dedupeWindowMs, this.#opts.sweepBatch);
+    return this.writes.run('retention sweep', () => sweepRetention(this.db, this.#opts.clock.now(), this.#opts.dedupeWindowMs, this.#opts.sweepBatch));
   }
 
   /** The next background WAL checkpoint (undefined when there is none: `:memory:` or disabled). */
@@ -107,7 +146,10 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     await this.#log.close();
     this.#fullText.close();
+    this.#probe?.close();
     await this.#checkpointer?.close();
     if (this.db.open) this.db.close();
+    // Last: until the database is closed, no other server may open the directory.
+    this.#lock?.release();
   }
 }

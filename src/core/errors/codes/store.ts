@@ -9,4 +9,6 @@ export const storeErrors = {
   SWY_STORE_CLOSED: { status: 503, title: 'Store closed', doc: 'The store is shutting down and accepts no more writes; retry against a running server.' },
   SWY_STORE_MIGRATION_FAILED: { status: 500, title: 'Store migration failed', doc: 'The embedded database could not be migrated to the current schema version; the server does not start. The log names the migration.' },
   SWY_STORE_NEWER_SCHEMA: { status: 500, title: 'Store schema is newer than this server', doc: 'The database was written by a newer Switchyard; start that version or use another data directory.' },
+  SWY_STORE_UNAVAILABLE: { status: 503, title: 'Store cannot write', doc: 'The store could not write: its disk is full or failing (the log names the SQLite or system error once, when writes start failing). Nothing of this request was written; reads keep working and /readyz answers 503 until writes succeed again. Free space and retry.' },
+  SWY_STORE_DIR_LOCKED: { status: 500, title: 'Data directory in use', doc: 'Another Switchyard process holds the data directory (the message names the directory and that process\'s pid); the server does not start and exits with code 2. Stop the other server or set another `storage.dataDir`.' },
 } as const satisfies ErrorTable;
