@@ -56,6 +56,26 @@ export interface ApiDeps {
   readonly delivery?: DeliveryRouteDeps;
 }
 
+/** True for an absent or `identity` coding (RFC 9110 §8.4): a list like `identity, identity` included. */
+function isIdentity(header: string): boolean {
+  return header.split(',').every((c) => {
+    const t = c.trim().toLowerCase();
+    return t === '' || t === 'identity';
+  });
+}
+
+/**
+ * Bodies are read as sent: a compressed body would reach the JSON parser or the CloudEvents codec
+ * as bytes it cannot read (or, in binary mode, be stored as the event's data), so any coding is
+ * refused up front with the coding named.
+ */
+function unsupportedEncoding(header: string): SwitchyardError {
+  const shown = header.length > 64 ? `${header.slice(0, 64)}…` : header;
+  return new SwitchyardError('SWY_API_UNSUPPORTED_ENCODING', `Content-Encoding "${shown}" is not supported; send the body uncompressed (identity)`, {
+    violations: [{ path: 'content-encoding', reason: `"${shown}" is not supported; only identity is accepted` }],
+  });
+}
+
 /** Registers every route, the auth hook and the problem+json error handling on `app`. */
 export async function buildApi(app: FastifyInstance, deps: ApiDeps): Promise<void> {
   await app.register(swagger, {
@@ -73,6 +93,11 @@ export async function buildApi(app: FastifyInstance, deps: ApiDeps): Promise<voi
   app.addHook('onRequest', (req, reply, done) => {
     if (req.raw.rawHeaders.length / 2 > deps.maxHeaderCount) {
       sendProblem(reply, new SwitchyardError('SWY_API_TOO_MANY_HEADERS', `more than ${deps.maxHeaderCount} headers`), req.url);
+      return;
+    }
+    const encoding = req.headers['content-encoding'];
+    if (encoding !== undefined && !isIdentity(encoding)) {
+      sendProblem(reply, unsupportedEncoding(encoding), req.url);
       return;
     }
     done();
