@@ -113,6 +113,8 @@ export class SwitchyardServer {
       apiKeys: c.auth.apiKeys,
       maxRequestBytes: c.limits.maxRequestBytes,
       maxHeaderCount: c.server.maxHeaderCount,
+      maxTransformOutputBytes: c.limits.maxTransformOutputBytes ?? c.limits.maxEventBytes,
+      maxJsonDepth: c.limits.maxJsonDepth,
       defaultRetentionMaxAgeMs: c.retention.defaultMaxAgeMs,
       version,
       observe: obs.api,

@@ -119,8 +119,19 @@ describe('hostile inputs e2e', () => {
     assert.equal(a.json.failedCount, 1);
     assert.equal(a.json.results[0]!.error?.code, 'SWY_EVENT_INVALID');
     assert.equal(a.json.results[0]!.error?.violations?.[0]?.code, 'SWY_EVENT_TOO_DEEP');
-    const b = await call(base, '/v1/buses', { body: `{"name":"deep","description":${deep}}`, headers: { 'content-type': 'application/json' } });
-    assertProblem(b, 400, 'SWY_API_VALIDATION');
+    // Management bodies are refused before parsing: nothing downstream recurses over 10,000 levels.
+    for (const [path, body] of [
+      ['/v1/buses', `{"name":"deep","description":${deep}}`],
+      ['/v1/patterns/test', `{"filter":{"pattern":{"a":["x"]}},"event":{"data":${deep}}}`],
+      ['/v1/patterns/test', `{"filter":{"sql":"a = 'x'"},"event":{"data":${deep}}}`],
+      ['/v1/transforms/test', `{"transform":{"type":"constant","value":${deep}},"event":{}}`],
+    ] as const) {
+      const b = assertProblem(await call(base, path, { body, headers: { 'content-type': 'application/json' } }), 400, 'SWY_API_TOO_DEEP');
+      assert.match(b.detail, /deeper than 72 levels/);
+      assert.deepEqual(b.violations?.map((v) => v.path), ['/body']);
+    }
+    const r = await call(base, `/v1/buses/${BUS}/rules/deep`, { method: 'PUT', body: `{"filter":{"sql":"true"},"targets":[{"id":"a","kind":"log","transform":{"type":"constant","value":${deep}}}]}`, headers: { 'content-type': 'application/json' } });
+    assertProblem(r, 400, 'SWY_API_TOO_DEEP');
   });
 
   test('hostile - invalid UTF-8 in bodies and percent-encoded headers', async () => {

@@ -67,15 +67,21 @@ test('rules e2e - an invalid filter or target is a 400 naming the path; nothing 
 });
 
 test('rules e2e - a CESQL chain of 20,000 ANDs and filters nested 2,000 deep are 400s naming the limit, on save and on test', async () => {
-  const t = await startTestServer();
+  // With the largest limits.maxJsonDepth a request body may nest 1,008 levels: a filter 200 deep
+  // reaches the filter validator, one 2,000 deep is refused with the body.
+  const t = await startTestServer({ limits: { maxJsonDepth: 1000 } });
   try {
     const sql = Array.from({ length: 20_000 }, (_, i) => `a = '${i}'`).join(' AND ');
-    let deep: unknown = { exact: { type: 'x' } };
-    for (let i = 0; i < 2000; i++) deep = { all: [deep] };
+    const nest = (levels: number): unknown => {
+      let f: unknown = { exact: { type: 'x' } };
+      for (let i = 1; i < levels; i++) f = { all: [f] };
+      return f;
+    };
     const cases: Array<[unknown, string, string, RegExp]> = [
       // Violation paths are relative to the filter, as for every filter problem.
       [{ sql }, 'SWY_RULES_CESQL_PARSE', '/sql', /nested deeper than 200 levels/],
-      [{ filters: [deep] }, 'SWY_RULES_SUBSCRIPTION_FILTER_INVALID', '/0/all/0/all', /nested deeper than 64 levels/],
+      [{ filters: [nest(200)] }, 'SWY_RULES_SUBSCRIPTION_FILTER_INVALID', '/0/all/0/all', /nested deeper than 64 levels/],
+      [{ filters: [nest(2000)] }, 'SWY_API_TOO_DEEP', '/body', /nested deeper than 1008 levels/],
       [{ filters: [{ sql }] }, 'SWY_RULES_SUBSCRIPTION_FILTER_INVALID', '/0/sql', /nested deeper than 200 levels/],
     ];
     for (const [filter, code, path, reason] of cases) {

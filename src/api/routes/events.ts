@@ -187,7 +187,7 @@ export async function eventRoutes(app: FastifyInstance, deps: EventRoutesDeps): 
   });
 
   app.post<{ Body: { entries: unknown } }>('/v1/events', {
-    config: { scope: 'put' },
+    config: { scope: 'put', ownJsonDepth: true },
     bodyLimit: deps.maxRequestBytes,
     schema: {
       summary: 'PutEvents: put events on one or more buses with a result per entry (partial failure)',

@@ -3,6 +3,7 @@ import type { ErrorTable } from '../spec.js';
 /** Error codes of the api area. Codes are stable: never rename or reuse one. */
 export const apiErrors = {
   SWY_API_VALIDATION: { status: 400, title: 'Invalid request', doc: 'The request path, query or JSON body does not match the route schema; `violations` lists each problem.' },
+  SWY_API_TOO_DEEP: { status: 400, title: 'JSON body nested too deeply', doc: 'A JSON request body nests deeper than `limits.maxJsonDepth` plus 8 levels of envelope (72 by default), checked before parsing. PutEvents is exempt: there each entry is checked alone (`SWY_EVENT_TOO_DEEP` in its result).' },
   SWY_API_MALFORMED_JSON: { status: 400, title: 'Malformed JSON', doc: 'The request body is not valid JSON (or is empty where JSON is required).' },
   SWY_API_UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported media type', doc: 'The Content-Type is not accepted by this route (management routes take application/json).' },
   SWY_API_UNSUPPORTED_ENCODING: { status: 415, title: 'Unsupported content encoding', doc: 'The request has a `Content-Encoding` other than `identity` (e.g. `gzip`). Switchyard does not decompress request bodies: send the body uncompressed.' },
