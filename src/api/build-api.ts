@@ -23,6 +23,7 @@ import { installRuleEvents } from './routes/system-events.js';
 import { installRuleSync, targetStateRoutes, type DeliveryRouteDeps } from './routes/target-state.js';
 import { deadLetterRoutes } from './routes/dead-letters.js';
 import { installValidators } from './validators.js';
+import { installJsonBodyParser } from './json-body.js';
 
 /** Observability wiring (src/observe): search, trace, live tail, metrics, system events. */
 export interface ApiObserveDeps {
@@ -44,6 +45,10 @@ export interface ApiDeps {
   readonly apiKeys: Readonly<Record<string, readonly Scope[]>>;
   readonly maxRequestBytes: number;
   readonly maxHeaderCount: number;
+  /** Largest transformer output (limits.maxTransformOutputBytes, else limits.maxEventBytes). */
+  readonly maxTransformOutputBytes: number;
+  /** Deepest JSON nesting of an event (limits.maxJsonDepth). */
+  readonly maxJsonDepth: number;
   readonly defaultRetentionMaxAgeMs: number;
   readonly version: string;
   /** The schema registry (docs/schemas.md). */
@@ -54,6 +59,26 @@ export interface ApiDeps {
   readonly observe?: ApiObserveDeps;
   /** The dispatcher: dead letters, target state, rule changes applied at once; the routes exist only when given. */
   readonly delivery?: DeliveryRouteDeps;
+}
+
+/** True for an absent or `identity` coding (RFC 9110 §8.4): a list like `identity, identity` included. */
+function isIdentity(header: string): boolean {
+  return header.split(',').every((c) => {
+    const t = c.trim().toLowerCase();
+    return t === '' || t === 'identity';
+  });
+}
+
+/**
+ * Bodies are read as sent: a compressed body would reach the JSON parser or the CloudEvents codec
+ * as bytes it cannot read (or, in binary mode, be stored as the event's data), so any coding is
+ * refused up front with the coding named.
+ */
+function unsupportedEncoding(header: string): SwitchyardError {
+  const shown = header.length > 64 ? `${header.slice(0, 64)}…` : header;
+  return new SwitchyardError('SWY_API_UNSUPPORTED_ENCODING', `Content-Encoding "${shown}" is not supported; send the body uncompressed (identity)`, {
+    violations: [{ path: 'content-encoding', reason: `"${shown}" is not supported; only identity is accepted` }],
+  });
 }
 
 /** Registers every route, the auth hook and the problem+json error handling on `app`. */
@@ -69,10 +94,16 @@ export async function buildApi(app: FastifyInstance, deps: ApiDeps): Promise<voi
   installValidators(app);
   // Management routes take JSON only; the put route has its own any-bytes parser.
   app.removeContentTypeParser('text/plain');
+  installJsonBodyParser(app, deps.maxJsonDepth);
   // Callback hooks, not async ones: they run on every put, and a promise per request costs.
   app.addHook('onRequest', (req, reply, done) => {
     if (req.raw.rawHeaders.length / 2 > deps.maxHeaderCount) {
       sendProblem(reply, new SwitchyardError('SWY_API_TOO_MANY_HEADERS', `more than ${deps.maxHeaderCount} headers`), req.url);
+      return;
+    }
+    const encoding = req.headers['content-encoding'];
+    if (encoding !== undefined && !isIdentity(encoding)) {
+      sendProblem(reply, unsupportedEncoding(encoding), req.url);
       return;
     }
     done();
@@ -84,7 +115,7 @@ export async function buildApi(app: FastifyInstance, deps: ApiDeps): Promise<voi
   if (o?.systemEvents !== undefined) installRuleEvents(app, o.systemEvents);
   if (deps.delivery !== undefined) installRuleSync(app, deps.delivery.dispatcher);
   if (o !== undefined) {
-    await app.register(traceRoutes, { store: deps.store, payloadLimit: o.tracePayloadBytes });
+    await app.register(traceRoutes, { store: deps.store, payloadLimit: o.tracePayloadBytes, maxTransformOutputBytes: deps.maxTransformOutputBytes });
     await app.register(streamRoutes, { store: deps.store, feed: o.feed, heartbeatMs: o.streamHeartbeatMs });
   }
   await app.register(healthRoutes, { readiness: deps.readiness });
@@ -93,9 +124,9 @@ export async function buildApi(app: FastifyInstance, deps: ApiDeps): Promise<voi
     deps.router.dropBus(bus);
     deps.schemas.forgetBus(bus);
   } });
-  await app.register(ruleRoutes, { store: deps.store, router: deps.router, lint: (filter) => lintRuleFilter(deps.schemas, filter) });
+  await app.register(ruleRoutes, { store: deps.store, router: deps.router, lint: (filter) => lintRuleFilter(deps.schemas, filter), maxTransformOutputBytes: deps.maxTransformOutputBytes });
   await app.register(schemaRoutes, { store: deps.store, registry: deps.schemas, version: deps.version });
-  await app.register(transformRoutes);
+  await app.register(transformRoutes, { maxOutputBytes: deps.maxTransformOutputBytes, maxEventDepth: deps.maxJsonDepth });
   await app.register(patternRoutes);
   if (deps.connections !== undefined) await app.register(connectionRoutes, { ...deps.connections, store: deps.store });
   if (deps.delivery !== undefined) {

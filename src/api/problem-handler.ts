@@ -2,6 +2,12 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { PROBLEM_CONTENT_TYPE, SwitchyardError, isSwitchyardError, toProblem, type Violation } from '../core/index.js';
 import { isStoreUnavailable } from '../store/index.js';
 
+/**
+ * Longest path segment (fastify's `maxParamLength`): names (schemas up to 256 characters) and
+ * event ids arrive percent-encoded in path segments, so fastify's default of 100 is too short.
+ */
+export const MAX_PATH_SEGMENT = 4096;
+
 /** Sends a SwitchyardError as RFC 9457 problem+json. */
 export function sendProblem(reply: FastifyReply, err: SwitchyardError, instance: string): FastifyReply {
   return reply.code(err.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(toProblem(err, instance)));
@@ -37,7 +43,34 @@ function fromFastify(err: FastifyError): SwitchyardError | undefined {
   if (err instanceof SyntaxError || (err.statusCode === 400 && /JSON|proto/i.test(err.message))) {
     return new SwitchyardError('SWY_API_MALFORMED_JSON', `the body is not valid JSON: ${err.message}`);
   }
+  // Any other refusal of the framework's is still the client's fault and must not become a 500.
+  if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
+    return new SwitchyardError('SWY_API_BAD_REQUEST', err.message);
+  }
   return undefined;
+}
+
+/**
+ * fastify's `frameworkErrors` option: errors raised while routing, before any hook runs (an
+ * undecodable path, a path segment over {@link MAX_PATH_SEGMENT}), which fastify would
+ * otherwise answer with its own JSON body instead of problem+json.
+ */
+export function frameworkErrors(err: FastifyError, req: FastifyRequest, reply: FastifyReply): void {
+  let e: SwitchyardError;
+  switch (err.code) {
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      e = new SwitchyardError('SWY_API_URI_TOO_LONG', `a path segment is longer than ${MAX_PATH_SEGMENT} characters`);
+      break;
+    case 'FST_ERR_BAD_URL':
+      e = new SwitchyardError('SWY_API_BAD_URL', 'the request path is not a valid URL (broken percent-encoding)');
+      break;
+    default:
+      e = fromFastify(err) ?? new SwitchyardError('SWY_INTERNAL', 'internal error', { cause: err });
+  }
+  if (e.status >= 500) req.log.error({ err: e.cause ?? e, code: e.code }, 'request failed');
+  else req.log.info({ code: e.code, status: e.status }, e.message);
+  // The path may be the very thing that is too long: instance keeps its start only.
+  sendProblem(reply, e, req.url.length > 256 ? `${req.url.slice(0, 256)}…` : req.url);
 }
 
 /**

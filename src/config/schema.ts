@@ -45,6 +45,7 @@ export const configSchema = {
         maxRequestBytes: { type: 'integer', minimum: 1 * KiB, default: 1 * MiB, description: 'Largest request body in bytes (1 MiB).' },
         maxBatchEvents: { type: 'integer', minimum: 1, default: 1000, description: 'Most events in one batch or PutEvents request.' },
         maxJsonDepth: { type: 'integer', minimum: 4, maximum: 1000, default: 64, description: 'Deepest JSON nesting accepted in an event.' },
+        maxTransformOutputBytes: { type: 'integer', minimum: 1 * KiB, description: 'Largest transformer output in bytes (UTF-8). A template repeating a large value stops rendering past it: a 400 in a transform test, a dead letter at delivery; a constant or template text over it is refused when the rule is saved. Absent: limits.maxEventBytes.' },
       },
     },
     ingest: {
@@ -130,7 +131,7 @@ export const configSchema = {
 export interface Config {
   readonly server: { readonly host: string; readonly port: number; readonly shutdownTimeoutMs: number; readonly maxHeaderCount: number };
   readonly storage: { readonly kind: 'sqlite'; readonly dataDir: string; readonly durability: 'process' | 'fsync'; readonly groupCommitMaxEvents: number };
-  readonly limits: { readonly maxEventBytes: number; readonly maxRequestBytes: number; readonly maxBatchEvents: number; readonly maxJsonDepth: number };
+  readonly limits: { readonly maxEventBytes: number; readonly maxRequestBytes: number; readonly maxBatchEvents: number; readonly maxJsonDepth: number; readonly maxTransformOutputBytes?: number };
   readonly ingest: { readonly dedupeWindowMs: number };
   readonly retention: { readonly defaultMaxAgeMs: number; readonly sweepIntervalMs: number; readonly sweepBatch: number };
   readonly auth: { readonly apiKeys: Readonly<Record<string, readonly ('admin' | 'put' | 'read')[]>> };

@@ -40,7 +40,7 @@ test('attribute types - Integer is 32-bit signed, written without fraction or ex
   ok(checkInteger(7), 'no literal');
 });
 
-test('attribute types - names are lower-case a-z0-9, at most 64 characters, never "data"', () => {
+test('attribute types - names are lower-case a-z0-9, at most 64 characters, never "data" or "constructor"', () => {
   for (const s of ['a', 'comexampleextension1', 'traceparent', 'x'.repeat(64)]) ok(checkAttributeName(s), s);
-  for (const s of ['', 'MyExtension', 'my.extension', 'my_ext', '__proto__', 'data', 'x'.repeat(65), 'é']) bad(checkAttributeName(s), s);
+  for (const s of ['', 'MyExtension', 'my.extension', 'my_ext', '__proto__', 'constructor', 'data', 'x'.repeat(65), 'é']) bad(checkAttributeName(s), s);
 });

@@ -106,11 +106,16 @@ export function checkInteger(n: number, literal?: string): string | undefined {
  */
 export const MAX_ATTRIBUTE_NAME_LENGTH = 64;
 
-/** Validates an attribute name (spec: lower-case a-z and 0-9; `data` is reserved). */
+/**
+ * Validates an attribute name (spec: lower-case a-z and 0-9; `data` is reserved). `constructor`
+ * is the one a-z0-9 name that `Object.prototype` carries, so it is refused like `__proto__`
+ * (which the character rule refuses): no attribute map can ever shadow a prototype member.
+ */
 export function checkAttributeName(name: string): string | undefined {
   if (name.length === 0) return 'attribute name is empty';
   if (name.length > MAX_ATTRIBUTE_NAME_LENGTH) return `attribute name longer than ${MAX_ATTRIBUTE_NAME_LENGTH} characters`;
   if (!/^[a-z0-9]+$/.test(name)) return 'attribute names may contain only lower-case letters a-z and digits 0-9';
   if (name === 'data') return "'data' is reserved and cannot be an attribute name";
+  if (name === 'constructor') return "'constructor' is reserved (an Object.prototype member) and cannot be an attribute name";
   return undefined;
 }

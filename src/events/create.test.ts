@@ -15,7 +15,8 @@ test('create - builds a validated event; JSON data from a value or from exact te
 
 const bad: Array<[string, CreateEventFields, string[]]> = [
   ['empty id and bad time', { ...base, id: '', time: 'now' }, ['/id', '/time']],
-  ['an extension named like a core attribute', { ...base, extensions: { subject: 'x', constructor: 'ok' } }, ['/subject']],
+  ['an extension named like a core attribute', { ...base, extensions: { subject: 'x', other: 'ok' } }, ['/subject']],
+  ['an extension named constructor', { ...base, extensions: { constructor: 'x' } }, ['/constructor']],
   ['a bad extension name', { ...base, extensions: { Bad: 1 } }, ['/Bad']],
   ['text data without a text type', { ...base, data: { kind: 'text', text: 'x' } }, ['/datacontenttype']],
   ['JSON data with a text type', { ...base, datacontenttype: 'text/plain', data: { kind: 'json', value: 1 } }, ['/datacontenttype']],

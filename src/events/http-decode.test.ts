@@ -69,6 +69,15 @@ test('http decode - structured: duplicate members and __proto__ keys are refused
   assert.equal(ok?.data.kind === 'json' && ok.data.text, '{"__proto__":{"polluted":1}}');
 });
 
+test('http decode - "constructor" is refused as an attribute name in structured, batch and binary mode', () => {
+  const one = rejects(structured(ev('1', ',"constructor":"x"')), 'SWY_EVENT_INVALID');
+  assert.deepEqual(one.violations.map((v) => v.path), ['/constructor']);
+  const many = rejects(batch(`[${ev('a')},${ev('b', ',"constructor":"x"')}]`), 'SWY_EVENT_INVALID');
+  assert.deepEqual(many.violations.map((v) => v.path), ['/1/constructor']);
+  const bin = rejects({ contentType: 'application/json', headers: { 'ce-specversion': '1.0', 'ce-id': '1', 'ce-source': '/s', 'ce-type': 't', 'ce-constructor': 'x' }, body: Buffer.from('{}') }, 'SWY_EVENT_INVALID');
+  assert.deepEqual(bin.violations.map((v) => v.path), ['ce-constructor']);
+});
+
 test('http decode - structured: data text is kept exactly, with its whitespace and number literals', () => {
   const data = '{ "n" : 9007199254740993, "f": 1.50e+3, "s": "\\u00e9" }';
   const [e] = decodeHttpRequest(structured(ev('1', `, "data" : ${data} `)), limits).events;

@@ -13,5 +13,5 @@ export { createEvent, type CreateEventFields, type CreateEventData } from './cre
 export { eventSize } from './size.js';
 export { eventJsonView } from './view.js';
 export { invalid as invalidEventError, pointer as jsonPointer } from './violations.js';
-export { scanJson, type JsonNode, type JsonMember, type ScanResult, type ScanOptions } from './json-scan.js';
+export { scanJson, valueDepth, type JsonNode, type JsonMember, type ScanResult, type ScanOptions } from './json-scan.js';
 export { encodeHeaderValue, decodeHeaderValue } from './header-encoding.js';

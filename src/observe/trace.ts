@@ -53,6 +53,8 @@ export interface TraceOptions {
   readonly explain: boolean;
   /** Longest payload shown per target, in characters. */
   readonly payloadLimit: number;
+  /** Largest transformer output computed for a payload not stored (as the engine caps it). */
+  readonly maxTransformOutputBytes?: number;
   /** The schema violations recorded for the event in warn mode, if any. */
   readonly schemaCheck?: SchemaCheckRecord | undefined;
 }
@@ -66,7 +68,7 @@ const SPEC_DEFAULTS = { concurrency: 1, breakerFailureThreshold: 1, breakerOpenM
  * The payload the delivery engine sends (or sent) to a target for this event, computed with the
  * rule as it is now: the engine's own prepareOutbound, so the trace shows what the receiver got.
  */
-function sentPayload(rule: RuleRecord | undefined, targetId: string, e: StoredEvent): string | null {
+function sentPayload(rule: RuleRecord | undefined, targetId: string, e: StoredEvent, maxTransformOutputBytes: number | undefined): string | null {
   if (rule === undefined) return null;
   const dead = targetId.endsWith(DEAD_LETTER_SUFFIX);
   const base = dead ? targetId.slice(0, -DEAD_LETTER_SUFFIX.length) : targetId;
@@ -74,7 +76,8 @@ function sentPayload(rule: RuleRecord | undefined, targetId: string, e: StoredEv
   const spec = dead ? raw?.['deadLetter'] : raw;
   if (typeof spec !== 'object' || spec === null) return null;
   try {
-    const resolved = resolveTargetSpec(spec as Readonly<Record<string, unknown>>, targetId, SPEC_DEFAULTS);
+    const defaults = maxTransformOutputBytes === undefined ? SPEC_DEFAULTS : { ...SPEC_DEFAULTS, maxTransformOutputBytes };
+    const resolved = resolveTargetSpec(spec as Readonly<Record<string, unknown>>, targetId, defaults);
     return prepareOutbound({
       id: 0, bus: e.bus, seq: e.sequence, eventId: e.id, rule: rule.name, target: targetId, group: null,
       attempts: 0, firstAt: e.receivedAt, receivedAt: e.receivedAt, eventBody: e.body,
@@ -116,7 +119,7 @@ export function buildTrace(store: ObserveStore, rules: readonly RuleRecord[], e:
     if (d.doneAt !== null && (d.state === 'delivered' || d.state === 'dead')) {
       timeline.push({ at: iso(d.doneAt), step: d.state, rule: d.rule, target: d.target, ...(d.state === 'dead' && d.lastError !== null ? { reason: d.lastError } : {}) });
     }
-    const payload = d.payload ?? sentPayload(byName.get(d.rule), d.target, e);
+    const payload = d.payload ?? sentPayload(byName.get(d.rule), d.target, e, options.maxTransformOutputBytes);
     return {
       rule: d.rule, target: d.target, state: d.state,
       payload: payload === null ? null : payload.slice(0, options.payloadLimit),

@@ -3,6 +3,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { SwitchyardError, type JsonValue, type Violation } from '../core/index.js';
 import { checkSchemaLimits } from './limits.js';
+import { linearRegExp, UnsupportedPatternError } from './linear-regexp.js';
 import type { SchemaDialect } from './types.js';
 
 // ajv-formats is CommonJS; under NodeNext its default import is the module object.
@@ -51,6 +52,32 @@ export function toViolation(e: ErrorObject, prefix: string): Violation {
   return { path, reason };
 }
 
+const escapePointer = (s: string): string => s.replaceAll('~', '~0').replaceAll('/', '~1');
+
+/**
+ * The JSON Pointer of the first `pattern` keyword, `patternProperties` key or `propertyNames`
+ * pattern holding `pattern` ('' when none is found). Iterative: the schema is within its limits
+ * but this must not be the one recursive walk that is not.
+ */
+function patternPath(schema: JsonValue, pattern: string): string {
+  const stack: Array<[JsonValue, string]> = [[schema, '']];
+  while (stack.length > 0) {
+    const [v, at] = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (!Array.isArray(v)) {
+      if (v.pattern === pattern) return `${at}/pattern`;
+      const pp = v.patternProperties;
+      if (typeof pp === 'object' && pp !== null && !Array.isArray(pp) && Object.hasOwn(pp, pattern)) return `${at}/patternProperties/${escapePointer(pattern)}`;
+    }
+    const entries: Array<[string, JsonValue]> = Array.isArray(v) ? v.map((e, i) => [String(i), e]) : Object.entries(v);
+    for (let i = entries.length - 1; i >= 0; i--) {
+      const [k, c] = entries[i]!;
+      stack.push([c, `${at}/${escapePointer(k)}`]);
+    }
+  }
+  return '';
+}
+
 /**
  * Compiles JSON Schemas with ajv, one instance per dialect. Compiling is costly (code
  * generation), so each compiled validator is cached under its caller's key; the registry keys
@@ -62,8 +89,9 @@ export class SchemaCompiler {
 
   constructor() {
     // strict: false — registered schemas may carry vendor keywords (x-*, examples...), which
-    // JSON Schema allows; allErrors so a rejection lists every violation.
-    const opts = { strict: false, allErrors: true, validateFormats: true } as const;
+    // JSON Schema allows; allErrors so a rejection lists every violation. Patterns run on a
+    // linear-time engine (linear-regexp.ts): event data is untrusted.
+    const opts = { strict: false, allErrors: true, validateFormats: true, code: { regExp: linearRegExp } } as const;
     const a2020 = new Ajv2020(opts);
     const a07 = new Ajv(opts);
     addFormats(a2020 as unknown as Ajv);
@@ -107,6 +135,11 @@ export class SchemaCompiler {
         : schema;
       return this.#ajv[dialect].compile(copy as object | boolean);
     } catch (cause) {
+      if (cause instanceof UnsupportedPatternError) {
+        throw new SwitchyardError('SWY_SCHEMA_INVALID', `the schema does not compile: ${cause.message}`, {
+          violations: [{ path: patternPath(schema, cause.pattern), reason: cause.message, code: 'SWY_SCHEMA_PATTERN_UNSUPPORTED' }], cause,
+        });
+      }
       throw new SwitchyardError('SWY_SCHEMA_INVALID', `the schema does not compile: ${(cause as Error).message}`, {
         violations: [{ path: '', reason: (cause as Error).message }], cause,
       });

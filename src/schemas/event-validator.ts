@@ -1,4 +1,4 @@
-import type { Violation } from '../core/index.js';
+import { isSwitchyardError, type Violation } from '../core/index.js';
 import type { CloudEvent } from '../events/index.js';
 import { toViolation } from './compiler.js';
 import { parseDataschema, versionUrn } from './dataschema.js';
@@ -76,7 +76,15 @@ export class SchemaValidator {
       case 'binary':
         return { mode, schema, violations: [{ path: '/data', reason: `is not JSON (datacontenttype ${event.datacontenttype ?? 'unset'}); schema ${schema} expects JSON data` }] };
       case 'json': {
-        const validate = this.#registry.validatorFor(applied);
+        let validate;
+        try {
+          validate = this.#registry.validatorFor(applied);
+        } catch (e) {
+          // A version stored before patterns had to run in linear time may not compile now: it
+          // fails closed (its events break it) with the reason, until a new version replaces it.
+          if (!isSwitchyardError(e)) throw e;
+          return { mode, schema, violations: [{ path: '/data', reason: `schema ${schema} cannot be applied: ${e.violations[0]?.reason ?? e.message}` }] };
+        }
         if (validate(event.data.value)) return { mode, schema, violations: [] };
         return { mode, schema, violations: (validate.errors ?? []).map((e) => toViolation(e, '/data')) };
       }

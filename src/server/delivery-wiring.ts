@@ -72,6 +72,7 @@ export function createDeliveryWiring(config: Config, deps: DeliveryWiringDeps): 
     options: {
       pollIntervalMs: d.pollIntervalMs, leaseMs: d.leaseMs, defaultConcurrency: d.defaultConcurrency, disableAfterMs: d.disableAfterMs,
       breakerFailureThreshold: d.breakerFailureThreshold, breakerOpenMs: d.breakerOpenMs, keepDeliveredMs: d.keepDeliveredMs, shutdownGraceMs: d.shutdownGraceMs,
+      maxTransformOutputBytes: config.limits.maxTransformOutputBytes ?? config.limits.maxEventBytes,
     },
     log: deps.log,
     observer: deps.observer ?? noDeliveryObserver,

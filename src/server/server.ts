@@ -7,7 +7,7 @@ import { IngestService, RuleRouter, type HttpPut, type PutResult } from '../inge
 import { newBusMatcher } from './matcher-factory.js';
 import { createObservability, type Observability } from '../observe/index.js';
 import { SchemaDiscovery, SchemaRegistry, SchemaValidator, type SchemaCheck } from '../schemas/index.js';
-import { buildApi, clientErrorHandler } from '../api/index.js';
+import { buildApi, clientErrorHandler, frameworkErrors, MAX_PATH_SEGMENT } from '../api/index.js';
 import { createDeliveryWiring, type DeliveryWiring } from './delivery-wiring.js';
 
 const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -70,9 +70,9 @@ export class SwitchyardServer {
     const app = Fastify({
       logger: { level: c.log.level, ...(this.#logStream === undefined ? {} : { stream: this.#logStream }) },
       bodyLimit: c.limits.maxRequestBytes,
-      // Names (schemas up to 256 chars) and event ids arrive percent-encoded in path segments;
-      // fastify's default of 100 would answer longer ones with a bare 414.
-      routerOptions: { maxParamLength: 4096 },
+      routerOptions: { maxParamLength: MAX_PATH_SEGMENT },
+      // Routing errors (a segment over that, an undecodable path) as problem+json too.
+      frameworkErrors,
       forceCloseConnections: false,
       return503OnClosing: true,
       // One log line per request halves ingest throughput; failures are logged by the error handler.
@@ -115,6 +115,8 @@ export class SwitchyardServer {
       apiKeys: c.auth.apiKeys,
       maxRequestBytes: c.limits.maxRequestBytes,
       maxHeaderCount: c.server.maxHeaderCount,
+      maxTransformOutputBytes: c.limits.maxTransformOutputBytes ?? c.limits.maxEventBytes,
+      maxJsonDepth: c.limits.maxJsonDepth,
       defaultRetentionMaxAgeMs: c.retention.defaultMaxAgeMs,
       version,
       observe: obs.api,

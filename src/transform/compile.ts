@@ -1,5 +1,6 @@
 import { SwitchyardError, type JsonObject, type JsonValue, type Violation } from '../core/index.js';
 import { compilePath, type CompiledPath } from './jsonpath/evaluate.js';
+import { DEFAULT_MAX_OUTPUT_BYTES, exceedsBytes, type TransformLimits } from './limits.js';
 import { CONTENT_TYPE, type OutputFormat, type TransformOutput } from './output.js';
 import { readTransformSpec, type TransformPlan } from './spec.js';
 import { compileTemplate } from './template/compile.js';
@@ -8,7 +9,8 @@ import { isPredefined, isReservedName, predefinedResolver, VARIABLE_NAME, type T
 /**
  * A transformer compiled once, at rule/target creation, and run per delivery.
  * `format`/`contentType` are known at compile time, so a target can decide how to deliver
- * before any event arrives. `run` never throws for any JSON object event.
+ * before any event arrives. `run` throws only `SWY_TRANSFORM_OUTPUT_TOO_LARGE`, when a template
+ * would render more than the output cap (limits.ts) — a failure no retry can fix.
  */
 export interface CompiledTransform {
   readonly kind: 'complete' | 'partial' | 'constant' | 'template';
@@ -21,13 +23,15 @@ export type TransformCheck = { readonly ok: true; readonly transform: CompiledTr
 
 /**
  * Validates and compiles a transformer without throwing; violations are rooted at `at`
- * (a JSON Pointer into the caller's request, e.g. `/targets/0/transform`).
+ * (a JSON Pointer into the caller's request, e.g. `/targets/0/transform`). An output that is
+ * over `limits.maxOutputBytes` whatever the event (a constant, a template's literal text) is a
+ * violation here; a template that renders over it for some event fails at run.
  */
-export function checkTransform(spec: unknown, at = '/transform'): TransformCheck {
+export function checkTransform(spec: unknown, at = '/transform', limits: TransformLimits = {}): TransformCheck {
   const violations: Violation[] = [];
   const plan = readTransformSpec(spec, at, violations);
   if (plan === undefined) return { ok: false, violations };
-  const transform = compilePlan(plan, violations);
+  const transform = compilePlan(plan, at, limits.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES, violations);
   return transform === undefined ? { ok: false, violations } : { ok: true, transform };
 }
 
@@ -36,8 +40,8 @@ export function checkTransform(spec: unknown, at = '/transform'): TransformCheck
  * @throws SwitchyardError `SWY_TRANSFORM_INVALID` (400) with one violation per problem.
  * @example compileTransform({ type: 'partial', path: '$.data.order' }).run(event, ctx).body
  */
-export function compileTransform(spec: unknown, options: { readonly at?: string } = {}): CompiledTransform {
-  const r = checkTransform(spec, options.at);
+export function compileTransform(spec: unknown, options: { readonly at?: string } & TransformLimits = {}): CompiledTransform {
+  const r = checkTransform(spec, options.at, options);
   if (r.ok) return r.transform;
   const first = r.violations[0] as Violation;
   const message = r.violations.length === 1 ? `Invalid transformer: ${first.path}: ${first.reason}` : `Invalid transformer: ${r.violations.length} problems`;
@@ -59,7 +63,10 @@ function deepFreeze<T extends JsonValue>(v: T): T {
   return v;
 }
 
-function compilePlan(plan: TransformPlan, out: Violation[]): CompiledTransform | undefined {
+/** The cap as a reason, shared by the compile-time violation and the run-time error. */
+const overCap = (max: number): string => `the output would exceed ${max} bytes (limits.maxTransformOutputBytes)`;
+
+function compilePlan(plan: TransformPlan, at: string, maxBytes: number, out: Violation[]): CompiledTransform | undefined {
   switch (plan.kind) {
     case 'complete':
       return {
@@ -82,12 +89,21 @@ function compilePlan(plan: TransformPlan, out: Violation[]): CompiledTransform |
         },
       };
     }
-    case 'constant':
-      return compileConstant(plan.value, plan.jsonText);
+    case 'constant': {
+      const constant = compileConstant(plan.value, plan.jsonText);
+      const body = constant.run({}, { ruleName: '', bus: '', ingestionTime: '' }).body;
+      if (exceedsBytes(body, maxBytes)) {
+        out.push({ path: at, reason: `the constant is ${Buffer.byteLength(body, 'utf8')} bytes: ${overCap(maxBytes)}`, code: TOO_LARGE });
+        return undefined;
+      }
+      return constant;
+    }
     case 'template':
-      return compileTemplatePlan(plan, out);
+      return compileTemplatePlan(plan, maxBytes, out);
   }
 }
+
+const TOO_LARGE = 'SWY_TRANSFORM_OUTPUT_TOO_LARGE' as const;
 
 /** A string constant is sent as text; any other JSON value as JSON. Output is built once. */
 function compileConstant(value: JsonValue, jsonText: string | undefined): CompiledTransform {
@@ -102,7 +118,7 @@ function compileConstant(value: JsonValue, jsonText: string | undefined): Compil
 
 type Resolve = (event: JsonObject, ctx: TransformContext) => JsonValue | undefined;
 
-function compileTemplatePlan(plan: Extract<TransformPlan, { kind: 'template' }>, out: Violation[]): CompiledTransform | undefined {
+function compileTemplatePlan(plan: Extract<TransformPlan, { kind: 'template' }>, maxBytes: number, out: Violation[]): CompiledTransform | undefined {
   const before = out.length;
   const declared = new Map<string, CompiledPath>();
   for (const v of plan.variables) {
@@ -120,6 +136,10 @@ function compileTemplatePlan(plan: Extract<TransformPlan, { kind: 'template' }>,
   if (out.length > before || !compiled.ok) return undefined;
 
   const template = compiled.template;
+  if (template.literalBytes > maxBytes) {
+    out.push({ path: plan.template.at, reason: `the template's literal text alone is ${template.literalBytes} bytes: ${overCap(maxBytes)}`, code: TOO_LARGE });
+    return undefined;
+  }
   const resolvers: Resolve[] = template.variables.map((name) => {
     const path = declared.get(name);
     if (path !== undefined) return (event) => path.select(event);
@@ -135,7 +155,12 @@ function compileTemplatePlan(plan: Extract<TransformPlan, { kind: 'template' }>,
     run: (event, ctx) => {
       const values = new Array<JsonValue | undefined>(n);
       for (let i = 0; i < n; i++) values[i] = (resolvers[i] as Resolve)(event, ctx);
-      const body = template.render(values);
+      const body = template.render(values, maxBytes);
+      if (body === undefined) {
+        throw new SwitchyardError(TOO_LARGE, `Transformer output too large: ${overCap(maxBytes)}`, {
+          violations: [{ path: plan.template.at, reason: `for this event ${overCap(maxBytes)}`, code: TOO_LARGE }],
+        });
+      }
       return format === 'json' ? { format, contentType: CONTENT_TYPE.json, body } : { format, contentType: CONTENT_TYPE.text, body };
     },
   };

@@ -13,3 +13,4 @@ export {
 export { PREDEFINED_VARIABLE_NAMES, type TransformContext } from './variables.js';
 export type { TransformSpec, TemplateFormat } from './spec.js';
 export { compilePath, type CompiledPath, type PathCompile } from './jsonpath/evaluate.js';
+export { DEFAULT_MAX_OUTPUT_BYTES, type TransformLimits } from './limits.js';

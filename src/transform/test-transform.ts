@@ -1,5 +1,7 @@
 import { isJsonObject, SwitchyardError, type JsonObject, type JsonValue } from '../core/index.js';
+import { DEFAULT_MAX_DEPTH, valueDepth } from '../events/index.js';
 import { compileTransform } from './compile.js';
+import type { TransformLimits } from './limits.js';
 import { outputValue } from './output.js';
 import type { TransformContext } from './variables.js';
 
@@ -16,15 +18,26 @@ export interface TransformTestResult {
  * ingestion time = now (pass `ctx` for a fixed one).
  *
  * @throws SwitchyardError `SWY_TRANSFORM_INVALID` for a bad transformer (violations under
- *   `/transform`), `SWY_TRANSFORM_TEST_EVENT` when `event` is not a JSON object (`/event`).
+ *   `/transform`), `SWY_TRANSFORM_TEST_EVENT` when `event` is not a JSON object (`/event`),
+ *   `SWY_TRANSFORM_OUTPUT_TOO_LARGE` when the output passes `limits.maxOutputBytes`. The event
+ *   may nest `limits.maxEventDepth` levels (default 64, as limits.maxJsonDepth), as a stored one.
  * @example testTransform({ type: 'partial', path: '$.data' }, { specversion: '1.0', data: { a: 1 } })
  *   // → { output: { a: 1 }, contentType: 'application/json' }
  */
-export function testTransform(transformSpec: unknown, event: unknown, ctx?: Partial<TransformContext>): TransformTestResult {
-  const compiled = compileTransform(transformSpec, { at: '/transform' });
+export function testTransform(
+  transformSpec: unknown, event: unknown, ctx?: Partial<TransformContext>, limits: TransformLimits & { readonly maxEventDepth?: number } = {},
+): TransformTestResult {
+  const compiled = compileTransform(transformSpec, { ...limits, at: '/transform' });
   if (!isJsonObject(event as JsonValue)) {
     throw new SwitchyardError('SWY_TRANSFORM_TEST_EVENT', 'The event must be a CloudEvent in JSON form (a JSON object)', {
       violations: [{ path: '/event', reason: 'must be a JSON object with the CloudEvent attributes at top level and the payload under data' }],
+    });
+  }
+  const maxDepth = limits.maxEventDepth ?? DEFAULT_MAX_DEPTH;
+  // A stored event is never deeper; deeper JSON would overflow the stack where outputs are serialized.
+  if (valueDepth(event, maxDepth) > maxDepth) {
+    throw new SwitchyardError('SWY_TRANSFORM_TEST_EVENT', `The event is nested deeper than ${maxDepth} levels`, {
+      violations: [{ path: '/event', reason: `nested deeper than ${maxDepth} levels (limits.maxJsonDepth)` }],
     });
   }
   const e = event as JsonObject;

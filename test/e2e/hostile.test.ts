@@ -119,8 +119,19 @@ describe('hostile inputs e2e', () => {
     assert.equal(a.json.failedCount, 1);
     assert.equal(a.json.results[0]!.error?.code, 'SWY_EVENT_INVALID');
     assert.equal(a.json.results[0]!.error?.violations?.[0]?.code, 'SWY_EVENT_TOO_DEEP');
-    const b = await call(base, '/v1/buses', { body: `{"name":"deep","description":${deep}}`, headers: { 'content-type': 'application/json' } });
-    assertProblem(b, 400, 'SWY_API_VALIDATION');
+    // Management bodies are refused before parsing: nothing downstream recurses over 10,000 levels.
+    for (const [path, body] of [
+      ['/v1/buses', `{"name":"deep","description":${deep}}`],
+      ['/v1/patterns/test', `{"filter":{"pattern":{"a":["x"]}},"event":{"data":${deep}}}`],
+      ['/v1/patterns/test', `{"filter":{"sql":"a = 'x'"},"event":{"data":${deep}}}`],
+      ['/v1/transforms/test', `{"transform":{"type":"constant","value":${deep}},"event":{}}`],
+    ] as const) {
+      const b = assertProblem(await call(base, path, { body, headers: { 'content-type': 'application/json' } }), 400, 'SWY_API_TOO_DEEP');
+      assert.match(b.detail, /deeper than 72 levels/);
+      assert.deepEqual(b.violations?.map((v) => v.path), ['/body']);
+    }
+    const r = await call(base, `/v1/buses/${BUS}/rules/deep`, { method: 'PUT', body: `{"filter":{"sql":"true"},"targets":[{"id":"a","kind":"log","transform":{"type":"constant","value":${deep}}}]}`, headers: { 'content-type': 'application/json' } });
+    assertProblem(r, 400, 'SWY_API_TOO_DEEP');
   });
 
   test('hostile - invalid UTF-8 in bodies and percent-encoded headers', async () => {
@@ -186,6 +197,8 @@ describe('hostile inputs e2e', () => {
     const probe = {} as Record<string, unknown>;
     // As an attribute name it is an invalid extension name.
     assertProblem(await put({ body: '{"specversion":"1.0","id":"p","source":"urn:h","type":"t","__proto__":{"polluted":1}}', headers: { 'content-type': STRUCTURED } }), 400, 'SWY_EVENT_INVALID');
+    const c = assertProblem(await put({ body: '{"specversion":"1.0","id":"p","source":"urn:h","type":"t","constructor":"x"}', headers: { 'content-type': STRUCTURED } }), 400, 'SWY_EVENT_INVALID');
+    assert.deepEqual(c.violations?.map((v) => v.path), ['/constructor']);
     // Management JSON bodies with __proto__ / constructor.prototype are refused by the parser.
     assertProblem(await call(base, '/v1/buses', { body: '{"name":"p","__proto__":{"polluted":1}}', headers: { 'content-type': 'application/json' } }), 400, 'SWY_API_MALFORMED_JSON');
     assertProblem(await call(base, '/v1/events', { body: '{"entries":[{"constructor":{"prototype":{"polluted":1}}}]}', headers: { 'content-type': 'application/json' } }), 400, 'SWY_API_MALFORMED_JSON');
@@ -214,6 +227,60 @@ describe('hostile inputs e2e', () => {
     const evs = Array.from({ length: 1001 }, (_, i) => ce(`b-${i}`));
     assertProblem(await put({ body: JSON.stringify(evs), headers: { 'content-type': BATCH } }), 413, 'SWY_EVENT_BATCH_TOO_MANY');
     assertProblem(await call(base, '/v1/events', { json: { entries: evs.map((e) => ({ bus: BUS, ...e })) } }), 400, 'SWY_INGEST_INVALID_ENTRIES');
+  });
+
+  test('hostile - every refusal, the framework\'s own included, is problem+json with an SWY_ code', async () => {
+    const json = { 'content-type': 'application/json' };
+    const raw = (text: string): Promise<RawAnswer> => rawRequest(base, Buffer.from(text, 'latin1'));
+    const viaFetch = async (path: string, c: Parameters<typeof call>[2] = {}): Promise<RawAnswer> => {
+      const a = await call(base, path, c);
+      return { status: a.status, headers: { 'content-type': a.contentType }, body: a.text };
+    };
+    const cases: Array<[string, number, string, () => Promise<RawAnswer>]> = [
+      ['a path segment over 4096 characters', 414, 'SWY_API_URI_TOO_LONG', () => viaFetch(`/v1/buses/${'a'.repeat(5000)}/events`)],
+      ['an event id over 4096 characters', 414, 'SWY_API_URI_TOO_LONG', () => viaFetch(`/v1/buses/default/events/${'e'.repeat(4097)}`)],
+      ['a broken percent-encoding in the path', 400, 'SWY_API_BAD_URL', () => viaFetch('/v1/buses/%E0%A4%A/events')],
+      ['an unknown route', 404, 'SWY_NOT_FOUND', () => viaFetch('/nope')],
+      ['a method the route lacks', 404, 'SWY_NOT_FOUND', () => viaFetch('/v1/buses', { method: 'PATCH', json: {} })],
+      ['bad JSON', 400, 'SWY_API_MALFORMED_JSON', () => viaFetch('/v1/buses', { body: '{', headers: json })],
+      ['an empty JSON body', 400, 'SWY_API_MALFORMED_JSON', () => viaFetch('/v1/buses', { body: '', headers: json })],
+      ['a __proto__ key', 400, 'SWY_API_MALFORMED_JSON', () => viaFetch('/v1/buses', { body: '{"__proto__":{"x":1}}', headers: json })],
+      ['an unsupported media type', 415, 'SWY_API_UNSUPPORTED_MEDIA_TYPE', () => viaFetch('/v1/buses', { body: '<bus/>', headers: { 'content-type': 'application/xml' } })],
+      ['a body over the limit', 413, 'SWY_INGEST_REQUEST_TOO_LARGE', () => viaFetch('/v1/buses', { body: `"${'x'.repeat(2 * 1024 * 1024)}"`, headers: json })],
+      ['a compressed management body', 415, 'SWY_API_UNSUPPORTED_ENCODING', () => viaFetch('/v1/buses', { body: '{"name":"z"}', headers: { ...json, 'content-encoding': 'gzip' } })],
+      ['a bad query parameter', 400, 'SWY_API_VALIDATION', () => viaFetch('/v1/buses/default/events?limit=many')],
+      ['a bare CR in a header', 400, 'SWY_API_MALFORMED_REQUEST', () => raw('GET /healthz HTTP/1.1\r\nHost: h\r\nX-A: a\rb\r\nConnection: close\r\n\r\n')],
+      ['Content-Length and Transfer-Encoding together', 400, 'SWY_API_MALFORMED_REQUEST', () => raw('POST /v1/buses HTTP/1.1\r\nHost: h\r\nContent-Type: application/json\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n2\r\n{}\r\n0\r\n\r\n')],
+      ['a non-numeric Content-Length', 400, 'SWY_API_MALFORMED_REQUEST', () => raw('POST /v1/buses HTTP/1.1\r\nHost: h\r\nContent-Type: application/json\r\nContent-Length: abc\r\nConnection: close\r\n\r\n{}')],
+      ['a header block over 16 KiB', 431, 'SWY_API_HEADERS_TOO_LARGE', () => raw(`GET /healthz HTTP/1.1\r\nHost: h\r\nX-Big: ${'a'.repeat(20_000)}\r\nConnection: close\r\n\r\n`)],
+    ];
+    for (const [name, status, code, send] of cases) {
+      const a = await send();
+      assert.equal(a.status, status, `${name}: ${a.body.slice(0, 200)}`);
+      assert.match(a.headers['content-type'] ?? '', /^application\/problem\+json/, `${name}: ${a.body.slice(0, 200)}`);
+      const p = JSON.parse(a.body) as { code: string; status: number; type: string; title: string };
+      assert.equal(p.code, code, name);
+      assert.equal(p.status, status, name);
+      assert.ok(typeof p.type === 'string' && typeof p.title === 'string', name);
+    }
+  });
+
+  test('hostile - a Content-Encoding other than identity is a 415 naming it, in every put mode', async () => {
+    const gz = { 'content-encoding': 'gzip' };
+    const checks = [
+      await put({ body: JSON.stringify(ce('z')), headers: { 'content-type': STRUCTURED, ...gz } }),
+      await put({ body: JSON.stringify([ce('z')]), headers: { 'content-type': BATCH, ...gz } }),
+      await put({ body: '{}', headers: { ...binary, 'content-type': 'application/json', 'content-encoding': 'br' } }),
+      await call(base, '/v1/events', { json: { entries: [{ bus: BUS, ...ce('z') }] }, headers: { 'content-encoding': 'deflate, identity' } }),
+    ];
+    for (const [i, a] of checks.entries()) {
+      const p = assertProblem(a, 415, 'SWY_API_UNSUPPORTED_ENCODING');
+      assert.match(p.detail, [/"gzip"/, /"gzip"/, /"br"/, /"deflate, identity"/][i]!);
+      assert.deepEqual(p.violations?.map((v) => v.path), ['content-encoding']);
+    }
+    // identity is no coding at all.
+    const ok = await call(base, '/v1/buses/canary/events', { body: JSON.stringify(ce('id-ok')), headers: { 'content-type': STRUCTURED, 'content-encoding': 'identity' } });
+    assert.ok(ok.status === 202 || ok.status === 404, ok.text);
   });
 
   test('hostile - a slow, half-sent request does not block other requests', async () => {

@@ -51,6 +51,14 @@ describe('observe search e2e', () => {
     }
   });
 
+  test('search - a NUL in q is a 400 naming the parameter, not a 500 from the full-text index', async () => {
+    for (const q of ['a%00b', '%00', 'parcel%00gift']) {
+      const p = assertProblem(await call(base, `/v1/buses/shop/events?q=${q}`), 400, 'SWY_API_VALIDATION');
+      assert.deepEqual(p.violations?.map((v) => v.path), ['/querystring/q']);
+      assert.match(p.violations?.[0]?.reason ?? '', /NUL/);
+    }
+  });
+
   test('search - pattern filters with the rules engine, paging through every match', async () => {
     const pattern = encodeURIComponent(JSON.stringify({ type: ['order.created'], data: { total: [{ numeric: ['>', 240] }] } }));
     const all = await listAll(base, 'shop', `pattern=${pattern}`);

@@ -84,6 +84,43 @@ test('rules e2e - unknown target fields (AWS names, typos, in nested objects too
   }
 });
 
+test('rules e2e - a CESQL chain of 20,000 ANDs and filters nested 2,000 deep are 400s naming the limit, on save and on test', async () => {
+  // With the largest limits.maxJsonDepth a request body may nest 1,008 levels: a filter 200 deep
+  // reaches the filter validator, one 2,000 deep is refused with the body.
+  const t = await startTestServer({ limits: { maxJsonDepth: 1000 } });
+  try {
+    const sql = Array.from({ length: 20_000 }, (_, i) => `a = '${i}'`).join(' AND ');
+    const nest = (levels: number): unknown => {
+      let f: unknown = { exact: { type: 'x' } };
+      for (let i = 1; i < levels; i++) f = { all: [f] };
+      return f;
+    };
+    const cases: Array<[unknown, string, string, RegExp]> = [
+      // Violation paths are relative to the filter, as for every filter problem.
+      [{ sql }, 'SWY_RULES_CESQL_PARSE', '/sql', /nested deeper than 200 levels/],
+      [{ filters: [nest(200)] }, 'SWY_RULES_SUBSCRIPTION_FILTER_INVALID', '/0/all/0/all', /nested deeper than 64 levels/],
+      [{ filters: [nest(2000)] }, 'SWY_API_TOO_DEEP', '/body', /nested deeper than 1008 levels/],
+      [{ filters: [{ sql }] }, 'SWY_RULES_SUBSCRIPTION_FILTER_INVALID', '/0/sql', /nested deeper than 200 levels/],
+    ];
+    for (const [filter, code, path, reason] of cases) {
+      for (const [url, method] of [[`${t.url}/v1/buses/default/rules/hostile`, 'PUT'], [`${t.url}/v1/patterns/test`, 'POST']] as const) {
+        const r = await fetch(url, json(method, method === 'PUT' ? { filter } : { filter, event: {} }));
+        assert.equal(r.status, 400, `${method} ${code}`);
+        assert.match(r.headers.get('content-type') ?? '', /^application\/problem\+json/);
+        const p = (await r.json()) as { code: string; violations: { path: string; reason: string }[] };
+        assert.equal(p.code, code);
+        const v = p.violations[0]!;
+        assert.ok(v.path.startsWith(path), `${method}: ${v.path} under ${path}`);
+        assert.match(v.reason, reason);
+      }
+    }
+    assert.equal((await fetch(`${t.url}/v1/buses/default/rules/hostile`)).status, 404, 'nothing saved');
+    assert.equal((await fetch(`${t.url}/healthz`)).status, 200);
+  } finally {
+    await t.close();
+  }
+});
+
 test('rules e2e - POST /v1/patterns/test answers match or the first failing condition', async () => {
   const t = await startTestServer();
   try {

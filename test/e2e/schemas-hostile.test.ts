@@ -194,3 +194,35 @@ test('schemas hostile - discovery never fails a put: deep data, map-like data an
     await t.close();
   }
 });
+
+// `timeout`: on a backtracking engine the 30-character put below takes tens of seconds (each
+// more character doubles it) and the test fails; on the linear engine it takes milliseconds.
+test('schemas hostile - patterns run in linear time: ^(a+)+$ cannot stall a put; unsupported patterns are refused at registration', { timeout: 10_000 }, async () => {
+  const t = await startTestServer();
+  try {
+    await call(t.url, '/v1/buses/default/schema-settings', { method: 'PUT', json: { validation: 'enforce' } });
+    const schema = { type: 'object', properties: { s: { type: 'string', pattern: '^(a+)+$' } }, patternProperties: { '^(b+)+c$': { type: 'string' } } };
+    assert.equal((await call(t.url, '/v1/schemas/t.redos/versions', { json: { schema } })).status, 201);
+    const put = (id: string, data: unknown): Promise<Answer> => call(t.url, '/v1/buses/default/events', { headers: { 'content-type': 'application/cloudevents+json' }, body: JSON.stringify({ specversion: '1.0', id, source: '/s', type: 't.redos', data }) });
+    const p = assertProblem(await put('r1', { s: `${'a'.repeat(30)}!` }), 400, 'SWY_SCHEMA_VALIDATION_FAILED');
+    assert.deepEqual(p.violations?.map((v) => v.path), ['/data/s']);
+    // patternProperties too (200,000-character strings: src/schemas/linear-regexp.test.ts).
+    assertProblem(await put('r2', { s: 'a', [`${'b'.repeat(30)}!c`]: 1, [`${'b'.repeat(30)}c`]: 1 }), 400, 'SWY_SCHEMA_VALIDATION_FAILED');
+    assert.equal((await put('r3', { s: 'aaa', bbbc: 'x' })).status, 202);
+    assertProblem(await put('r4', { s: 'aaa', bbbc: 1 }), 400, 'SWY_SCHEMA_VALIDATION_FAILED');
+
+    for (const [bad, path] of [
+      [{ properties: { a: { type: 'string', pattern: '^(a)\\1$' } } }, '/properties/a/pattern'],
+      [{ properties: { a: { type: 'string', pattern: '^(?=.*\\d).+$' } } }, '/properties/a/pattern'],
+      [{ patternProperties: { '^(?!x)': {} } }, '/patternProperties/^(?!x)'],
+      [{ propertyNames: { pattern: '(?<=a)b' } }, '/propertyNames/pattern'],
+    ] as const) {
+      const r = assertProblem(await call(t.url, '/v1/schemas/t.bad/versions', { json: { schema: bad } }), 400, 'SWY_SCHEMA_INVALID');
+      assert.deepEqual(r.violations?.map((v) => [v.path, v.code]), [[path, 'SWY_SCHEMA_PATTERN_UNSUPPORTED']]);
+      assert.match(r.violations?.[0]?.reason ?? '', /linear-time engine/);
+    }
+    assert.equal((await call(t.url, '/v1/schemas/t.bad')).status, 404, 'nothing stored');
+  } finally {
+    await t.close();
+  }
+});

@@ -171,6 +171,10 @@ export async function eventRoutes(app: FastifyInstance, deps: EventRoutesDeps): 
     const { bus } = req.params;
     if (deps.store.buses.get(bus) === undefined) throw new SwitchyardError('SWY_STORE_BUS_NOT_FOUND', `bus "${bus}" does not exist`);
     const q = req.query;
+    if (q.q?.includes('\u0000') === true) {
+      // The full-text index reads its query as a C string, where NUL cannot occur.
+      throw new SwitchyardError('SWY_API_VALIDATION', 'q must not contain the NUL character', { violations: [{ path: '/querystring/q', reason: 'must not contain the NUL character (U+0000)' }] });
+    }
     const page = searchEvents(deps.store.observe, {
       bus, type: q.type, source: q.source, subject: q.subject,
       from: parseTime('from', q.from), to: parseTime('to', q.to), after: q.after, limit: q.limit,
@@ -183,7 +187,7 @@ export async function eventRoutes(app: FastifyInstance, deps: EventRoutesDeps): 
   });
 
   app.post<{ Body: { entries: unknown } }>('/v1/events', {
-    config: { scope: 'put' },
+    config: { scope: 'put', ownJsonDepth: true },
     bodyLimit: deps.maxRequestBytes,
     schema: {
       summary: 'PutEvents: put events on one or more buses with a result per entry (partial failure)',

@@ -25,12 +25,12 @@ const view = (r: RuleRecord): Record<string, unknown> => ({
 });
 
 /** Checks the targets (count, unique ids, each kind's fields, transformers, retry, ordering, …: docs/targets.md). */
-function checkTargets(targets: readonly unknown[]): void {
-  const violations = validateTargets(targets);
+function checkTargets(targets: readonly unknown[], maxTransformOutputBytes: number | undefined): void {
+  const violations = validateTargets(targets, '/targets', maxTransformOutputBytes === undefined ? {} : { maxOutputBytes: maxTransformOutputBytes });
   if (violations.length > 0) throw new SwitchyardError('SWY_API_INVALID_TARGETS', `${violations.length} problem(s) in targets`, { violations });
 }
 
-export async function ruleRoutes(app: FastifyInstance, deps: { store: Store; router: RuleRouter; lint?: (filter: unknown) => readonly { path: string; reason: string }[] }): Promise<void> {
+export async function ruleRoutes(app: FastifyInstance, deps: { store: Store; router: RuleRouter; lint?: (filter: unknown) => readonly { path: string; reason: string }[]; maxTransformOutputBytes?: number }): Promise<void> {
   const requireBus = (bus: string): void => {
     if (deps.store.buses.get(bus) === undefined) throw new SwitchyardError('SWY_STORE_BUS_NOT_FOUND', `bus "${bus}" does not exist`);
   };
@@ -66,7 +66,7 @@ export async function ruleRoutes(app: FastifyInstance, deps: { store: Store; rou
     requireBus(bus);
     deps.router.validate(req.body.filter);
     const targets = req.body.targets ?? [];
-    checkTargets(targets);
+    checkTargets(targets, deps.maxTransformOutputBytes);
     const { rule, created } = deps.store.rules.put({
       bus, name, description: req.body.description ?? null, state: req.body.state ?? 'enabled', filter: req.body.filter, targets,
     });

@@ -125,7 +125,7 @@ export async function schemaRoutes(app: FastifyInstance, deps: { store: Store; r
   type VersionBody = { schema: JsonValue; dialect?: SchemaDialect; compatibility?: CompatibilityMode; description?: string };
 
   app.post<Scoped & { Body: VersionBody }>('/v1/schemas/:name/versions', {
-    config: { scope: 'admin' },
+    config: { scope: 'admin', ownJsonDepth: true }, // checkSchemaLimits: its own depth limit (128), 413
     schema: {
       summary: 'Register the next version (creates the schema when missing); 409 with the breaks when incompatible', tags, params, querystring: scopeQuery, body: versionBody,
       response: { 200: versionView, 201: versionView, '4xx': problem },
@@ -139,7 +139,7 @@ export async function schemaRoutes(app: FastifyInstance, deps: { store: Store; r
   });
 
   app.post<Scoped & { Body: VersionBody }>('/v1/schemas/:name/compatibility', {
-    config: { scope: 'read' },
+    config: { scope: 'read', ownJsonDepth: true }, // checkSchemaLimits: its own depth limit (128), 413
     schema: {
       summary: 'Check a candidate version against the latest without registering it', tags, params, querystring: scopeQuery, body: versionBody,
       response: {

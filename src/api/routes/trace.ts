@@ -8,6 +8,8 @@ export interface TraceRoutesDeps {
   readonly store: Store;
   /** Longest transformed payload shown per target (config observe.tracePayloadBytes). */
   readonly payloadLimit: number;
+  /** Largest transformer output computed for a trace (config limits.maxTransformOutputBytes). */
+  readonly maxTransformOutputBytes?: number;
 }
 
 /** `GET /v1/buses/{bus}/events/{id}/trace`: "what happened to my event?" in one call. */
@@ -35,6 +37,7 @@ export async function traceRoutes(app: FastifyInstance, deps: TraceRoutesDeps): 
     if (e === undefined) throw new SwitchyardError('SWY_STORE_EVENT_NOT_FOUND', `no event "${id}" on bus "${bus}"`);
     const trace = buildTrace(deps.store.observe, deps.store.rules.list(bus), e, {
       explain: req.query.explain === true, payloadLimit: deps.payloadLimit, schemaCheck: deps.store.schemas.invalid(bus, e.sequence),
+      ...(deps.maxTransformOutputBytes === undefined ? {} : { maxTransformOutputBytes: deps.maxTransformOutputBytes }),
     });
     return reply.type('application/json').send(JSON.stringify(trace));
   });

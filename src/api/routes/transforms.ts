@@ -2,8 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { testTransform } from '../../transform/index.js';
 import { problem } from '../schemas.js';
 
-/** `POST /v1/transforms/test`: runs a transformer once on an event (DESIGN §8). */
-export async function transformRoutes(app: FastifyInstance): Promise<void> {
+/** `POST /v1/transforms/test`: runs a transformer once on an event (DESIGN §8), its output capped at `maxOutputBytes`. */
+export async function transformRoutes(app: FastifyInstance, deps: { readonly maxOutputBytes: number; readonly maxEventDepth: number }): Promise<void> {
   app.post<{ Body: { transform: unknown; event: unknown; ruleName?: string } }>('/v1/transforms/test', {
     config: { scope: 'read' },
     schema: {
@@ -21,5 +21,5 @@ export async function transformRoutes(app: FastifyInstance): Promise<void> {
       },
       response: { 200: { type: 'object', properties: { output: {}, contentType: { type: 'string' } } }, '4xx': problem },
     },
-  }, async (req) => testTransform(req.body.transform, req.body.event, req.body.ruleName === undefined ? undefined : { ruleName: req.body.ruleName }));
+  }, async (req) => testTransform(req.body.transform, req.body.event, req.body.ruleName === undefined ? undefined : { ruleName: req.body.ruleName }, { maxOutputBytes: deps.maxOutputBytes, maxEventDepth: deps.maxEventDepth }));
 }

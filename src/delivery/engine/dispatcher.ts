@@ -19,6 +19,8 @@ export interface DispatcherOptions {
   readonly keepDeliveredMs: number;
   /** On stop, sends in flight get this long before they are aborted (and released). */
   readonly shutdownGraceMs: number;
+  /** Largest transformer output in bytes (src/transform/limits.ts); its default when absent. */
+  readonly maxTransformOutputBytes?: number;
 }
 
 export interface DispatcherLog {
@@ -76,7 +78,10 @@ export class Dispatcher implements Service {
   constructor(deps: DispatcherDeps) {
     this.#deps = deps;
     const o = deps.options;
-    this.#defaults = { concurrency: o.defaultConcurrency, breakerFailureThreshold: o.breakerFailureThreshold, breakerOpenMs: o.breakerOpenMs };
+    this.#defaults = {
+      concurrency: o.defaultConcurrency, breakerFailureThreshold: o.breakerFailureThreshold, breakerOpenMs: o.breakerOpenMs,
+      ...(o.maxTransformOutputBytes === undefined ? {} : { maxTransformOutputBytes: o.maxTransformOutputBytes }),
+    };
     this.#writer = new CompletionWriter(deps.store.deliveries, deps.clock, (err) => this.#logFailure(err, {}, 'writing delivery outcomes failed'));
   }
 

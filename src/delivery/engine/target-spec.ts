@@ -1,5 +1,5 @@
 import type { Violation } from '../../core/index.js';
-import { checkTransform, compileTransform, type CompiledTransform } from '../../transform/index.js';
+import { checkTransform, compileTransform, type CompiledTransform, type TransformLimits } from '../../transform/index.js';
 import { targetKinds, validateTargetSpec } from '../targets/index.js';
 import { checkKnownFields } from './known-fields.js';
 import {
@@ -53,6 +53,8 @@ export interface EngineDefaults {
   readonly concurrency: number;
   readonly breakerFailureThreshold: number;
   readonly breakerOpenMs: number;
+  /** Largest transformer output in bytes; the transform default (256 KiB) when absent. */
+  readonly maxTransformOutputBytes?: number;
 }
 
 type Obj = Readonly<Record<string, unknown>>;
@@ -63,10 +65,12 @@ const isInt = (v: unknown, min: number, max: number): v is number => Number.isIn
  * Checks a rule's `targets`: count, ids (unique, `[A-Za-z0-9._-]`), the kind's own fields
  * (targets/registry), and the engine fields. Returns one violation per problem.
  *
+ * `limits` caps transformer outputs as the engine will (limits.maxTransformOutputBytes).
+ *
  * @example validateTargets([{ id: 'a', kind: 'http', url: 'https://x', retry: 'nope' }], '/targets')
  * // → [{ path: '/targets/0/retry', reason: 'must be "backoff", "exponential-decay" or an object' }]
  */
-export function validateTargets(targets: unknown, path = '/targets'): Violation[] {
+export function validateTargets(targets: unknown, path = '/targets', limits: TransformLimits = {}): Violation[] {
   if (!Array.isArray(targets)) return [{ path, reason: 'must be an array' }];
   const out: Violation[] = [];
   if (targets.length > MAX_TARGETS) out.push({ path, reason: `at most ${MAX_TARGETS} targets per rule` });
@@ -80,12 +84,12 @@ export function validateTargets(targets: unknown, path = '/targets'): Violation[
     if (typeof t.id !== 'string' || !TARGET_ID.test(t.id)) out.push({ path: `${at}/id`, reason: 'must be 1-64 characters of A-Z a-z 0-9 . _ - (starting with a letter or digit)' });
     else if (ids.has(t.id)) out.push({ path: `${at}/id`, reason: `duplicate target id "${t.id}"` });
     else ids.add(t.id);
-    checkOne(t, at, out, false);
+    checkOne(t, at, out, false, limits);
   });
   return dedupe(out);
 }
 
-function checkOne(t: Obj, at: string, out: Violation[], nested: boolean): void {
+function checkOne(t: Obj, at: string, out: Violation[], nested: boolean, limits: TransformLimits): void {
   out.push(...validateTargetSpec(t, at));
   const kind = typeof t.kind === 'string' && Object.hasOwn(targetKinds, t.kind) ? targetKinds[t.kind] : undefined;
   // An unknown kind is already a violation at /kind; its own fields cannot be judged.
@@ -95,7 +99,7 @@ function checkOne(t: Obj, at: string, out: Violation[], nested: boolean): void {
     if (nested && t.id !== undefined) out.push({ path: `${at}/id`, reason: 'a dead-letter target has no id of its own: its deliveries are "<target id>#dead-letter"' });
   }
   if (t.transform !== undefined) {
-    const c = checkTransform(t.transform, `${at}/transform`);
+    const c = checkTransform(t.transform, `${at}/transform`, limits);
     if (!c.ok) out.push(...c.violations);
   }
   if (t.sendAs !== undefined && t.sendAs !== 'data' && t.sendAs !== 'body') out.push({ path: `${at}/sendAs`, reason: 'must be "data" or "body"' });
@@ -141,7 +145,7 @@ function checkOne(t: Obj, at: string, out: Violation[], nested: boolean): void {
     else {
       const d = t.deadLetter;
       for (const f of ['ordering', 'batch'] as const) if (d[f] !== undefined) out.push({ path: `${at}/deadLetter/${f}`, reason: 'is not supported on a dead-letter target' });
-      checkOne(d, `${at}/deadLetter`, out, true);
+      checkOne(d, `${at}/deadLetter`, out, true, limits);
     }
   }
 }
@@ -198,7 +202,7 @@ export function resolveTargetSpec(t: Obj, id: string, d: EngineDefaults): Engine
     id,
     kind: t.kind as string,
     raw: t,
-    transform: t.transform === undefined ? undefined : compileTransform(t.transform),
+    transform: t.transform === undefined ? undefined : compileTransform(t.transform, d.maxTransformOutputBytes === undefined ? {} : { maxOutputBytes: d.maxTransformOutputBytes }),
     sendAs: t.sendAs === 'body' ? 'body' : 'data',
     retry: resolveRetry(t.retry),
     deadLetter: isObj(t.deadLetter) ? t.deadLetter : undefined,

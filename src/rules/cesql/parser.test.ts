@@ -104,6 +104,18 @@ test('parser - nesting beyond the depth limit is refused, not a stack overflow',
   assert.throws(() => parseCesql('NOT '.repeat(100_000) + 'TRUE'), (e: unknown) => isSwitchyardError(e));
 });
 
+test('parser - a chain of binary operators counts toward the depth limit: 20,000 ANDs are refused, not a stack overflow', () => {
+  const chain = (n: number, op: string): string => Array.from({ length: n }, (_, i) => `a = '${i}'`).join(` ${op} `);
+  for (const op of ['AND', 'OR', 'XOR']) {
+    assert.throws(() => parseCesql(chain(20_000, op), '/filter/sql'), (e: unknown) =>
+      isSwitchyardError(e) && e.code === 'SWY_RULES_CESQL_PARSE' && e.violations[0]?.path === '/filter/sql'
+      && e.violations[0].reason.includes(`nested deeper than ${MAX_CESQL_DEPTH} levels`));
+  }
+  assert.throws(() => parseCesql(Array.from({ length: 20_000 }, () => '1').join(' + ')), (e: unknown) => isSwitchyardError(e) && e.message.includes('nested deeper'));
+  // 100 comparisons joined by AND: 99 levels of AND over one of =, well inside the limit.
+  assert.equal(parseCesql(chain(100, 'AND')).type, 'binary');
+});
+
 test('parser - a keyword before a parenthesis is still a keyword, not a function call', () => {
   assert.equal(shape('NOT (a = 1)'), '(NOT (a = 1))');
   assert.equal(shape('TRUE AND (FALSE)'), '(TRUE AND FALSE)');

@@ -4,7 +4,12 @@ import { cesqlParseError } from './parse-error.js';
 import { LEVEL_IN, LEVEL_LIKE, LEVEL_PREFIX, binaryLevel } from './precedence.js';
 import { INT32_MAX, INT32_MIN } from './types.js';
 
-/** Nesting deeper than this is refused, so a hostile expression cannot exhaust the stack. */
+/**
+ * Nesting deeper than this is refused, so a hostile expression cannot exhaust the stack: both
+ * parentheses (the parser recurses on them) and the height of the syntax tree, where each
+ * operator of a chain such as `a AND b AND c` is one level (compiling and evaluating recurse on
+ * the tree; 20,000 ANDs in one chain overflowed the stack).
+ */
 export const MAX_CESQL_DEPTH = 200;
 
 const KEYWORDS: ReadonlySet<string> = new Set(['AND', 'OR', 'XOR', 'NOT', 'LIKE', 'IN', 'EXISTS', 'TRUE', 'FALSE']);
@@ -40,6 +45,10 @@ class Parser {
     const node = this.parseExpression(0);
     const next = this.peek();
     if (next.kind !== 'eof') throw this.error(next.start, `unexpected ${describe(next)}`);
+    const deep = firstNodeBelow(node, MAX_CESQL_DEPTH);
+    if (deep !== undefined) {
+      throw this.error(deep.at, `expression nested deeper than ${MAX_CESQL_DEPTH} levels (each operator of a chain like a AND b AND c is a level; use IN for a long list of values)`);
+    }
     return node;
   }
 
@@ -204,6 +213,34 @@ class Parser {
   private error(position: number, reason: string) {
     return cesqlParseError(this.text, position, reason, this.path);
   }
+}
+
+/** The children of a node, in source order. */
+function childrenOf(node: CesqlNode): readonly CesqlNode[] {
+  switch (node.type) {
+    case 'unary':
+    case 'like':
+      return [node.operand];
+    case 'binary':
+      return [node.left, node.right];
+    case 'in':
+      return [node.operand, ...node.set];
+    case 'call':
+      return node.args;
+    default:
+      return [];
+  }
+}
+
+/** The first node (depth-first) deeper than `limit` levels, found without recursion. */
+function firstNodeBelow(root: CesqlNode, limit: number): CesqlNode | undefined {
+  const stack: Array<{ node: CesqlNode; depth: number }> = [{ node: root, depth: 1 }];
+  for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
+    if (top.depth > limit) return top.node;
+    const children = childrenOf(top.node);
+    for (let i = children.length - 1; i >= 0; i--) stack.push({ node: children[i] as CesqlNode, depth: top.depth + 1 });
+  }
+  return undefined;
 }
 
 function keywordOf(token: Token): string | undefined {

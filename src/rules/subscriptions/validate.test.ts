@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { validateSubscriptionFilters } from './validate.js';
+import { MAX_SUBSCRIPTION_FILTER_DEPTH, validateSubscriptionFilters } from './validate.js';
 import { isSwitchyardError, type Violation } from '../../core/index.js';
 
 function violations(input: unknown, path?: string): Violation[] {
@@ -68,4 +68,20 @@ test('subscription filters - sql must parse and call only known functions', () =
 test('subscription filters - every problem is reported, under the caller path', () => {
   const vs = violations([{ exact: { type: '' } }, { bogus: 1 }, { sql: '((' }], '/filter/filters');
   assert.deepEqual(vs.map((v) => v.path), ['/filter/filters/0/exact/type', '/filter/filters/1/bogus', '/filter/filters/2/sql']);
+});
+
+test('subscription filters - nesting deeper than the limit is a violation naming it, not a stack overflow', () => {
+  const nest = (levels: number): unknown => {
+    let f: unknown = { exact: { type: 'x' } };
+    for (let i = 1; i < levels; i++) f = i % 3 === 0 ? { not: f } : { [i % 2 === 0 ? 'all' : 'any']: [f] };
+    return f;
+  };
+  assert.equal(validateSubscriptionFilters([nest(MAX_SUBSCRIPTION_FILTER_DEPTH)]).length, 1);
+  const v = violations([nest(MAX_SUBSCRIPTION_FILTER_DEPTH + 1)]);
+  assert.equal(v.length, 1);
+  assert.match(v[0]!.reason, new RegExp(`nested deeper than ${MAX_SUBSCRIPTION_FILTER_DEPTH} levels`));
+  assert.equal(v[0]!.path.split('/').filter((s) => s === 'all' || s === 'any' || s === 'not').length, MAX_SUBSCRIPTION_FILTER_DEPTH);
+  const deep = violations([nest(2000)]);
+  assert.equal(deep.length, 1);
+  assert.match(deep[0]!.reason, /nested deeper than/);
 });

@@ -2,6 +2,13 @@ import { isSwitchyardError, SwitchyardError, type Violation } from '../../core/i
 import { compileCesql, type CesqlFunction } from '../cesql/index.js';
 import { SUBSCRIPTION_DIALECTS, type AttributeCondition, type SubscriptionFilter } from './types.js';
 
+/**
+ * Deepest nesting of `all`/`any`/`not` accepted (a top-level filter is level 1). Checking,
+ * compiling and evaluating recurse on the nesting, so a hostile filter 2,000 levels deep would
+ * exhaust the stack; real filters nest a few levels.
+ */
+export const MAX_SUBSCRIPTION_FILTER_DEPTH = 64;
+
 /** CloudEvents attribute naming: lower-case ASCII letters and digits. */
 const ATTRIBUTE_NAME = /^[a-z0-9]+$/;
 
@@ -39,7 +46,10 @@ class Checker {
     private readonly functions: readonly CesqlFunction[],
   ) {}
 
-  filter(input: unknown, path: string): SubscriptionFilter | undefined {
+  filter(input: unknown, path: string, depth = 1): SubscriptionFilter | undefined {
+    if (depth > MAX_SUBSCRIPTION_FILTER_DEPTH) {
+      return this.fail(path, `filters nested deeper than ${MAX_SUBSCRIPTION_FILTER_DEPTH} levels (all / any / not)`);
+    }
     if (!isPlainObject(input)) return this.fail(path, 'a filter must be an object with exactly one dialect, e.g. { "exact": { "type": "…" } }');
     const keys = Object.keys(input);
     if (keys.length !== 1) {
@@ -57,12 +67,12 @@ class Checker {
       }
       case 'all':
       case 'any': {
-        const filters = this.list(value, at, dialect);
+        const filters = this.list(value, at, dialect, depth);
         return filters && { dialect, filters };
       }
       case 'not': {
         if (Array.isArray(value)) return this.fail(at, '`not` takes one filter object, not an array');
-        const filter = this.filter(value, at);
+        const filter = this.filter(value, at, depth + 1);
         return filter && { dialect, filter };
       }
       case 'sql':
@@ -89,11 +99,11 @@ class Checker {
     return this.violations.length === before ? conditions : undefined;
   }
 
-  private list(value: unknown, path: string, dialect: string): SubscriptionFilter[] | undefined {
+  private list(value: unknown, path: string, dialect: string, depth: number): SubscriptionFilter[] | undefined {
     if (!Array.isArray(value)) return this.fail(path, `\`${dialect}\` takes an array of filters`);
     if (value.length === 0) return this.fail(path, `\`${dialect}\` needs at least one filter`);
     const before = this.violations.length;
-    const filters = value.map((f, i) => this.filter(f, `${path}/${i}`));
+    const filters = value.map((f, i) => this.filter(f, `${path}/${i}`, depth + 1));
     return this.violations.length === before ? (filters as SubscriptionFilter[]) : undefined;
   }
 

@@ -77,6 +77,15 @@ test('event search - ftsQuery quotes every word', () => {
   assert.equal(ftsQuery('  '), undefined);
 });
 
+test('event search - a NUL in the text separates words instead of reaching FTS5 (where it is an error)', async () => {
+  const s = open();
+  await s.events.append([item('1', 'alpha beta'), item('2', 'alpha')]);
+  assert.equal(ftsQuery('a\u0000b'), '"a" AND "b"');
+  assert.equal(ftsQuery('\u0000'), undefined);
+  assert.deepEqual(s.observe.search({ bus: 'default', text: 'alpha\u0000beta', limit: 10 }).items.map((e) => e.id), ['1']);
+  await s.close();
+});
+
 test('event search - backlog counts pending and waiting deliveries per target with the oldest start; finished ones are not counted', () => {
   const s = open();
   const ins = s.db.prepare('INSERT INTO deliveries (bus, seq, event_id, rule, target, grp, state, due_at, first_at, created_at) VALUES (?, 1, ?, ?, ?, NULL, ?, 0, ?, 0)');

@@ -19,9 +19,12 @@ const toStored = (r: Row): StoredEvent => ({
 /**
  * The words of a text query as an FTS5 query: every word a quoted token, all required. Quoting
  * makes any user text a valid query (no FTS5 syntax errors reach the caller); `""` escapes `"`.
+ * NUL separates words like white space: FTS5 reads the query as a C string, where a NUL inside a
+ * token is an error (the API refuses it first; this keeps the store safe for every caller).
  */
 export function ftsQuery(text: string): string | undefined {
-  const words = text.split(/\s+/).filter((w) => w !== '');
+  // eslint-disable-next-line no-control-regex -- NUL is the character this must split on.
+  const words = text.split(/[\s\u0000]+/).filter((w) => w !== '');
   if (words.length === 0) return undefined;
   return words.map((w) => `"${w.replaceAll('"', '""')}"`).join(' AND ');
 }

@@ -1,5 +1,6 @@
 import type { JsonValue } from '../../core/index.js';
 import type { PlaceholderSyntax, TemplateFormat } from '../spec.js';
+import { exceedsBytes } from '../limits.js';
 import { analyzeJsonTemplate } from './json-context.js';
 import { renderInJsonString, renderJsonValue, renderText, type Renderer } from './render.js';
 import { splitTemplate } from './split.js';
@@ -13,8 +14,15 @@ export interface CompiledTemplate {
   readonly format: 'json' | 'text';
   /** Distinct variable names the template uses, in first-use order. */
   readonly variables: readonly string[];
+  /** UTF-8 bytes of the literal text: every rendering is at least this long. */
+  readonly literalBytes: number;
   /** Renders with `values[i]` the value of `variables[i]` (`undefined` = path missing). */
   render(values: ReadonlyArray<JsonValue | undefined>): string;
+  /**
+   * Renders as {@link render} does, but stops and returns undefined as soon as the output passes
+   * `maxBytes` UTF-8 bytes: an output over the cap is never built in full.
+   */
+  render(values: ReadonlyArray<JsonValue | undefined>, maxBytes: number): string | undefined;
 }
 
 export type TemplateProblem = { readonly code: 'SWY_TRANSFORM_UNKNOWN_VARIABLE' | 'SWY_TRANSFORM_TEMPLATE_NOT_JSON'; readonly reason: string };
@@ -64,20 +72,27 @@ export function compileTemplate(text: string, syntax: PlaceholderSyntax, format:
     const at = variables.indexOf(s.name);
     return at >= 0 ? at : variables.push(s.name) - 1;
   });
-  return { ok: true, template: { format: kind, variables, render: makeRender(literals, slotVariable, renderers) } };
+  const literalBytes = literals.reduce((sum, l) => sum + Buffer.byteLength(l, 'utf8'), 0);
+  return { ok: true, template: { format: kind, variables, literalBytes, render: makeRender(literals, slotVariable, renderers) } };
 }
 
 function makeRender(literals: readonly string[], slotVariable: readonly number[], renderers: readonly Renderer[]): CompiledTemplate['render'] {
   const n = slotVariable.length;
   const head = literals[0] as string;
-  if (n === 0) return () => head;
   // Copies into plain arrays so the hot loop reads monomorphic, densely packed data.
   const lits = literals.slice(1);
   const vars = slotVariable.slice();
   const fns = renderers.slice();
-  return (values) => {
+  function render(values: ReadonlyArray<JsonValue | undefined>): string;
+  function render(values: ReadonlyArray<JsonValue | undefined>, maxBytes: number): string | undefined;
+  function render(values: ReadonlyArray<JsonValue | undefined>, maxBytes = Infinity): string | undefined {
     let out = head;
-    for (let i = 0; i < n; i++) out += (fns[i] as Renderer)(values[vars[i] as number]) + (lits[i] as string);
-    return out;
-  };
+    for (let i = 0; i < n; i++) {
+      out += (fns[i] as Renderer)(values[vars[i] as number]) + (lits[i] as string);
+      // UTF-16 length is a lower bound of UTF-8 bytes: once past the cap, stop at once.
+      if (out.length > maxBytes) return undefined;
+    }
+    return maxBytes !== Infinity && exceedsBytes(out, maxBytes) ? undefined : out;
+  }
+  return render;
 }

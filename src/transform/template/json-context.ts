@@ -1,4 +1,5 @@
 import type { JsonValue } from '../../core/index.js';
+import { DEFAULT_MAX_DEPTH, scanJson } from '../../events/index.js';
 import { locateJsonError } from './json-locate.js';
 import type { TemplatePieces } from './split.js';
 
@@ -8,12 +9,15 @@ import type { TemplatePieces } from './split.js';
  */
 export type SlotPlace = 'value' | 'in-string';
 
+/** Deepest nesting of a JSON template's own structure: the event limit's default (64). */
+export const MAX_TEMPLATE_DEPTH = DEFAULT_MAX_DEPTH;
+
 export type JsonAnalysis = { readonly ok: true; readonly places: readonly SlotPlace[] } | { readonly ok: false; readonly reason: string };
 
 /**
  * Decides each placeholder's place by lexing the literal text for string state, then proves the
  * template produces valid JSON for every input: it parses a probe where each value placeholder
- * is `null` and each in-string placeholder is a marker character.
+ * is `null` and each in-string placeholder is a marker no literal text contains.
  *
  * Why the probe is a proof: a value placeholder always renders one complete JSON value (null
  * when missing), and a JSON value is delimited by its neighbours exactly as `null` is; an
@@ -59,6 +63,10 @@ export function analyzeJsonTemplate(template: string, pieces: TemplatePieces): J
       probe += places[k] === 'value' ? 'null' : marker;
     }
   }
+  // Checked before parsing, in one non-recursive pass: the error locator and the key check
+  // below recurse on the nesting, which a hostile template could make 500,000 levels deep.
+  const deep = scanJson(probe, { maxDepth: MAX_TEMPLATE_DEPTH, recordDepth: 0 });
+  if (!deep.ok) return { ok: false, reason: `nested deeper than ${MAX_TEMPLATE_DEPTH} levels ${where(probe, deep.offset, offsets)}` };
   let parsed: JsonValue;
   try {
     parsed = JSON.parse(probe) as JsonValue;
@@ -70,24 +78,45 @@ export function analyzeJsonTemplate(template: string, pieces: TemplatePieces): J
   return { ok: true, places };
 }
 
-/** A private-use character that does not occur in the template. */
+/**
+ * A marker that cannot come from the template's own text: U+E000 (private use) repeated once
+ * more than its longest run in the template, so a key holds the marker only where a placeholder
+ * stood. Found in one pass, whatever characters the template holds.
+ */
 function pickMarker(template: string): string {
-  let code = 0xe000;
-  while (template.includes(String.fromCharCode(code))) code++;
-  return String.fromCharCode(code);
+  let longest = 0;
+  let run = 0;
+  for (let i = 0; i < template.length; i++) {
+    run = template.charCodeAt(i) === 0xe000 ? run + 1 : 0;
+    if (run > longest) longest = run;
+  }
+  return '\ue000'.repeat(longest + 1);
+}
+
+type Offsets = ReadonlyArray<{ probe: number; template: number; slot?: string }>;
+
+/** The segment of the probe (literal or placeholder) that holds a probe offset. */
+function segmentAt(offset: number, offsets: Offsets): { probe: number; template: number; slot?: string } {
+  let seg = offsets[0] as { probe: number; template: number; slot?: string };
+  for (const o of offsets) if (o.probe <= offset) seg = o;
+  return seg;
+}
+
+/** A probe offset as words about the template: "at template offset N" or "at the end of the template". */
+function where(probe: string, offset: number, offsets: Offsets): string {
+  const seg = segmentAt(offset, offsets);
+  return offset >= probe.length ? 'at the end of the template' : `at template offset ${seg.template + (offset - seg.probe)}`;
 }
 
 /** Names the template offset (not the probe's) where JSON breaks and what was expected there. */
-function describeParseError(probe: string, e: Error, offsets: ReadonlyArray<{ probe: number; template: number; slot?: string }>): string {
+function describeParseError(probe: string, e: Error, offsets: Offsets): string {
   const at = locateJsonError(probe);
   if (at === undefined) return e.message;
-  let seg = offsets[0] as { probe: number; template: number; slot?: string };
-  for (const o of offsets) if (o.probe <= at.offset) seg = o;
+  const seg = segmentAt(at.offset, offsets);
   if (seg.slot !== undefined && seg.probe === at.offset) {
     return `placeholder "${seg.slot}" at template offset ${seg.template} stands where JSON expects ${at.expected}`;
   }
-  const where = at.offset >= probe.length ? 'at the end of the template' : `at template offset ${seg.template + (at.offset - seg.probe)}`;
-  return `expected ${at.expected} ${where}`;
+  return `expected ${at.expected} ${where(probe, at.offset, offsets)}`;
 }
 
 function findKeyWith(v: JsonValue, marker: string): string | undefined {

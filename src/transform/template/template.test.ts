@@ -88,3 +88,23 @@ test('render - escapeJsonString leaves plain text alone and escapes quotes, back
   assert.equal(escapeJsonString('a"b\\c\n\u0000'), 'a\\"b\\\\c\\n\\u0000');
   assert.equal(escapeJsonString('\ud800'), '\\ud800');
 });
+
+test('template - a JSON template nested deeper than 64 levels is refused before parsing, not a stack overflow', () => {
+  for (const tpl of ['['.repeat(400_000) + ']'.repeat(400_000), '['.repeat(100_000) + '${a}' + ']'.repeat(100_000)]) {
+    const r = compileTemplate(tpl, 'dollar', 'auto', known);
+    assert.ok(!r.ok);
+    assert.equal(r.problems[0]?.code, 'SWY_TRANSFORM_TEMPLATE_NOT_JSON');
+    assert.match(r.problems[0]?.reason ?? '', /nested deeper than 64 levels at template offset 64/);
+  }
+  assert.ok(compileTemplate('['.repeat(64) + '${a}' + ']'.repeat(64), 'dollar', 'auto', known).ok);
+});
+
+test('template - private-use characters in the template never pass for a placeholder', () => {
+  const pu = '\ue000\ue000\ue001';
+  const ok = compileTemplate(`{"k${pu}": "x ${'${a}'} ${pu}"}`, 'dollar', 'auto', known);
+  assert.ok(ok.ok);
+  assert.deepEqual(JSON.parse(ok.template.render(['v'])), { [`k${pu}`]: `x v ${pu}` });
+  const bad = compileTemplate(`{"${pu}${'${a}'}": 1}`, 'dollar', 'auto', known);
+  assert.ok(!bad.ok);
+  assert.match(bad.problems[0]?.reason ?? '', /cannot be used in an object key/);
+});
