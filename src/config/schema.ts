@@ -34,6 +34,7 @@ export const configSchema = {
         dataDir: { type: 'string', minLength: 1, default: './data', description: 'Directory of the embedded store; created if missing (file switchyard.db).' },
         durability: { type: 'string', enum: ['process', 'fsync'], default: 'process', description: '`process`: an acknowledged event survives a process crash (WAL, synchronous=NORMAL). `fsync`: also survives power loss (synchronous=FULL).' },
         groupCommitMaxEvents: { type: 'integer', minimum: 1, default: 5000, description: 'Most events committed in one group-commit transaction.' },
+        fullTextFlushMs: { type: 'integer', minimum: 1, maximum: 60 * SECOND, default: 100, description: 'Longest an appended event waits before the payload full-text index takes it (in batches; a text search indexes what is waiting first, so results stay exact).' },
       },
     },
     limits: {
@@ -130,7 +131,7 @@ export const configSchema = {
 
 export interface Config {
   readonly server: { readonly host: string; readonly port: number; readonly shutdownTimeoutMs: number; readonly maxHeaderCount: number };
-  readonly storage: { readonly kind: 'sqlite'; readonly dataDir: string; readonly durability: 'process' | 'fsync'; readonly groupCommitMaxEvents: number };
+  readonly storage: { readonly kind: 'sqlite'; readonly dataDir: string; readonly durability: 'process' | 'fsync'; readonly groupCommitMaxEvents: number; readonly fullTextFlushMs: number };
   readonly limits: { readonly maxEventBytes: number; readonly maxRequestBytes: number; readonly maxBatchEvents: number; readonly maxJsonDepth: number; readonly maxTransformOutputBytes?: number };
   readonly ingest: { readonly dedupeWindowMs: number };
   readonly retention: { readonly defaultMaxAgeMs: number; readonly sweepIntervalMs: number; readonly sweepBatch: number };

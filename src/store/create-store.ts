@@ -4,7 +4,7 @@ import type { StoreLog } from './write-health.js';
 import { SqliteStore } from './sqlite/sqlite-store.js';
 
 export interface StoreConfig {
-  readonly storage: { readonly kind: 'sqlite'; readonly dataDir: string; readonly durability: 'process' | 'fsync'; readonly groupCommitMaxEvents: number };
+  readonly storage: { readonly kind: 'sqlite'; readonly dataDir: string; readonly durability: 'process' | 'fsync'; readonly groupCommitMaxEvents: number; readonly fullTextFlushMs?: number };
   readonly ingest: { readonly dedupeWindowMs: number };
   readonly retention: { readonly defaultMaxAgeMs: number; readonly sweepBatch: number };
   readonly limits: { readonly maxRequestBytes: number };
@@ -18,6 +18,7 @@ export function createStore(config: StoreConfig, clock: Clock, log?: StoreLog): 
         dataDir: config.storage.dataDir,
         durability: config.storage.durability,
         groupCommitMaxEvents: config.storage.groupCommitMaxEvents,
+        ...(config.storage.fullTextFlushMs === undefined ? {} : { fullTextFlushMs: config.storage.fullTextFlushMs }),
         dedupeWindowMs: config.ingest.dedupeWindowMs,
         defaultRetentionMaxAgeMs: config.retention.defaultMaxAgeMs,
         sweepBatch: config.retention.sweepBatch,

@@ -28,9 +28,9 @@ interface Child {
 }
 
 /** `switchyard start` on `dataDir` (log level info, JSON lines); resolves once /readyz answers 200. */
-async function start(dataDir: string): Promise<Child> {
+async function start(dataDir: string, env: Record<string, string> = {}): Promise<Child> {
   const port = await freePort();
-  const c = spawnSwitchyard(['--port', String(port), '--data-dir', dataDir], { SWITCHYARD_LOG_LEVEL: 'info', SWITCHYARD_DELIVERY_POLL_INTERVAL_MS: '50' });
+  const c = spawnSwitchyard(['--port', String(port), '--data-dir', dataDir], { SWITCHYARD_LOG_LEVEL: 'info', SWITCHYARD_DELIVERY_POLL_INTERVAL_MS: '50', ...env });
   let exit: { code: number | null } | undefined;
   void c.exited.then((e) => { exit = e; });
   const url = `http://127.0.0.1:${port}`;
@@ -117,7 +117,9 @@ test('disk full - puts answer 503 and store nothing, reads and /readyz keep answ
   writeFileSync(reserve, Buffer.alloc(6 * MiB, 1));
   writeFileSync(reserveSmall, Buffer.alloc(4 * MiB, 1));
 
-  const first = await start(dataDir);
+  // The index takes appended events 1.5 s after their commit (not 100 ms), so that step 3 can fill
+  // the disk between a put's commit and the index's timer flush even on a busy machine.
+  const first = await start(dataDir, { SWITCHYARD_STORAGE_FULL_TEXT_FLUSH_MS: '1500' });
   children.push(first);
   await putRule(first.url, 'default', 'fill', { filter: { pattern: { type: ['fill'] } }, targets: [{ id: 'rx', kind: 'http', url: `${rx.url}/in` }] });
 
@@ -153,7 +155,7 @@ test('disk full - puts answer 503 and store nothing, reads and /readyz keep answ
   }
 
   // 3. The indexer's timer flush meets the full disk: let one put through (its events wait for the
-  //    flush ~100 ms after the commit), then fill the disk to the last byte at once.
+  //    flush 1.5 s after the commit), then fill the disk to the last byte at once.
   rmSync(reserveSmall);
   const pending = batch('p');
   assert.equal((await put(first.url, pending)).status, 202);
@@ -161,7 +163,7 @@ test('disk full - puts answer 503 and store nothing, reads and /readyz keep answ
   await until('the indexer to report the full disk', () => {
     if (first.exitCode() !== undefined) throw new Error(`server exited (${first.exitCode()}): ${first.stderr()}`);
     return stateLines(first, 'full-text index').includes('store writes failing');
-  }, 10_000);
+  });
   assertProblem(await put(first.url, batch('c')), 503, 'SWY_INGEST_STORE_FAILED');
   assert.equal((await readyz(first.url)).status, 503);
   assert.equal((await call(first.url, `/v1/buses/default/events/${pending[0]!.id as string}`)).status, 200, 'the put before the plug is stored');

@@ -43,13 +43,15 @@ export interface SqliteStoreOptions {
    * (default 2 MiB; the server passes twice limits.maxRequestBytes).
    */
   readonly spaceProbeBytes?: number;
+  /** Longest an appended event waits for the full-text index (default 100 ms; a text search indexes first). */
+  readonly fullTextFlushMs?: number;
   /** Backoff of the background retries after a failed write (full-text index, space probe). */
   readonly writeRetry?: RetryBackoff;
 }
 
 /** The writer's own auto-checkpoint threshold (pages) behind the worker, and the WAL size kept after a restart. */
 const BACKSTOP_CHECKPOINT_PAGES = 8192;
-/** Appended events are full-text indexed in batches: at most this long after the commit (a text search indexes at once)… */
+/** Appended events are full-text indexed in batches: at most fullTextFlushMs (default this) after the commit (a text search indexes at once)… */
 const FULL_TEXT_FLUSH_MS = 100;
 /** …or as soon as this many are waiting. */
 const FULL_TEXT_MAX_PENDING = 2000;
@@ -122,7 +124,7 @@ export class SqliteStore implements Store {
     this.schemas = new SqliteSchemaCatalog(db, opts.clock);
     this.connections = new SqliteConnectionCatalog(db, opts.clock);
     this.#fullText = new FullTextIndexer(db, {
-      flushDelayMs: FULL_TEXT_FLUSH_MS, maxPending: FULL_TEXT_MAX_PENDING, health: this.writes, log,
+      flushDelayMs: opts.fullTextFlushMs ?? FULL_TEXT_FLUSH_MS, maxPending: FULL_TEXT_MAX_PENDING, health: this.writes, log,
       ...(opts.writeRetry === undefined ? {} : { retry: opts.writeRetry }),
     });
     // On a full disk this fails and is retried in the background: the store still opens.
