@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { ContractBackend, ContractOptions, BackendOptions } from '../contracts/contract.fixture.js';
 import { runEventLogContract } from '../contracts/event-log.contract.js';
+import { runCatalogContract } from '../contracts/catalog.contract.js';
 import { SqliteStore } from './sqlite-store.js';
 
 const open = (dataDir: string, o: BackendOptions): SqliteStore => new SqliteStore({
@@ -26,6 +27,8 @@ const inMemory: ContractOptions = {
   skip: {
     'event log - a reopened store keeps its events and continues their sequences': 'a :memory: database ends with its connection (the file-backed run covers it)',
     'event log - a reopened store still deduplicates within the window': 'a :memory: database ends with its connection (the file-backed run covers it)',
+    'catalog - a reopened store keeps buses and rules': 'a :memory: database ends with its connection (the file-backed run covers it)',
+    'catalog - a reopened store keeps schemas, connections and signing secrets': 'a :memory: database ends with its connection (the file-backed run covers it)',
   },
 };
 
@@ -51,4 +54,5 @@ const onFile: ContractOptions = {
 
 for (const backend of [inMemory, onFile]) {
   runEventLogContract(backend);
+  runCatalogContract(backend);
 }
