@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { ContractBackend, ContractOptions, BackendOptions } from '../contracts/contract.fixture.js';
 import { runEventLogContract } from '../contracts/event-log.contract.js';
 import { runCatalogContract } from '../contracts/catalog.contract.js';
+import { runDeliveryQueueContract } from '../contracts/delivery-queue.contract.js';
 import { SqliteStore } from './sqlite-store.js';
 
 const open = (dataDir: string, o: BackendOptions): SqliteStore => new SqliteStore({
@@ -29,6 +30,8 @@ const inMemory: ContractOptions = {
     'event log - a reopened store still deduplicates within the window': 'a :memory: database ends with its connection (the file-backed run covers it)',
     'catalog - a reopened store keeps buses and rules': 'a :memory: database ends with its connection (the file-backed run covers it)',
     'catalog - a reopened store keeps schemas, connections and signing secrets': 'a :memory: database ends with its connection (the file-backed run covers it)',
+    'delivery queue - a lease outlives a reopen and expires on its own': 'a :memory: database ends with its connection (the file-backed run covers it)',
+    'delivery queue - a reopened store keeps pending deliveries, attempts and target health': 'a :memory: database ends with its connection (the file-backed run covers it)',
   },
 };
 
@@ -55,4 +58,5 @@ const onFile: ContractOptions = {
 for (const backend of [inMemory, onFile]) {
   runEventLogContract(backend);
   runCatalogContract(backend);
+  runDeliveryQueueContract(backend);
 }
