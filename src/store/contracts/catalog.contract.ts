@@ -2,7 +2,7 @@
 // catalog-registry.contract.ts). Protected names are checked as they behave today.
 import assert from 'node:assert/strict';
 import type { NewRule } from '../types.js';
-import { coded, item, newBus, runCases, stored, type Case, type ContractOptions } from './contract.fixture.js';
+import { coded, item, newBus, routed, runCases, stored, target, type Case, type ContractOptions } from './contract.fixture.js';
 import { registryCases } from './catalog-registry.contract.js';
 
 const rule = (bus: string, name: string, extra: Partial<NewRule> = {}): NewRule =>
@@ -62,6 +62,24 @@ const busCases: Case[] = [
     assert.deepEqual(await store.rules.list('tmp'), []);
     assert.equal((await store.schemas.settings('tmp')).validation, 'off');
     assert.equal(stored((await store.events.append([item('tmp', 'a')]))[0]), 1, 'the same (source, id) is new on the new bus');
+  }],
+
+  ['catalog - deleting a bus removes its deliveries and dead letters: a recreated bus never inherits them', async ({ store, clock }) => {
+    const t1 = target('t1', 'r', 'tmp');
+    await store.buses.create(newBus('tmp'));
+    await store.events.append([routed('tmp', 'a', ['t1']), routed('tmp', 'b', ['t1'])]);
+    const now = clock.now();
+    const [a] = await store.deliveries.lease(t1, now, now + 1000, 1);
+    await store.deliveries.complete([{ type: 'dead', id: a!.id, attempt: null, reason: 'x', payload: null }], now);
+    await store.deliveries.setHealth(t1, { failingSince: now, disabledAt: null });
+    await store.buses.delete('tmp');
+    await store.buses.create(newBus('tmp'));
+    const seq = stored((await store.events.append([item('tmp', 'z')]))[0]);
+    assert.deepEqual(await store.observe.deliveries('tmp', seq), [], 'the new event shows no delivery of the deleted one');
+    assert.deepEqual(await store.deliveries.lease(t1, now + 1000, now + 2000, 10), [], 'no delivery carries the new event under an old id');
+    assert.deepEqual(await store.deliveries.listDead({ bus: 'tmp' }, 10), { items: [] });
+    assert.deepEqual(await store.deliveries.counts(t1), { pending: 0, waiting: 0, dead: 0 });
+    assert.equal(await store.deliveries.health(t1), undefined);
   }],
 ];
 
