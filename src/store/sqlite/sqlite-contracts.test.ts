@@ -6,6 +6,7 @@ import type { ContractBackend, ContractOptions, BackendOptions } from '../contra
 import { runEventLogContract } from '../contracts/event-log.contract.js';
 import { runCatalogContract } from '../contracts/catalog.contract.js';
 import { runDeliveryQueueContract } from '../contracts/delivery-queue.contract.js';
+import { runObserveIndexContract } from '../contracts/observe-index.contract.js';
 import { SqliteStore } from './sqlite-store.js';
 
 const open = (dataDir: string, o: BackendOptions): SqliteStore => new SqliteStore({
@@ -19,20 +20,23 @@ const closeIfOpen = async (s: SqliteStore): Promise<void> => {
   if (s.db.open) await s.close();
 };
 
+/** The cases that close and reopen a store. */
+const REOPEN_CASES = [
+  'event log - a reopened store keeps its events and continues their sequences',
+  'event log - a reopened store still deduplicates within the window',
+  'catalog - a reopened store keeps buses and rules',
+  'catalog - a reopened store keeps schemas, connections and signing secrets',
+  'delivery queue - a lease outlives a reopen and expires on its own',
+  'delivery queue - a reopened store keeps pending deliveries, attempts and target health',
+];
+
 const inMemory: ContractOptions = {
   name: 'sqlite :memory:',
   create: (o): ContractBackend => {
     const store = open(':memory:', o);
     return { store, cleanup: () => closeIfOpen(store) };
   },
-  skip: {
-    'event log - a reopened store keeps its events and continues their sequences': 'a :memory: database ends with its connection (the file-backed run covers it)',
-    'event log - a reopened store still deduplicates within the window': 'a :memory: database ends with its connection (the file-backed run covers it)',
-    'catalog - a reopened store keeps buses and rules': 'a :memory: database ends with its connection (the file-backed run covers it)',
-    'catalog - a reopened store keeps schemas, connections and signing secrets': 'a :memory: database ends with its connection (the file-backed run covers it)',
-    'delivery queue - a lease outlives a reopen and expires on its own': 'a :memory: database ends with its connection (the file-backed run covers it)',
-    'delivery queue - a reopened store keeps pending deliveries, attempts and target health': 'a :memory: database ends with its connection (the file-backed run covers it)',
-  },
+  skip: Object.fromEntries(REOPEN_CASES.map((name) => [name, 'a :memory: database ends with its connection (the file-backed run covers it)'])),
 };
 
 const onFile: ContractOptions = {
@@ -59,4 +63,5 @@ for (const backend of [inMemory, onFile]) {
   runEventLogContract(backend);
   runCatalogContract(backend);
   runDeliveryQueueContract(backend);
+  runObserveIndexContract(backend);
 }
