@@ -77,7 +77,7 @@ export const deadLetterCases: readonly Case[] = [
     await killAll(store, t0);
     await killAll(store, t0 + 100, target('t2', 'r2'));
     await killAll(store, t0 + 200, target('t1', 'r', 'other'));
-    const ids = async (f: object, limit = 10, after?: number): Promise<string[]> => (await store.deliveries.listDead(f, limit, after)).items.map((d) => d.eventId);
+    const ids = async (f: object, limit = 10, after?: Parameters<Store['deliveries']['listDead']>[2]): Promise<string[]> => (await store.deliveries.listDead(f, limit, after)).items.map((d) => d.eventId);
     assert.deepEqual(await ids({}), ['a', 'b', 'c']);
     assert.deepEqual(await ids({ bus: 'default' }), ['a', 'b']);
     assert.deepEqual(await ids({ rule: 'r2' }), ['b']);

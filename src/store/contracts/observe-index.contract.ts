@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import type { EventSearchQuery } from '../observe-types.js';
 import type { Store } from '../types.js';
+import type { LeasedDelivery } from '../delivery-types.js';
 import { failedAttempt, item, newBus, okAttempt, routed, runCases, stored, target, type Case, type ContractOptions } from './contract.fixture.js';
 
 const LEASE = 30_000;
@@ -69,7 +70,7 @@ const cases: Case[] = [
     await store.events.append([item('default', 'none'), routed('default', 'ok', ['t1']), routed('default', 'wait', ['t2']),
       routed('default', 'retry', ['t3']), routed('default', 'dead', ['t4', 't1'])]);
     const now = clock.now();
-    const lease = async (t: string): Promise<{ id: number; eventId: string }[]> => store.deliveries.lease(target(t), now, now + LEASE, 10);
+    const lease = async (t: string): Promise<LeasedDelivery[]> => store.deliveries.lease(target(t), now, now + LEASE, 10);
     for (const d of await lease('t1')) await store.deliveries.complete([{ type: 'delivered', id: d.id, attempt: okAttempt(now) }], now);
     const [r] = await lease('t3');
     await store.deliveries.complete([{ type: 'retry', id: r!.id, attempt: failedAttempt(now), dueAt: now + 10, error: '503' }], now);
