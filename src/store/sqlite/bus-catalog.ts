@@ -72,6 +72,11 @@ export class SqliteBusCatalog implements BusCatalog {
     return this.#db.transaction(() => {
       this.#db.prepare('DELETE FROM events WHERE bus = ?').run(name);
       this.#db.prepare('DELETE FROM dedupe WHERE bus = ?').run(name);
+      // Deliveries point at events by (bus, sequence), and a recreated bus numbers from 1 again:
+      // left behind, they would show in the new events' traces and be leased with their bodies.
+      this.#db.prepare('DELETE FROM delivery_attempts WHERE delivery_id IN (SELECT id FROM deliveries WHERE bus = ?)').run(name);
+      this.#db.prepare('DELETE FROM deliveries WHERE bus = ?').run(name);
+      this.#db.prepare('DELETE FROM target_health WHERE bus = ?').run(name);
       return this.#db.prepare('DELETE FROM buses WHERE name = ?').run(name).changes > 0;
     })();
   }
