@@ -153,6 +153,28 @@ test('dispatcher - removing a target from its rule dead-letters its pending deli
   });
 });
 
+test('dispatcher - a rule change made by a direct catalog write applies at once, without a tick (change feed)', async () => {
+  await withReceiver(() => 'hold', async (w, url, rx) => {
+    rule(w, [{ id: 't1', kind: 'http', url, concurrency: 1 }]);
+    // No tick within the test: only the catalog's change feed can tell the dispatcher.
+    const d = dispatcher(w, { pollIntervalMs: 3_600_000, shutdownGraceMs: 60_000 });
+    await d.start();
+    try {
+      await w.put(key, ['e1', 'e2']);
+      await rx.waitFor(1);
+      w.store.rules.put({ bus: 'default', name: 'r1', description: null, state: 'enabled', filter: {}, targets: [{ id: 'other', kind: 'log' }] });
+      rx.got[0]!.answer(204);
+      await until(() => w.store.deliveries.counts(key).dead === 1 && w.store.deliveries.counts(key).pending === 0, 'e2 dead-lettered');
+      assert.equal(rx.got.length, 1);
+      // Deleting the rule (directly too) retires nothing more and logs no error.
+      assert.equal(w.store.rules.delete('default', 'r1'), true);
+      assert.equal(d.targets('default', 'r1'), undefined);
+    } finally {
+      await d.stop();
+    }
+  });
+});
+
 test('dispatcher - on a full disk it starts, logs no error per attempt, and dead-letters a removed target\'s deliveries on a later tick', async () => {
   await withReceiver(() => ({ status: 200 }), async (w, url) => {
     rule(w, [{ id: 't1', kind: 'http', url }]);
