@@ -2,3 +2,4 @@ export { IngestService, type IngestLimits, type PutResult, type EntryResult, typ
 export { noRules, type EventRouter } from './router.js';
 export { RuleRouter, type BusMatcher, type DeliveryPlanner } from './rule-router.js';
 export { noValidation, type EventValidator, type EventCheck } from './validator.js';
+export { followRules } from './router-sync.js';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { JsonValue } from '../core/index.js';
-import { SYSTEM_BUS } from '../store/index.js';
+import { SYSTEM_BUS } from '../core/index.js';
 import type { TargetLabels } from './metrics.js';
 
 /** The bus Switchyard puts its own events on; created at start, protected from deletion and from outside puts. */
