@@ -131,9 +131,9 @@ test('disk full - puts answer 503 and store nothing, reads and /readyz keep answ
   writeFileSync(reserve, Buffer.alloc(6 * MiB, 1));
   writeFileSync(reserveSmall, Buffer.alloc(4 * MiB, 1));
 
-  // The index takes appended events 1.5 s after their commit (not 100 ms), so that step 3 can fill
+  // The index takes appended events 10 s after their commit (not 100 ms), so that step 3 can fill
   // the disk between a put's commit and the index's timer flush even on a busy machine.
-  const first = await start(dataDir, { SWITCHYARD_STORAGE_FULL_TEXT_FLUSH_MS: '1500' });
+  const first = await start(dataDir, { SWITCHYARD_STORAGE_FULL_TEXT_FLUSH_MS: '10000' });
   children.push(first);
   await putRule(first.url, 'default', 'fill', { filter: { pattern: { type: ['fill'] } }, targets: [{ id: 'rx', kind: 'http', url: `${rx.url}/in` }] });
 
@@ -169,7 +169,7 @@ test('disk full - puts answer 503 and store nothing, reads and /readyz keep answ
   }
 
   // 3. The indexer's timer flush meets the full disk: let one put through (its events wait for the
-  //    flush 1.5 s after the commit), then fill the disk to the last byte at once.
+  //    flush 10 s after the commit), then fill the disk to the last byte at once.
   rmSync(reserveSmall);
   const pending = batch('p');
   assert.equal((await put(first.url, pending)).status, 202);
