@@ -5,7 +5,7 @@ import { SwitchyardMetrics } from './metrics.js';
 import { observers, type AppendObserver } from './observers.js';
 import { OtlpExporter } from './otlp-exporter.js';
 import type { OtlpProtocol } from './span-batch.js';
-import { SystemEvents, SYSTEM_BUS, type SystemEntry } from './system-events.js';
+import { SystemEvents, SYSTEM_BUS, type SystemPublisher } from './system-events.js';
 import { Tracer } from './tracer.js';
 
 /** The `observe` config section (src/config/schema.ts). */
@@ -55,10 +55,10 @@ export interface Observability {
 /**
  * Builds observability from config: the system bus is ensured (it is protected from deletion),
  * metrics and span export exist only when configured, so with them off the put path runs no
- * observability code but the live-tail wake-up. `put` is the PutEvents path system events use.
+ * observability code but the live-tail wake-up. `publisher` puts system events (the domain put).
  */
 export function createObservability(config: ObserveConfig, deps: {
-  readonly store: Store; readonly log: ObserveLog; readonly now: () => number; readonly put: (entries: SystemEntry[]) => Promise<unknown>;
+  readonly store: Store; readonly log: ObserveLog; readonly now: () => number; readonly publisher: SystemPublisher;
 }): Observability {
   const feed = new EventFeed();
   const metrics = config.metrics
@@ -74,7 +74,7 @@ export function createObservability(config: ObserveConfig, deps: {
   let systemEvents: SystemEvents | undefined;
   if (config.systemEvents) {
     deps.store.buses.ensure({ name: SYSTEM_BUS, description: 'Switchyard system events', retention: { maxAgeMs: 7 * 24 * 3600 * 1000, maxCount: null } });
-    systemEvents = new SystemEvents({ put: deps.put, onError: (err) => deps.log.error({ err }, 'system event not put'), now: deps.now });
+    systemEvents = new SystemEvents({ publisher: deps.publisher, onError: (err) => deps.log.error({ err }, 'system event not put'), now: deps.now });
   }
   const observer = observers([metrics, feed, tracer], (err) => deps.log.error({ err }, 'ingest observer failed'));
   const delivery = new DeliveryTelemetry({ metrics, tracer, systemEvents, log: deps.log });
