@@ -119,21 +119,30 @@ export class IngestService {
     }
     if (refused === n) return outcomes;
     const recorded = recordedOrigin(origin);
-    const items: AppendItem[] = [];
-    const slots: number[] = [];
-    const kept: (EventCheck | undefined)[] = [];
-    for (let i = 0; i < n; i++) {
-      if (outcomes[i] !== undefined) continue;
-      items.push(this.#item(bus, events[i]!, sizes[i]!, recorded));
-      slots.push(i);
-      kept.push(checks[i]);
+    // The common case, nothing refused: items are the events in order, no slot bookkeeping.
+    let items: AppendItem[];
+    let slots: number[] | undefined;
+    let kept = checks;
+    if (refused === 0) {
+      items = new Array(n);
+      for (let i = 0; i < n; i++) items[i] = this.#item(bus, events[i]!, sizes[i]!, recorded);
+    } else {
+      items = [];
+      slots = [];
+      kept = [];
+      for (let i = 0; i < n; i++) {
+        if (outcomes[i] !== undefined) continue;
+        items.push(this.#item(bus, events[i]!, sizes[i]!, recorded));
+        slots.push(i);
+        kept.push(checks[i]);
+      }
     }
     const appended = await this.#append(items);
     this.#markInvalid(items, appended, kept);
     for (let k = 0; k < appended.length; k++) {
       const o = appended[k]!;
       const it = items[k]!;
-      outcomes[slots[k]!] = o.type === 'rejected'
+      outcomes[slots === undefined ? k : slots[k]!] = o.type === 'rejected'
         ? { type: 'refused', id: it.id, source: it.source, code: o.code, message: o.message }
         : { type: o.type, id: it.id, source: it.source, sequence: o.sequence };
     }
@@ -336,7 +345,7 @@ function entryResult(o: PutOutcome, path: string): EntryResult {
       const violations = o.violations.map((v) => ({ path: `${path}${v.path}`, reason: v.reason }));
       return { error: { code: o.code, message: violations.map((v) => `${v.path}: ${v.reason}`).join('; '), violations } };
     }
-    case 'withheld':
-      return { error: { code: 'SWY_INGEST_STORE_FAILED', message: 'not stored' } };
+    case 'withheld': // PutEvents entries stand alone (not an atomic put): never withheld
+      return { error: { code: 'SWY_INGEST_INVALID_ENTRIES', message: 'not stored: another entry of the put was refused' } };
   }
 }
