@@ -1,6 +1,9 @@
 import type { ContentMode } from '../events/index.js';
 
-/** A producer's put over HTTP (the CloudEvents binding or PutEvents). */
+/**
+ * A producer's put over HTTP (the CloudEvents binding or PutEvents). Its events come from the
+ * codec's decoders, which enforced the size and depth limits: `put` does not check them again.
+ */
 export interface HttpOrigin {
   readonly kind: 'http';
   /** How the events arrived: binary, structured, batch or put-events. */
@@ -51,6 +54,7 @@ export const BUS_TARGET_CLIENT = 'switchyard';
 const BUS_TARGET: RecordedOrigin = { mode: 'batch', client: BUS_TARGET_CLIENT, traceparent: undefined };
 const SYSTEM: RecordedOrigin = { mode: 'put-events', client: undefined, traceparent: undefined };
 
+/** Bus-target copies are recorded as a batch from `switchyard`; system events as PutEvents without a client. */
 export function recordedOrigin(o: PutOrigin): RecordedOrigin {
   switch (o.kind) {
     case 'http':
