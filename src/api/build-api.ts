@@ -14,13 +14,12 @@ import { patternRoutes } from './routes/patterns.js';
 import { lintRuleFilter, schemaRoutes } from './routes/schemas.js';
 import type { SchemaRegistry } from '../schemas/index.js';
 import { connectionRoutes, type ConnectionRouteDeps } from './routes/connections.js';
-import type { EventFeed, SwitchyardMetrics, SystemEvents, Tracer } from '../observe/index.js';
+import type { EventFeed, SwitchyardMetrics, Tracer } from '../observe/index.js';
 import { traceRoutes } from './routes/trace.js';
 import { streamRoutes } from './routes/stream.js';
 import { installMetrics } from './routes/metrics.js';
 import { installIngestSpans } from './routes/spans.js';
-import { installRuleEvents } from './routes/system-events.js';
-import { installRuleSync, targetStateRoutes, type DeliveryRouteDeps } from './routes/target-state.js';
+import { targetStateRoutes, type DeliveryRouteDeps } from './routes/target-state.js';
 import { deadLetterRoutes } from './routes/dead-letters.js';
 import { installValidators } from './validators.js';
 import { installJsonBodyParser } from './json-body.js';
@@ -29,7 +28,6 @@ import { installJsonBodyParser } from './json-body.js';
 export interface ApiObserveDeps {
   readonly feed: EventFeed;
   readonly metrics?: SwitchyardMetrics | undefined;
-  readonly systemEvents?: SystemEvents | undefined;
   /** Span export (OTLP); undefined when off. */
   readonly tracer?: Tracer | undefined;
   readonly searchMaxScan: number;
@@ -57,7 +55,7 @@ export interface ApiDeps {
   readonly connections?: ConnectionRouteDeps;
   /** Search, trace, tail, /metrics and system events; without it only plain listing is served. */
   readonly observe?: ApiObserveDeps;
-  /** The dispatcher: dead letters, target state, rule changes applied at once; the routes exist only when given. */
+  /** The dispatcher: dead letters and target state; the routes exist only when given. */
   readonly delivery?: DeliveryRouteDeps;
 }
 
@@ -112,18 +110,13 @@ export async function buildApi(app: FastifyInstance, deps: ApiDeps): Promise<voi
   const o = deps.observe;
   if (o?.metrics !== undefined) installMetrics(app, o.metrics);
   if (o?.tracer !== undefined) installIngestSpans(app, o.tracer);
-  if (o?.systemEvents !== undefined) installRuleEvents(app, o.systemEvents);
-  if (deps.delivery !== undefined) installRuleSync(app, deps.delivery.dispatcher);
   if (o !== undefined) {
     await app.register(traceRoutes, { store: deps.store, payloadLimit: o.tracePayloadBytes, maxTransformOutputBytes: deps.maxTransformOutputBytes });
     await app.register(streamRoutes, { store: deps.store, feed: o.feed, heartbeatMs: o.streamHeartbeatMs });
   }
   await app.register(healthRoutes, { readiness: deps.readiness });
   await app.register(eventRoutes, { ingest: deps.ingest, store: deps.store, maxRequestBytes: deps.maxRequestBytes, searchMaxScan: o?.searchMaxScan });
-  await app.register(busRoutes, { store: deps.store, defaultMaxAgeMs: deps.defaultRetentionMaxAgeMs, onDeleted: (bus) => {
-    deps.router.dropBus(bus);
-    deps.schemas.forgetBus(bus);
-  } });
+  await app.register(busRoutes, { store: deps.store, defaultMaxAgeMs: deps.defaultRetentionMaxAgeMs });
   await app.register(ruleRoutes, { store: deps.store, router: deps.router, lint: (filter) => lintRuleFilter(deps.schemas, filter), maxTransformOutputBytes: deps.maxTransformOutputBytes });
   await app.register(schemaRoutes, { store: deps.store, registry: deps.schemas, version: deps.version });
   await app.register(transformRoutes, { maxOutputBytes: deps.maxTransformOutputBytes, maxEventDepth: deps.maxJsonDepth });

@@ -90,16 +90,16 @@ test('http decode - structured: the size limit gives 413 with the event path', (
   assert.equal(e.violations[0]?.path, '');
 });
 
-test('http decode - a 10 MB body is handled in linear time', () => {
+// A decoder that backtracked or rescanned would not finish on these inputs; the per-test timeout
+// turns such a regression into a failure instead of a hang. Speed itself is bench:ingest's.
+test('http decode - a 10 MB body decodes, and is refused over the size limit or malformed', { timeout: 120_000 }, () => {
   const body = ev('1', `,"data":[${'{"k":"vvvvvvvvvvvvvvvvvvvv","n":12345},'.repeat(280_000)}0]`);
   assert.ok(body.length > 10e6);
-  const t0 = Date.now();
   const r = decodeHttpRequest(structured(body), { ...limits, maxEventBytes: 20e6 });
   assert.equal(r.events.length, 1);
   rejects(structured(body), 'SWY_EVENT_TOO_LARGE');
   const garbage = '{"a":"' + 'x\\"'.repeat(3_000_000) + '"';
   rejects(structured(garbage), 'SWY_EVENT_MALFORMED_JSON');
-  assert.ok(Date.now() - t0 < 5000, 'generous bound; the benchmark measures real speed');
 });
 
 test('http decode - batch: events in order; empty batch allowed unless refused; limits', () => {

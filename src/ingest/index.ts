@@ -4,3 +4,4 @@ export type { PutOutcome, PutOptions } from './put-outcome.js';
 export { noRules, type EventRouter } from './router.js';
 export { RuleRouter, type BusMatcher, type DeliveryPlanner } from './rule-router.js';
 export { noValidation, type EventValidator, type EventCheck } from './validator.js';
+export { followRules } from './router-sync.js';

@@ -1,3 +1,4 @@
+import { systemBus } from '../core/index.js';
 import type { Store } from '../store/index.js';
 import { DeliveryTelemetry } from './delivery-telemetry.js';
 import { EventFeed } from './event-feed.js';
@@ -5,7 +6,8 @@ import { SwitchyardMetrics } from './metrics.js';
 import { observers, type AppendObserver } from './observers.js';
 import { OtlpExporter } from './otlp-exporter.js';
 import type { OtlpProtocol } from './span-batch.js';
-import { SystemEvents, SYSTEM_BUS, type SystemPublisher } from './system-events.js';
+import { SystemEvents, type SystemPublisher } from './system-events.js';
+import { publishRuleChanges } from './rule-events.js';
 import { Tracer } from './tracer.js';
 
 /** The `observe` config section (src/config/schema.ts). */
@@ -45,7 +47,7 @@ export interface Observability {
   readonly delivery: DeliveryTelemetry;
   /** What buildApi takes as `observe`. */
   readonly api: {
-    readonly feed: EventFeed; readonly metrics: SwitchyardMetrics | undefined; readonly systemEvents: SystemEvents | undefined; readonly tracer: Tracer | undefined;
+    readonly feed: EventFeed; readonly metrics: SwitchyardMetrics | undefined; readonly tracer: Tracer | undefined;
     readonly searchMaxScan: number; readonly tracePayloadBytes: number; readonly streamHeartbeatMs: number;
   };
   /** Flushes spans and waits for system events in flight. */
@@ -72,16 +74,19 @@ export function createObservability(config: ObserveConfig, deps: {
   });
   const tracer = exporter === undefined ? undefined : new Tracer(exporter, deps.now);
   let systemEvents: SystemEvents | undefined;
+  let unwatch: (() => void) | undefined;
   if (config.systemEvents) {
-    deps.store.buses.ensure({ name: SYSTEM_BUS, description: 'Switchyard system events', retention: { maxAgeMs: 7 * 24 * 3600 * 1000, maxCount: null } });
+    deps.store.buses.ensure(systemBus());
     systemEvents = new SystemEvents({ publisher: deps.publisher, onError: (err) => deps.log.error({ err }, 'system event not put'), now: deps.now });
+    unwatch = publishRuleChanges(deps.store, systemEvents);
   }
   const observer = observers([metrics, feed, tracer], (err) => deps.log.error({ err }, 'ingest observer failed'));
   const delivery = new DeliveryTelemetry({ metrics, tracer, systemEvents, log: deps.log });
   return {
     feed, metrics, tracer, systemEvents, observer, delivery,
-    api: { feed, metrics, systemEvents, tracer, searchMaxScan: config.searchMaxScan, tracePayloadBytes: config.tracePayloadBytes, streamHeartbeatMs: config.streamHeartbeatMs },
+    api: { feed, metrics, tracer, searchMaxScan: config.searchMaxScan, tracePayloadBytes: config.tracePayloadBytes, streamHeartbeatMs: config.streamHeartbeatMs },
     async stop() {
+      unwatch?.();
       await systemEvents?.settle();
       await exporter?.flush();
     },

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { JsonValue } from '../core/index.js';
+import { SYSTEM_BUS } from '../core/index.js';
 import { createEvent, type CloudEvent } from '../events/index.js';
-import { SYSTEM_BUS } from '../store/index.js';
 import type { TargetLabels } from './metrics.js';
 
 /** The bus Switchyard puts its own events on; created at start, protected from deletion and from outside puts. */

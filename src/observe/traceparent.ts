@@ -33,9 +33,21 @@ function hexRun(s: string, from: number, to: number): -1 | 0 | 1 {
 const LINE_BREAK = /[\n\r\u2028\u2029]/;
 
 /** Checks one value character by character: `vv-<32 hex>-<16 hex>-ff`, then for versions after 00 optionally `-` and more fields. */
+const isOws = (c: number): boolean => c === 32 || c === 9;
+
+function trimOws(s: string): string {
+  let a = 0;
+  let b = s.length;
+  while (a < b && isOws(s.charCodeAt(a))) a++;
+  while (b > a && isOws(s.charCodeAt(b - 1))) b--;
+  return s.slice(a, b);
+}
+
 function parse(value: string): TraceParent | undefined {
-  // Trimmed only when it has to be (a header value rarely carries spaces).
-  const v = value.length > 0 && (value.charCodeAt(0) <= 32 || value.charCodeAt(value.length - 1) <= 32) ? value.trim() : value;
+  // Only HTTP's optional whitespace (SP, HTAB) is trimmed, and only when there is some (a header
+  // value rarely carries it); anything else around the value makes it invalid. JS trim() would
+  // also drop line breaks and Unicode spaces, but only when a SP happened to be next to them.
+  const v = isOws(value.charCodeAt(0)) || isOws(value.charCodeAt(value.length - 1)) ? trimOws(value) : value;
   if (v.length < 55 || v.charCodeAt(2) !== 45 || v.charCodeAt(35) !== 45 || v.charCodeAt(52) !== 45) return undefined;
   if (hexRun(v, 0, 2) < 0 || hexRun(v, 3, 35) < 1 || hexRun(v, 36, 52) < 1 || hexRun(v, 53, 55) < 0) return undefined;
   // Version ff is invalid; version 00 has exactly four fields; later versions may append more, which we drop.

@@ -30,8 +30,10 @@ export interface AddVersionResult {
  * The schema registry: schemas keyed by (name, source scope), immutable auto-numbered versions,
  * compatibility checked on add, per-bus settings. The hot path (`applicable`, `latest`, `find`,
  * `settings`, `validatorFor`) is served from memory: an index of every schema that has versions
- * (bounded by what was registered, never by the events seen). Every write goes through this
- * object, so the index is updated where the write happens (only this process writes the store).
+ * (bounded by what was registered, never by the events seen). A write through this object
+ * updates the index at once; a write by any other path (another node, a direct store call)
+ * reaches it through the catalog's change feed, which the server wires to {@link schemaChanged},
+ * {@link settingsChanged} and {@link forgetBus}.
  */
 export class SchemaRegistry {
   readonly #storage: SchemaStorage;
@@ -72,13 +74,41 @@ export class SchemaRegistry {
 
   /** Deletes a schema with its versions (a schema created again under the name numbers from 1). */
   delete(name: string, source: string | null): boolean {
-    const e = this.#idx().get(name);
-    if (e !== undefined) {
-      if (source === null) e.unscoped = undefined;
-      else e.scoped.delete(source);
-      if (e.unscoped === undefined && e.scoped.size === 0) this.#idx().delete(name);
-    }
+    this.#drop(name, source);
     return this.#storage.delete(name, source);
+  }
+
+  /**
+   * A schema was created, changed, given a version or deleted (the change feed): its entry is
+   * brought to the committed state. Never throws for a schema that is gone.
+   */
+  schemaChanged(name: string, source: string | null): void {
+    // Not loaded yet: the first use loads the committed state.
+    if (this.#index === undefined) return;
+    const info = this.#storage.get(name, source);
+    const l = this.#loaded(name, source);
+    if (info === undefined || info.latestVersion === 0) {
+      this.#drop(name, source);
+      return;
+    }
+    if (l !== undefined && l.latest === info.latestVersion) return;
+    // Deleted and created again (numbered from 1): the old versions are not this schema's.
+    if (l !== undefined && l.latest > info.latestVersion) this.#drop(name, source);
+    const v = this.#storage.version(name, source, info.latestVersion);
+    if (v !== undefined) this.#remember(v);
+  }
+
+  /** A bus's schema settings changed (the change feed): they are read again on next use. */
+  settingsChanged(bus: string): void {
+    this.#settings.delete(bus);
+  }
+
+  #drop(name: string, source: string | null): void {
+    const e = this.#index?.get(name);
+    if (e === undefined) return;
+    if (source === null) e.unscoped = undefined;
+    else e.scoped.delete(source);
+    if (e.unscoped === undefined && e.scoped.size === 0) this.#index?.delete(name);
   }
 
   /**

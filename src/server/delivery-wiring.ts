@@ -78,10 +78,18 @@ export function createDeliveryWiring(config: Config, deps: DeliveryWiringDeps): 
     log: deps.log,
     observer: deps.observer ?? noDeliveryObserver,
   });
+  let unwatch: (() => void) | undefined;
   return {
     dispatcher, vault, keyring, allowPrivateNetworks: settings.allowPrivateNetworks,
-    start: () => dispatcher.start(),
+    async start() {
+      // A rotation made by another node (or a direct store call) reaches the keyring's cache.
+      unwatch = deps.store.watch((c) => {
+        if (c.type === 'signing-secrets') keyring.secretsChanged(c.target);
+      });
+      await dispatcher.start();
+    },
     async stop() {
+      unwatch?.();
       await dispatcher.stop();
       await vault.close();
     },

@@ -3,12 +3,13 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Config } from '../config/index.js';
 import { systemClock, type Clock } from '../core/index.js';
 import { APPEND_WRITER, createStore, isStoreUnavailable, RetentionSweeper, SYSTEM_BUS, type Store } from '../store/index.js';
-import { IngestService, RuleRouter } from '../ingest/index.js';
+import { IngestService, RuleRouter, followRules } from '../ingest/index.js';
 import { newBusMatcher } from './matcher-factory.js';
 import { createObservability, type Observability } from '../observe/index.js';
 import { SchemaDiscovery, SchemaRegistry, SchemaValidator, type SchemaCheck } from '../schemas/index.js';
 import { buildApi, clientErrorHandler, frameworkErrors, MAX_PATH_SEGMENT } from '../api/index.js';
 import { createDeliveryWiring, type DeliveryWiring } from './delivery-wiring.js';
+import { followSchemaChanges } from './schema-sync.js';
 
 const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -83,8 +84,10 @@ export class SwitchyardServer {
     this.#app = app;
     this.#store = createStore(c, this.#clock, app.log);
     const router = new RuleRouter(newBusMatcher);
-    for (const rule of this.#store.rules.list()) router.set(rule);
+    // The router follows the catalog's change feed for the life of the store.
+    followRules(router, this.#store, (err, rule) => app.log.error({ err, bus: rule.bus, rule: rule.name }, 'a stored rule does not compile; it routes nothing'));
     const schemas = new SchemaRegistry(this.#store.schemas);
+    followSchemaChanges(schemas, this.#store);
     const obs = createObservability(c.observe, {
       store: this.#store, log: app.log, now: () => this.#clock.now(),
       publisher: {

@@ -15,4 +15,6 @@ export { APPEND_WRITER, isStoreUnavailable, type StoreLog, type StoreWrites, typ
 export type {
   SchemaDialect, CompatibilityMode, ValidationMode, SchemaRecord, SchemaVersionRecord, BusSchemaSettings, SchemaCheckRecord, SchemaCatalog,
 } from './schema-types.js';
-export { PROTECTED_BUSES, SYSTEM_BUS } from './sqlite/bus-catalog.js';
+export { ChangeFeed, type CatalogChange, type CatalogListener, type CatalogWatch } from './change-feed.js';
+/** Bus policy lives in src/core/bus-policy.ts; re-exported for the store's users. */
+export { PROTECTED_BUSES, SYSTEM_BUS } from '../core/index.js';

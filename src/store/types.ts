@@ -4,6 +4,7 @@ import type { ConnectionCatalog } from './connection-types.js';
 import type { DeliveryEnqueue, DeliveryQueue } from './delivery-types.js';
 import type { ObserveStore } from './observe-types.js';
 import type { StoreWrites } from './write-health.js';
+import type { CatalogWatch } from './change-feed.js';
 
 /** Retention of a bus: events older than maxAgeMs, or beyond the newest maxCount, are swept. */
 export interface Retention {
@@ -144,8 +145,12 @@ export interface RuleCatalog {
   delete(bus: string, name: string): boolean;
 }
 
-/** A storage backend: the event log, the catalog and housekeeping. */
-export interface Store {
+/**
+ * A storage backend: the event log, the catalog and housekeeping. `watch` is the catalog's change
+ * feed (buses, rules, schemas and their settings, connections, signing secrets): views kept in
+ * memory (the rule router, the dispatcher's targets, schema caches) follow it, whoever made the change.
+ */
+export interface Store extends CatalogWatch {
   readonly events: EventLog;
   readonly buses: BusCatalog;
   readonly rules: RuleCatalog;

@@ -69,8 +69,10 @@ test('delivery flow - a rate limit spreads deliveries out (20/s, burst 1)', asyn
     await putEvents(t.url, 'default', Array.from({ length: 11 }, (_, i) => ce(`r${i}`, { type: 'rated' })));
     await rx.until('11 deliveries', (r) => r.length === 11);
     const span = rx.requests[10]!.at - rx.requests[0]!.at;
-    // 10 more tokens at 20/s take 500 ms at least; unlimited, these arrive within a few ms.
-    assert.ok(span >= 450, `11 deliveries took ${span} ms`);
+    // 10 more tokens at 20/s take 500 ms at least; unlimited, these arrive within a few ms. The
+    // bound leaves room for arrival jitter on a busy machine (a late first arrival shortens the
+    // span); the bucket's exact pacing is checked with a manual clock in token-bucket.test.ts.
+    assert.ok(span >= 300, `11 deliveries took ${span} ms`);
   } finally {
     await rx.close();
   }

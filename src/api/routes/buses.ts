@@ -32,7 +32,7 @@ const view = (b: BusRecord): Record<string, unknown> => ({
   lastSequence: b.nextSequence - 1,
 });
 
-export async function busRoutes(app: FastifyInstance, deps: { store: Store; defaultMaxAgeMs: number; onDeleted: (bus: string) => void }): Promise<void> {
+export async function busRoutes(app: FastifyInstance, deps: { store: Store; defaultMaxAgeMs: number }): Promise<void> {
   app.get('/v1/buses', {
     config: { scope: 'read' },
     schema: { summary: 'List buses', tags: ['buses'], response: { 200: { type: 'object', properties: { items: { type: 'array', items: bus } } } } },
@@ -78,7 +78,6 @@ export async function busRoutes(app: FastifyInstance, deps: { store: Store; defa
     schema: { summary: 'Delete a bus and all its events', tags: ['buses'], params: { type: 'object', properties: { bus: busName }, required: ['bus'] }, response: { 204: { type: 'null' }, '4xx': problem } },
   }, async (req, reply) => {
     if (!deps.store.buses.delete(req.params.bus)) throw new SwitchyardError('SWY_STORE_BUS_NOT_FOUND', `bus "${req.params.bus}" does not exist`);
-    deps.onDeleted(req.params.bus);
     return reply.code(204).send();
   });
 }

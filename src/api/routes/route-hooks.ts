@@ -26,10 +26,3 @@ export function addRouteHook(opts: RouteOptions, name: HookName, hook: (...args:
   const current = o[name];
   o[name] = current === undefined ? [hook] : Array.isArray(current) ? [...(current as unknown[]), hook] : [current, hook];
 }
-
-/** Calls `attach` for each route whose URL starts with `prefix` (as it is added). */
-export function onRoutesUnder(app: FastifyInstance, prefix: string, attach: (opts: RouteOptions) => void): void {
-  app.addHook('onRoute', (opts) => {
-    if (opts.url.startsWith(prefix)) attach(opts);
-  });
-}

@@ -31,7 +31,7 @@ function parseTargets(targets: readonly unknown[], maxTransformOutputBytes: numb
   return parsed.targets;
 }
 
-export async function ruleRoutes(app: FastifyInstance, deps: { store: Store; router: RuleRouter; lint?: (filter: unknown) => readonly { path: string; reason: string }[]; maxTransformOutputBytes?: number }): Promise<void> {
+export async function ruleRoutes(app: FastifyInstance, deps: { store: Store; router: Pick<RuleRouter, 'validate'>; lint?: (filter: unknown) => readonly { path: string; reason: string }[]; maxTransformOutputBytes?: number }): Promise<void> {
   const requireBus = (bus: string): void => {
     if (deps.store.buses.get(bus) === undefined) throw new SwitchyardError('SWY_STORE_BUS_NOT_FOUND', `bus "${bus}" does not exist`);
   };
@@ -70,7 +70,7 @@ export async function ruleRoutes(app: FastifyInstance, deps: { store: Store; rou
     const { rule, created } = deps.store.rules.put({
       bus, name, description: req.body.description ?? null, state: req.body.state ?? 'enabled', filter: req.body.filter, targets,
     });
-    deps.router.set(rule);
+    // The router follows the catalog's change feed (src/ingest/router-sync.ts): no update here.
     const warnings = deps.lint?.(rule.filter) ?? [];
     return reply.code(created ? 201 : 200).send(warnings.length > 0 ? { ...view(rule), warnings } : view(rule));
   });
@@ -94,7 +94,6 @@ export async function ruleRoutes(app: FastifyInstance, deps: { store: Store; rou
   }, async (req, reply) => {
     requireRule(req.params.bus, req.params.name);
     deps.store.rules.delete(req.params.bus, req.params.name);
-    deps.router.remove(req.params.bus, req.params.name);
     return reply.code(204).send();
   });
 
@@ -105,7 +104,6 @@ export async function ruleRoutes(app: FastifyInstance, deps: { store: Store; rou
     }, async (req) => {
       const r = requireRule(req.params.bus, req.params.name);
       const { rule } = deps.store.rules.put({ ...r, state: state === 'enable' ? 'enabled' : 'disabled' });
-      deps.router.set(rule);
       return view(rule);
     });
   }

@@ -4,33 +4,10 @@ import type { Dispatcher, TargetStatus } from '../../delivery/index.js';
 import type { Store } from '../../store/index.js';
 import { busName, problem } from '../schemas.js';
 
-/** What the delivery routes need from the server: the dispatcher (target state, rule changes). */
+/** What the delivery routes need from the server: the dispatcher (target state; it follows rule changes itself). */
 export interface DeliveryRouteDeps {
-  readonly dispatcher: Pick<Dispatcher, 'targets' | 'enable' | 'ruleChanged'>;
+  readonly dispatcher: Pick<Dispatcher, 'targets' | 'enable'>;
   readonly clock: Clock;
-}
-
-const RULE = '/v1/buses/:bus/rules/:name';
-
-/**
- * Tells the dispatcher about each successful rule change made through the API (PUT, DELETE,
- * enable, disable), so changed targets, removed targets and deleted rules take effect at once
- * rather than on the next tick. Watching the answers keeps the rule routes unaware of delivery.
- */
-export function installRuleSync(app: FastifyInstance, dispatcher: DeliveryRouteDeps['dispatcher']): void {
-  // A callback hook (no promise per request): it runs after every response, puts included.
-  app.addHook('onResponse', (req, reply, done) => {
-    const url = req.routeOptions.url;
-    if (url !== undefined && req.method !== 'GET' && reply.statusCode < 300 && (url === RULE || url === `${RULE}/enable` || url === `${RULE}/disable`)) {
-      const { bus, name } = req.params as { bus: string; name: string };
-      try {
-        dispatcher.ruleChanged(bus, name);
-      } catch (err) {
-        req.log.error({ err, bus, rule: name }, 'applying a rule change to the dispatcher failed');
-      }
-    }
-    done();
-  });
 }
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());

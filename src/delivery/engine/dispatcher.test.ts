@@ -139,14 +139,36 @@ test('dispatcher - removing a target from its rule dead-letters its pending deli
       await w.put(key, ['e1', 'e2']);
       await rx.waitFor(1);
       w.clock.advance(1);
+      // A direct catalog write: the dispatcher learns of it from the change feed.
       rule(w, [{ id: 'other', kind: 'log' }]);
-      d.ruleChanged('default', 'r1');
       rx.got[0]!.answer(204);
       await until(() => w.store.deliveries.counts(key).dead === 1 && w.store.deliveries.counts(key).pending === 0, 'e2 dead-lettered');
       const [dead] = w.store.deliveries.listDead({ target: 't1' }, 10).items;
       assert.equal(dead!.eventId, 'e2');
       assert.equal(rx.got.length, 1);
       assert.match(dead!.lastError ?? '', /target "t1" was removed from the rule/);
+    } finally {
+      await d.stop();
+    }
+  });
+});
+
+test('dispatcher - a rule change made by a direct catalog write applies at once, without a tick (change feed)', async () => {
+  await withReceiver(() => 'hold', async (w, url, rx) => {
+    rule(w, [{ id: 't1', kind: 'http', url, concurrency: 1 }]);
+    // No tick within the test: only the catalog's change feed can tell the dispatcher.
+    const d = dispatcher(w, { pollIntervalMs: 3_600_000, shutdownGraceMs: 60_000 });
+    await d.start();
+    try {
+      await w.put(key, ['e1', 'e2']);
+      await rx.waitFor(1);
+      w.store.rules.put({ bus: 'default', name: 'r1', description: null, state: 'enabled', filter: {}, targets: [{ id: 'other', kind: 'log' }] });
+      rx.got[0]!.answer(204);
+      await until(() => w.store.deliveries.counts(key).dead === 1 && w.store.deliveries.counts(key).pending === 0, 'e2 dead-lettered');
+      assert.equal(rx.got.length, 1);
+      // Deleting the rule (directly too) retires nothing more and logs no error.
+      assert.equal(w.store.rules.delete('default', 'r1'), true);
+      assert.equal(d.targets('default', 'r1'), undefined);
     } finally {
       await d.stop();
     }
@@ -218,8 +240,8 @@ test('dispatcher - a rule change applies the target\'s new rate limit at once', 
       await settle(20);
       assert.equal(rx.got.length, 1, 'one token only');
       w.clock.advance(1);
+      // A direct catalog write: the dispatcher learns of it from the change feed.
       rule(w, [{ id: 't1', kind: 'http', url }]);
-      d.ruleChanged('default', 'r1');
       await rx.waitFor(3);
       await until(() => w.store.deliveries.counts(key).pending === 0, 'delivered');
     } finally {

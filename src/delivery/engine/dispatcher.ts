@@ -1,5 +1,5 @@
 import type { Clock, Service } from '../../core/index.js';
-import { isStoreUnavailable, type Store, type TargetCounts, type TargetHealth, type TargetKey } from '../../store/index.js';
+import { isStoreUnavailable, type CatalogChange, type Store, type TargetCounts, type TargetHealth, type TargetKey } from '../../store/index.js';
 import type { Target } from '../target.js';
 import type { BreakerState } from './circuit-breaker.js';
 import { CompletionWriter } from './completion-writer.js';
@@ -60,8 +60,9 @@ const SWEEP_BATCH = 10_000;
 /**
  * The delivery service: one {@link TargetWorker} per target with work. Woken by the queue
  * after each commit that enqueued deliveries (so light-load latency is one event-loop turn),
- * and by a tick every `pollIntervalMs` that finds retries falling due, picks up rule changes and
- * sweeps old delivered rows. On start every lease left by a previous process is released:
+ * and by a tick every `pollIntervalMs` that finds retries falling due and sweeps old delivered
+ * rows. Rule changes reach it through the catalog's change feed (`store.watch`), whoever made
+ * them: a changed target is rebuilt, a removed one has its work dead-lettered. On start every lease left by a previous process is released:
  * only this process writes the store, so such leases belong to a process that died.
  */
 export class Dispatcher implements Service {
@@ -69,10 +70,11 @@ export class Dispatcher implements Service {
   readonly #deps: DispatcherDeps;
   readonly #defaults: EngineDefaults;
   readonly #writer: CompletionWriter;
-  readonly #workers = new Map<string, { worker: TargetWorker; updatedAt: number }>();
+  readonly #workers = new Map<string, TargetWorker>();
   /** Targets gone whose dead-lettering failed (a full disk): tried again each tick. */
   readonly #unkilled = new Map<string, { key: TargetKey; reason: string }>();
   #tick: NodeJS.Timeout | undefined;
+  #unwatch: (() => void) | undefined;
   #ticks = 0;
   #running = false;
 
@@ -106,6 +108,7 @@ export class Dispatcher implements Service {
         }
       }
     });
+    this.#unwatch = this.#deps.store.watch((c) => this.#onCatalogChange(c));
     for (const k of q.activeTargets()) this.#worker(k)?.wake();
     this.#tick = setInterval(() => this.#onTick(), this.#deps.options.pollIntervalMs);
     this.#tick.unref();
@@ -115,7 +118,9 @@ export class Dispatcher implements Service {
   async stop(): Promise<void> {
     this.#running = false;
     clearInterval(this.#tick);
-    const workers = [...this.#workers.values()].map((w) => w.worker);
+    this.#unwatch?.();
+    this.#unwatch = undefined;
+    const workers = [...this.#workers.values()];
     this.#workers.clear();
     await Promise.all(workers.map((w) => w.stop(this.#deps.options.shutdownGraceMs)));
     this.#writer.flush();
@@ -131,7 +136,7 @@ export class Dispatcher implements Service {
     const now = this.#deps.clock.now();
     const status = (id: string, kind: string): TargetStatus => {
       const key = { bus, rule, target: id };
-      const st = this.#workers.get(keyId(key))?.worker.status(now);
+      const st = this.#workers.get(keyId(key))?.status(now);
       const health: TargetHealth | undefined = st !== undefined ? st.health : this.#deps.store.deliveries.health(key);
       return {
         id, kind, state: health?.disabledAt != null ? 'disabled' : 'enabled',
@@ -156,24 +161,23 @@ export class Dispatcher implements Service {
     return true;
   }
 
-  /** Applies a rule change now (the tick would find it within pollIntervalMs). */
-  ruleChanged(bus: string, rule: string): void {
-    for (const [id, entry] of this.#workers) {
-      const k = entry.worker.key;
-      if (k.bus === bus && k.rule === rule) this.#refresh(id, entry, true);
+  /** A rule put or deleted (a deleted bus announces its rules deleted): its workers are rebuilt or retired. */
+  #onCatalogChange(c: CatalogChange): void {
+    if (!this.#running || c.type !== 'rule') return;
+    for (const [id, worker] of this.#workers) {
+      const k = worker.key;
+      if (k.bus !== c.bus || k.rule !== c.name) continue;
+      try {
+        this.#refresh(id, worker);
+      } catch (err) {
+        this.#logFailure(err, { target: k }, 'applying a rule change to a target failed');
+      }
     }
   }
 
   #onTick(): void {
     if (!this.#running) return;
-    for (const [id, entry] of this.#workers) {
-      try {
-        this.#refresh(id, entry);
-      } catch (err) {
-        this.#logFailure(err, { target: entry.worker.key }, 'refreshing a target failed');
-      }
-      entry.worker.wake();
-    }
+    for (const worker of this.#workers.values()) worker.wake();
     if (++this.#ticks % SWEEP_EVERY_TICKS === 0) {
       try {
         this.#deps.store.deliveries.sweepDelivered(this.#deps.clock.now() - this.#deps.options.keepDeliveredMs, SWEEP_BATCH);
@@ -190,7 +194,7 @@ export class Dispatcher implements Service {
   #worker(key: TargetKey): TargetWorker | undefined {
     const id = keyId(key);
     const have = this.#workers.get(id);
-    if (have !== undefined) return have.worker;
+    if (have !== undefined) return have;
     const r = this.#resolve(key);
     if (r.type === 'gone') {
       this.#kill(key, r.reason);
@@ -201,30 +205,27 @@ export class Dispatcher implements Service {
       leaseMs: this.#deps.options.leaseMs, pollIntervalMs: this.#deps.options.pollIntervalMs, disableAfterMs: this.#deps.options.disableAfterMs,
       log: (level, obj, msg) => this.#log(level, obj, msg), observer: this.#deps.observer ?? noDeliveryObserver,
     });
-    this.#workers.set(id, { worker, updatedAt: r.updatedAt });
+    this.#workers.set(id, worker);
     return worker;
   }
 
-  /** Rebuilds a worker's target when its rule changed (`force`: told so by the API; two changes may share a millisecond). */
-  #refresh(id: string, entry: { worker: TargetWorker; updatedAt: number }, force = false): void {
-    const key = entry.worker.key;
-    const rule = this.#deps.store.rules.get(key.bus, key.rule);
-    if (!force && rule !== undefined && rule.updatedAt === entry.updatedAt) return;
+  /** Rebuilds a worker's target from its rule as committed now; retires the worker when the target is gone. */
+  #refresh(id: string, worker: TargetWorker): void {
+    const key = worker.key;
     const r = this.#resolve(key);
     if (r.type === 'gone') {
       this.#workers.delete(id);
       // A worker made meanwhile means the target is back (rule put again): its work is not dead.
-      void entry.worker.stop(this.#deps.options.shutdownGraceMs).then(() => {
+      void worker.stop(this.#deps.options.shutdownGraceMs).then(() => {
         if (!this.#workers.has(id)) this.#kill(key, r.reason);
       });
       return;
     }
-    entry.updatedAt = r.updatedAt;
-    entry.worker.update(r.spec, r.target);
+    worker.update(r.spec, r.target);
   }
 
   #resolve(key: TargetKey):
-    | { type: 'ok'; spec: EngineTargetSpec; target: Target; updatedAt: number }
+    | { type: 'ok'; spec: EngineTargetSpec; target: Target }
     | { type: 'gone'; reason: string } {
     const rule = this.#deps.store.rules.get(key.bus, key.rule);
     if (rule === undefined) return { type: 'gone', reason: `rule "${key.rule}" no longer exists` };
@@ -232,7 +233,7 @@ export class Dispatcher implements Service {
     if (found.type === 'gone') return found;
     try {
       const spec = resolveTargetSpec(found.spec, key.target, this.#defaults);
-      return { type: 'ok', spec, target: this.#deps.createTarget(spec.raw), updatedAt: rule.updatedAt };
+      return { type: 'ok', spec, target: this.#deps.createTarget(spec.raw) };
     } catch (err) {
       return { type: 'gone', reason: `target "${key.target}" cannot be built: ${(err as Error).message}` };
     }

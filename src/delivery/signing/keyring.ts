@@ -9,7 +9,8 @@ const keyOf = (ref: TargetRef): string => `${ref.bus}/${ref.rule}/${ref.targetId
  * Signing secrets per target, sealed in the store. A target gets its first secret on first
  * use. `rotate` makes a new secret the primary and keeps the old ones valid for `overlapMs`,
  * during which deliveries carry one signature per valid secret; expired secrets are dropped
- * at the next rotation. Decrypted secrets are cached per target (invalidated by rotate).
+ * at the next rotation. Decrypted secrets are cached per target (invalidated by rotate, and by
+ * {@link secretsChanged} when the catalog's change feed announces a rotation made elsewhere).
  */
 export class SigningKeyring implements SigningSecrets {
   readonly #catalog: ConnectionCatalog;
@@ -53,6 +54,11 @@ export class SigningKeyring implements SigningSecrets {
     this.#catalog.setSigningSecrets(key, [fresh, ...kept]);
     this.#cache.delete(key);
     return this.list(ref, now);
+  }
+
+  /** The target's secrets changed in the store (the change feed; `targetKey` is `bus/rule/target`): read again on next use. */
+  secretsChanged(targetKey: string): void {
+    this.#cache.delete(targetKey);
   }
 
   #sealNew(key: string, createdAt: number, secret = generateWebhookSecret()): StoredSigningSecret {

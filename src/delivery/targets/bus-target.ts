@@ -1,17 +1,9 @@
-import type { Violation } from '../../core/index.js';
+import { HOPS_EXTENSION, MAX_HOPS, PATH_EXTENSION, SYSTEM_BUS, type Violation } from '../../core/index.js';
 import type { CloudEvent } from '../../events/index.js';
-import { SYSTEM_BUS } from '../../store/index.js';
 import type { BusPublisher, OutboundMessage, SendOutcome, Target } from '../target.js';
 
-/** The extension attribute counting how many bus targets an event has passed through. */
-export const HOPS_EXTENSION = 'swyhops';
-/** An event that already made this many hops is refused (a rule loop between buses). */
-export const MAX_HOPS = 8;
-/**
- * The extension attribute listing the buses an event was put on before its current one, in
- * order, comma-separated (bus names have no commas): `orders,audit`.
- */
-export const PATH_EXTENSION = 'swypath';
+/** The hop limit and its extension attributes are bus policy (src/core/bus-policy.ts). */
+export { HOPS_EXTENSION, MAX_HOPS, PATH_EXTENSION };
 
 export function checkBusSpec(t: Readonly<Record<string, unknown>>, path: string, out: Violation[]): void {
   if (typeof t.bus !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(t.bus)) out.push({ path: `${path}/bus`, reason: 'must be a bus name' });

@@ -1,6 +1,8 @@
 import type { Database, Statement } from 'better-sqlite3';
-import { SwitchyardError, type Clock } from '../../core/index.js';
+import { SwitchyardError, assertBusDeletable, type Clock } from '../../core/index.js';
 import type { BusCatalog, BusRecord, NewBus } from '../types.js';
+import type { ChangeFeed } from '../change-feed.js';
+import { writeAndAnnounce } from './announce.js';
 
 interface BusRow {
   name: string;
@@ -19,39 +21,34 @@ const toRecord = (r: BusRow): BusRecord => ({
   nextSequence: r.next_seq,
 });
 
-/**
- * The bus Switchyard puts its own events on (src/observe/system-events.ts). Only the server
- * writes it: producers' puts and bus targets are refused (SWY_INGEST_SYSTEM_BUS), so the
- * events alert rules route cannot be spoofed.
- */
-export const SYSTEM_BUS = 'switchyard.system';
-
-/** Buses that always exist and cannot be deleted. */
-export const PROTECTED_BUSES: ReadonlySet<string> = new Set(['default', SYSTEM_BUS]);
-
+/** Buses; which ones always exist and cannot be deleted is bus policy (src/core/bus-policy.ts). */
 export class SqliteBusCatalog implements BusCatalog {
   readonly #db: Database;
   readonly #clock: Clock;
+  readonly #feed: ChangeFeed;
   // Prepared once: `get` runs on every put (the bus must exist), and preparing a statement
   // costs more than running it.
   readonly #get: Statement<[string], BusRow>;
   readonly #list: Statement<[], BusRow>;
 
-  constructor(db: Database, clock: Clock) {
+  constructor(db: Database, clock: Clock, feed: ChangeFeed) {
     this.#db = db;
     this.#clock = clock;
+    this.#feed = feed;
     this.#get = db.prepare('SELECT * FROM buses WHERE name = ?');
     this.#list = db.prepare('SELECT * FROM buses ORDER BY name');
   }
 
   create(bus: NewBus): BusRecord {
-    const r = this.#db
-      .prepare<[string, string | null, number, number | null, number | null], BusRow>(
-        'INSERT INTO buses (name, description, created_at, max_age_ms, max_count) VALUES (?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING RETURNING *',
-      )
-      .get(bus.name, bus.description ?? null, this.#clock.now(), bus.retention.maxAgeMs, bus.retention.maxCount);
-    if (r === undefined) throw new SwitchyardError('SWY_STORE_BUS_EXISTS', `bus "${bus.name}" already exists`);
-    return toRecord(r);
+    return writeAndAnnounce(this.#db, this.#feed, () => {
+      const r = this.#db
+        .prepare<[string, string | null, number, number | null, number | null], BusRow>(
+          'INSERT INTO buses (name, description, created_at, max_age_ms, max_count) VALUES (?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING RETURNING *',
+        )
+        .get(bus.name, bus.description ?? null, this.#clock.now(), bus.retention.maxAgeMs, bus.retention.maxCount);
+      if (r === undefined) throw new SwitchyardError('SWY_STORE_BUS_EXISTS', `bus "${bus.name}" already exists`);
+      return { value: toRecord(r), changes: [{ type: 'bus', op: 'put', bus: bus.name }] };
+    });
   }
 
   ensure(bus: NewBus): BusRecord {
@@ -68,11 +65,22 @@ export class SqliteBusCatalog implements BusCatalog {
   }
 
   delete(name: string): boolean {
-    if (PROTECTED_BUSES.has(name)) throw new SwitchyardError('SWY_STORE_BUS_PROTECTED', `bus "${name}" cannot be deleted`);
-    return this.#db.transaction(() => {
+    assertBusDeletable(name);
+    return writeAndAnnounce(this.#db, this.#feed, () => {
+      // Its rules go with it (foreign key cascade): each is announced as deleted, before the bus.
+      const rules = this.#db.prepare<[string], { name: string }>('SELECT name FROM rules WHERE bus = ? ORDER BY name').all(name);
       this.#db.prepare('DELETE FROM events WHERE bus = ?').run(name);
       this.#db.prepare('DELETE FROM dedupe WHERE bus = ?').run(name);
-      return this.#db.prepare('DELETE FROM buses WHERE name = ?').run(name).changes > 0;
-    })();
+      // Deliveries point at events by (bus, sequence), and a recreated bus numbers from 1 again:
+      // left behind, they would show in the new events' traces and be leased with their bodies.
+      this.#db.prepare('DELETE FROM delivery_attempts WHERE delivery_id IN (SELECT id FROM deliveries WHERE bus = ?)').run(name);
+      this.#db.prepare('DELETE FROM deliveries WHERE bus = ?').run(name);
+      this.#db.prepare('DELETE FROM target_health WHERE bus = ?').run(name);
+      const deleted = this.#db.prepare('DELETE FROM buses WHERE name = ?').run(name).changes > 0;
+      return {
+        value: deleted,
+        changes: deleted ? [...rules.map((r) => ({ type: 'rule', op: 'delete', bus: name, name: r.name }) as const), { type: 'bus', op: 'delete', bus: name } as const] : [],
+      };
+    });
   }
 }

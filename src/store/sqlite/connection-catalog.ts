@@ -1,6 +1,8 @@
 import type { Database } from 'better-sqlite3';
 import type { Clock } from '../../core/index.js';
 import type { ConnectionCatalog, ConnectionRecord, NewConnection, StoredSigningSecret } from '../connection-types.js';
+import type { ChangeFeed } from '../change-feed.js';
+import { writeAndAnnounce } from './announce.js';
 
 interface ConnectionRow {
   name: string;
@@ -28,14 +30,16 @@ const toRecord = (r: ConnectionRow): ConnectionRecord => ({
 export class SqliteConnectionCatalog implements ConnectionCatalog {
   readonly #db: Database;
   readonly #clock: Clock;
+  readonly #feed: ChangeFeed;
 
-  constructor(db: Database, clock: Clock) {
+  constructor(db: Database, clock: Clock, feed: ChangeFeed) {
     this.#db = db;
     this.#clock = clock;
+    this.#feed = feed;
   }
 
   put(c: NewConnection): { connection: ConnectionRecord; created: boolean } {
-    return this.#db.transaction(() => {
+    return writeAndAnnounce(this.#db, this.#feed, () => {
       const now = this.#clock.now();
       const existed = this.get(c.name) !== undefined;
       const row = this.#db.prepare<[string, string, string | null, string, string, number, number], ConnectionRow>(`
@@ -44,8 +48,8 @@ export class SqliteConnectionCatalog implements ConnectionCatalog {
         ON CONFLICT (name) DO UPDATE SET kind = excluded.kind, description = excluded.description,
           config = excluded.config, sealed = excluded.sealed, updated_at = excluded.updated_at
         RETURNING *`).get(c.name, c.kind, c.description, JSON.stringify(c.config), c.sealed, now, now);
-      return { connection: toRecord(row!), created: !existed };
-    })();
+      return { value: { connection: toRecord(row!), created: !existed }, changes: [{ type: 'connection', op: 'put', name: c.name }] };
+    });
   }
 
   get(name: string): ConnectionRecord | undefined {
@@ -58,7 +62,10 @@ export class SqliteConnectionCatalog implements ConnectionCatalog {
   }
 
   delete(name: string): boolean {
-    return this.#db.prepare('DELETE FROM connections WHERE name = ?').run(name).changes > 0;
+    return writeAndAnnounce(this.#db, this.#feed, () => {
+      const deleted = this.#db.prepare('DELETE FROM connections WHERE name = ?').run(name).changes > 0;
+      return { value: deleted, changes: deleted ? [{ type: 'connection', op: 'delete', name }] : [] };
+    });
   }
 
   signingSecrets(targetKey: string): StoredSigningSecret[] {
@@ -68,10 +75,11 @@ export class SqliteConnectionCatalog implements ConnectionCatalog {
   }
 
   setSigningSecrets(targetKey: string, secrets: readonly StoredSigningSecret[]): void {
-    this.#db.transaction(() => {
+    writeAndAnnounce(this.#db, this.#feed, () => {
       this.#db.prepare('DELETE FROM signing_secrets WHERE target_key = ?').run(targetKey);
       const ins = this.#db.prepare('INSERT INTO signing_secrets (target_key, created_at, sealed, expires_at) VALUES (?, ?, ?, ?)');
       for (const s of secrets) ins.run(targetKey, s.createdAt, s.sealed, s.expiresAt);
-    })();
+      return { value: undefined, changes: [{ type: 'signing-secrets', op: 'put', target: targetKey }] };
+    });
   }
 }

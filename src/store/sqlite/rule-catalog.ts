@@ -1,6 +1,8 @@
 import type { Database } from 'better-sqlite3';
 import type { Clock } from '../../core/index.js';
 import type { NewRule, RuleCatalog, RuleRecord } from '../types.js';
+import type { ChangeFeed } from '../change-feed.js';
+import { writeAndAnnounce } from './announce.js';
 
 interface RuleRow {
   bus: string;
@@ -24,18 +26,20 @@ const toRecord = (r: RuleRow): RuleRecord => ({
   updatedAt: r.updated_at,
 });
 
-/** Rules per bus. Deleting a bus deletes its rules (foreign key cascade). */
+/** Rules per bus. Deleting a bus deletes its rules (foreign key cascade). Changes are announced on the feed after commit. */
 export class SqliteRuleCatalog implements RuleCatalog {
   readonly #db: Database;
   readonly #clock: Clock;
+  readonly #feed: ChangeFeed;
 
-  constructor(db: Database, clock: Clock) {
+  constructor(db: Database, clock: Clock, feed: ChangeFeed) {
     this.#db = db;
     this.#clock = clock;
+    this.#feed = feed;
   }
 
   put(rule: NewRule): { rule: RuleRecord; created: boolean } {
-    return this.#db.transaction(() => {
+    return writeAndAnnounce(this.#db, this.#feed, () => {
       const now = this.#clock.now();
       const existed = this.get(rule.bus, rule.name) !== undefined;
       const row = this.#db.prepare<[string, string, string | null, string, string, string, number, number], RuleRow>(`
@@ -44,8 +48,11 @@ export class SqliteRuleCatalog implements RuleCatalog {
         ON CONFLICT (bus, name) DO UPDATE SET description = excluded.description, state = excluded.state,
           filter = excluded.filter, targets = excluded.targets, updated_at = excluded.updated_at
         RETURNING *`).get(rule.bus, rule.name, rule.description, rule.state, JSON.stringify(rule.filter), JSON.stringify(rule.targets), now, now);
-      return { rule: toRecord(row!), created: !existed };
-    })();
+      return {
+        value: { rule: toRecord(row!), created: !existed },
+        changes: [{ type: 'rule', op: 'put', bus: rule.bus, name: rule.name, created: !existed }],
+      };
+    });
   }
 
   get(bus: string, name: string): RuleRecord | undefined {
@@ -61,6 +68,9 @@ export class SqliteRuleCatalog implements RuleCatalog {
   }
 
   delete(bus: string, name: string): boolean {
-    return this.#db.prepare('DELETE FROM rules WHERE bus = ? AND name = ?').run(bus, name).changes > 0;
+    return writeAndAnnounce(this.#db, this.#feed, () => {
+      const deleted = this.#db.prepare('DELETE FROM rules WHERE bus = ? AND name = ?').run(bus, name).changes > 0;
+      return { value: deleted, changes: deleted ? [{ type: 'rule', op: 'delete', bus, name }] : [] };
+    });
   }
 }

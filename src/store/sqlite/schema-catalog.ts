@@ -3,6 +3,8 @@ import type { Clock, JsonValue } from '../../core/index.js';
 import type {
   BusSchemaSettings, CompatibilityMode, SchemaCatalog, SchemaCheckRecord, SchemaDialect, SchemaRecord, SchemaVersionRecord,
 } from '../schema-types.js';
+import type { ChangeFeed } from '../change-feed.js';
+import { writeAndAnnounce } from './announce.js';
 
 interface SchemaRow { name: string; source: string; description: string | null; compatibility: CompatibilityMode; latest: number; created_at: number; updated_at: number }
 interface VersionRow { name: string; source: string; version: number; dialect: SchemaDialect; body: string; origin: 'api' | 'discovery'; created_at: number }
@@ -28,14 +30,16 @@ export const DEFAULT_BUS_SCHEMA_SETTINGS = { validation: 'off', discovery: false
 export class SqliteSchemaCatalog implements SchemaCatalog {
   readonly #db: Database;
   readonly #clock: Clock;
+  readonly #feed: ChangeFeed;
 
-  constructor(db: Database, clock: Clock) {
+  constructor(db: Database, clock: Clock, feed: ChangeFeed) {
     this.#db = db;
     this.#clock = clock;
+    this.#feed = feed;
   }
 
   upsert(s: { name: string; source: string | null; description?: string | null | undefined; compatibility?: CompatibilityMode | undefined }): { schema: SchemaRecord; created: boolean } {
-    return this.#db.transaction(() => {
+    return writeAndAnnounce(this.#db, this.#feed, () => {
       const now = this.#clock.now();
       const old = this.get(s.name, s.source);
       const row = this.#db.prepare<[string, string, string | null, CompatibilityMode, number, number], SchemaRow>(`
@@ -47,8 +51,8 @@ export class SqliteSchemaCatalog implements SchemaCatalog {
         s.description === undefined ? (old?.description ?? null) : s.description,
         s.compatibility ?? old?.compatibility ?? 'BACKWARD', now, now,
       );
-      return { schema: toSchema(row!), created: old === undefined };
-    })();
+      return { value: { schema: toSchema(row!), created: old === undefined }, changes: [{ type: 'schema', op: 'put', name: s.name, source: s.source }] };
+    });
   }
 
   get(name: string, source: string | null): SchemaRecord | undefined {
@@ -61,11 +65,14 @@ export class SqliteSchemaCatalog implements SchemaCatalog {
   }
 
   delete(name: string, source: string | null): boolean {
-    return this.#db.prepare('DELETE FROM schemas WHERE name = ? AND source = ?').run(name, scope(source)).changes > 0;
+    return writeAndAnnounce(this.#db, this.#feed, () => {
+      const deleted = this.#db.prepare('DELETE FROM schemas WHERE name = ? AND source = ?').run(name, scope(source)).changes > 0;
+      return { value: deleted, changes: deleted ? [{ type: 'schema', op: 'delete', name, source }] : [] };
+    });
   }
 
   addVersion(v: { name: string; source: string | null; dialect: SchemaDialect; schema: JsonValue; origin: 'api' | 'discovery' }): SchemaVersionRecord {
-    return this.#db.transaction(() => {
+    return writeAndAnnounce(this.#db, this.#feed, () => {
       const now = this.#clock.now();
       const bumped = this.#db.prepare<[number, string, string], { latest: number }>(
         'UPDATE schemas SET latest = latest + 1, updated_at = ? WHERE name = ? AND source = ? RETURNING latest',
@@ -74,8 +81,8 @@ export class SqliteSchemaCatalog implements SchemaCatalog {
       const row = this.#db.prepare<[string, string, number, SchemaDialect, string, string, number], VersionRow>(`
         INSERT INTO schema_versions (name, source, version, dialect, body, origin, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
         RETURNING *`).get(v.name, scope(v.source), bumped.latest, v.dialect, JSON.stringify(v.schema), v.origin, now);
-      return toVersion(row!);
-    })();
+      return { value: toVersion(row!), changes: [{ type: 'schema', op: 'put', name: v.name, source: v.source }] };
+    });
   }
 
   version(name: string, source: string | null, version: number): SchemaVersionRecord | undefined {
@@ -95,12 +102,14 @@ export class SqliteSchemaCatalog implements SchemaCatalog {
   }
 
   setSettings(s: BusSchemaSettings): BusSchemaSettings {
-    this.#db.prepare(`
-      INSERT INTO bus_schema_settings (bus, validation, discovery, sample_rate, updated_at) VALUES (?, ?, ?, ?, ?)
-      ON CONFLICT (bus) DO UPDATE SET validation = excluded.validation, discovery = excluded.discovery,
-        sample_rate = excluded.sample_rate, updated_at = excluded.updated_at`,
-    ).run(s.bus, s.validation, s.discovery ? 1 : 0, s.sampleRate, this.#clock.now());
-    return this.settings(s.bus);
+    return writeAndAnnounce(this.#db, this.#feed, () => {
+      this.#db.prepare(`
+        INSERT INTO bus_schema_settings (bus, validation, discovery, sample_rate, updated_at) VALUES (?, ?, ?, ?, ?)
+        ON CONFLICT (bus) DO UPDATE SET validation = excluded.validation, discovery = excluded.discovery,
+          sample_rate = excluded.sample_rate, updated_at = excluded.updated_at`,
+      ).run(s.bus, s.validation, s.discovery ? 1 : 0, s.sampleRate, this.#clock.now());
+      return { value: this.settings(s.bus), changes: [{ type: 'schema-settings', op: 'put', bus: s.bus }] };
+    });
   }
 
   markInvalid(r: Omit<SchemaCheckRecord, 'checkedAt'>): void {

@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import DatabaseCtor from 'better-sqlite3';
 import { ManualClock, isSwitchyardError } from '../../core/index.js';
-import { runStoreContract } from '../store.contract.js';
 import { SqliteStore, type SqliteStoreOptions } from './sqlite-store.js';
 import { migrations, schemaVersion } from './migrations.js';
 
@@ -19,7 +18,8 @@ const options = (dataDir: string, clock: ManualClock, dedupeWindowMs = 60_000): 
   clock,
 });
 
-runStoreContract('sqlite', (clock, o) => new SqliteStore(options(':memory:', clock, o.dedupeWindowMs)));
+// The shared contracts (events, catalog, deliveries, observe) run in sqlite-contracts.test.ts;
+// these cases check what only this backend has: files, WAL, migrations, the directory lock.
 
 test('sqlite store - a reopened file keeps events, sequences and the schema version', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'swy-store-'));
@@ -58,24 +58,6 @@ test('sqlite store - a worker thread checkpoints the WAL into the database file'
   const other = new DatabaseCtor(path.join(dir, 'switchyard.db'), { readonly: true });
   assert.equal((other.prepare("SELECT COUNT(*) AS n FROM events WHERE bus = 'default'").get() as { n: number }).n, 200);
   other.close();
-  await store.close();
-});
-
-test('sqlite store - dedupe: a repeat in the same append is a duplicate; at exactly the window age it is stored again', async () => {
-  const clock = new ManualClock();
-  const store = new SqliteStore(options(':memory:', clock, 10_000));
-  const it = { bus: 'default', id: 'x', source: 's', type: 't', subject: undefined, time: undefined, body: '{}', size: 2, mode: 'binary' as const, matchedRules: [] };
-  const [a, b, c] = await store.events.append([it, it, { ...it, id: 'y' }]);
-  assert.deepEqual([a, b, c], [
-    { type: 'stored', sequence: 1, receivedAt: clock.now() },
-    { type: 'duplicate', sequence: 1, receivedAt: clock.now() },
-    { type: 'stored', sequence: 2, receivedAt: clock.now() },
-  ]);
-  clock.advance(9_999);
-  assert.equal((await store.events.append([it]))[0]?.type, 'duplicate');
-  clock.advance(1);
-  assert.deepEqual(await store.events.append([it]), [{ type: 'stored', sequence: 3, receivedAt: clock.now() }]);
-  assert.deepEqual(await store.events.append([it]), [{ type: 'duplicate', sequence: 3, receivedAt: clock.now() }]);
   await store.close();
 });
 

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import DatabaseCtor, { type Database } from 'better-sqlite3';
-import type { Clock } from '../../core/index.js';
+import { defaultBus, type Clock } from '../../core/index.js';
 import type { BusCatalog, EventLog, RuleCatalog, Store } from '../types.js';
+import { ChangeFeed, type CatalogListener } from '../change-feed.js';
 import type { ConnectionCatalog } from '../connection-types.js';
 import { SqliteConnectionCatalog } from './connection-catalog.js';
 import { migrate } from './migrations.js';
@@ -85,10 +86,13 @@ export class SqliteStore implements Store {
   readonly #checkpointer: WalCheckpointer | undefined;
   readonly #lock: DirectoryLock | undefined;
   readonly #probe: SpaceProbe | undefined;
+  readonly #feed: ChangeFeed;
 
   constructor(opts: SqliteStoreOptions) {
     this.#opts = opts;
     const log = opts.log ?? silentStoreLog;
+    // One process writes the file: changes are announced in-process, after each commit.
+    this.#feed = new ChangeFeed(log);
     this.writes = new WriteHealth({ classify: sqliteStorageFault, log, now: () => opts.clock.now() });
     let file = ':memory:';
     if (opts.dataDir !== ':memory:') {
@@ -107,8 +111,8 @@ export class SqliteStore implements Store {
       db.pragma('busy_timeout = 5000');
       db.pragma('cache_size = -65536');
       migrate(db, opts.clock.now());
-      this.buses = new SqliteBusCatalog(db, opts.clock);
-      this.buses.ensure({ name: 'default', description: 'The default bus', retention: { maxAgeMs: opts.defaultRetentionMaxAgeMs, maxCount: null } });
+      this.buses = new SqliteBusCatalog(db, opts.clock, this.#feed);
+      this.buses.ensure(defaultBus(opts.defaultRetentionMaxAgeMs));
     } catch (e) {
       db?.close();
       this.#lock?.release();
@@ -120,9 +124,9 @@ export class SqliteStore implements Store {
       db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
       this.#checkpointer = new WalCheckpointer(file, checkpointMs);
     }
-    this.rules = new SqliteRuleCatalog(db, opts.clock);
-    this.schemas = new SqliteSchemaCatalog(db, opts.clock);
-    this.connections = new SqliteConnectionCatalog(db, opts.clock);
+    this.rules = new SqliteRuleCatalog(db, opts.clock, this.#feed);
+    this.schemas = new SqliteSchemaCatalog(db, opts.clock, this.#feed);
+    this.connections = new SqliteConnectionCatalog(db, opts.clock, this.#feed);
     this.#fullText = new FullTextIndexer(db, {
       flushDelayMs: opts.fullTextFlushMs ?? FULL_TEXT_FLUSH_MS, maxPending: FULL_TEXT_MAX_PENDING, health: this.writes, log,
       ...(opts.writeRetry === undefined ? {} : { retry: opts.writeRetry }),
@@ -134,6 +138,10 @@ export class SqliteStore implements Store {
     this.#log = new SqliteEventLog(db, { ...opts, health: this.writes }, this.#fullText, this.deliveries);
     this.events = this.#log;
     if (file !== ':memory:') this.#probe = new SpaceProbe(this.writes, opts.dataDir, opts.spaceProbeBytes ?? DEFAULT_SPACE_PROBE_BYTES, opts.writeRetry);
+  }
+
+  watch(listener: CatalogListener): () => void {
+    return this.#feed.watch(listener);
   }
 
   sweepRetention(): number {
