@@ -1,4 +1,4 @@
-export type { Outbound, OutboundMessage, ErrorClass, SendOutcome, Target, BusWriter } from './target.js';
+export type { Outbound, OutboundMessage, ErrorClass, SendOutcome, Target, BusPublisher, BusForwarder, PublishResult } from './target.js';
 export * from './targets/index.js';
 export * from './connections/index.js';
 export * from './signing/index.js';

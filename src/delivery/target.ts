@@ -59,7 +59,25 @@ export interface Target {
   close(): Promise<void>;
 }
 
-/** Puts events on another bus of this server (provided by the server: the ingest path). */
-export interface BusWriter {
-  put(bus: string, events: readonly CloudEvent[]): Promise<void>;
+/** The bus, rule and target a bus target forwards events for. */
+export interface BusForwarder {
+  readonly bus: string;
+  readonly rule: string;
+  readonly target: string;
+}
+
+/** What became of a bus target's put: all events taken (stored or duplicates), or refused as a whole. */
+export type PublishResult =
+  | { readonly type: 'published' }
+  | { readonly type: 'refused'; readonly reason: string };
+
+/**
+ * Puts events on another bus of this server: a port owned by delivery, which the server wires
+ * to the domain put (IngestService.put, origin `bus-target`), so the target bus's limits,
+ * schemas, dedupe and rules apply. All or none. Resolves `refused` for a put the target bus will
+ * never take (a missing bus, a schema in enforce mode, an event over the limits): not retried.
+ * Rejects for a failure worth retrying (the store could not commit).
+ */
+export interface BusPublisher {
+  publish(bus: string, events: readonly CloudEvent[], from: BusForwarder): Promise<PublishResult>;
 }

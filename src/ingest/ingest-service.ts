@@ -1,8 +1,10 @@
-import { SwitchyardError, type Violation } from '../core/index.js';
+import { SwitchyardError, type ErrorCode, type Violation } from '../core/index.js';
 import {
-  decodeHttpRequest, parseEventJson, serializeEvent, eventSize, type CloudEvent, type ContentMode,
+  decodeHttpRequest, parseEventJson, serializeEvent, eventSize, valueDepth, type CloudEvent, type ContentMode,
 } from '../events/index.js';
 import { SYSTEM_BUS, type AppendItem, type AppendOutcome, type Store } from '../store/index.js';
+import { recordedOrigin, type HttpClient, type PutOrigin, type RecordedOrigin } from './put-origin.js';
+import type { PutOptions, PutOutcome } from './put-outcome.js';
 import type { EventRouter } from './router.js';
 import type { DeliveryPlanner } from './rule-router.js';
 import { noValidation, type EventCheck, type EventValidator } from './validator.js';
@@ -30,14 +32,8 @@ export interface HttpPut {
   readonly contentType: string | undefined;
   readonly headers: Record<string, string | string[] | undefined>;
   readonly body: Buffer;
-  /** Where the put came from, kept with each event for its trace (src/observe). */
-  readonly origin?: PutOrigin;
-}
-
-/** The producer's address and the W3C traceparent header of its request. */
-export interface PutOrigin {
-  readonly client?: string | undefined;
-  readonly traceparent?: string | undefined;
+  /** The producer's address and traceparent, kept with each event for its trace (src/observe). */
+  readonly client?: HttpClient;
 }
 
 /**
@@ -50,8 +46,10 @@ export interface IngestObserver {
 }
 
 /**
- * The put path: decode → validate → route (match rules) → append, deduplicated, in one
- * group-committed transaction. Resolves only after the commit, so a 2xx means durable.
+ * The put path. {@link put} is the one domain entry: validate (limits, schema) → dedupe →
+ * match rules → append with the deliveries, in one group-committed transaction; it resolves
+ * only after the commit, so a stored outcome means durable. `putHttp` and `putEntries` decode a
+ * wire format and call it; bus targets and system events call it directly.
  */
 export class IngestService {
   readonly #store: Store;
@@ -73,10 +71,88 @@ export class IngestService {
     this.#planner = deps.planner;
   }
 
+  /**
+   * Puts decoded events on one bus and returns what became of each (in order). Throws only for
+   * the put as a whole: SWY_INGEST_SYSTEM_BUS (the system bus, from any origin but `system`),
+   * SWY_STORE_BUS_NOT_FOUND (an empty put on a missing bus), SWY_INGEST_STORE_FAILED.
+   *
+   * Events from the HTTP decoders were checked against the size and depth limits there; events
+   * from other origins (built in code) are checked here.
+   *
+   * @example
+   * const [o] = await ingest.put('orders', [createEvent({ id: '1', source: '/s', type: 't' })], { kind: 'system' });
+   * // o → { type: 'stored', id: '1', source: '/s', sequence: 1 }
+   */
+  async put(bus: string, events: readonly CloudEvent[], origin: PutOrigin, options: PutOptions = {}): Promise<PutOutcome[]> {
+    if (bus === SYSTEM_BUS && origin.kind !== 'system') throw systemBusRefused();
+    const n = events.length;
+    if (n === 0) {
+      this.#requireBus(bus);
+      return [];
+    }
+    const outcomes: PutOutcome[] = new Array(n);
+    const checks: (EventCheck | undefined)[] = new Array(n);
+    const sizes: number[] = new Array(n);
+    const decoded = origin.kind === 'http';
+    let refused = 0;
+    for (let i = 0; i < n; i++) {
+      const ev = events[i]!;
+      const size = eventSize(ev);
+      sizes[i] = size;
+      const problem = decoded ? undefined : this.#limitProblem(ev, size);
+      const check = problem === undefined ? this.#validator.check(bus, ev) : undefined;
+      checks[i] = check;
+      if (problem !== undefined) {
+        outcomes[i] = { type: 'refused', id: ev.id, source: ev.source, ...problem };
+        refused++;
+      } else if (check?.mode === 'enforce' && check.violations.length > 0) {
+        outcomes[i] = {
+          type: 'refused', id: ev.id, source: ev.source, code: 'SWY_SCHEMA_VALIDATION_FAILED',
+          message: check.violations.map((v) => `${v.path}: ${v.reason}`).join('; '), violations: check.violations,
+        };
+        refused++;
+      }
+    }
+    if (refused > 0 && options.atomic === true) {
+      for (let i = 0; i < n; i++) outcomes[i] ??= { type: 'withheld', id: events[i]!.id, source: events[i]!.source };
+      return outcomes;
+    }
+    if (refused === n) return outcomes;
+    const recorded = recordedOrigin(origin);
+    // The common case, nothing refused: items are the events in order, no slot bookkeeping.
+    let items: AppendItem[];
+    let slots: number[] | undefined;
+    let kept = checks;
+    if (refused === 0) {
+      items = new Array(n);
+      for (let i = 0; i < n; i++) items[i] = this.#item(bus, events[i]!, sizes[i]!, recorded);
+    } else {
+      items = [];
+      slots = [];
+      kept = [];
+      for (let i = 0; i < n; i++) {
+        if (outcomes[i] !== undefined) continue;
+        items.push(this.#item(bus, events[i]!, sizes[i]!, recorded));
+        slots.push(i);
+        kept.push(checks[i]);
+      }
+    }
+    const appended = await this.#append(items);
+    this.#markInvalid(items, appended, kept);
+    for (let k = 0; k < appended.length; k++) {
+      const o = appended[k]!;
+      const it = items[k]!;
+      outcomes[slots === undefined ? k : slots[k]!] = o.type === 'rejected'
+        ? { type: 'refused', id: it.id, source: it.source, code: o.code, message: o.message }
+        : { type: o.type, id: it.id, source: it.source, sequence: o.sequence };
+    }
+    return outcomes;
+  }
+
   /** Puts the events of one HTTP request (binary, structured or batch) on a bus; all or none. */
   async putHttp(bus: string, req: HttpPut): Promise<{ mode: ContentMode; results: PutResult[] }> {
     if (bus === SYSTEM_BUS) throw systemBusRefused();
-    // The bus is checked inside the write transaction (a `rejected` outcome), so the happy path
+    // The bus is checked inside the write transaction (a `refused` outcome), so the happy path
     // reads the catalog no extra time; a request that fails to decode checks it here so a
     // missing bus answers 404 whatever the body.
     let decoded: ReturnType<typeof decodeHttpRequest>;
@@ -89,52 +165,30 @@ export class IngestService {
       this.#requireBus(bus);
       throw e;
     }
-    if (decoded.events.length === 0) this.#requireBus(bus); // an empty batch writes nothing
-    // Schema validation (docs/schemas.md): enforce refuses the whole request, listing every
-    // violation (prefixed by the batch index); warn stores the events and marks them below.
-    const checks = decoded.events.map((ev) => this.#validator.check(bus, ev));
-    const refused = checks.flatMap((c, i) => (c?.mode === 'enforce' ? c.violations.map((v) => ({ path: `${decoded.mode === 'batch' ? `/${i}` : ''}${v.path}`, reason: v.reason })) : []));
-    if (refused.length > 0) throw new SwitchyardError('SWY_SCHEMA_VALIDATION_FAILED', `event data does not match its schema (${refused.length} violation(s))`, { violations: refused });
-    const items = decoded.events.map((ev) => this.#item(bus, ev, decoded.mode, req.origin));
-    const outcomes = await this.#append(items);
-    this.#markInvalid(items, outcomes, checks);
-    const results: PutResult[] = [];
-    outcomes.forEach((o, i) => {
-      const it = items[i]!;
-      if (o.type === 'rejected') throw new SwitchyardError(o.code, o.message);
-      results.push(o.type === 'duplicate'
-        ? { id: it.id, source: it.source, sequence: o.sequence, duplicate: true }
-        : { id: it.id, source: it.source, sequence: o.sequence });
-    });
-    return { mode: decoded.mode, results };
+    const mode = decoded.mode;
+    const outcomes = await this.put(bus, decoded.events, { kind: 'http', mode, client: req.client?.client, traceparent: req.client?.traceparent }, { atomic: true });
+    const results: PutResult[] = new Array(outcomes.length);
+    for (let i = 0; i < outcomes.length; i++) {
+      const o = outcomes[i]!;
+      if (o.type === 'stored') results[i] = { id: o.id, source: o.source, sequence: o.sequence };
+      else if (o.type === 'duplicate') results[i] = { id: o.id, source: o.source, sequence: o.sequence, duplicate: true };
+      else throw refusal(outcomes, mode === 'batch');
+    }
+    return { mode, results };
   }
 
   /**
    * PutEvents: each entry stands alone; invalid entries fail without failing the others. An
-   * entry for the system bus fails with SWY_INGEST_SYSTEM_BUS (see {@link putSystemEntries}).
+   * entry for the system bus fails with SWY_INGEST_SYSTEM_BUS.
    */
-  putEntries(entries: unknown, origin?: PutOrigin): Promise<{ failedCount: number; results: EntryResult[] }> {
-    return this.#putEntries(entries, origin, false);
-  }
-
-  /**
-   * PutEvents for Switchyard's own events (src/observe/system-events.ts): the one path that may
-   * write the system bus. The server hands it to observe only; no route reaches it.
-   */
-  putSystemEntries(entries: unknown): Promise<{ failedCount: number; results: EntryResult[] }> {
-    return this.#putEntries(entries, undefined, true);
-  }
-
-  async #putEntries(entries: unknown, origin: PutOrigin | undefined, system: boolean): Promise<{ failedCount: number; results: EntryResult[] }> {
+  async putEntries(entries: unknown, client?: HttpClient): Promise<{ failedCount: number; results: EntryResult[] }> {
     if (!Array.isArray(entries) || entries.length === 0 || entries.length > this.#limits.maxBatchEvents) {
       throw new SwitchyardError('SWY_INGEST_INVALID_ENTRIES', `entries must be an array of 1 to ${this.#limits.maxBatchEvents} events`, {
         violations: [{ path: '/entries', reason: Array.isArray(entries) ? `has ${entries.length} entries; allowed 1 to ${this.#limits.maxBatchEvents}` : 'must be an array' }],
       });
     }
-    const results: (EntryResult | undefined)[] = new Array(entries.length);
-    const items: AppendItem[] = [];
-    const slots: number[] = [];
-    const checks: (EventCheck | undefined)[] = [];
+    const results: EntryResult[] = new Array(entries.length);
+    const byBus = new Map<string, { events: CloudEvent[]; slots: number[] }>();
     entries.forEach((entry, i) => {
       const path = `/entries/${i}`;
       if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
@@ -143,7 +197,7 @@ export class IngestService {
       }
       const { bus: rawBus, ...fields } = entry as Record<string, unknown>;
       const bus = rawBus === undefined ? 'default' : rawBus;
-      if (bus === SYSTEM_BUS && !system) {
+      if (bus === SYSTEM_BUS) {
         const e = systemBusRefused();
         results[i] = { error: { code: e.code, message: e.message } };
         return;
@@ -162,26 +216,19 @@ export class IngestService {
         results[i] = { error: { code: 'SWY_EVENT_TOO_LARGE', message: `event is ${size} bytes; the limit is ${this.#limits.maxEventBytes}` } };
         return;
       }
-      const check = this.#validator.check(bus, parsed.event);
-      if (check?.mode === 'enforce' && check.violations.length > 0) {
-        const violations = check.violations.map((v) => ({ path: `${path}${v.path}`, reason: v.reason }));
-        results[i] = { error: { code: 'SWY_SCHEMA_VALIDATION_FAILED', message: violations.map((v) => `${v.path}: ${v.reason}`).join('; '), violations } };
-        return;
-      }
-      items.push(this.#item(bus, parsed.event, 'put-events', origin));
-      slots.push(i);
-      checks.push(check);
+      let group = byBus.get(bus);
+      if (group === undefined) byBus.set(bus, (group = { events: [], slots: [] }));
+      group.events.push(parsed.event);
+      group.slots.push(i);
     });
-    const outcomes = items.length === 0 ? [] : await this.#append(items);
-    this.#markInvalid(items, outcomes, checks);
-    outcomes.forEach((o, k) => {
-      const it = items[k]!;
-      results[slots[k]!] = o.type === 'rejected'
-        ? { error: { code: o.code, message: o.message } }
-        : { id: it.id, source: it.source, sequence: o.sequence, ...(o.type === 'duplicate' ? { duplicate: true as const } : {}) };
-    });
-    const final = results as EntryResult[];
-    return { failedCount: final.filter((r) => 'error' in r).length, results: final };
+    const origin: PutOrigin = { kind: 'http', mode: 'put-events', client: client?.client, traceparent: client?.traceparent };
+    await Promise.all([...byBus].map(async ([bus, g]) => {
+      const outcomes = await this.put(bus, g.events, origin);
+      outcomes.forEach((o, k) => {
+        results[g.slots[k]!] = entryResult(o, `/entries/${g.slots[k]!}`);
+      });
+    }));
+    return { failedCount: results.filter((r) => 'error' in r).length, results };
   }
 
   /** Resolves when no put is between decode and commit (for graceful shutdown). */
@@ -194,6 +241,16 @@ export class IngestService {
     if (this.#store.buses.get(bus) === undefined) {
       throw new SwitchyardError('SWY_STORE_BUS_NOT_FOUND', `bus "${bus}" does not exist`);
     }
+  }
+
+  /** The size and depth limits the HTTP decoders enforce, for events built in code. */
+  #limitProblem(ev: CloudEvent, size: number): { code: ErrorCode; message: string } | undefined {
+    if (size > this.#limits.maxEventBytes) return { code: 'SWY_EVENT_TOO_LARGE', message: `event is ${size} bytes; the limit is ${this.#limits.maxEventBytes}` };
+    // The event object is level 1, so its data may nest one level less than the limit.
+    if (ev.data.kind === 'json' && valueDepth(ev.data.value, this.#limits.maxJsonDepth) >= this.#limits.maxJsonDepth) {
+      return { code: 'SWY_EVENT_TOO_DEEP', message: `event data nests deeper than ${this.#limits.maxJsonDepth - 1} levels` };
+    }
+    return undefined;
   }
 
   /**
@@ -213,7 +270,8 @@ export class IngestService {
     });
   }
 
-  #item(bus: string, ev: CloudEvent, mode: ContentMode, origin?: PutOrigin): AppendItem {
+  #item(bus: string, ev: CloudEvent, size: number, origin: RecordedOrigin): AppendItem {
+    // The one serialisation of the put path: the stored body, matched against and delivered from.
     const body = serializeEvent(ev);
     const matchedRules = this.#router.route(bus, ev, body);
     return {
@@ -224,12 +282,12 @@ export class IngestService {
       subject: ev.subject,
       time: ev.time,
       body,
-      size: eventSize(ev),
-      mode,
+      size,
+      mode: origin.mode,
       matchedRules,
       deliveries: this.#planner === undefined || matchedRules.length === 0 ? undefined : this.#planner.deliveries(bus, matchedRules, ev),
-      client: origin?.client,
-      traceparent: origin?.traceparent,
+      client: origin.client,
+      traceparent: origin.traceparent,
     };
   }
 
@@ -255,4 +313,39 @@ export class IngestService {
 
 function systemBusRefused(): SwitchyardError {
   return new SwitchyardError('SWY_INGEST_SYSTEM_BUS', `only Switchyard puts events on "${SYSTEM_BUS}"; put yours on another bus`);
+}
+
+/**
+ * The error of an atomic HTTP put that was refused: every schema violation of the request (paths
+ * prefixed by the batch index), or the first other refusal.
+ */
+function refusal(outcomes: readonly PutOutcome[], batch: boolean): SwitchyardError {
+  const violations: Violation[] = [];
+  let other: { code: ErrorCode; message: string } | undefined;
+  outcomes.forEach((o, i) => {
+    if (o.type !== 'refused') return;
+    if (o.code === 'SWY_SCHEMA_VALIDATION_FAILED') {
+      for (const v of o.violations ?? []) violations.push({ path: `${batch ? `/${i}` : ''}${v.path}`, reason: v.reason });
+    } else {
+      other ??= o;
+    }
+  });
+  if (other !== undefined) return new SwitchyardError(other.code, other.message);
+  return new SwitchyardError('SWY_SCHEMA_VALIDATION_FAILED', `event data does not match its schema (${violations.length} violation(s))`, { violations });
+}
+
+function entryResult(o: PutOutcome, path: string): EntryResult {
+  switch (o.type) {
+    case 'stored':
+      return { id: o.id, source: o.source, sequence: o.sequence };
+    case 'duplicate':
+      return { id: o.id, source: o.source, sequence: o.sequence, duplicate: true };
+    case 'refused': {
+      if (o.violations === undefined) return { error: { code: o.code, message: o.message } };
+      const violations = o.violations.map((v) => ({ path: `${path}${v.path}`, reason: v.reason }));
+      return { error: { code: o.code, message: violations.map((v) => `${v.path}: ${v.reason}`).join('; '), violations } };
+    }
+    case 'withheld': // PutEvents entries stand alone (not an atomic put): never withheld
+      return { error: { code: 'SWY_INGEST_INVALID_ENTRIES', message: 'not stored: another entry of the put was refused' } };
+  }
 }

@@ -1,6 +1,6 @@
 import type { CloudEvent } from '../events/index.js';
 import type { DeliveryEnqueue, RuleRecord } from '../store/index.js';
-import { groupKey } from '../delivery/index.js';
+import { groupKey, ruleTargets } from '../delivery/index.js';
 import type { EventRouter } from './router.js';
 
 /**
@@ -56,10 +56,7 @@ export class RuleRouter implements EventRouter, DeliveryPlanner {
       plans = new Map();
       this.#plans.set(rule.bus, plans);
     }
-    plans.set(rule.name, rule.targets.map((t) => {
-      const o = t as { id: string; ordering?: { groupBy?: string } };
-      return { target: o.id, groupBy: o.ordering?.groupBy };
-    }));
+    plans.set(rule.name, ruleTargets(rule).map((t) => ({ target: t.id, groupBy: t.ordering?.groupBy })));
     if (m === undefined) {
       m = this.#newMatcher();
       this.#byBus.set(rule.bus, m);

@@ -11,7 +11,7 @@ export {
 export { OtlpExporter, type OtlpExporterOptions } from './otlp-exporter.js';
 export { otlpBody, type SpanRecord } from './span-json.js';
 export { Tracer } from './tracer.js';
-export { SystemEvents, SYSTEM_BUS, SYSTEM_EVENT_TYPES, type SystemEntry } from './system-events.js';
+export { SystemEvents, SYSTEM_BUS, SYSTEM_EVENT_TYPES, type SystemPublisher } from './system-events.js';
 export { observers, type AppendObserver } from './observers.js';
 export { DeliveryTelemetry, type DeliveryLog } from './delivery-telemetry.js';
 export { createObservability, type Observability, type ObserveConfig, type ObserveLog } from './observability.js';

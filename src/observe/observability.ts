@@ -6,7 +6,7 @@ import { SwitchyardMetrics } from './metrics.js';
 import { observers, type AppendObserver } from './observers.js';
 import { OtlpExporter } from './otlp-exporter.js';
 import type { OtlpProtocol } from './span-batch.js';
-import { SystemEvents, type SystemEntry } from './system-events.js';
+import { SystemEvents, type SystemPublisher } from './system-events.js';
 import { publishRuleChanges } from './rule-events.js';
 import { Tracer } from './tracer.js';
 
@@ -57,10 +57,10 @@ export interface Observability {
 /**
  * Builds observability from config: the system bus is ensured (it is protected from deletion),
  * metrics and span export exist only when configured, so with them off the put path runs no
- * observability code but the live-tail wake-up. `put` is the PutEvents path system events use.
+ * observability code but the live-tail wake-up. `publisher` puts system events (the domain put).
  */
 export function createObservability(config: ObserveConfig, deps: {
-  readonly store: Store; readonly log: ObserveLog; readonly now: () => number; readonly put: (entries: SystemEntry[]) => Promise<unknown>;
+  readonly store: Store; readonly log: ObserveLog; readonly now: () => number; readonly publisher: SystemPublisher;
 }): Observability {
   const feed = new EventFeed();
   const metrics = config.metrics
@@ -77,7 +77,7 @@ export function createObservability(config: ObserveConfig, deps: {
   let unwatch: (() => void) | undefined;
   if (config.systemEvents) {
     deps.store.buses.ensure(systemBus());
-    systemEvents = new SystemEvents({ put: deps.put, onError: (err) => deps.log.error({ err }, 'system event not put'), now: deps.now });
+    systemEvents = new SystemEvents({ publisher: deps.publisher, onError: (err) => deps.log.error({ err }, 'system event not put'), now: deps.now });
     unwatch = publishRuleChanges(deps.store, systemEvents);
   }
   const observer = observers([metrics, feed, tracer], (err) => deps.log.error({ err }, 'ingest observer failed'));

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { JsonValue } from '../core/index.js';
 import { SYSTEM_BUS } from '../core/index.js';
+import { createEvent, type CloudEvent } from '../events/index.js';
 import type { TargetLabels } from './metrics.js';
 
 /** The bus Switchyard puts its own events on; created at start, protected from deletion and from outside puts. */
@@ -17,17 +18,13 @@ export const SYSTEM_EVENT_TYPES = {
   circuitClosed: 'switchyard.circuit.closed',
 } as const;
 
-/** A system event as a PutEvents entry (CloudEvents JSON format plus `bus`). */
-export interface SystemEntry {
-  readonly bus: typeof SYSTEM_BUS;
-  readonly specversion: '1.0';
-  readonly id: string;
-  readonly source: string;
-  readonly type: string;
-  readonly subject: string;
-  readonly time: string;
-  readonly datacontenttype: 'application/json';
-  readonly data: JsonValue;
+/**
+ * Puts system events on the system bus: a port owned by observe, which the server wires to the
+ * domain put (IngestService.put, origin `system`: the one origin that may write that bus).
+ * Resolves with the reason of each event the bus refused; rejects when the store failed.
+ */
+export interface SystemPublisher {
+  publish(events: readonly CloudEvent[]): Promise<{ readonly refused: readonly string[] }>;
 }
 
 /**
@@ -40,14 +37,14 @@ export interface SystemEntry {
  * itself.
  */
 export class SystemEvents {
-  readonly #put: (entries: SystemEntry[]) => Promise<unknown>;
+  readonly #publisher: SystemPublisher;
   readonly #onError: (err: unknown) => void;
   readonly #source: string;
   readonly #now: () => number;
   readonly #pending = new Set<Promise<unknown>>();
 
-  constructor(deps: { put: (entries: SystemEntry[]) => Promise<unknown>; onError: (err: unknown) => void; source?: string; now?: () => number }) {
-    this.#put = deps.put;
+  constructor(deps: { publisher: SystemPublisher; onError: (err: unknown) => void; source?: string; now?: () => number }) {
+    this.#publisher = deps.publisher;
     this.#onError = deps.onError;
     this.#source = deps.source ?? '/switchyard';
     this.#now = deps.now ?? Date.now;
@@ -81,14 +78,19 @@ export class SystemEvents {
   }
 
   #publish(type: string, subject: string, data: Record<string, JsonValue>): void {
-    const entry: SystemEntry = {
-      bus: SYSTEM_BUS, specversion: '1.0', id: randomUUID(), source: this.#source, type, subject,
-      time: new Date(this.#now()).toISOString(), datacontenttype: 'application/json', data,
-    };
-    const p = this.#put([entry]).then(
+    let event: CloudEvent;
+    try {
+      event = createEvent({
+        id: randomUUID(), source: this.#source, type, subject, time: new Date(this.#now()).toISOString(),
+        datacontenttype: 'application/json', data: { kind: 'json', value: data },
+      });
+    } catch (err) {
+      this.#onError(err);
+      return;
+    }
+    const p = this.#publisher.publish([event]).then(
       (r) => {
-        const failed = (r as { failedCount?: number } | undefined)?.failedCount ?? 0;
-        if (failed > 0) this.#onError(new Error(`system event ${type} was refused: ${JSON.stringify(r)}`));
+        if (r.refused.length > 0) this.#onError(new Error(`system event ${type} was refused: ${r.refused.join('; ')}`));
       },
       (err: unknown) => this.#onError(err),
     ).finally(() => this.#pending.delete(p));

@@ -1,5 +1,5 @@
 import { testPattern, type MismatchReason } from '../rules/index.js';
-import { DEAD_LETTER_SUFFIX, prepareOutbound, resolveTargetSpec } from '../delivery/index.js';
+import { payloadSpec, renderPayload, targetSpecOf } from '../delivery/index.js';
 import type { ObserveStore, RuleRecord, SchemaCheckRecord, StoredEvent, TraceAttempt } from '../store/index.js';
 import { eventTraceparent, formatTraceparent } from './traceparent.js';
 
@@ -61,27 +61,17 @@ export interface TraceOptions {
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
-/** Defaults that do not affect the payload (resolveTargetSpec needs them). */
-const SPEC_DEFAULTS = { concurrency: 1, breakerFailureThreshold: 1, breakerOpenMs: 1000 };
-
 /**
  * The payload the delivery engine sends (or sent) to a target for this event, computed with the
- * rule as it is now: the engine's own prepareOutbound, so the trace shows what the receiver got.
+ * rule as it is now: the engine's own renderPayload, so the trace shows what the receiver got.
  */
 function sentPayload(rule: RuleRecord | undefined, targetId: string, e: StoredEvent, maxTransformOutputBytes: number | undefined): string | null {
   if (rule === undefined) return null;
-  const dead = targetId.endsWith(DEAD_LETTER_SUFFIX);
-  const base = dead ? targetId.slice(0, -DEAD_LETTER_SUFFIX.length) : targetId;
-  const raw = rule.targets.find((x) => typeof x === 'object' && x !== null && (x as { id?: unknown }).id === base) as Readonly<Record<string, unknown>> | undefined;
-  const spec = dead ? raw?.['deadLetter'] : raw;
-  if (typeof spec !== 'object' || spec === null) return null;
+  const found = targetSpecOf(rule, targetId);
+  if (found.type === 'gone') return null;
   try {
-    const defaults = maxTransformOutputBytes === undefined ? SPEC_DEFAULTS : { ...SPEC_DEFAULTS, maxTransformOutputBytes };
-    const resolved = resolveTargetSpec(spec as Readonly<Record<string, unknown>>, targetId, defaults);
-    return prepareOutbound({
-      id: 0, bus: e.bus, seq: e.sequence, eventId: e.id, rule: rule.name, target: targetId, group: null,
-      attempts: 0, firstAt: e.receivedAt, receivedAt: e.receivedAt, eventBody: e.body,
-    }, e.body, resolved).payload;
+    const spec = payloadSpec(found.spec, maxTransformOutputBytes === undefined ? {} : { maxOutputBytes: maxTransformOutputBytes });
+    return renderPayload(spec, e, { rule: rule.name }).payload;
   } catch {
     return null;
   }

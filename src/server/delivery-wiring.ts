@@ -1,10 +1,10 @@
 import type { Config } from '../config/index.js';
 import type { Clock } from '../core/index.js';
-import { BATCH_MEDIA_TYPE, encodeBatch, type CloudEvent } from '../events/index.js';
-import type { HttpPut, PutResult } from '../ingest/index.js';
+import type { CloudEvent } from '../events/index.js';
+import type { IngestService } from '../ingest/index.js';
 import {
   ConnectionVault, Dispatcher, SecretBox, SigningKeyring, createTarget, noDeliveryObserver, targetSettings,
-  type BusWriter, type DeliveryObserver, type DispatcherLog, type LineSink, type TargetDeps,
+  type BusForwarder, type BusPublisher, type DeliveryObserver, type PublishResult, type DispatcherLog, type LineSink, type TargetDeps,
 } from '../delivery/index.js';
 import type { Store } from '../store/index.js';
 
@@ -24,8 +24,8 @@ export interface DeliveryWiringDeps {
   readonly store: Store;
   readonly clock: Clock;
   readonly log: DispatcherLog;
-  /** The ingest put path (bus targets put through it, so the target bus's rules apply). */
-  readonly putHttp: (bus: string, req: HttpPut) => Promise<{ results: PutResult[] }>;
+  /** The domain put (bus targets put through it, so the target bus's limits, schemas and rules apply). */
+  readonly put: IngestService['put'];
   /** Where log targets write; stdout by default. */
   readonly logSink?: LineSink;
   /** Hook for src/observe (metrics, spans, system events); no-op by default. */
@@ -33,15 +33,16 @@ export interface DeliveryWiringDeps {
 }
 
 /**
- * A bus target's writer: the events go through the ordinary put path as one CloudEvents batch
- * (decode, limits, schema validation, dedupe, rules of the target bus). A put refused with a
- * 4xx is not retried (the target reports `rejected`); a store failure is.
+ * A bus target's publisher: the events go to the domain put as they are, all or none, with the
+ * bus target as their origin. A refused event refuses the put (the target reports `rejected`,
+ * not retried); a store failure rejects (retried).
  */
-function ingestBusWriter(putHttp: DeliveryWiringDeps['putHttp']): BusWriter {
+function ingestBusPublisher(put: DeliveryWiringDeps['put']): BusPublisher {
   return {
-    async put(bus: string, events: readonly CloudEvent[]): Promise<void> {
-      const enc = encodeBatch([...events]);
-      await putHttp(bus, { contentType: BATCH_MEDIA_TYPE, headers: {}, body: enc.body, origin: { client: 'switchyard' } });
+    async publish(bus: string, events: readonly CloudEvent[], from: BusForwarder): Promise<PublishResult> {
+      const outcomes = await put(bus, events, { kind: 'bus-target', bus: from.bus, rule: from.rule, target: from.target }, { atomic: true });
+      const refused = outcomes.find((o) => o.type === 'refused');
+      return refused === undefined ? { type: 'published' } : { type: 'refused', reason: `${refused.code}: ${refused.message}` };
     },
   };
 }
@@ -56,7 +57,7 @@ export function createDeliveryWiring(config: Config, deps: DeliveryWiringDeps): 
   const vault = new ConnectionVault({ catalog: deps.store.connections, box, clock: deps.clock, allowPrivateNetworks: settings.allowPrivateNetworks });
   const keyring = new SigningKeyring(deps.store.connections, box);
   const targetDeps: TargetDeps = {
-    busWriter: ingestBusWriter(deps.putHttp),
+    busPublisher: ingestBusPublisher(deps.put),
     connections: vault,
     signingSecrets: keyring,
     allowPrivateNetworks: settings.allowPrivateNetworks,

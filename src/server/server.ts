@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Config } from '../config/index.js';
 import { systemClock, type Clock } from '../core/index.js';
-import { APPEND_WRITER, createStore, isStoreUnavailable, RetentionSweeper, type Store } from '../store/index.js';
-import { IngestService, RuleRouter, followRules, type HttpPut, type PutResult } from '../ingest/index.js';
+import { APPEND_WRITER, createStore, isStoreUnavailable, RetentionSweeper, SYSTEM_BUS, type Store } from '../store/index.js';
+import { IngestService, RuleRouter, followRules } from '../ingest/index.js';
 import { newBusMatcher } from './matcher-factory.js';
 import { createObservability, type Observability } from '../observe/index.js';
 import { SchemaDiscovery, SchemaRegistry, SchemaValidator, type SchemaCheck } from '../schemas/index.js';
@@ -90,12 +90,16 @@ export class SwitchyardServer {
     followSchemaChanges(schemas, this.#store);
     const obs = createObservability(c.observe, {
       store: this.#store, log: app.log, now: () => this.#clock.now(),
-      put: (entries) => this.#ingest === undefined ? Promise.reject(new Error('not started')) : this.#ingest.putSystemEntries(entries),
+      publisher: {
+        publish: async (events) => {
+          const outcomes = await this.#started().put(SYSTEM_BUS, events, { kind: 'system' });
+          return { refused: outcomes.flatMap((o) => (o.type === 'refused' ? [`${o.code}: ${o.message}`] : [])) };
+        },
+      },
     });
     this.#observe = obs;
-    const ingestPut = (bus: string, req: HttpPut): Promise<{ results: PutResult[] }> =>
-      this.#ingest === undefined ? Promise.reject(new Error('not started')) : this.#ingest.putHttp(bus, req);
-    const delivery = createDeliveryWiring(c, { store: this.#store, clock: this.#clock, log: app.log, putHttp: ingestPut, observer: obs.delivery, ...(this.#logStream === undefined ? {} : { logSink: this.#logStream }) });
+    const put: IngestService['put'] = (bus, events, origin, options) => this.#started().put(bus, events, origin, options);
+    const delivery = createDeliveryWiring(c, { store: this.#store, clock: this.#clock, log: app.log, put, observer: obs.delivery, ...(this.#logStream === undefined ? {} : { logSink: this.#logStream }) });
     this.#delivery = delivery;
     this.#ingest = new IngestService({
       store: this.#store,
@@ -140,6 +144,12 @@ export class SwitchyardServer {
     await this.#sweeper.start();
     this.#ready = true;
     log.info({ url: this.url, dataDir: c.storage.dataDir, version }, 'switchyard ready');
+  }
+
+  /** The ingest service; the delivery and observe parts are built before it and call it only once started. */
+  #started(): IngestService {
+    if (this.#ingest === undefined) throw new Error('not started');
+    return this.#ingest;
   }
 
   /** Graceful stop: refuse new work, drain requests and puts, close the store. Idempotent. */

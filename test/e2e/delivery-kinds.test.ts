@@ -28,6 +28,27 @@ test('delivery kinds - a bus target puts the event on another bus, where that bu
   }
 });
 
+test('delivery kinds - a bus target\'s copies go through the target bus\'s put: a schema in enforce mode refuses one (dead letter with the code, not retried), the other arrives as forwarded by Switchyard', async () => {
+  const t = await startTestServer();
+  try {
+    await createBus(t.url, 'orders');
+    assert.equal((await call(t.url, '/v1/schemas/order/versions', { json: { schema: { type: 'object', required: ['orderId'], properties: { orderId: { type: 'string' } } } } })).status, 201);
+    assert.equal((await call(t.url, '/v1/buses/orders/schema-settings', { method: 'PUT', json: { validation: 'enforce' } })).status, 200);
+    await putRule(t.url, 'default', 'fwd', { filter: { pattern: { type: ['order'] } }, targets: [{ id: 'b', kind: 'bus', bus: 'orders' }] });
+    await putEvents(t.url, 'default', [ce('good', { type: 'order', data: { orderId: 'o-1' } })]);
+    await putEvents(t.url, 'default', [ce('bad', { type: 'order', data: { total: 5 } })]);
+    await untilFinal(t.url, 'default', 'good', 'delivered');
+    const dead = (await untilFinal(t.url, 'default', 'bad', 'dead')).targets[0]!;
+    assert.deepEqual(dead.attempts.map((a) => [a.ok, a.errorClass]), [[false, 'rejected']], 'refused by the target bus: not retried');
+    assert.match(dead.attempts[0]!.message ?? '', /^SWY_SCHEMA_VALIDATION_FAILED: \/data\/orderId: is required$/);
+    assert.deepEqual((await listAll(t.url, 'orders')).map((e) => e.event['id']), ['good']);
+    const copy = await call<{ received: { client: string | null; mode: string } }>(t.url, '/v1/buses/orders/events/good/trace');
+    assert.deepEqual([copy.json.received.client, copy.json.received.mode], ['switchyard', 'batch']);
+  } finally {
+    await t.close();
+  }
+});
+
 test('delivery kinds - without dedupe, two buses forwarding to each other with 2 targets each: each copy visits each bus once, re-entry is skipped with the reason', async () => {
   // Without dedupe, a copy coming back to a bus would be stored again; only the visited path stops it.
   const t = await startTestServer({ ingest: { dedupeWindowMs: 0 } });

@@ -42,6 +42,8 @@ describe('observe trace e2e', () => {
     await putRule(base, 'tr', 'flaky', { filter: { pattern: { type: ['flaky'] } }, targets: [target('hook', '/flaky')] });
     await putRule(base, 'tr', 'broken', { filter: { pattern: { type: ['broken'] } }, targets: [target('hook', '/broken')] });
     await putRule(base, 'tr', 'structured', { filter: { pattern: { type: ['structured'] } }, targets: [target('hook', '/structured', { mode: 'structured' })] });
+    assert.equal((await call(base, '/v1/buses', { json: { name: 'tr-raw' } })).status, 201);
+    await putRule(base, 'tr-raw', 'raw', { filter: { pattern: { type: ['raw'] } }, targets: [target('hook', '/raw', { sendAs: 'body', transform: { type: 'template', variables: { w: '$.data.who' }, template: '{"r":"${switchyard.rule}","t":"${switchyard.ingestion-time}","w":"${w}"}' } })] });
     await putRule(base, 'tr', 'off', { state: 'disabled', filter: { pattern: { source: [{ prefix: 'urn:other' }] } } });
     scripts.set('/flaky', (n) => (n <= 2 ? 503 : 200));
     scripts.set('/broken', () => 400);
@@ -88,6 +90,19 @@ describe('observe trace e2e', () => {
     assert.equal(t.finalState, 'delivered');
     // Without explain the other rules are not evaluated.
     assert.equal((await getTrace('d-1')).rules.notMatched, undefined);
+  });
+
+  test('trace - the payload shown is byte for byte what the dispatcher sent, rule and ingestion time included', async () => {
+    await putEvents(base, 'tr-raw', [ce('raw-1', { type: 'raw', data: { who: 'ann' } })]);
+    await untilFinal(base, 'tr-raw', 'raw-1', 'delivered');
+    const sent = rx.requests.filter((r) => r.url === '/raw');
+    assert.equal(sent.length, 1);
+    const a = await call<Trace>(base, '/v1/buses/tr-raw/events/raw-1/trace');
+    assert.equal(a.status, 200, a.text);
+    const t = a.json;
+    assert.equal(t.targets[0]!.payloadTruncated, false);
+    assert.equal(t.targets[0]!.payload, sent[0]!.body);
+    assert.match(sent[0]!.body, /^\{"r":"tr-raw\/raw","t":"\d{4}-.+Z","w":"ann"\}$/);
   });
 
   test('trace - a retried-then-delivered event lists every attempt in order with its error', async () => {

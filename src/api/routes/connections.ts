@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { SwitchyardError, type Clock } from '../../core/index.js';
-import type { ConnectionVault, SigningKeyring, SigningSecretEntry } from '../../delivery/index.js';
+import { ruleTargets, type ConnectionVault, type SigningKeyring, type SigningSecretEntry } from '../../delivery/index.js';
 import type { Store } from '../../store/index.js';
 import { busName, problem } from '../schemas.js';
 
@@ -90,7 +90,7 @@ export async function connectionRoutes(app: FastifyInstance, deps: ConnectionRou
   const requireHttpTarget = (p: TargetParams): { bus: string; rule: string; targetId: string } => {
     const rule = deps.store.rules.get(p.bus, p.rule);
     if (rule === undefined) throw new SwitchyardError('SWY_API_RULE_NOT_FOUND', `no rule "${p.rule}" on bus "${p.bus}"`);
-    const found = rule.targets.some((t) => typeof t === 'object' && t !== null && (t as Record<string, unknown>).id === p.target && (t as Record<string, unknown>).kind === 'http');
+    const found = ruleTargets(rule).some((t) => t.id === p.target && t.kind === 'http');
     if (!found) throw new SwitchyardError('SWY_DELIVERY_TARGET_NOT_FOUND', `rule "${p.rule}" has no http target "${p.target}"`);
     return { bus: p.bus, rule: p.rule, targetId: p.target };
   };

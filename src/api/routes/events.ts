@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { SwitchyardError } from '../../core/index.js';
-import type { IngestService, PutOrigin } from '../../ingest/index.js';
+import type { HttpClient, IngestService } from '../../ingest/index.js';
 import type { EventDeliveryState, Store, StoredEvent } from '../../store/index.js';
 import { compilePatternParam, formatTraceparent, parseTraceparent, searchEvents } from '../../observe/index.js';
 import { busName, problem, storedEvent } from '../schemas.js';
@@ -50,7 +50,7 @@ const entryViolations = {
 } as const;
 
 /** Where a put came from, kept with its events for their trace: the peer address and traceparent. */
-function originOf(req: FastifyRequest): PutOrigin {
+function originOf(req: FastifyRequest): HttpClient {
   const tp = req.headers.traceparent;
   const valid = typeof tp === 'string' ? parseTraceparent(tp) : undefined; // an invalid one is ignored (W3C)
   if (valid === undefined || typeof tp !== 'string') return { client: req.ip, traceparent: undefined };
@@ -113,7 +113,7 @@ export async function eventRoutes(app: FastifyInstance, deps: EventRoutesDeps): 
     }, async (req, reply) => {
       const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       const contentType = contentTypes.get(req.raw);
-      const { results } = await deps.ingest.putHttp(req.params.bus, { contentType, headers: headersForCodec(req.raw), body, origin: originOf(req) });
+      const { results } = await deps.ingest.putHttp(req.params.bus, { contentType, headers: headersForCodec(req.raw), body, client: originOf(req) });
       return reply.code(202).send({ results });
     });
   });

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { SwitchyardError } from '../../core/index.js';
 import type { RuleRouter } from '../../ingest/index.js';
 import type { RuleRecord, Store } from '../../store/index.js';
-import { validateTargets } from '../../delivery/index.js';
+import { parseRuleTargets, type RuleTarget } from '../../delivery/index.js';
 import { busName, problem } from '../schemas.js';
 
 const ruleName = { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$' } as const;
@@ -24,10 +24,11 @@ const view = (r: RuleRecord): Record<string, unknown> => ({
   createdAt: new Date(r.createdAt).toISOString(), updatedAt: new Date(r.updatedAt).toISOString(),
 });
 
-/** Checks the targets (count, unique ids, each kind's fields, transformers, retry, ordering, …: docs/targets.md). */
-function checkTargets(targets: readonly unknown[], maxTransformOutputBytes: number | undefined): void {
-  const violations = validateTargets(targets, '/targets', maxTransformOutputBytes === undefined ? {} : { maxOutputBytes: maxTransformOutputBytes });
-  if (violations.length > 0) throw new SwitchyardError('SWY_API_INVALID_TARGETS', `${violations.length} problem(s) in targets`, { violations });
+/** Parses the targets, once, as the rule is saved (count, unique ids, each kind's fields, transformers, retry, ordering, …: docs/targets.md). */
+function parseTargets(targets: readonly unknown[], maxTransformOutputBytes: number | undefined): readonly RuleTarget[] {
+  const parsed = parseRuleTargets(targets, maxTransformOutputBytes === undefined ? {} : { maxOutputBytes: maxTransformOutputBytes });
+  if (!parsed.ok) throw new SwitchyardError('SWY_API_INVALID_TARGETS', `${parsed.violations.length} problem(s) in targets`, { violations: parsed.violations });
+  return parsed.targets;
 }
 
 export async function ruleRoutes(app: FastifyInstance, deps: { store: Store; router: Pick<RuleRouter, 'validate'>; lint?: (filter: unknown) => readonly { path: string; reason: string }[]; maxTransformOutputBytes?: number }): Promise<void> {
@@ -65,8 +66,7 @@ export async function ruleRoutes(app: FastifyInstance, deps: { store: Store; rou
     const { bus, name } = req.params;
     requireBus(bus);
     deps.router.validate(req.body.filter);
-    const targets = req.body.targets ?? [];
-    checkTargets(targets, deps.maxTransformOutputBytes);
+    const targets = parseTargets(req.body.targets ?? [], deps.maxTransformOutputBytes);
     const { rule, created } = deps.store.rules.put({
       bus, name, description: req.body.description ?? null, state: req.body.state ?? 'enabled', filter: req.body.filter, targets,
     });

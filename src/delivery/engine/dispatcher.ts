@@ -4,8 +4,9 @@ import type { Target } from '../target.js';
 import type { BreakerState } from './circuit-breaker.js';
 import { CompletionWriter } from './completion-writer.js';
 import { noDeliveryObserver, type DeliveryObserver } from './delivery-observer.js';
+import { ruleTargets, targetSpecOf, type TargetSpec } from './rule-target.js';
 import { resolveTargetSpec, DEAD_LETTER_SUFFIX, type EngineDefaults, type EngineTargetSpec } from './target-spec.js';
-import { TargetWorker, baseTargetId } from './target-worker.js';
+import { TargetWorker } from './target-worker.js';
 
 /** Dispatcher settings (config `delivery.*`, docs/config.md). */
 export interface DispatcherOptions {
@@ -32,7 +33,7 @@ export interface DispatcherDeps {
   readonly store: Store;
   readonly clock: Clock;
   /** Builds the target of a spec (targets/registry `createTarget` with the server's deps). */
-  readonly createTarget: (spec: Readonly<Record<string, unknown>>) => Target;
+  readonly createTarget: (spec: TargetSpec) => Target;
   readonly options: DispatcherOptions;
   readonly random?: () => number;
   readonly log?: DispatcherLog;
@@ -144,8 +145,7 @@ export class Dispatcher implements Service {
         inFlight: st?.inFlight ?? 0, deliveries: this.#deps.store.deliveries.counts(key),
       };
     };
-    return r.targets.flatMap((raw) => {
-      const t = raw as { id: string; kind: string; deadLetter?: { kind: string } };
+    return ruleTargets(r).flatMap((t) => {
       const own = status(t.id, t.kind);
       return t.deadLetter === undefined ? [own] : [own, status(`${t.id}${DEAD_LETTER_SUFFIX}`, t.deadLetter.kind)];
     });
@@ -154,9 +154,7 @@ export class Dispatcher implements Service {
   /** Re-enables a target (or a dead-letter target, `<id>#dead-letter`) disabled for failing too long; false if the rule has no such target. */
   enable(key: TargetKey): boolean {
     const r = this.#deps.store.rules.get(key.bus, key.rule);
-    const base = baseTargetId(key.target);
-    const t = r?.targets.find((x) => (x as { id: string }).id === base) as { deadLetter?: unknown } | undefined;
-    if (t === undefined || (key.target !== base && t.deadLetter === undefined)) return false;
+    if (r === undefined || targetSpecOf(r, key.target).type === 'gone') return false;
     const w = this.#worker(key);
     if (w !== undefined) w.enable();
     else this.#deps.store.deliveries.setHealth(key, undefined);
@@ -231,18 +229,10 @@ export class Dispatcher implements Service {
     | { type: 'gone'; reason: string } {
     const rule = this.#deps.store.rules.get(key.bus, key.rule);
     if (rule === undefined) return { type: 'gone', reason: `rule "${key.rule}" no longer exists` };
-    const base = baseTargetId(key.target);
-    const raw = rule.targets.find((t) => (t as { id?: unknown }).id === base) as Readonly<Record<string, unknown>> | undefined;
-    if (raw === undefined) return { type: 'gone', reason: `target "${base}" was removed from the rule` };
-    let spec: EngineTargetSpec;
+    const found = targetSpecOf(rule, key.target);
+    if (found.type === 'gone') return found;
     try {
-      if (key.target.endsWith(DEAD_LETTER_SUFFIX)) {
-        const dl = raw.deadLetter as Readonly<Record<string, unknown>> | undefined;
-        if (dl === undefined) return { type: 'gone', reason: `target "${base}" no longer has a dead-letter target` };
-        spec = resolveTargetSpec(dl, key.target, this.#defaults);
-      } else {
-        spec = resolveTargetSpec(raw, base, this.#defaults);
-      }
+      const spec = resolveTargetSpec(found.spec, key.target, this.#defaults);
       return { type: 'ok', spec, target: this.#deps.createTarget(spec.raw) };
     } catch (err) {
       return { type: 'gone', reason: `target "${key.target}" cannot be built: ${(err as Error).message}` };

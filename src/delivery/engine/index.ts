@@ -10,4 +10,7 @@ export { groupKey } from './group-key.js';
 export { CircuitBreaker, type BreakerState } from './circuit-breaker.js';
 export { TokenBucket } from './token-bucket.js';
 export { noDeliveryObserver, type DeliveryObserver, type ObservedDelivery, type DeliveryTraceContext } from './delivery-observer.js';
-export { prepareOutbound, type Prepared } from './outbound.js';
+export { renderPayload, payloadSpec, type Prepared, type PayloadSpec, type RenderedEvent, type RenderContext } from './render-payload.js';
+export {
+  parseRuleTargets, ruleTargets, targetSpecOf, type RuleTarget, type DeadLetterTarget, type TargetSpec, type TargetKindFields, type RetrySpec, type ParsedTargets,
+} from './rule-target.js';

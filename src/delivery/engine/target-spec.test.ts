@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEFAULT_POLICY, RETRY_PRESETS } from './retry-policy.js';
+import type { RuleTarget } from './rule-target.js';
 import { DEFAULT_TIMEOUT_MS, resolveTargetSpec, validateTargets } from './target-spec.js';
 
-const http = (o: Record<string, unknown> = {}): Record<string, unknown> => ({ id: 't1', kind: 'http', url: 'https://hooks.example/in', ...o });
+const http = (o: Record<string, unknown> = {}): RuleTarget => ({ id: 't1', kind: 'http', url: 'https://hooks.example/in', ...o }) as RuleTarget;
 const defaults = { concurrency: 32, breakerFailureThreshold: 5, breakerOpenMs: 30_000 };
 
 /** The violations of a one-target rule, as "path: reason" lines. */

@@ -1,7 +1,9 @@
 import type { Violation } from '../../core/index.js';
-import { checkTransform, compileTransform, type CompiledTransform, type TransformLimits } from '../../transform/index.js';
+import { checkTransform, type CompiledTransform, type TransformLimits } from '../../transform/index.js';
 import { targetKinds, validateTargetSpec } from '../targets/index.js';
 import { checkKnownFields } from './known-fields.js';
+import { payloadSpec } from './render-payload.js';
+import type { DeadLetterTarget, RetrySpec, TargetSpec } from './rule-target.js';
 import {
   DEFAULT_NON_RETRYABLE, DEFAULT_POLICY, MAX_AGE_MS, MAX_ATTEMPTS, MIN_AGE_MS, RETRY_PRESETS, type RetryPolicy, type RetrySchedule,
 } from './retry-policy.js';
@@ -32,14 +34,14 @@ const ORDERING_FIELDS = ['groupBy'];
  */
 export interface EngineTargetSpec {
   readonly id: string;
-  readonly kind: string;
-  readonly raw: Readonly<Record<string, unknown>>;
+  readonly kind: TargetSpec['kind'];
+  readonly raw: TargetSpec;
   readonly transform: CompiledTransform | undefined;
   /** `data`: the transformer output becomes the event's data; `body`: it is sent as the body. */
   readonly sendAs: 'data' | 'body';
   readonly retry: RetryPolicy;
   /** The dead-letter target's spec (any kind), if any. */
-  readonly deadLetter: Readonly<Record<string, unknown>> | undefined;
+  readonly deadLetter: DeadLetterTarget | undefined;
   /** FIFO group attribute: `partitionkey`, `subject` or another attribute name. */
   readonly groupBy: string | undefined;
   readonly rateLimit: { readonly perSecond: number; readonly burst: number } | undefined;
@@ -174,43 +176,44 @@ function checkRetry(r: unknown, at: string, out: Violation[]): void {
 }
 
 /** The retry policy of a (valid) `retry` field. */
-export function resolveRetry(r: unknown): RetryPolicy {
+export function resolveRetry(r: RetrySpec | undefined): RetryPolicy {
   if (r === undefined) return DEFAULT_POLICY;
-  if (typeof r === 'string') return RETRY_PRESETS[r as keyof typeof RETRY_PRESETS];
-  const o = r as Obj;
-  const base = typeof o.preset === 'string' ? RETRY_PRESETS[o.preset as keyof typeof RETRY_PRESETS] : DEFAULT_POLICY;
+  if (typeof r === 'string') return RETRY_PRESETS[r];
+  const base = r.preset !== undefined ? RETRY_PRESETS[r.preset] : DEFAULT_POLICY;
   let schedule: RetrySchedule = base.schedule;
-  if (o.baseMs !== undefined || o.capMs !== undefined || o.jitter !== undefined) {
+  if (r.baseMs !== undefined || r.capMs !== undefined || r.jitter !== undefined) {
     const prev = schedule.type === 'exponential' ? schedule : { baseMs: schedule.minMs, capMs: schedule.maxMs, jitter: 'full' as const };
-    schedule = { type: 'exponential', baseMs: (o.baseMs as number | undefined) ?? prev.baseMs, capMs: (o.capMs as number | undefined) ?? prev.capMs, jitter: (o.jitter as 'full' | 'none' | undefined) ?? prev.jitter };
+    schedule = { type: 'exponential', baseMs: r.baseMs ?? prev.baseMs, capMs: r.capMs ?? prev.capMs, jitter: r.jitter ?? prev.jitter };
   }
   return {
     schedule,
-    maxAttempts: (o.maxAttempts as number | undefined) ?? base.maxAttempts,
-    maxAgeMs: (o.maxAgeMs as number | undefined) ?? base.maxAgeMs,
-    retryAfterCapMs: (o.retryAfterCapMs as number | undefined) ?? base.retryAfterCapMs,
-    nonRetryableStatuses: (o.nonRetryableStatuses as number[] | undefined) ?? DEFAULT_NON_RETRYABLE,
+    maxAttempts: r.maxAttempts ?? base.maxAttempts,
+    maxAgeMs: r.maxAgeMs ?? base.maxAgeMs,
+    retryAfterCapMs: r.retryAfterCapMs ?? base.retryAfterCapMs,
+    nonRetryableStatuses: r.nonRetryableStatuses ?? DEFAULT_NON_RETRYABLE,
   };
 }
 
-/** Resolves a valid target spec (it passed {@link validateTargets}) with defaults. */
-export function resolveTargetSpec(t: Obj, id: string, d: EngineDefaults): EngineTargetSpec {
-  const rate = t.rateLimit as { perSecond: number; burst?: number } | undefined;
-  const batch = t.batch as { maxBatchSize: number; maxBatchWindowMs?: number } | undefined;
-  const cb = t.circuitBreaker as { failureThreshold?: number; openMs?: number } | undefined;
+/** Resolves a target spec (a rule's target or a dead-letter target, saved through parseRuleTargets) with defaults. */
+export function resolveTargetSpec(t: TargetSpec, id: string, d: EngineDefaults): EngineTargetSpec {
+  const rule = 'id' in t ? t : undefined;
+  const rate = t.rateLimit;
+  const batch = rule?.batch;
+  const cb = t.circuitBreaker;
+  const { transform, sendAs } = payloadSpec(t, d.maxTransformOutputBytes === undefined ? {} : { maxOutputBytes: d.maxTransformOutputBytes });
   return {
     id,
-    kind: t.kind as string,
+    kind: t.kind,
     raw: t,
-    transform: t.transform === undefined ? undefined : compileTransform(t.transform, d.maxTransformOutputBytes === undefined ? {} : { maxOutputBytes: d.maxTransformOutputBytes }),
-    sendAs: t.sendAs === 'body' ? 'body' : 'data',
+    transform,
+    sendAs,
     retry: resolveRetry(t.retry),
-    deadLetter: isObj(t.deadLetter) ? t.deadLetter : undefined,
-    groupBy: isObj(t.ordering) ? (t.ordering.groupBy as string) : undefined,
+    deadLetter: rule?.deadLetter,
+    groupBy: rule?.ordering?.groupBy,
     rateLimit: rate === undefined ? undefined : { perSecond: rate.perSecond, burst: rate.burst ?? Math.max(1, Math.ceil(rate.perSecond)) },
-    timeoutMs: (t.timeoutMs as number | undefined) ?? DEFAULT_TIMEOUT_MS,
+    timeoutMs: t.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     batch: batch === undefined ? undefined : { maxBatchSize: batch.maxBatchSize, maxBatchWindowMs: batch.maxBatchWindowMs ?? 0 },
-    concurrency: (t.concurrency as number | undefined) ?? d.concurrency,
+    concurrency: t.concurrency ?? d.concurrency,
     circuitBreaker: { failureThreshold: cb?.failureThreshold ?? d.breakerFailureThreshold, openMs: cb?.openMs ?? d.breakerOpenMs },
   };
 }

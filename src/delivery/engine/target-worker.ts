@@ -4,7 +4,7 @@ import type { OutboundMessage, SendOutcome, Target } from '../target.js';
 import { CircuitBreaker, type BreakerState } from './circuit-breaker.js';
 import type { CompletionWriter } from './completion-writer.js';
 import { noDeliveryObserver, type DeliveryObserver, type DeliveryTraceContext, type ObservedDelivery } from './delivery-observer.js';
-import { prepareOutbound } from './outbound.js';
+import { renderPayload } from './render-payload.js';
 import { decideRetry, shouldRetry } from './retry-policy.js';
 import { DEAD_LETTER_SUFFIX, type EngineTargetSpec } from './target-spec.js';
 import { TokenBucket } from './token-bucket.js';
@@ -238,7 +238,7 @@ export class TargetWorker {
       }
       try {
         const trace = this.#traceContext(d.eventBody, d.traceparent);
-        const p = prepareOutbound(d, d.eventBody, spec, trace?.traceparent);
+        const p = renderPayload(spec, { bus: d.bus, id: d.eventId, body: d.eventBody, receivedAt: d.receivedAt }, { rule: d.rule, traceparent: trace?.traceparent });
         ready.push({ d, trace, payload: p.payload, message: { deliveryId: `dlv_${d.id}`, attempt: d.attempts + 1, bus: d.bus, rule: d.rule, targetId: baseTargetId(d.target), eventId: d.eventId, outbound: p.outbound, traceparent: trace?.header } });
       } catch (err) {
         const reason = `could not prepare the payload: ${(err as Error).message}`;

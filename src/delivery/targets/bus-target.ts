@@ -1,6 +1,6 @@
-import { HOPS_EXTENSION, MAX_HOPS, PATH_EXTENSION, SYSTEM_BUS, isSwitchyardError, type Violation } from '../../core/index.js';
+import { HOPS_EXTENSION, MAX_HOPS, PATH_EXTENSION, SYSTEM_BUS, type Violation } from '../../core/index.js';
 import type { CloudEvent } from '../../events/index.js';
-import type { BusWriter, OutboundMessage, SendOutcome, Target } from '../target.js';
+import type { BusPublisher, OutboundMessage, SendOutcome, Target } from '../target.js';
 
 /** The hop limit and its extension attributes are bus policy (src/core/bus-policy.ts). */
 export { HOPS_EXTENSION, MAX_HOPS, PATH_EXTENSION };
@@ -32,17 +32,21 @@ function pathOf(ev: CloudEvent): string[] {
  * - **Hops**: each put increments `swyhops`; an event that would exceed MAX_HOPS (a chain of
  *   more than 8 distinct buses) fails with `rejected`, never retried.
  *
+ * The events go to the domain put through the {@link BusPublisher} port, as events (never
+ * re-encoded as HTTP): a put the target bus refuses is `rejected` (not retried), a store
+ * failure `io` (retried).
+ *
  * Raw (non-event) outbounds cannot go on a bus: `config` failure.
  */
 export class BusTarget implements Target {
   readonly kind = 'bus';
   readonly #bus: string;
-  readonly #writer: BusWriter;
+  readonly #publisher: BusPublisher;
   #closed = false;
 
-  constructor(bus: string, writer: BusWriter) {
+  constructor(bus: string, publisher: BusPublisher) {
     this.#bus = bus;
-    this.#writer = writer;
+    this.#publisher = publisher;
   }
 
   async send(messages: readonly OutboundMessage[], signal: AbortSignal): Promise<SendOutcome> {
@@ -69,12 +73,15 @@ export class BusTarget implements Target {
       }
       events.push({ ...ev, extensions: { ...ev.extensions, [HOPS_EXTENSION]: hops, [PATH_EXTENSION]: visited.join(',') } });
     }
+    const first = messages[0];
     try {
-      if (events.length > 0) await this.#writer.put(this.#bus, events);
+      if (events.length > 0 && first !== undefined) {
+        const r = await this.#publisher.publish(this.#bus, events, { bus: first.bus, rule: first.rule, target: first.targetId });
+        if (r.type === 'refused') return { type: 'failed', durationMs: duration(), errorClass: 'rejected', message: r.reason };
+      }
       return { type: 'delivered', durationMs: duration(), ...(skipped.length === 0 ? {} : { note: skipped.join('\n') }) };
     } catch (err) {
-      const rejected = isSwitchyardError(err) && err.status >= 400 && err.status < 500;
-      return { type: 'failed', durationMs: duration(), errorClass: rejected ? 'rejected' : 'io', message: (err as Error).message ?? String(err) };
+      return { type: 'failed', durationMs: duration(), errorClass: 'io', message: (err as Error).message ?? String(err) };
     }
   }
 

@@ -1,7 +1,7 @@
 import type { Clock } from '../../core/index.js';
 import type { ConnectionResolver } from '../connections/types.js';
 import type { SigningSecrets } from '../signing/index.js';
-import type { BusWriter } from '../target.js';
+import type { BusPublisher } from '../target.js';
 
 /** A sink for log-target lines (process.stdout, a pino destination, a test buffer). */
 export interface LineSink {
@@ -11,7 +11,7 @@ export interface LineSink {
 /** What targets need from the server; injected so every kind is testable in-process. */
 export interface TargetDeps {
   /** Puts events on another bus (bus targets). */
-  readonly busWriter: BusWriter;
+  readonly busPublisher: BusPublisher;
   /** Connections by name (http targets with `connection`). */
   readonly connections: ConnectionResolver;
   /** The secrets that sign http deliveries. */

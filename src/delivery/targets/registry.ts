@@ -28,7 +28,7 @@ export interface TargetKind {
 
 export const targetKinds: Readonly<Record<string, TargetKind>> = {
   http: { fields: HTTP_FIELDS, check: checkHttpSpec, create: (s, d) => new HttpTarget(httpSpecOf(s), d) },
-  bus: { fields: ['bus'], check: checkBusSpec, create: (s, d) => new BusTarget(s.bus as string, d.busWriter) },
+  bus: { fields: ['bus'], check: checkBusSpec, create: (s, d) => new BusTarget(s.bus as string, d.busPublisher) },
   log: { fields: ['level'], check: checkLogSpec, create: (s, d) => new LogTarget((s.level as LogLevel | undefined) ?? 'info', d.logSink ?? process.stdout, () => d.clock.now()) },
   file: { fields: ['path', 'fsync'], check: checkFileSpec, create: (s, d) => new FileTarget(d.fileDirectory, s.path as string, s.fsync === true) },
 };

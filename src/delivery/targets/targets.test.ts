@@ -7,7 +7,7 @@ import { SwitchyardError } from '../../core/index.js';
 import { createEvent } from '../../events/index.js';
 import { contractMessage } from '../targets.contract.js';
 import { createTarget, validateTargetSpec, HOPS_EXTENSION, MAX_HOPS, PATH_EXTENSION } from './index.js';
-import { testWorld } from './test-deps.contract.js';
+import { storeBusPublisher, testWorld } from './test-deps.contract.js';
 
 const world = testWorld();
 after(() => world.close());
@@ -88,6 +88,21 @@ test('bus - a copy is never put back on a bus it has visited: skipped with the r
   assert.equal(world.store.events.get('visit-b', 'visit-3'), undefined);
   await toA.close();
   await toB.close();
+});
+
+test('bus - events go to the publisher as events, with the bus, rule and target forwarding them; a refused put is rejected, a failed one io', async () => {
+  const publisher = storeBusPublisher(world.store);
+  const t = createTarget({ kind: 'bus', bus: 'default' }, world.deps({ busPublisher: publisher }));
+  const ev = createEvent({ id: 'fwd-1', source: 'urn:x', type: 't', data: { kind: 'json', text: '{"n":9007199254740993}' } });
+  assert.equal((await t.send([contractMessage({ bus: 'orders', rule: 'route', targetId: 'to-default', outbound: { type: 'event', event: ev } })], never)).type, 'delivered');
+  assert.deepEqual(publisher.calls, [{ bus: 'default', ids: ['fwd-1'], from: { bus: 'orders', rule: 'route', target: 'to-default' } }]);
+  assert.match(world.store.events.get('default', 'fwd-1')!.body, /"data":\{"n":9007199254740993\}/, 'the data text is kept byte-exact');
+  const missing = createTarget({ kind: 'bus', bus: 'no-such-bus' }, world.deps({ busPublisher: publisher }));
+  const refused = await missing.send([contractMessage()], never);
+  assert.deepEqual(refused.type === 'failed' && [refused.errorClass, refused.message], ['rejected', 'bus "no-such-bus" does not exist']);
+  const broken = createTarget({ kind: 'bus', bus: 'default' }, world.deps({ busPublisher: { publish: () => Promise.reject(new Error('disk full')) } }));
+  const failed = await broken.send([contractMessage({ bus: 'orders' })], never);
+  assert.deepEqual(failed.type === 'failed' && [failed.errorClass, failed.message], ['io', 'disk full']);
 });
 
 test('bus - a raw outbound cannot go on a bus (config failure)', async () => {

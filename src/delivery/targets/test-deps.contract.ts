@@ -3,24 +3,31 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { ManualClock, systemClock, SwitchyardError, type Clock } from '../../core/index.js';
+import { ManualClock, systemClock, type Clock } from '../../core/index.js';
 import { eventSize, serializeEvent, type CloudEvent } from '../../events/index.js';
 import { SqliteStore } from '../../store/index.js';
 import { SecretBox } from '../connections/secret-box.js';
 import { ConnectionVault } from '../connections/vault.js';
 import { SigningKeyring } from '../signing/keyring.js';
-import type { BusWriter } from '../target.js';
+import type { BusForwarder, BusPublisher, PublishResult } from '../target.js';
 import type { LineSink, TargetDeps } from './deps.js';
 
-/** A BusWriter over a real store: what the server's ingest path does, minus rules. */
-export function storeBusWriter(store: SqliteStore): BusWriter {
+/**
+ * A BusPublisher over a real store: what the server's ingest put does, minus rules and schemas
+ * (delivery may not import ingest). `calls` records who forwarded what.
+ */
+export function storeBusPublisher(store: SqliteStore): BusPublisher & { readonly calls: { bus: string; ids: string[]; from: BusForwarder }[] } {
+  const calls: { bus: string; ids: string[]; from: BusForwarder }[] = [];
   return {
-    async put(bus: string, events: readonly CloudEvent[]): Promise<void> {
+    calls,
+    async publish(bus: string, events: readonly CloudEvent[], from: BusForwarder): Promise<PublishResult> {
+      calls.push({ bus, ids: events.map((e) => e.id), from });
       const outcomes = await store.events.append(events.map((ev) => ({
         bus, id: ev.id, source: ev.source, type: ev.type, subject: ev.subject, time: ev.time,
-        body: serializeEvent(ev), size: eventSize(ev), mode: 'structured', matchedRules: [],
+        body: serializeEvent(ev), size: eventSize(ev), mode: 'batch', matchedRules: [],
       })));
-      for (const o of outcomes) if (o.type === 'rejected') throw new SwitchyardError(o.code, o.message);
+      const refused = outcomes.find((o) => o.type === 'rejected');
+      return refused === undefined ? { type: 'published' } : { type: 'refused', reason: refused.message };
     },
   };
 }
@@ -53,7 +60,7 @@ export function testWorld(opts: { clock?: Clock; allowPrivateNetworks?: boolean 
   return {
     store, box, keyring, vault, dir, lines,
     deps: (o = {}) => ({
-      busWriter: storeBusWriter(store), connections: vault, signingSecrets: keyring, allowPrivateNetworks: allow,
+      busPublisher: storeBusPublisher(store), connections: vault, signingSecrets: keyring, allowPrivateNetworks: allow,
       clock, logSink: sink, fileDirectory: dir, ...o,
     }),
     async close() {

@@ -1,0 +1,23 @@
+import type { ErrorCode, Violation } from '../core/index.js';
+
+/**
+ * What became of one event of {@link IngestService.put}, in the order of the events:
+ * - `stored`: appended (durable) with its deliveries enqueued;
+ * - `duplicate`: an event with its (source, id) is already on the bus, at `sequence`;
+ * - `refused`: not stored, for the reason given (`violations` for a schema refusal, paths
+ *   relative to the event);
+ * - `withheld`: not stored because another event of the same atomic put was refused.
+ */
+export type PutOutcome =
+  | { readonly type: 'stored'; readonly id: string; readonly source: string; readonly sequence: number }
+  | { readonly type: 'duplicate'; readonly id: string; readonly source: string; readonly sequence: number }
+  | { readonly type: 'refused'; readonly id: string; readonly source: string; readonly code: ErrorCode; readonly message: string; readonly violations?: readonly Violation[] }
+  | { readonly type: 'withheld'; readonly id: string; readonly source: string };
+
+export interface PutOptions {
+  /**
+   * All or none: when one event is refused, none is appended (the others are `withheld`). The
+   * CloudEvents HTTP binding and bus targets put atomically; PutEvents entries stand alone.
+   */
+  readonly atomic?: boolean;
+}
