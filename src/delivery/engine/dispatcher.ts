@@ -62,8 +62,9 @@ const SWEEP_BATCH = 10_000;
  * after each commit that enqueued deliveries (so light-load latency is one event-loop turn),
  * and by a tick every `pollIntervalMs` that finds retries falling due and sweeps old delivered
  * rows. Rule changes reach it through the catalog's change feed (`store.watch`), whoever made
- * them: a changed target is rebuilt, a removed one has its work dead-lettered. On start every lease left by a previous process is released:
- * only this process writes the store, so such leases belong to a process that died.
+ * them: a changed target is rebuilt, a removed one has its work dead-lettered. On start every
+ * lease left by a previous process is released: only this process writes the store (the data
+ * directory's lock), so such leases belong to a process that died.
  */
 export class Dispatcher implements Service {
   readonly name = 'dispatcher';
