@@ -115,16 +115,18 @@ describe('observe metrics e2e', () => {
 
   test('metrics - the event-loop delay gauges show a blocked event loop in the next scrape', async () => {
     await scrape(); // each scrape restarts the delay histogram
-    // The server runs in this process: blocking this event loop blocks the server's. The first
-    // sampler tick after a restart only starts its clock, so the loop is blocked twice with a
-    // timer turn between: the sampler's overdue tick runs first in that turn, and the second
-    // block is the interval it records.
+    // The server runs in this process: blocking this event loop blocks the server's. The sampler
+    // (a libuv timer, 10 ms resolution) records the delay between two of its ticks, and its first
+    // tick after a restart only starts its clock. Sleeping well past its resolution around the
+    // block makes sure it ticked before (clock started) and after (delay recorded), whatever order
+    // libuv runs the expired timers in. A busy machine only makes the sleeps longer.
     const block = (): void => {
       for (const end = performance.now() + 120; performance.now() < end;);
     };
+    const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+    await sleep(40);
     block();
-    await new Promise((resolve) => setTimeout(resolve, 0));
-    block();
+    await sleep(40);
     const m = await scrape();
     for (const g of ['min', 'max', 'mean', 'stddev', 'p50', 'p90', 'p99']) assert.ok(m.has(`nodejs_eventloop_lag_${g}_seconds`), `nodejs_eventloop_lag_${g}_seconds`);
     // A lower bound only: a busy machine can delay the loop further, never less.
