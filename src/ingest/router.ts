@@ -8,5 +8,3 @@ import type { CloudEvent } from '../events/index.js';
 export interface EventRouter {
   route(bus: string, event: CloudEvent, text: string): readonly string[];
 }
-
-export const noRules: EventRouter = { route: () => [] };

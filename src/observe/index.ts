@@ -6,7 +6,7 @@ export { buildTrace, type EventTrace, type TargetTrace, type TimelineStep, type 
 export { SwitchyardMetrics, CIRCUIT_STATE, type CircuitState, type TargetLabels, type TargetBacklog, type MetricsOptions } from './metrics.js';
 export { EventFeed } from './event-feed.js';
 export {
-  parseTraceparent, formatTraceparent, eventTraceparent, deliveryTraceHeaders, newSpanId, newTraceId, type TraceParent,
+  parseTraceparent, formatTraceparent, eventTraceparent, newSpanId, newTraceId, type TraceParent,
 } from './traceparent.js';
 export { OtlpExporter, type OtlpExporterOptions } from './otlp-exporter.js';
 export { otlpBody, type SpanRecord } from './span-json.js';

@@ -143,16 +143,3 @@ export function eventTraceparent(eventJson: string | Readonly<Record<string, unk
   }
   return parseTraceparent(eventJson['traceparent']);
 }
-
-/**
- * The trace headers to send with one delivery of an event: a `traceparent` whose parent is a
- * new span (the delivery) in the producer's trace. Empty when the event has no trace context.
- * Call it from the delivery engine / HTTP target; the `traceparent` extension travels inside
- * the event itself.
- * @example
- * deliveryTraceHeaders(storedBody, origin.traceparent) // { traceparent: '00-<trace>-<new span>-01' }
- */
-export function deliveryTraceHeaders(eventJson: string | Readonly<Record<string, unknown>>, requestTraceparent?: string | null, spanId: string = newSpanId()): Record<string, string> {
-  const t = eventTraceparent(eventJson, requestTraceparent);
-  return t === undefined ? {} : { traceparent: formatTraceparent({ ...t, parentId: spanId }) };
-}
