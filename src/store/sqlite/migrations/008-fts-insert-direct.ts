@@ -6,7 +6,7 @@ import type { Migration } from './migration.js';
  * keyed by the event's rowid), so search sees exactly what it saw before; only the cost changes.
  * An FTS5 insert run from a trigger pays for a statement savepoint per row, which makes FTS5 write
  * its pending terms out per event instead of once per commit: ~2.3× the CPU of the same insert
- * run directly in a 100-event transaction (docs/benchmarks.md, ingest). The delete trigger stays:
+ * run directly in a 100-event transaction (measured when this migration was written; the figures are in the git history of docs/benchmarks.md). The delete trigger stays:
  * retention and bus deletion still keep the index in step through it.
  *
  * Invariant: SqliteEventLog is the only writer of `events` rows (every insert goes through its

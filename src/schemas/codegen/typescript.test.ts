@@ -4,11 +4,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import ts from 'typescript';
-import type { JsonValue } from '../core/index.js';
-import { generateTypeScript, typeName } from './codegen-typescript.js';
-import { sampleValue } from './sample.js';
-import { SchemaCompiler } from './compiler.js';
-import type { SchemaVersion } from './types.js';
+import type { JsonValue } from '../../core/index.js';
+import { generateTypeScript, typeName } from './typescript.js';
+import { sampleValue } from '../sample.js';
+import { SchemaCompiler } from '../compiler.js';
+import type { SchemaVersion } from '../types.js';
 
 const order: JsonValue = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',

@@ -1,5 +1,5 @@
-import type { JsonValue } from '../core/index.js';
-import type { SchemaVersion } from './types.js';
+import type { JsonValue } from '../../core/index.js';
+import type { SchemaVersion } from '../types.js';
 
 type Obj = { readonly [k: string]: JsonValue };
 const isObj = (v: JsonValue | undefined): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
