@@ -8,7 +8,7 @@ export { SchemaValidator, type SchemaCheck, type SchemaCheckListener } from './e
 export { SCHEMA_LIMITS, SCHEMA_NAME_PATTERN, SCHEMA_SOURCE_PATTERN, isSchemaName, isSchemaSource, checkSchemaLimits } from './limits.js';
 export { SchemaDiscovery } from './discovery.js';
 export { ShapeAccumulator, DEFAULT_INFER_OPTIONS, type InferOptions } from './infer.js';
-export { generateTypeScript, typeName } from './codegen/typescript.js';
+export { generateTypeScript, generateCode, codeFileName, isCodeLanguage, CODE_LANGUAGES, typeName, type CodeLanguage } from './codegen/index.js';
 export { sampleValue, sampleEvent } from './sample.js';
 export { asyncApiDocument } from './asyncapi.js';
 export { lintDataPaths, type PatternWarning } from './pattern-lint.js';

@@ -239,6 +239,14 @@ test('schemas e2e - generated TypeScript compiles with tsc; the sample event pas
     const prog = ts.createProgram([file], { strict: true, noEmit: true, types: [], target: ts.ScriptTarget.ES2022 }, host);
     assert.deepEqual(ts.getPreEmitDiagnostics(prog).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n')), []);
     assertProblem(await call(t.url, '/v1/schemas/order.created/versions/1/code?lang=cobol'), 400, 'SWY_SCHEMA_INVALID_REQUEST');
+    // The other languages (compiled by their toolchains in src/schemas/codegen/languages.test.ts).
+    const expected = { python: [/^class OrderCreated:/m, 'order_created.py'], java: [/^public record OrderCreated\(/m, 'OrderCreated.java'], go: [/^type OrderCreated struct \{/m, 'order_created.go'] } as const;
+    for (const [lang, [shape, file]] of Object.entries(expected)) {
+      const c = await call(t.url, `/v1/schemas/order.created/versions/1/code?lang=${lang}`);
+      assert.equal(c.status, 200, lang);
+      assert.match(c.text, shape, lang);
+      assert.equal(c.headers.get('content-disposition'), `inline; filename="${file}"`, lang);
+    }
 
     const sample = await call<Record<string, unknown>>(t.url, '/v1/schemas/order.created/versions/1/sample');
     assert.equal(sample.json.dataschema, 'urn:switchyard:schema:order.created:1');

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { SwitchyardError, type JsonValue } from '../../core/index.js';
 import { compileFilter } from '../../rules/index.js';
 import {
-  SCHEMA_NAME_PATTERN, SCHEMA_SOURCE_PATTERN, asyncApiDocument, generateTypeScript, lintDataPaths, sampleEvent, versionUrn,
+  SCHEMA_NAME_PATTERN, SCHEMA_SOURCE_PATTERN, asyncApiDocument, generateCode, isCodeLanguage, CODE_LANGUAGES, codeFileName, lintDataPaths, sampleEvent, versionUrn,
   type CompatibilityMode, type PatternWarning, type SchemaDialect, type SchemaInfo, type SchemaRegistry, type SchemaVersion, type ValidationMode,
 } from '../../schemas/index.js';
 import type { Store } from '../../store/index.js';
@@ -165,17 +165,19 @@ export async function schemaRoutes(app: FastifyInstance, deps: { store: Store; r
   app.get<Versioned & { Querystring: { lang?: string } }>('/v1/schemas/:name/versions/:version/code', {
     config: { scope: 'read' },
     schema: {
-      summary: 'Generated code for a version: TypeScript types and a type guard', tags, params: vparams,
-      querystring: { type: 'object', additionalProperties: false, properties: { source: scopeQuery.properties.source, lang: { type: 'string' } } },
+      summary: 'Generated code for a version: TypeScript types and a type guard, or Python dataclasses, Java records or Go structs', tags, params: vparams,
+      querystring: { type: 'object', additionalProperties: false, properties: { source: scopeQuery.properties.source, lang: { type: 'string', description: `one of ${CODE_LANGUAGES.join(', ')} (default typescript)` } } },
       response: { 200: { type: 'string' }, '4xx': problem },
     },
   }, async (req, reply) => {
     const lang = req.query.lang ?? 'typescript';
-    if (lang !== 'typescript') {
-      throw new SwitchyardError('SWY_SCHEMA_INVALID_REQUEST', `no code generator for "${lang}"`, { violations: [{ path: '/querystring/lang', reason: 'supported: typescript' }] });
+    if (!isCodeLanguage(lang)) {
+      throw new SwitchyardError('SWY_SCHEMA_INVALID_REQUEST', `no code generator for "${lang}"`, { violations: [{ path: '/querystring/lang', reason: `supported: ${CODE_LANGUAGES.join(', ')}` }] });
     }
     const v = r.version(req.params.name, req.query.source ?? null, parseVersion(req.params.version));
-    return reply.type('text/plain; charset=utf-8').send(generateTypeScript(v));
+    // The file name a saved module needs (Java's must match its public record).
+    void reply.header('content-disposition', `inline; filename="${codeFileName(lang, v)}"`);
+    return reply.type('text/plain; charset=utf-8').send(generateCode(lang, v));
   });
 
   app.get<Versioned>('/v1/schemas/:name/versions/:version/sample', {

@@ -195,10 +195,10 @@ function register(program: Command, ctx: CommandContext): void {
         : `schema ${v.name}${v.source === null ? '' : ` (source ${v.source})`}: unchanged, identical to version ${v.version}\n`);
     });
 
-  scoped(schemas.command('codegen').description('generate TypeScript types and a type guard for a schema version')
+  scoped(schemas.command('codegen').description('generate code for a schema version: TypeScript types and a type guard, Python dataclasses, Java records or Go structs')
     .argument('<name>', 'schema name')
     .argument('[version]', 'version number or latest', 'latest'))
-    .option('--lang <lang>', 'target language (typescript)', 'typescript')
+    .option('--lang <lang>', 'target language: typescript, python, java or go', 'typescript')
     .option('-o, --out <file>', 'write to this file instead of stdout')
     .action(async (name: string, version: string | undefined, f: CodegenFlags) => {
       const { text } = await clientFor(f, env).send('GET', `${schemaPath(name)}/versions/${versionArg(version)}/code`, { query: { ...scope(f), lang: f.lang } });

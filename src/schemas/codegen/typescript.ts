@@ -1,15 +1,10 @@
 import type { JsonValue } from '../../core/index.js';
 import type { SchemaVersion } from '../types.js';
+import { typeName } from './names.js';
 
 type Obj = { readonly [k: string]: JsonValue };
 const isObj = (v: JsonValue | undefined): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** A TypeScript identifier in PascalCase from a schema name ("com.shop.order.created" → ComShopOrderCreated). */
-export function typeName(name: string): string {
-  const words = name.split(/[^A-Za-z0-9]+/).filter((w) => w.length > 0);
-  const id = words.map((w) => w[0]!.toUpperCase() + w.slice(1)).join('');
-  return /^[A-Za-z_]/.test(id) ? id : `T${id}`;
-}
 
 /** A `//` comment; JSON.stringify leaves U+2028/U+2029 as is, and either would end the comment. */
 const lineComment = (text: string): string => `// ${text.replace(/[\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`)}`;
