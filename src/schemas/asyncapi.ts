@@ -47,6 +47,8 @@ export function asyncApiDocument(input: {
       headers: { $ref: '#/components/schemas/CloudEventHeaders' },
       payload: { schemaFormat: `application/schema+json;version=${v.dialect}`, schema: v.schema },
       'x-dataschema': versionUrn(v.name, v.version),
+      // Read back by `switchyard schemas import` (asyncapi-import.ts) to scope the schema again.
+      ...(v.source === null ? {} : { 'x-source': v.source }),
     };
     refs[id] = { $ref: `#/components/messages/${id}` };
   }

@@ -11,4 +11,5 @@ export { ShapeAccumulator, DEFAULT_INFER_OPTIONS, type InferOptions } from './in
 export { generateTypeScript, generateCode, codeFileName, isCodeLanguage, CODE_LANGUAGES, typeName, type CodeLanguage } from './codegen/index.js';
 export { sampleValue, sampleEvent } from './sample.js';
 export { asyncApiDocument } from './asyncapi.js';
+export { asyncApiSchemas, type AsyncApiImport, type ImportedSchema } from './asyncapi-import.js';
 export { lintDataPaths, type PatternWarning } from './pattern-lint.js';

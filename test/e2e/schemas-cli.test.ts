@@ -165,3 +165,56 @@ test('schemas cli - usage errors exit 2 and server errors exit 1 with the stable
     await t.close();
   }
 });
+
+test('schemas cli - import registers the payload schemas of an AsyncAPI 3 document (YAML), exported by another server', async () => {
+  const from = await startTestServer();
+  const to = await startTestServer();
+  const dir = mkdtempSync(path.join(tmpdir(), 'swy-schemas-import-'));
+  try {
+    await call(from.url, '/v1/schemas/com.shop.order.created/versions', { json: { schema: order } });
+    await call(from.url, '/v1/schemas/com.shop.order.paid/versions?source=urn%3Ashop%3Aeu', { json: { schema: { type: 'object', properties: { at: { type: 'string' } } } } });
+    const doc = await call<Record<string, unknown>>(from.url, '/v1/buses/default/asyncapi');
+    assert.equal(doc.status, 200);
+    const file = path.join(dir, 'asyncapi.yaml');
+    const { stringify } = await import('yaml');
+    writeFileSync(file, stringify(doc.json));
+
+    let r = await cli(to.url, ['schemas', 'import', file, '--dry-run']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^would register com\.shop\.order\.created from \/components\/messages\/com\.shop\.order\.created \(2020-12\)\n/);
+    assert.equal((await call<{ items: unknown[] }>(to.url, '/v1/schemas')).json.items.length, 0, 'a dry run registers nothing');
+
+    r = await cli(to.url, ['schemas', 'import', file]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, 'com.shop.order.created: registered version 1\ncom.shop.order.paid (source urn:shop:eu): registered version 1\n');
+    const got = await call<{ schema: unknown }>(to.url, '/v1/schemas/com.shop.order.created/versions/1');
+    assert.deepEqual(got.json.schema, order);
+    r = await cli(to.url, ['schemas', 'import', file]);
+    assert.match(r.stdout, /com\.shop\.order\.created: unchanged, identical to version 1\n/);
+
+    // A version the registry refuses (it breaks BACKWARD) is reported; the others still go in; exit 1.
+    const breaking = {
+      asyncapi: '3.0.0',
+      components: { messages: {
+        a: { name: 'com.shop.order.created', payload: { ...order, required: ['orderId', 'amount', 'currency'] } },
+        b: { name: 'com.shop.order.new', payload: { type: 'string' } },
+        c: { name: 'avro', payload: { schemaFormat: 'application/vnd.apache.avro;version=1.9.0', schema: {} } },
+      } },
+    };
+    writeFileSync(file, stringify(breaking));
+    r = await cli(to.url, ['schemas', 'import', file]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /skipped \/components\/messages\/c\/payload\/schemaFormat: schema format application\/vnd\.apache\.avro;version=1\.9\.0 is not JSON Schema/);
+    assert.match(r.stderr, /com\.shop\.order\.created: not registered: .*\n1 of 2 schema\(s\) not registered\n$/);
+    assert.equal(r.stdout, 'com.shop.order.new: registered version 1\n');
+
+    writeFileSync(file, 'asyncapi: [unclosed');
+    r = await cli(to.url, ['schemas', 'import', file]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /is not valid YAML or JSON/);
+  } finally {
+    await from.close();
+    await to.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -1,5 +1,5 @@
 /**
- * `switchyard schemas list|get|versions|put|codegen`: the schema registry through the REST API
+ * `switchyard schemas list|get|versions|put|codegen|import`: the schema registry through the REST API
  * (`/v1/schemas/...`, docs/schemas.md). Schema files are sent as their own text, so what the
  * server stores is what the file says. Failures are thrown (ApiError, ConnectionError,
  * UsageError) for `runProgram` to report; a 409 prints each compatibility break.
@@ -12,6 +12,7 @@ import { ApiError, UsageError } from '../errors.js';
 import { readAll } from '../io.js';
 import { memberText } from '../json-text.js';
 import { printJsonText, printTable } from '../output.js';
+import { registerSchemasImport } from './schemas-import.js';
 
 /** A schema as `GET /v1/schemas[/{name}]` shows it. */
 interface SchemaView {
@@ -210,6 +211,8 @@ function register(program: Command, ctx: CommandContext): void {
       }
       io.stderr.write(`wrote ${f.out} (${Buffer.byteLength(text)} bytes)\n`);
     });
+
+  registerSchemasImport(schemas, ctx);
 }
 
 /** `switchyard schemas …` */
