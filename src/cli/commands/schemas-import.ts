@@ -4,32 +4,15 @@
  * Messages whose payload is not JSON Schema are reported and skipped; a registration the server
  * refuses (an incompatible version, say) is reported and the others still go in (exit code 1).
  */
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { parse as parseYaml } from 'yaml';
 import { asyncApiSchemas } from '../../schemas/index.js';
 import { segment } from '../client.js';
 import { clientFor, withClientOptions, type ClientFlags, type CommandContext } from '../context.js';
 import { ApiError, ExitStatus, UsageError } from '../errors.js';
+import { DocumentReader } from '../input.js';
 
 interface ImportFlags extends ClientFlags {
   readonly dryRun?: boolean;
-}
-
-async function readDocument(file: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new UsageError(`${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message}`);
-  }
-  try {
-    // YAML is a superset of JSON; the parser bounds alias expansion (maxAliasCount).
-    return parseYaml(text, { maxAliasCount: 100 }) as unknown;
-  } catch (e) {
-    throw new UsageError(`${file} is not valid YAML or JSON: ${(e as Error).message}`);
-  }
 }
 
 /** Adds `schemas import` to the `schemas` command. */
@@ -39,7 +22,7 @@ export function registerSchemasImport(schemas: Command, ctx: CommandContext): vo
     .argument('<file>', 'AsyncAPI 3 document')
     .option('--dry-run', 'list what would be registered; register nothing')
     .action(async (file: string, f: ImportFlags) => {
-      const { schemas: found, skipped } = asyncApiSchemas(await readDocument(file));
+      const { schemas: found, skipped } = asyncApiSchemas((await new DocumentReader(io).file('import', file)).value);
       for (const s of skipped) io.stderr.write(`skipped ${s.path || '/'}: ${s.reason}\n`);
       if (found.length === 0) throw new UsageError(`${file}: no message with a JSON Schema payload to import`);
       const client = clientFor(f, env);

@@ -1,5 +1,5 @@
 /**
- * `switchyard schemas list|get|versions|put|codegen|import`: the schema registry through the REST API
+ * `switchyard schemas list|get|versions|put|codegen|import|settings`: the schema registry through the REST API
  * (`/v1/schemas/...`, docs/schemas.md). Schema files are sent as their own text, so what the
  * server stores is what the file says. Failures are thrown (ApiError, ConnectionError,
  * UsageError) for `runProgram` to report; a 409 prints each compatibility break.
@@ -13,6 +13,7 @@ import { readAll } from '../io.js';
 import { memberText } from '../json-text.js';
 import { printJsonText, printTable } from '../output.js';
 import { registerSchemasImport } from './schemas-import.js';
+import { registerSchemaSettings } from './schemas-settings.js';
 
 /** A schema as `GET /v1/schemas[/{name}]` shows it. */
 interface SchemaView {
@@ -213,6 +214,7 @@ function register(program: Command, ctx: CommandContext): void {
     });
 
   registerSchemasImport(schemas, ctx);
+  registerSchemaSettings(schemas, ctx);
 }
 
 /** `switchyard schemas …` */
