@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { busesCommand } from './commands/buses.js';
+import { configCommand } from './commands/config.js';
 import { connectionsCommand } from './commands/connections.js';
 import { targetsCommand } from './commands/targets.js';
 import { deadLettersCommand } from './commands/dead-letters.js';
@@ -21,7 +22,7 @@ import type { CliIo } from './io.js';
  * and its flags with `withClientOptions`, and throws (ApiError, ConnectionError, UsageError) for
  * `runProgram` to report.
  */
-export const CLIENT_COMMANDS: readonly ClientCommand[] = [putCommand, eventsCommand, busesCommand, rulesCommand, testPatternCommand, testTransformCommand, traceCommand, tailCommand, schemasCommand, deadLettersCommand, targetsCommand, connectionsCommand];
+export const CLIENT_COMMANDS: readonly ClientCommand[] = [putCommand, eventsCommand, busesCommand, rulesCommand, testPatternCommand, testTransformCommand, traceCommand, tailCommand, schemasCommand, deadLettersCommand, targetsCommand, connectionsCommand, configCommand];
 
 /**
  * Registers the client commands on `program`. Call after `program.exitOverride()` so the

@@ -26,8 +26,9 @@ program
   .option('--host <host>', 'listen address (default 127.0.0.1)')
   .option('-p, --port <port>', 'listen port (default 8080)')
   .option('--data-dir <dir>', 'data directory of the embedded store')
+  .option('--apply <file>', 'once listening, make the server match this configuration document (docs/config-as-code.md)')
   // Loaded on demand: client commands then start without loading the server, store and sqlite.
-  .action(async (opts: { config?: string; host?: string; port?: string; dataDir?: string }) => (await import('./start.js')).startCommand(opts, process.env));
+  .action(async (opts: { config?: string; host?: string; port?: string; dataDir?: string; apply?: string }) => (await import('./start.js')).startCommand(opts, process.env));
 
 // `switchyard events list --json | head`: the reader went away; stop quietly instead of an EPIPE stack.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {

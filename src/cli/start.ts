@@ -13,6 +13,8 @@ export interface StartOptions {
   readonly host?: string;
   readonly port?: string;
   readonly dataDir?: string;
+  /** A configuration document (docs/config-as-code.md) applied once the server listens. */
+  readonly apply?: string;
 }
 
 /**
@@ -29,8 +31,15 @@ export async function startCommand(opts: StartOptions, processEnv: Readonly<Reco
   if (opts.port !== undefined) (overrides.server ??= {}).port = /^\d+$/.test(opts.port) ? Number(opts.port) : opts.port;
   if (opts.dataDir !== undefined) (overrides.storage ??= {}).dataDir = opts.dataDir;
   let server: SwitchyardServer | undefined;
+  let adminKey: string | undefined;
   try {
     const config = loadConfig({ file: opts.config ?? env.SWITCHYARD_CONFIG, env, overrides });
+    const keys = Object.entries(config.auth.apiKeys);
+    adminKey = keys.find(([, scopes]) => scopes.includes('admin'))?.[0];
+    if (opts.apply !== undefined && keys.length > 0 && adminKey === undefined) {
+      process.stderr.write('switchyard: --apply needs an API key with the admin scope in auth.apiKeys\n');
+      process.exit(2);
+    }
     server = new SwitchyardServer(config);
     await server.start();
   } catch (e) {
@@ -48,6 +57,7 @@ export async function startCommand(opts: StartOptions, processEnv: Readonly<Reco
     process.exit(1);
   }
   const running = server;
+  if (opts.apply !== undefined) await applyAtStart(running, opts.apply, adminKey, processEnv);
   let signalled = false;
   const shutdown = (signal: string): void => {
     if (signalled) return;
@@ -60,6 +70,23 @@ export async function startCommand(opts: StartOptions, processEnv: Readonly<Reco
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+/**
+ * `start --apply FILE`: makes the new server match the document through its own API, like
+ * `switchyard apply -f FILE` (no prune). A document that fails to apply stops the server
+ * (exit 1; 2 for a document that is not valid), so a deployment does not run half-configured.
+ */
+async function applyAtStart(server: SwitchyardServer, file: string, apiKey: string | undefined, processEnv: Readonly<Record<string, string | undefined>>): Promise<void> {
+  const [{ applyFile }, { SwitchyardClient }, { reportError }] = await Promise.all([import('./commands/config.js'), import('./client.js'), import('./errors.js')]);
+  const client = new SwitchyardClient({ baseUrl: server.url, ...(apiKey === undefined ? {} : { apiKey }) });
+  try {
+    await applyFile(file, client, processEnv, { env: processEnv, io: process });
+  } catch (e) {
+    const code = reportError(e, process.stderr);
+    await server.stop().catch(() => undefined);
+    process.exit(code);
+  }
 }
 
 /** One line for an address the server cannot listen on (taken, or not allowed), else undefined. */
