@@ -44,9 +44,9 @@ function Data({ e, raw }: { e: StoredEvent['event']; raw: string }) {
         <button type="button" aria-pressed={view === 'raw'} onClick={() => setView('raw')}>Byte-exact</button>
       </div>
     }>
-      {view === 'raw' ? <JsonView value={raw} label="Stored event, byte-exact" />
+      {view === 'raw' ? <pre class="json raw" tabIndex={0} aria-label="Stored event, byte-exact">{raw}</pre>
         : typeof data === 'string' ? <pre class="json" tabIndex={0} aria-label="Data as sent">{data}</pre>
-          : <JsonView value={data ?? null} label="Data" />}
+          : <JsonView value={data ?? null} label="Event data" />}
       {'data_base64' in e && <p class="muted">Binary data (base64, as stored).</p>}
     </Section>
   );

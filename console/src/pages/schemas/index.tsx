@@ -98,7 +98,7 @@ function BusSchemaSettings({ bus }: { bus: string }) {
       </Section>
       <Section title={`AsyncAPI document of ${bus}`} actions={text === '' ? undefined : <CopyDownload text={text} filename={`${bus}.asyncapi.json`} type="application/json" />}>
         <Problem error={doc.error} />
-        {doc.data !== undefined && <details><summary>Show the document</summary><JsonView value={doc.data} label="AsyncAPI document" /></details>}
+        {doc.data !== undefined && <details><summary>Show the document</summary><JsonView value={doc.data} label="AsyncAPI JSON" /></details>}
       </Section>
     </>
   );
