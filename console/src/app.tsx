@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { LocationProvider, Route, Router, useLocation } from 'preact-iso';
 import { api, ApiError, onUnauthorized, session } from './api';
 import { WhoContext, type Who } from './ui/session';
@@ -33,6 +33,15 @@ export function App() {
   const [who, setWho] = useState<Who | undefined>(undefined);
   const [error, setError] = useState<Error | undefined>(undefined);
   const [needKey, setNeedKey] = useState(false);
+  // On a move to another page (not a new query on the same page), focus goes to its content, as
+  // a full page load would put a keyboard or screen-reader user at its start.
+  const shownPath = useRef(location.pathname);
+  const routed = (url: string): void => {
+    const p = url.split('?')[0];
+    if (p === shownPath.current) return;
+    shownPath.current = p ?? '';
+    document.getElementById('main')?.focus();
+  };
 
   const check = (): void => {
     api<Who>('/v1/whoami').then((w) => {
@@ -69,7 +78,7 @@ export function App() {
         <a class="skip" href="#main">Skip to content</a>
         <Nav who={who} onSignOut={signOut} />
         <main id="main" class="page" tabIndex={-1}>
-          <Router>
+          <Router onRouteChange={routed}>
             {pages.map((p) => <Route key={p.path} path={p.path} component={p.component} />)}
             <Route default component={NotFound} />
           </Router>

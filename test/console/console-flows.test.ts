@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { call, ce } from '../e2e/_client.js';
+import { call, ce, until } from '../e2e/_client.js';
 import { startTestServer, type TestServer } from '../e2e/harness.js';
 import { putEvents, putRule, startReceiver, untilFinal, type Receiver } from '../e2e/_delivery-receiver.js';
 import { assertAccessible, assertNoHorizontalScroll, launch, screenshot, type Browser } from './_browser.js';
@@ -194,14 +194,13 @@ test('console - schemas: versions with their diff, generated TypeScript, the Asy
 });
 
 async function untilSetting(mode: string): Promise<void> {
-  for (;;) {
-    const s = await call<{ validation: string }>(t.url, '/v1/buses/default/schema-settings');
-    if (s.json.validation === mode) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await until(`validation ${mode}`, async () => (await call<{ validation: string }>(t.url, '/v1/buses/default/schema-settings')).json.validation === mode);
 }
 
 test('console - overview at 1280 and 390 px, light and dark, keyboard navigation; nothing loaded from elsewhere', { timeout: 60_000 }, async () => {
+  // A rule change puts a system event on switchyard.system for the overview to list.
+  await putRule(t.url, 'default', 'overview-rule', { filter: { pattern: { type: ['overview'] } } });
+  await until('a system event', async () => (await call<{ items: unknown[] }>(t.url, '/v1/buses/switchyard.system/events')).json.items.length > 0);
   const page = await open('/console/');
   const bus = page.getByRole('article', { name: 'Bus default' });
   await bus.getByRole('img', { name: /Events per minute on default/ }).waitFor();
@@ -218,6 +217,8 @@ test('console - overview at 1280 and 390 px, light and dark, keyboard navigation
   assert.equal(await page.evaluate('document.activeElement?.textContent'), 'Events');
   await page.keyboard.press('Enter');
   await page.waitForURL(/\/console\/events$/);
+  await page.getByRole('heading', { name: 'Events', level: 1 }).waitFor();
+  assert.equal(await page.evaluate('document.activeElement?.id'), 'main', 'focus moves to the new page');
   // Dark theme, chosen with the theme button.
   await page.goto(`${t.url}/console/`);
   const theme = page.getByRole('button', { name: /Theme/ });
