@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { SwitchyardError } from '../../core/index.js';
 import { credentialsReader, type Scope } from '../auth.js';
+import { problem } from '../schemas.js';
 
 /**
  * `GET /v1/whoami`: what the caller's credentials allow, so a client (the console) offers only
@@ -14,6 +15,7 @@ export async function whoamiRoutes(app: FastifyInstance, deps: { apiKeys: Readon
       tags: ['auth'],
       response: {
         200: { type: 'object', properties: { auth: { type: 'string', enum: ['none', 'key'] }, scopes: { type: 'array', items: { type: 'string', enum: ['admin', 'put', 'read'] } } } },
+        '4xx': problem,
       },
     },
   }, async (req) => {
