@@ -59,6 +59,29 @@ test('console - explorer: a put event is found by its filters and its trace open
   await page.close();
 });
 
+test('console - explorer pages through the server: pages of 50 by cursor, never a whole bus', { timeout: 60_000 }, async () => {
+  await putEvents(t.url, 'default', Array.from({ length: 120 }, (_, i) => ce(`bulk-${i}`, { type: 'bulk.page', data: { i } })));
+  const page = await open('/console/events?type=bulk.page');
+  const asked: string[] = [];
+  page.on('request', (r) => {
+    if (r.url().includes('/v1/buses/default/events?')) asked.push(new URL(r.url()).searchParams.get('limit') ?? 'none');
+  });
+  const ids = async (): Promise<string[]> => page.getByRole('table', { name: 'Events' }).locator('tbody tr td:nth-child(6)').allTextContents();
+  await page.getByRole('link', { name: 'bulk-0', exact: true }).waitFor();
+  assert.equal((await ids()).length, 50);
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.getByRole('link', { name: 'bulk-50', exact: true }).waitFor();
+  assert.deepEqual(await ids(), Array.from({ length: 50 }, (_, i) => `bulk-${50 + i}`));
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.getByRole('link', { name: 'bulk-119', exact: true }).waitFor();
+  assert.equal((await ids()).length, 20);
+  assert.equal(await page.getByRole('button', { name: 'Next' }).isDisabled(), true);
+  await page.getByRole('button', { name: 'Previous' }).click();
+  await page.getByRole('link', { name: 'bulk-50', exact: true }).waitFor();
+  assert.ok(asked.length >= 3 && asked.every((l) => l === '50'), `every page asked for 50: ${asked.join(',')}`);
+  await page.close();
+});
+
 test('console - rule editor: validated as typed, the tester shows match and why not, the saved rule delivers and the trace shows it', { timeout: 60_000 }, async () => {
   const page = await open('/console/rules/edit?bus=default');
   await page.getByLabel('Name').fill('to-receiver');
