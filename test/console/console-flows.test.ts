@@ -59,6 +59,18 @@ test('console - explorer: a put event is found by its filters and its trace open
   await page.close();
 });
 
+test('console - a non-JSON event: its data shown as sent, byte for byte', { timeout: 60_000 }, async () => {
+  const body = 'line one <b>not html</b>\n  indented & "quoted" \u00e9';
+  const put = await call(t.url, '/v1/buses/default/events', { body, headers: { 'content-type': 'text/plain; charset=utf-8', 'ce-specversion': '1.0', 'ce-id': 'ev-text-1', 'ce-source': 'urn:text', 'ce-type': 'text.note' } });
+  assert.equal(put.status, 202, put.text);
+  const page = await open('/console/events/default/ev-text-1');
+  const data = page.getByLabel('Data as sent');
+  await data.waitFor();
+  assert.equal(await data.textContent(), body);
+  assert.equal(await page.locator('b').count(), 0, 'markup in the data is text, never rendered');
+  await page.close();
+});
+
 test('console - explorer pages through the server: pages of 50 by cursor, never a whole bus', { timeout: 60_000 }, async () => {
   await putEvents(t.url, 'default', Array.from({ length: 120 }, (_, i) => ce(`bulk-${i}`, { type: 'bulk.page', data: { i } })));
   const page = await open('/console/events?type=bulk.page');
