@@ -223,6 +223,7 @@ test('console - schemas: versions with their diff, generated TypeScript, the Asy
   assert.match(await page.getByLabel('AsyncAPI JSON').textContent() ?? '', /"asyncapi": "3/);
   await page.locator('#validation').selectOption('warn');
   await untilSetting('warn');
+  await page.getByLabel('AsyncAPI JSON').getByText(/Schema validation: warn/).waitFor();
   await assertAccessible(page, 'schemas');
   await screenshot(page, 'schemas', true);
   await page.close();

@@ -75,7 +75,7 @@ function BusSchemaSettings({ bus }: { bus: string }) {
   const doc = useApi<unknown>(`/v1/buses/${enc(bus)}/asyncapi`);
   const [error, setError] = useState<Error | undefined>(undefined);
   const set = (body: Partial<SchemaSettings>): void => {
-    api(`/v1/buses/${enc(bus)}/schema-settings`, { method: 'PUT', json: body }).then(() => { setError(undefined); s.reload(); }, (e: unknown) => setError(e as Error));
+    api(`/v1/buses/${enc(bus)}/schema-settings`, { method: 'PUT', json: body }).then(() => { setError(undefined); s.reload(); doc.reload(); }, (e: unknown) => setError(e as Error));
   };
   const text = doc.data === undefined ? '' : JSON.stringify(doc.data, null, 2);
   return (
