@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { enc, qs } from '../../api';
 import { useApi } from '../../ui/use-api';
@@ -19,6 +19,9 @@ export function Explorer() {
   const bus = query.bus ?? 'default';
   const applied: Filters = Object.fromEntries(FIELDS.flatMap((f) => (query[f] === undefined || query[f] === '' ? [] : [[f, query[f]]])));
   const [draft, setDraft] = useState<Filters>(applied);
+  // Back and forward (and links) change the URL: the form shows the filters in force.
+  const appliedKey = JSON.stringify(applied);
+  useEffect(() => setDraft(JSON.parse(appliedKey) as Filters), [appliedKey]);
   // Cursors of the pages before this one (for "Previous"); the current page starts after `after`.
   const [cursors, setCursors] = useState<number[]>([]);
   const after = query.after === undefined ? undefined : Number(query.after);

@@ -87,17 +87,25 @@ function SystemEvents({ bus }: { bus: Bus | undefined }) {
 export function Overview() {
   const buses = useApi<Page<Bus>>('/v1/buses');
   const dead = useApi<Page<DeadLetterSummary>>('/v1/dead-letters?limit=1000');
+  // Each refresh remounts the bus cards, which read their figures again.
+  const [round, setRound] = useState(0);
+  const refresh = (): void => {
+    buses.reload();
+    dead.reload();
+    setRound(round + 1);
+  };
   const list = buses.data?.items ?? [];
   const deadCount = dead.data === undefined ? '…' : `${dead.data.items.length}${dead.data.next !== undefined ? '+' : ''}`;
   return (
     <>
       <h1>Overview</h1>
       <Problem error={buses.error ?? dead.error} />
-      <p>Dead letters: <a href="/console/targets">{deadCount}</a></p>
+      <div class="filters"><p>Dead letters: <a href="/console/targets">{deadCount}</a></p>
+        <div class="actions"><button type="button" onClick={refresh}>Refresh</button></div></div>
       <div class="grid">
-        {list.filter((b) => b.name !== SYSTEM_BUS).map((b) => <BusCard key={b.name} bus={b} />)}
+        {list.filter((b) => b.name !== SYSTEM_BUS).map((b) => <BusCard key={`${b.name}:${round}`} bus={b} />)}
       </div>
-      <SystemEvents bus={list.find((b) => b.name === SYSTEM_BUS)} />
+      <SystemEvents key={round} bus={list.find((b) => b.name === SYSTEM_BUS)} />
     </>
   );
 }
