@@ -20,6 +20,11 @@ export default tseslint.config(
     },
   },
   {
+    // The web console (its own Vite project, tsconfig and build: console/): browser code.
+    files: ['console/src/**'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
     files: ['src/config/**', 'src/cli/main.ts', 'test/**', 'bench/**', 'scripts/**', '**/*.test.ts'],
     rules: { 'no-restricted-properties': 'off' },
   },

@@ -23,6 +23,8 @@ import { targetStateRoutes, type DeliveryRouteDeps } from './routes/target-state
 import { deadLetterRoutes } from './routes/dead-letters.js';
 import { installValidators } from './validators.js';
 import { installJsonBodyParser } from './json-body.js';
+import { whoamiRoutes } from './routes/whoami.js';
+import { consoleRoutes, defaultConsoleDir } from './routes/console.js';
 
 /** Observability wiring (src/observe): search, trace, live tail, metrics, system events. */
 export interface ApiObserveDeps {
@@ -57,6 +59,8 @@ export interface ApiDeps {
   readonly observe?: ApiObserveDeps;
   /** The dispatcher: dead letters and target state; the routes exist only when given. */
   readonly delivery?: DeliveryRouteDeps;
+  /** The web console's build folder (default: dist/console of this checkout). */
+  readonly consoleDir?: string;
 }
 
 /** True for an absent or `identity` coding (RFC 9110 §8.4): a list like `identity, identity` included. */
@@ -126,5 +130,7 @@ export async function buildApi(app: FastifyInstance, deps: ApiDeps): Promise<voi
     await app.register(deadLetterRoutes, { store: deps.store, clock: deps.delivery.clock });
     await app.register(targetStateRoutes, { ...deps.delivery, store: deps.store });
   }
+  await app.register(whoamiRoutes, { apiKeys: deps.apiKeys });
+  await app.register(consoleRoutes, { dir: deps.consoleDir ?? defaultConsoleDir });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 }

@@ -75,6 +75,31 @@ export async function ruleRoutes(app: FastifyInstance, deps: { store: Store; rou
     return reply.code(created ? 201 : 200).send(warnings.length > 0 ? { ...view(rule), warnings } : view(rule));
   });
 
+  // The checks of a save, without saving: an editor validates a rule as it is typed.
+  app.post<{ Body: { description?: string; state?: 'enabled' | 'disabled'; filter: unknown; targets?: unknown[] } }>('/v1/rules/check', {
+    config: { scope: 'read' },
+    schema: {
+      summary: 'Check a rule as a save would (filter, targets, pattern lint) without saving it',
+      tags: ['rules'],
+      body: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['filter'],
+        properties: {
+          description: { type: 'string', maxLength: 1024 },
+          state: { type: 'string', enum: ['enabled', 'disabled'] },
+          filter: { type: 'object' },
+          targets: { type: 'array', items: {} },
+        },
+      },
+      response: { 200: { type: 'object', properties: { valid: { type: 'boolean' }, warnings: ruleView.properties.warnings } }, '4xx': problem },
+    },
+  }, async (req) => {
+    deps.router.validate(req.body.filter);
+    parseTargets(req.body.targets ?? [], deps.maxTransformOutputBytes);
+    return { valid: true, warnings: deps.lint?.(req.body.filter) ?? [] };
+  });
+
   app.get<{ Params: { bus: string } }>('/v1/buses/:bus/rules', {
     config: { scope: 'read' },
     schema: { summary: 'List the rules of a bus', tags: ['rules'], params: { type: 'object', properties: { bus: busName }, required: ['bus'] }, response: { 200: { type: 'object', properties: { items: { type: 'array', items: ruleView } } }, '4xx': problem } },

@@ -16,6 +16,7 @@ export const apiErrors = {
   SWY_API_URI_TOO_LONG: { status: 414, title: 'Path segment too long', doc: 'A segment of the request path (a bus, rule or schema name, an event id, …) is longer than 4096 characters.' },
   SWY_API_BAD_URL: { status: 400, title: 'Malformed URL', doc: 'The request path cannot be decoded (e.g. a broken percent-encoding such as `%E0%A4%A`).' },
   SWY_API_BAD_REQUEST: { status: 400, title: 'Bad request', doc: 'The HTTP framework refused the request for a reason no finer code covers; `detail` says why.' },
+  SWY_API_CONSOLE_NOT_BUILT: { status: 503, title: 'Console not built', doc: 'The web console (`/console`) has no build in `dist/console/`: run `npm run build` (which `npm start` runs) and reload.' },
   SWY_API_RULE_NOT_FOUND: { status: 404, title: 'Rule not found', doc: 'No rule with this name exists on the bus.' },
   SWY_API_INVALID_TARGETS: { status: 400, title: 'Invalid targets', doc: 'A rule holds at most 10 targets, each an object with a unique `id` and a `kind`; a target transform must compile. `violations` names each problem.' },
 } as const satisfies ErrorTable;
