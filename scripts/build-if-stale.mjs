@@ -38,8 +38,19 @@ function stale() {
   return Math.max(newest(path.join(root, 'src')), ...top) > built;
 }
 
+// packages/client (@switchyard/client) is its own tsc project with its own stamp: built when
+// its src/ or its tsconfig/package.json is newer than packages/client/dist/.build-stamp.
+const client = path.join(root, 'packages', 'client');
+const clientStamp = path.join(client, 'dist', '.build-stamp');
+function clientStale() {
+  const built = statSync(clientStamp, { throwIfNoEntry: false })?.mtimeMs;
+  if (built === undefined) return true;
+  const top = ['tsconfig.json', 'package.json'].map((f) => statSync(path.join(client, f)).mtimeMs);
+  return Math.max(newest(path.join(client, 'src')), ...top) > built;
+}
+
 if (process.argv.includes('--check')) {
-  const s = stale();
+  const s = stale() || clientStale();
   process.stdout.write(s ? 'stale\n' : 'fresh\n');
   process.exit(s ? 1 : 0);
 }
@@ -55,4 +66,14 @@ if (process.argv.includes('--force') || stale()) {
   mkdirSync(path.dirname(stamp), { recursive: true });
   writeFileSync(stamp, `${started.toISOString()}\n`);
   utimesSync(stamp, started, started);
+}
+if (process.argv.includes('--force') || clientStale()) {
+  const started = new Date();
+  try {
+    execFileSync(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(client, 'tsconfig.json')], { cwd: root, stdio: 'inherit' });
+  } catch (e) {
+    process.exit(typeof e.status === 'number' ? e.status : 1);
+  }
+  writeFileSync(clientStamp, `${started.toISOString()}\n`);
+  utimesSync(clientStamp, started, started);
 }
