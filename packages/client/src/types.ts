@@ -82,12 +82,25 @@ export type Filter =
   | { filters: Record<string, unknown>[] }
   | { sql: string };
 
+/** A target's retry policy (docs/delivery.md#retry-policy). */
+export interface RetryConfig {
+  preset?: 'backoff' | 'exponential-decay';
+  maxAttempts?: number;
+  maxAgeMs?: number;
+  baseMs?: number;
+  capMs?: number;
+  jitter?: 'full' | 'none';
+  retryAfterCapMs?: number;
+  nonRetryableStatuses?: number[];
+}
+
 /** Engine fields every target kind takes (docs/delivery.md). */
 export interface TargetCommon {
   id: string;
   transform?: Record<string, unknown>;
   sendAs?: 'data' | 'body';
-  retry?: Record<string, unknown> | string;
+  /** A preset name or a policy (docs/delivery.md#retry-policy). */
+  retry?: 'backoff' | 'exponential-decay' | RetryConfig;
   deadLetter?: Record<string, unknown>;
   ordering?: Record<string, unknown>;
   rateLimit?: Record<string, unknown>;
