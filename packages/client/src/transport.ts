@@ -2,7 +2,7 @@ import { ApiError, NetworkError, problemOf } from './errors.js';
 import type { paths } from './openapi.js';
 import { DEFAULT_RETRY, RETRY_STATUSES, parseRetryAfter, retryDelay, type RetryPolicy } from './retry.js';
 
-export type Method = 'get' | 'put' | 'post' | 'delete';
+export type Method = 'get' | 'put' | 'post' | 'patch' | 'delete';
 export type Path = keyof paths;
 /** The methods the server serves on a path (from the generated OpenAPI types). */
 export type MethodOf<P extends Path> = { [M in Method]: [NonNullable<paths[P][M]>] extends [never] ? never : M }[Method];
