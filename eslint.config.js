@@ -6,7 +6,7 @@ import globals from 'globals';
 import { layersRule } from './scripts/eslint-layers.js';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'data/', 'console/dist/', '.tmp/'] },
+  { ignores: ['dist/', 'node_modules/', 'data/', 'console/dist/', '.tmp/', 'packages/*/dist/', 'packages/*/node_modules/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -27,5 +27,11 @@ export default tseslint.config(
   {
     files: ['src/config/**', 'src/cli/main.ts', 'test/**', 'bench/**', 'scripts/**', '**/*.test.ts'],
     rules: { 'no-restricted-properties': 'off' },
+  },
+  {
+    // The client runs in browsers too: Web APIs only, no Node built-ins.
+    files: ['packages/client/src/**'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['node:*'], message: 'The client runs in browsers too: use Web APIs (fetch, Web Crypto).' }] }] },
   },
 );

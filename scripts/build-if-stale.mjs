@@ -1,14 +1,14 @@
 #!/usr/bin/env node
 // Builds dist/ only when a source is newer than the last successful build, so `npm start` and
 // `npm test` do not pay for a compile (seconds, up to a minute on a busy 2-core machine) when
-// dist/ is already up to date. Two builds, each with its own stamp written after it succeeds:
-// the server (tsc, incremental: tsconfig.build.json) into dist/, and the web console (Vite,
-// console/vite.config.mjs) into dist/console/.
+// dist/ is already up to date. Three builds, each with its own stamp written after it succeeds:
+// the server (tsc, incremental: tsconfig.build.json) into dist/, the web console (Vite,
+// console/vite.config.mjs) into dist/console/, and the typed client (tsc) into packages/client/dist/.
 //
 // Stale when: no stamp, or any file or folder under the build's sources (src/, or console/; a
 // folder's mtime changes when a file is added, renamed or removed) or one of its inputs at the
 // top level is newer than its stamp. `--check` prints "fresh" or "stale" and exits 0 / 1
-// without building; `--force` builds both anyway (`npm run build`).
+// without building; `--force` builds all anyway (`npm run build`).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -30,6 +30,14 @@ const builds = [
     sources: [path.join(root, 'console')],
     inputs: ['package-lock.json'],
     command: [path.join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', path.join(root, 'console', 'vite.config.mjs')],
+  },
+  {
+    // The typed client (packages/client, @switchyard/client): its own tsc project into its dist/.
+    name: 'client',
+    stamp: path.join(root, 'packages', 'client', 'dist', '.build-stamp'),
+    sources: [path.join(root, 'packages', 'client', 'src')],
+    inputs: ['packages/client/tsconfig.json', 'packages/client/package.json'],
+    command: [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(root, 'packages', 'client', 'tsconfig.json')],
   },
 ];
 
