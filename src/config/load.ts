@@ -104,7 +104,8 @@ function deepFreeze<T>(o: T): T {
   return o;
 }
 
-const isLoopback = (host: string): boolean =>
+/** True for a loopback listen address (127.x, ::1, localhost): the only place auth may be off. */
+export const isLoopback = (host: string): boolean =>
   host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
 
 /**

@@ -79,6 +79,23 @@ export const configSchema = {
           additionalProperties: { type: 'array', items: { type: 'string', enum: ['admin', 'put', 'read'] }, minItems: 1 },
           propertyNames: { minLength: 16 },
         },
+        awsAccessKeys: {
+          type: 'object',
+          default: {},
+          description: 'Access keys of the AWS EventBridge API (docs/aws-compatibility.md): access key id → secret access key. When set, every AWS call needs a valid SigV4 signature by one of them; off loopback the AWS API answers only signed calls, so it needs them.',
+          additionalProperties: { type: 'string', minLength: 16 },
+          propertyNames: { pattern: '^[A-Za-z0-9]{16,128}$' },
+        },
+      },
+    },
+    aws: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        enabled: { type: 'boolean', default: true, description: 'Serve the AWS EventBridge API (JSON 1.1, `POST /` with `X-Amz-Target: AWSEvents.*`; docs/aws-compatibility.md).' },
+        account: { type: 'string', pattern: '^\\d{12}$', default: '000000000000', description: 'Account id written into ARNs and the `account` of events put through the AWS API.' },
+        region: { type: 'string', pattern: '^[a-z]{2}(-[a-z]+)+-\\d$', default: 'us-east-1', description: 'Region written into ARNs and the `region` of events put through the AWS API.' },
       },
     },
     delivery: {
@@ -135,7 +152,8 @@ export interface Config {
   readonly limits: { readonly maxEventBytes: number; readonly maxRequestBytes: number; readonly maxBatchEvents: number; readonly maxJsonDepth: number; readonly maxTransformOutputBytes?: number };
   readonly ingest: { readonly dedupeWindowMs: number };
   readonly retention: { readonly defaultMaxAgeMs: number; readonly sweepIntervalMs: number; readonly sweepBatch: number };
-  readonly auth: { readonly apiKeys: Readonly<Record<string, readonly ('admin' | 'put' | 'read')[]>> };
+  readonly auth: { readonly apiKeys: Readonly<Record<string, readonly ('admin' | 'put' | 'read')[]>>; readonly awsAccessKeys: Readonly<Record<string, string>> };
+  readonly aws: { readonly enabled: boolean; readonly account: string; readonly region: string };
   readonly delivery: {
     readonly secretKey?: string; readonly allowPrivateNetworks: 'auto' | 'true' | 'false'; readonly fileDirectory?: string;
     readonly pollIntervalMs: number; readonly leaseMs: number; readonly defaultConcurrency: number; readonly disableAfterMs: number;

@@ -1,6 +1,8 @@
 /**
  * A rule filter F (DESIGN.md section 8): an event pattern (`pattern`, or `patternText` as raw
  * JSON text), CloudEvents Subscriptions API filters (`filters`) or a CESQL expression (`sql`).
+ * A pattern may name the envelope it reads: `envelope: "aws"` matches it against the AWS
+ * EventBridge view of the event (aws-envelope.ts) instead of the CloudEvent's JSON form.
  * compileFilter validates F and returns the tagged compiled form the matcher stores.
  */
 import { SwitchyardError } from '../core/index.js';
@@ -9,18 +11,22 @@ import { compileSubscriptionFilters } from './subscriptions/index.js';
 import { compilePattern, compilePatternText } from './pattern/parse.js';
 import { DEFAULT_PATTERN_LIMITS, type PatternLimits } from './pattern/limits.js';
 import type { CompiledPattern } from './pattern/types.js';
+import { awsEnvelopeOf } from './aws-envelope.js';
+import { flattenEvent } from './event/flatten.js';
+import { referenceMatch } from './reference.js';
 
 /** A rule filter as given by a client. */
 export type Filter =
-  | { readonly pattern: unknown }
-  | { readonly patternText: string }
+  | { readonly pattern: unknown; readonly envelope?: 'aws' }
+  | { readonly patternText: string; readonly envelope?: 'aws' }
   | { readonly filters: readonly unknown[] }
   | { readonly sql: string };
 
 /** A validated filter. Non-pattern filters evaluate the event's JSON form as a whole. */
 export type CompiledFilter =
   | { readonly type: 'pattern'; readonly pattern: CompiledPattern }
-  | { readonly type: 'predicate'; readonly dialect: 'filters' | 'sql'; readonly evaluate: (event: Readonly<Record<string, unknown>>) => boolean };
+  | { readonly type: 'predicate'; readonly dialect: 'filters' | 'sql'; readonly evaluate: (event: Readonly<Record<string, unknown>>) => boolean }
+  | { readonly type: 'predicate'; readonly dialect: 'aws'; readonly pattern: CompiledPattern; readonly evaluate: (event: Readonly<Record<string, unknown>>) => boolean };
 
 export interface FilterOptions {
   readonly limits?: PatternLimits;
@@ -34,9 +40,21 @@ export function compileFilter(filter: unknown, options: FilterOptions = {}): Com
   if (typeof filter !== 'object' || filter === null || Array.isArray(filter)) {
     throw new SwitchyardError('SWY_RULES_INVALID_FILTER', 'a filter must be an object', { violations: [{ path: '', reason: 'not an object' }] });
   }
-  const f = filter as Record<string, unknown>;
+  const { envelope, ...f } = filter as Record<string, unknown>;
   const present = KEYS.filter((k) => f[k] !== undefined);
   const extra = Object.keys(f).filter((k) => !(KEYS as readonly string[]).includes(k));
+  if (envelope !== undefined) {
+    const pattern = present.length === 1 && extra.length === 0 && (present[0] === 'pattern' || present[0] === 'patternText');
+    if (envelope !== 'aws' || !pattern) {
+      throw new SwitchyardError('SWY_RULES_INVALID_FILTER', 'envelope applies to an event pattern and must be "aws"', {
+        violations: [{ path: '/envelope', reason: envelope !== 'aws' ? 'must be "aws"' : 'only with pattern or patternText' }],
+      });
+    }
+    const compiled = compileFilter(f, options);
+    if (compiled.type !== 'pattern') throw new Error('unreachable: a pattern compiles to a pattern');
+    const p = compiled.pattern;
+    return { type: 'predicate', dialect: 'aws', pattern: p, evaluate: (e) => referenceMatch(p, flattenEvent(awsEnvelopeOf(e))) };
+  }
   if (present.length !== 1 || extra.length > 0) {
     throw new SwitchyardError('SWY_RULES_INVALID_FILTER', 'a filter has exactly one of pattern, patternText, filters, sql', {
       violations: [
