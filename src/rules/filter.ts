@@ -1,6 +1,7 @@
 /**
  * A rule filter F (DESIGN.md section 8): an event pattern (`pattern`, or `patternText` as raw
- * JSON text), CloudEvents Subscriptions API filters (`filters`) or a CESQL expression (`sql`).
+ * JSON text), CloudEvents Subscriptions API filters (`filters`), a CESQL expression (`sql`) or
+ * a Knative Trigger's legacy exact-match map (`attributes`, knative-attributes.ts).
  * A pattern may name the envelope it reads: `envelope: "aws"` matches it against the AWS
  * EventBridge view of the event (aws-envelope.ts) instead of the CloudEvent's JSON form.
  * compileFilter validates F and returns the tagged compiled form the matcher stores.
@@ -14,25 +15,27 @@ import type { CompiledPattern } from './pattern/types.js';
 import { awsEnvelopeOf } from './aws-envelope.js';
 import { flattenEvent } from './event/flatten.js';
 import { referenceMatch } from './reference.js';
+import { compileKnativeAttributes } from './knative-attributes.js';
 
 /** A rule filter as given by a client. */
 export type Filter =
   | { readonly pattern: unknown; readonly envelope?: 'aws' }
   | { readonly patternText: string; readonly envelope?: 'aws' }
   | { readonly filters: readonly unknown[] }
-  | { readonly sql: string };
+  | { readonly sql: string }
+  | { readonly attributes: Readonly<Record<string, string>> };
 
 /** A validated filter. Non-pattern filters evaluate the event's JSON form as a whole. */
 export type CompiledFilter =
   | { readonly type: 'pattern'; readonly pattern: CompiledPattern }
-  | { readonly type: 'predicate'; readonly dialect: 'filters' | 'sql'; readonly evaluate: (event: Readonly<Record<string, unknown>>) => boolean }
+  | { readonly type: 'predicate'; readonly dialect: 'filters' | 'sql' | 'attributes'; readonly evaluate: (event: Readonly<Record<string, unknown>>) => boolean }
   | { readonly type: 'predicate'; readonly dialect: 'aws'; readonly pattern: CompiledPattern; readonly evaluate: (event: Readonly<Record<string, unknown>>) => boolean };
 
 export interface FilterOptions {
   readonly limits?: PatternLimits;
 }
 
-const KEYS = ['pattern', 'patternText', 'filters', 'sql'] as const;
+const KEYS = ['pattern', 'patternText', 'filters', 'sql', 'attributes'] as const;
 
 /** Validates and compiles a filter; throws SwitchyardError (SWY_RULES_INVALID_FILTER or the language's code). */
 export function compileFilter(filter: unknown, options: FilterOptions = {}): CompiledFilter {
@@ -56,7 +59,7 @@ export function compileFilter(filter: unknown, options: FilterOptions = {}): Com
     return { type: 'predicate', dialect: 'aws', pattern: p, evaluate: (e) => referenceMatch(p, flattenEvent(awsEnvelopeOf(e))) };
   }
   if (present.length !== 1 || extra.length > 0) {
-    throw new SwitchyardError('SWY_RULES_INVALID_FILTER', 'a filter has exactly one of pattern, patternText, filters, sql', {
+    throw new SwitchyardError('SWY_RULES_INVALID_FILTER', `a filter has exactly one of ${KEYS.join(', ')}`, {
       violations: [
         ...(present.length !== 1 ? [{ path: '', reason: `expected exactly one of ${KEYS.join(', ')}, got ${present.length}` }] : []),
         ...extra.map((k) => ({ path: `/${k}`, reason: 'unknown filter key' })),
@@ -82,5 +85,7 @@ export function compileFilter(filter: unknown, options: FilterOptions = {}): Com
       const expr = compileCesql(f.sql, { path: '/sql' });
       return { type: 'predicate', dialect: 'sql', evaluate: (e) => expr.matches(e) };
     }
+    case 'attributes':
+      return { type: 'predicate', dialect: 'attributes', evaluate: compileKnativeAttributes(f.attributes) };
   }
 }

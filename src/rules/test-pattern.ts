@@ -69,8 +69,8 @@ export function testPattern(filter: unknown, input: PatternTestInput, options: F
   if (compiled.type === 'predicate') {
     const isObj = typeof event === 'object' && event !== null && !Array.isArray(event);
     if (isObj && compiled.evaluate(event as Record<string, unknown>)) return { match: true };
-    const f = filter as { sql?: unknown; filters?: unknown };
-    return { match: false, reason: { path: '', operator: compiled.dialect, expected: f.sql ?? f.filters } };
+    const f = filter as { sql?: unknown; filters?: unknown; attributes?: unknown };
+    return { match: false, reason: { path: '', operator: compiled.dialect, expected: f.sql ?? f.filters ?? f.attributes } };
   }
   return explain(compiled.pattern, flattenEvent(event));
 }
