@@ -9,7 +9,9 @@ import { eventRoutes } from './routes/events.js';
 import { busRoutes } from './routes/buses.js';
 import { healthRoutes, type Readiness } from './routes/health.js';
 import { transformRoutes } from './routes/transforms.js';
-import { ruleRoutes } from './routes/rules.js';
+import { parseTargets, ruleRoutes } from './routes/rules.js';
+import { awsRoutes } from './aws/index.js';
+import type { Clock } from '../core/index.js';
 import { patternRoutes } from './routes/patterns.js';
 import { lintRuleFilter, schemaRoutes } from './routes/schemas.js';
 import type { SchemaRegistry } from '../schemas/index.js';
@@ -61,6 +63,19 @@ export interface ApiDeps {
   readonly delivery?: DeliveryRouteDeps;
   /** The web console's build folder (default: dist/console of this checkout). */
   readonly consoleDir?: string;
+  /** The AWS EventBridge API (`POST /`, docs/aws-compatibility.md); served only when given. */
+  readonly aws?: AwsApiSettings;
+}
+
+export interface AwsApiSettings {
+  readonly account: string;
+  readonly region: string;
+  /** Access key id → secret access key; with any, every call must be SigV4-signed by one. */
+  readonly accessKeys: Readonly<Record<string, string>>;
+  /** True when unsigned calls are allowed: no access keys and a loopback listen address. */
+  readonly open: boolean;
+  readonly maxEventBytes: number;
+  readonly clock: Clock;
 }
 
 /** True for an absent or `identity` coding (RFC 9110 §8.4): a list like `identity, identity` included. */
@@ -132,5 +147,22 @@ export async function buildApi(app: FastifyInstance, deps: ApiDeps): Promise<voi
   }
   await app.register(whoamiRoutes, { apiKeys: deps.apiKeys });
   await app.register(consoleRoutes, { dir: deps.consoleDir ?? defaultConsoleDir });
+  if (deps.aws !== undefined) {
+    const a = deps.aws;
+    await app.register(awsRoutes, {
+      accessKeys: a.accessKeys, open: a.open, maxRequestBytes: deps.maxRequestBytes, clock: a.clock,
+      context: {
+        catalog: { buses: deps.store.buses, rules: deps.store.rules },
+        ingest: deps.ingest,
+        validateFilter: (filter) => deps.router.validate(filter),
+        parseTargets: (targets) => parseTargets(targets, deps.maxTransformOutputBytes),
+        scope: { account: a.account, region: a.region },
+        clock: a.clock,
+        maxEventBytes: a.maxEventBytes,
+        maxJsonDepth: deps.maxJsonDepth,
+        defaultRetentionMaxAgeMs: deps.defaultRetentionMaxAgeMs,
+      },
+    });
+  }
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 }

@@ -1,4 +1,4 @@
-export { buildApi, type ApiDeps } from './build-api.js';
+export { buildApi, type ApiDeps, type AwsApiSettings } from './build-api.js';
 export type { Scope } from './auth.js';
 export type { Readiness } from './routes/health.js';
 export { clientErrorHandler } from './client-error.js';

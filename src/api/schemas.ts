@@ -1,5 +1,7 @@
 /** JSON schemas shared by routes (they also feed /openapi.json). */
-export const busName = { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$', description: 'Bus name: letters, digits, `.`, `_`, `-`; at most 64 characters.' } as const;
+/** Bus and rule names: letters, digits, `.`, `_`, `-`, starting with a letter or digit; at most 64 characters. */
+export const BUS_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+export const busName = { type: 'string', pattern: BUS_NAME.source, description: 'Bus name: letters, digits, `.`, `_`, `-`; at most 64 characters.' } as const;
 
 export const problem = {
   type: 'object',

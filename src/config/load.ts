@@ -5,6 +5,7 @@ import { parse as parseYaml } from 'yaml';
 import { SwitchyardError, type Violation } from '../core/index.js';
 import { configSchema, type Config } from './schema.js';
 import { configKeys } from './keys.js';
+import { otelEnvLayer } from './otel-env.js';
 
 export interface LoadConfigOptions {
   /** Path of a switchyard.yaml file (--config); absent = defaults and env only. */
@@ -56,6 +57,8 @@ function fromEnv(env: Readonly<Record<string, string | undefined>>): Record<stri
     let value: unknown = raw;
     if (key.type === 'integer') {
       value = /^-?\d+$/.test(raw.trim()) ? Number(raw.trim()) : raw;
+    } else if (key.type === 'number') {
+      value = raw.trim() !== '' && Number.isFinite(Number(raw.trim())) ? Number(raw.trim()) : raw;
     } else if (key.type === 'boolean') {
       // Anything but true/false stays a string, which the schema then reports under the key.
       const t = raw.trim();
@@ -104,7 +107,22 @@ function deepFreeze<T>(o: T): T {
   return o;
 }
 
-const isLoopback = (host: string): boolean =>
+/** True for a loopback listen address (127.x, ::1, localhost): the only place auth may be off. */
+export /**
+ * The OTEL_* variables fill only the keys no other layer set: a config key wins over its
+ * variable as a whole (an `observe.otlpHeaders` map replaces the variable's, not merged with it).
+ */
+function withOtelEnv(raw: Record<string, unknown>, otel: Record<string, unknown>): Record<string, unknown> {
+  const fromOtel = otel['observe'] as Record<string, unknown> | undefined;
+  if (fromOtel === undefined) return raw;
+  const observe = typeof raw['observe'] === 'object' && raw['observe'] !== null ? raw['observe'] as Record<string, unknown> : {};
+  const filled = { ...observe };
+  for (const [k, v] of Object.entries(fromOtel)) if (filled[k] === undefined) filled[k] = v;
+  return { ...raw, observe: filled };
+}
+
+/** True for a loopback listen address (127.x, ::1, localhost): the only place auth may be off. */
+export const isLoopback = (host: string): boolean =>
   host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
 
 /**
@@ -116,6 +134,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   if (options.file !== undefined) raw = readFile(options.file);
   raw = merge(raw, fromEnv(options.env ?? {}));
   if (options.overrides !== undefined) raw = merge(raw, options.overrides);
+  raw = withOtelEnv(raw, otelEnvLayer(options.env ?? {}));
   const candidate = structuredClone(raw);
   if (!validate(candidate)) {
     const violations: Violation[] = (validate.errors ?? []).map((e) => {

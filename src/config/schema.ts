@@ -79,6 +79,23 @@ export const configSchema = {
           additionalProperties: { type: 'array', items: { type: 'string', enum: ['admin', 'put', 'read'] }, minItems: 1 },
           propertyNames: { minLength: 16 },
         },
+        awsAccessKeys: {
+          type: 'object',
+          default: {},
+          description: 'Access keys of the AWS EventBridge API (docs/aws-compatibility.md): access key id → secret access key. When set, every AWS call needs a valid SigV4 signature by one of them; off loopback the AWS API answers only signed calls, so it needs them.',
+          additionalProperties: { type: 'string', minLength: 16 },
+          propertyNames: { pattern: '^[A-Za-z0-9]{16,128}$' },
+        },
+      },
+    },
+    aws: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        enabled: { type: 'boolean', default: true, description: 'Serve the AWS EventBridge API (JSON 1.1, `POST /` with `X-Amz-Target: AWSEvents.*`; docs/aws-compatibility.md).' },
+        account: { type: 'string', pattern: '^\\d{12}$', default: '000000000000', description: 'Account id written into ARNs and the `account` of events put through the AWS API.' },
+        region: { type: 'string', pattern: '^[a-z]{2}(-[a-z]+)+-\\d$', default: 'us-east-1', description: 'Region written into ARNs and the `region` of events put through the AWS API.' },
       },
     },
     delivery: {
@@ -117,17 +134,24 @@ export const configSchema = {
         searchMaxScan: { type: 'integer', minimum: 100, default: 10000, description: 'Most events examined per search page when a `pattern` filters (a page may then be short, with a `next` cursor).' },
         tracePayloadBytes: { type: 'integer', minimum: 64, default: 4 * KiB, description: 'Longest transformed payload shown per target in a trace, in characters (4 KiB).' },
         streamHeartbeatMs: { type: 'integer', minimum: 100, default: 15 * SECOND, description: 'Live tail (SSE): a comment line is sent after this long without events, and the store is re-read.' },
-        otlpEndpoint: { type: 'string', pattern: '^(|https?://.+)$', default: '', description: 'OTLP/HTTP collector base URL (spans are posted to <endpoint>/v1/traces, encoded per observe.otlpProtocol). Empty: no spans are recorded or sent.' },
-        otlpProtocol: { type: 'string', enum: ['http/protobuf', 'http/json'], default: 'http/protobuf', description: 'Encoding of exported spans: binary protobuf (application/x-protobuf, the OTLP default every collector accepts) or protobuf-JSON (application/json).' },
-        otlpServiceName: { type: 'string', minLength: 1, default: 'switchyard', description: 'service.name resource attribute of exported spans.' },
+        otlpEndpoint: { type: 'string', pattern: '^(|https?://.+)$', default: '', description: 'OTLP/HTTP collector base URL (spans are posted to <endpoint>/v1/traces, encoded per observe.otlpProtocol). Empty: no spans are recorded or sent (unless observe.otlpTracesEndpoint is set). Unset: `OTEL_EXPORTER_OTLP_ENDPOINT`.' },
+        otlpTracesEndpoint: { type: 'string', pattern: '^(|https?://.+)$', default: '', description: 'Full URL spans are posted to, used as is (no /v1/traces appended); wins over observe.otlpEndpoint. Unset: `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`.' },
+        otlpHeaders: { type: 'object', default: {}, additionalProperties: { type: 'string' }, propertyNames: { pattern: "^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128}$" }, description: 'Headers sent with every span export (e.g. a hosted backend\'s API key): name → value. Unset: `OTEL_EXPORTER_OTLP_TRACES_HEADERS`, else `OTEL_EXPORTER_OTLP_HEADERS` (`k1=v1,k2=v2`, values percent-decoded).' },
+        otlpResourceAttributes: { type: 'object', default: {}, additionalProperties: { type: 'string' }, description: 'Resource attributes of exported spans besides service.name (e.g. deployment.environment.name). Unset: `OTEL_RESOURCE_ATTRIBUTES` (`k1=v1,k2=v2`).' },
+        otlpSampler: { type: 'string', enum: ['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio'], default: 'parentbased_always_on', description: 'Which traces get spans (OpenTelemetry sampler names): parentbased_* follow the producer\'s sampled flag and use the rest for new traces. Unset: `OTEL_TRACES_SAMPLER`.' },
+        otlpSamplerArg: { type: 'number', minimum: 0, maximum: 1, default: 1, description: 'Ratio of the traceidratio samplers, 0 to 1. Unset: `OTEL_TRACES_SAMPLER_ARG`.' },
+        otlpProtocol: { type: 'string', enum: ['http/protobuf', 'http/json'], default: 'http/protobuf', description: 'Encoding of exported spans: binary protobuf (application/x-protobuf, the OTLP default every collector accepts) or protobuf-JSON (application/json). Unset: `OTEL_EXPORTER_OTLP_TRACES_PROTOCOL`, else `OTEL_EXPORTER_OTLP_PROTOCOL`.' },
+        otlpServiceName: { type: 'string', minLength: 1, default: 'switchyard', description: 'service.name resource attribute of exported spans. Unset: `OTEL_SERVICE_NAME`, else `service.name` of `OTEL_RESOURCE_ATTRIBUTES`.' },
         otlpFlushIntervalMs: { type: 'integer', minimum: 10, default: 1 * SECOND, description: 'Longest a span waits before its batch is exported.' },
         otlpMaxBatch: { type: 'integer', minimum: 1, default: 512, description: 'Most spans per export request.' },
-        otlpTimeoutMs: { type: 'integer', minimum: 100, default: 5 * SECOND, description: 'Timeout of one export request.' },
+        otlpTimeoutMs: { type: 'integer', minimum: 100, default: 5 * SECOND, description: 'Timeout of one export request. Unset: `OTEL_EXPORTER_OTLP_TRACES_TIMEOUT`, else `OTEL_EXPORTER_OTLP_TIMEOUT` (ms).' },
         systemEvents: { type: 'boolean', default: true, description: 'Put Switchyard\'s own events (rule changes, dead letters, target disabled, circuit changes) on the protected bus switchyard.system.' },
       },
     },
   },
 } as const;
+
+export type OtlpSampler = 'always_on' | 'always_off' | 'traceidratio' | 'parentbased_always_on' | 'parentbased_always_off' | 'parentbased_traceidratio';
 
 export interface Config {
   readonly server: { readonly host: string; readonly port: number; readonly shutdownTimeoutMs: number; readonly maxHeaderCount: number };
@@ -135,7 +159,8 @@ export interface Config {
   readonly limits: { readonly maxEventBytes: number; readonly maxRequestBytes: number; readonly maxBatchEvents: number; readonly maxJsonDepth: number; readonly maxTransformOutputBytes?: number };
   readonly ingest: { readonly dedupeWindowMs: number };
   readonly retention: { readonly defaultMaxAgeMs: number; readonly sweepIntervalMs: number; readonly sweepBatch: number };
-  readonly auth: { readonly apiKeys: Readonly<Record<string, readonly ('admin' | 'put' | 'read')[]>> };
+  readonly auth: { readonly apiKeys: Readonly<Record<string, readonly ('admin' | 'put' | 'read')[]>>; readonly awsAccessKeys: Readonly<Record<string, string>> };
+  readonly aws: { readonly enabled: boolean; readonly account: string; readonly region: string };
   readonly delivery: {
     readonly secretKey?: string; readonly allowPrivateNetworks: 'auto' | 'true' | 'false'; readonly fileDirectory?: string;
     readonly pollIntervalMs: number; readonly leaseMs: number; readonly defaultConcurrency: number; readonly disableAfterMs: number;
@@ -144,7 +169,9 @@ export interface Config {
   readonly log: { readonly level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
   readonly observe: {
     readonly metrics: boolean; readonly processMetrics: boolean; readonly searchMaxScan: number; readonly tracePayloadBytes: number;
-    readonly streamHeartbeatMs: number; readonly otlpEndpoint: string; readonly otlpProtocol: 'http/protobuf' | 'http/json'; readonly otlpServiceName: string; readonly otlpFlushIntervalMs: number;
+    readonly streamHeartbeatMs: number; readonly otlpEndpoint: string; readonly otlpTracesEndpoint: string;
+    readonly otlpHeaders: Readonly<Record<string, string>>; readonly otlpResourceAttributes: Readonly<Record<string, string>>;
+    readonly otlpSampler: OtlpSampler; readonly otlpSamplerArg: number; readonly otlpProtocol: 'http/protobuf' | 'http/json'; readonly otlpServiceName: string; readonly otlpFlushIntervalMs: number;
     readonly otlpMaxBatch: number; readonly otlpTimeoutMs: number; readonly systemEvents: boolean;
   };
 }

@@ -22,6 +22,8 @@ export interface OutboundMessage {
   readonly outbound: Outbound;
   /** W3C `traceparent` header for this attempt (src/observe), when the event has a trace context. */
   readonly traceparent?: string | undefined;
+  /** W3C `tracestate` header sent with `traceparent` (the event's own, for its trace), when there is one. */
+  readonly tracestate?: string | undefined;
 }
 
 /** Why an attempt failed; the retry policy decides from this (and the status) whether to retry. */

@@ -1,6 +1,6 @@
 import type { AttemptRecord, TargetKey } from '../store/index.js';
 import type { BreakerState, DeliveryObserver, DeliveryTraceContext, ObservedDelivery } from '../delivery/index.js';
-import { eventTraceparent, formatTraceparent, newSpanId, type TraceParent } from './traceparent.js';
+import { eventTraceparent, eventTracestate, formatTraceparent, newSpanId, type TraceParent } from './traceparent.js';
 import type { SwitchyardMetrics } from './metrics.js';
 import type { SystemEvents } from './system-events.js';
 import type { Tracer } from './tracer.js';
@@ -9,6 +9,8 @@ import type { Tracer } from './tracer.js';
 export interface KnownTraceContext extends DeliveryTraceContext {
   readonly parent: TraceParent;
   readonly spanId: string;
+  /** The W3C `tracestate` to send with the attempt's traceparent: the event's own, when it belongs to this trace. */
+  readonly tracestate?: string;
 }
 
 /** Where delivery log lines go (a pino logger fits); one structured line per call. */
@@ -23,7 +25,7 @@ export interface DeliveryLog {
 
 /**
  * The observe side of the dispatcher (its {@link DeliveryObserver} hook): counts attempts,
- * outcomes and dead letters, follows circuit state, records `switchyard.deliver` spans, puts
+ * outcomes and dead letters, follows circuit state, records `deliver <bus>` spans, puts
  * system events, and writes one log line per failed attempt and per state change:
  *
  * | what | level | message |
@@ -63,7 +65,10 @@ export class DeliveryTelemetry implements DeliveryObserver {
     if (p === undefined) return undefined;
     const spanId = newSpanId();
     // The parsed parts ride along, so the deliver span does not parse the two strings back.
-    const context: KnownTraceContext = { traceparent: formatTraceparent(p), header: formatTraceparent({ ...p, parentId: spanId }), parent: p, spanId };
+    const tracestate = eventTracestate(eventBody, p);
+    const context: KnownTraceContext = {
+      traceparent: formatTraceparent(p), header: formatTraceparent({ ...p, parentId: spanId }), parent: p, spanId, ...(tracestate === undefined ? {} : { tracestate }),
+    };
     return context;
   }
 

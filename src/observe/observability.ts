@@ -9,6 +9,7 @@ import type { OtlpProtocol } from './span-batch.js';
 import { SystemEvents, type SystemPublisher } from './system-events.js';
 import { publishRuleChanges } from './rule-events.js';
 import { Tracer } from './tracer.js';
+import { createSampler, type SamplerName } from './sampler.js';
 
 /** The `observe` config section (src/config/schema.ts). */
 export interface ObserveConfig {
@@ -18,6 +19,12 @@ export interface ObserveConfig {
   readonly tracePayloadBytes: number;
   readonly streamHeartbeatMs: number;
   readonly otlpEndpoint: string;
+  /** A full traces URL (used as is), or '' for `${otlpEndpoint}/v1/traces`. */
+  readonly otlpTracesEndpoint: string;
+  readonly otlpHeaders: Readonly<Record<string, string>>;
+  readonly otlpResourceAttributes: Readonly<Record<string, string>>;
+  readonly otlpSampler: SamplerName;
+  readonly otlpSamplerArg: number;
   readonly otlpProtocol: OtlpProtocol;
   readonly otlpServiceName: string;
   readonly otlpFlushIntervalMs: number;
@@ -67,12 +74,13 @@ export function createObservability(config: ObserveConfig, deps: {
     ? new SwitchyardMetrics({ storeSizeBytes: () => deps.store.observe.sizeBytes(), processMetrics: config.processMetrics, now: deps.now })
     : undefined;
   metrics?.setBacklogSource(() => deps.store.observe.backlog());
-  const exporter = config.otlpEndpoint === '' ? undefined : new OtlpExporter({
-    endpoint: config.otlpEndpoint, protocol: config.otlpProtocol, serviceName: config.otlpServiceName, headers: {}, maxBatch: config.otlpMaxBatch,
+  const exporter = config.otlpEndpoint === '' && config.otlpTracesEndpoint === '' ? undefined : new OtlpExporter({
+    endpoint: config.otlpEndpoint, tracesEndpoint: config.otlpTracesEndpoint, protocol: config.otlpProtocol, serviceName: config.otlpServiceName,
+    resourceAttributes: config.otlpResourceAttributes, headers: config.otlpHeaders, maxBatch: config.otlpMaxBatch,
     flushIntervalMs: config.otlpFlushIntervalMs, maxQueue: config.otlpMaxBatch * 20, timeoutMs: config.otlpTimeoutMs,
     onError: (err) => deps.log.warn({ err }, 'span export failed'),
   });
-  const tracer = exporter === undefined ? undefined : new Tracer(exporter, deps.now);
+  const tracer = exporter === undefined ? undefined : new Tracer(exporter, deps.now, createSampler(config.otlpSampler, config.otlpSamplerArg));
   let systemEvents: SystemEvents | undefined;
   let unwatch: (() => void) | undefined;
   if (config.systemEvents) {

@@ -6,7 +6,11 @@ import type { SpanHead, SpanRecord } from './span-json.js';
 export interface OtlpExporterOptions {
   /** Base URL of the collector; spans go to `${endpoint}/v1/traces`. */
   readonly endpoint: string;
+  /** The full URL spans go to, as is (OTEL_EXPORTER_OTLP_TRACES_ENDPOINT); wins over `endpoint`. */
+  readonly tracesEndpoint?: string | undefined;
   readonly serviceName: string;
+  /** Resource attributes besides service.name. */
+  readonly resourceAttributes?: Readonly<Record<string, string>> | undefined;
   /** Body encoding: binary protobuf (the OTLP default) or protobuf-JSON. */
   readonly protocol: OtlpProtocol;
   readonly headers: Readonly<Record<string, string>>;
@@ -38,7 +42,7 @@ export class OtlpExporter {
 
   constructor(options: OtlpExporterOptions) {
     this.#o = options;
-    this.#url = `${options.endpoint.replace(/\/+$/, '')}/v1/traces`;
+    this.#url = options.tracesEndpoint !== undefined && options.tracesEndpoint !== '' ? options.tracesEndpoint : `${options.endpoint.replace(/\/+$/, '')}/v1/traces`;
     this.#batch = newSpanBatch(options.protocol, options.maxBatch);
   }
 
@@ -102,7 +106,7 @@ export class OtlpExporter {
 
   async #send(batch: SpanBatch): Promise<void> {
     try {
-      const { body, contentType } = batch.body(this.#o.serviceName);
+      const { body, contentType } = batch.body(this.#o.serviceName, this.#o.resourceAttributes);
       const res = await request(this.#url, {
         method: 'POST',
         headers: { ...this.#o.headers, 'content-type': contentType },

@@ -16,8 +16,8 @@ export interface SpanBatch {
   match(h: SpanHead, bus: string, sequence: number, id: string, source: string, type: string, rules: string): void;
   deliver(h: SpanHead, bus: string, rule: string, target: string, deliveryId: number, sequence: number, eventId: string, status: number | null, error: string | undefined): void;
   span(s: SpanRecord): void;
-  /** The request body (ExportTraceServiceRequest) and its content type. */
-  body(serviceName: string): { readonly body: string | Buffer; readonly contentType: string };
+  /** The request body (ExportTraceServiceRequest) and its content type; `resource`: attributes besides service.name. */
+  body(serviceName: string, resource?: Readonly<Record<string, string>>): { readonly body: string | Buffer; readonly contentType: string };
 }
 
 /**
@@ -68,8 +68,8 @@ class ProtoBatch implements SpanBatch {
     this.#count++;
   }
 
-  body(serviceName: string): { body: Buffer; contentType: string } {
-    return { body: otlpProtoBody(serviceName, this.#w), contentType: 'application/x-protobuf' };
+  body(serviceName: string, resource: Readonly<Record<string, string>> = {}): { body: Buffer; contentType: string } {
+    return { body: otlpProtoBody(serviceName, this.#w, resource), contentType: 'application/x-protobuf' };
   }
 }
 
@@ -97,8 +97,8 @@ class JsonBatch implements SpanBatch {
     this.#texts.push(spanJson(s));
   }
 
-  body(serviceName: string): { body: string; contentType: string } {
-    return { body: otlpBodyOf(serviceName, this.#texts), contentType: 'application/json' };
+  body(serviceName: string, resource: Readonly<Record<string, string>> = {}): { body: string; contentType: string } {
+    return { body: otlpBodyOf(serviceName, this.#texts, resource), contentType: 'application/json' };
   }
 }
 

@@ -6,6 +6,7 @@
  * hex made or validated by traceparent.ts, so they need no escaping.
  */
 import { newSpanId, newTraceId } from './traceparent.js';
+import { ATTR, MESSAGING_SYSTEM, deliverErrorType, spanName } from './semconv.js';
 
 /** One finished span (times in ms since the epoch). */
 export interface SpanRecord {
@@ -56,32 +57,40 @@ const int = (v: number): string => `{"intValue":"${v}"}`;
 
 function head(h: SpanHead, name: string, kind: number): string {
   const parent = h.parentSpanId === undefined ? '' : `,"parentSpanId":"${h.parentSpanId}"`;
-  return `{"traceId":"${h.traceId ?? newTraceId()}","spanId":"${h.spanId ?? newSpanId()}"${parent},"name":"${name}","kind":${kind},`
+  return `{"traceId":"${h.traceId ?? newTraceId()}","spanId":"${h.spanId ?? newSpanId()}"${parent},"name":${quote(name)},"kind":${kind},`
     + `"startTimeUnixNano":"${nanos(h.startMs)}","endTimeUnixNano":"${nanos(h.endMs)}","attributes":[`;
 }
 
 const status = (error: string | undefined): string => (error === undefined ? '{"code":1}' : `{"code":2,"message":${quote(error)}}`);
 
-/** `switchyard.ingest` (kind server): one put request. */
+const kv = (key: string, value: string): string => `{"key":"${key}","value":${str(value)}}`;
+const SYSTEM = kv(ATTR.system, MESSAGING_SYSTEM);
+
+/** The ingest span, `send <bus>` (kind server): one put request. */
 export function ingestSpanJson(h: SpanHead, route: string, statusCode: number, bus: string | undefined, error: string | undefined): string {
-  const busAttr = bus === undefined ? '' : `,{"key":"switchyard.bus","value":${str(bus)}}`;
-  return `${head(h, 'switchyard.ingest', 2)}{"key":"http.request.method","value":{"stringValue":"POST"}},{"key":"http.route","value":${str(route)}},`
-    + `{"key":"http.response.status_code","value":${int(statusCode)}}${busAttr}],"status":${status(error)}}`;
+  const busAttr = bus === undefined ? '' : `,${kv(ATTR.destination, bus)},{"key":"switchyard.bus","value":${str(bus)}}`;
+  const errorType = statusCode >= 400 ? `,${kv(ATTR.errorType, String(statusCode))}` : '';
+  return `${head(h, spanName('send', bus), 2)}${SYSTEM},${kv(ATTR.operationType, 'send')},${kv(ATTR.operationName, 'send')},`
+    + `{"key":"http.request.method","value":{"stringValue":"POST"}},{"key":"http.route","value":${str(route)}},`
+    + `{"key":"http.response.status_code","value":${int(statusCode)}}${busAttr}${errorType}],"status":${status(error)}}`;
 }
 
-/** `switchyard.match` (kind internal) for one stored event. */
+/** The match span, `match <bus>` (kind internal), for one stored event. */
 export function matchSpanJson(h: SpanHead, bus: string, sequence: number, id: string, source: string, type: string, rules: string): string {
-  return `${head(h, 'switchyard.match', 1)}{"key":"switchyard.bus","value":${str(bus)}},{"key":"switchyard.sequence","value":${int(sequence)}},`
+  return `${head(h, spanName('match', bus), 1)}${SYSTEM},${kv(ATTR.operationType, 'process')},${kv(ATTR.operationName, 'match')},`
+    + `${kv(ATTR.destination, bus)},${kv(ATTR.messageId, id)},{"key":"switchyard.bus","value":${str(bus)}},{"key":"switchyard.sequence","value":${int(sequence)}},`
     + `{"key":"cloudevents.event_id","value":${str(id)}},{"key":"cloudevents.event_source","value":${str(source)}},`
     + `{"key":"cloudevents.event_type","value":${str(type)}},{"key":"switchyard.rules","value":${str(rules)}}],"status":{"code":1}}`;
 }
 
-/** `switchyard.deliver` (kind client): one delivery attempt. */
+/** The deliver span, `deliver <bus>` (kind client): one delivery attempt. */
 export function deliverSpanJson(
   h: SpanHead, bus: string, rule: string, target: string, deliveryId: number, sequence: number, eventId: string, statusCode: number | null, error: string | undefined,
 ): string {
   const code = statusCode === null ? '' : `,{"key":"http.response.status_code","value":${int(statusCode)}}`;
-  return `${head(h, 'switchyard.deliver', 3)}{"key":"switchyard.bus","value":${str(bus)}},{"key":"switchyard.rule","value":${str(rule)}},`
+  const errorType = error === undefined ? '' : `,${kv(ATTR.errorType, deliverErrorType(statusCode))}`;
+  return `${head(h, spanName('deliver', bus), 3)}${SYSTEM},${kv(ATTR.operationType, 'send')},${kv(ATTR.operationName, 'deliver')},`
+    + `${kv(ATTR.destination, bus)},${kv(ATTR.subscription, `${rule}/${target}`)},${kv(ATTR.messageId, eventId)}${errorType},{"key":"switchyard.bus","value":${str(bus)}},{"key":"switchyard.rule","value":${str(rule)}},`
     + `{"key":"switchyard.target","value":${str(target)}},{"key":"switchyard.delivery_id","value":${int(deliveryId)}},`
     + `{"key":"switchyard.sequence","value":${int(sequence)}},{"key":"cloudevents.event_id","value":${str(eventId)}}${code}],"status":${status(error)}}`;
 }
@@ -108,8 +117,8 @@ export function spanJson(s: SpanRecord): string {
 }
 
 /** The OTLP/HTTP JSON body (ExportTraceServiceRequest) for spans already written as text. */
-export function otlpBodyOf(serviceName: string, spans: readonly string[]): string {
-  return `{"resourceSpans":[{"resource":{"attributes":${attributesJson({ 'service.name': serviceName })}},`
+export function otlpBodyOf(serviceName: string, spans: readonly string[], resource: Readonly<Record<string, string>> = {}): string {
+  return `{"resourceSpans":[{"resource":{"attributes":${attributesJson({ ...resource, 'service.name': serviceName })}},`
     + `"scopeSpans":[{"scope":{"name":"switchyard"},"spans":[${spans.join(',')}]}]}]}`;
 }
 

@@ -17,6 +17,7 @@
  */
 import { randomFillSync } from 'node:crypto';
 import type { SpanHead, SpanRecord } from './span-json.js';
+import { ATTR, MESSAGING_SYSTEM, deliverErrorType, spanName } from './semconv.js';
 
 /** UTF-8 length of `s`: its length when all ASCII (the common case, counted without a native call). */
 function utf8Length(s: string): number {
@@ -258,7 +259,19 @@ const K = {
   rule: keyField('switchyard.rule'), target: keyField('switchyard.target'), deliveryId: keyField('switchyard.delivery_id'),
   eventId: keyField('cloudevents.event_id'), eventSource: keyField('cloudevents.event_source'), eventType: keyField('cloudevents.event_type'),
 };
-const NAME = { ingest: stringField(5, 'switchyard.ingest'), match: stringField(5, 'switchyard.match'), deliver: stringField(5, 'switchyard.deliver') };
+
+/** Span.name fields (`send <bus>`, …), encoded once per name: names repeat per bus. */
+const nameFields = new Map<string, Uint8Array>();
+function nameField(operation: string, bus: string | undefined): Uint8Array | string {
+  const name = spanName(operation, bus);
+  let f = nameFields.get(name);
+  if (f === undefined) {
+    if (nameFields.size >= 1024 || name.length > 200) return name;
+    f = stringField(5, name);
+    nameFields.set(name, f);
+  }
+  return f;
+}
 
 /** A KeyValue with a string value; lengths are known in advance, so nothing is shifted. */
 function strAttr(w: ProtoWriter, field: number, key: string | Uint8Array, value: string): void {
@@ -282,6 +295,20 @@ function attrField(key: Uint8Array, value: string): Uint8Array {
 
 /** The ingest span's constant attribute (every put is a POST). */
 const METHOD_POST = attrField(K.method, 'POST');
+/** The messaging attributes that never change per span kind, as whole fields. */
+const SEMCONV = {
+  system: attrField(keyField(ATTR.system), MESSAGING_SYSTEM),
+  send: [attrField(keyField(ATTR.operationType), 'send'), attrField(keyField(ATTR.operationName), 'send')],
+  match: [attrField(keyField(ATTR.operationType), 'process'), attrField(keyField(ATTR.operationName), 'match')],
+  deliver: [attrField(keyField(ATTR.operationType), 'send'), attrField(keyField(ATTR.operationName), 'deliver')],
+};
+const K_MESSAGE_ID = keyField(ATTR.messageId);
+const K_ERROR_TYPE = keyField(ATTR.errorType);
+
+function semconv(w: ProtoWriter, op: readonly Uint8Array[]): void {
+  w.raw(SEMCONV.system);
+  for (const f of op) w.raw(f);
+}
 
 /**
  * Whole attribute fields (field 9 KeyValue: key and string value) of values that repeat — bus,
@@ -324,6 +351,7 @@ class AttrCache {
 }
 
 const C = {
+  destination: new AttrCache(keyField(ATTR.destination)), subscription: new AttrCache(keyField(ATTR.subscription)),
   route: new AttrCache(K.route), bus: new AttrCache(K.bus), rules: new AttrCache(K.rules), rule: new AttrCache(K.rule),
   target: new AttrCache(K.target), eventSource: new AttrCache(K.eventSource), eventType: new AttrCache(K.eventType),
 };
@@ -393,19 +421,27 @@ function end(w: ProtoWriter, span: number, error: string | undefined): void {
   w.close(span);
 }
 
-/** `switchyard.ingest` (kind server): one put request. */
+/** The ingest span, `send <bus>` (kind server): one put request. */
 export function ingestSpanProto(w: ProtoWriter, h: SpanHead, route: string, statusCode: number, bus: string | undefined, error: string | undefined): void {
-  const span = begin(w, h, NAME.ingest, 2);
+  const span = begin(w, h, nameField('send', bus), 2);
+  semconv(w, SEMCONV.send);
   w.raw(METHOD_POST);
   C.route.write(w, route);
   intAttr(w, 9, K.status, statusCode);
-  if (bus !== undefined) C.bus.write(w, bus);
+  if (bus !== undefined) {
+    C.destination.write(w, bus);
+    C.bus.write(w, bus);
+  }
+  if (statusCode >= 400) strAttr(w, 9, K_ERROR_TYPE, String(statusCode));
   end(w, span, error);
 }
 
-/** `switchyard.match` (kind internal) for one stored event. */
+/** The match span, `match <bus>` (kind internal), for one stored event. */
 export function matchSpanProto(w: ProtoWriter, h: SpanHead, bus: string, sequence: number, id: string, source: string, type: string, rules: string): void {
-  const span = begin(w, h, NAME.match, 1);
+  const span = begin(w, h, nameField('match', bus), 1);
+  semconv(w, SEMCONV.match);
+  C.destination.write(w, bus);
+  strAttr(w, 9, K_MESSAGE_ID, id);
   C.bus.write(w, bus);
   intAttr(w, 9, K.sequence, sequence);
   strAttr(w, 9, K.eventId, id);
@@ -415,11 +451,16 @@ export function matchSpanProto(w: ProtoWriter, h: SpanHead, bus: string, sequenc
   end(w, span, undefined);
 }
 
-/** `switchyard.deliver` (kind client): one delivery attempt. */
+/** The deliver span, `deliver <bus>` (kind client): one delivery attempt. */
 export function deliverSpanProto(
   w: ProtoWriter, h: SpanHead, bus: string, rule: string, target: string, deliveryId: number, sequence: number, eventId: string, statusCode: number | null, error: string | undefined,
 ): void {
-  const span = begin(w, h, NAME.deliver, 3);
+  const span = begin(w, h, nameField('deliver', bus), 3);
+  semconv(w, SEMCONV.deliver);
+  C.destination.write(w, bus);
+  C.subscription.write(w, `${rule}/${target}`);
+  strAttr(w, 9, K_MESSAGE_ID, eventId);
+  if (error !== undefined) strAttr(w, 9, K_ERROR_TYPE, deliverErrorType(statusCode));
   C.bus.write(w, bus);
   C.rule.write(w, rule);
   C.target.write(w, target);
@@ -439,9 +480,9 @@ export function spanProto(w: ProtoWriter, s: SpanRecord): void {
 
 /**
  * The ExportTraceServiceRequest around spans already written by the functions above (each as a
- * ScopeSpans.spans field): the resource (service.name) and the scope (switchyard).
+ * ScopeSpans.spans field): the resource (its attributes, service.name last) and the scope (switchyard).
  */
-export function otlpProtoBody(serviceName: string, spans: ProtoWriter): Buffer {
+export function otlpProtoBody(serviceName: string, spans: ProtoWriter, attributes: Readonly<Record<string, string>> = {}): Buffer {
   // ScopeSpans: the scope, then the spans (already encoded as its field 2).
   const scope = new ProtoWriter(64);
   const name = scope.open(1);
@@ -450,6 +491,7 @@ export function otlpProtoBody(serviceName: string, spans: ProtoWriter): Buffer {
   // ResourceSpans content: the resource, then the ScopeSpans header; the scope and spans follow.
   const inner = new ProtoWriter(256);
   const resource = inner.open(1);
+  for (const key in attributes) if (key !== 'service.name') strAttr(inner, 1, key, attributes[key]!);
   strAttr(inner, 1, 'service.name', serviceName);
   inner.close(resource);
   inner.tag(2, LEN);

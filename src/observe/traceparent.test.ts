@@ -70,6 +70,19 @@ test('delivery telemetry - the trace context is a child span of the event\'s tra
   assert.notEqual(parseTraceparent(a.header)!.parentId, '00f067aa0ba902b7');
 });
 
+test('delivery telemetry - the event\'s tracestate travels with its own trace only', () => {
+  const log = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+  const t = new DeliveryTelemetry({ log });
+  const own = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+  const body = (extra: Record<string, unknown>): string => JSON.stringify({ specversion: '1.0', id: '1', source: 's', type: 't', ...extra });
+  const withState = body({ traceparent: own, tracestate: 'vendor=abc,other=1' });
+  assert.equal((t.traceContext(withState, null) as { tracestate?: string }).tracestate, 'vendor=abc,other=1', 'the event\'s own context');
+  assert.equal((t.traceContext(withState, TP) as { tracestate?: string }).tracestate, undefined, 'another trace (the request\'s): not its tracestate');
+  assert.equal((t.traceContext(body({ tracestate: 'vendor=abc' }), TP) as { tracestate?: string }).tracestate, undefined, 'a tracestate without its traceparent');
+  assert.equal((t.traceContext(body({ traceparent: own, tracestate: `a=${'x'.repeat(600)}` }), null) as { tracestate?: string }).tracestate, undefined, 'over 512 characters');
+  assert.equal((t.traceContext(body({ traceparent: own, tracestate: 'a=1\r\nx-injected: 1' }), null) as { tracestate?: string }).tracestate, undefined, 'no header injection');
+});
+
 test('observers - none active is no observer at all; one that throws does not stop the others', () => {
   assert.equal(observers([undefined, undefined], () => undefined), undefined);
   const seen: string[] = [];

@@ -124,6 +124,28 @@ export function newTraceId(): string {
   return id;
 }
 
+/** W3C tracestate: at most 512 printable ASCII characters (list members are not judged here). */
+const TRACESTATE = /^[\x20-\x7e]{1,512}$/;
+
+/**
+ * The `tracestate` extension of an event (CloudEvents Distributed Tracing extension) when it
+ * belongs to trace context `p`: the event's own `traceparent` extension is in the same trace.
+ * A tracestate travels only with the traceparent it was written for.
+ */
+export function eventTracestate(eventJson: string, p: TraceParent): string | undefined {
+  if (!eventJson.includes('"tracestate"')) return undefined;
+  let ev: Record<string, unknown>;
+  try {
+    ev = JSON.parse(eventJson) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+  const own = parseTraceparent(ev['traceparent']);
+  const state = ev['tracestate'];
+  if (own === undefined || own.traceId !== p.traceId || typeof state !== 'string' || !TRACESTATE.test(state) || state.trim() === '') return undefined;
+  return state;
+}
+
 /**
  * The traceparent an event carries: the one of the put request (kept beside the event), else
  * the event's own `traceparent` extension (CloudEvents Distributed Tracing extension).

@@ -49,7 +49,7 @@ test('tracer - the events of one put sharing its traceparent get one match span 
   const s = spans[0]!;
   assert.equal(s.traceId, '4bf92f3577b34da6a3ce929d0e0e4736');
   assert.equal(s.parentSpanId, '00f067aa0ba902b7');
-  assert.deepEqual(s.attributes, { 'switchyard.bus': 'b', 'switchyard.events': 2, 'switchyard.first_sequence': 7, 'switchyard.last_sequence': 8, 'switchyard.rules': 'r1' });
+  assert.deepEqual(s.attributes, { 'messaging.system': 'switchyard', 'messaging.operation.type': 'process', 'messaging.operation.name': 'match', 'messaging.destination.name': 'b', 'messaging.batch.message_count': 2, 'switchyard.bus': 'b', 'switchyard.events': 2, 'switchyard.first_sequence': 7, 'switchyard.last_sequence': 8, 'switchyard.rules': 'r1' });
 });
 
 test('tracer - a put to several buses sharing one traceparent gets one match span per bus, whatever the order of its entries', () => {
@@ -57,8 +57,8 @@ test('tracer - a put to several buses sharing one traceparent gets one match spa
   const items = [item('1', { traceparent: TP }), item('2', { traceparent: TP, bus: 'c' }), item('3', { traceparent: TP }), item('4', { traceparent: TP, bus: 'c' }), item('5', { traceparent: TP })];
   tracer.appended(items, [11, 21, 12, 22, 13].map((n): AppendOutcome => ({ type: 'stored', sequence: n, receivedAt: 0 })), performance.now());
   assert.deepEqual(spans.map((s) => s.attributes).sort((x, y) => String(x['switchyard.bus']).localeCompare(String(y['switchyard.bus']))), [
-    { 'switchyard.bus': 'b', 'switchyard.events': 3, 'switchyard.first_sequence': 11, 'switchyard.last_sequence': 13, 'switchyard.rules': 'r1' },
-    { 'switchyard.bus': 'c', 'switchyard.events': 2, 'switchyard.first_sequence': 21, 'switchyard.last_sequence': 22, 'switchyard.rules': 'r1' },
+    { 'messaging.system': 'switchyard', 'messaging.operation.type': 'process', 'messaging.operation.name': 'match', 'messaging.destination.name': 'b', 'messaging.batch.message_count': 3, 'switchyard.bus': 'b', 'switchyard.events': 3, 'switchyard.first_sequence': 11, 'switchyard.last_sequence': 13, 'switchyard.rules': 'r1' },
+    { 'messaging.system': 'switchyard', 'messaging.operation.type': 'process', 'messaging.operation.name': 'match', 'messaging.destination.name': 'c', 'messaging.batch.message_count': 2, 'switchyard.bus': 'c', 'switchyard.events': 2, 'switchyard.first_sequence': 21, 'switchyard.last_sequence': 22, 'switchyard.rules': 'r1' },
   ]);
   assert.ok(spans.every((s) => s.traceId === '4bf92f3577b34da6a3ce929d0e0e4736'));
 });
@@ -74,6 +74,7 @@ test('tracer - a single put gets one match span naming its event, in the trace o
   assert.equal(spans.length, 3, 'a duplicate gets no match span');
   const [a, b, c] = spans;
   assert.deepEqual(a!.attributes, {
+    'messaging.system': 'switchyard', 'messaging.operation.type': 'process', 'messaging.operation.name': 'match', 'messaging.destination.name': 'b', 'messaging.message.id': 'a',
     'switchyard.bus': 'b', 'switchyard.sequence': 4, 'cloudevents.event_id': 'a', 'cloudevents.event_source': 's', 'cloudevents.event_type': 't', 'switchyard.rules': 'r1,r2',
   });
   assert.equal(a!.traceId, '4bf92f3577b34da6a3ce929d0e0e4736');
@@ -82,7 +83,7 @@ test('tracer - a single put gets one match span naming its event, in the trace o
   assert.equal(b!.parentSpanId, 'b7ad6b7169203331');
   assert.equal(c!.parentSpanId, undefined);
   assert.match(c!.traceId, /^[0-9a-f]{32}$/);
-  assert.equal(a!.name, 'switchyard.match');
+  assert.equal(a!.name, 'match b');
 });
 
 test('tracer - an event with a traceparent extension of its own gets a span in its own trace', () => {

@@ -2,7 +2,9 @@ import type { DeliveryTraceContext } from '../delivery/index.js';
 import type { AppendItem, AppendOutcome } from '../store/index.js';
 import type { OtlpExporter } from './otlp-exporter.js';
 import type { KnownTraceContext } from './delivery-telemetry.js';
-import { eventTraceparent, isSampled, newSpanId, newTraceId, parseTraceparent, type TraceParent } from './traceparent.js';
+import { PARENT_BASED_ALWAYS_ON, type Sampler } from './sampler.js';
+import { ATTR, MESSAGING_SYSTEM, spanName } from './semconv.js';
+import { eventTraceparent, newSpanId, newTraceId, parseTraceparent, type TraceParent } from './traceparent.js';
 import type { TargetLabels } from './metrics.js';
 
 /**
@@ -24,21 +26,25 @@ interface MatchGroup {
 }
 
 /**
- * Records the spans of the pipeline and hands them to the OTLP exporter: `switchyard.ingest`
- * (one per put request, a child of the producer's traceparent), `switchyard.match` (one per
- * put and trace context, listing the matched rules) and `switchyard.deliver` (one per delivery attempt,
- * whose span id is the parent id sent to the target). Built only when export is configured, so
- * with tracing off none of this runs. Sampling follows the parent: a producer that did not sample
- * its trace (W3C `sampled` flag off) gets no spans from us, though its context is still
- * propagated; traces we start are all sampled.
+ * Records the spans of the pipeline and hands them to the OTLP exporter, named and attributed per
+ * the OpenTelemetry messaging conventions (semconv.ts): `send <bus>` (one per put request, a
+ * child of the producer's traceparent), `match <bus>` (one per put and trace context, listing
+ * the matched rules) and `deliver <bus>` (one per delivery attempt, whose span id is the parent
+ * id sent to the target). Built only when export is configured, so
+ * with tracing off none of this runs. Sampling is the configured sampler's (sampler.ts); by
+ * default it follows the parent: a producer that did not sample its trace (W3C `sampled` flag
+ * off) gets no spans from us, though its context is still propagated; traces we start are all
+ * sampled.
  */
 export class Tracer {
   readonly #exporter: OtlpExporter;
   readonly #now: () => number;
+  readonly #sampler: Sampler;
 
-  constructor(exporter: OtlpExporter, now: () => number = Date.now) {
+  constructor(exporter: OtlpExporter, now: () => number = Date.now, sampler: Sampler = PARENT_BASED_ALWAYS_ON) {
     this.#exporter = exporter;
     this.#now = now;
+    this.#sampler = sampler;
   }
 
   /** The tracer's clock (ms since the epoch): span times come from it. */
@@ -47,20 +53,20 @@ export class Tracer {
   }
 
   /**
-   * Records the `switchyard.ingest` span (kind server) of one answered put request, in the
+   * Records the ingest span, `send <bus>` (kind server), of one answered put request, in the
    * trace of the producer's `traceparent` header or in a new trace; nothing when the producer's
    * trace is not sampled.
    */
   ingest(traceparent: string | undefined, startMs: number, endMs: number, route: string, status: number, bus: string | undefined): void {
     const p = parseTraceparent(traceparent);
-    if (p !== undefined && !isSampled(p)) return;
+    if (!this.#sampler.sample(p)) return;
     // No span ids or new trace ids as text: the batch writes fresh random ones straight as bytes.
     const head = { traceId: p?.traceId, spanId: undefined, parentSpanId: p?.parentId, startMs, endMs };
     this.#exporter.ingest(head, route, status, bus, status >= 400 ? `HTTP ${status}` : undefined);
   }
 
   /**
-   * IngestObserver side: one `switchyard.match` span per put and trace context — the stored
+   * IngestObserver side: one `match <bus>` span per put and trace context — the stored
    * events of one request that share a trace (all of them, when the producer sent a
    * traceparent header) share one span covering their commit; an event with a trace of its own
    * (its `traceparent` extension) gets its own. A span of one event names it; a span of several
@@ -75,7 +81,7 @@ export class Tracer {
       const o = outcomes[0]!;
       if (o.type !== 'stored') return;
       const p = traceOf(it);
-      if (p !== undefined && !isSampled(p)) return;
+      if (!this.#sampler.sample(p)) return;
       const head = { traceId: p?.traceId, spanId: undefined, parentSpanId: p?.parentId, startMs: start, endMs: end };
       this.#exporter.match(head, it.bus, o.sequence, it.id, it.source, it.type, it.matchedRules.join(','));
       return;
@@ -109,14 +115,18 @@ export class Tracer {
       last = typeof it.traceparent === 'string' ? { bus: it.bus, raw: it.traceparent, group: g } : undefined;
     }
     for (const g of groups.values()) {
-      if (g.parent !== undefined && !isSampled(g.parent)) continue;
+      if (!this.#sampler.sample(g.parent)) continue;
       const it = g.first;
+      const messaging: Record<string, string | number> = {
+        [ATTR.system]: MESSAGING_SYSTEM, [ATTR.operationType]: 'process', [ATTR.operationName]: 'match', [ATTR.destination]: it.bus,
+        ...(g.n === 1 ? { [ATTR.messageId]: it.id } : { [ATTR.batchCount]: g.n }),
+      };
       const attributes: Record<string, string | number> = g.n === 1
-        ? { 'switchyard.bus': it.bus, 'switchyard.sequence': g.firstSequence, 'cloudevents.event_id': it.id, 'cloudevents.event_source': it.source, 'cloudevents.event_type': it.type }
-        : { 'switchyard.bus': it.bus, 'switchyard.events': g.n, 'switchyard.first_sequence': g.firstSequence, 'switchyard.last_sequence': g.lastSequence };
+        ? { ...messaging, 'switchyard.bus': it.bus, 'switchyard.sequence': g.firstSequence, 'cloudevents.event_id': it.id, 'cloudevents.event_source': it.source, 'cloudevents.event_type': it.type }
+        : { ...messaging, 'switchyard.bus': it.bus, 'switchyard.events': g.n, 'switchyard.first_sequence': g.firstSequence, 'switchyard.last_sequence': g.lastSequence };
       attributes['switchyard.rules'] = [...g.rules].join(',');
       this.#exporter.add({
-        traceId: g.parent?.traceId ?? newTraceId(), spanId: newSpanId(), parentSpanId: g.parent?.parentId, name: 'switchyard.match', kind: 1,
+        traceId: g.parent?.traceId ?? newTraceId(), spanId: newSpanId(), parentSpanId: g.parent?.parentId, name: spanName('match', it.bus), kind: 1,
         startMs: start, endMs: end, attributes,
       });
     }
@@ -134,7 +144,7 @@ export class Tracer {
     // A context made by DeliveryTelemetry carries its parsed parts; any other is parsed here.
     const known = trace !== undefined && 'spanId' in trace ? trace as KnownTraceContext : undefined;
     const parent = known?.parent ?? parseTraceparent(trace?.traceparent);
-    if (parent !== undefined && !isSampled(parent)) return;
+    if (!this.#sampler.sample(parent)) return;
     const spanId = known?.spanId ?? parseTraceparent(trace?.header)?.parentId ?? newSpanId();
     const head = { traceId: parent?.traceId, spanId, parentSpanId: parent?.parentId, startMs, endMs: startMs + durationMs };
     this.#exporter.deliver(head, t.bus, t.rule, t.target, d.id, d.sequence, d.eventId, status, error);

@@ -11,6 +11,7 @@ export { RawNumber } from './pattern/raw-number.js';
 export type { CompiledPattern, Alternative, Condition, ValueMatcher, Exclusion } from './pattern/types.js';
 export { referenceMatch } from './reference.js';
 export { flattenEvent, type EventLeaves } from './event/flatten.js';
+export { awsEnvelopeOf, AWS_EXTENSIONS } from './aws-envelope.js';
 
 // CESQL and CloudEvents Subscriptions API filters (src/rules/cesql, src/rules/subscriptions).
 export * from './cesql/index.js';

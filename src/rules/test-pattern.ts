@@ -5,11 +5,12 @@
  * only answer yes or no; their reason names the whole filter.
  */
 import { SwitchyardError } from '../core/index.js';
-import { flattenEvent } from './event/flatten.js';
+import { flattenEvent, type EventLeaves } from './event/flatten.js';
+import { awsEnvelopeOf } from './aws-envelope.js';
 import { compileFilter, type FilterOptions } from './filter.js';
 import { JsonTextError, parseJsonLossless } from './pattern/json-text.js';
 import { referenceFailure } from './reference.js';
-import type { Condition, LeafValue } from './pattern/types.js';
+import type { CompiledPattern, Condition, LeafValue } from './pattern/types.js';
 
 /** Why an event does not match: where, which operator, what the pattern wanted, what was there. */
 export interface MismatchReason {
@@ -61,14 +62,21 @@ function eventOf(input: PatternTestInput): unknown {
 export function testPattern(filter: unknown, input: PatternTestInput, options: FilterOptions = {}): PatternTestResult {
   const compiled = compileFilter(filter, options);
   const event = eventOf(input);
+  if (compiled.type === 'predicate' && compiled.dialect === 'aws') {
+    const isObj = typeof event === 'object' && event !== null && !Array.isArray(event);
+    return explain(compiled.pattern, flattenEvent(isObj ? awsEnvelopeOf(event as Record<string, unknown>) : event));
+  }
   if (compiled.type === 'predicate') {
     const isObj = typeof event === 'object' && event !== null && !Array.isArray(event);
     if (isObj && compiled.evaluate(event as Record<string, unknown>)) return { match: true };
-    const f = filter as { sql?: unknown; filters?: unknown };
-    return { match: false, reason: { path: '', operator: compiled.dialect, expected: f.sql ?? f.filters } };
+    const f = filter as { sql?: unknown; filters?: unknown; attributes?: unknown };
+    return { match: false, reason: { path: '', operator: compiled.dialect, expected: f.sql ?? f.filters ?? f.attributes } };
   }
-  const leaves = flattenEvent(event);
-  const failing = referenceFailure(compiled.pattern, leaves);
+  return explain(compiled.pattern, flattenEvent(event));
+}
+
+function explain(pattern: CompiledPattern, leaves: EventLeaves): PatternTestResult {
+  const failing = referenceFailure(pattern, leaves);
   if (failing === undefined) return { match: true };
   const values = (leaves.get(failing.path) ?? []).map((l) => leafJson(l.value));
   const reason: MismatchReason = { path: failing.path, operator: operatorOf(failing), expected: failing.expected };

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
-import type { Config } from '../config/index.js';
+import { isLoopback, type Config } from '../config/index.js';
 import { systemClock, type Clock } from '../core/index.js';
 import { APPEND_WRITER, createStore, isStoreUnavailable, RetentionSweeper, SYSTEM_BUS, type Store } from '../store/index.js';
 import { IngestService, RuleRouter, followRules } from '../ingest/index.js';
@@ -130,6 +130,10 @@ export class SwitchyardServer {
       schemas,
       connections: { vault: delivery.vault, keyring: delivery.keyring, clock: this.#clock },
       delivery: { dispatcher: delivery.dispatcher, clock: this.#clock },
+      aws: !c.aws.enabled ? undefined : {
+        account: c.aws.account, region: c.aws.region, accessKeys: c.auth.awsAccessKeys, clock: this.#clock,
+        open: Object.keys(c.auth.awsAccessKeys).length === 0 && isLoopback(c.server.host), maxEventBytes: c.limits.maxEventBytes,
+      },
     });
     const log = app.log;
     this.#sweeper = new RetentionSweeper(this.#store, c.retention.sweepIntervalMs, {

@@ -16,11 +16,12 @@ export interface TestServer {
 /**
  * `clock`: time for the server (retries, windows, timestamps); a ManualClock tests schedules without sleeping.
  * `logStream`: where the server's log lines (and log targets' lines) go, to read them in a test.
+ * `env`: environment variables for the config loader (SWITCHYARD_*, OTEL_*); none by default.
  */
-export async function startTestServer(overrides: Record<string, unknown> = {}, opts: { clock?: Clock; logStream?: NodeJS.WritableStream } = {}): Promise<TestServer> {
+export async function startTestServer(overrides: Record<string, unknown> = {}, opts: { clock?: Clock; logStream?: NodeJS.WritableStream; env?: Record<string, string> } = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'swy-e2e-'));
   const base = { server: { port: 0 }, storage: { dataDir }, log: { level: 'silent' } };
-  const config = loadConfig({ overrides: merge(base, overrides) });
+  const config = loadConfig({ overrides: merge(base, overrides), ...(opts.env === undefined ? {} : { env: opts.env }) });
   const server = new SwitchyardServer(config, { ...(opts.clock === undefined ? {} : { clock: opts.clock }), ...(opts.logStream === undefined ? {} : { logStream: opts.logStream }) });
   await server.start();
   return {

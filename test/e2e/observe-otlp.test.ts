@@ -75,9 +75,9 @@ for (const protocol of ['http/protobuf', 'http/json'] as const) describe(`observ
     const inTrace = (): OtlpSpan[] => collector.spans().filter((x) => x.traceId === TRACE);
     await until('three spans exported', () => inTrace().length >= 3);
     const byName = new Map(inTrace().map((x) => [x.name, x]));
-    const ingest = byName.get('switchyard.ingest')!;
-    const match = byName.get('switchyard.match')!;
-    const deliver = byName.get('switchyard.deliver')!;
+    const ingest = byName.get('send default')!;
+    const match = byName.get('match default')!;
+    const deliver = byName.get('deliver default')!;
     assert.ok(ingest !== undefined && match !== undefined && deliver !== undefined, JSON.stringify([...byName.keys()]));
     assert.equal(ingest.kind, 2);
     assert.equal(ingest.parentSpanId, PRODUCER_SPAN);
@@ -91,6 +91,16 @@ for (const protocol of ['http/protobuf', 'http/json'] as const) describe(`observ
     assert.deepEqual(attr(deliver, 'switchyard.target'), { stringValue: 'rx' });
     assert.deepEqual(attr(deliver, 'http.response.status_code'), { intValue: '200' });
     assert.deepEqual(deliver.status, { code: 1 });
+    // The OpenTelemetry messaging conventions: system, operation, destination (the bus), subscription (rule/target), message id.
+    for (const [x, type, name] of [[ingest, 'send', 'send'], [match, 'process', 'match'], [deliver, 'send', 'deliver']] as const) {
+      assert.deepEqual(attr(x, 'messaging.system'), { stringValue: 'switchyard' });
+      assert.deepEqual(attr(x, 'messaging.operation.type'), { stringValue: type });
+      assert.deepEqual(attr(x, 'messaging.operation.name'), { stringValue: name });
+      assert.deepEqual(attr(x, 'messaging.destination.name'), { stringValue: 'default' });
+    }
+    assert.deepEqual(attr(match, 'messaging.message.id'), { stringValue: 'tr-1' });
+    assert.deepEqual(attr(deliver, 'messaging.message.id'), { stringValue: 'tr-1' });
+    assert.deepEqual(attr(deliver, 'messaging.destination.subscription.name'), { stringValue: 'hook/rx' });
     const received = rx.requests.find((r) => r.headers['ce-id'] === 'tr-1')!;
     assert.equal(received.headers['traceparent'], `00-${TRACE}-${deliver.spanId}-01`, 'the receiver\'s parent is the deliver span');
     for (const x of [ingest, match, deliver]) {
@@ -110,10 +120,11 @@ for (const protocol of ['http/protobuf', 'http/json'] as const) describe(`observ
     });
     assert.equal(a.status, 202);
     await untilFinal(s.url, 'default', 'fail-once', 'delivered');
-    const deliver = (): OtlpSpan[] => collector.spans().filter((x) => x.traceId === '0af7651916cd43dd8448eb211c80319c' && x.name === 'switchyard.deliver');
+    const deliver = (): OtlpSpan[] => collector.spans().filter((x) => x.traceId === '0af7651916cd43dd8448eb211c80319c' && x.name === 'deliver default');
     await until('two deliver spans', () => deliver().length === 2);
     const [first, second] = deliver().sort((x, y) => (BigInt(x.startTimeUnixNano) < BigInt(y.startTimeUnixNano) ? -1 : 1));
     assert.equal(first!.status.code, 2);
+    assert.deepEqual(attr(first!, 'error.type'), { stringValue: '503' });
     assert.match(first!.status.message ?? '', /503/);
     assert.equal(second!.status.code, 1);
     assert.notEqual(first!.spanId, second!.spanId);
@@ -125,8 +136,8 @@ for (const protocol of ['http/protobuf', 'http/json'] as const) describe(`observ
     const before = collector.spans().length;
     const a = await call(s.url, '/v1/buses/default/events', { body: JSON.stringify(ce('plain', { type: 'other' })), headers: { 'content-type': STRUCTURED } });
     assert.equal(a.status, 202);
-    await until('ingest and match spans', () => collector.spans().slice(before).filter((x) => x.name !== 'switchyard.deliver').length >= 2);
-    const match = collector.spans().slice(before).find((x) => x.name === 'switchyard.match')!;
+    await until('ingest and match spans', () => collector.spans().slice(before).filter((x) => x.name !== 'deliver default').length >= 2);
+    const match = collector.spans().slice(before).find((x) => x.name === 'match default')!;
     assert.equal(match.parentSpanId, undefined);
     assert.match(match.traceId, /^[0-9a-f]{32}$/);
   });

@@ -50,7 +50,7 @@ const entryViolations = {
 } as const;
 
 /** Where a put came from, kept with its events for their trace: the peer address and traceparent. */
-function originOf(req: FastifyRequest): HttpClient {
+export function originOf(req: FastifyRequest): HttpClient {
   const tp = req.headers.traceparent;
   const valid = typeof tp === 'string' ? parseTraceparent(tp) : undefined; // an invalid one is ignored (W3C)
   if (valid === undefined || typeof tp !== 'string') return { client: req.ip, traceparent: undefined };

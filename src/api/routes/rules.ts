@@ -25,7 +25,7 @@ const view = (r: RuleRecord): Record<string, unknown> => ({
 });
 
 /** Parses the targets, once, as the rule is saved (count, unique ids, each kind's fields, transformers, retry, ordering, …: docs/targets.md). */
-function parseTargets(targets: readonly unknown[], maxTransformOutputBytes: number | undefined): readonly RuleTarget[] {
+export function parseTargets(targets: readonly unknown[], maxTransformOutputBytes: number | undefined): readonly RuleTarget[] {
   const parsed = parseRuleTargets(targets, maxTransformOutputBytes === undefined ? {} : { maxOutputBytes: maxTransformOutputBytes });
   if (!parsed.ok) throw new SwitchyardError('SWY_API_INVALID_TARGETS', `${parsed.violations.length} problem(s) in targets`, { violations: parsed.violations });
   return parsed.targets;

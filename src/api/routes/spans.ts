@@ -3,7 +3,7 @@ import type { Tracer } from '../../observe/index.js';
 import { addRouteHook, onPutRoutes } from './route-hooks.js';
 
 /**
- * One `switchyard.ingest` span (kind server) per put request, a child of the producer's
+ * One ingest span, `send <bus>` (kind server), per put request, a child of the producer's
  * `traceparent` header when it sent one, ended with the answer's status. Installed only when
  * span export is configured, and only on the put routes, so with tracing off nothing runs. The
  * span is recorded whole when the answer has gone (its start is the request's arrival, from

@@ -39,7 +39,7 @@ test('subscription filters - filters must be an array of one-dialect objects', (
 
 test('subscription filters - an unknown dialect is rejected, naming the supported ones', () => {
   const [v] = violations([{ regex: { type: '.*' } }]);
-  assert.deepEqual(v, { path: '/0/regex', reason: "unsupported filter dialect 'regex' (supported: exact, prefix, suffix, all, any, not, sql)" });
+  assert.deepEqual(v, { path: '/0/regex', reason: "unsupported filter dialect 'regex' (supported: exact, prefix, suffix, all, any, not, sql, and cesql as an alias of sql)" });
 });
 
 test('subscription filters - exact/prefix/suffix need non-empty attribute names and string values', () => {

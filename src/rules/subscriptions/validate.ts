@@ -75,10 +75,12 @@ class Checker {
         const filter = this.filter(value, at, depth + 1);
         return filter && { dialect, filter };
       }
+      // Knative Eventing names the CESQL dialect `cesql`; it is the same dialect.
       case 'sql':
-        return this.sql(value, at);
+      case 'cesql':
+        return this.sql(value, at, dialect);
       default:
-        return this.fail(at, `unsupported filter dialect '${dialect}' (supported: ${SUBSCRIPTION_DIALECTS.join(', ')})`);
+        return this.fail(at, `unsupported filter dialect '${dialect}' (supported: ${SUBSCRIPTION_DIALECTS.join(', ')}, and cesql as an alias of sql)`);
     }
   }
 
@@ -107,8 +109,8 @@ class Checker {
     return this.violations.length === before ? (filters as SubscriptionFilter[]) : undefined;
   }
 
-  private sql(value: unknown, path: string): SubscriptionFilter | undefined {
-    if (typeof value !== 'string') return this.fail(path, `\`sql\` takes a CESQL expression string, found ${describe(value)}`);
+  private sql(value: unknown, path: string, name: string): SubscriptionFilter | undefined {
+    if (typeof value !== 'string') return this.fail(path, `\`${name}\` takes a CESQL expression string, found ${describe(value)}`);
     try {
       const expression = compileCesql(value, { functions: this.functions, path });
       // "Implementations SHOULD reject subscriptions with invalid CloudEvents SQL expressions":

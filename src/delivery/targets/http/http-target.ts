@@ -105,6 +105,7 @@ export class HttpTarget implements Target {
         'user-agent': USER_AGENT,
         // W3C trace context of this attempt (a batch carries its first message's).
         ...(first.traceparent === undefined ? {} : { traceparent: first.traceparent }),
+        ...(first.traceparent === undefined || first.tracestate === undefined ? {} : { tracestate: first.tracestate }),
         ...signWebhook(secrets, enc.webhookId, Math.floor(this.#deps.clock.now() / 1000), enc.body),
       };
       let credentials = this.#headerSecrets;
