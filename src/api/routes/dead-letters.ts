@@ -7,7 +7,7 @@ const iso = (ms: number): string => new Date(ms).toISOString();
 const name = { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$' } as const;
 const targetName = { type: 'string', minLength: 1, maxLength: 128, description: 'Target id; a dead-letter target\'s copies are `<id>#dead-letter`.' } as const;
 /** A delivery id: opaque text (a number is accepted too, as ids were integers before). */
-const deliveryId = { type: ['string', 'integer'], pattern: '^[A-Za-z0-9_-]{1,64}$', minimum: 1, description: 'delivery id' } as const;
+const deliveryId = { anyOf: [{ type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' }, { type: 'integer', minimum: 1 }], description: 'delivery id' } as const;
 const time = { type: 'string', description: 'RFC 3339 time or epoch milliseconds' } as const;
 
 const filterProps = {

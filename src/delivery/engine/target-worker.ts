@@ -193,8 +193,22 @@ export class TargetWorker {
           return;
         }
         if (this.#buffer.length >= Math.ceil(ahead / 2) || exhausted) break;
+        // Nothing is leased that could not be sent soon: not while the breaker is open, not
+        // beyond what the rate limit lets through now, one send's worth for a half-open probe.
+        const openUntil = this.#breaker.openUntil(now);
+        if (openUntil !== undefined) {
+          this.#sleepUntil(openUntil);
+          return;
+        }
         let want = Math.min(ahead - this.#buffer.length, cap - this.#outstanding);
-        if (this.#bucket !== undefined) want = Math.min(want, Math.max(0, this.#bucket.available(now) - this.#buffer.length));
+        if (this.#bucket !== undefined) {
+          const room = this.#bucket.available(now) - this.#buffer.length;
+          if (room <= 0) {
+            if (this.#buffer.length === 0) this.#sleepUntil(now + this.#bucket.waitMs(now));
+            break;
+          }
+          want = Math.min(want, room);
+        }
         if (this.#breaker.state(now).type === 'half-open') want = Math.min(want, perSend - this.#buffer.length);
         if (want <= 0) break;
         const leased = await queue.lease(this.key, now, now + this.#leaseMs(), want);
