@@ -72,11 +72,12 @@ export async function startServer(dirPrefix: string, env: Record<string, string>
  * checkout as cwd) on a free port with a fresh data dir, log level warn; waits for /readyz.
  * Compares two builds in one run (bench:deliver-ab).
  */
-export async function startBuiltServer(checkout: string, dirPrefix: string, env: Record<string, string> = {}, readyWithinMs = 30_000): Promise<{ url: string; pid: number }> {
+export async function startBuiltServer(checkout: string, dirPrefix: string, env: Record<string, string> = {}, nodeArgs: readonly string[] = []): Promise<{ url: string; pid: number }> {
+  const readyWithinMs = 30_000;
   const dataDir = mkdtempSync(path.join(tmpdir(), dirPrefix));
   dirs.push(dataDir);
   const port = await freePort();
-  const c = spawn(process.execPath, [path.join(checkout, 'dist/cli/main.js'), 'start', '--port', String(port), '--data-dir', dataDir], {
+  const c = spawn(process.execPath, [...nodeArgs, path.join(checkout, 'dist/cli/main.js'), 'start', '--port', String(port), '--data-dir', dataDir], {
     cwd: checkout, env: { ...process.env, SWITCHYARD_LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'ignore', 'inherit'],
   });
   children.push(c);

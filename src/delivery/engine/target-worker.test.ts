@@ -200,6 +200,74 @@ test('target worker - an unordered target has at most `concurrency` sends in fli
   }
 });
 
+test('target worker - leases ahead: one lease call serves several sends, none sent twice', async () => {
+  const r = await rig(() => 'hold', { concurrency: 4 });
+  const q = r.w.store.deliveries;
+  const lease = q.lease.bind(q);
+  let leaseCalls = 0;
+  q.lease = (...args) => {
+    leaseCalls++;
+    return lease(...args);
+  };
+  try {
+    await r.w.put(key, Array.from({ length: 40 }, (_, i) => `e${i}`));
+    await r.rx.waitFor(4);
+    await settle(20);
+    assert.equal(r.rx.got.length, 4, 'no more sends than the concurrency, though more are leased');
+    for (let answered = 0; answered < 40; answered++) {
+      await r.rx.waitFor(answered + 1);
+      r.rx.got[answered]!.answer(204);
+    }
+    await until(async () => deliveredAll(r, 40), 'all delivered');
+    assert.equal(r.rx.got.length, 40, 'each sent once');
+    assert.equal(r.rx.maxOpen(), 4, 'the buffer never sends beyond the concurrency');
+    assert.ok(leaseCalls <= 12, `${leaseCalls} lease calls for 40 sends`);
+  } finally {
+    await r.done();
+  }
+});
+
+test('target worker - an open breaker gives the buffered leases back and leases nothing while open', async () => {
+  const r = await rig(() => ({ status: 503 }), { concurrency: 1, circuitBreaker: { failureThreshold: 1, openMs: 10_000 } });
+  try {
+    await r.w.put(key, ['e1', 'e2', 'e3', 'e4']);
+    await r.rx.waitFor(1);
+    await until(async () => r.worker.status(r.w.clock.now()).breaker.type === 'open', 'breaker open');
+    await until(async () => (await counts(r)).inFlight === 0 && (await counts(r)).pending === 4, 'every delivery back in the queue, none leased');
+    await r.advance(5_000);
+    assert.equal((await counts(r)).inFlight, 0, 'nothing leased while the breaker is open');
+    assert.equal(r.rx.got.length, 1);
+  } finally {
+    await r.done();
+  }
+});
+
+test('target worker - a buffered delivery whose lease would end before its send is given back and leased afresh, never sent twice', async () => {
+  // leaseMs 60 s; the http target's default timeout (10 s) plus graces must fit in what is left.
+  const r = await rig(() => 'hold', { concurrency: 1 });
+  try {
+    await r.w.put(key, ['e1', 'e2', 'e3']);
+    await r.rx.waitFor(1);
+    await until(async () => (await counts(r)).inFlight === 3, 'e1 in flight, e2 and e3 leased ahead');
+    assert.equal(await r.w.store.deliveries.nextDue(key), T0 + 60_000, 'leased until T0 + 60 s');
+    // 5 s of lease left cannot cover a send: e2 and e3 are given back and leased afresh (to T0 + 115 s).
+    await r.advance(55_000);
+    r.rx.got[0]!.answer(204);
+    await r.rx.waitFor(2);
+    // Past their first leases' end: had they been kept, they would be leased again beside the buffered copies.
+    await r.advance(10_000);
+    await settle(20);
+    assert.equal(r.rx.got.length, 2);
+    r.rx.got[1]!.answer(204);
+    await r.rx.waitFor(3);
+    r.rx.got[2]!.answer(204);
+    await until(async () => deliveredAll(r, 3), 'all delivered');
+    assert.deepEqual(r.rx.got.map((g) => g.ceId), ['e1', 'e2', 'e3']);
+  } finally {
+    await r.done();
+  }
+});
+
 test('target worker - the circuit breaker opens after N failures, probes once when half-open, closes on success', async () => {
   const r = await rig((q) => (q.n <= 2 ? { status: 503 } : { status: 204 }), { concurrency: 1, circuitBreaker: { failureThreshold: 2, openMs: 10_000 } });
   try {

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Clock } from '../../core/index.js';
 import { isStoreUnavailable, type AttemptRecord, type Completion, type DeliveryQueue, type LeasedDelivery, type TargetHealth, type TargetKey } from '../../store/index.js';
 import type { OutboundMessage, SendOutcome, Target } from '../target.js';
@@ -30,6 +31,8 @@ const DISABLED_REASON = 'target disabled after failing continuously; re-enable i
 const MAX_EXCERPT = 1024;
 /** Extra time granted to a target past its own timeout before its send is aborted. */
 const ABORT_GRACE_MS = 1000;
+/** How often a worker looks for sends past their deadline (only while it has sends in flight). */
+const DEADLINE_CHECK_MS = 500;
 /**
  * Most deliveries a worker holds leased at once (held for a batch, sending, or awaiting their
  * write), unless its concurrency or two batches need more: each one carries its event in
@@ -62,9 +65,14 @@ export class TargetWorker {
   readonly #observer: DeliveryObserver;
   readonly #breaker: CircuitBreaker;
   #bucket: TokenBucket | undefined;
+  /** Passed to every send; aborted by stop() once the grace is over. */
   readonly #abort = new AbortController();
-  /** One per send in flight: aborted at the send's deadline, or all at once by stop(). */
-  readonly #sendAborts = new Set<AbortController>();
+  /**
+   * Sends in flight that have not answered, with the time past which the worker stops waiting
+   * (the target's own timeout plus a grace): checked by one timer per worker, not one per send.
+   */
+  readonly #deadlines = new Set<{ readonly at: number; readonly expire: () => void }>();
+  #deadlineTimer: NodeJS.Timeout | undefined;
   readonly #sends = new Set<Promise<void>>();
   #retired: Target[] = [];
   /** The persisted health, once read from the queue (the first pump reads it). */
@@ -91,6 +99,8 @@ export class TargetWorker {
     this.#observer = deps.observer ?? noDeliveryObserver;
     this.#breaker = new CircuitBreaker(spec.circuitBreaker.failureThreshold, spec.circuitBreaker.openMs);
     this.#bucket = spec.rateLimit === undefined ? undefined : new TokenBucket(spec.rateLimit.perSecond, spec.rateLimit.burst, deps.clock.now());
+    // Every send in flight listens on this one signal (up to the target's concurrency).
+    setMaxListeners(0, this.#abort.signal);
   }
 
   get spec(): EngineTargetSpec {
@@ -359,19 +369,7 @@ export class TargetWorker {
     if (ready.length > 0) {
       const target = this.#target;
       const startedAt = clock.now();
-      // A controller and a timer per send: AbortSignal.any + AbortSignal.timeout cost several times more per delivery.
-      const ac = new AbortController();
-      this.#sendAborts.add(ac);
-      const deadline = setTimeout(() => ac.abort(), spec.timeoutMs + ABORT_GRACE_MS);
-      let outcome: SendOutcome;
-      try {
-        outcome = await target.send(ready.map((r) => r.message), ac.signal);
-      } catch (err) {
-        outcome = { type: 'failed', durationMs: clock.now() - startedAt, errorClass: 'io', message: (err as Error).message };
-      } finally {
-        clearTimeout(deadline);
-        this.#sendAborts.delete(ac);
-      }
+      const outcome = await this.#sendOnce(target, ready.map((r) => r.message), startedAt, spec.timeoutMs);
       const now = clock.now();
       const attempt: AttemptRecord = {
         at: startedAt, durationMs: outcome.durationMs, ok: outcome.type === 'delivered', status: outcome.status ?? null,
@@ -383,6 +381,44 @@ export class TargetWorker {
       for (const r of ready) completions.push(this.#complete(r.d, r.payload, outcome, attempt, now));
     }
     this.#deps.writer.submit(completions, () => this.#done(ds.length));
+  }
+
+  /**
+   * One send, never throwing and never waiting past the target's timeout plus a grace: a target
+   * that has not answered by then counts as timed out (its send is left to end on its own; its
+   * result is ignored). No controller or timer of its own per send: the worker's stop signal
+   * aborts every send, and one timer per worker watches the deadlines.
+   */
+  #sendOnce(target: Target, messages: OutboundMessage[], startedAt: number, timeoutMs: number): Promise<SendOutcome> {
+    const clock = this.#deps.clock;
+    return new Promise<SendOutcome>((resolve) => {
+      const entry = {
+        at: performance.now() + timeoutMs + ABORT_GRACE_MS,
+        expire: () => resolve({ type: 'failed', durationMs: clock.now() - startedAt, errorClass: 'timeout', message: 'the target did not answer within its timeout' }),
+      };
+      this.#deadlines.add(entry);
+      this.#watchDeadlines();
+      target.send(messages, this.#abort.signal).then(resolve, (err: unknown) => {
+        resolve({ type: 'failed', durationMs: clock.now() - startedAt, errorClass: 'io', message: (err as Error).message });
+      }).finally(() => this.#deadlines.delete(entry));
+    });
+  }
+
+  #watchDeadlines(): void {
+    if (this.#deadlineTimer !== undefined) return;
+    this.#deadlineTimer = setInterval(() => {
+      const now = performance.now();
+      for (const e of this.#deadlines) {
+        if (e.at > now) continue;
+        this.#deadlines.delete(e);
+        e.expire();
+      }
+      if (this.#deadlines.size === 0) {
+        clearInterval(this.#deadlineTimer);
+        this.#deadlineTimer = undefined;
+      }
+    }, DEADLINE_CHECK_MS);
+    this.#deadlineTimer.unref();
   }
 
   #complete(d: LeasedDelivery, payload: string, outcome: SendOutcome, attempt: AttemptRecord, now: number): Completion {
@@ -499,12 +535,11 @@ export class TargetWorker {
     const now = this.#deps.clock.now();
     this.#giveBack([...this.#held.splice(0), ...this.#buffer.splice(0)], now);
     const all = Promise.allSettled([...this.#sends]);
-    const timer = setTimeout(() => {
-      this.#abort.abort();
-      for (const ac of this.#sendAborts) ac.abort();
-    }, graceMs);
+    const timer = setTimeout(() => this.#abort.abort(), graceMs);
     await all;
     clearTimeout(timer);
+    clearInterval(this.#deadlineTimer);
+    this.#deadlineTimer = undefined;
     await this.#deps.writer.flush();
     await Promise.allSettled([this.#target.close(), ...this.#retired.map((t) => t.close())]);
   }
