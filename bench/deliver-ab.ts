@@ -103,22 +103,22 @@ const mine: Build = { name: 'this', ...(await startBuiltServer(root, 'swy-bench-
 // Warm-up round, not counted: the first traffic after start runs slow (V8 compiles the hot paths).
 for (const b of [base, mine]) await drain(b, rx, 0);
 
-const rows: { base: number; mine: number; undici: number; baseCpu: number; mineCpu: number }[] = [];
-console.log('\nround | base /s | this /s | bare undici /s | this ÷ base | this ÷ undici | base CPU µs | this CPU µs');
+const rows: { base: number; mine: number; undici: number; undiciCpu: number; baseCpu: number; mineCpu: number }[] = [];
+console.log('\nround | base /s | this /s | bare undici /s | this ÷ base | this ÷ undici | base server CPU µs/delivery | this server CPU µs/delivery | bare undici client CPU µs/request');
 for (let round = 1; round <= ROUNDS; round++) {
   const order = round % 2 === 1 ? [base, mine] : [mine, base];
   const got: Partial<Record<Build['name'], { rate: number; cpuUs: number }>> = {};
-  const runUndici = async (): Promise<number> => {
+  let undici = { rate: NaN, cpuUs: NaN };
+  const runUndici = async (): Promise<void> => {
     const r = await load({ mode: 'max', url: rx, bus: '', direct: true, connections: 32, warmupMs: WARMUP_MS, durationMs: DURATION_MS, runId: `u${round}` });
-    return r.requests / r.seconds;
+    undici = { rate: r.requests / r.seconds, cpuUs: r.cpuUsPerRequest };
   };
-  let undici = NaN;
-  if (round % 3 === 0) undici = await runUndici();
+  if (round % 3 === 0) await runUndici();
   for (const b of order) got[b.name] = await drain(b, rx, round);
-  if (round % 3 !== 0) undici = await runUndici();
-  const row = { base: got.base!.rate, mine: got.this!.rate, undici, baseCpu: got.base!.cpuUs, mineCpu: got.this!.cpuUs };
+  if (round % 3 !== 0) await runUndici();
+  const row = { base: got.base!.rate, mine: got.this!.rate, undici: undici.rate, undiciCpu: undici.cpuUs, baseCpu: got.base!.cpuUs, mineCpu: got.this!.cpuUs };
   rows.push(row);
-  console.log(`${round} | ${fmt(row.base)} | ${fmt(row.mine)} | ${fmt(undici)} | ${(row.mine / row.base).toFixed(2)}× | ${((100 * row.mine) / undici).toFixed(0)}% | ${fmt(row.baseCpu)} | ${fmt(row.mineCpu)}`);
+  console.log(`${round} | ${fmt(row.base)} | ${fmt(row.mine)} | ${fmt(row.undici)} | ${(row.mine / row.base).toFixed(2)}× | ${((100 * row.mine) / row.undici).toFixed(0)}% | ${fmt(row.baseCpu)} | ${fmt(row.mineCpu)} | ${fmt(row.undiciCpu)}`);
 }
 stopChildren();
 
@@ -128,7 +128,8 @@ const [bLo, bHi] = medianInterval(vsBase);
 const [uLo, uHi] = medianInterval(vsUndici);
 console.log(`\n${loadLine()} at end`);
 console.log(`medians: base ${fmt(median(rows.map((r) => r.base)))}/s, this ${fmt(median(rows.map((r) => r.mine)))}/s, bare undici ${fmt(median(rows.map((r) => r.undici)))}/s; ` +
-  `server CPU per delivery: base ${fmt(median(rows.map((r) => r.baseCpu)))} µs, this ${fmt(median(rows.map((r) => r.mineCpu)))} µs`);
+  `server CPU per delivery: base ${fmt(median(rows.map((r) => r.baseCpu)))} µs, this ${fmt(median(rows.map((r) => r.mineCpu)))} µs; ` +
+  `bare undici client CPU per request ${fmt(median(rows.map((r) => r.undiciCpu)))} µs`);
 const goal = (ok: boolean): string => (ok ? 'met' : 'MISSED');
 console.log(`goal this ≥ 1.5× base: median of per-round ratios ${median(vsBase).toFixed(2)}× (90% interval ${bLo.toFixed(2)} … ${bHi.toFixed(2)}) — ${goal(median(vsBase) >= 1.5)}`);
 console.log(`goal this ≥ 60% of bare undici: median of per-round ratios ${(100 * median(vsUndici)).toFixed(0)}% (90% interval ${(100 * uLo).toFixed(0)} … ${(100 * uHi).toFixed(0)}%) — ${goal(median(vsUndici) >= 0.6)}`);
