@@ -89,6 +89,23 @@ test('dispatcher - a dead letter is kept and a copy goes to the dead-letter targ
   }
 });
 
+test('dispatcher - work whose hint never came (another node\'s commit, a lost notification) is found by the periodic scan', async () => {
+  await withReceiver(() => ({ status: 204 }), async (w, url, rx) => {
+    rule(w, [{ id: 't1', kind: 'http', url }]);
+    // A queue whose hints reach nobody: correctness must not depend on them.
+    w.store.deliveries.watchWork = () => () => undefined;
+    const d = dispatcher(w);
+    await d.start();
+    try {
+      await w.put(key, ['e1', 'e2']);
+      await rx.waitFor(2);
+      await until(async () => idle(w.store, key), 'delivered');
+    } finally {
+      await d.stop();
+    }
+  });
+});
+
 test('dispatcher - leases left by a crashed process end when the store reopens: at-least-once', async () => {
   await withReceiver(() => ({ status: 204 }), async (w, url, rx) => {
     rule(w, [{ id: 't1', kind: 'http', url }]);
