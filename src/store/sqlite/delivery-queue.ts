@@ -60,11 +60,14 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
       insert: p(`INSERT INTO deliveries (bus, seq, event_id, rule, target, grp, state, due_at, first_at, created_at, event_body)
                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       groupBusy: p(`SELECT 1 AS x FROM deliveries WHERE bus = ? AND rule = ? AND target = ? AND grp = ? AND state IN ('pending', 'waiting') LIMIT 1`),
+      // Ordered exactly as deliveries_due is (due_at, first_at, rowid): read in index order up to
+      // the limit. Ordering by (due_at, id) alone made SQLite sort every row sharing a due time
+      // (a whole put batch) with its event body, for each lease: ~6× the cost per leased row.
       due: p(`SELECT d.id, d.bus, d.seq, d.event_id, d.rule, d.target, d.grp, d.attempts, d.first_at, d.created_at,
                      e.received_at, coalesce(e.body, d.event_body) AS body, e.traceparent
               FROM deliveries d INDEXED BY deliveries_due LEFT JOIN events e ON e.bus = d.bus AND e.seq = d.seq
               WHERE d.bus = ? AND d.rule = ? AND d.target = ? AND d.state = 'pending' AND d.due_at <= ?
-              ORDER BY d.due_at, d.id LIMIT ?`),
+              ORDER BY d.due_at, d.first_at, d.id LIMIT ?`),
       lease: p('UPDATE deliveries SET due_at = ?, leased = ? WHERE id = ?'),
       nextDue: p(`SELECT min(due_at) AS d FROM deliveries WHERE bus = ? AND rule = ? AND target = ? AND state = 'pending'`),
       // A finished row returns its key: a FIFO group head then promotes its group's next row.
