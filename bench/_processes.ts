@@ -67,6 +67,29 @@ export async function startServer(dirPrefix: string, env: Record<string, string>
   return { url, pid: c.pid! };
 }
 
+/**
+ * Starts the built server of a checkout (`<checkout>/dist/cli/main.js start`, run with the
+ * checkout as cwd) on a free port with a fresh data dir, log level warn; waits for /readyz.
+ * Compares two builds in one run (bench:deliver-ab).
+ */
+export async function startBuiltServer(checkout: string, dirPrefix: string, env: Record<string, string> = {}, nodeArgs: readonly string[] = []): Promise<{ url: string; pid: number }> {
+  const readyWithinMs = 30_000;
+  const dataDir = mkdtempSync(path.join(tmpdir(), dirPrefix));
+  dirs.push(dataDir);
+  const port = await freePort();
+  const c = spawn(process.execPath, [...nodeArgs, path.join(checkout, 'dist/cli/main.js'), 'start', '--port', String(port), '--data-dir', dataDir], {
+    cwd: checkout, env: { ...process.env, SWITCHYARD_LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  children.push(c);
+  const url = `http://127.0.0.1:${port}`;
+  for (const deadline = Date.now() + readyWithinMs; ;) {
+    if ((await fetch(`${url}/readyz`).then((r) => r.status, () => 0)) === 200) break;
+    if (Date.now() > deadline) throw new Error(`server of ${checkout} did not become ready`);
+    await sleep(50);
+  }
+  return { url, pid: c.pid! };
+}
+
 /** One JSON call to the server's API; throws on a status ≥ 300. Answers the parsed body, if any. */
 export async function api(base: string, method: string, url: string, body?: unknown): Promise<unknown> {
   const res = await fetch(`${base}${url}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });

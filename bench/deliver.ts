@@ -225,9 +225,10 @@ if (PHASES.has('backlog')) {
   const full = await load({ mode: 'fill', url: server.url, bus: 'backlog', count: INGEST_SAMPLE / BACKLOG_TARGETS, batchSize: FILL_BATCH, connections: FILL_CONNECTIONS, runId: 'bl2' });
   await sleep(2000);
   const t0 = performance.now();
-  const state = (await api(server.url, 'GET', '/v1/buses/backlog/rules/r/targets')) as { items: { deliveries: { pending: number } }[] };
+  const state = (await api(server.url, 'GET', '/v1/buses/backlog/rules/r/targets')) as { items: { deliveries: { pending: number; inFlight?: number } }[] };
   const stateMs = performance.now() - t0;
-  const pending = state.items.reduce((s, t) => s + t.deliveries.pending, 0);
+  // Unfinished: pending, and leased (inFlight; builds before the async queue counted those in pending).
+  const pending = state.items.reduce((s, t) => s + t.deliveries.pending + (t.deliveries.inFlight ?? 0), 0);
   const backlogPut = empty.events + rest.events + full.events;
   const mb = rss(server.pid);
   backlog = { pending, rss: mb };

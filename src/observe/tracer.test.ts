@@ -103,7 +103,7 @@ test('tracer - a producer trace that is not sampled (flags 00) gets no spans', (
   const unsampled = TP.replace(/-01$/, '-00');
   tracer.appended([item('1', { traceparent: unsampled })], [{ type: 'stored', sequence: 1, receivedAt: 0 }], performance.now());
   tracer.ingest(unsampled, 0, 1, '/v1/events', 200, undefined);
-  tracer.deliverAttempt({ traceparent: unsampled, header: unsampled }, { bus: 'b', rule: 'r', target: 't' }, { id: 1, eventId: '1', sequence: 1 }, 0, 1, 200);
+  tracer.deliverAttempt({ traceparent: unsampled, header: unsampled }, { bus: 'b', rule: 'r', target: 't' }, { id: '1', eventId: '1', sequence: 1 }, 0, 1, 200);
   assert.deepEqual(spans, []);
   tracer.ingest(TP, 0, 1, '/v1/events', 200, undefined);
   assert.equal(spans.length, 1);

@@ -138,7 +138,7 @@ export class Tracer {
    * (the event carries no trace context) the span starts a trace of its own.
    */
   deliverAttempt(
-    trace: DeliveryTraceContext | undefined, t: TargetLabels, d: { readonly id: number; readonly eventId: string; readonly sequence: number },
+    trace: DeliveryTraceContext | undefined, t: TargetLabels, d: { readonly id: string; readonly eventId: string; readonly sequence: number },
     startMs: number, durationMs: number, status: number | null, error?: string,
   ): void {
     // A context made by DeliveryTelemetry carries its parsed parts; any other is parsed here.
@@ -147,6 +147,9 @@ export class Tracer {
     if (!this.#sampler.sample(parent)) return;
     const spanId = known?.spanId ?? parseTraceparent(trace?.header)?.parentId ?? newSpanId();
     const head = { traceId: parent?.traceId, spanId, parentSpanId: parent?.parentId, startMs, endMs: startMs + durationMs };
-    this.#exporter.deliver(head, t.bus, t.rule, t.target, d.id, d.sequence, d.eventId, status, error);
+    // Delivery ids are opaque text; the span attribute stays an integer while the store's ids are
+    // decimal row ids (SQLite), 0 otherwise.
+    const id = Number(d.id);
+    this.#exporter.deliver(head, t.bus, t.rule, t.target, Number.isSafeInteger(id) ? id : 0, d.sequence, d.eventId, status, error);
   }
 }

@@ -2,7 +2,15 @@
  * The durable delivery queue's contract (docs/delivery.md). Deliveries are enqueued inside the
  * event append's transaction; the dispatcher leases, completes and dead-letters them here.
  * Every state change is a committed write, so a crash loses no delivery and no attempt.
+ *
+ * Nothing here assumes one process: delivery ids are opaque strings, a lease ends on its own at
+ * `leaseUntil` (whoever held it), and a completion names the lease it completes, so a sender
+ * whose lease is no longer current (expired and leased again, killed, redriven) changes nothing.
+ * Every method that may touch storage answers with a promise.
  */
+
+/** A delivery's id: opaque, stable for the delivery's life (attempts, dead letter, redrive). */
+export type DeliveryId = string;
 
 /** One delivery to enqueue with an appended event: a target of a matched rule. */
 export interface DeliveryEnqueue {
@@ -21,7 +29,11 @@ export interface TargetKey {
 
 /** A leased delivery with its event, ready to send. */
 export interface LeasedDelivery {
-  readonly id: number;
+  readonly id: DeliveryId;
+  /** This lease's token: a completion must name it, and counts only while the lease is current. */
+  readonly lease: string;
+  /** When the lease ends: the delivery is leased again after this unless completed before. */
+  readonly leaseUntil: number;
   readonly bus: string;
   readonly seq: number;
   readonly eventId: string;
@@ -51,15 +63,26 @@ export interface AttemptRecord {
   readonly response: string | null;
 }
 
-/** What became of a leased delivery; written by {@link DeliveryQueue.complete}. */
+/** The lease a completion is for: the delivery and the token its lease was given. */
+export interface LeaseRef {
+  readonly id: DeliveryId;
+  readonly lease: string;
+}
+
+/**
+ * What became of a leased delivery; written by {@link DeliveryQueue.complete}. It is applied only
+ * while its lease is current (not expired and leased again, not killed, not redriven, not
+ * completed already); otherwise it is ignored, so a late sender never overwrites newer state.
+ */
 export type Completion =
-  | { readonly type: 'delivered'; readonly id: number; readonly attempt: AttemptRecord }
-  | { readonly type: 'retry'; readonly id: number; readonly attempt: AttemptRecord; readonly dueAt: number; readonly error: string }
+  | { readonly type: 'delivered'; readonly id: DeliveryId; readonly lease: string; readonly attempt: AttemptRecord }
+  | { readonly type: 'retry'; readonly id: DeliveryId; readonly lease: string; readonly attempt: AttemptRecord; readonly dueAt: number; readonly error: string }
   /** Lease given back without an attempt (shutdown, circuit open): due again at `dueAt`. */
-  | { readonly type: 'release'; readonly id: number; readonly dueAt: number }
+  | { readonly type: 'release'; readonly id: DeliveryId; readonly lease: string; readonly dueAt: number }
   | {
       readonly type: 'dead';
-      readonly id: number;
+      readonly id: DeliveryId;
+      readonly lease: string;
       readonly attempt: AttemptRecord | null;
       readonly reason: string;
       /** The transformed payload that was (or would have been) sent. */
@@ -71,7 +94,7 @@ export type Completion =
 /** Filter of dead letters; every field narrows. Times are ms, `from` inclusive, `to` exclusive. */
 export interface DeadLetterFilter {
   /** One dead letter by id. */
-  readonly id?: number | undefined;
+  readonly id?: DeliveryId | undefined;
   readonly bus?: string | undefined;
   readonly rule?: string | undefined;
   readonly target?: string | undefined;
@@ -80,7 +103,7 @@ export interface DeadLetterFilter {
 }
 
 export interface DeadLetterSummary {
-  readonly id: number;
+  readonly id: DeliveryId;
   readonly bus: string;
   readonly sequence: number;
   readonly eventId: string;
@@ -102,7 +125,8 @@ export interface DeadLetter extends DeadLetterSummary {
 
 export interface DeadLetterPage {
   readonly items: readonly DeadLetterSummary[];
-  readonly next?: number;
+  /** Cursor of the next page (opaque; pass as `after`). */
+  readonly next?: string;
 }
 
 /** Persisted health of a target (absent = healthy). */
@@ -113,42 +137,61 @@ export interface TargetHealth {
   readonly disabledAt: number | null;
 }
 
-/** Counts of a target's deliveries by state. */
+/**
+ * Counts of a target's unfinished and dead deliveries. `pending`: not finished and not leased
+ * (due, retrying later, or queued behind its FIFO group's head); `inFlight`: leased (being
+ * sent, or held by a lease that has not ended yet); `dead`: dead letters. A backend may add
+ * extras (SQLite: `waiting`, the part of `pending` queued behind a FIFO group's head).
+ */
 export interface TargetCounts {
   readonly pending: number;
-  readonly waiting: number;
+  readonly inFlight: number;
   readonly dead: number;
+  readonly waiting?: number;
 }
+
+/** Told which targets may have work now: a hint, never the truth (the queue's rows are). */
+export type WorkListener = (keys: readonly TargetKey[]) => void;
 
 export interface DeliveryQueue {
   /**
-   * Leases up to `limit` due pending deliveries of a target (oldest due first): they become due
-   * again at `leaseUntil` unless completed before, so a crash re-delivers them.
+   * Leases up to `limit` due deliveries of a target (oldest due first): pending ones due by
+   * `now`, and leased ones whose lease ended by `now`. Each comes back with a fresh lease token;
+   * it is not leased again before `leaseUntil` unless its lease is completed.
    */
-  lease(key: TargetKey, now: number, leaseUntil: number, limit: number): LeasedDelivery[];
-  /** The earliest due time of the target's pending deliveries, if any. */
-  nextDue(key: TargetKey): number | undefined;
-  /** Records completions (and their attempts) in one transaction. */
-  complete(completions: readonly Completion[], now: number): void;
-  /** Makes every lease due now; run at start (only one process writes the store). */
-  releaseLeases(now: number): number;
-  /** Targets that have pending deliveries. */
-  activeTargets(): TargetKey[];
-  /** Called after a commit that enqueued deliveries, with their distinct targets. */
-  onEnqueue(listener: (keys: readonly TargetKey[]) => void): void;
-  /** Dead-letters every pending or waiting delivery of a target (rule gone, target disabled). */
-  killTarget(key: TargetKey, reason: string, now: number): number;
-  listDead(filter: DeadLetterFilter, limit: number, after?: number): DeadLetterPage;
-  getDead(id: number): DeadLetter | undefined;
-  /** Puts dead letters back in the queue (due now, fresh retry budget); returns how many. */
-  redrive(select: { readonly ids: readonly number[] } | { readonly filter: DeadLetterFilter }, now: number): number;
+  lease(key: TargetKey, now: number, leaseUntil: number, limit: number): Promise<LeasedDelivery[]>;
+  /** The earliest time a delivery of the target is due (or its lease ends), if it has any unfinished. */
+  nextDue(key: TargetKey): Promise<number | undefined>;
+  /**
+   * Records completions (and their attempts) together; a completion whose lease is no longer
+   * current is ignored. Answers how many were applied.
+   */
+  complete(completions: readonly Completion[], now: number): Promise<number>;
+  /** Targets that have unfinished deliveries (pending or leased). */
+  activeTargets(): Promise<TargetKey[]>;
+  /**
+   * Subscribes to "work available" hints: told after a commit that enqueued, promoted or redrove
+   * deliveries, with their distinct targets. A hint may be late, merged or (on another node)
+   * missing: a dispatcher also looks for work on its own (activeTargets, nextDue) at an interval.
+   * Returns the unsubscribe function.
+   */
+  watchWork(listener: WorkListener): () => void;
+  /** Dead-letters every unfinished delivery of a target (rule gone, target disabled); their leases end. */
+  killTarget(key: TargetKey, reason: string, now: number): Promise<number>;
+  listDead(filter: DeadLetterFilter, limit: number, after?: string): Promise<DeadLetterPage>;
+  getDead(id: DeliveryId): Promise<DeadLetter | undefined>;
+  /**
+   * Puts dead letters back in the queue (due now, fresh retry budget), under the same delivery
+   * id (receivers see the same `webhook-id`); returns how many.
+   */
+  redrive(select: { readonly ids: readonly DeliveryId[] } | { readonly filter: DeadLetterFilter }, now: number): Promise<number>;
   /** Deletes dead letters; returns how many. */
-  purge(filter: DeadLetterFilter): number;
+  purge(filter: DeadLetterFilter): Promise<number>;
   /** Every attempt of a delivery, oldest first. */
-  attempts(id: number): AttemptRecord[];
-  health(key: TargetKey): TargetHealth | undefined;
-  setHealth(key: TargetKey, health: TargetHealth | undefined): void;
-  counts(key: TargetKey): TargetCounts;
-  /** Deletes delivered rows (and their attempts) finished before `before`; returns how many. */
-  sweepDelivered(before: number, limit: number): number;
+  attempts(id: DeliveryId): Promise<AttemptRecord[]>;
+  health(key: TargetKey): Promise<TargetHealth | undefined>;
+  setHealth(key: TargetKey, health: TargetHealth | undefined): Promise<void>;
+  counts(key: TargetKey): Promise<TargetCounts>;
+  /** Deletes delivered deliveries (and their attempts) finished before `before`; returns how many. */
+  sweepDelivered(before: number, limit: number): Promise<number>;
 }

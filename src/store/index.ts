@@ -6,7 +6,7 @@ export type { ConnectionRecord, NewConnection, ConnectionCatalog, StoredSigningS
 export type { EventSearchQuery, EventOrigin, ObserveStore, EventDeliveryState, TraceDelivery, TraceAttempt, TargetBacklogRow } from './observe-types.js';
 export type {
   DeliveryEnqueue, TargetKey, LeasedDelivery, AttemptRecord, Completion, DeadLetterFilter, DeadLetterSummary, DeadLetter,
-  DeadLetterPage, TargetHealth, TargetCounts, DeliveryQueue,
+  DeadLetterPage, TargetHealth, TargetCounts, DeliveryQueue, DeliveryId, LeaseRef, WorkListener,
 } from './delivery-types.js';
 export { createStore, type StoreConfig } from './create-store.js';
 export { SqliteStore, type SqliteStoreOptions } from './sqlite/sqlite-store.js';

@@ -104,7 +104,7 @@ describe('observe system events and logs e2e', () => {
     assert.equal(dead.length, 1);
     assert.equal(dead[0]!.level, 50);
     assert.deepEqual([dead[0]!.bus, dead[0]!.rule, dead[0]!.target, dead[0]!.count], ['default', 'dl', 'hook', 1]);
-    assert.ok(typeof dead[0]!.sequence === 'number' && typeof dead[0]!.deliveryId === 'number');
+    assert.ok(typeof dead[0]!.sequence === 'number' && typeof dead[0]!.deliveryId === 'string');
   });
 
   test('logs - a successful delivery is one debug line', async () => {

@@ -6,6 +6,8 @@ import { busName, problem } from '../schemas.js';
 const iso = (ms: number): string => new Date(ms).toISOString();
 const name = { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$' } as const;
 const targetName = { type: 'string', minLength: 1, maxLength: 128, description: 'Target id; a dead-letter target\'s copies are `<id>#dead-letter`.' } as const;
+/** A delivery id: opaque text (a number is accepted too, as ids were integers before). */
+const deliveryId = { anyOf: [{ type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' }, { type: 'integer', minimum: 1 }], description: 'delivery id' } as const;
 const time = { type: 'string', description: 'RFC 3339 time or epoch milliseconds' } as const;
 
 const filterProps = {
@@ -17,7 +19,7 @@ const filterProps = {
 const summaryView = {
   type: 'object',
   properties: {
-    id: { type: 'integer' }, bus: { type: 'string' }, sequence: { type: 'integer' }, eventId: { type: 'string' },
+    id: { type: 'string', description: 'the delivery id (opaque; the receiver saw `dlv_<id>` as its webhook-id)' }, bus: { type: 'string' }, sequence: { type: 'integer' }, eventId: { type: 'string' },
     rule: { type: 'string' }, target: { type: 'string' }, group: { type: ['string', 'null'], description: 'FIFO group key (ordered targets)' },
     createdAt: { type: 'string', format: 'date-time' }, deadAt: { type: 'string', format: 'date-time' },
     attempts: { type: 'integer', description: 'attempts in the last retry budget' }, lastError: { type: ['string', 'null'] },
@@ -47,14 +49,14 @@ const selection = {
   additionalProperties: false,
   description: 'Exactly one of: `ids`, `filter`, `all: true`.',
   properties: {
-    ids: { type: 'array', items: { type: 'integer', minimum: 1 }, minItems: 1, maxItems: 1000 },
+    ids: { type: 'array', items: deliveryId, minItems: 1, maxItems: 1000 },
     filter: { type: 'object', additionalProperties: false, properties: filterProps },
     all: { type: 'boolean', const: true },
   },
 } as const;
 
 interface FilterQuery { bus?: string; rule?: string; target?: string; from?: string; to?: string }
-interface Selection { ids?: number[]; filter?: FilterQuery; all?: true }
+interface Selection { ids?: (string | number)[]; filter?: FilterQuery; all?: true }
 
 function parseTime(field: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
@@ -68,14 +70,14 @@ function filterOf(q: FilterQuery, at: string): DeadLetterFilter {
 }
 
 /** The store filter a redrive or purge applies to; exactly one way of selecting is required. */
-function selected(s: Selection | undefined): { ids: number[] } | { filter: DeadLetterFilter } {
+function selected(s: Selection | undefined): { ids: string[] } | { filter: DeadLetterFilter } {
   const given = [s?.ids, s?.filter, s?.all].filter((x) => x !== undefined).length;
   if (s === undefined || given !== 1) {
     throw new SwitchyardError('SWY_DELIVERY_SELECTION_REQUIRED', 'name the dead letters: exactly one of "ids", "filter" or "all": true', {
       violations: [{ path: '/', reason: given === 0 ? 'none of ids, filter, all given' : 'more than one of ids, filter, all given' }],
     });
   }
-  if (s.ids !== undefined) return { ids: s.ids };
+  if (s.ids !== undefined) return { ids: s.ids.map(String) };
   return { filter: s.filter === undefined ? {} : filterOf(s.filter, '/filter') };
 }
 
@@ -103,10 +105,10 @@ function fullJson(d: DeadLetter): string {
  */
 export async function deadLetterRoutes(app: FastifyInstance, deps: { store: Store; clock: Clock }): Promise<void> {
   const q = deps.store.deliveries;
-  const idParams = { type: 'object', properties: { id: { type: 'integer', minimum: 1 } }, required: ['id'] } as const;
-  const notFound = (id: number): SwitchyardError => new SwitchyardError('SWY_DELIVERY_DEAD_LETTER_NOT_FOUND', `no dead letter ${id}`);
+  const idParams = { type: 'object', properties: { id: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' } }, required: ['id'] } as const;
+  const notFound = (id: string): SwitchyardError => new SwitchyardError('SWY_DELIVERY_DEAD_LETTER_NOT_FOUND', `no dead letter ${id}`);
 
-  app.get<{ Querystring: FilterQuery & { after?: number; limit: number } }>('/v1/dead-letters', {
+  app.get<{ Querystring: FilterQuery & { after?: string; limit: number } }>('/v1/dead-letters', {
     config: { scope: 'read' },
     schema: {
       summary: 'List dead letters, oldest first, filtered by bus, rule, target and time, with cursor pagination',
@@ -115,22 +117,22 @@ export async function deadLetterRoutes(app: FastifyInstance, deps: { store: Stor
         type: 'object', additionalProperties: false,
         properties: {
           ...filterProps,
-          after: { type: 'integer', minimum: 0, description: 'cursor: dead letters with a greater id (the `next` of the previous page)' },
+          after: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$', description: 'cursor: the `next` of the previous page' },
           limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
         },
       },
-      response: { 200: { type: 'object', properties: { items: { type: 'array', items: summaryView }, next: { type: 'integer' } } }, '4xx': problem },
+      response: { 200: { type: 'object', properties: { items: { type: 'array', items: summaryView }, next: { type: 'string' } } }, '4xx': problem },
     },
   }, async (req) => {
-    const page = q.listDead(filterOf(req.query, '/querystring'), req.query.limit, req.query.after);
+    const page = await q.listDead(filterOf(req.query, '/querystring'), req.query.limit, req.query.after);
     return { items: page.items.map(summaryJson), ...(page.next === undefined ? {} : { next: page.next }) };
   });
 
-  app.get<{ Params: { id: number } }>('/v1/dead-letters/:id', {
+  app.get<{ Params: { id: string } }>('/v1/dead-letters/:id', {
     config: { scope: 'read' },
     schema: { summary: 'Get a dead letter: the event, the transformed payload, the last error and every attempt', tags: ['dead letters'], params: idParams, response: { 200: fullView, '4xx': problem } },
   }, async (req, reply) => {
-    const d = q.getDead(req.params.id);
+    const d = await q.getDead(req.params.id);
     if (d === undefined) throw notFound(req.params.id);
     return reply.type('application/json').send(fullJson(d));
   });
@@ -142,7 +144,7 @@ export async function deadLetterRoutes(app: FastifyInstance, deps: { store: Stor
       tags: ['dead letters'], body: selection,
       response: { 200: { type: 'object', properties: { redriven: { type: 'integer' } } }, '4xx': problem },
     },
-  }, async (req) => ({ redriven: q.redrive(selected(req.body ?? undefined), deps.clock.now()) }));
+  }, async (req) => ({ redriven: await q.redrive(selected(req.body ?? undefined), deps.clock.now()) }));
 
   app.post<{ Body: Selection | undefined }>('/v1/dead-letters/purge', {
     config: { scope: 'admin' },
@@ -153,15 +155,17 @@ export async function deadLetterRoutes(app: FastifyInstance, deps: { store: Stor
     },
   }, async (req) => {
     const s = selected(req.body ?? undefined);
-    const purged = 'ids' in s ? s.ids.reduce((n, id) => n + q.purge({ id }), 0) : q.purge(s.filter);
+    let purged = 0;
+    if ('ids' in s) for (const id of s.ids) purged += await q.purge({ id });
+    else purged = await q.purge(s.filter);
     return { purged };
   });
 
-  app.delete<{ Params: { id: number } }>('/v1/dead-letters/:id', {
+  app.delete<{ Params: { id: string } }>('/v1/dead-letters/:id', {
     config: { scope: 'admin' },
     schema: { summary: 'Delete one dead letter with its attempts', tags: ['dead letters'], params: idParams, response: { 204: { type: 'null' }, '4xx': problem } },
   }, async (req, reply) => {
-    if (q.purge({ id: req.params.id }) === 0) throw notFound(req.params.id);
+    if ((await q.purge({ id: req.params.id })) === 0) throw notFound(req.params.id);
     return reply.code(204).send();
   });
 }

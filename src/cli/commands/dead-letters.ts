@@ -10,7 +10,7 @@ import { prettyJson } from '../json-text.js';
 import { printJson, printJsonText, printTable } from '../output.js';
 
 interface DeadLetterSummary {
-  readonly id: number; readonly bus: string; readonly sequence: number; readonly eventId: string; readonly rule: string; readonly target: string;
+  readonly id: string; readonly bus: string; readonly sequence: number; readonly eventId: string; readonly rule: string; readonly target: string;
   readonly group: string | null; readonly createdAt: string; readonly deadAt: string; readonly attempts: number; readonly lastError: string | null;
 }
 
@@ -44,8 +44,10 @@ function filterOf(f: FilterFlags): Record<string, string> {
   return out;
 }
 
-function idOf(text: string): number {
-  return parsePositiveInt('dead letter id', text);
+/** A dead letter's id: opaque text (letters, digits, `_`, `-`), as the API lists it. */
+function idOf(text: string): string {
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(text)) throw new UsageError(`dead letter id: "${text}" is not an id (letters, digits, _ and -, at most 64)`);
+  return text;
 }
 
 async function list(f: ListFlags, ctx: CommandContext): Promise<void> {

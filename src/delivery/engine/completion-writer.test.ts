@@ -11,23 +11,24 @@ test('completion writer - completions submitted in one turn are written together
   const w = engineWorld();
   try {
     await w.put(key, ['e1', 'e2', 'e3']);
-    const [a, b, c] = w.store.deliveries.lease(key, T0, T0 + 60_000, 10);
+    const [a, b, c] = (await w.store.deliveries.lease(key, T0, T0 + 60_000, 10));
     const commits: number[] = [];
     const q = w.store.deliveries;
     const complete = q.complete.bind(q);
     q.complete = (cs, now) => {
       commits.push(cs.length);
-      complete(cs, now);
+      return complete(cs, now);
     };
     const order: string[] = [];
     const writer = new CompletionWriter(q, w.clock, (err) => assert.fail(String(err)));
-    writer.submit([{ type: 'delivered', id: a!.id, attempt: ok }], () => order.push(`a:${q.counts(key).pending}`));
-    writer.submit([{ type: 'delivered', id: b!.id, attempt: ok }, { type: 'retry', id: c!.id, attempt: { ...ok, ok: false, status: 503 }, dueAt: T0 + 500, error: 'http 503' }], () => order.push('bc'));
+    writer.submit([{ type: 'delivered', id: a!.id, lease: a!.lease, attempt: ok }], () => order.push('a'));
+    writer.submit([{ type: 'delivered', id: b!.id, lease: b!.lease, attempt: ok }, { type: 'retry', id: c!.id, lease: c!.lease, attempt: { ...ok, ok: false, status: 503 }, dueAt: T0 + 500, error: 'http 503' }], () => order.push('bc'));
     assert.deepEqual(commits, [], 'nothing written synchronously');
     await settle();
     assert.deepEqual(commits, [3], 'one write for the turn');
-    assert.deepEqual(order, ['a:1', 'bc'], 'after the write: only the retried one is still pending');
-    assert.equal(q.nextDue(key), T0 + 500);
+    assert.deepEqual(order, ['a', 'bc'], 'after the write, in submission order');
+    assert.deepEqual(await q.counts(key), { pending: 1, inFlight: 0, dead: 0, waiting: 0 }, 'only the retried one is still pending');
+    assert.equal(await q.nextDue(key), T0 + 500);
   } finally {
     await w.close();
   }
@@ -37,19 +38,19 @@ test('completion writer - a failed write is reported and still frees the slots (
   const w = engineWorld();
   try {
     await w.put(key, ['e1']);
-    const [a] = w.store.deliveries.lease(key, T0, T0 + 60_000, 10);
+    const [a] = (await w.store.deliveries.lease(key, T0, T0 + 60_000, 10));
     const q = w.store.deliveries;
     w.store.db.pragma('query_only = ON'); // a real write failure: the database refuses writes
     const errors: string[] = [];
     let freed = 0;
     const writer = new CompletionWriter(q, w.clock, (err) => errors.push((err as Error).message));
-    writer.submit([{ type: 'delivered', id: a!.id, attempt: ok }], () => freed++);
-    writer.flush();
+    writer.submit([{ type: 'delivered', id: a!.id, lease: a!.lease, attempt: ok }], () => freed++);
+    await writer.flush();
     w.store.db.pragma('query_only = OFF');
     assert.equal(errors.length, 1);
     assert.match(errors[0]!, /readonly/i);
     assert.equal(freed, 1);
-    assert.equal(w.store.deliveries.nextDue(key), T0 + 60_000, 'still leased: due again when the lease expires');
+    assert.equal((await w.store.deliveries.nextDue(key)), T0 + 60_000, 'still leased: due again when the lease expires');
   } finally {
     await w.close();
   }

@@ -11,7 +11,7 @@ export interface DeliveryTraceContext {
 
 /** One delivery as an observer sees it. */
 export interface ObservedDelivery {
-  readonly id: number;
+  readonly id: string;
   readonly eventId: string;
   readonly sequence: number;
   /** When the bus received the event (ms): now - receivedAt is the end-to-end latency. */

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { TargetKey } from '../../store/index.js';
 import { createTarget } from '../targets/index.js';
 import { Dispatcher, type DispatcherOptions } from './dispatcher.js';
-import { engineWorld, receiver, settle, until, T0, type EngineWorld, type Script } from './engine-world.contract.js';
+import { engineWorld, idle, receiver, settle, until, T0, type EngineWorld, type Script } from './engine-world.contract.js';
 
 const key: TargetKey = { bus: 'default', rule: 'r1', target: 't1' };
 
@@ -49,15 +49,15 @@ test('dispatcher - a delivery enqueued with its event is sent at once; a 503 is 
     try {
       await w.put(key, ['e1']);
       await rx.waitFor(1);
-      await until(() => w.store.deliveries.nextDue(key) === T0 + 500, 'retry due at +500 ms');
+      await until(async () => (await w.store.deliveries.nextDue(key)) === T0 + 500, 'retry due at +500 ms');
       await settle(20);
       assert.equal(rx.got.length, 1, 'the tick does not send early');
       w.clock.advance(500);
       await rx.waitFor(2);
-      await until(() => w.store.deliveries.counts(key).pending === 0, 'delivered');
-      const [status] = d.targets('default', 'r1')!;
+      await until(async () => (await idle(w.store, key)), 'delivered');
+      const [status] = (await d.targets('default', 'r1'))!;
       assert.equal(status!.state, 'enabled');
-      assert.deepEqual(status!.deliveries, { pending: 0, waiting: 0, dead: 0 });
+      assert.deepEqual(status!.deliveries, { pending: 0, inFlight: 0, dead: 0, waiting: 0 });
       assert.equal(status!.failingSince, null, 'a success clears the failing state');
     } finally {
       await d.stop();
@@ -76,10 +76,10 @@ test('dispatcher - a dead letter is kept and a copy goes to the dead-letter targ
         await w.put(key, ['e1']);
         await dlq.waitFor(1);
         assert.equal(dlq.got[0]!.ceId, 'e1');
-        await until(() => w.store.deliveries.counts({ ...key, target: 't1#dead-letter' }).pending === 0, 'copy delivered');
-        const [dead] = w.store.deliveries.listDead({ bus: 'default', target: 't1' }, 10).items;
+        await until(async () => (await idle(w.store, { ...key, target: 't1#dead-letter' })), 'copy delivered');
+        const [dead] = (await w.store.deliveries.listDead({ bus: 'default', target: 't1' }, 10)).items;
         assert.match(dead!.lastError ?? '', /not retryable: http 410/);
-        assert.equal(w.store.deliveries.getDead(dead!.id)!.attemptLog[0]!.response, 'gone');
+        assert.equal((await w.store.deliveries.getDead(dead!.id))!.attemptLog[0]!.response, 'gone');
       } finally {
         await d.stop();
       }
@@ -89,20 +89,39 @@ test('dispatcher - a dead letter is kept and a copy goes to the dead-letter targ
   }
 });
 
-test('dispatcher - leases left by a crashed process are released on restart: at-least-once', async () => {
+test('dispatcher - work whose hint never came (another node\'s commit, a lost notification) is found by the periodic scan', async () => {
+  await withReceiver(() => ({ status: 204 }), async (w, url, rx) => {
+    rule(w, [{ id: 't1', kind: 'http', url }]);
+    // A queue whose hints reach nobody: correctness must not depend on them.
+    w.store.deliveries.watchWork = () => () => undefined;
+    const d = dispatcher(w);
+    await d.start();
+    try {
+      await w.put(key, ['e1', 'e2']);
+      await rx.waitFor(2);
+      await until(async () => idle(w.store, key), 'delivered');
+    } finally {
+      await d.stop();
+    }
+  });
+});
+
+test('dispatcher - leases left by a crashed process end when the store reopens: at-least-once', async () => {
   await withReceiver(() => ({ status: 204 }), async (w, url, rx) => {
     rule(w, [{ id: 't1', kind: 'http', url }]);
     await w.put(key, ['e1', 'e2', 'e3']);
     // A process leased two deliveries (and maybe sent them), then died before writing outcomes.
-    const leased = w.store.deliveries.lease(key, T0, T0 + 3_600_000, 2);
+    const leased = (await w.store.deliveries.lease(key, T0, T0 + 3_600_000, 2));
     assert.equal(leased.length, 2);
+    // The store that opens the directory next holds its lock: the dead process's leases end at once.
     const store = await w.reopen();
-    assert.equal(store.deliveries.lease(key, T0, T0 + 1, 10).length, 1, 'without a release only e3 is due (until 1 h later)');
+    assert.deepEqual(await store.deliveries.counts(key), { pending: 3, inFlight: 0, dead: 0, waiting: 0 });
+    assert.equal(await store.deliveries.nextDue(key), T0, 'due now, not in an hour');
     const d = dispatcher(w);
     await d.start();
     try {
       await rx.waitFor(3);
-      await until(() => store.deliveries.counts(key).pending === 0, 'all delivered');
+      await until(async () => (await idle(store, key)), 'all delivered');
       assert.deepEqual(rx.got.map((q) => q.ceId).sort(), ['e1', 'e2', 'e3']);
     } finally {
       await d.stop();
@@ -117,10 +136,10 @@ test('dispatcher - FIFO groups across the dispatcher: bus order per group, a fai
     await d.start();
     try {
       await w.put(key, ['A1', 'B1', 'A2', 'B2', 'B3'], ['A', 'B', 'A', 'B', 'B']);
-      await until(() => rx.got.filter((q) => q.ceId!.startsWith('B')).length === 3, 'group B delivered');
+      await until(async () => rx.got.filter((q) => q.ceId!.startsWith('B')).length === 3, 'group B delivered');
       assert.deepEqual(rx.got.filter((q) => q.ceId!.startsWith('A')).map((q) => q.ceId), ['A1'], 'A2 waits behind A1');
       w.clock.advance(500);
-      await until(() => w.store.deliveries.counts(key).pending + w.store.deliveries.counts(key).waiting === 0, 'all delivered');
+      await until(async () => (await w.store.deliveries.counts(key)).pending + (await w.store.deliveries.counts(key)).inFlight === 0, 'all delivered');
       assert.deepEqual(rx.got.filter((q) => q.ceId!.startsWith('A')).map((q) => q.ceId), ['A1', 'A1', 'A2']);
       assert.deepEqual(rx.got.filter((q) => q.ceId!.startsWith('B')).map((q) => q.ceId), ['B1', 'B2', 'B3']);
     } finally {
@@ -142,8 +161,8 @@ test('dispatcher - removing a target from its rule dead-letters its pending deli
       // A direct catalog write: the dispatcher learns of it from the change feed.
       rule(w, [{ id: 'other', kind: 'log' }]);
       rx.got[0]!.answer(204);
-      await until(() => w.store.deliveries.counts(key).dead === 1 && w.store.deliveries.counts(key).pending === 0, 'e2 dead-lettered');
-      const [dead] = w.store.deliveries.listDead({ target: 't1' }, 10).items;
+      await until(async () => (await w.store.deliveries.counts(key)).dead === 1 && (await idle(w.store, key)), 'e2 dead-lettered');
+      const [dead] = (await w.store.deliveries.listDead({ target: 't1' }, 10)).items;
       assert.equal(dead!.eventId, 'e2');
       assert.equal(rx.got.length, 1);
       assert.match(dead!.lastError ?? '', /target "t1" was removed from the rule/);
@@ -164,11 +183,11 @@ test('dispatcher - a rule change made by a direct catalog write applies at once,
       await rx.waitFor(1);
       w.store.rules.put({ bus: 'default', name: 'r1', description: null, state: 'enabled', filter: {}, targets: [{ id: 'other', kind: 'log' }] });
       rx.got[0]!.answer(204);
-      await until(() => w.store.deliveries.counts(key).dead === 1 && w.store.deliveries.counts(key).pending === 0, 'e2 dead-lettered');
+      await until(async () => (await w.store.deliveries.counts(key)).dead === 1 && (await idle(w.store, key)), 'e2 dead-lettered');
       assert.equal(rx.got.length, 1);
       // Deleting the rule (directly too) retires nothing more and logs no error.
       assert.equal(w.store.rules.delete('default', 'r1'), true);
-      assert.equal(d.targets('default', 'r1'), undefined);
+      assert.equal(await d.targets('default', 'r1'), undefined);
     } finally {
       await d.stop();
     }
@@ -187,10 +206,10 @@ test('dispatcher - on a full disk it starts, logs no error per attempt, and dead
     const d = dispatcher(w);
     await d.start(); // dead-lettering t1's work fails here; before, the SQLITE_FULL left start()
     try {
-      assert.equal(w.store.deliveries.counts(key).pending, 20);
+      assert.equal((await w.store.deliveries.counts(key)).pending, 20);
       assert.equal(w.store.writes.failing('dead letters')?.code, 'SQLITE_FULL');
       w.store.db.pragma('max_page_count = 1073741823');
-      await until(() => w.store.deliveries.counts(key).dead === 20, 'dead-lettered by a later tick');
+      await until(async () => (await w.store.deliveries.counts(key)).dead === 20, 'dead-lettered by a later tick');
       assert.equal(w.store.writes.failing(), undefined);
     } finally {
       await d.stop();
@@ -206,23 +225,23 @@ test('dispatcher - a disabled target shows in its state and is re-enabled by ena
     try {
       await w.put(key, ['e1']);
       await rx.waitFor(1);
-      await until(() => w.store.deliveries.nextDue(key) === T0 + 500, 'retry 1');
+      await until(async () => (await w.store.deliveries.nextDue(key)) === T0 + 500, 'retry 1');
       w.clock.advance(500);
       await rx.waitFor(2);
-      await until(() => w.store.deliveries.nextDue(key) === T0 + 1500, 'retry 2');
+      await until(async () => (await w.store.deliveries.nextDue(key)) === T0 + 1500, 'retry 2');
       w.clock.advance(1000);
       await rx.waitFor(3);
-      await until(() => d.targets('default', 'r1')![0]!.state === 'disabled', 'disabled after failing 1.5 s > 1 s');
-      await until(() => w.store.deliveries.counts(key).dead === 1, 'its queue dead-lettered');
-      const s = d.targets('default', 'r1')![0]!;
+      await until(async () => (await d.targets('default', 'r1'))![0]!.state === 'disabled', 'disabled after failing 1.5 s > 1 s');
+      await until(async () => (await w.store.deliveries.counts(key)).dead === 1, 'its queue dead-lettered');
+      const s = (await d.targets('default', 'r1'))![0]!;
       assert.equal(s.failingSince, T0);
       assert.equal(s.disabledAt, T0 + 1500);
-      assert.equal(d.enable(key), true);
-      assert.equal(d.enable({ ...key, target: 'nope' }), false);
-      assert.equal(d.targets('default', 'r1')![0]!.state, 'enabled');
-      w.store.deliveries.redrive({ filter: { target: 't1' } }, w.clock.now());
+      assert.equal(await d.enable(key), true);
+      assert.equal(await d.enable({ ...key, target: 'nope' }), false);
+      assert.equal((await d.targets('default', 'r1'))![0]!.state, 'enabled');
+      (await w.store.deliveries.redrive({ filter: { target: 't1' } }, w.clock.now()));
       await rx.waitFor(4);
-      await until(() => w.store.deliveries.counts(key).pending === 0, 'delivered after redrive');
+      await until(async () => (await idle(w.store, key)), 'delivered after redrive');
     } finally {
       await d.stop();
     }
@@ -243,7 +262,7 @@ test('dispatcher - a rule change applies the target\'s new rate limit at once', 
       // A direct catalog write: the dispatcher learns of it from the change feed.
       rule(w, [{ id: 't1', kind: 'http', url }]);
       await rx.waitFor(3);
-      await until(() => w.store.deliveries.counts(key).pending === 0, 'delivered');
+      await until(async () => (await idle(w.store, key)), 'delivered');
     } finally {
       await d.stop();
     }

@@ -56,15 +56,20 @@ export interface TargetStatus {
 const keyId = (k: TargetKey): string => `${k.bus}\u0000${k.rule}\u0000${k.target}`;
 const SWEEP_EVERY_TICKS = 60;
 const SWEEP_BATCH = 10_000;
+/** Every this many ticks the dispatcher asks the queue which targets have work (the hints' safety net). */
+const SCAN_EVERY_TICKS = 5;
 
 /**
- * The delivery service: one {@link TargetWorker} per target with work. Woken by the queue
- * after each commit that enqueued deliveries (so light-load latency is one event-loop turn),
- * and by a tick every `pollIntervalMs` that finds retries falling due and sweeps old delivered
- * rows. Rule changes reach it through the catalog's change feed (`store.watch`), whoever made
- * them: a changed target is rebuilt, a removed one has its work dead-lettered. On start every
- * lease left by a previous process is released: only this process writes the store (the data
- * directory's lock), so such leases belong to a process that died.
+ * The delivery service: one {@link TargetWorker} per target with work. Woken by the queue's
+ * "work available" hints (`watchWork`: after each commit that enqueued deliveries, so
+ * light-load latency is one event-loop turn), and by a tick every `pollIntervalMs` that wakes
+ * every worker (retries falling due, leases that ended) and sweeps old delivered rows. Every
+ * fifth tick it also asks the queue which targets have work, so a hint that never came (another
+ * node's commit, a lost notification) delays a delivery by seconds, never forever. Rule changes
+ * reach it through the catalog's change feed (`store.watch`), whoever made them: a changed
+ * target is rebuilt, a removed one has its work dead-lettered. Leases are not released at start:
+ * a lease ends on its own, and a backend that knows better (SQLite, holding its directory's lock)
+ * ends a previous process's leases when it opens.
  */
 export class Dispatcher implements Service {
   readonly name = 'dispatcher';
@@ -72,10 +77,13 @@ export class Dispatcher implements Service {
   readonly #defaults: EngineDefaults;
   readonly #writer: CompletionWriter;
   readonly #workers = new Map<string, TargetWorker>();
+  /** Workers being made (their rule is read first): a second wake-up waits for the same one. */
+  readonly #making = new Map<string, Promise<TargetWorker | undefined>>();
   /** Targets gone whose dead-lettering failed (a full disk): tried again each tick. */
   readonly #unkilled = new Map<string, { key: TargetKey; reason: string }>();
   #tick: NodeJS.Timeout | undefined;
   #unwatch: (() => void) | undefined;
+  #unwork: (() => void) | undefined;
   #ticks = 0;
   #running = false;
 
@@ -92,26 +100,12 @@ export class Dispatcher implements Service {
   async start(): Promise<void> {
     const q = this.#deps.store.deliveries;
     this.#running = true;
-    try {
-      const released = q.releaseLeases(this.#deps.clock.now());
-      if (released > 0) this.#log('warn', { released }, 'deliveries leased by a previous process are due again');
-    } catch (err) {
-      // On a full disk the server still starts: those leases fall due when they expire instead.
-      this.#logFailure(err, {}, 'releasing the leases of a previous process failed; they fall due when they expire');
-    }
-    q.onEnqueue((keys) => {
-      if (!this.#running) return;
-      for (const k of keys) {
-        try {
-          this.#worker(k)?.wake();
-        } catch (err) {
-          this.#logFailure(err, { target: k }, 'starting a target worker failed');
-        }
-      }
+    this.#unwork = q.watchWork((keys) => {
+      for (const k of keys) void this.#wake(k);
     });
-    this.#unwatch = this.#deps.store.watch((c) => this.#onCatalogChange(c));
-    for (const k of q.activeTargets()) this.#worker(k)?.wake();
-    this.#tick = setInterval(() => this.#onTick(), this.#deps.options.pollIntervalMs);
+    this.#unwatch = this.#deps.store.watch((c) => void this.#onCatalogChange(c));
+    await this.#scan();
+    this.#tick = setInterval(() => void this.#onTick(), this.#deps.options.pollIntervalMs);
     this.#tick.unref();
   }
 
@@ -121,86 +115,122 @@ export class Dispatcher implements Service {
     clearInterval(this.#tick);
     this.#unwatch?.();
     this.#unwatch = undefined;
+    this.#unwork?.();
+    this.#unwork = undefined;
+    await Promise.allSettled([...this.#making.values()]);
     const workers = [...this.#workers.values()];
     this.#workers.clear();
     await Promise.all(workers.map((w) => w.stop(this.#deps.options.shutdownGraceMs)));
-    this.#writer.flush();
+    await this.#writer.flush();
   }
 
   /**
    * The state of each target of a rule (circuit breaker, health, queue counts), each followed by
    * its dead-letter target (id `<id>#dead-letter`) when it has one.
    */
-  targets(bus: string, rule: string): TargetStatus[] | undefined {
-    const r = this.#deps.store.rules.get(bus, rule);
+  async targets(bus: string, rule: string): Promise<TargetStatus[] | undefined> {
+    const r = await this.#deps.store.rules.get(bus, rule);
     if (r === undefined) return undefined;
     const now = this.#deps.clock.now();
-    const status = (id: string, kind: string): TargetStatus => {
+    const q = this.#deps.store.deliveries;
+    const status = async (id: string, kind: string): Promise<TargetStatus> => {
       const key = { bus, rule, target: id };
       const st = this.#workers.get(keyId(key))?.status(now);
-      const health: TargetHealth | undefined = st !== undefined ? st.health : this.#deps.store.deliveries.health(key);
+      const health: TargetHealth | undefined = st?.health !== undefined ? st.health.value : await q.health(key);
       return {
         id, kind, state: health?.disabledAt != null ? 'disabled' : 'enabled',
         breaker: st?.breaker ?? { type: 'closed', consecutiveFailures: 0 },
         failingSince: health?.failingSince ?? null, disabledAt: health?.disabledAt ?? null,
-        inFlight: st?.inFlight ?? 0, deliveries: this.#deps.store.deliveries.counts(key),
+        inFlight: st?.inFlight ?? 0, deliveries: await q.counts(key),
       };
     };
-    return ruleTargets(r).flatMap((t) => {
-      const own = status(t.id, t.kind);
-      return t.deadLetter === undefined ? [own] : [own, status(`${t.id}${DEAD_LETTER_SUFFIX}`, t.deadLetter.kind)];
-    });
+    const out: TargetStatus[] = [];
+    for (const t of ruleTargets(r)) {
+      out.push(await status(t.id, t.kind));
+      if (t.deadLetter !== undefined) out.push(await status(`${t.id}${DEAD_LETTER_SUFFIX}`, t.deadLetter.kind));
+    }
+    return out;
   }
 
   /** Re-enables a target (or a dead-letter target, `<id>#dead-letter`) disabled for failing too long; false if the rule has no such target. */
-  enable(key: TargetKey): boolean {
-    const r = this.#deps.store.rules.get(key.bus, key.rule);
+  async enable(key: TargetKey): Promise<boolean> {
+    const r = await this.#deps.store.rules.get(key.bus, key.rule);
     if (r === undefined || targetSpecOf(r, key.target).type === 'gone') return false;
-    const w = this.#worker(key);
-    if (w !== undefined) w.enable();
-    else this.#deps.store.deliveries.setHealth(key, undefined);
+    const w = await this.#worker(key);
+    if (w !== undefined) await w.enable();
+    else await this.#deps.store.deliveries.setHealth(key, undefined);
     return true;
   }
 
   /** A rule put or deleted (a deleted bus announces its rules deleted): its workers are rebuilt or retired. */
-  #onCatalogChange(c: CatalogChange): void {
+  async #onCatalogChange(c: CatalogChange): Promise<void> {
     if (!this.#running || c.type !== 'rule') return;
-    for (const [id, worker] of this.#workers) {
+    for (const [id, worker] of [...this.#workers]) {
       const k = worker.key;
       if (k.bus !== c.bus || k.rule !== c.name) continue;
       try {
-        this.#refresh(id, worker);
+        await this.#refresh(id, worker);
       } catch (err) {
         this.#logFailure(err, { target: k }, 'applying a rule change to a target failed');
       }
     }
   }
 
-  #onTick(): void {
+  async #onTick(): Promise<void> {
     if (!this.#running) return;
     for (const worker of this.#workers.values()) worker.wake();
-    if (++this.#ticks % SWEEP_EVERY_TICKS === 0) {
+    const tick = ++this.#ticks;
+    if (tick % SCAN_EVERY_TICKS === 0) await this.#scan();
+    if (tick % SWEEP_EVERY_TICKS === 0) {
       try {
-        this.#deps.store.deliveries.sweepDelivered(this.#deps.clock.now() - this.#deps.options.keepDeliveredMs, SWEEP_BATCH);
+        await this.#deps.store.deliveries.sweepDelivered(this.#deps.clock.now() - this.#deps.options.keepDeliveredMs, SWEEP_BATCH);
       } catch (err) {
         this.#logFailure(err, {}, 'sweeping delivered rows failed');
       }
     }
     const unkilled = [...this.#unkilled];
     this.#unkilled.clear();
-    for (const [id, k] of unkilled) if (!this.#workers.has(id)) this.#kill(k.key, k.reason);
+    for (const [id, k] of unkilled) if (!this.#workers.has(id)) await this.#kill(k.key, k.reason);
   }
 
-  /** The worker of a key, created on first use; undefined (its work dead-lettered) when the target is gone. */
-  #worker(key: TargetKey): TargetWorker | undefined {
+  /** Asks the queue which targets have work and wakes their workers (at start, then every few ticks). */
+  async #scan(): Promise<void> {
+    try {
+      for (const k of await this.#deps.store.deliveries.activeTargets()) await this.#wake(k);
+    } catch (err) {
+      this.#logFailure(err, {}, 'looking for targets with work failed');
+    }
+  }
+
+  /** Wakes the worker of a key (made on first use). Never throws: runs from hints and timers. */
+  async #wake(key: TargetKey): Promise<void> {
+    if (!this.#running) return;
+    try {
+      (await this.#worker(key))?.wake();
+    } catch (err) {
+      this.#logFailure(err, { target: key }, 'starting a target worker failed');
+    }
+  }
+
+  /** The worker of a key, made on first use; undefined (its work dead-lettered) when the target is gone. */
+  async #worker(key: TargetKey): Promise<TargetWorker | undefined> {
     const id = keyId(key);
     const have = this.#workers.get(id);
     if (have !== undefined) return have;
-    const r = this.#resolve(key);
+    const making = this.#making.get(id);
+    if (making !== undefined) return making;
+    const p = this.#make(id, key).finally(() => this.#making.delete(id));
+    this.#making.set(id, p);
+    return p;
+  }
+
+  async #make(id: string, key: TargetKey): Promise<TargetWorker | undefined> {
+    const r = await this.#resolve(key);
     if (r.type === 'gone') {
-      this.#kill(key, r.reason);
+      await this.#kill(key, r.reason);
       return undefined;
     }
+    if (!this.#running) return undefined;
     const worker = new TargetWorker(key, r.spec, r.target, {
       queue: this.#deps.store.deliveries, writer: this.#writer, clock: this.#deps.clock, random: this.#deps.random ?? Math.random,
       leaseMs: this.#deps.options.leaseMs, pollIntervalMs: this.#deps.options.pollIntervalMs, disableAfterMs: this.#deps.options.disableAfterMs,
@@ -211,24 +241,26 @@ export class Dispatcher implements Service {
   }
 
   /** Rebuilds a worker's target from its rule as committed now; retires the worker when the target is gone. */
-  #refresh(id: string, worker: TargetWorker): void {
+  async #refresh(id: string, worker: TargetWorker): Promise<void> {
     const key = worker.key;
-    const r = this.#resolve(key);
+    const r = await this.#resolve(key);
+    if (this.#workers.get(id) !== worker) return;
     if (r.type === 'gone') {
       this.#workers.delete(id);
-      // A worker made meanwhile means the target is back (rule put again): its work is not dead.
-      void worker.stop(this.#deps.options.shutdownGraceMs).then(() => {
-        if (!this.#workers.has(id)) this.#kill(key, r.reason);
-      });
+      // Its leased work (buffered or in flight) is given back or finished first; then whatever
+      // is left is dead-lettered. A worker made meanwhile means the target is back (rule put
+      // again): its work is not dead.
+      await worker.stop(this.#deps.options.shutdownGraceMs);
+      if (!this.#workers.has(id) && !this.#making.has(id)) await this.#kill(key, r.reason);
       return;
     }
     worker.update(r.spec, r.target);
   }
 
-  #resolve(key: TargetKey):
+  async #resolve(key: TargetKey): Promise<
     | { type: 'ok'; spec: EngineTargetSpec; target: Target }
-    | { type: 'gone'; reason: string } {
-    const rule = this.#deps.store.rules.get(key.bus, key.rule);
+    | { type: 'gone'; reason: string }> {
+    const rule = await this.#deps.store.rules.get(key.bus, key.rule);
     if (rule === undefined) return { type: 'gone', reason: `rule "${key.rule}" no longer exists` };
     const found = targetSpecOf(rule, key.target);
     if (found.type === 'gone') return found;
@@ -242,13 +274,13 @@ export class Dispatcher implements Service {
 
   /**
    * Nothing is dropped silently: work for a target that is gone becomes dead letters. Runs from
-   * timers and the commit path, so it never throws: a failed write (disk full) is tried again on
-   * the next tick.
+   * timers and hints, so it never throws: a failed write (disk full) is tried again on the next
+   * tick.
    */
-  #kill(key: TargetKey, reason: string): void {
+  async #kill(key: TargetKey, reason: string): Promise<void> {
     let n: number;
     try {
-      n = this.#deps.store.deliveries.killTarget(key, reason, this.#deps.clock.now());
+      n = await this.#deps.store.deliveries.killTarget(key, reason, this.#deps.clock.now());
     } catch (err) {
       this.#unkilled.set(keyId(key), { key, reason });
       this.#logFailure(err, { target: key }, 'dead-lettering the deliveries of a removed target failed; retrying');

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ManualClock } from '../../core/index.js';
 import { createEvent, eventSize, serializeEvent, type AttributeValue } from '../../events/index.js';
-import { SqliteStore, type AppendItem, type DeliveryEnqueue, type TargetKey } from '../../store/index.js';
+import { SqliteStore, type AppendItem, type DeliveryEnqueue, type Store, type TargetKey } from '../../store/index.js';
 import type { TargetDeps } from '../targets/index.js';
 import { testWorld, type TestWorld } from '../targets/test-deps.contract.js';
 
@@ -95,12 +95,18 @@ export async function receiver(script: Script = () => ({ status: 204 })): Promis
 }
 
 /** Lets pending I/O callbacks and immediates run until `cond` holds (10 s bound). */
-export async function until(cond: () => boolean, what = 'condition'): Promise<void> {
+export async function until(cond: () => boolean | Promise<boolean>, what = 'condition'): Promise<void> {
   const deadline = Date.now() + WAIT_BOUND_MS;
-  while (!cond()) {
+  while (!(await cond())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setImmediate(r));
   }
+}
+
+/** Whether a target has nothing unfinished: no delivery pending or leased (through the queue port). */
+export async function idle(store: Pick<Store, 'deliveries'>, key: TargetKey): Promise<boolean> {
+  const c = await store.deliveries.counts(key);
+  return c.pending === 0 && c.inFlight === 0;
 }
 
 /** A few turns of the event loop: enough for a pump and a completion write to happen if they would. */

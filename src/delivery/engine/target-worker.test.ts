@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { TargetKey } from '../../store/index.js';
+import type { TargetCounts, TargetKey } from '../../store/index.js';
 import { createTarget } from '../targets/index.js';
 import { CompletionWriter } from './completion-writer.js';
 import { engineWorld, receiver, settle, until, T0, type EngineWorld, type Receiver, type Script } from './engine-world.contract.js';
@@ -35,7 +35,7 @@ async function rig(script: Script, target: Record<string, unknown> = {}, opts: {
     queue: w.store.deliveries, writer, clock: w.clock, random: () => 0.5, leaseMs: 60_000, pollIntervalMs: 3_600_000,
     disableAfterMs: opts.disableAfterMs ?? 3 * 86_400_000, log: (level, _obj, msg) => logs.push(`${level}: ${msg}`),
   });
-  w.store.deliveries.onEnqueue(() => worker.wake());
+  w.store.deliveries.watchWork(() => worker.wake());
   return {
     w, rx, worker, logs,
     async advance(ms) {
@@ -52,10 +52,10 @@ async function rig(script: Script, target: Record<string, unknown> = {}, opts: {
   };
 }
 
-const counts = (r: Rig): { pending: number; waiting: number; dead: number } => r.w.store.deliveries.counts(key);
-const deliveredAll = (r: Rig, n: number): boolean => {
-  const c = counts(r);
-  return c.pending === 0 && c.waiting === 0 && r.rx.got.length >= n;
+const counts = (r: Rig): Promise<TargetCounts> => r.w.store.deliveries.counts(key);
+const deliveredAll = async (r: Rig, n: number): Promise<boolean> => {
+  const c = await counts(r);
+  return c.pending === 0 && c.inFlight === 0 && r.rx.got.length >= n;
 };
 
 test('target worker - a 503 is retried on the backoff schedule, then delivered; every attempt is recorded', async () => {
@@ -63,19 +63,19 @@ test('target worker - a 503 is retried on the backoff schedule, then delivered; 
   try {
     await r.w.put(key, ['e1']);
     await r.rx.waitFor(1);
-    await until(() => r.w.store.deliveries.nextDue(key) === T0 + 500, 'retry 1 due at +500 ms');
+    await until(async () => (await r.w.store.deliveries.nextDue(key)) === T0 + 500, 'retry 1 due at +500 ms');
     await r.advance(499);
     assert.equal(r.rx.got.length, 1, 'not sent before it is due');
-    assert.equal(r.w.store.deliveries.nextDue(key), T0 + 500, 'still waiting, not leased');
+    assert.equal((await r.w.store.deliveries.nextDue(key)), T0 + 500, 'still waiting, not leased');
     await r.advance(1);
     await r.rx.waitFor(2);
-    await until(() => r.w.store.deliveries.nextDue(key) === T0 + 500 + 1000, 'retry 2 due 1000 ms after retry 1');
+    await until(async () => (await r.w.store.deliveries.nextDue(key)) === T0 + 500 + 1000, 'retry 2 due 1000 ms after retry 1');
     await r.advance(1000);
     await r.rx.waitFor(3);
-    await until(() => deliveredAll(r, 3), 'delivered');
+    await until(async () => deliveredAll(r, 3), 'delivered');
     assert.deepEqual(r.rx.got.map((q) => q.ceId), ['e1', 'e1', 'e1']);
     assert.deepEqual(new Set(r.rx.got.map((q) => q.headers['webhook-id'])).size, 1, 'the same webhook id on every attempt (receivers dedupe)');
-    const attempts = r.w.store.deliveries.attempts(r.w.store.observe.deliveries(key.bus, r.w.store.events.get(key.bus, 'e1')!.sequence)[0]!.id);
+    const attempts = (await r.w.store.deliveries.attempts(String((await r.w.store.observe.deliveries(key.bus, (await r.w.store.events.get(key.bus, 'e1'))!.sequence))[0]!.id)));
     assert.deepEqual(attempts.map((a) => [a.at, a.ok, a.status, a.response]), [[T0, false, 503, 'busy'], [T0 + 500, false, 503, 'busy'], [T0 + 1500, true, 200, null]]);
   } finally {
     await r.done();
@@ -89,13 +89,13 @@ test('target worker - Retry-After of a 429 sets the next attempt, up to the poli
   try {
     await r.w.put(key, ['e1']);
     await r.rx.waitFor(1);
-    await until(() => r.w.store.deliveries.nextDue(key) === T0 + 7_000, 'retry at +7 s');
+    await until(async () => (await r.w.store.deliveries.nextDue(key)) === T0 + 7_000, 'retry at +7 s');
     await r.advance(7_000);
     await r.rx.waitFor(2);
-    await until(() => r.w.store.deliveries.nextDue(key) === T0 + 7_000 + 60_000, 'retry after the 60 s cap');
+    await until(async () => (await r.w.store.deliveries.nextDue(key)) === T0 + 7_000 + 60_000, 'retry after the 60 s cap');
     await r.advance(60_000);
     await r.rx.waitFor(3);
-    await until(() => deliveredAll(r, 3), 'delivered');
+    await until(async () => deliveredAll(r, 3), 'delivered');
   } finally {
     await r.done();
   }
@@ -105,9 +105,9 @@ test('target worker - a non-retryable 404 is dead-lettered at once with event, p
   const r = await rig(() => ({ status: 404, body: 'no such hook' }));
   try {
     await r.w.put(key, ['e1']);
-    await until(() => counts(r).dead === 1, 'dead letter');
-    const [s] = r.w.store.deliveries.listDead({ bus: 'default' }, 10).items;
-    const dl = r.w.store.deliveries.getDead(s!.id)!;
+    await until(async () => (await counts(r)).dead === 1, 'dead letter');
+    const [s] = (await r.w.store.deliveries.listDead({ bus: 'default' }, 10)).items;
+    const dl = (await r.w.store.deliveries.getDead(s!.id))!;
     assert.equal(dl.eventId, 'e1');
     assert.match(dl.lastError ?? '', /^not retryable: http 404/);
     assert.match(dl.event ?? '', /"id":"e1"/);
@@ -126,15 +126,15 @@ test('target worker - after maxAttempts the delivery is dead-lettered with every
   try {
     await r.w.put(key, ['e1']);
     await r.rx.waitFor(1);
-    await until(() => r.w.store.deliveries.nextDue(key) === T0 + 500, 'retry 1');
+    await until(async () => (await r.w.store.deliveries.nextDue(key)) === T0 + 500, 'retry 1');
     await r.advance(500);
     await r.rx.waitFor(2);
-    await until(() => r.w.store.deliveries.nextDue(key) === T0 + 1500, 'retry 2');
+    await until(async () => (await r.w.store.deliveries.nextDue(key)) === T0 + 1500, 'retry 2');
     await r.advance(1000);
     await r.rx.waitFor(3);
-    await until(() => counts(r).dead === 1, 'dead letter');
-    const id = r.w.store.deliveries.listDead({}, 10).items[0]!.id;
-    const dl = r.w.store.deliveries.getDead(id)!;
+    await until(async () => (await counts(r)).dead === 1, 'dead letter');
+    const id = (await r.w.store.deliveries.listDead({}, 10)).items[0]!.id;
+    const dl = (await r.w.store.deliveries.getDead(id))!;
     assert.match(dl.lastError ?? '', /gave up after 3 attempt\(s\): http 500/);
     assert.equal(dl.attempts, 3);
     assert.deepEqual(dl.attemptLog.map((a) => [a.at, a.status, a.response]), [[T0, 500, 'fail 1'], [T0 + 500, 500, 'fail 2'], [T0 + 1500, 500, 'fail 3']]);
@@ -162,7 +162,7 @@ test('target worker - FIFO: bus order within a group, one in flight per group, a
     await settle();
     assert.equal(r.rx.got[2]!.ceId, 'B2', 'B moves on while A is backing off');
     find('B2').answer(200);
-    await until(() => counts(r).pending === 1 && counts(r).waiting === 2, 'A1 pending (retry), A2 and A3 waiting');
+    await until(async () => (await counts(r)).pending === 3 && (await counts(r)).waiting === 2 && (await counts(r)).inFlight === 0, 'A1 pending (retry), A2 and A3 waiting');
     assert.equal(r.rx.got.length, 3, 'A2 does not overtake the failing A1');
     await r.advance(500);
     await r.rx.waitFor(4);
@@ -172,7 +172,7 @@ test('target worker - FIFO: bus order within a group, one in flight per group, a
     find('A2').answer(200);
     await r.rx.waitFor(6);
     find('A3').answer(200);
-    await until(() => deliveredAll(r, 6), 'all delivered');
+    await until(async () => deliveredAll(r, 6), 'all delivered');
     assert.deepEqual(byGroup('A'), ['A1', 'A1', 'A2', 'A3']);
     assert.deepEqual(byGroup('B'), ['B1', 'B2']);
     assert.equal(r.rx.maxOpen(), 2, 'never more than one per group in flight');
@@ -192,9 +192,77 @@ test('target worker - an unordered target has at most `concurrency` sends in fli
       await r.rx.waitFor(answered + 1);
       r.rx.got[answered]!.answer(204);
     }
-    await until(() => deliveredAll(r, 10), 'all delivered');
+    await until(async () => deliveredAll(r, 10), 'all delivered');
     assert.equal(r.rx.maxOpen(), 3);
     assert.deepEqual(r.rx.got.map((q) => q.ceId), Array.from({ length: 10 }, (_, i) => `e${i}`), 'sent in enqueue order');
+  } finally {
+    await r.done();
+  }
+});
+
+test('target worker - leases ahead: one lease call serves several sends, none sent twice', async () => {
+  const r = await rig(() => 'hold', { concurrency: 4 });
+  const q = r.w.store.deliveries;
+  const lease = q.lease.bind(q);
+  let leaseCalls = 0;
+  q.lease = (...args) => {
+    leaseCalls++;
+    return lease(...args);
+  };
+  try {
+    await r.w.put(key, Array.from({ length: 40 }, (_, i) => `e${i}`));
+    await r.rx.waitFor(4);
+    await settle(20);
+    assert.equal(r.rx.got.length, 4, 'no more sends than the concurrency, though more are leased');
+    for (let answered = 0; answered < 40; answered++) {
+      await r.rx.waitFor(answered + 1);
+      r.rx.got[answered]!.answer(204);
+    }
+    await until(async () => deliveredAll(r, 40), 'all delivered');
+    assert.equal(r.rx.got.length, 40, 'each sent once');
+    assert.equal(r.rx.maxOpen(), 4, 'the buffer never sends beyond the concurrency');
+    assert.ok(leaseCalls <= 12, `${leaseCalls} lease calls for 40 sends`);
+  } finally {
+    await r.done();
+  }
+});
+
+test('target worker - an open breaker gives the buffered leases back and leases nothing while open', async () => {
+  const r = await rig(() => ({ status: 503 }), { concurrency: 1, circuitBreaker: { failureThreshold: 1, openMs: 10_000 } });
+  try {
+    await r.w.put(key, ['e1', 'e2', 'e3', 'e4']);
+    await r.rx.waitFor(1);
+    await until(async () => r.worker.status(r.w.clock.now()).breaker.type === 'open', 'breaker open');
+    await until(async () => (await counts(r)).inFlight === 0 && (await counts(r)).pending === 4, 'every delivery back in the queue, none leased');
+    await r.advance(5_000);
+    assert.equal((await counts(r)).inFlight, 0, 'nothing leased while the breaker is open');
+    assert.equal(r.rx.got.length, 1);
+  } finally {
+    await r.done();
+  }
+});
+
+test('target worker - a buffered delivery whose lease would end before its send is given back and leased afresh, never sent twice', async () => {
+  // leaseMs 60 s; the http target's default timeout (10 s) plus graces must fit in what is left.
+  const r = await rig(() => 'hold', { concurrency: 1 });
+  try {
+    await r.w.put(key, ['e1', 'e2', 'e3']);
+    await r.rx.waitFor(1);
+    await until(async () => (await counts(r)).inFlight === 3, 'e1 in flight, e2 and e3 leased ahead');
+    assert.equal(await r.w.store.deliveries.nextDue(key), T0 + 60_000, 'leased until T0 + 60 s');
+    // 5 s of lease left cannot cover a send: e2 and e3 are given back and leased afresh (to T0 + 115 s).
+    await r.advance(55_000);
+    r.rx.got[0]!.answer(204);
+    await r.rx.waitFor(2);
+    // Past their first leases' end: had they been kept, they would be leased again beside the buffered copies.
+    await r.advance(10_000);
+    await settle(20);
+    assert.equal(r.rx.got.length, 2);
+    r.rx.got[1]!.answer(204);
+    await r.rx.waitFor(3);
+    r.rx.got[2]!.answer(204);
+    await until(async () => deliveredAll(r, 3), 'all delivered');
+    assert.deepEqual(r.rx.got.map((g) => g.ceId), ['e1', 'e2', 'e3']);
   } finally {
     await r.done();
   }
@@ -205,14 +273,14 @@ test('target worker - the circuit breaker opens after N failures, probes once wh
   try {
     await r.w.put(key, ['e1', 'e2', 'e3']);
     await r.rx.waitFor(2);
-    await until(() => r.worker.status(r.w.clock.now()).breaker.type === 'open', 'breaker open');
+    await until(async () => r.worker.status(r.w.clock.now()).breaker.type === 'open', 'breaker open');
     assert.deepEqual(r.worker.status(r.w.clock.now()).breaker, { type: 'open', until: T0 + 10_000 });
     await r.advance(5_000);
     assert.equal(r.rx.got.length, 2, 'nothing is sent while open, though retries are due');
     await r.advance(5_000);
     await r.rx.waitFor(3);
-    await until(() => r.worker.status(r.w.clock.now()).breaker.type === 'closed', 'closed after the probe succeeded');
-    await until(() => deliveredAll(r, 5), 'the rest delivered');
+    await until(async () => r.worker.status(r.w.clock.now()).breaker.type === 'closed', 'closed after the probe succeeded');
+    await until(async () => deliveredAll(r, 5), 'the rest delivered');
     assert.equal(r.rx.maxOpen(), 1);
   } finally {
     await r.done();
@@ -232,7 +300,7 @@ test('target worker - the rate limit spaces sends: burst first, then perSecond',
     await r.rx.waitFor(3);
     await r.advance(1000);
     await r.rx.waitFor(5);
-    await until(() => deliveredAll(r, 5), 'delivered');
+    await until(async () => deliveredAll(r, 5), 'delivered');
   } finally {
     await r.done();
   }
@@ -242,7 +310,7 @@ test('target worker - a batching target sends up to maxBatchSize deliveries per 
   const r = await rig(() => ({ status: 200 }), { batch: { maxBatchSize: 3 }, batchFormat: 'json' });
   try {
     await r.w.put(key, ['e1', 'e2', 'e3', 'e4', 'e5', 'e6', 'e7']);
-    await until(() => deliveredAll(r, 3), 'delivered');
+    await until(async () => deliveredAll(r, 3), 'delivered');
     // A lone delivery goes as a single event (binary mode), not as a one-element array.
     const ids = r.rx.got.map((q) => (q.ceId !== undefined ? [q.ceId] : (JSON.parse(q.body) as { id: string }[]).map((e) => e.id)));
     assert.deepEqual(ids, [['e1', 'e2', 'e3'], ['e4', 'e5', 'e6'], ['e7']]);
@@ -253,26 +321,19 @@ test('target worker - a batching target sends up to maxBatchSize deliveries per 
 
 test('target worker - a batching target holds at most ~1,000 deliveries leased at once (memory), in whole batches', async () => {
   const r = await rig(() => 'hold', { batch: { maxBatchSize: 100 }, batchFormat: 'json' });
-  // Leased = pending and due after now (a lease moves the due time), read from the event traces.
-  const leased = (): number => {
-    const now = r.w.clock.now();
-    let n = 0;
-    for (let seq = 1; seq <= 1500; seq++) n += r.w.store.observe.deliveries(key.bus, seq).filter((d) => d.state === 'pending' && d.dueAt > now).length;
-    return n;
-  };
   try {
     await r.w.put(key, Array.from({ length: 1500 }, (_, i) => `e${i}`));
     await r.rx.waitFor(10);
     await settle(20);
     assert.equal(r.rx.got.length, 10, '10 batches of 100 in flight, though 32 sends are allowed');
-    assert.equal(leased(), 1000);
+    assert.equal((await counts(r)).inFlight, 1000, 'leased: the ten batches being sent');
     r.rx.got[0]!.answer(200);
     await r.rx.waitFor(11);
     for (let i = 1; i < 15; i++) {
       await r.rx.waitFor(i + 1);
       r.rx.got[i]!.answer(200);
     }
-    await until(() => deliveredAll(r, 15), 'all delivered');
+    await until(async () => deliveredAll(r, 15), 'all delivered');
     assert.deepEqual(r.rx.got.map((q) => (JSON.parse(q.body) as unknown[]).length), Array.from({ length: 15 }, () => 100));
   } finally {
     await r.done();
@@ -283,27 +344,27 @@ test('target worker - a target failing continuously for disableAfterMs is disabl
   const r = await rig(() => ({ status: 503 }), {}, { disableAfterMs: 60_000 });
   try {
     await r.w.put(key, ['e1']);
-    for (let n = 1; r.w.store.deliveries.health(key)?.disabledAt == null; n++) {
+    for (let n = 1; (await r.w.store.deliveries.health(key))?.disabledAt == null; n++) {
       assert.ok(n < 20, 'disabled within 20 attempts');
       await r.rx.waitFor(n);
-      await until(() => r.rx.got.length === n && r.w.store.deliveries.health(key) !== undefined && counts(r).pending === 1 &&
-        r.w.store.deliveries.nextDue(key)! < r.w.clock.now() + 60_000, `attempt ${n} written`);
-      if (r.w.store.deliveries.health(key)?.disabledAt != null) break;
-      await r.advance(r.w.store.deliveries.nextDue(key)! - r.w.clock.now());
+      await until(async () => r.rx.got.length === n && (await r.w.store.deliveries.health(key)) !== undefined && (await counts(r)).pending === 1 &&
+        (await r.w.store.deliveries.nextDue(key))! < r.w.clock.now() + 60_000, `attempt ${n} written`);
+      if ((await r.w.store.deliveries.health(key))?.disabledAt != null) break;
+      await r.advance((await r.w.store.deliveries.nextDue(key))! - r.w.clock.now());
     }
-    const h = r.w.store.deliveries.health(key)!;
+    const h = (await r.w.store.deliveries.health(key))!;
     assert.equal(h.failingSince, T0);
     assert.ok(h.disabledAt! - T0 >= 60_000);
     await r.w.put(key, ['e2']);
-    await until(() => counts(r).dead === 2, 'the queue and new work dead-lettered');
-    const dead = r.w.store.deliveries.listDead({}, 10).items;
+    await until(async () => (await counts(r)).dead === 2, 'the queue and new work dead-lettered');
+    const dead = (await r.w.store.deliveries.listDead({}, 10)).items;
     assert.deepEqual(dead.map((d) => d.eventId), ['e1', 'e2']);
     assert.match(dead[1]!.lastError ?? '', /target disabled/);
     assert.ok(r.logs.includes('warn: target disabled after failing continuously'));
     const sent = r.rx.got.length;
     r.worker.enable();
-    assert.equal(r.w.store.deliveries.health(key), undefined);
-    assert.equal(r.w.store.deliveries.redrive({ filter: { bus: 'default' } }, r.w.clock.now()), 2);
+    assert.equal((await r.w.store.deliveries.health(key)), undefined);
+    assert.equal((await r.w.store.deliveries.redrive({ filter: { bus: 'default' } }, r.w.clock.now())), 2);
     await r.rx.waitFor(sent + 2);
   } finally {
     await r.done();
@@ -316,9 +377,9 @@ test('target worker - stop gives held and in-flight deliveries back (due again),
     await r.w.put(key, ['e1', 'e2', 'e3']);
     await r.rx.waitFor(2);
     await r.worker.stop(0);
-    assert.deepEqual(counts(r), { pending: 3, waiting: 0, dead: 0 });
-    assert.equal(r.w.store.deliveries.nextDue(key), T0, 'the aborted sends are due now, not at lease expiry');
-    assert.equal(r.w.store.deliveries.listDead({}, 10).items.length, 0);
+    assert.deepEqual(await counts(r), { pending: 3, inFlight: 0, dead: 0, waiting: 0 });
+    assert.equal((await r.w.store.deliveries.nextDue(key)), T0, 'the aborted sends are due now, not at lease expiry');
+    assert.equal((await r.w.store.deliveries.listDead({}, 10)).items.length, 0);
   } finally {
     await r.done();
   }

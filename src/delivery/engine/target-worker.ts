@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Clock } from '../../core/index.js';
 import { isStoreUnavailable, type AttemptRecord, type Completion, type DeliveryQueue, type LeasedDelivery, type TargetHealth, type TargetKey } from '../../store/index.js';
 import type { OutboundMessage, SendOutcome, Target } from '../target.js';
@@ -30,23 +31,31 @@ const DISABLED_REASON = 'target disabled after failing continuously; re-enable i
 const MAX_EXCERPT = 1024;
 /** Extra time granted to a target past its own timeout before its send is aborted. */
 const ABORT_GRACE_MS = 1000;
+/** How often a worker looks for sends past their deadline (only while it has sends in flight). */
+const DEADLINE_CHECK_MS = 500;
 /**
  * Most deliveries a worker holds leased at once (held for a batch, sending, or awaiting their
  * write), unless its concurrency or two batches need more: each one carries its event in
  * memory, and 32 batches of 100 for each of 10 targets took the server past 500 MiB.
  */
 const MAX_OUTSTANDING = 1024;
+/** Fewest deliveries leased ahead (a target with concurrency 1 still saves a lease call per send). */
+const LEASE_AHEAD_MIN = 8;
 
 const observed = (d: LeasedDelivery, trace?: DeliveryTraceContext): ObservedDelivery => ({ id: d.id, eventId: d.eventId, sequence: d.seq, receivedAt: d.receivedAt, trace });
 
 /**
- * Delivers one target's queue: leases due deliveries up to the free send slots (concurrency,
- * circuit breaker, rate limit), sends them (in batches for a batching target), and writes each
- * outcome. All delivery state is in the queue; this object only holds what is in flight, so
- * losing it (a crash) loses nothing: the leases expire and the deliveries are sent again.
+ * Delivers one target's queue. It leases due deliveries ahead into a small local buffer (one
+ * lease call per half a buffer, not one per send), sends them as free send slots allow
+ * (concurrency, circuit breaker, rate limit; in batches for a batching target), and writes each
+ * outcome naming its lease. All delivery state is in the queue; this object only holds what it
+ * leased, so losing it (a crash) loses nothing: the leases end and the deliveries are sent again.
+ * A buffered delivery whose lease could end before its send would is given back unsent; an open
+ * breaker gives the buffer back; a stopped worker (target removed or changed away) gives back
+ * what it has not sent.
  *
- * FIFO: the queue never has more than one pending delivery per group, so leasing "all due"
- * already sends at most one per group, in bus order.
+ * FIFO: the queue never has more than one pending delivery per group, so the buffer holds at
+ * most one per group, in bus order.
  */
 export class TargetWorker {
   readonly key: TargetKey;
@@ -56,20 +65,30 @@ export class TargetWorker {
   readonly #observer: DeliveryObserver;
   readonly #breaker: CircuitBreaker;
   #bucket: TokenBucket | undefined;
+  /** Passed to every send; aborted by stop() once the grace is over. */
   readonly #abort = new AbortController();
-  /** One per send in flight: aborted at the send's deadline, or all at once by stop(). */
-  readonly #sendAborts = new Set<AbortController>();
+  /**
+   * Sends in flight that have not answered, with the time past which the worker stops waiting
+   * (the target's own timeout plus a grace): checked by one timer per worker, not one per send.
+   */
+  readonly #deadlines = new Set<{ readonly at: number; readonly expire: () => void }>();
+  #deadlineTimer: NodeJS.Timeout | undefined;
   readonly #sends = new Set<Promise<void>>();
   #retired: Target[] = [];
+  /** The persisted health, once read from the queue (the first pump reads it). */
   #health: TargetHealth | undefined;
+  #healthLoaded = false;
   #inFlight = 0;
-  /** Deliveries leased and not finished: held for a batch, being sent, or awaiting their write. */
+  /** Deliveries leased and not finished: buffered, held for a batch, being sent, or awaiting their write. */
   #outstanding = 0;
+  /** Leased ahead, not sent yet (oldest due first). */
+  #buffer: LeasedDelivery[] = [];
   #held: LeasedDelivery[] = [];
   #heldSince = 0;
   #heldTimer: NodeJS.Timeout | undefined;
   #timer: NodeJS.Timeout | undefined;
   #scheduled = false;
+  #pumping = false;
   #stopped = false;
 
   constructor(key: TargetKey, spec: EngineTargetSpec, target: Target, deps: WorkerDeps) {
@@ -80,14 +99,15 @@ export class TargetWorker {
     this.#observer = deps.observer ?? noDeliveryObserver;
     this.#breaker = new CircuitBreaker(spec.circuitBreaker.failureThreshold, spec.circuitBreaker.openMs);
     this.#bucket = spec.rateLimit === undefined ? undefined : new TokenBucket(spec.rateLimit.perSecond, spec.rateLimit.burst, deps.clock.now());
-    this.#health = deps.queue.health(key);
+    // Every send in flight listens on this one signal (up to the target's concurrency).
+    setMaxListeners(0, this.#abort.signal);
   }
 
   get spec(): EngineTargetSpec {
     return this.#spec;
   }
 
-  /** Swaps in a changed spec; the old target closes once its sends are done. */
+  /** Swaps in a changed spec; the old target closes once its sends are done. Buffered deliveries go to the new one. */
   update(spec: EngineTargetSpec, target: Target): void {
     this.#retired.push(this.#target);
     const was = this.#spec;
@@ -101,25 +121,27 @@ export class TargetWorker {
     this.wake();
   }
 
-  status(now: number): { readonly breaker: BreakerState; readonly health: TargetHealth | undefined; readonly inFlight: number } {
-    return { breaker: this.#breaker.state(now), health: this.#health, inFlight: this.#inFlight };
+  /** `health` is undefined until the worker has read it from the queue. */
+  status(now: number): { readonly breaker: BreakerState; readonly health: { readonly value: TargetHealth | undefined } | undefined; readonly inFlight: number } {
+    return { breaker: this.#breaker.state(now), health: this.#healthLoaded ? { value: this.#health } : undefined, inFlight: this.#inFlight };
   }
 
   /** Re-enables a disabled target and closes its breaker. */
-  enable(): void {
+  async enable(): Promise<void> {
     this.#health = undefined;
-    this.#deps.queue.setHealth(this.key, undefined);
+    this.#healthLoaded = true;
+    await this.#deps.queue.setHealth(this.key, undefined);
     const before = this.#breaker.state(this.#deps.clock.now()).type;
     this.#breaker.success();
     if (before !== 'closed') this.#tell((o) => o.onBreaker(this.key, this.#breaker.state(this.#deps.clock.now())));
     this.wake();
   }
 
-  /** Looks for due work soon (coalesced). */
+  /** Looks for due work soon (coalesced; a pump running now runs once more after it). */
   wake(): void {
     if (this.#scheduled || this.#stopped) return;
     this.#scheduled = true;
-    setImmediate(() => this.#pump());
+    if (!this.#pumping) setImmediate(() => void this.#pump());
   }
 
   #sleepUntil(at: number): void {
@@ -130,14 +152,33 @@ export class TargetWorker {
     this.#timer.unref();
   }
 
-  #pump(): void {
-    this.#scheduled = false;
-    if (this.#stopped) return;
-    const { queue, clock } = this.#deps;
-    const now = clock.now();
+  async #pump(): Promise<void> {
+    if (this.#pumping) return;
+    this.#pumping = true;
     try {
+      while (this.#scheduled && !this.#stopped) {
+        this.#scheduled = false;
+        await this.#pumpOnce();
+      }
+    } finally {
+      this.#pumping = false;
+    }
+  }
+
+  /** Sends what free slots allow from the buffer, refills it when low, and schedules the next look. */
+  async #pumpOnce(): Promise<void> {
+    const { queue, clock } = this.#deps;
+    let now = clock.now();
+    try {
+      if (!this.#healthLoaded) {
+        this.#health = await queue.health(this.key);
+        this.#healthLoaded = true;
+      }
       if (this.#health?.disabledAt != null) {
-        const n = queue.killTarget(this.key, DISABLED_REASON, now);
+        // The kill ends the buffered leases too.
+        this.#outstanding -= this.#buffer.length;
+        this.#buffer = [];
+        const n = await queue.killTarget(this.key, DISABLED_REASON, now);
         if (n > 0) {
           this.#deps.log('warn', { target: this.key, deadLettered: n }, 'deliveries to a disabled target dead-lettered');
           this.#tell((o) => o.onDeadLetter(this.key, { count: n }, DISABLED_REASON));
@@ -145,35 +186,52 @@ export class TargetWorker {
         return;
       }
       const perSend = this.#spec.batch?.maxBatchSize ?? 1;
-      const slots = Math.min(this.#spec.concurrency - this.#inFlight, this.#breaker.allowance(now, this.#inFlight));
-      if (slots <= 0) {
-        const until = this.#breaker.openUntil(now);
-        if (until !== undefined) this.#sleepUntil(until);
-        return;
-      }
-      let limit = slots * perSend - this.#held.length;
-      if (this.#bucket !== undefined) {
-        const avail = this.#bucket.available(now);
-        if (avail <= 0) {
-          this.#sleepUntil(now + this.#bucket.waitMs(now));
+      const cap = Math.floor(Math.max(MAX_OUTSTANDING, this.#spec.concurrency, 2 * perSend) / perSend) * perSend;
+      // Enough ahead to fill every send slot once more; refilled when half of it is gone.
+      const ahead = Math.min(cap, Math.max(LEASE_AHEAD_MIN, this.#spec.concurrency * perSend));
+      let exhausted = false;
+      for (;;) {
+        now = clock.now();
+        this.#dropStale(now);
+        // Sends until the buffer is empty or nothing more may go now. With every slot busy the
+        // buffer is still refilled (a finished send wakes us); an open breaker gives it back and
+        // a rate limit waits, both until the time they name.
+        const blocked = this.#sendFromBuffer(now);
+        if (blocked?.until !== undefined) {
+          this.#sleepUntil(blocked.until);
+          if (blocked.releaseBuffer) this.#releaseBuffer(blocked.until);
           return;
         }
-        limit = Math.min(limit, avail);
+        if (this.#buffer.length >= Math.ceil(ahead / 2) || exhausted) break;
+        // Nothing is leased that could not be sent soon: not while the breaker is open, not
+        // beyond what the rate limit lets through now, one send's worth for a half-open probe.
+        const openUntil = this.#breaker.openUntil(now);
+        if (openUntil !== undefined) {
+          this.#sleepUntil(openUntil);
+          return;
+        }
+        let want = Math.min(ahead - this.#buffer.length, cap - this.#outstanding);
+        if (this.#bucket !== undefined) {
+          const room = this.#bucket.available(now) - this.#buffer.length;
+          if (room <= 0) {
+            if (this.#buffer.length === 0) this.#sleepUntil(now + this.#bucket.waitMs(now));
+            break;
+          }
+          want = Math.min(want, room);
+        }
+        if (this.#breaker.state(now).type === 'half-open') want = Math.min(want, perSend - this.#buffer.length);
+        if (want <= 0) break;
+        const leased = await queue.lease(this.key, now, now + this.#leaseMs(), want);
+        this.#outstanding += leased.length;
+        if (this.#stopped) {
+          this.#giveBack(leased, clock.now());
+          return;
+        }
+        this.#buffer.push(...leased);
+        if (leased.length < want) exhausted = true;
+        if (leased.length === 0) break;
       }
-      if (this.#breaker.state(now).type === 'half-open') limit = Math.min(limit, perSend);
-      const cap = Math.floor(Math.max(MAX_OUTSTANDING, this.#spec.concurrency, 2 * perSend) / perSend) * perSend;
-      limit = Math.min(limit, cap - this.#outstanding);
-      if (limit <= 0) return;
-      const leased = queue.lease(this.key, now, now + this.#leaseMs(), limit);
-      this.#outstanding += leased.length;
-      this.#bucket?.take(leased.length, now);
-      if (leased.length > 0 && this.#breaker.state(now).type === 'half-open') {
-        this.#breaker.probe();
-        this.#tell((o) => o.onBreaker(this.key, { type: 'half-open' }));
-      }
-      this.#dispatch(leased, now);
-      if (leased.length === limit) this.wake();
-      else this.#sleepUntil(queue.nextDue(this.key) ?? now + this.#deps.pollIntervalMs);
+      if (exhausted && this.#buffer.length === 0) this.#sleepUntil((await queue.nextDue(this.key)) ?? now + this.#deps.pollIntervalMs);
     } catch (err) {
       // The store logs its own "cannot write" (disk full) once; the pump retries it every poll.
       if (!isStoreUnavailable(err)) this.#deps.log('error', { err, target: this.key }, 'delivery pump failed');
@@ -182,13 +240,75 @@ export class TargetWorker {
   }
 
   /**
+   * Sends buffered deliveries while slots, the breaker and the rate limit allow. Answers
+   * undefined when the buffer ran dry, or why it stopped: when to look again (breaker open, rate
+   * limit), and whether the buffer should be given back (an open breaker may stay open longer
+   * than a lease).
+   */
+  #sendFromBuffer(now: number): { until: number | undefined; releaseBuffer: boolean } | undefined {
+    const perSend = this.#spec.batch?.maxBatchSize ?? 1;
+    while (this.#buffer.length > 0) {
+      const slots = Math.min(this.#spec.concurrency - this.#inFlight, this.#breaker.allowance(now, this.#inFlight));
+      if (slots <= 0) {
+        const until = this.#breaker.openUntil(now);
+        return { until, releaseBuffer: until !== undefined };
+      }
+      let n = Math.min(this.#buffer.length, slots * perSend - this.#held.length);
+      if (n <= 0) return { until: undefined, releaseBuffer: false };
+      if (this.#bucket !== undefined) {
+        const avail = this.#bucket.available(now);
+        if (avail <= 0) return { until: now + this.#bucket.waitMs(now), releaseBuffer: false };
+        n = Math.min(n, avail);
+      }
+      if (this.#breaker.state(now).type === 'half-open') {
+        n = Math.min(n, perSend);
+        this.#breaker.probe();
+        this.#tell((o) => o.onBreaker(this.key, { type: 'half-open' }));
+      }
+      const batch = this.#buffer.splice(0, n);
+      this.#bucket?.take(batch.length, now);
+      this.#dispatch(batch, now);
+    }
+    return undefined;
+  }
+
+  /** Gives back buffered deliveries whose lease would end before a send started now could finish. */
+  #dropStale(now: number): void {
+    if (this.#buffer.length === 0) return;
+    const need = this.#sendSpanMs();
+    const stale = this.#buffer.filter((d) => d.leaseUntil - now < need);
+    if (stale.length === 0) return;
+    this.#buffer = this.#buffer.filter((d) => d.leaseUntil - now >= need);
+    this.#giveBack(stale, now);
+  }
+
+  #releaseBuffer(dueAt: number): void {
+    const ds = this.#buffer;
+    this.#buffer = [];
+    this.#giveBack(ds, dueAt);
+  }
+
+  /** Releases leased deliveries unsent (due again at `dueAt`, no attempt counted). */
+  #giveBack(ds: readonly LeasedDelivery[], dueAt: number): void {
+    if (ds.length === 0) return;
+    this.#deps.writer.submit(ds.map((d) => ({ type: 'release', id: d.id, lease: d.lease, dueAt })), () => {
+      this.#outstanding -= ds.length;
+    });
+  }
+
+  /** The longest a send can take once started: a batch window, the timeout, the abort grace. */
+  #sendSpanMs(): number {
+    const s = this.#spec;
+    return s.timeoutMs + (s.batch?.maxBatchWindowMs ?? 0) + ABORT_GRACE_MS + 1_000;
+  }
+
+  /**
    * A lease must outlive the send it covers (held in a batch window, then up to the timeout and
    * the abort grace), or the delivery would fall due again while still in flight — a duplicate,
    * and a second in-flight send of a FIFO group.
    */
   #leaseMs(): number {
-    const s = this.#spec;
-    return Math.max(this.#deps.leaseMs, s.timeoutMs + (s.batch?.maxBatchWindowMs ?? 0) + ABORT_GRACE_MS + 5_000);
+    return Math.max(this.#deps.leaseMs, this.#sendSpanMs() + 4_000);
   }
 
   #dispatch(leased: LeasedDelivery[], now: number): void {
@@ -232,7 +352,7 @@ export class TargetWorker {
     for (const d of ds) {
       if (d.eventBody === null) {
         const reason = 'the event was removed by retention before it was delivered';
-        completions.push({ type: 'dead', id: d.id, attempt: null, reason, payload: null });
+        completions.push({ type: 'dead', id: d.id, lease: d.lease, attempt: null, reason, payload: null });
         this.#tell((o) => o.onDeadLetter(this.key, { delivery: observed(d), count: 1 }, reason));
         continue;
       }
@@ -242,26 +362,14 @@ export class TargetWorker {
         ready.push({ d, trace, payload: p.payload, message: { deliveryId: `dlv_${d.id}`, attempt: d.attempts + 1, bus: d.bus, rule: d.rule, targetId: baseTargetId(d.target), eventId: d.eventId, outbound: p.outbound, traceparent: trace?.header } });
       } catch (err) {
         const reason = `could not prepare the payload: ${(err as Error).message}`;
-        completions.push({ type: 'dead', id: d.id, attempt: null, reason, payload: null });
+        completions.push({ type: 'dead', id: d.id, lease: d.lease, attempt: null, reason, payload: null });
         this.#tell((o) => o.onDeadLetter(this.key, { delivery: observed(d), count: 1 }, reason));
       }
     }
     if (ready.length > 0) {
       const target = this.#target;
       const startedAt = clock.now();
-      // A controller and a timer per send: AbortSignal.any + AbortSignal.timeout cost several times more per delivery.
-      const ac = new AbortController();
-      this.#sendAborts.add(ac);
-      const deadline = setTimeout(() => ac.abort(), spec.timeoutMs + ABORT_GRACE_MS);
-      let outcome: SendOutcome;
-      try {
-        outcome = await target.send(ready.map((r) => r.message), ac.signal);
-      } catch (err) {
-        outcome = { type: 'failed', durationMs: clock.now() - startedAt, errorClass: 'io', message: (err as Error).message };
-      } finally {
-        clearTimeout(deadline);
-        this.#sendAborts.delete(ac);
-      }
+      const outcome = await this.#sendOnce(target, ready.map((r) => r.message), startedAt, spec.timeoutMs);
       const now = clock.now();
       const attempt: AttemptRecord = {
         at: startedAt, durationMs: outcome.durationMs, ok: outcome.type === 'delivered', status: outcome.status ?? null,
@@ -275,24 +383,62 @@ export class TargetWorker {
     this.#deps.writer.submit(completions, () => this.#done(ds.length));
   }
 
+  /**
+   * One send, never throwing and never waiting past the target's timeout plus a grace: a target
+   * that has not answered by then counts as timed out (its send is left to end on its own; its
+   * result is ignored). No controller or timer of its own per send: the worker's stop signal
+   * aborts every send, and one timer per worker watches the deadlines.
+   */
+  #sendOnce(target: Target, messages: OutboundMessage[], startedAt: number, timeoutMs: number): Promise<SendOutcome> {
+    const clock = this.#deps.clock;
+    return new Promise<SendOutcome>((resolve) => {
+      const entry = {
+        at: performance.now() + timeoutMs + ABORT_GRACE_MS,
+        expire: () => resolve({ type: 'failed', durationMs: clock.now() - startedAt, errorClass: 'timeout', message: 'the target did not answer within its timeout' }),
+      };
+      this.#deadlines.add(entry);
+      this.#watchDeadlines();
+      target.send(messages, this.#abort.signal).then(resolve, (err: unknown) => {
+        resolve({ type: 'failed', durationMs: clock.now() - startedAt, errorClass: 'io', message: (err as Error).message });
+      }).finally(() => this.#deadlines.delete(entry));
+    });
+  }
+
+  #watchDeadlines(): void {
+    if (this.#deadlineTimer !== undefined) return;
+    this.#deadlineTimer = setInterval(() => {
+      const now = performance.now();
+      for (const e of this.#deadlines) {
+        if (e.at > now) continue;
+        this.#deadlines.delete(e);
+        e.expire();
+      }
+      if (this.#deadlines.size === 0) {
+        clearInterval(this.#deadlineTimer);
+        this.#deadlineTimer = undefined;
+      }
+    }, DEADLINE_CHECK_MS);
+    this.#deadlineTimer.unref();
+  }
+
   #complete(d: LeasedDelivery, payload: string, outcome: SendOutcome, attempt: AttemptRecord, now: number): Completion {
     if (outcome.type === 'delivered') {
       this.#tell((o) => o.onDelivered(this.key, observed(d), now));
-      return { type: 'delivered', id: d.id, attempt };
+      return { type: 'delivered', id: d.id, lease: d.lease, attempt };
     }
-    if (this.#abort.signal.aborted) return { type: 'release', id: d.id, dueAt: now };
+    if (this.#abort.signal.aborted) return { type: 'release', id: d.id, lease: d.lease, dueAt: now };
     if (this.#health?.disabledAt != null) {
       // This attempt (or one beside it) disabled the target: the delivery is dead-lettered for that
       // reason now, as the pump does with the target's other deliveries. Scheduling a retry instead
       // raced with the pump's dead-lettering and could leave the retry's error on the dead letter.
       this.#tell((o) => o.onDeadLetter(this.key, { delivery: observed(d), count: 1 }, DISABLED_REASON));
-      return { type: 'dead', id: d.id, attempt, reason: DISABLED_REASON, payload };
+      return { type: 'dead', id: d.id, lease: d.lease, attempt, reason: DISABLED_REASON, payload };
     }
     const decision = decideRetry(this.#spec.retry, outcome, d.attempts + 1, d.firstAt, now, this.#deps.random);
-    if (decision.type === 'retry') return { type: 'retry', id: d.id, attempt, dueAt: decision.at, error: `${outcome.errorClass}${outcome.status === undefined ? '' : ` ${outcome.status}`}: ${outcome.message}` };
+    if (decision.type === 'retry') return { type: 'retry', id: d.id, lease: d.lease, attempt, dueAt: decision.at, error: `${outcome.errorClass}${outcome.status === undefined ? '' : ` ${outcome.status}`}: ${outcome.message}` };
     const forward = this.#spec.deadLetter !== undefined && !d.target.endsWith(DEAD_LETTER_SUFFIX);
     this.#tell((o) => o.onDeadLetter(this.key, { delivery: observed(d), count: 1 }, decision.reason));
-    return { type: 'dead', id: d.id, attempt, reason: decision.reason, payload, ...(forward ? { forwardTo: `${d.target}${DEAD_LETTER_SUFFIX}` } : {}) };
+    return { type: 'dead', id: d.id, lease: d.lease, attempt, reason: decision.reason, payload, ...(forward ? { forwardTo: `${d.target}${DEAD_LETTER_SUFFIX}` } : {}) };
   }
 
   /** Breaker and persisted health follow every outcome; a target failing too long is disabled. */
@@ -333,10 +479,14 @@ export class TargetWorker {
    */
   #saveHealth(): void {
     try {
-      this.#deps.queue.setHealth(this.key, this.#health);
+      void this.#deps.queue.setHealth(this.key, this.#health).catch((err: unknown) => this.#healthFailed(err));
     } catch (err) {
-      if (!isStoreUnavailable(err)) this.#deps.log('error', { err, target: this.key }, 'saving the target health failed');
+      this.#healthFailed(err);
     }
+  }
+
+  #healthFailed(err: unknown): void {
+    if (!isStoreUnavailable(err)) this.#deps.log('error', { err, target: this.key }, 'saving the target health failed');
   }
 
   /** The trace context to propagate (src/observe); a failure sends none rather than failing the delivery. */
@@ -381,17 +531,16 @@ export class TargetWorker {
     this.#stopped = true;
     clearTimeout(this.#timer);
     clearTimeout(this.#heldTimer);
-    const held = this.#held.splice(0);
+    // Leased and unsent (buffered, or held for a batch): given back, due now.
     const now = this.#deps.clock.now();
-    if (held.length > 0) this.#deps.writer.submit(held.map((d) => ({ type: 'release', id: d.id, dueAt: now })), () => undefined);
+    this.#giveBack([...this.#held.splice(0), ...this.#buffer.splice(0)], now);
     const all = Promise.allSettled([...this.#sends]);
-    const timer = setTimeout(() => {
-      this.#abort.abort();
-      for (const ac of this.#sendAborts) ac.abort();
-    }, graceMs);
+    const timer = setTimeout(() => this.#abort.abort(), graceMs);
     await all;
     clearTimeout(timer);
-    this.#deps.writer.flush();
+    clearInterval(this.#deadlineTimer);
+    this.#deadlineTimer = undefined;
+    await this.#deps.writer.flush();
     await Promise.allSettled([this.#target.close(), ...this.#retired.map((t) => t.close())]);
   }
 }

@@ -2,7 +2,7 @@
 // catalog-registry.contract.ts). Protected names are checked as they behave today.
 import assert from 'node:assert/strict';
 import type { NewRule } from '../types.js';
-import { coded, item, newBus, routed, runCases, stored, target, type Case, type ContractOptions } from './contract.fixture.js';
+import { coded, countsOf, item, newBus, routed, runCases, stored, target, type Case, type ContractOptions } from './contract.fixture.js';
 import { registryCases } from './catalog-registry.contract.js';
 
 const rule = (bus: string, name: string, extra: Partial<NewRule> = {}): NewRule =>
@@ -70,7 +70,7 @@ const busCases: Case[] = [
     await store.events.append([routed('tmp', 'a', ['t1']), routed('tmp', 'b', ['t1'])]);
     const now = clock.now();
     const [a] = await store.deliveries.lease(t1, now, now + 1000, 1);
-    await store.deliveries.complete([{ type: 'dead', id: a!.id, attempt: null, reason: 'x', payload: null }], now);
+    await store.deliveries.complete([{ type: 'dead', id: a!.id, lease: a!.lease, attempt: null, reason: 'x', payload: null }], now);
     await store.deliveries.setHealth(t1, { failingSince: now, disabledAt: null });
     await store.buses.delete('tmp');
     await store.buses.create(newBus('tmp'));
@@ -78,7 +78,7 @@ const busCases: Case[] = [
     assert.deepEqual(await store.observe.deliveries('tmp', seq), [], 'the new event shows no delivery of the deleted one');
     assert.deepEqual(await store.deliveries.lease(t1, now + 1000, now + 2000, 10), [], 'no delivery carries the new event under an old id');
     assert.deepEqual(await store.deliveries.listDead({ bus: 'tmp' }, 10), { items: [] });
-    assert.deepEqual(await store.deliveries.counts(t1), { pending: 0, waiting: 0, dead: 0 });
+    assert.deepEqual(await countsOf(store, t1), { pending: 0, inFlight: 0, dead: 0 });
     assert.equal(await store.deliveries.health(t1), undefined);
   }],
 ];

@@ -4,7 +4,7 @@
 import { describe, test } from 'node:test';
 import { ManualClock, isSwitchyardError } from '../../core/index.js';
 import type { AppendItem, AppendOutcome, NewBus, Store } from '../types.js';
-import type { AttemptRecord, DeliveryEnqueue, TargetKey } from '../delivery-types.js';
+import type { AttemptRecord, DeliveryEnqueue, TargetCounts, TargetKey } from '../delivery-types.js';
 
 /** What a contract needs of a fresh backend instance. */
 export interface ContractBackend {
@@ -116,6 +116,12 @@ export function stored(o: AppendOutcome | undefined): number {
 }
 
 export const target = (t: string, rule = 'r', bus = 'default'): TargetKey => ({ bus, rule, target: t });
+
+/** A target's counts without the backend's extras (the contract's `{ pending, inFlight, dead }`). */
+export async function countsOf(store: Store, key: TargetKey): Promise<Pick<TargetCounts, 'pending' | 'inFlight' | 'dead'>> {
+  const c = await store.deliveries.counts(key);
+  return { pending: c.pending, inFlight: c.inFlight, dead: c.dead };
+}
 
 export const okAttempt = (at: number): AttemptRecord => ({ at, durationMs: 1, ok: true, status: 200, errorClass: null, message: null, response: null });
 export const failedAttempt = (at: number, status = 503): AttemptRecord =>

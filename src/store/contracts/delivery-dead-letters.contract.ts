@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import type { Store } from '../types.js';
 import type { LeasedDelivery } from '../delivery-types.js';
-import { failedAttempt, newBus, routed, target, type Case } from './contract.fixture.js';
+import { countsOf, failedAttempt, newBus, routed, target, type Case } from './contract.fixture.js';
 
 const t1 = target('t1');
 const LEASE = 30_000;
@@ -12,7 +12,7 @@ const LEASE = 30_000;
 /** Leases every due delivery of `key` at `now` and dead-letters each (one failed attempt, payload `{"n":…}`). */
 async function killAll(store: Store, now: number, key = t1, reason = 'HTTP 400'): Promise<LeasedDelivery[]> {
   const ds = await store.deliveries.lease(key, now, now + LEASE, 100);
-  await store.deliveries.complete(ds.map((d) => ({ type: 'dead', id: d.id, attempt: failedAttempt(now, 400), reason, payload: `{"n":"${d.eventId}"}` })), now);
+  await store.deliveries.complete(ds.map((d) => ({ type: 'dead', id: d.id, lease: d.lease, attempt: failedAttempt(now, 400), reason, payload: `{"n":"${d.eventId}"}` })), now);
   return ds;
 }
 
@@ -21,22 +21,22 @@ export const deadLetterCases: readonly Case[] = [
     const [o] = await store.events.append([routed('default', 'a', ['t1'], { group: 'g' })]);
     const t0 = clock.now();
     const [d] = await store.deliveries.lease(t1, t0, t0 + LEASE, 1);
-    await store.deliveries.complete([{ type: 'retry', id: d!.id, attempt: failedAttempt(t0), dueAt: t0 + 10, error: 'HTTP 503' }], t0);
-    await store.deliveries.lease(t1, t0 + 10, t0 + LEASE, 1);
-    await store.deliveries.complete([{ type: 'dead', id: d!.id, attempt: failedAttempt(t0 + 10), reason: 'gave up: HTTP 503', payload: '{"x":1}' }], t0 + 11);
+    await store.deliveries.complete([{ type: 'retry', id: d!.id, lease: d!.lease, attempt: failedAttempt(t0), dueAt: t0 + 10, error: 'HTTP 503' }], t0);
+    const [again] = await store.deliveries.lease(t1, t0 + 10, t0 + LEASE, 1);
+    await store.deliveries.complete([{ type: 'dead', id: d!.id, lease: again!.lease, attempt: failedAttempt(t0 + 10), reason: 'gave up: HTTP 503', payload: '{"x":1}' }], t0 + 11);
     const dl = await store.deliveries.getDead(d!.id);
     assert.deepEqual(dl, {
       id: d!.id, bus: 'default', sequence: o?.type === 'stored' ? o.sequence : -1, eventId: 'a', rule: 'r', target: 't1', group: 'g',
       createdAt: t0, deadAt: t0 + 11, attempts: 2, lastError: 'gave up: HTTP 503',
       event: d!.eventBody, payload: '{"x":1}', attemptLog: [failedAttempt(t0), failedAttempt(t0 + 10)],
     });
-    assert.deepEqual(await store.deliveries.counts(t1), { pending: 0, waiting: 0, dead: 1 });
+    assert.deepEqual(await countsOf(store, t1), { pending: 0, inFlight: 0, dead: 1 });
   }],
 
   ['delivery queue - a dead completion without an attempt counts none', async ({ store, clock }) => {
     await store.events.append([routed('default', 'a', ['t1'])]);
     const [d] = await store.deliveries.lease(t1, clock.now(), clock.now() + LEASE, 1);
-    await store.deliveries.complete([{ type: 'dead', id: d!.id, attempt: null, reason: 'target disabled', payload: null }], clock.now());
+    await store.deliveries.complete([{ type: 'dead', id: d!.id, lease: d!.lease, attempt: null, reason: 'target disabled', payload: null }], clock.now());
     const dl = await store.deliveries.getDead(d!.id);
     assert.deepEqual([dl?.attempts, dl?.attemptLog, dl?.payload, dl?.lastError], [0, [], null, 'target disabled']);
   }],
@@ -50,13 +50,13 @@ export const deadLetterCases: readonly Case[] = [
     assert.equal((await store.deliveries.getDead(d!.id))?.event, d!.eventBody);
   }],
 
-  ['delivery queue - a dead letter forwarded to a dead-letter target enqueues an unordered copy for it, announced', async ({ store, clock }) => {
+  ['delivery queue - a dead letter forwarded to a dead-letter target enqueues an unordered copy for it, with a work hint', async ({ store, clock }) => {
     await store.events.append([routed('default', 'a', ['t1'], { group: 'g' })]);
     const seen: string[] = [];
-    await store.deliveries.onEnqueue((keys) => seen.push(...keys.map((k) => k.target)));
+    store.deliveries.watchWork((keys) => seen.push(...keys.map((k) => k.target)));
     const now = clock.now();
     const [d] = await store.deliveries.lease(t1, now, now + LEASE, 1);
-    await store.deliveries.complete([{ type: 'dead', id: d!.id, attempt: failedAttempt(now), reason: 'x', payload: null, forwardTo: 't1#dlq' }], now + 1);
+    await store.deliveries.complete([{ type: 'dead', id: d!.id, lease: d!.lease, attempt: failedAttempt(now), reason: 'x', payload: null, forwardTo: 't1#dlq' }], now + 1);
     assert.deepEqual(seen, ['t1#dlq']);
     const [copy] = await store.deliveries.lease(target('t1#dlq'), now + 1, now + LEASE, 10);
     assert.deepEqual([copy?.eventId, copy?.seq, copy?.eventBody, copy?.group, copy?.attempts, copy?.firstAt], ['a', d!.seq, d!.eventBody, null, 0, now + 1]);
@@ -98,15 +98,15 @@ export const deadLetterCases: readonly Case[] = [
     const t0 = clock.now();
     const [a, b] = await killAll(store, t0);
     const seen: string[] = [];
-    await store.deliveries.onEnqueue((keys) => seen.push(...keys.map((k) => k.target)));
+    store.deliveries.watchWork((keys) => seen.push(...keys.map((k) => k.target)));
     clock.advance(50);
     assert.equal(await store.deliveries.redrive({ ids: [a!.id] }, clock.now()), 1);
-    assert.deepEqual(seen, ['t1'], 'a redrive is announced');
+    assert.deepEqual(seen, ['t1'], 'a redrive gives a work hint');
     assert.equal(await store.deliveries.getDead(a!.id), undefined);
-    assert.deepEqual(await store.deliveries.counts(t1), { pending: 1, waiting: 0, dead: 1 });
+    assert.deepEqual(await countsOf(store, t1), { pending: 1, inFlight: 0, dead: 1 });
     const [back] = await store.deliveries.lease(t1, clock.now(), clock.now() + LEASE, 10);
-    assert.deepEqual([back?.id, back?.attempts, back?.firstAt], [a!.id, 0, clock.now()]);
-    await store.deliveries.complete([{ type: 'retry', id: a!.id, attempt: failedAttempt(clock.now()), dueAt: clock.now(), error: 'x' }], clock.now());
+    assert.deepEqual([back?.id, back?.attempts, back?.firstAt], [a!.id, 0, clock.now()], 'the same delivery id (the receiver sees the same webhook-id)');
+    await store.deliveries.complete([{ type: 'retry', id: a!.id, lease: back!.lease, attempt: failedAttempt(clock.now()), dueAt: clock.now(), error: 'x' }], clock.now());
     assert.deepEqual((await store.deliveries.attempts(a!.id)).map((x) => x.at), [t0, clock.now()], 'attempts before and after the redrive');
     assert.equal(await store.deliveries.redrive({ ids: [a!.id] }, clock.now()), 0, 'a delivery that is not dead is not redriven');
     assert.equal((await store.deliveries.getDead(b!.id))?.eventId, 'b');
@@ -117,8 +117,8 @@ export const deadLetterCases: readonly Case[] = [
     await killAll(store, clock.now());
     await killAll(store, clock.now(), target('t2'));
     assert.equal(await store.deliveries.redrive({ filter: { target: 't1' } }, clock.now()), 2);
-    assert.deepEqual(await store.deliveries.counts(t1), { pending: 2, waiting: 0, dead: 0 });
-    assert.deepEqual(await store.deliveries.counts(target('t2')), { pending: 0, waiting: 0, dead: 1 });
+    assert.deepEqual(await countsOf(store, t1), { pending: 2, inFlight: 0, dead: 0 });
+    assert.deepEqual(await countsOf(store, target('t2')), { pending: 0, inFlight: 0, dead: 1 });
   }],
 
   ['delivery queue - redriving dead letters of one FIFO group keeps one pending, in order', async ({ store, clock }) => {
@@ -126,7 +126,7 @@ export const deadLetterCases: readonly Case[] = [
     const now = clock.now();
     assert.equal(await store.deliveries.killTarget(t1, 'disabled', now), 2);
     assert.equal(await store.deliveries.redrive({ filter: { bus: 'default' } }, now + 1), 2);
-    assert.deepEqual(await store.deliveries.counts(t1), { pending: 1, waiting: 1, dead: 0 });
+    assert.deepEqual(await countsOf(store, t1), { pending: 2, inFlight: 0, dead: 0 });
     const [head] = await store.deliveries.lease(t1, now + 1, now + LEASE, 10);
     assert.equal(head?.eventId, 'a1');
   }],
@@ -138,9 +138,9 @@ export const deadLetterCases: readonly Case[] = [
     assert.equal(await store.deliveries.purge({ target: 't1' }), 2);
     assert.equal(await store.deliveries.getDead(a!.id), undefined);
     assert.deepEqual(await store.deliveries.attempts(a!.id), []);
-    assert.deepEqual(await store.deliveries.counts(t1), { pending: 0, waiting: 0, dead: 0 });
-    assert.deepEqual(await store.deliveries.counts(target('t2')), { pending: 0, waiting: 0, dead: 1 });
-    assert.deepEqual(await store.deliveries.counts(target('t3')), { pending: 1, waiting: 0, dead: 0 }, 'pending deliveries are never purged');
+    assert.deepEqual(await countsOf(store, t1), { pending: 0, inFlight: 0, dead: 0 });
+    assert.deepEqual(await countsOf(store, target('t2')), { pending: 0, inFlight: 0, dead: 1 });
+    assert.deepEqual(await countsOf(store, target('t3')), { pending: 1, inFlight: 0, dead: 0 }, 'pending deliveries are never purged');
     assert.equal(await store.deliveries.purge({}), 1);
   }],
 ];

@@ -1,9 +1,10 @@
-// The delivery queue's contract, part 1: enqueue with the append, leases and their expiry,
-// completions, retry due times, FIFO groups, per-target counts (part 2, dead letters:
-// delivery-dead-letters.contract.ts). Time is the case's clock; `now` is passed explicitly.
+// The delivery queue's contract, part 1: enqueue with the append, work hints, leases and their
+// expiry, completions (and stale ones, ignored), retry due times, FIFO groups, per-target counts
+// (part 2, dead letters: delivery-dead-letters.contract.ts). Time is the case's clock; `now` is
+// passed explicitly. Nothing here assumes one process: ids and lease tokens are opaque.
 import assert from 'node:assert/strict';
 import type { TargetKey } from '../delivery-types.js';
-import { failedAttempt, item, newBus, okAttempt, routed, runCases, stored, target, type Case, type ContractOptions } from './contract.fixture.js';
+import { countsOf, failedAttempt, item, newBus, okAttempt, routed, runCases, stored, target, type Case, type ContractOptions } from './contract.fixture.js';
 import { deadLetterCases } from './delivery-dead-letters.contract.js';
 
 const t1 = target('t1');
@@ -12,12 +13,29 @@ const eventIds = (ds: readonly { eventId: string }[]): string[] => ds.map((d) =>
 const keyIds = (keys: readonly TargetKey[]): string[] => keys.map((k) => `${k.bus}/${k.rule}/${k.target}`).sort();
 
 const cases: Case[] = [
-  ['delivery queue - deliveries commit with their event and are announced once after the commit, with their distinct targets', async ({ store }) => {
+  ['delivery queue - deliveries commit with their event; a work hint names their targets after the commit', async ({ store }) => {
     const seen: string[][] = [];
-    await store.deliveries.onEnqueue((keys) => seen.push(keyIds(keys)));
+    const stop = store.deliveries.watchWork((keys) => seen.push(keyIds(keys)));
     await store.events.append([routed('default', 'a', ['t1', 't2']), routed('default', 'b', ['t1'])]);
-    assert.deepEqual(seen, [['default/r/t1', 'default/r/t2']]);
+    assert.deepEqual([...new Set(seen.flat())].sort(), ['default/r/t1', 'default/r/t2']);
     assert.deepEqual(keyIds(await store.deliveries.activeTargets()), ['default/r/t1', 'default/r/t2']);
+    stop();
+    const before = seen.length;
+    await store.events.append([routed('default', 'c', ['t1'])]);
+    assert.equal(seen.length, before, 'no hint after unsubscribing');
+  }],
+
+  ['delivery queue - delivery ids are opaque text, distinct per delivery; ids this backend never made match nothing', async ({ store, clock }) => {
+    await store.events.append([routed('default', 'a', ['t1', 't2'])]);
+    const now = clock.now();
+    const [d1] = await store.deliveries.lease(t1, now, now + LEASE, 1);
+    const [d2] = await store.deliveries.lease(target('t2'), now, now + LEASE, 1);
+    assert.equal(typeof d1?.id, 'string');
+    assert.notEqual(d1?.id, d2?.id);
+    assert.equal(await store.deliveries.getDead('no-such-id'), undefined);
+    assert.deepEqual(await store.deliveries.attempts('no-such-id'), []);
+    assert.equal(await store.deliveries.redrive({ ids: ['no-such-id'] }, now), 0);
+    assert.equal(await store.deliveries.purge({ id: 'no-such-id' }), 0);
   }],
 
   ['delivery queue - an item refused by the append, or a duplicate, enqueues nothing', async ({ store, clock }) => {
@@ -35,7 +53,8 @@ const cases: Case[] = [
     clock.advance(5);
     const [d] = await store.deliveries.lease(t1, clock.now(), clock.now() + LEASE, 10);
     assert.ok(d !== undefined);
-    const { id: _id, ...rest } = d;
+    const { id, lease, leaseUntil, ...rest } = d;
+    assert.deepEqual([typeof id, typeof lease, leaseUntil], ['string', 'string', clock.now() + LEASE]);
     assert.deepEqual({ ...rest }, {
       bus: 'default', seq, eventId: 'a', rule: 'r', target: 't1', group: 'g', attempts: 0,
       firstAt: clock.now() - 5, receivedAt: clock.now() - 5, eventBody: it.body, traceparent: tp,
@@ -52,22 +71,71 @@ const cases: Case[] = [
     assert.deepEqual(again.map((d) => [d.id, d.attempts]), [[first!.id, 0]], 'an expired lease hands the same delivery out again, no attempt counted');
   }],
 
-  ['delivery queue - a lease outlives a reopen and expires on its own', async (c) => {
+  ['delivery queue - after a reopen a leased delivery is leased again, at the latest when its lease ends', async (c) => {
     await c.store.events.append([routed('default', 'a', ['t1'])]);
     const now = c.clock.now();
-    assert.equal((await c.store.deliveries.lease(t1, now, now + 1000, 10)).length, 1);
+    const [first] = await c.store.deliveries.lease(t1, now, now + 1000, 10);
     const s = await c.reopen();
-    assert.deepEqual(await s.deliveries.lease(t1, now + 999, now + 2000, 10), []);
-    assert.deepEqual(eventIds(await s.deliveries.lease(t1, now + 1000, now + 2000, 10)), ['a']);
+    // A backend may end a previous process's leases at open (SQLite does, holding its directory's lock).
+    const [again] = await s.deliveries.lease(t1, now + 1000, now + 2000, 10);
+    assert.deepEqual([again?.id, again?.attempts], [first!.id, 0]);
+    assert.notEqual(again?.lease, first!.lease);
+    assert.equal(await s.deliveries.complete([{ type: 'delivered', id: first!.id, lease: first!.lease, attempt: okAttempt(now) }], now + 1001), 0, 'the old lease completes nothing');
   }],
 
-  ['delivery queue - releaseLeases makes every leased delivery due at once', async ({ store, clock }) => {
-    await store.events.append([routed('default', 'a', ['t1', 't2'])]);
+  ['delivery queue - a completion of a lease that ended and was leased again is ignored; the new lease completes', async ({ store, clock }) => {
+    await store.events.append([routed('default', 'a', ['t1'])]);
     const now = clock.now();
-    await store.deliveries.lease(t1, now, now + LEASE, 10);
-    await store.deliveries.lease(target('t2'), now, now + LEASE, 10);
-    assert.equal(await store.deliveries.releaseLeases(now + 1), 2);
-    assert.equal((await store.deliveries.lease(t1, now + 1, now + LEASE, 10)).length, 1);
+    const [old] = await store.deliveries.lease(t1, now, now + 1000, 1);
+    const [cur] = await store.deliveries.lease(t1, now + 1000, now + 2000, 1);
+    assert.equal(cur?.id, old!.id);
+    assert.equal(await store.deliveries.complete([{ type: 'retry', id: old!.id, lease: old!.lease, attempt: failedAttempt(now + 1001), dueAt: now + 5000, error: 'x' }], now + 1001), 0);
+    assert.equal(await store.deliveries.complete([{ type: 'release', id: old!.id, lease: old!.lease, dueAt: now }], now + 1001), 0);
+    assert.deepEqual(await store.deliveries.attempts(old!.id), [], 'a stale completion records no attempt');
+    assert.deepEqual(await store.deliveries.lease(t1, now + 1500, now + 3000, 1), [], 'still leased by the current lease');
+    assert.equal(await store.deliveries.complete([{ type: 'delivered', id: cur!.id, lease: cur!.lease, attempt: okAttempt(now + 1002) }], now + 1002), 1);
+    assert.deepEqual(await countsOf(store, t1), { pending: 0, inFlight: 0, dead: 0 });
+  }],
+
+  ['delivery queue - a completion after killTarget is ignored: the dead letter stays', async ({ store, clock }) => {
+    await store.events.append([routed('default', 'a', ['t1'])]);
+    const now = clock.now();
+    const [d] = await store.deliveries.lease(t1, now, now + LEASE, 1);
+    assert.equal(await store.deliveries.killTarget(t1, 'rule deleted', now + 1), 1);
+    assert.equal(await store.deliveries.complete([{ type: 'delivered', id: d!.id, lease: d!.lease, attempt: okAttempt(now + 2) }], now + 2), 0);
+    const dl = await store.deliveries.getDead(d!.id);
+    assert.deepEqual([dl?.lastError, dl?.attemptLog], ['rule deleted', []]);
+    assert.deepEqual(await countsOf(store, t1), { pending: 0, inFlight: 0, dead: 1 });
+  }],
+
+  ['delivery queue - a completion after a redrive is ignored; the redriven delivery is leased afresh', async ({ store, clock }) => {
+    await store.events.append([routed('default', 'a', ['t1'])]);
+    const now = clock.now();
+    const [d] = await store.deliveries.lease(t1, now, now + LEASE, 1);
+    await store.deliveries.killTarget(t1, 'disabled', now);
+    assert.equal(await store.deliveries.redrive({ ids: [d!.id] }, now + 1), 1);
+    assert.equal(await store.deliveries.complete([{ type: 'dead', id: d!.id, lease: d!.lease, attempt: failedAttempt(now + 2, 400), reason: 'late', payload: null }], now + 2), 0);
+    const [again] = await store.deliveries.lease(t1, now + 2, now + LEASE, 1);
+    assert.deepEqual([again?.id, again?.attempts], [d!.id, 0]);
+  }],
+
+  ['delivery queue - a lease completes once: a second completion of it is ignored', async ({ store, clock }) => {
+    await store.events.append([routed('default', 'a', ['t1'])]);
+    const now = clock.now();
+    const [d] = await store.deliveries.lease(t1, now, now + LEASE, 1);
+    const done = { type: 'retry', id: d!.id, lease: d!.lease, attempt: failedAttempt(now), dueAt: now + 10, error: 'x' } as const;
+    assert.equal(await store.deliveries.complete([done], now), 1);
+    assert.equal(await store.deliveries.complete([done], now), 0);
+    assert.deepEqual(await store.deliveries.attempts(d!.id), [failedAttempt(now)]);
+  }],
+
+  ['delivery queue - counts show leased deliveries as in flight until completed or their lease ends', async ({ store, clock }) => {
+    await store.events.append(['a', 'b', 'c'].map((id) => routed('default', id, ['t1'])));
+    const now = clock.now();
+    const ds = await store.deliveries.lease(t1, now, now + LEASE, 2);
+    assert.deepEqual(await countsOf(store, t1), { pending: 1, inFlight: 2, dead: 0 });
+    await store.deliveries.complete([{ type: 'release', id: ds[0]!.id, lease: ds[0]!.lease, dueAt: now }], now);
+    assert.deepEqual(await countsOf(store, t1), { pending: 2, inFlight: 1, dead: 0 });
   }],
 
   ['delivery queue - lease hands out the oldest due first, at most limit, for its target only', async ({ store, clock }) => {
@@ -83,7 +151,7 @@ const cases: Case[] = [
     await store.events.append([routed('default', 'a', ['t1'])]);
     const now = clock.now();
     const [d] = await store.deliveries.lease(t1, now, now + LEASE, 1);
-    await store.deliveries.complete([{ type: 'retry', id: d!.id, attempt: failedAttempt(now), dueAt: now + 500, error: 'HTTP 503' }], now);
+    await store.deliveries.complete([{ type: 'retry', id: d!.id, lease: d!.lease, attempt: failedAttempt(now), dueAt: now + 500, error: 'HTTP 503' }], now);
     assert.equal(await store.deliveries.nextDue(t1), now + 500);
     assert.deepEqual(await store.deliveries.lease(t1, now + 499, now + LEASE, 1), []);
     const [again] = await store.deliveries.lease(t1, now + 500, now + LEASE, 1);
@@ -95,7 +163,7 @@ const cases: Case[] = [
     await store.events.append([routed('default', 'a', ['t1'])]);
     const now = clock.now();
     const [d] = await store.deliveries.lease(t1, now, now + LEASE, 1);
-    await store.deliveries.complete([{ type: 'release', id: d!.id, dueAt: now + 100 }], now);
+    await store.deliveries.complete([{ type: 'release', id: d!.id, lease: d!.lease, dueAt: now + 100 }], now);
     assert.equal(await store.deliveries.nextDue(t1), now + 100);
     const [again] = await store.deliveries.lease(t1, now + 100, now + LEASE, 1);
     assert.equal(again?.attempts, 0);
@@ -106,11 +174,11 @@ const cases: Case[] = [
     await store.events.append([routed('default', 'a', ['t1'])]);
     const now = clock.now();
     const [d] = await store.deliveries.lease(t1, now, now + 1000, 1);
-    await store.deliveries.complete([{ type: 'delivered', id: d!.id, attempt: okAttempt(now + 1) }], now + 1);
+    await store.deliveries.complete([{ type: 'delivered', id: d!.id, lease: d!.lease, attempt: okAttempt(now + 1) }], now + 1);
     assert.deepEqual(await store.deliveries.lease(t1, now + 5000, now + 6000, 10), []);
     assert.equal(await store.deliveries.nextDue(t1), undefined);
     assert.deepEqual(await store.deliveries.activeTargets(), []);
-    assert.deepEqual(await store.deliveries.counts(t1), { pending: 0, waiting: 0, dead: 0 });
+    assert.deepEqual(await countsOf(store, t1), { pending: 0, inFlight: 0, dead: 0 });
     assert.deepEqual(await store.deliveries.attempts(d!.id), [okAttempt(now + 1)]);
   }],
 
@@ -119,11 +187,11 @@ const cases: Case[] = [
     const now = clock.now();
     const [a, b, c] = await store.deliveries.lease(t1, now, now + LEASE, 3);
     await store.deliveries.complete([
-      { type: 'delivered', id: a!.id, attempt: okAttempt(now) },
-      { type: 'retry', id: b!.id, attempt: failedAttempt(now), dueAt: now + 10, error: 'x' },
-      { type: 'release', id: c!.id, dueAt: now + 20 },
+      { type: 'delivered', id: a!.id, lease: a!.lease, attempt: okAttempt(now) },
+      { type: 'retry', id: b!.id, lease: b!.lease, attempt: failedAttempt(now), dueAt: now + 10, error: 'x' },
+      { type: 'release', id: c!.id, lease: c!.lease, dueAt: now + 20 },
     ], now);
-    assert.deepEqual(await store.deliveries.counts(t1), { pending: 2, waiting: 0, dead: 0 });
+    assert.deepEqual(await countsOf(store, t1), { pending: 2, inFlight: 0, dead: 0 });
     assert.deepEqual(eventIds(await store.deliveries.lease(t1, now + 20, now + LEASE, 10)), ['b', 'c']);
   }],
 
@@ -133,17 +201,17 @@ const cases: Case[] = [
     const now = clock.now();
     const first = await store.deliveries.lease(t1, now, now + LEASE, 10);
     assert.deepEqual(eventIds(first), ['a1', 'b1']);
-    assert.deepEqual(await store.deliveries.counts(t1), { pending: 2, waiting: 2, dead: 0 });
-    await store.deliveries.complete([{ type: 'delivered', id: first[0]!.id, attempt: okAttempt(now) }], now);
+    assert.deepEqual(await countsOf(store, t1), { pending: 2, inFlight: 2, dead: 0 });
+    await store.deliveries.complete([{ type: 'delivered', id: first[0]!.id, lease: first[0]!.lease, attempt: okAttempt(now) }], now);
     assert.deepEqual(eventIds(await store.deliveries.lease(t1, now, now + LEASE, 10)), ['a2']);
-    assert.deepEqual(await store.deliveries.counts(t1), { pending: 2, waiting: 1, dead: 0 });
+    assert.deepEqual(await countsOf(store, t1), { pending: 1, inFlight: 2, dead: 0 });
   }],
 
   ['delivery queue - a failing FIFO head blocks its group until it is due again', async ({ store, clock }) => {
     await store.events.append([routed('default', 'a1', ['t1'], { group: 'A' }), routed('default', 'a2', ['t1'], { group: 'A' })]);
     const now = clock.now();
     const [head] = await store.deliveries.lease(t1, now, now + LEASE, 10);
-    await store.deliveries.complete([{ type: 'retry', id: head!.id, attempt: failedAttempt(now), dueAt: now + 10, error: '503' }], now);
+    await store.deliveries.complete([{ type: 'retry', id: head!.id, lease: head!.lease, attempt: failedAttempt(now), dueAt: now + 10, error: '503' }], now);
     assert.deepEqual(await store.deliveries.lease(t1, now + 5, now + LEASE, 10), []);
     assert.deepEqual((await store.deliveries.lease(t1, now + 10, now + LEASE, 10)).map((d) => [d.eventId, d.attempts]), [['a1', 1]]);
   }],
@@ -152,7 +220,7 @@ const cases: Case[] = [
     await store.events.append([routed('default', 'a1', ['t1'], { group: 'A' }), routed('default', 'a2', ['t1'], { group: 'A' })]);
     const now = clock.now();
     const [head] = await store.deliveries.lease(t1, now, now + LEASE, 10);
-    await store.deliveries.complete([{ type: 'dead', id: head!.id, attempt: failedAttempt(now, 400), reason: 'HTTP 400', payload: null }], now);
+    await store.deliveries.complete([{ type: 'dead', id: head!.id, lease: head!.lease, attempt: failedAttempt(now, 400), reason: 'HTTP 400', payload: null }], now);
     assert.deepEqual(eventIds(await store.deliveries.lease(t1, now, now + LEASE, 10)), ['a2']);
   }],
 
@@ -161,16 +229,16 @@ const cases: Case[] = [
     const now = clock.now();
     assert.deepEqual(eventIds(await store.deliveries.lease(t1, now, now + LEASE, 10)), ['a1']);
     assert.deepEqual(eventIds(await store.deliveries.lease(target('t2'), now, now + LEASE, 10)), ['a1']);
-    assert.deepEqual(await store.deliveries.counts(target('t2')), { pending: 1, waiting: 1, dead: 0 });
+    assert.deepEqual(await countsOf(store, target('t2')), { pending: 1, inFlight: 1, dead: 0 });
   }],
 
-  ['delivery queue - a promotion is announced with its target', async ({ store, clock }) => {
+  ['delivery queue - a promotion gives a work hint for its target', async ({ store, clock }) => {
     await store.events.append([routed('default', 'a1', ['t1'], { group: 'A' }), routed('default', 'a2', ['t1'], { group: 'A' })]);
     const seen: string[][] = [];
-    await store.deliveries.onEnqueue((keys) => seen.push(keyIds(keys)));
+    store.deliveries.watchWork((keys) => seen.push(keyIds(keys)));
     const now = clock.now();
     const [head] = await store.deliveries.lease(t1, now, now + LEASE, 10);
-    await store.deliveries.complete([{ type: 'delivered', id: head!.id, attempt: okAttempt(now) }], now);
+    await store.deliveries.complete([{ type: 'delivered', id: head!.id, lease: head!.lease, attempt: okAttempt(now) }], now);
     assert.deepEqual(seen, [['default/r/t1']]);
   }],
 
@@ -188,7 +256,7 @@ const cases: Case[] = [
     assert.equal(await store.deliveries.nextDue(t1), clock.now());
     const now = clock.now();
     const [d] = await store.deliveries.lease(target('t2'), now, now + LEASE, 1);
-    await store.deliveries.complete([{ type: 'dead', id: d!.id, attempt: null, reason: 'gone', payload: null }], now);
+    await store.deliveries.complete([{ type: 'dead', id: d!.id, lease: d!.lease, attempt: null, reason: 'gone', payload: null }], now);
     assert.deepEqual(keyIds(await store.deliveries.activeTargets()), ['default/r/t1']);
     assert.equal(await store.deliveries.nextDue(target('t2')), undefined);
   }],
@@ -197,8 +265,8 @@ const cases: Case[] = [
     await store.events.append([routed('default', 'a', ['t1', 't2'], { group: 'A' }), routed('default', 'b', ['t1'], { group: 'A' }), routed('default', 'c', ['t1'])]);
     const now = clock.now();
     assert.equal(await store.deliveries.killTarget(t1, 'rule deleted', now), 3);
-    assert.deepEqual(await store.deliveries.counts(t1), { pending: 0, waiting: 0, dead: 3 });
-    assert.deepEqual(await store.deliveries.counts(target('t2')), { pending: 1, waiting: 0, dead: 0 });
+    assert.deepEqual(await countsOf(store, t1), { pending: 0, inFlight: 0, dead: 3 });
+    assert.deepEqual(await countsOf(store, target('t2')), { pending: 1, inFlight: 0, dead: 0 });
     const dead = await store.deliveries.listDead({ target: 't1' }, 10);
     assert.deepEqual(dead.items.map((d) => [d.eventId, d.lastError, d.deadAt]), [['a', 'rule deleted', now], ['b', 'rule deleted', now], ['c', 'rule deleted', now]]);
     assert.equal(await store.deliveries.killTarget(t1, 'again', now), 0);
@@ -208,12 +276,12 @@ const cases: Case[] = [
     await store.events.append(['a', 'b', 'c'].map((id) => routed('default', id, ['t1'])));
     const t0 = clock.now();
     const ds = await store.deliveries.lease(t1, t0, t0 + LEASE, 3);
-    for (const [i, d] of ds.slice(0, 2).entries()) await store.deliveries.complete([{ type: 'delivered', id: d.id, attempt: okAttempt(t0 + i) }], t0 + i);
+    for (const [i, d] of ds.slice(0, 2).entries()) await store.deliveries.complete([{ type: 'delivered', id: d.id, lease: d.lease, attempt: okAttempt(t0 + i) }], t0 + i);
     assert.equal(await store.deliveries.sweepDelivered(t0 + 2, 1), 1);
     assert.equal(await store.deliveries.sweepDelivered(t0 + 1, 10), 0, 'finished at t0 + 1 is not before t0 + 1');
     assert.equal(await store.deliveries.sweepDelivered(t0 + 2, 10), 1);
     assert.deepEqual(await store.deliveries.attempts(ds[0]!.id), []);
-    assert.deepEqual(await store.deliveries.counts(t1), { pending: 1, waiting: 0, dead: 0 }, 'an unfinished delivery is never swept');
+    assert.deepEqual(await countsOf(store, t1), { pending: 0, inFlight: 1, dead: 0 }, 'an unfinished delivery is never swept');
   }],
 
   ['delivery queue - target health is absent until set, round-trips, and is cleared by undefined', async ({ store }) => {
@@ -230,7 +298,7 @@ const cases: Case[] = [
     await c.store.events.append([routed('default', 'a', ['t1'])]);
     const now = c.clock.now();
     const [d] = await c.store.deliveries.lease(t1, now, now + LEASE, 1);
-    await c.store.deliveries.complete([{ type: 'retry', id: d!.id, attempt: failedAttempt(now), dueAt: now + 10, error: 'x' }], now);
+    await c.store.deliveries.complete([{ type: 'retry', id: d!.id, lease: d!.lease, attempt: failedAttempt(now), dueAt: now + 10, error: 'x' }], now);
     await c.store.deliveries.setHealth(t1, { failingSince: now, disabledAt: null });
     const s = await c.reopen();
     assert.deepEqual((await s.deliveries.lease(t1, now + 10, now + LEASE, 1)).map((x) => [x.id, x.attempts]), [[d!.id, 1]]);

@@ -71,11 +71,11 @@ const cases: Case[] = [
       routed('default', 'retry', ['t3']), routed('default', 'dead', ['t4', 't1'])]);
     const now = clock.now();
     const lease = async (t: string): Promise<LeasedDelivery[]> => store.deliveries.lease(target(t), now, now + LEASE, 10);
-    for (const d of await lease('t1')) await store.deliveries.complete([{ type: 'delivered', id: d.id, attempt: okAttempt(now) }], now);
+    for (const d of await lease('t1')) await store.deliveries.complete([{ type: 'delivered', id: d.id, lease: d.lease, attempt: okAttempt(now) }], now);
     const [r] = await lease('t3');
-    await store.deliveries.complete([{ type: 'retry', id: r!.id, attempt: failedAttempt(now), dueAt: now + 10, error: '503' }], now);
+    await store.deliveries.complete([{ type: 'retry', id: r!.id, lease: r!.lease, attempt: failedAttempt(now), dueAt: now + 10, error: '503' }], now);
     const [x] = await lease('t4');
-    await store.deliveries.complete([{ type: 'dead', id: x!.id, attempt: failedAttempt(now, 400), reason: '400', payload: null }], now);
+    await store.deliveries.complete([{ type: 'dead', id: x!.id, lease: x!.lease, attempt: failedAttempt(now, 400), reason: '400', payload: null }], now);
     assert.deepEqual(await searchIds(store, { deliveryState: 'delivered' }), ['ok']);
     assert.deepEqual(await searchIds(store, { deliveryState: 'pending' }), ['wait']);
     assert.deepEqual(await searchIds(store, { deliveryState: 'retrying' }), ['retry']);
@@ -95,13 +95,14 @@ const cases: Case[] = [
     const seq = stored(o);
     const t0 = clock.now();
     const [d1] = await store.deliveries.lease(target('t1'), t0, t0 + LEASE, 1);
-    await store.deliveries.complete([{ type: 'retry', id: d1!.id, attempt: failedAttempt(t0), dueAt: t0 + 10, error: 'HTTP 503' }], t0);
-    await store.deliveries.lease(target('t1'), t0 + 10, t0 + LEASE, 1);
-    await store.deliveries.complete([{ type: 'delivered', id: d1!.id, attempt: okAttempt(t0 + 10) }], t0 + 10);
+    await store.deliveries.complete([{ type: 'retry', id: d1!.id, lease: d1!.lease, attempt: failedAttempt(t0), dueAt: t0 + 10, error: 'HTTP 503' }], t0);
+    const [again] = await store.deliveries.lease(target('t1'), t0 + 10, t0 + LEASE, 1);
+    await store.deliveries.complete([{ type: 'delivered', id: d1!.id, lease: again!.lease, attempt: okAttempt(t0 + 10) }], t0 + 10);
     const [d2] = await store.deliveries.lease(target('t2'), t0, t0 + LEASE, 1);
-    await store.deliveries.complete([{ type: 'dead', id: d2!.id, attempt: failedAttempt(t0 + 1, 400), reason: 'HTTP 400', payload: '{"p":1}' }], t0 + 1);
+    await store.deliveries.complete([{ type: 'dead', id: d2!.id, lease: d2!.lease, attempt: failedAttempt(t0 + 1, 400), reason: 'HTTP 400', payload: '{"p":1}' }], t0 + 1);
     const trace = await store.observe.deliveries('default', seq);
-    const strip = ({ dueAt: _d, ...rest }: (typeof trace)[number]): object => rest;
+    // The trace's delivery id is the queue's delivery id (compared as text: the queue's ids are opaque strings).
+    const strip = ({ dueAt: _d, id, ...rest }: (typeof trace)[number]): object => ({ id: String(id), ...rest });
     const attempt = (n: number, a: ReturnType<typeof okAttempt>): object => ({ n, at: a.at, durationMs: a.durationMs, ok: a.ok, status: a.status, errorClass: a.errorClass, message: a.message });
     assert.deepEqual(trace.map(strip), [
       { id: d1!.id, rule: 'r', target: 't1', state: 'delivered', createdAt: t0, doneAt: t0 + 10, lastError: null, payload: null,
@@ -127,9 +128,9 @@ const cases: Case[] = [
     clock.advance(100);
     await store.events.append([routed('default', 'a2', ['t1'], { group: 'g' }), routed('default', 'y', ['t1']), routed('b', 'z', ['t1'])]);
     const [z] = await store.deliveries.lease(target('t1', 'r', 'b'), clock.now(), clock.now() + LEASE, 1);
-    await store.deliveries.complete([{ type: 'delivered', id: z!.id, attempt: okAttempt(clock.now()) }], clock.now());
+    await store.deliveries.complete([{ type: 'delivered', id: z!.id, lease: z!.lease, attempt: okAttempt(clock.now()) }], clock.now());
     const [x] = await store.deliveries.lease(target('t2'), clock.now(), clock.now() + LEASE, 1);
-    await store.deliveries.complete([{ type: 'dead', id: x!.id, attempt: null, reason: 'gone', payload: null }], clock.now());
+    await store.deliveries.complete([{ type: 'dead', id: x!.id, lease: x!.lease, attempt: null, reason: 'gone', payload: null }], clock.now());
     const rows = (await store.observe.backlog()).map((r) => ({ ...r })).sort((p, q) => `${p.bus}/${p.target}`.localeCompare(`${q.bus}/${q.target}`));
     assert.deepEqual(rows, [{ bus: 'default', rule: 'r', target: 't1', pending: 3, oldestPendingAt: t0 }]);
   }],

@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import type { AttemptRecord, DeadLetter, DeadLetterFilter, DeadLetterPage, DeadLetterSummary, TargetKey } from '../delivery-types.js';
+import type { AttemptRecord, DeadLetter, DeadLetterFilter, DeadLetterPage, DeadLetterSummary, DeliveryId, TargetKey } from '../delivery-types.js';
 
 interface DeadRow {
   id: number; bus: string; seq: number; event_id: string; rule: string; target: string; grp: string | null;
@@ -8,6 +8,13 @@ interface DeadRow {
 
 interface AttemptRow {
   at: number; duration_ms: number; ok: number; status: number | null; error_class: string | null; message: string | null; response: string | null;
+}
+
+/** The row id a delivery id (or cursor) of this backend stands for: its decimal text; undefined for any other text. */
+export function rowId(id: string): number | undefined {
+  if (!/^[1-9][0-9]{0,15}$/.test(id)) return undefined;
+  const n = Number(id);
+  return Number.isSafeInteger(n) ? n : undefined;
 }
 
 const SUMMARY = 'id, bus, seq, event_id, rule, target, grp, created_at, done_at, attempts, last_error';
@@ -20,7 +27,8 @@ export function deadLetterWhere(f: DeadLetterFilter): { sql: string; args: (stri
     parts.push(cond);
     args.push(v);
   };
-  add('id = ?', f.id);
+  // An id this backend never made matches no row (row ids start at 1).
+  add('id = ?', f.id === undefined ? undefined : rowId(f.id) ?? 0);
   add('bus = ?', f.bus);
   add('rule = ?', f.rule);
   add('target = ?', f.target);
@@ -34,7 +42,7 @@ export function deadLetterWhere(f: DeadLetterFilter): { sql: string; args: (stri
 }
 
 const summary = (r: DeadRow): DeadLetterSummary => ({
-  id: r.id, bus: r.bus, sequence: r.seq, eventId: r.event_id, rule: r.rule, target: r.target, group: r.grp,
+  id: String(r.id), bus: r.bus, sequence: r.seq, eventId: r.event_id, rule: r.rule, target: r.target, group: r.grp,
   createdAt: r.created_at, deadAt: r.done_at, attempts: r.attempts, lastError: r.last_error,
 });
 
@@ -52,10 +60,11 @@ export class SqliteDeadLetters {
     this.#groupBusy = groupBusy;
   }
 
-  list(filter: DeadLetterFilter, limit: number, after?: number): DeadLetterPage {
+  list(filter: DeadLetterFilter, limit: number, after?: string): DeadLetterPage {
     const w = deadLetterWhere(filter);
-    const cursor = after === undefined ? '' : ' AND id > ?';
-    const args = after === undefined ? w.args : [...w.args, after];
+    const from = after === undefined ? undefined : rowId(after) ?? 0;
+    const cursor = from === undefined ? '' : ' AND id > ?';
+    const args = from === undefined ? w.args : [...w.args, from];
     const rows = this.#db.prepare<(string | number)[], DeadRow>(`SELECT ${SUMMARY} FROM deliveries WHERE ${w.sql}${cursor} ORDER BY id LIMIT ?`).all(...args, limit + 1);
     const more = rows.length > limit;
     const items = (more ? rows.slice(0, limit) : rows).map(summary);
@@ -63,29 +72,33 @@ export class SqliteDeadLetters {
     return more && last !== undefined ? { items, next: last.id } : { items };
   }
 
-  get(id: number): DeadLetter | undefined {
+  get(id: DeliveryId): DeadLetter | undefined {
+    const n = rowId(id);
+    if (n === undefined) return undefined;
     const row = this.#db.prepare<[number], DeadRow & { event_body: string | null; payload: string | null }>(
       `SELECT ${SUMMARY}, event_body, payload FROM deliveries WHERE id = ? AND state = 'dead'`,
-    ).get(id);
+    ).get(n);
     if (row === undefined) return undefined;
     return { ...summary(row), event: row.event_body, payload: row.payload, attemptLog: this.attempts(id) };
   }
 
-  attempts(id: number): AttemptRecord[] {
-    return this.#db.prepare<[number], AttemptRow>('SELECT at, duration_ms, ok, status, error_class, message, response FROM delivery_attempts WHERE delivery_id = ? ORDER BY n').all(id).map(attempt);
+  attempts(id: DeliveryId): AttemptRecord[] {
+    const n = rowId(id);
+    if (n === undefined) return [];
+    return this.#db.prepare<[number], AttemptRow>('SELECT at, duration_ms, ok, status, error_class, message, response FROM delivery_attempts WHERE delivery_id = ? ORDER BY n').all(n).map(attempt);
   }
 
   /**
-   * Puts dead letters back: due now, with a fresh retry budget (attempts 0, first_at now); the
-   * attempt log is kept. An ordered one waits if its group is busy, keeping at most one
+   * Puts dead letters back: due now, with a fresh retry budget (attempts 0, first_at now), under
+   * the same row (so the same delivery id); the attempt log is kept. An ordered one waits if its group is busy, keeping at most one
    * pending per group.
    */
-  redrive(select: { readonly ids: readonly number[] } | { readonly filter: DeadLetterFilter }, now: number): { count: number; keys: TargetKey[] } {
+  redrive(select: { readonly ids: readonly DeliveryId[] } | { readonly filter: DeadLetterFilter }, now: number): { count: number; keys: TargetKey[] } {
     return this.#db.transaction(() => {
       let rows: DeadRow[];
       if ('ids' in select) {
         const one = this.#db.prepare<[number], DeadRow>(`SELECT ${SUMMARY} FROM deliveries WHERE id = ? AND state = 'dead'`);
-        rows = select.ids.map((id) => one.get(id)).filter((r): r is DeadRow => r !== undefined);
+        rows = select.ids.map((id) => one.get(rowId(id) ?? 0)).filter((r): r is DeadRow => r !== undefined);
       } else {
         const w = deadLetterWhere(select.filter);
         rows = this.#db.prepare<(string | number)[], DeadRow>(`SELECT ${SUMMARY} FROM deliveries WHERE ${w.sql} ORDER BY id`).all(...w.args);

@@ -1,9 +1,9 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type {
-  AttemptRecord, Completion, DeadLetter, DeadLetterFilter, DeadLetterPage, DeliveryEnqueue, DeliveryQueue,
-  LeasedDelivery, TargetCounts, TargetHealth, TargetKey,
+  AttemptRecord, Completion, DeadLetter, DeadLetterFilter, DeadLetterPage, DeliveryEnqueue, DeliveryId, DeliveryQueue,
+  LeasedDelivery, TargetCounts, TargetHealth, TargetKey, WorkListener,
 } from '../delivery-types.js';
-import { SqliteDeadLetters } from './dead-letters.js';
+import { SqliteDeadLetters, rowId } from './dead-letters.js';
 import { WriteHealth, silentStoreLog, type StoreLog } from '../write-health.js';
 import { sqliteStorageFault } from './storage-fault.js';
 
@@ -19,6 +19,9 @@ type Args = (string | number | null)[];
 /** Writer names in WriteHealth: each recovers on its own next successful write. */
 const W = { outcomes: 'delivery outcomes', leases: 'delivery leases', health: 'target health', dead: 'dead letters', sweep: 'delivered sweep' } as const;
 
+/** The row id behind a delivery id, or 0 (no row) for an id this backend never made. */
+const rowOf = (id: DeliveryId): number => rowId(id) ?? 0;
+
 const EVENT_BODY = '(SELECT body FROM events e WHERE e.bus = deliveries.bus AND e.seq = deliveries.seq)';
 
 /**
@@ -26,17 +29,24 @@ const EVENT_BODY = '(SELECT body FROM events e WHERE e.bus = deliveries.bus AND 
  * the event log's append transaction ({@link SqliteDeliveryQueue.enqueue}); everything else runs
  * in a transaction of its own. Only the due rows of one target are read at a time, so memory
  * does not grow with the backlog. Writes run under `health` (WriteHealth): on a full disk they
- * throw SWY_STORE_UNAVAILABLE, and the state is logged once, not at every attempt.
+ * fail with SWY_STORE_UNAVAILABLE, and the state is logged once, not at every attempt.
+ *
+ * Delivery ids are the row ids as decimal text. A lease's token is kept in `leased` (0: not
+ * leased; migration 011): each lease call takes the next number of a counter, and a completion
+ * applies only to a row still holding its token. "Work available" hints are announced
+ * in-process after each commit (only this process writes the file).
  */
 export class SqliteDeliveryQueue implements DeliveryQueue {
   readonly #db: Database;
   readonly #dead: SqliteDeadLetters;
-  readonly #listeners: ((keys: readonly TargetKey[]) => void)[] = [];
+  readonly #listeners = new Set<WorkListener>();
+  /** The last lease token handed out (tokens only grow; seeded from the rows at open). */
+  #token: number;
   /** Targets enqueued to since the last announcement (a hint; the rows are the truth). */
   #touched = new Map<string, TargetKey>();
   readonly #s: Record<string, Statement<Args, unknown>>;
-  readonly #completeTx: (completions: readonly Completion[], now: number) => void;
-  readonly #leaseTx: (key: TargetKey, now: number, leaseUntil: number, limit: number) => LeaseRow[];
+  readonly #completeTx: (completions: readonly Completion[], now: number) => number;
+  readonly #leaseTx: (key: TargetKey, now: number, leaseUntil: number, limit: number, token: number) => LeaseRow[];
   readonly #health: WriteHealth;
   readonly #log: StoreLog;
 
@@ -50,20 +60,25 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
       insert: p(`INSERT INTO deliveries (bus, seq, event_id, rule, target, grp, state, due_at, first_at, created_at, event_body)
                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       groupBusy: p(`SELECT 1 AS x FROM deliveries WHERE bus = ? AND rule = ? AND target = ? AND grp = ? AND state IN ('pending', 'waiting') LIMIT 1`),
+      // Ordered exactly as deliveries_due is (due_at, first_at, rowid): read in index order up to
+      // the limit. Ordering by (due_at, id) alone made SQLite sort every row sharing a due time
+      // (a whole put batch) with its event body, for each lease: ~6× the cost per leased row.
       due: p(`SELECT d.id, d.bus, d.seq, d.event_id, d.rule, d.target, d.grp, d.attempts, d.first_at, d.created_at,
                      e.received_at, coalesce(e.body, d.event_body) AS body, e.traceparent
               FROM deliveries d INDEXED BY deliveries_due LEFT JOIN events e ON e.bus = d.bus AND e.seq = d.seq
               WHERE d.bus = ? AND d.rule = ? AND d.target = ? AND d.state = 'pending' AND d.due_at <= ?
-              ORDER BY d.due_at, d.id LIMIT ?`),
-      lease: p('UPDATE deliveries SET due_at = ?, leased = 1 WHERE id = ?'),
+              ORDER BY d.due_at, d.first_at, d.id LIMIT ?`),
+      lease: p('UPDATE deliveries SET due_at = ?, leased = ? WHERE id = ?'),
       nextDue: p(`SELECT min(due_at) AS d FROM deliveries WHERE bus = ? AND rule = ? AND target = ? AND state = 'pending'`),
       // A finished row returns its key: a FIFO group head then promotes its group's next row.
-      delivered: p(`UPDATE deliveries SET state = 'delivered', leased = 0, attempts = attempts + 1, done_at = ?, last_error = NULL WHERE id = ?
-                    RETURNING bus, rule, target, grp`),
-      retry: p('UPDATE deliveries SET due_at = ?, leased = 0, attempts = attempts + 1, last_error = ? WHERE id = ?'),
-      release: p('UPDATE deliveries SET due_at = ?, leased = 0 WHERE id = ?'),
+      // Every completion names its lease: a row no longer holding that token (killed, redriven,
+      // leased again after its lease ended, completed already) is left as it is.
+      delivered: p(`UPDATE deliveries SET state = 'delivered', leased = 0, attempts = attempts + 1, done_at = ?, last_error = NULL
+                    WHERE id = ? AND leased = ? RETURNING bus, rule, target, grp`),
+      retry: p('UPDATE deliveries SET due_at = ?, leased = 0, attempts = attempts + 1, last_error = ? WHERE id = ? AND leased = ?'),
+      release: p('UPDATE deliveries SET due_at = ?, leased = 0 WHERE id = ? AND leased = ?'),
       dead: p(`UPDATE deliveries SET state = 'dead', leased = 0, done_at = ?, last_error = ?, payload = ?, attempts = attempts + ?,
-                 event_body = coalesce(event_body, ${EVENT_BODY}) WHERE id = ? RETURNING bus, rule, target, grp`),
+                 event_body = coalesce(event_body, ${EVENT_BODY}) WHERE id = ? AND leased = ? RETURNING bus, rule, target, grp`),
       forward: p(`INSERT INTO deliveries (bus, seq, event_id, rule, target, grp, state, due_at, first_at, created_at, event_body)
                   SELECT bus, seq, event_id, rule, ?, NULL, 'pending', ?, ?, ?, event_body FROM deliveries WHERE id = ?`),
       attempt: p(`INSERT INTO delivery_attempts (delivery_id, n, at, duration_ms, ok, status, error_class, message, response)
@@ -73,7 +88,8 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
       promote: p(`UPDATE deliveries SET state = 'pending', due_at = ? WHERE id = (
                     SELECT id FROM deliveries INDEXED BY deliveries_group
                     WHERE bus = ? AND rule = ? AND target = ? AND grp = ? AND state IN ('pending', 'waiting') AND state = 'waiting' ORDER BY id LIMIT 1)`),
-      releaseAll: p('UPDATE deliveries SET due_at = ?, leased = 0 WHERE leased = 1'),
+      releaseAll: p('UPDATE deliveries SET due_at = min(due_at, ?), leased = 0 WHERE leased > 0'),
+      maxToken: p('SELECT max(leased) AS t FROM deliveries WHERE leased > 0'),
       active: p(`SELECT DISTINCT bus, rule, target FROM deliveries WHERE state = 'pending'`),
       // Rows found on the partial indexes (a disabled target runs this on every wake-up; a
       // plain filter would scan every delivery of the bus, delivered ones included).
@@ -86,6 +102,7 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
       setHealth: p('INSERT OR REPLACE INTO target_health (bus, rule, target, failing_since, disabled_at) VALUES (?, ?, ?, ?, ?)'),
       clearHealth: p('DELETE FROM target_health WHERE bus = ? AND rule = ? AND target = ?'),
       // Both on partial indexes of the target alone (deliveries_due, deliveries_settled): no scan of the bus.
+      countLeased: p('SELECT count(*) AS n FROM deliveries INDEXED BY deliveries_leased WHERE bus = ? AND rule = ? AND target = ? AND leased > 0'),
       countPending: p(`SELECT count(*) AS n FROM deliveries INDEXED BY deliveries_due WHERE bus = ? AND rule = ? AND target = ? AND state = 'pending'`),
       countSettled: p(`SELECT state, count(*) AS n FROM deliveries INDEXED BY deliveries_settled
                        WHERE bus = ? AND rule = ? AND target = ? AND state IN ('waiting', 'dead') GROUP BY state`),
@@ -93,13 +110,16 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
       sweep: p(`DELETE FROM deliveries WHERE id IN (SELECT id FROM deliveries WHERE state = 'delivered' AND done_at < ? ORDER BY done_at LIMIT ?)`),
     };
     this.#completeTx = db.transaction((completions: readonly Completion[], now: number) => {
-      for (const c of completions) this.#complete(c, now);
+      let applied = 0;
+      for (const c of completions) if (this.#complete(c, now)) applied++;
+      return applied;
     });
-    this.#leaseTx = db.transaction((key: TargetKey, now: number, leaseUntil: number, limit: number) => {
+    this.#leaseTx = db.transaction((key: TargetKey, now: number, leaseUntil: number, limit: number, token: number) => {
       const rows = this.#s.due!.all(key.bus, key.rule, key.target, now, limit) as LeaseRow[];
-      for (const r of rows) this.#s.lease!.run(leaseUntil, r.id);
+      for (const r of rows) this.#s.lease!.run(leaseUntil, token, r.id);
       return rows;
     });
+    this.#token = (this.#s.maxToken!.get() as { t: number | null }).t ?? 0;
   }
 
   /**
@@ -117,6 +137,10 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
 
   /** Tells the listeners which targets got work since the last call (after a commit). */
   announce(): void {
+    if (this.#listeners.size === 0) {
+      this.#touched.clear();
+      return;
+    }
     if (this.#touched.size === 0) return;
     const keys = [...this.#touched.values()];
     this.#touched = new Map();
@@ -131,53 +155,71 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
     }
   }
 
-  onEnqueue(listener: (keys: readonly TargetKey[]) => void): void {
-    this.#listeners.push(listener);
+  watchWork(listener: WorkListener): () => void {
+    this.#listeners.add(listener);
+    return () => void this.#listeners.delete(listener);
   }
 
-  lease(key: TargetKey, now: number, leaseUntil: number, limit: number): LeasedDelivery[] {
-    return this.#health.run(W.leases, () => this.#leaseTx(key, now, leaseUntil, limit)).map((r): LeasedDelivery => ({
-      id: r.id, bus: r.bus, seq: r.seq, eventId: r.event_id, rule: r.rule, target: r.target, group: r.grp,
+  /**
+   * Ends every lease at once (due now, or earlier if it was due earlier). Run at open, holding
+   * the data directory's lock: no other process can be sending these, so a previous process's
+   * leases need not wait out their time. Not part of the port: a shared backend lets leases
+   * expire.
+   */
+  expireLeasesAtOpen(now: number): number {
+    return this.#health.run(W.leases, () => this.#s.releaseAll!.run(now).changes);
+  }
+
+  async lease(key: TargetKey, now: number, leaseUntil: number, limit: number): Promise<LeasedDelivery[]> {
+    const token = ++this.#token;
+    const lease = String(token);
+    return this.#health.run(W.leases, () => this.#leaseTx(key, now, leaseUntil, limit, token)).map((r): LeasedDelivery => ({
+      id: String(r.id), lease, leaseUntil, bus: r.bus, seq: r.seq, eventId: r.event_id, rule: r.rule, target: r.target, group: r.grp,
       attempts: r.attempts, firstAt: r.first_at, receivedAt: r.received_at ?? r.created_at, eventBody: r.body, traceparent: r.traceparent,
     }));
   }
 
-  nextDue(key: TargetKey): number | undefined {
+  async nextDue(key: TargetKey): Promise<number | undefined> {
     const row = this.#s.nextDue!.get(key.bus, key.rule, key.target) as { d: number | null } | undefined;
     return row?.d ?? undefined;
   }
 
-  complete(completions: readonly Completion[], now: number): void {
-    if (completions.length === 0) return;
-    this.#health.run(W.outcomes, () => this.#completeTx(completions, now));
+  async complete(completions: readonly Completion[], now: number): Promise<number> {
+    if (completions.length === 0) return 0;
+    const applied = this.#health.run(W.outcomes, () => this.#completeTx(completions, now));
     this.announce();
+    return applied;
   }
 
-  #complete(c: Completion, now: number): void {
+  /** Applies one completion if its lease is current; answers whether it was. */
+  #complete(c: Completion, now: number): boolean {
     const s = this.#s;
+    const id = rowOf(c.id);
+    const token = rowId(c.lease) ?? -1;
     switch (c.type) {
       case 'release':
-        s.release!.run(c.dueAt, c.id);
-        return;
+        return s.release!.run(c.dueAt, id, token).changes > 0;
       case 'retry':
-        s.retry!.run(c.dueAt, c.error, c.id);
-        this.#recordAttempt(c.id, c.attempt);
-        return;
+        if (s.retry!.run(c.dueAt, c.error, id, token).changes === 0) return false;
+        this.#recordAttempt(id, c.attempt);
+        return true;
       case 'delivered': {
-        const k = s.delivered!.get(now, c.id) as KeyRow | undefined;
-        this.#recordAttempt(c.id, c.attempt);
+        const k = s.delivered!.get(now, id, token) as KeyRow | undefined;
+        if (k === undefined) return false;
+        this.#recordAttempt(id, c.attempt);
         this.#promoteNext(k, now);
-        return;
+        return true;
       }
       case 'dead': {
-        const k = s.dead!.get(now, c.reason, c.payload, c.attempt === null ? 0 : 1, c.id) as KeyRow | undefined;
-        if (c.attempt !== null) this.#recordAttempt(c.id, c.attempt);
+        const k = s.dead!.get(now, c.reason, c.payload, c.attempt === null ? 0 : 1, id, token) as KeyRow | undefined;
+        if (k === undefined) return false;
+        if (c.attempt !== null) this.#recordAttempt(id, c.attempt);
         this.#promoteNext(k, now);
-        if (c.forwardTo !== undefined && k !== undefined) {
-          s.forward!.run(c.forwardTo, now, now, now, c.id);
+        if (c.forwardTo !== undefined) {
+          s.forward!.run(c.forwardTo, now, now, now, id);
           this.#touch({ bus: k.bus, rule: k.rule, target: c.forwardTo });
         }
-        return;
+        return true;
       }
     }
   }
@@ -188,8 +230,8 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
   }
 
   /** A finished group head (its key as the finishing update returned it) hands the group to its next waiting delivery. */
-  #promoteNext(k: KeyRow | undefined, now: number): void {
-    if (k === undefined || k.grp === null) return;
+  #promoteNext(k: KeyRow, now: number): void {
+    if (k.grp === null) return;
     const r = this.#s.promote!.run(now, k.bus, k.rule, k.target, k.grp);
     if (r.changes > 0) this.#touch(k);
   }
@@ -203,60 +245,59 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
     if (!this.#touched.has(id)) this.#touched.set(id, { bus: k.bus, rule: k.rule, target: k.target });
   }
 
-  releaseLeases(now: number): number {
-    return this.#health.run(W.leases, () => this.#s.releaseAll!.run(now).changes);
-  }
-
-  activeTargets(): TargetKey[] {
+  async activeTargets(): Promise<TargetKey[]> {
     return this.#s.active!.all() as TargetKey[];
   }
 
-  killTarget(key: TargetKey, reason: string, now: number): number {
+  async killTarget(key: TargetKey, reason: string, now: number): Promise<number> {
     return this.#health.run(W.dead, () => this.#s.kill!.run(now, reason, key.bus, key.rule, key.target, key.bus, key.rule, key.target).changes);
   }
 
-  listDead(filter: DeadLetterFilter, limit: number, after?: number): DeadLetterPage {
+  async listDead(filter: DeadLetterFilter, limit: number, after?: string): Promise<DeadLetterPage> {
     return this.#dead.list(filter, limit, after);
   }
 
-  getDead(id: number): DeadLetter | undefined {
+  async getDead(id: DeliveryId): Promise<DeadLetter | undefined> {
     return this.#dead.get(id);
   }
 
-  redrive(select: { readonly ids: readonly number[] } | { readonly filter: DeadLetterFilter }, now: number): number {
+  async redrive(select: { readonly ids: readonly DeliveryId[] } | { readonly filter: DeadLetterFilter }, now: number): Promise<number> {
     const { count, keys } = this.#health.run(W.dead, () => this.#dead.redrive(select, now));
     for (const k of keys) this.#touch(k);
     this.announce();
     return count;
   }
 
-  purge(filter: DeadLetterFilter): number {
+  async purge(filter: DeadLetterFilter): Promise<number> {
     return this.#health.run(W.dead, () => this.#dead.purge(filter));
   }
 
-  attempts(id: number): AttemptRecord[] {
+  async attempts(id: DeliveryId): Promise<AttemptRecord[]> {
     return this.#dead.attempts(id);
   }
 
-  health(key: TargetKey): TargetHealth | undefined {
+  async health(key: TargetKey): Promise<TargetHealth | undefined> {
     const row = this.#s.health!.get(key.bus, key.rule, key.target) as { failing_since: number | null; disabled_at: number | null } | undefined;
     return row === undefined ? undefined : { failingSince: row.failing_since, disabledAt: row.disabled_at };
   }
 
-  setHealth(key: TargetKey, health: TargetHealth | undefined): void {
+  async setHealth(key: TargetKey, health: TargetHealth | undefined): Promise<void> {
     this.#health.run(W.health, () => {
       if (health === undefined) this.#s.clearHealth!.run(key.bus, key.rule, key.target);
       else this.#s.setHealth!.run(key.bus, key.rule, key.target, health.failingSince, health.disabledAt);
     });
   }
 
-  counts(key: TargetKey): TargetCounts {
-    const out = { pending: (this.#s.countPending!.get(key.bus, key.rule, key.target) as { n: number }).n, waiting: 0, dead: 0 };
-    for (const r of this.#s.countSettled!.all(key.bus, key.rule, key.target) as { state: 'waiting' | 'dead'; n: number }[]) out[r.state] = r.n;
-    return out;
+  async counts(key: TargetKey): Promise<TargetCounts> {
+    const k = [key.bus, key.rule, key.target];
+    const unfinished = (this.#s.countPending!.get(...k) as { n: number }).n;
+    const inFlight = (this.#s.countLeased!.get(...k) as { n: number }).n;
+    const settled = { waiting: 0, dead: 0 };
+    for (const r of this.#s.countSettled!.all(...k) as { state: 'waiting' | 'dead'; n: number }[]) settled[r.state] = r.n;
+    return { pending: unfinished - inFlight + settled.waiting, inFlight, dead: settled.dead, waiting: settled.waiting };
   }
 
-  sweepDelivered(before: number, limit: number): number {
+  async sweepDelivered(before: number, limit: number): Promise<number> {
     return this.#health.run(W.sweep, () => this.#db.transaction(() => {
       this.#s.sweepAttempts!.run(before, limit);
       return this.#s.sweep!.run(before, limit).changes;

@@ -26,7 +26,7 @@ const REOPEN_CASES = [
   'event log - a reopened store still deduplicates within the window',
   'catalog - a reopened store keeps buses and rules',
   'catalog - a reopened store keeps schemas, connections and signing secrets',
-  'delivery queue - a lease outlives a reopen and expires on its own',
+  'delivery queue - after a reopen a leased delivery is leased again, at the latest when its lease ends',
   'delivery queue - a reopened store keeps pending deliveries, attempts and target health',
 ];
 

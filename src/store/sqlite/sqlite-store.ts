@@ -17,7 +17,7 @@ import { sweepRetention } from './retention.js';
 import { WalCheckpointer, type CheckpointResult } from './wal-checkpointer.js';
 import { SqliteObserveStore } from './event-search.js';
 import type { ObserveStore } from '../observe-types.js';
-import { WriteHealth, silentStoreLog, type RetryBackoff, type StoreLog } from '../write-health.js';
+import { WriteHealth, isStoreUnavailable, silentStoreLog, type RetryBackoff, type StoreLog } from '../write-health.js';
 import { sqliteStorageFault } from './storage-fault.js';
 import { SpaceProbe } from './space-probe.js';
 import { DirectoryLock } from './directory-lock.js';
@@ -135,9 +135,23 @@ export class SqliteStore implements Store {
     this.#fullText.catchUp();
     this.observe = new SqliteObserveStore(db, () => void this.#fullText.flush());
     this.deliveries = new SqliteDeliveryQueue(db, { health: this.writes, log });
+    this.#expireLeases(log);
     this.#log = new SqliteEventLog(db, { ...opts, health: this.writes }, this.#fullText, this.deliveries);
     this.events = this.#log;
     if (file !== ':memory:') this.#probe = new SpaceProbe(this.writes, opts.dataDir, opts.spaceProbeBytes ?? DEFAULT_SPACE_PROBE_BYTES, opts.writeRetry);
+  }
+
+  /**
+   * Leases of a previous process end now: this process holds the data directory's lock, so
+   * nothing else can be sending them. On a full disk they end at their own time instead.
+   */
+  #expireLeases(log: StoreLog): void {
+    try {
+      const n = this.deliveries.expireLeasesAtOpen(this.#opts.clock.now());
+      if (n > 0) log.warn({ released: n }, 'deliveries leased by a previous process are due again');
+    } catch (err) {
+      if (!isStoreUnavailable(err)) throw err;
+    }
   }
 
   watch(listener: CatalogListener): () => void {
