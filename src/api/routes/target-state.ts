@@ -46,8 +46,8 @@ function statusJson(s: TargetStatus): Record<string, unknown> {
  */
 export async function targetStateRoutes(app: FastifyInstance, deps: DeliveryRouteDeps & { store: Store }): Promise<void> {
   const params = { type: 'object', properties: { bus: busName, rule: ruleName }, required: ['bus', 'rule'] } as const;
-  const targets = (bus: string, rule: string): TargetStatus[] => {
-    if (deps.store.buses.get(bus) === undefined) throw new SwitchyardError('SWY_STORE_BUS_NOT_FOUND', `bus "${bus}" does not exist`);
+  const targets = async (bus: string, rule: string): Promise<TargetStatus[]> => {
+    if (await deps.store.catalog.buses.get(bus) === undefined) throw new SwitchyardError('SWY_STORE_BUS_NOT_FOUND', `bus "${bus}" does not exist`);
     const list = deps.dispatcher.targets(bus, rule);
     if (list === undefined) throw new SwitchyardError('SWY_API_RULE_NOT_FOUND', `no rule "${rule}" on bus "${bus}"`);
     return list;
@@ -56,7 +56,7 @@ export async function targetStateRoutes(app: FastifyInstance, deps: DeliveryRout
   app.get<{ Params: { bus: string; rule: string } }>('/v1/buses/:bus/rules/:rule/targets', {
     config: { scope: 'read' },
     schema: { summary: 'The delivery state of each target of a rule: circuit breaker, health, queue counts', tags: ['rules'], params, response: { 200: { type: 'object', properties: { items: { type: 'array', items: statusView } } }, '4xx': problem } },
-  }, async (req) => ({ items: targets(req.params.bus, req.params.rule).map(statusJson) }));
+  }, async (req) => ({ items: (await targets(req.params.bus, req.params.rule)).map(statusJson) }));
 
   app.post<{ Params: { bus: string; rule: string; target: string } }>('/v1/buses/:bus/rules/:rule/targets/:target/enable', {
     config: { scope: 'admin' },
@@ -68,8 +68,8 @@ export async function targetStateRoutes(app: FastifyInstance, deps: DeliveryRout
     },
   }, async (req) => {
     const { bus, rule, target } = req.params;
-    targets(bus, rule);
+    await targets(bus, rule);
     if (!deps.dispatcher.enable({ bus, rule, target })) throw new SwitchyardError('SWY_DELIVERY_TARGET_NOT_FOUND', `rule "${rule}" has no target "${target}"`);
-    return statusJson(targets(bus, rule).find((t) => t.id === target)!);
+    return statusJson((await targets(bus, rule)).find((t) => t.id === target)!);
   });
 }

@@ -1,5 +1,5 @@
 import type { Clock, Service } from '../../core/index.js';
-import { isStoreUnavailable, type CatalogChange, type Store, type TargetCounts, type TargetHealth, type TargetKey } from '../../store/index.js';
+import { isStoreUnavailable, type CatalogChange, type RuleView, type Store, type TargetCounts, type TargetHealth, type TargetKey } from '../../store/index.js';
 import type { Target } from '../target.js';
 import type { BreakerState } from './circuit-breaker.js';
 import { CompletionWriter } from './completion-writer.js';
@@ -31,6 +31,8 @@ export interface DispatcherLog {
 
 export interface DispatcherDeps {
   readonly store: Store;
+  /** The catalog's rules in memory (the store's CatalogView); its feed tells of rule changes once it has them. */
+  readonly rules: RuleView;
   readonly clock: Clock;
   /** Builds the target of a spec (targets/registry `createTarget` with the server's deps). */
   readonly createTarget: (spec: TargetSpec) => Target;
@@ -61,7 +63,7 @@ const SWEEP_BATCH = 10_000;
  * The delivery service: one {@link TargetWorker} per target with work. Woken by the queue
  * after each commit that enqueued deliveries (so light-load latency is one event-loop turn),
  * and by a tick every `pollIntervalMs` that finds retries falling due and sweeps old delivered
- * rows. Rule changes reach it through the catalog's change feed (`store.watch`), whoever made
+ * rows. Rule changes reach it through the catalog's change feed (`store.catalog.watch`), whoever made
  * them: a changed target is rebuilt, a removed one has its work dead-lettered. On start every
  * lease left by a previous process is released: only this process writes the store (the data
  * directory's lock), so such leases belong to a process that died.
@@ -109,7 +111,7 @@ export class Dispatcher implements Service {
         }
       }
     });
-    this.#unwatch = this.#deps.store.watch((c) => this.#onCatalogChange(c));
+    this.#unwatch = this.#deps.rules.watch((c) => this.#onCatalogChange(c));
     for (const k of q.activeTargets()) this.#worker(k)?.wake();
     this.#tick = setInterval(() => this.#onTick(), this.#deps.options.pollIntervalMs);
     this.#tick.unref();
@@ -132,7 +134,7 @@ export class Dispatcher implements Service {
    * its dead-letter target (id `<id>#dead-letter`) when it has one.
    */
   targets(bus: string, rule: string): TargetStatus[] | undefined {
-    const r = this.#deps.store.rules.get(bus, rule);
+    const r = this.#deps.rules.rule(bus, rule);
     if (r === undefined) return undefined;
     const now = this.#deps.clock.now();
     const status = (id: string, kind: string): TargetStatus => {
@@ -154,7 +156,7 @@ export class Dispatcher implements Service {
 
   /** Re-enables a target (or a dead-letter target, `<id>#dead-letter`) disabled for failing too long; false if the rule has no such target. */
   enable(key: TargetKey): boolean {
-    const r = this.#deps.store.rules.get(key.bus, key.rule);
+    const r = this.#deps.rules.rule(key.bus, key.rule);
     if (r === undefined || targetSpecOf(r, key.target).type === 'gone') return false;
     const w = this.#worker(key);
     if (w !== undefined) w.enable();
@@ -228,7 +230,7 @@ export class Dispatcher implements Service {
   #resolve(key: TargetKey):
     | { type: 'ok'; spec: EngineTargetSpec; target: Target }
     | { type: 'gone'; reason: string } {
-    const rule = this.#deps.store.rules.get(key.bus, key.rule);
+    const rule = this.#deps.rules.rule(key.bus, key.rule);
     if (rule === undefined) return { type: 'gone', reason: `rule "${key.rule}" no longer exists` };
     const found = targetSpecOf(rule, key.target);
     if (found.type === 'gone') return found;

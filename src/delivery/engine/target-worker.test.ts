@@ -75,7 +75,7 @@ test('target worker - a 503 is retried on the backoff schedule, then delivered; 
     await until(() => deliveredAll(r, 3), 'delivered');
     assert.deepEqual(r.rx.got.map((q) => q.ceId), ['e1', 'e1', 'e1']);
     assert.deepEqual(new Set(r.rx.got.map((q) => q.headers['webhook-id'])).size, 1, 'the same webhook id on every attempt (receivers dedupe)');
-    const attempts = r.w.store.deliveries.attempts(r.w.store.observe.deliveries(key.bus, r.w.store.events.get(key.bus, 'e1')!.sequence)[0]!.id);
+    const attempts = r.w.store.deliveries.attempts((await r.w.store.observe.deliveries(key.bus, (await r.w.store.events.get(key.bus, 'e1'))!.sequence))[0]!.id);
     assert.deepEqual(attempts.map((a) => [a.at, a.ok, a.status, a.response]), [[T0, false, 503, 'busy'], [T0 + 500, false, 503, 'busy'], [T0 + 1500, true, 200, null]]);
   } finally {
     await r.done();
@@ -254,10 +254,10 @@ test('target worker - a batching target sends up to maxBatchSize deliveries per 
 test('target worker - a batching target holds at most ~1,000 deliveries leased at once (memory), in whole batches', async () => {
   const r = await rig(() => 'hold', { batch: { maxBatchSize: 100 }, batchFormat: 'json' });
   // Leased = pending and due after now (a lease moves the due time), read from the event traces.
-  const leased = (): number => {
+  const leased = async (): Promise<number> => {
     const now = r.w.clock.now();
     let n = 0;
-    for (let seq = 1; seq <= 1500; seq++) n += r.w.store.observe.deliveries(key.bus, seq).filter((d) => d.state === 'pending' && d.dueAt > now).length;
+    for (let seq = 1; seq <= 1500; seq++) n += (await r.w.store.observe.deliveries(key.bus, seq)).filter((d) => d.state === 'pending' && d.dueAt > now).length;
     return n;
   };
   try {
@@ -265,7 +265,7 @@ test('target worker - a batching target holds at most ~1,000 deliveries leased a
     await r.rx.waitFor(10);
     await settle(20);
     assert.equal(r.rx.got.length, 10, '10 batches of 100 in flight, though 32 sends are allowed');
-    assert.equal(leased(), 1000);
+    assert.equal(await leased(), 1000);
     r.rx.got[0]!.answer(200);
     await r.rx.waitFor(11);
     for (let i = 1; i < 15; i++) {
