@@ -35,7 +35,7 @@ export async function traceRoutes(app: FastifyInstance, deps: TraceRoutesDeps): 
     if (await deps.store.catalog.buses.get(bus) === undefined) throw new SwitchyardError('SWY_STORE_BUS_NOT_FOUND', `bus "${bus}" does not exist`);
     const e = await deps.store.events.get(bus, id, req.query.source);
     if (e === undefined) throw new SwitchyardError('SWY_STORE_EVENT_NOT_FOUND', `no event "${id}" on bus "${bus}"`);
-    const trace = buildTrace(deps.store.observe, await deps.store.catalog.rules.list(bus), e, {
+    const trace = await buildTrace(deps.store.observe, await deps.store.catalog.rules.list(bus), e, {
       explain: req.query.explain === true, payloadLimit: deps.payloadLimit, schemaCheck: await deps.store.catalog.schemas.invalid(bus, e.sequence),
       ...(deps.maxTransformOutputBytes === undefined ? {} : { maxTransformOutputBytes: deps.maxTransformOutputBytes }),
     });

@@ -144,11 +144,6 @@ const cases: Case[] = [
     assert.deepEqual(await searchIds(store, { bus: 'b', text: 'needle' }), []);
   }],
 
-  ['observe index - the store size is a positive number of bytes', async ({ store }) => {
-    await store.events.append([item('default', '1')]);
-    const n = await store.housekeeping!.sizeBytes();
-    assert.ok(Number.isInteger(n) && n > 0, String(n));
-  }],
 ];
 
 /** Runs the observe index's contract against a backend. */
