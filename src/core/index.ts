@@ -8,3 +8,6 @@ export {
   DEFAULT_BUS, SYSTEM_BUS, PROTECTED_BUSES, SYSTEM_BUS_MAX_AGE_MS, HOPS_EXTENSION, MAX_HOPS, PATH_EXTENSION,
   defaultBus, systemBus, assertBusDeletable, type BuiltInBus,
 } from './bus-policy.js';
+export type {
+  TransformSpec, TemplateFormat, TargetLogLevel, RetryPresetName, TargetKindFields, RetrySpec, SharedTargetFields, DeadLetterTarget, RuleTarget,
+} from './rule-target.js';

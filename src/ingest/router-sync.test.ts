@@ -23,7 +23,7 @@ function typeMatcher(): BusMatcher {
 const ev = createEvent({ id: '1', source: 's', type: 'order' });
 const text = JSON.stringify({ type: 'order' });
 const rule = (bus: string, name: string, filter: unknown, state: 'enabled' | 'disabled' = 'enabled') => ({
-  bus, name, description: null, state, filter, targets: [{ id: 't', kind: 'log' }],
+  bus, name, description: null, state, filter, targets: [{ id: 't', kind: 'log' as const }],
 });
 
 test('router sync - loads the stored rules of the catalog view, then follows every direct catalog write once the view has it; unsubscribing stops it', async () => {

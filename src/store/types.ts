@@ -1,3 +1,4 @@
+import type { RuleTarget } from '../core/index.js';
 import type { ContentMode } from '../events/index.js';
 import type { SchemaCatalog } from './schema-types.js';
 import type { ConnectionCatalog } from './connection-types.js';
@@ -116,14 +117,18 @@ export interface BusCatalog {
   ensure(bus: NewBus): Promise<BusRecord>;
 }
 
-/** A rule on a bus as stored; `filter` and `targets` are validated by the rules engine first. */
+/**
+ * A rule on a bus as stored. `filter` is validated by the rules engine and `targets` parsed by
+ * the delivery layer (parseRuleTargets) before the rule is saved; the target union is declared
+ * in src/core (rule-target.ts) so the store can name it.
+ */
 export interface RuleRecord {
   readonly bus: string;
   readonly name: string;
   readonly description: string | null;
   readonly state: 'enabled' | 'disabled';
   readonly filter: unknown;
-  readonly targets: readonly unknown[];
+  readonly targets: readonly RuleTarget[];
   readonly createdAt: number;
   readonly updatedAt: number;
 }
@@ -134,7 +139,7 @@ export interface NewRule {
   readonly description: string | null;
   readonly state: 'enabled' | 'disabled';
   readonly filter: unknown;
-  readonly targets: readonly unknown[];
+  readonly targets: readonly RuleTarget[];
 }
 
 export interface RuleCatalog {

@@ -34,7 +34,7 @@ const matched = async (id: string): Promise<string[]> => {
 const rule = (url: string, state: 'enabled' | 'disabled' = 'enabled') => ({
   bus: 'default', name: 'direct', description: null, state,
   filter: { pattern: { type: ['direct'] } },
-  targets: [{ id: 'h', kind: 'http', url, retry: { baseMs: 10, capMs: 20 } }],
+  targets: [{ id: 'h', kind: 'http' as const, url, retry: { baseMs: 10, capMs: 20 } }],
 });
 
 test('change feed - a rule written by a direct store call routes the next put and reaches the dispatcher, system events follow', async () => {

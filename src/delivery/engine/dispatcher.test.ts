@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { RuleTarget } from '../../core/index.js';
 import { CatalogView, type TargetKey } from '../../store/index.js';
 import { createTarget } from '../targets/index.js';
 import { Dispatcher, type DispatcherOptions } from './dispatcher.js';
@@ -21,7 +22,7 @@ async function dispatcher(w: EngineWorld, o: Partial<DispatcherOptions> = {}): P
   });
 }
 
-async function rule(w: EngineWorld, targets: Record<string, unknown>[]): Promise<void> {
+async function rule(w: EngineWorld, targets: readonly RuleTarget[]): Promise<void> {
   await w.store.catalog.rules.put({ bus: 'default', name: 'r1', description: null, state: 'enabled', filter: {}, targets });
 }
 

@@ -1,6 +1,7 @@
 // The catalog's contract, part 1: buses and rules (part 2, schemas and connections, is
 // catalog-registry.contract.ts). Protected names are checked as they behave today.
 import assert from 'node:assert/strict';
+import type { RuleTarget } from '../../core/index.js';
 import type { NewRule } from '../types.js';
 import { coded, item, newBus, routed, runCases, stored, target, type Case, type ContractOptions } from './contract.fixture.js';
 import { registryCases } from './catalog-registry.contract.js';
@@ -89,7 +90,8 @@ const ruleCases: Case[] = [
     assert.equal(a.created, true);
     assert.deepEqual(a.rule, { bus: 'default', name: 'r1', description: null, state: 'enabled', filter: { pattern: { type: ['x'] } }, targets: [], createdAt: clock.now(), updatedAt: clock.now() });
     clock.advance(5);
-    const targets = [{ id: 't', type: 'http', url: 'http://127.0.0.1:1/x', n: 1.5, nested: { a: [null, true] } }];
+    // Stored and read back as given (the delivery layer validated them): numbers and nesting round-trip.
+    const targets: RuleTarget[] = [{ id: 't', kind: 'http', url: 'http://127.0.0.1:1/x', headers: { n: '1.5' }, transform: { type: 'constant', value: { a: [null, true, 1.5] } } }];
     const b = await store.catalog.rules.put(rule('default', 'r1', { description: 'd', state: 'disabled', filter: { sql: 'true' }, targets }));
     assert.equal(b.created, false);
     assert.equal(b.rule.createdAt, a.rule.createdAt);

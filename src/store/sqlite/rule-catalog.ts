@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import { SwitchyardError, type Clock } from '../../core/index.js';
+import { SwitchyardError, type Clock, type RuleTarget } from '../../core/index.js';
 import type { NewRule, RuleCatalog, RuleRecord } from '../types.js';
 import type { ChangeFeed } from '../change-feed.js';
 import { writeAndAnnounce } from './announce.js';
@@ -21,7 +21,8 @@ const toRecord = (r: RuleRow): RuleRecord => ({
   description: r.description,
   state: r.state,
   filter: JSON.parse(r.filter) as unknown,
-  targets: JSON.parse(r.targets) as unknown[],
+  // Parsed by the delivery layer before it was saved: a RuleTarget[] as written.
+  targets: JSON.parse(r.targets) as RuleTarget[],
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });
