@@ -63,7 +63,7 @@ const SWEEP_BATCH = 10_000;
  * The delivery service: one {@link TargetWorker} per target with work. Woken by the queue
  * after each commit that enqueued deliveries (so light-load latency is one event-loop turn),
  * and by a tick every `pollIntervalMs` that finds retries falling due and sweeps old delivered
- * rows. Rule changes reach it through the catalog's change feed (`store.catalog.watch`), whoever made
+ * rows. Rule changes reach it through the catalog's change feed (via the rule view, `deps.rules`), whoever made
  * them: a changed target is rebuilt, a removed one has its work dead-lettered. On start every
  * lease left by a previous process is released: only this process writes the store (the data
  * directory's lock), so such leases belong to a process that died.
