@@ -53,7 +53,7 @@ async function storeCeiling(size: number, inFlight: number, withoutFullText = fa
     dataDir: dir, durability: 'process', groupCommitMaxEvents: 5000, dedupeWindowMs: 24 * 3600_000,
     defaultRetentionMaxAgeMs: 7 * 24 * 3600_000, sweepBatch: 10_000, clock: systemClock,
   });
-  store.buses.create({ name: 'bench', retention: { maxAgeMs: null, maxCount: null } });
+  await store.catalog.buses.create({ name: 'bench', retention: { maxAgeMs: null, maxCount: null } });
   // Diagnostic only, on this throw-away file: what the payload full-text index costs. The FTS5
   // table becomes a plain one, so the append still writes the same (rowid, payload) rows.
   if (withoutFullText) store.db.exec('DROP TRIGGER events_fts_delete; DROP TABLE events_fts; CREATE TABLE events_fts (payload TEXT)');

@@ -189,9 +189,10 @@ const store = new SqliteStore({
   dataDir: tmp('swy-bench-schemas-'), durability: 'process', groupCommitMaxEvents: 5000, dedupeWindowMs: 3600_000,
   defaultRetentionMaxAgeMs: 3600_000, sweepBatch: 10_000, clock: systemClock,
 });
-const registry = new SchemaRegistry(store.schemas);
-const version = registry.addVersion({ name: TYPE, source: null, schema: SCHEMA }).version;
-registry.setSettings({ bus: 'default', validation: 'enforce', discovery: false, sampleRate: 1 });
+const registry = new SchemaRegistry(store.catalog.schemas);
+await registry.load();
+const version = (await registry.addVersion({ name: TYPE, source: null, schema: SCHEMA })).version;
+await registry.setSettings({ bus: 'default', validation: 'enforce', discovery: false, sampleRate: 1 });
 const validate = registry.validatorFor(version);
 const checker = new SchemaValidator(registry);
 const EVENTS = decodeHttpRequest(

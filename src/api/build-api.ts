@@ -152,7 +152,7 @@ export async function buildApi(app: FastifyInstance, deps: ApiDeps): Promise<voi
     await app.register(awsRoutes, {
       accessKeys: a.accessKeys, open: a.open, maxRequestBytes: deps.maxRequestBytes, clock: a.clock,
       context: {
-        catalog: { buses: deps.store.buses, rules: deps.store.rules },
+        catalog: { buses: deps.store.catalog.buses, rules: deps.store.catalog.rules },
         ingest: deps.ingest,
         validateFilter: (filter) => deps.router.validate(filter),
         parseTargets: (targets) => parseTargets(targets, deps.maxTransformOutputBytes),

@@ -1,8 +1,8 @@
-import { SwitchyardError, type ErrorCode, type Violation } from '../core/index.js';
+import { DEFAULT_BUS, SwitchyardError, type ErrorCode, type Violation } from '../core/index.js';
 import {
   decodeHttpRequest, parseEventJson, serializeEvent, eventSize, valueDepth, type CloudEvent, type ContentMode,
 } from '../events/index.js';
-import { SYSTEM_BUS, type AppendItem, type AppendOutcome, type Store } from '../store/index.js';
+import { SYSTEM_BUS, type AppendItem, type AppendOutcome, type BusDirectory, type Store } from '../store/index.js';
 import { recordedOrigin, type HttpClient, type PutOrigin, type RecordedOrigin } from './put-origin.js';
 import type { PutOptions, PutOutcome } from './put-outcome.js';
 import type { EventRouter } from './router.js';
@@ -51,8 +51,11 @@ export interface IngestObserver {
  * only after the commit, so a stored outcome means durable. `putHttp` and `putEntries` decode a
  * wire format and call it; bus targets and system events call it directly.
  */
+const EMPTY: ReadonlySet<string> = new Set();
+
 export class IngestService {
   readonly #store: Store;
+  readonly #buses: BusDirectory;
   readonly #router: EventRouter;
   readonly #limits: IngestLimits;
   readonly #observer: IngestObserver | undefined;
@@ -62,8 +65,13 @@ export class IngestService {
   #idle: (() => void)[] = [];
 
   /** With a `planner`, each event's deliveries (matched rules × targets) are enqueued in its append transaction. */
-  constructor(deps: { store: Store; router: EventRouter; limits: IngestLimits; observer?: IngestObserver; validator?: EventValidator; planner?: DeliveryPlanner }) {
+  /**
+   * `buses` is the store's bus directory (CatalogView): the per-entry bus checks of `putEntries`
+   * read it instead of awaiting the catalog; a bus it does not know (yet) is asked of the catalog.
+   */
+  constructor(deps: { store: Store; buses: BusDirectory; router: EventRouter; limits: IngestLimits; observer?: IngestObserver; validator?: EventValidator; planner?: DeliveryPlanner }) {
     this.#store = deps.store;
+    this.#buses = deps.buses;
     this.#router = deps.router;
     this.#limits = deps.limits;
     this.#observer = deps.observer;
@@ -87,7 +95,7 @@ export class IngestService {
     if (bus === SYSTEM_BUS && origin.kind !== 'system') throw systemBusRefused();
     const n = events.length;
     if (n === 0) {
-      this.#requireBus(bus);
+      await this.#requireBus(bus);
       return [];
     }
     const outcomes: PutOutcome[] = new Array(n);
@@ -138,7 +146,8 @@ export class IngestService {
       }
     }
     const appended = await this.#append(items);
-    this.#markInvalid(items, appended, kept);
+    const marking = this.#markInvalid(items, appended, kept);
+    if (marking !== undefined) await marking;
     for (let k = 0; k < appended.length; k++) {
       const o = appended[k]!;
       const it = items[k]!;
@@ -162,7 +171,7 @@ export class IngestService {
         { maxEventBytes: this.#limits.maxEventBytes, maxBatchEvents: this.#limits.maxBatchEvents, maxDepth: this.#limits.maxJsonDepth },
       );
     } catch (e) {
-      this.#requireBus(bus);
+      await this.#requireBus(bus);
       throw e;
     }
     const mode = decoded.mode;
@@ -188,6 +197,7 @@ export class IngestService {
       });
     }
     const results: EntryResult[] = new Array(entries.length);
+    const confirmed = await this.#busesOutsideDirectory(entries);
     const byBus = new Map<string, { events: CloudEvent[]; slots: number[] }>();
     entries.forEach((entry, i) => {
       const path = `/entries/${i}`;
@@ -196,13 +206,13 @@ export class IngestService {
         return;
       }
       const { bus: rawBus, ...fields } = entry as Record<string, unknown>;
-      const bus = rawBus === undefined ? 'default' : rawBus;
+      const bus = rawBus === undefined ? DEFAULT_BUS : rawBus;
       if (bus === SYSTEM_BUS) {
         const e = systemBusRefused();
         results[i] = { error: { code: e.code, message: e.message } };
         return;
       }
-      if (typeof bus !== 'string' || this.#store.buses.get(bus) === undefined) {
+      if (typeof bus !== 'string' || (this.#buses.bus(bus) === undefined && !confirmed.has(bus))) {
         results[i] = { error: { code: 'SWY_STORE_BUS_NOT_FOUND', message: `bus ${JSON.stringify(bus)} does not exist` } };
         return;
       }
@@ -237,10 +247,28 @@ export class IngestService {
     return new Promise((resolve) => this.#idle.push(resolve));
   }
 
-  #requireBus(bus: string): void {
-    if (this.#store.buses.get(bus) === undefined) {
+  /** An error path (nothing to append): the catalog is asked, not the directory. */
+  async #requireBus(bus: string): Promise<void> {
+    if (await this.#store.catalog.buses.get(bus) === undefined) {
       throw new SwitchyardError('SWY_STORE_BUS_NOT_FOUND', `bus "${bus}" does not exist`);
     }
+  }
+
+  /**
+   * The buses named by entries that the directory does not know but the catalog has: created so
+   * recently that the directory has not applied the change yet. Asks nothing when the directory
+   * knows every bus named (the common case).
+   */
+  async #busesOutsideDirectory(entries: readonly unknown[]): Promise<ReadonlySet<string>> {
+    let unknown: Set<string> | undefined;
+    for (const e of entries) {
+      if (typeof e !== 'object' || e === null) continue;
+      const b = (e as { bus?: unknown }).bus ?? DEFAULT_BUS;
+      if (typeof b === 'string' && b !== SYSTEM_BUS && this.#buses.bus(b) === undefined) (unknown ??= new Set()).add(b);
+    }
+    if (unknown === undefined) return EMPTY;
+    const found = await Promise.all([...unknown].map(async (b) => (await this.#store.catalog.buses.get(b)) === undefined ? undefined : b));
+    return new Set(found.filter((b) => b !== undefined));
   }
 
   /** The size and depth limits the HTTP decoders enforce, for events built in code. */
@@ -258,16 +286,16 @@ export class IngestService {
    * own small write: the events are durable whatever happens here, so a failure to mark loses
    * only the mark, never the event (and must not turn the 2xx into an error).
    */
-  #markInvalid(items: readonly AppendItem[], outcomes: readonly AppendOutcome[], checks: readonly (EventCheck | undefined)[]): void {
+  #markInvalid(items: readonly AppendItem[], outcomes: readonly AppendOutcome[], checks: readonly (EventCheck | undefined)[]): Promise<unknown> | undefined {
+    let marks: Promise<void>[] | undefined;
     outcomes.forEach((o, k) => {
       const c = checks[k];
       if (c === undefined || c.mode !== 'warn' || c.violations.length === 0 || o.type !== 'stored') return;
-      try {
-        this.#store.schemas.markInvalid({ bus: items[k]!.bus, sequence: o.sequence, schema: c.schema ?? '', violations: c.violations });
-      } catch {
-        // Deliberately ignored: see above.
-      }
+      // A failure is deliberately ignored: see above.
+      (marks ??= []).push(this.#store.catalog.schemas.markInvalid({ bus: items[k]!.bus, sequence: o.sequence, schema: c.schema ?? '', violations: c.violations }).catch(() => undefined));
     });
+    // Undefined when there is nothing to mark: the put awaits nothing more.
+    return marks === undefined ? undefined : Promise.all(marks);
   }
 
   #item(bus: string, ev: CloudEvent, size: number, origin: RecordedOrigin): AppendItem {

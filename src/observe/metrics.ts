@@ -22,7 +22,8 @@ export type CircuitState = keyof typeof CIRCUIT_STATE;
 
 export interface MetricsOptions {
   /** Bytes the store occupies, read at scrape time. */
-  readonly storeSizeBytes: () => number;
+  /** The store's size (its housekeeping); absent when the backend has none: no store-size gauge then. */
+  readonly storeSizeBytes?: (() => Promise<number> | number) | undefined;
   /** Include process and Node.js runtime metrics (prom-client defaults). */
   readonly processMetrics: boolean;
   readonly now: () => number;
@@ -49,7 +50,7 @@ export class SwitchyardMetrics {
   readonly registry = new Registry();
   readonly #now: () => number;
   readonly #targets = new WeakMap<TargetLabels, TargetSeries>();
-  #backlog: () => readonly TargetBacklog[] = () => [];
+  #backlog: () => Promise<readonly TargetBacklog[]> | readonly TargetBacklog[] = () => [];
   /** The backlog read once for the scrape in progress (both backlog gauges use it). */
   #scraping: readonly TargetBacklog[] | undefined;
 
@@ -85,34 +86,39 @@ export class SwitchyardMetrics {
     this.putToDelivered = new FastHistogram({ name: 'switchyard_put_to_delivered_seconds', help: 'Time from the event being received to its successful delivery, per target.', labelNames: ['bus', 'rule', 'target'], buckets: DELIVERY_BUCKETS, registers });
     this.deadLetters = new FastCounter({ name: 'switchyard_dead_letters_total', help: 'Deliveries dead-lettered, per target.', labelNames: ['bus', 'rule', 'target'], registers });
     this.circuit = new Gauge({ name: 'switchyard_target_circuit_state', help: 'Circuit breaker state per target: 0 closed, 1 half-open, 2 open.', labelNames: ['bus', 'rule', 'target'], registers });
-    const backlog = (): readonly TargetBacklog[] => this.#scraping ?? this.#backlog();
+    const backlog = async (): Promise<readonly TargetBacklog[]> => this.#scraping ?? await this.#backlog();
     const now = (): number => this.#now();
     new Gauge({
       name: 'switchyard_deliveries_pending', help: 'Deliveries not yet finished (pending, retrying or waiting on their FIFO group), per target.', labelNames: ['bus', 'rule', 'target'], registers,
-      collect() {
+      async collect() {
+        const rows = await backlog();
         this.reset();
-        for (const b of backlog()) this.set({ bus: b.bus, rule: b.rule, target: b.target }, b.pending);
+        for (const b of rows) this.set({ bus: b.bus, rule: b.rule, target: b.target }, b.pending);
       },
     });
     new Gauge({
       name: 'switchyard_delivery_oldest_pending_age_seconds', help: 'Age of the oldest unfinished delivery per target, since it was enqueued (or redriven).', labelNames: ['bus', 'rule', 'target'], registers,
-      collect() {
+      async collect() {
+        const rows = await backlog();
         this.reset();
         const t = now();
-        for (const b of backlog()) if (b.oldestPendingAt !== null) this.set({ bus: b.bus, rule: b.rule, target: b.target }, Math.max(0, t - b.oldestPendingAt) / 1000);
+        for (const b of rows) if (b.oldestPendingAt !== null) this.set({ bus: b.bus, rule: b.rule, target: b.target }, Math.max(0, t - b.oldestPendingAt) / 1000);
       },
     });
-    new Gauge({
-      name: 'switchyard_store_size_bytes', help: 'Bytes used by the store (pages in use of the embedded SQLite file).', registers,
-      collect() {
-        this.set(opts.storeSizeBytes());
-      },
-    });
+    const size = opts.storeSizeBytes;
+    if (size !== undefined) {
+      new Gauge({
+        name: 'switchyard_store_size_bytes', help: 'Bytes used by the store (pages in use of the embedded SQLite file).', registers,
+        async collect() {
+          this.set(await size());
+        },
+      });
+    }
     if (opts.processMetrics) collectDefaultMetrics({ register: this.registry });
   }
 
   /** Where the backlog gauges read pending counts at scrape time (the delivery queue). */
-  setBacklogSource(source: () => readonly TargetBacklog[]): void {
+  setBacklogSource(source: () => Promise<readonly TargetBacklog[]> | readonly TargetBacklog[]): void {
     this.#backlog = source;
   }
 
@@ -206,7 +212,7 @@ export class SwitchyardMetrics {
    * scrape (its cost follows the number of unfinished deliveries).
    */
   async scrape(): Promise<string> {
-    this.#scraping = this.#backlog();
+    this.#scraping = await this.#backlog();
     try {
       return await this.registry.metrics();
     } finally {

@@ -1,5 +1,5 @@
 import { systemBus } from '../core/index.js';
-import type { Store } from '../store/index.js';
+import type { RuleView, Store } from '../store/index.js';
 import { DeliveryTelemetry } from './delivery-telemetry.js';
 import { EventFeed } from './event-feed.js';
 import { SwitchyardMetrics } from './metrics.js';
@@ -66,12 +66,13 @@ export interface Observability {
  * metrics and span export exist only when configured, so with them off the put path runs no
  * observability code but the live-tail wake-up. `publisher` puts system events (the domain put).
  */
-export function createObservability(config: ObserveConfig, deps: {
-  readonly store: Store; readonly log: ObserveLog; readonly now: () => number; readonly publisher: SystemPublisher;
-}): Observability {
+export async function createObservability(config: ObserveConfig, deps: {
+  readonly store: Store; readonly rules: RuleView; readonly log: ObserveLog; readonly now: () => number; readonly publisher: SystemPublisher;
+}): Promise<Observability> {
   const feed = new EventFeed();
+  const housekeeping = deps.store.housekeeping;
   const metrics = config.metrics
-    ? new SwitchyardMetrics({ storeSizeBytes: () => deps.store.observe.sizeBytes(), processMetrics: config.processMetrics, now: deps.now })
+    ? new SwitchyardMetrics({ storeSizeBytes: housekeeping === undefined ? undefined : () => housekeeping.sizeBytes(), processMetrics: config.processMetrics, now: deps.now })
     : undefined;
   metrics?.setBacklogSource(() => deps.store.observe.backlog());
   const exporter = config.otlpEndpoint === '' && config.otlpTracesEndpoint === '' ? undefined : new OtlpExporter({
@@ -84,9 +85,9 @@ export function createObservability(config: ObserveConfig, deps: {
   let systemEvents: SystemEvents | undefined;
   let unwatch: (() => void) | undefined;
   if (config.systemEvents) {
-    deps.store.buses.ensure(systemBus());
+    await deps.store.catalog.buses.ensure(systemBus());
     systemEvents = new SystemEvents({ publisher: deps.publisher, onError: (err) => deps.log.error({ err }, 'system event not put'), now: deps.now });
-    unwatch = publishRuleChanges(deps.store, systemEvents);
+    unwatch = publishRuleChanges(deps.rules, systemEvents);
   }
   const observer = observers([metrics, feed, tracer], (err) => deps.log.error({ err }, 'ingest observer failed'));
   const delivery = new DeliveryTelemetry({ metrics, tracer, systemEvents, log: deps.log });

@@ -1,5 +1,5 @@
 import type { CompiledMatcherLike } from './pattern-filter.js';
-import type { EventPage, EventSearchQuery, ObserveStore, StoredEvent } from '../store/index.js';
+import type { EventPage, EventSearchQuery, ObserveIndex, StoredEvent } from '../store/index.js';
 
 export interface SearchOptions {
   /** Event pattern tested on each event the store returns (after the indexed filters). */
@@ -14,7 +14,7 @@ export interface SearchOptions {
  * hold fewer than `limit` items yet have a `next` cursor: the scan stopped at `maxScan` events,
  * and `next` (the last sequence examined) continues it without a gap.
  */
-export function searchEvents(store: ObserveStore, query: EventSearchQuery, options: SearchOptions): EventPage {
+export async function searchEvents(store: ObserveIndex, query: EventSearchQuery, options: SearchOptions): Promise<EventPage> {
   const pattern = options.pattern;
   if (pattern === undefined) return store.search(query);
   const items: StoredEvent[] = [];
@@ -22,7 +22,7 @@ export function searchEvents(store: ObserveStore, query: EventSearchQuery, optio
   let scanned = 0;
   for (;;) {
     const chunk = Math.min(Math.max(query.limit * 4, 100), options.maxScan - scanned);
-    const page = store.search({ ...query, after, limit: chunk });
+    const page = await store.search({ ...query, after, limit: chunk });
     for (const e of page.items) {
       scanned++;
       after = e.sequence;

@@ -1,6 +1,6 @@
 import { testPattern, type MismatchReason } from '../rules/index.js';
 import { payloadSpec, renderPayload, targetSpecOf } from '../delivery/index.js';
-import type { ObserveStore, RuleRecord, SchemaCheckRecord, StoredEvent, TraceAttempt } from '../store/index.js';
+import type { ObserveIndex, RuleRecord, SchemaCheckRecord, StoredEvent, TraceAttempt } from '../store/index.js';
 import { eventTraceparent, formatTraceparent } from './traceparent.js';
 
 /** Final state of an event: where it ended up, or that it is still on its way. */
@@ -91,11 +91,11 @@ function finalStateOf(matched: readonly string[], states: readonly { state: stri
  * matched (and, with explain, why the others did not), and per delivery target the payload,
  * every attempt and the state, merged into a timeline ordered by time.
  */
-export function buildTrace(store: ObserveStore, rules: readonly RuleRecord[], e: StoredEvent, options: TraceOptions): EventTrace {
-  const origin = store.origin(e.bus, e.sequence) ?? { client: null, traceparent: null };
+export async function buildTrace(store: ObserveIndex, rules: readonly RuleRecord[], e: StoredEvent, options: TraceOptions): Promise<EventTrace> {
+  const [found, deliveries] = await Promise.all([store.origin(e.bus, e.sequence), store.deliveries(e.bus, e.sequence)]);
+  const origin = found ?? { client: null, traceparent: null };
   const tp = eventTraceparent(e.body, origin.traceparent);
   const byName = new Map(rules.map((r) => [r.name, r]));
-  const deliveries = store.deliveries(e.bus, e.sequence);
   const timeline: TimelineStep[] = [
     { at: iso(e.receivedAt), step: 'received', mode: e.mode, size: e.size },
     { at: iso(e.receivedAt), step: 'matched', rules: e.matchedRules },

@@ -51,7 +51,8 @@ export class SchemaValidator {
   #check(bus: string, event: CloudEvent): SchemaCheck | undefined {
     const settings = this.#registry.settings(bus);
     if (settings.discovery && this.#discovery !== undefined && (settings.sampleRate >= 1 || this.#random() < settings.sampleRate)) {
-      this.#discovery.observe(bus, event);
+      // In the background: the put does not wait for a registration (it never rejects).
+      void this.#discovery.observe(bus, event);
     }
     if (settings.validation === 'off') return undefined;
     const mode = settings.validation;

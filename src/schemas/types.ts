@@ -39,13 +39,15 @@ export interface BusSchemaSettings {
  * src/server). Declared here because src/schemas and src/store are on the same layer.
  */
 export interface SchemaStorage {
-  upsert(s: { name: string; source: string | null; description?: string | null | undefined; compatibility?: CompatibilityMode | undefined }): { schema: SchemaInfo; created: boolean };
-  get(name: string, source: string | null): SchemaInfo | undefined;
-  list(): SchemaInfo[];
-  delete(name: string, source: string | null): boolean;
-  addVersion(v: { name: string; source: string | null; dialect: SchemaDialect; schema: JsonValue; origin: 'api' | 'discovery' }): SchemaVersion;
-  version(name: string, source: string | null, version: number): SchemaVersion | undefined;
-  versions(name: string, source: string | null): SchemaVersion[];
-  settings(bus: string): BusSchemaSettings;
-  setSettings(s: BusSchemaSettings): BusSchemaSettings;
+  upsert(s: { name: string; source: string | null; description?: string | null | undefined; compatibility?: CompatibilityMode | undefined }): Promise<{ schema: SchemaInfo; created: boolean }>;
+  get(name: string, source: string | null): Promise<SchemaInfo | undefined>;
+  list(): Promise<SchemaInfo[]>;
+  delete(name: string, source: string | null): Promise<boolean>;
+  addVersion(v: { name: string; source: string | null; dialect: SchemaDialect; schema: JsonValue; origin: 'api' | 'discovery' }): Promise<SchemaVersion>;
+  version(name: string, source: string | null, version: number): Promise<SchemaVersion | undefined>;
+  versions(name: string, source: string | null): Promise<SchemaVersion[]>;
+  settings(bus: string): Promise<BusSchemaSettings>;
+  /** The settings of every bus that has them stored (others have the defaults). */
+  listSettings(): Promise<BusSchemaSettings[]>;
+  setSettings(s: BusSchemaSettings): Promise<BusSchemaSettings>;
 }

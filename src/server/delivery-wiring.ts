@@ -6,7 +6,7 @@ import {
   ConnectionVault, Dispatcher, SecretBox, SigningKeyring, createTarget, noDeliveryObserver, targetSettings,
   type BusForwarder, type BusPublisher, type DeliveryObserver, type PublishResult, type DispatcherLog, type LineSink, type TargetDeps,
 } from '../delivery/index.js';
-import type { Store } from '../store/index.js';
+import type { RuleView, Store } from '../store/index.js';
 
 /** The delivery side of a server: the dispatcher and what targets need (connections, signing keys). */
 export interface DeliveryWiring {
@@ -22,6 +22,8 @@ export interface DeliveryWiring {
 
 export interface DeliveryWiringDeps {
   readonly store: Store;
+  /** The catalog's rules in memory (the store's CatalogView), for the dispatcher. */
+  readonly rules: RuleView;
   readonly clock: Clock;
   readonly log: DispatcherLog;
   /** The domain put (bus targets put through it, so the target bus's limits, schemas and rules apply). */
@@ -54,8 +56,8 @@ function ingestBusPublisher(put: DeliveryWiringDeps['put']): BusPublisher {
 export function createDeliveryWiring(config: Config, deps: DeliveryWiringDeps): DeliveryWiring {
   const settings = targetSettings(config);
   const box = new SecretBox(settings.secretKey);
-  const vault = new ConnectionVault({ catalog: deps.store.connections, box, clock: deps.clock, allowPrivateNetworks: settings.allowPrivateNetworks });
-  const keyring = new SigningKeyring(deps.store.connections, box);
+  const vault = new ConnectionVault({ catalog: deps.store.catalog.connections, box, clock: deps.clock, allowPrivateNetworks: settings.allowPrivateNetworks });
+  const keyring = new SigningKeyring(deps.store.catalog.connections, box);
   const targetDeps: TargetDeps = {
     busPublisher: ingestBusPublisher(deps.put),
     connections: vault,
@@ -68,6 +70,7 @@ export function createDeliveryWiring(config: Config, deps: DeliveryWiringDeps): 
   const d = config.delivery;
   const dispatcher = new Dispatcher({
     store: deps.store,
+    rules: deps.rules,
     clock: deps.clock,
     createTarget: (spec) => createTarget(spec, targetDeps),
     options: {
@@ -83,7 +86,7 @@ export function createDeliveryWiring(config: Config, deps: DeliveryWiringDeps): 
     dispatcher, vault, keyring, allowPrivateNetworks: settings.allowPrivateNetworks,
     async start() {
       // A rotation made by another node (or a direct store call) reaches the keyring's cache.
-      unwatch = deps.store.watch((c) => {
+      unwatch = deps.store.catalog.watch((c) => {
         if (c.type === 'signing-secrets') keyring.secretsChanged(c.target);
       });
       await dispatcher.start();

@@ -8,41 +8,53 @@ import { followSchemaChanges } from './schema-sync.js';
 test('schema sync - versions, deletes, re-creation and settings written directly to the store reach the registry\'s caches', async () => {
   const store = new SqliteStore({ dataDir: ':memory:', durability: 'process', groupCommitMaxEvents: 100, dedupeWindowMs: 1000, defaultRetentionMaxAgeMs: 1000, sweepBatch: 100, clock: new ManualClock() });
   try {
-    const registry = new SchemaRegistry(store.schemas);
-    const off = followSchemaChanges(registry, store);
-    registry.addVersion({ name: 'order', source: null, schema: { type: 'object' } });
+    const registry = new SchemaRegistry(store.catalog.schemas);
+    const off = followSchemaChanges(registry, store.catalog);
+    await registry.load();
+    await registry.addVersion({ name: 'order', source: null, schema: { type: 'object' } });
     assert.equal(registry.applicable('order', 's')?.version, 1);
     assert.equal(registry.settings('default').validation, 'off');
 
     const v2 = { type: 'object', required: ['a'] };
-    store.schemas.addVersion({ name: 'order', source: null, dialect: '2020-12', schema: v2, origin: 'api' });
+    await store.catalog.schemas.addVersion({ name: 'order', source: null, dialect: '2020-12', schema: v2, origin: 'api' });
+    await registry.settled();
     assert.deepEqual(registry.applicable('order', 's')?.schema, v2);
     assert.equal(registry.find('order', null, 1)?.version, 1, 'older versions are still found');
 
-    store.schemas.upsert({ name: 'order', source: 's' });
-    store.schemas.addVersion({ name: 'order', source: 's', dialect: '2020-12', schema: { type: 'array' }, origin: 'api' });
+    await store.catalog.schemas.upsert({ name: 'order', source: 's' });
+    await registry.settled();
+    await store.catalog.schemas.addVersion({ name: 'order', source: 's', dialect: '2020-12', schema: { type: 'array' }, origin: 'api' });
+    await registry.settled();
     assert.deepEqual(registry.applicable('order', 's')?.schema, { type: 'array' });
 
-    store.schemas.delete('order', null);
+    await store.catalog.schemas.delete('order', null);
+    await registry.settled();
     assert.equal(registry.applicable('order', 'other'), undefined);
     // Created again: numbered from 1, the old versions are not its.
-    store.schemas.upsert({ name: 'order', source: null });
-    store.schemas.addVersion({ name: 'order', source: null, dialect: '2020-12', schema: { type: 'string' }, origin: 'api' });
+    await store.catalog.schemas.upsert({ name: 'order', source: null });
+    await registry.settled();
+    await store.catalog.schemas.addVersion({ name: 'order', source: null, dialect: '2020-12', schema: { type: 'string' }, origin: 'api' });
+    await registry.settled();
     assert.deepEqual(registry.applicable('order', 'other'), registry.latest('order', null));
     assert.deepEqual(registry.latest('order', null)?.schema, { type: 'string' });
     assert.equal(registry.find('order', null, 2), undefined);
 
-    store.schemas.setSettings({ bus: 'default', validation: 'enforce', discovery: false, sampleRate: 1 });
+    await store.catalog.schemas.setSettings({ bus: 'default', validation: 'enforce', discovery: false, sampleRate: 1 });
+    await registry.settled();
     assert.equal(registry.settings('default').validation, 'enforce');
 
-    store.buses.create({ name: 'shop', retention: { maxAgeMs: null, maxCount: null } });
-    store.schemas.setSettings({ bus: 'shop', validation: 'warn', discovery: false, sampleRate: 1 });
+    await store.catalog.buses.create({ name: 'shop', retention: { maxAgeMs: null, maxCount: null } });
+    await registry.settled();
+    await store.catalog.schemas.setSettings({ bus: 'shop', validation: 'warn', discovery: false, sampleRate: 1 });
+    await registry.settled();
     assert.equal(registry.settings('shop').validation, 'warn');
-    store.buses.delete('shop');
+    await store.catalog.buses.delete('shop');
+    await registry.settled();
     assert.equal(registry.settings('shop').validation, 'off', 'settings went with the bus');
 
     off();
-    store.schemas.setSettings({ bus: 'default', validation: 'warn', discovery: false, sampleRate: 1 });
+    await store.catalog.schemas.setSettings({ bus: 'default', validation: 'warn', discovery: false, sampleRate: 1 });
+    await registry.settled();
     assert.equal(registry.settings('default').validation, 'enforce', 'no longer followed');
   } finally {
     await store.close();

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { isLoopback, type Config } from '../config/index.js';
 import { systemClock, type Clock } from '../core/index.js';
-import { APPEND_WRITER, createStore, isStoreUnavailable, RetentionSweeper, SYSTEM_BUS, type Store } from '../store/index.js';
+import { APPEND_WRITER, CatalogView, createStore, isStoreUnavailable, RetentionSweeper, SYSTEM_BUS, type Store } from '../store/index.js';
 import { IngestService, RuleRouter, followRules } from '../ingest/index.js';
 import { newBusMatcher } from './matcher-factory.js';
 import { createObservability, type Observability } from '../observe/index.js';
@@ -29,6 +29,7 @@ export class SwitchyardServer {
   readonly #logStream: NodeJS.WritableStream | undefined;
   #app: FastifyInstance | undefined;
   #store: Store | undefined;
+  #view: CatalogView | undefined;
   #ingest: IngestService | undefined;
   #sweeper: RetentionSweeper | undefined;
   #observe: Observability | undefined;
@@ -83,13 +84,17 @@ export class SwitchyardServer {
     });
     this.#app = app;
     this.#store = createStore(c, this.#clock, app.log);
+    // Buses and rules in memory, following the catalog's change feed for the life of the store:
+    // the put path's bus directory, and the rules the router and the dispatcher read.
+    const view = await CatalogView.open(this.#store.catalog, app.log);
+    this.#view = view;
     const router = new RuleRouter(newBusMatcher);
-    // The router follows the catalog's change feed for the life of the store.
-    followRules(router, this.#store, (err, rule) => app.log.error({ err, bus: rule.bus, rule: rule.name }, 'a stored rule does not compile; it routes nothing'));
-    const schemas = new SchemaRegistry(this.#store.schemas);
-    followSchemaChanges(schemas, this.#store);
-    const obs = createObservability(c.observe, {
-      store: this.#store, log: app.log, now: () => this.#clock.now(),
+    followRules(router, view, (err, rule) => app.log.error({ err, bus: rule.bus, rule: rule.name }, 'a stored rule does not compile; it routes nothing'));
+    const schemas = new SchemaRegistry(this.#store.catalog.schemas);
+    followSchemaChanges(schemas, this.#store.catalog);
+    await schemas.load();
+    const obs = await createObservability(c.observe, {
+      store: this.#store, rules: view, log: app.log, now: () => this.#clock.now(),
       publisher: {
         publish: async (events) => {
           const outcomes = await this.#started().put(SYSTEM_BUS, events, { kind: 'system' });
@@ -99,10 +104,11 @@ export class SwitchyardServer {
     });
     this.#observe = obs;
     const put: IngestService['put'] = (bus, events, origin, options) => this.#started().put(bus, events, origin, options);
-    const delivery = createDeliveryWiring(c, { store: this.#store, clock: this.#clock, log: app.log, put, observer: obs.delivery, ...(this.#logStream === undefined ? {} : { logSink: this.#logStream }) });
+    const delivery = createDeliveryWiring(c, { store: this.#store, rules: view, clock: this.#clock, log: app.log, put, observer: obs.delivery, ...(this.#logStream === undefined ? {} : { logSink: this.#logStream }) });
     this.#delivery = delivery;
     this.#ingest = new IngestService({
       store: this.#store,
+      buses: view,
       router,
       planner: router,
       observer: obs.observer,
@@ -136,7 +142,8 @@ export class SwitchyardServer {
       },
     });
     const log = app.log;
-    this.#sweeper = new RetentionSweeper(this.#store, c.retention.sweepIntervalMs, {
+    // A backend without housekeeping keeps its data bounded by its own means: no sweeper.
+    this.#sweeper = this.#store.housekeeping === undefined ? undefined : new RetentionSweeper(this.#store.housekeeping, c.retention.sweepIntervalMs, {
       // A storage fault is logged once by the store when writes start failing, not at every sweep.
       onError: (err) => {
         if (!isStoreUnavailable(err)) log.error({ err }, 'retention sweep failed');
@@ -145,7 +152,7 @@ export class SwitchyardServer {
     });
     await delivery.start();
     await app.listen({ host: c.server.host, port: c.server.port });
-    await this.#sweeper.start();
+    await this.#sweeper?.start();
     this.#ready = true;
     log.info({ url: this.url, dataDir: c.storage.dataDir, version }, 'switchyard ready');
   }
@@ -173,6 +180,7 @@ export class SwitchyardServer {
       }
       await this.#ingest?.drain();
       await this.#observe?.stop();
+      this.#view?.close();
       await this.#store?.close();
       this.#app?.log.info('switchyard stopped');
     })();

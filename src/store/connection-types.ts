@@ -33,12 +33,12 @@ export interface StoredSigningSecret {
 
 export interface ConnectionCatalog {
   /** Creates or replaces the connection; `created` tells which. */
-  put(connection: NewConnection): { connection: ConnectionRecord; created: boolean };
-  get(name: string): ConnectionRecord | undefined;
-  list(): ConnectionRecord[];
-  delete(name: string): boolean;
+  put(connection: NewConnection): Promise<{ connection: ConnectionRecord; created: boolean }>;
+  get(name: string): Promise<ConnectionRecord | undefined>;
+  list(): Promise<ConnectionRecord[]>;
+  delete(name: string): Promise<boolean>;
   /** The signing secrets of a target (key `bus/rule/targetId`), newest first. */
-  signingSecrets(targetKey: string): StoredSigningSecret[];
+  signingSecrets(targetKey: string): Promise<StoredSigningSecret[]>;
   /** Replaces the signing secrets of a target in one transaction. */
-  setSigningSecrets(targetKey: string, secrets: readonly StoredSigningSecret[]): void;
+  setSigningSecrets(targetKey: string, secrets: readonly StoredSigningSecret[]): Promise<void>;
 }

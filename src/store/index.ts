@@ -1,9 +1,9 @@
 export type {
   Retention, BusRecord, NewBus, AppendItem, AppendOutcome, StoredEvent, EventQuery, EventPage,
-  EventLog, BusCatalog, Store, RuleRecord, NewRule, RuleCatalog,
+  EventLog, BusCatalog, Store, RuleRecord, NewRule, RuleCatalog, Catalog, Housekeeping,
 } from './types.js';
 export type { ConnectionRecord, NewConnection, ConnectionCatalog, StoredSigningSecret } from './connection-types.js';
-export type { EventSearchQuery, EventOrigin, ObserveStore, EventDeliveryState, TraceDelivery, TraceAttempt, TargetBacklogRow } from './observe-types.js';
+export type { EventSearchQuery, EventOrigin, ObserveIndex, EventDeliveryState, TraceDelivery, TraceAttempt, TargetBacklogRow } from './observe-types.js';
 export type {
   DeliveryEnqueue, TargetKey, LeasedDelivery, AttemptRecord, Completion, DeadLetterFilter, DeadLetterSummary, DeadLetter,
   DeadLetterPage, TargetHealth, TargetCounts, DeliveryQueue, DeliveryId, LeaseRef, WorkListener,
@@ -18,3 +18,4 @@ export type {
 export { ChangeFeed, type CatalogChange, type CatalogListener, type CatalogWatch } from './change-feed.js';
 /** Bus policy lives in src/core/bus-policy.ts; re-exported for the store's users. */
 export { PROTECTED_BUSES, SYSTEM_BUS } from '../core/index.js';
+export { CatalogView, type BusDirectory, type BusEntry, type RuleView } from './catalog-view.js';

@@ -66,19 +66,17 @@ export interface TargetBacklogRow {
   readonly oldestPendingAt: number;
 }
 
-/** Storage-side support for search, trace and metrics (src/observe). */
-export interface ObserveStore {
+/** Storage-side support for search, trace and metrics (src/observe). Every method returns a promise. */
+export interface ObserveIndex {
   /**
    * One page of events matching the query. `next` is the last sequence examined when more may
    * follow, so callers that filter further (event patterns) can page on without a gap.
    */
-  search(query: EventSearchQuery): EventPage;
+  search(query: EventSearchQuery): Promise<EventPage>;
   /** The origin of the event at (bus, sequence); undefined when there is no such event. */
-  origin(bus: string, sequence: number): EventOrigin | undefined;
+  origin(bus: string, sequence: number): Promise<EventOrigin | undefined>;
   /** Deliveries of the event at (bus, sequence), oldest first; [] when the store has none. */
-  deliveries(bus: string, sequence: number): TraceDelivery[];
-  /** Bytes the store occupies (database pages in use), for the store-size metric. */
-  sizeBytes(): number;
+  deliveries(bus: string, sequence: number): Promise<TraceDelivery[]>;
   /** Every target with unfinished deliveries, for the backlog metrics (read at scrape time). */
-  backlog(): TargetBacklogRow[];
+  backlog(): Promise<TargetBacklogRow[]>;
 }

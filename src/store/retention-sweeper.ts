@@ -1,31 +1,37 @@
 import type { Service } from '../core/index.js';
-import type { Store } from './types.js';
+import type { Housekeeping } from './types.js';
 
-/** Runs the store's retention sweep every `intervalMs` (a Service: start/stop). */
+/** Runs the store's retention sweep (its housekeeping) every `intervalMs` (a Service: start/stop). One sweep at a time. */
 export class RetentionSweeper implements Service {
   readonly name = 'retention-sweeper';
-  readonly #store: Store;
+  readonly #housekeeping: Housekeeping;
   readonly #intervalMs: number;
   readonly #onError: (e: unknown) => void;
   readonly #onSwept: (n: number) => void;
   #timer: NodeJS.Timeout | undefined;
+  #sweeping: Promise<number> | undefined;
 
-  constructor(store: Store, intervalMs: number, hooks: { onError: (e: unknown) => void; onSwept?: (n: number) => void }) {
-    this.#store = store;
+  constructor(housekeeping: Housekeeping, intervalMs: number, hooks: { onError: (e: unknown) => void; onSwept?: (n: number) => void }) {
+    this.#housekeeping = housekeeping;
     this.#intervalMs = intervalMs;
     this.#onError = hooks.onError;
     this.#onSwept = hooks.onSwept ?? (() => {});
   }
 
   async start(): Promise<void> {
-    this.#timer = setInterval(() => this.sweepNow(), this.#intervalMs);
+    this.#timer = setInterval(() => void this.sweepNow(), this.#intervalMs);
     this.#timer.unref();
   }
 
-  /** One sweep now; errors go to the hook, never thrown. */
-  sweepNow(): number {
+  /** One sweep now (or the one running); errors go to the hook, never rejected. */
+  sweepNow(): Promise<number> {
+    this.#sweeping ??= this.#sweep().finally(() => (this.#sweeping = undefined));
+    return this.#sweeping;
+  }
+
+  async #sweep(): Promise<number> {
     try {
-      const n = this.#store.sweepRetention();
+      const n = await this.#housekeeping.sweepRetention();
       if (n > 0) this.#onSwept(n);
       return n;
     } catch (e) {
@@ -37,5 +43,6 @@ export class RetentionSweeper implements Service {
   async stop(): Promise<void> {
     if (this.#timer !== undefined) clearInterval(this.#timer);
     this.#timer = undefined;
+    await this.#sweeping;
   }
 }

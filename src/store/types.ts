@@ -1,8 +1,9 @@
+import type { RuleTarget } from '../core/index.js';
 import type { ContentMode } from '../events/index.js';
 import type { SchemaCatalog } from './schema-types.js';
 import type { ConnectionCatalog } from './connection-types.js';
 import type { DeliveryEnqueue, DeliveryQueue } from './delivery-types.js';
-import type { ObserveStore } from './observe-types.js';
+import type { ObserveIndex } from './observe-types.js';
 import type { StoreWrites } from './write-health.js';
 import type { CatalogWatch } from './change-feed.js';
 
@@ -92,7 +93,7 @@ export interface EventPage {
   readonly next?: number;
 }
 
-/** The ordered, durable event log of every bus. */
+/** The ordered, durable event log of every bus. Every method may touch I/O: each returns a promise. */
 export interface EventLog {
   /**
    * Appends items, deduplicating on (bus, source, id) within the dedupe window. Resolves only
@@ -101,29 +102,33 @@ export interface EventLog {
    */
   append(items: readonly AppendItem[]): Promise<AppendOutcome[]>;
   /** The newest event with this id on the bus (and source, if given). */
-  get(bus: string, id: string, source?: string): StoredEvent | undefined;
-  list(query: EventQuery): EventPage;
-  count(bus: string): number;
+  get(bus: string, id: string, source?: string): Promise<StoredEvent | undefined>;
+  list(query: EventQuery): Promise<EventPage>;
+  count(bus: string): Promise<number>;
 }
 
 export interface BusCatalog {
-  create(bus: NewBus): BusRecord;
-  get(name: string): BusRecord | undefined;
-  list(): BusRecord[];
+  create(bus: NewBus): Promise<BusRecord>;
+  get(name: string): Promise<BusRecord | undefined>;
+  list(): Promise<BusRecord[]>;
   /** Deletes the bus and all its events; false when it did not exist. */
-  delete(name: string): boolean;
+  delete(name: string): Promise<boolean>;
   /** Creates the bus when missing (used for `default`). */
-  ensure(bus: NewBus): BusRecord;
+  ensure(bus: NewBus): Promise<BusRecord>;
 }
 
-/** A rule on a bus as stored; `filter` and `targets` are validated by the rules engine first. */
+/**
+ * A rule on a bus as stored. `filter` is validated by the rules engine and `targets` parsed by
+ * the delivery layer (parseRuleTargets) before the rule is saved; the target union is declared
+ * in src/core (rule-target.ts) so the store can name it.
+ */
 export interface RuleRecord {
   readonly bus: string;
   readonly name: string;
   readonly description: string | null;
   readonly state: 'enabled' | 'disabled';
   readonly filter: unknown;
-  readonly targets: readonly unknown[];
+  readonly targets: readonly RuleTarget[];
   readonly createdAt: number;
   readonly updatedAt: number;
 }
@@ -134,41 +139,63 @@ export interface NewRule {
   readonly description: string | null;
   readonly state: 'enabled' | 'disabled';
   readonly filter: unknown;
-  readonly targets: readonly unknown[];
+  readonly targets: readonly RuleTarget[];
 }
 
 export interface RuleCatalog {
   /** Creates or replaces the rule; `created` tells which. */
-  put(rule: NewRule): { rule: RuleRecord; created: boolean };
-  get(bus: string, name: string): RuleRecord | undefined;
-  list(bus?: string): RuleRecord[];
-  delete(bus: string, name: string): boolean;
+  put(rule: NewRule): Promise<{ rule: RuleRecord; created: boolean }>;
+  get(bus: string, name: string): Promise<RuleRecord | undefined>;
+  list(bus?: string): Promise<RuleRecord[]>;
+  delete(bus: string, name: string): Promise<boolean>;
 }
 
 /**
- * A storage backend: the event log, the catalog and housekeeping. `watch` is the catalog's change
- * feed (buses, rules, schemas and their settings, connections, signing secrets): views kept in
- * memory (the rule router, the dispatcher's targets, schema caches) follow it, whoever made the change.
+ * The catalog: buses, rules, schemas (with each bus's schema settings), connections and signing
+ * secrets. It owns the change feed (`watch`): every committed change to any of them is announced
+ * there, so views kept in memory (the rule router, the bus directory, the dispatcher's targets,
+ * schema caches) follow it, whoever made the change.
  */
-export interface Store extends CatalogWatch {
-  readonly events: EventLog;
+export interface Catalog extends CatalogWatch {
   readonly buses: BusCatalog;
   readonly rules: RuleCatalog;
-  /** The schema registry's storage (docs/schemas.md). */
+  /** The schema registry's storage and per-bus schema settings (docs/schemas.md). */
   readonly schemas: SchemaCatalog;
   /** Connections and target signing secrets (sealed). */
   readonly connections: ConnectionCatalog;
-  /** Search, event origins and store size for src/observe. */
-  readonly observe: ObserveStore;
+}
+
+/**
+ * Backend-specific upkeep a backend may offer (the embedded one does): callers check
+ * `store.housekeeping` before using it. A backend without it keeps its data bounded by its own means.
+ */
+export interface Housekeeping {
+  /** Deletes events past their bus's retention (and dedupe entries past the window); resolves with how many events were removed. */
+  sweepRetention(): Promise<number>;
+  /** Bytes the store occupies (pages in use), for the store-size metric. */
+  sizeBytes(): Promise<number>;
+}
+
+/**
+ * A storage backend, as narrow ports: the event log, the catalog (with its change feed), the
+ * delivery queue, the observe index and, optionally, housekeeping. Every port method that may
+ * touch I/O returns a promise; the put path reads in-memory views kept current by the catalog's
+ * change feed (the rule router, the bus directory) instead of awaiting the catalog.
+ */
+export interface Store {
+  readonly events: EventLog;
+  readonly catalog: Catalog;
   /** The durable delivery queue and dead letters (docs/delivery.md). */
   readonly deliveries: DeliveryQueue;
+  /** Search, event origins, trace records and backlog for src/observe. */
+  readonly observe: ObserveIndex;
+  /** Retention sweep and size; absent on a backend that does not offer it. */
+  readonly housekeeping?: Housekeeping;
   /**
    * Which writers fail on a storage fault now (disk full, I/O error). Such a write throws
    * SWY_STORE_UNAVAILABLE (`isStoreUnavailable`); the state change is logged once by the store.
    */
   readonly writes: StoreWrites;
-  /** Deletes events past their bus's retention; returns how many were removed. */
-  sweepRetention(): number;
   /** Waits for pending appends to commit, then closes. */
   close(): Promise<void>;
 }

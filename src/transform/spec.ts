@@ -1,27 +1,8 @@
-import { isJsonObject, type JsonObject, type JsonValue, type Violation } from '../core/index.js';
+import { isJsonObject, type JsonObject, type JsonValue, type TemplateFormat, type TransformSpec, type Violation } from '../core/index.js';
 import { pointerJoin } from './pointer.js';
 
-/**
- * A transformer as written in a target (DESIGN.md §8, docs/transformers.md). The first four are
- * Switchyard's own kinds; the last three are the AWS EventBridge target fields, accepted as is
- * (PascalCase as in the AWS API, or camelCase) so a target can be pasted from AWS.
- */
-export type TransformSpec =
-  | { readonly type: 'complete' }
-  | { readonly type: 'partial'; readonly path: string }
-  | { readonly type: 'constant'; readonly value: JsonValue }
-  | {
-      readonly type: 'template';
-      readonly variables?: Readonly<Record<string, string>>;
-      readonly template: string;
-      readonly format?: TemplateFormat;
-    }
-  | { readonly InputPath: string }
-  | { readonly InputTransformer: { readonly InputPathsMap?: Readonly<Record<string, string>>; readonly InputTemplate: string } }
-  | { readonly Input: string };
-
-/** `auto`: JSON when the template starts with `{` or `[`, text otherwise. */
-export type TemplateFormat = 'auto' | 'json' | 'text';
+/** The transformer spec and template format are types of the saved rule (src/core/rule-target.ts). */
+export type { TransformSpec, TemplateFormat };
 
 /** Placeholder syntax: `${name}` (Switchyard / RocketMQ EventBridge) or `<name>` (AWS). */
 export type PlaceholderSyntax = 'dollar' | 'angle';

@@ -34,26 +34,26 @@ const matched = async (id: string): Promise<string[]> => {
 const rule = (url: string, state: 'enabled' | 'disabled' = 'enabled') => ({
   bus: 'default', name: 'direct', description: null, state,
   filter: { pattern: { type: ['direct'] } },
-  targets: [{ id: 'h', kind: 'http', url, retry: { baseMs: 10, capMs: 20 } }],
+  targets: [{ id: 'h', kind: 'http' as const, url, retry: { baseMs: 10, capMs: 20 } }],
 });
 
 test('change feed - a rule written by a direct store call routes the next put and reaches the dispatcher, system events follow', async () => {
-  store.rules.put(rule(`${a.url}/one`));
+  await store.catalog.rules.put(rule(`${a.url}/one`));
   await putEvents(t.url, 'default', [ce('d1', { type: 'direct' })]);
   assert.deepEqual(await matched('d1'), ['direct']);
   await a.until('d1 delivered to a', (r) => r.some((q) => q.headers['ce-id'] === 'd1'));
 
   // The target's URL changes: its worker is rebuilt at once (a 60 s tick would still send to a).
-  store.rules.put(rule(`${b.url}/two`));
+  await store.catalog.rules.put(rule(`${b.url}/two`));
   await putEvents(t.url, 'default', [ce('d2', { type: 'direct' })]);
   await b.until('d2 delivered to b', (r) => r.some((q) => q.headers['ce-id'] === 'd2'));
   assert.equal(a.requests.some((q) => q.headers['ce-id'] === 'd2'), false);
 
-  store.rules.put(rule(`${b.url}/two`, 'disabled'));
+  await store.catalog.rules.put(rule(`${b.url}/two`, 'disabled'));
   await putEvents(t.url, 'default', [ce('d3', { type: 'direct' })]);
   assert.deepEqual(await matched('d3'), []);
 
-  assert.equal(store.rules.delete('default', 'direct'), true);
+  assert.equal((await store.catalog.rules.delete('default', 'direct')), true);
   await putEvents(t.url, 'default', [ce('d4', { type: 'direct' })]);
   assert.deepEqual(await matched('d4'), []);
 
@@ -68,20 +68,20 @@ test('change feed - a rule written by a direct store call routes the next put an
 test('change feed - a bus deleted by a direct store call takes its queued deliveries with it; its rule routes nothing more', async () => {
   const held = await startReceiver(() => ({ hang: 60_000 }));
   try {
-    store.buses.create({ name: 'gone', retention: { maxAgeMs: null, maxCount: null } });
-    store.rules.put({ ...rule(`${held.url}/h`), bus: 'gone', targets: [{ id: 'h', kind: 'http', url: `${held.url}/h`, concurrency: 1 }] });
+    await store.catalog.buses.create({ name: 'gone', retention: { maxAgeMs: null, maxCount: null } });
+    await store.catalog.rules.put({ ...rule(`${held.url}/h`), bus: 'gone', targets: [{ id: 'h', kind: 'http', url: `${held.url}/h`, concurrency: 1 }] });
     await putEvents(t.url, 'gone', [ce('g1', { type: 'direct' }), ce('g2', { type: 'direct' })]);
     await held.until('g1 in flight', (r) => r.length === 1);
     const key = { bus: 'gone', rule: 'direct', target: 'h' };
     const c = await store.deliveries.counts(key);
     assert.equal(c.pending + c.inFlight, 2, 'g1 in flight, g2 leased ahead or pending');
-    store.buses.delete('gone');
+    await store.catalog.buses.delete('gone');
     // Its events are gone, so are the deliveries that point at them (a recreated bus numbers
     // from 1 again and must not inherit them): nothing pending, nothing dead.
     assert.deepEqual([(await store.deliveries.counts(key)).pending, (await store.deliveries.counts(key)).dead], [0, 0]);
     assertProblem(await call(t.url, '/v1/buses/gone/events', { method: 'POST', headers: { 'content-type': 'application/cloudevents+json' }, body: JSON.stringify(ce('g3', { type: 'direct' })) }), 404, 'SWY_STORE_BUS_NOT_FOUND');
     // Recreated, the bus starts empty: the old rule's target gets nothing of it.
-    store.buses.create({ name: 'gone', retention: { maxAgeMs: null, maxCount: null } });
+    await store.catalog.buses.create({ name: 'gone', retention: { maxAgeMs: null, maxCount: null } });
     assert.deepEqual([(await store.deliveries.counts(key)).pending, (await store.deliveries.counts(key)).dead], [0, 0]);
   } finally {
     await held.close();
@@ -89,17 +89,17 @@ test('change feed - a bus deleted by a direct store call takes its queued delive
 });
 
 test('change feed - a schema and enforce settings written by a direct store call apply to the next put', async () => {
-  store.schemas.upsert({ name: 'feed.order', source: null });
-  store.schemas.addVersion({ name: 'feed.order', source: null, dialect: '2020-12', origin: 'api', schema: { type: 'object', required: ['amount'], properties: { amount: { type: 'number' } } } });
+  await store.catalog.schemas.upsert({ name: 'feed.order', source: null });
+  await store.catalog.schemas.addVersion({ name: 'feed.order', source: null, dialect: '2020-12', origin: 'api', schema: { type: 'object', required: ['amount'], properties: { amount: { type: 'number' } } } });
   await putEvents(t.url, 'default', [ce('s0', { type: 'feed.order', data: { amount: 'x' } })]);
-  store.schemas.setSettings({ bus: 'default', validation: 'enforce', discovery: false, sampleRate: 1 });
+  await store.catalog.schemas.setSettings({ bus: 'default', validation: 'enforce', discovery: false, sampleRate: 1 });
   try {
     const bad = await call(t.url, '/v1/buses/default/events', { method: 'POST', headers: { 'content-type': 'application/cloudevents+json' }, body: JSON.stringify(ce('s1', { type: 'feed.order', data: { amount: 'x' } })) });
     assertProblem(bad, 400, 'SWY_SCHEMA_VALIDATION_FAILED');
     // A version 2 written directly (amount may be a string now) is the one applied next.
-    store.schemas.addVersion({ name: 'feed.order', source: null, dialect: '2020-12', origin: 'api', schema: { type: 'object', required: ['amount'], properties: { amount: { type: ['number', 'string'] } } } });
+    await store.catalog.schemas.addVersion({ name: 'feed.order', source: null, dialect: '2020-12', origin: 'api', schema: { type: 'object', required: ['amount'], properties: { amount: { type: ['number', 'string'] } } } });
     await putEvents(t.url, 'default', [ce('s2', { type: 'feed.order', data: { amount: 'x' } })]);
   } finally {
-    store.schemas.setSettings({ bus: 'default', validation: 'off', discovery: false, sampleRate: 1 });
+    await store.catalog.schemas.setSettings({ bus: 'default', validation: 'off', discovery: false, sampleRate: 1 });
   }
 });

@@ -74,11 +74,11 @@ test('schemas e2e - validation off accepts anything; warn accepts and marks; enf
     let a = await putEvent(t, 'default', { ...bad, id: 'w1' });
     assert.equal(a.status, 202, a.text);
     const seq = (a.json as { results: { sequence: number }[] }).results[0]!.sequence;
-    const mark = t.server.store.schemas.invalid('default', seq);
+    const mark = (await t.server.store.catalog.schemas.invalid('default', seq));
     assert.equal(mark?.schema, 'urn:switchyard:schema:order.created:1');
     assert.deepEqual(mark?.violations.map((v) => v.path).sort(), ['/data/amount', '/data/currency', '/data/orderId']);
     a = await putEvent(t, 'default', { type: 'order.created', id: 'w2', data: { orderId: 'o', amount: 1 } });
-    assert.equal(t.server.store.schemas.invalid('default', (a.json as { results: { sequence: number }[] }).results[0]!.sequence), undefined);
+    assert.equal((await t.server.store.catalog.schemas.invalid('default', (a.json as { results: { sequence: number }[] }).results[0]!.sequence)), undefined);
     // The trace shows the outcome: the violations of the invalid event, "valid" for the other.
     type Validation = { result: string; schema?: string; violations?: { path: string; reason: string }[] };
     const traced = await call<{ validation: Validation }>(t.url, '/v1/buses/default/events/w1/trace');

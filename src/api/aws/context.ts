@@ -1,4 +1,4 @@
-import type { Clock } from '../../core/index.js';
+import type { Clock, RuleTarget } from '../../core/index.js';
 import type { IngestService } from '../../ingest/index.js';
 import type { BusRecord, NewBus, NewRule, RuleRecord } from '../../store/index.js';
 import type { ArnScope } from './arn.js';
@@ -32,7 +32,7 @@ export interface AwsContext {
   /** Checks a rule filter the way the rule routes do (the rule router's validate). */
   readonly validateFilter: (filter: unknown) => void;
   /** Checks a rule's targets the way the rule routes do (throws SWY_API_INVALID_TARGETS). */
-  readonly parseTargets: (targets: readonly unknown[]) => readonly unknown[];
+  readonly parseTargets: (targets: readonly unknown[]) => readonly RuleTarget[];
   readonly scope: ArnScope;
   readonly clock: Clock;
   readonly maxEventBytes: number;

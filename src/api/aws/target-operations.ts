@@ -61,5 +61,5 @@ export const listTargetsByRule: Operation = async (input, ctx) => {
   const rule = await requireRule(ctx, bus, name);
   const sorted = [...rule.targets].sort((a, b) => (idOf(a) < idOf(b) ? -1 : 1));
   const { items, next } = page(sorted, idOf, token, limit);
-  return { Targets: items.map((t) => toAwsTarget(t as Record<string, unknown>, ctx.scope)), ...(next === undefined ? {} : { NextToken: next }) };
+  return { Targets: items.map((t) => toAwsTarget(t as unknown as Record<string, unknown>, ctx.scope)), ...(next === undefined ? {} : { NextToken: next }) };
 };

@@ -36,7 +36,7 @@ export async function busRoutes(app: FastifyInstance, deps: { store: Store; defa
   app.get('/v1/buses', {
     config: { scope: 'read' },
     schema: { summary: 'List buses', tags: ['buses'], response: { 200: { type: 'object', properties: { items: { type: 'array', items: bus } } } } },
-  }, async () => ({ items: deps.store.buses.list().map(view) }));
+  }, async () => ({ items: (await deps.store.catalog.buses.list()).map(view) }));
 
   app.post<{ Body: { name: string; description?: string; retention?: { maxAgeMs?: number | null; maxCount?: number | null } } }>('/v1/buses', {
     config: { scope: 'admin' },
@@ -53,7 +53,7 @@ export async function busRoutes(app: FastifyInstance, deps: { store: Store; defa
     },
   }, async (req, reply) => {
     const r = req.body.retention ?? {};
-    const created = deps.store.buses.create({
+    const created = await deps.store.catalog.buses.create({
       name: req.body.name,
       description: req.body.description ?? null,
       retention: {
@@ -68,7 +68,7 @@ export async function busRoutes(app: FastifyInstance, deps: { store: Store; defa
     config: { scope: 'read' },
     schema: { summary: 'Get a bus', tags: ['buses'], params: { type: 'object', properties: { bus: busName }, required: ['bus'] }, response: { 200: bus, '4xx': problem } },
   }, async (req) => {
-    const b = deps.store.buses.get(req.params.bus);
+    const b = await deps.store.catalog.buses.get(req.params.bus);
     if (b === undefined) throw new SwitchyardError('SWY_STORE_BUS_NOT_FOUND', `bus "${req.params.bus}" does not exist`);
     return view(b);
   });
@@ -77,7 +77,7 @@ export async function busRoutes(app: FastifyInstance, deps: { store: Store; defa
     config: { scope: 'admin' },
     schema: { summary: 'Delete a bus and all its events', tags: ['buses'], params: { type: 'object', properties: { bus: busName }, required: ['bus'] }, response: { 204: { type: 'null' }, '4xx': problem } },
   }, async (req, reply) => {
-    if (!deps.store.buses.delete(req.params.bus)) throw new SwitchyardError('SWY_STORE_BUS_NOT_FOUND', `bus "${req.params.bus}" does not exist`);
+    if (!await deps.store.catalog.buses.delete(req.params.bus)) throw new SwitchyardError('SWY_STORE_BUS_NOT_FOUND', `bus "${req.params.bus}" does not exist`);
     return reply.code(204).send();
   });
 }

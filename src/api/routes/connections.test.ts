@@ -11,8 +11,8 @@ import { connectionRoutes } from './connections.js';
 const clock = new ManualClock();
 const store = new SqliteStore({ dataDir: ':memory:', durability: 'process', groupCommitMaxEvents: 100, dedupeWindowMs: 0, defaultRetentionMaxAgeMs: 86_400_000, sweepBatch: 100, clock });
 const box = new SecretBox(randomBytes(32));
-const vault = new ConnectionVault({ catalog: store.connections, box, clock, allowPrivateNetworks: true });
-const keyring = new SigningKeyring(store.connections, box);
+const vault = new ConnectionVault({ catalog: store.catalog.connections, box, clock, allowPrivateNetworks: true });
+const keyring = new SigningKeyring(store.catalog.connections, box);
 const app = Fastify();
 installProblemHandler(app);
 await app.register(connectionRoutes, { vault, keyring, clock, store });
@@ -48,7 +48,7 @@ test('connections API - an invalid connection is a 400 with one violation per pr
 test('signing secrets API - shown for an http target, rotated with an overlap', async () => {
   const base = '/v1/buses/default/rules/orders/targets/hook/signing-secrets';
   assert.equal((await app.inject({ method: 'GET', url: base })).json().code, 'SWY_API_RULE_NOT_FOUND');
-  store.rules.put({ bus: 'default', name: 'orders', description: null, state: 'enabled', filter: { pattern: {} }, targets: [{ id: 'hook', kind: 'http', url: 'https://example.com' }, { id: 'log1', kind: 'log' }] });
+  await store.catalog.rules.put({ bus: 'default', name: 'orders', description: null, state: 'enabled', filter: { pattern: {} }, targets: [{ id: 'hook', kind: 'http', url: 'https://example.com' }, { id: 'log1', kind: 'log' }] });
   assert.equal((await app.inject({ method: 'GET', url: '/v1/buses/default/rules/orders/targets/log1/signing-secrets' })).json().code, 'SWY_DELIVERY_TARGET_NOT_FOUND');
   const first = (await app.inject({ method: 'GET', url: base })).json().items;
   assert.equal(first.length, 1);

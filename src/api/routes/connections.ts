@@ -59,20 +59,20 @@ export async function connectionRoutes(app: FastifyInstance, deps: ConnectionRou
       response: { 200: connectionView, 201: connectionView, '4xx': problem },
     },
   }, async (req, reply) => {
-    const { connection, created } = deps.vault.put(req.params.name, req.body);
+    const { connection, created } = await deps.vault.put(req.params.name, req.body);
     return reply.code(created ? 201 : 200).send(connection);
   });
 
   app.get('/v1/connections', {
     config: { scope: 'read' },
     schema: { summary: 'List connections (secrets masked)', tags: ['connections'], response: { 200: { type: 'object', properties: { items: { type: 'array', items: connectionView } } } } },
-  }, async () => ({ items: deps.vault.list() }));
+  }, async () => ({ items: await deps.vault.list() }));
 
   app.get<{ Params: { name: string } }>('/v1/connections/:name', {
     config: { scope: 'read' },
     schema: { summary: 'Get a connection (secrets masked)', tags: ['connections'], params, response: { 200: connectionView, '4xx': problem } },
   }, async (req) => {
-    const c = deps.vault.get(req.params.name);
+    const c = await deps.vault.get(req.params.name);
     if (c === undefined) throw notFound(req.params.name);
     return c;
   });
@@ -81,14 +81,14 @@ export async function connectionRoutes(app: FastifyInstance, deps: ConnectionRou
     config: { scope: 'admin' },
     schema: { summary: 'Delete a connection', tags: ['connections'], params, response: { 204: { type: 'null' }, '4xx': problem } },
   }, async (req, reply) => {
-    if (!deps.vault.delete(req.params.name)) throw notFound(req.params.name);
+    if (!(await deps.vault.delete(req.params.name))) throw notFound(req.params.name);
     return reply.code(204).send();
   });
 
   const targetParams = { type: 'object', properties: { bus: busName, rule: name, target: { type: 'string', minLength: 1, maxLength: 128 } }, required: ['bus', 'rule', 'target'] } as const;
   type TargetParams = { bus: string; rule: string; target: string };
-  const requireHttpTarget = (p: TargetParams): { bus: string; rule: string; targetId: string } => {
-    const rule = deps.store.rules.get(p.bus, p.rule);
+  const requireHttpTarget = async (p: TargetParams): Promise<{ bus: string; rule: string; targetId: string }> => {
+    const rule = await deps.store.catalog.rules.get(p.bus, p.rule);
     if (rule === undefined) throw new SwitchyardError('SWY_API_RULE_NOT_FOUND', `no rule "${p.rule}" on bus "${p.bus}"`);
     const found = ruleTargets(rule).some((t) => t.id === p.target && t.kind === 'http');
     if (!found) throw new SwitchyardError('SWY_DELIVERY_TARGET_NOT_FOUND', `rule "${p.rule}" has no http target "${p.target}"`);
@@ -98,7 +98,7 @@ export async function connectionRoutes(app: FastifyInstance, deps: ConnectionRou
   app.get<{ Params: TargetParams }>('/v1/buses/:bus/rules/:rule/targets/:target/signing-secrets', {
     config: { scope: 'admin' },
     schema: { summary: 'The signing secrets of an http target, newest first (created on first use)', tags: ['connections'], params: targetParams, response: { 200: secretsView, '4xx': problem } },
-  }, async (req) => secretItems(deps.keyring.list(requireHttpTarget(req.params), deps.clock.now())));
+  }, async (req) => secretItems(await deps.keyring.list(await requireHttpTarget(req.params), deps.clock.now())));
 
   app.post<{ Params: TargetParams; Body: { overlapMs?: number; secret?: string } | undefined }>('/v1/buses/:bus/rules/:rule/targets/:target/signing-secrets/rotate', {
     config: { scope: 'admin' },
@@ -115,7 +115,7 @@ export async function connectionRoutes(app: FastifyInstance, deps: ConnectionRou
       response: { 200: secretsView, '4xx': problem },
     },
   }, async (req) => {
-    const ref = requireHttpTarget(req.params);
-    return secretItems(deps.keyring.rotate(ref, deps.clock.now(), req.body?.overlapMs ?? DAY, req.body?.secret));
+    const ref = await requireHttpTarget(req.params);
+    return secretItems(await deps.keyring.rotate(ref, deps.clock.now(), req.body?.overlapMs ?? DAY, req.body?.secret));
   });
 }

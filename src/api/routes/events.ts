@@ -129,8 +129,8 @@ export async function eventRoutes(app: FastifyInstance, deps: EventRoutesDeps): 
     },
   }, async (req, reply) => {
     const { bus, id } = req.params;
-    if (deps.store.buses.get(bus) === undefined) throw new SwitchyardError('SWY_STORE_BUS_NOT_FOUND', `bus "${bus}" does not exist`);
-    const e = deps.store.events.get(bus, id, req.query.source);
+    if (await deps.store.catalog.buses.get(bus) === undefined) throw new SwitchyardError('SWY_STORE_BUS_NOT_FOUND', `bus "${bus}" does not exist`);
+    const e = await deps.store.events.get(bus, id, req.query.source);
     if (e === undefined) throw new SwitchyardError('SWY_STORE_EVENT_NOT_FOUND', `no event "${id}" on bus "${bus}"`);
     return reply.type('application/json').send(storedEventJson(e));
   });
@@ -169,13 +169,13 @@ export async function eventRoutes(app: FastifyInstance, deps: EventRoutesDeps): 
     },
   }, async (req, reply) => {
     const { bus } = req.params;
-    if (deps.store.buses.get(bus) === undefined) throw new SwitchyardError('SWY_STORE_BUS_NOT_FOUND', `bus "${bus}" does not exist`);
+    if (await deps.store.catalog.buses.get(bus) === undefined) throw new SwitchyardError('SWY_STORE_BUS_NOT_FOUND', `bus "${bus}" does not exist`);
     const q = req.query;
     if (q.q?.includes('\u0000') === true) {
       // The full-text index reads its query as a C string, where NUL cannot occur.
       throw new SwitchyardError('SWY_API_VALIDATION', 'q must not contain the NUL character', { violations: [{ path: '/querystring/q', reason: 'must not contain the NUL character (U+0000)' }] });
     }
-    const page = searchEvents(deps.store.observe, {
+    const page = await searchEvents(deps.store.observe, {
       bus, type: q.type, source: q.source, subject: q.subject,
       from: parseTime('from', q.from), to: parseTime('to', q.to), after: q.after, limit: q.limit,
       text: q.q, rule: q.rule,

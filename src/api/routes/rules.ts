@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { SwitchyardError } from '../../core/index.js';
+import { KeyedLock, SwitchyardError } from '../../core/index.js';
 import type { RuleRouter } from '../../ingest/index.js';
 import type { RuleRecord, Store } from '../../store/index.js';
 import { parseRuleTargets, type RuleTarget } from '../../delivery/index.js';
@@ -32,15 +32,18 @@ export function parseTargets(targets: readonly unknown[], maxTransformOutputByte
 }
 
 export async function ruleRoutes(app: FastifyInstance, deps: { store: Store; router: Pick<RuleRouter, 'validate'>; lint?: (filter: unknown) => readonly { path: string; reason: string }[]; maxTransformOutputBytes?: number }): Promise<void> {
-  const requireBus = (bus: string): void => {
-    if (deps.store.buses.get(bus) === undefined) throw new SwitchyardError('SWY_STORE_BUS_NOT_FOUND', `bus "${bus}" does not exist`);
+  const requireBus = async (bus: string): Promise<void> => {
+    if (await deps.store.catalog.buses.get(bus) === undefined) throw new SwitchyardError('SWY_STORE_BUS_NOT_FOUND', `bus "${bus}" does not exist`);
   };
-  const requireRule = (bus: string, name: string): RuleRecord => {
-    requireBus(bus);
-    const r = deps.store.rules.get(bus, name);
+  const requireRule = async (bus: string, name: string): Promise<RuleRecord> => {
+    await requireBus(bus);
+    const r = await deps.store.catalog.rules.get(bus, name);
     if (r === undefined) throw new SwitchyardError('SWY_API_RULE_NOT_FOUND', `no rule "${name}" on bus "${bus}"`);
     return r;
   };
+  // Writes of one rule run one at a time (enable/disable read the rule, then put it back).
+  const writes = new KeyedLock();
+  const ruleKey = (bus: string, name: string): string => `${bus}\u0000${name}`;
   const params = { type: 'object', properties: { bus: busName, name: ruleName }, required: ['bus', 'name'] } as const;
 
   app.put<{ Params: { bus: string; name: string }; Body: { description?: string; state?: 'enabled' | 'disabled'; filter: unknown; targets?: unknown[] } }>('/v1/buses/:bus/rules/:name', {
@@ -64,12 +67,13 @@ export async function ruleRoutes(app: FastifyInstance, deps: { store: Store; rou
     },
   }, async (req, reply) => {
     const { bus, name } = req.params;
-    requireBus(bus);
+    await requireBus(bus);
     deps.router.validate(req.body.filter);
     const targets = parseTargets(req.body.targets ?? [], deps.maxTransformOutputBytes);
-    const { rule, created } = deps.store.rules.put({
+    // A bus deleted meanwhile: the catalog refuses the rule (SWY_STORE_BUS_NOT_FOUND).
+    const { rule, created } = await writes.run(ruleKey(bus, name), () => deps.store.catalog.rules.put({
       bus, name, description: req.body.description ?? null, state: req.body.state ?? 'enabled', filter: req.body.filter, targets,
-    });
+    }));
     // The router follows the catalog's change feed (src/ingest/router-sync.ts): no update here.
     const warnings = deps.lint?.(rule.filter) ?? [];
     return reply.code(created ? 201 : 200).send(warnings.length > 0 ? { ...view(rule), warnings } : view(rule));
@@ -104,21 +108,24 @@ export async function ruleRoutes(app: FastifyInstance, deps: { store: Store; rou
     config: { scope: 'read' },
     schema: { summary: 'List the rules of a bus', tags: ['rules'], params: { type: 'object', properties: { bus: busName }, required: ['bus'] }, response: { 200: { type: 'object', properties: { items: { type: 'array', items: ruleView } } }, '4xx': problem } },
   }, async (req) => {
-    requireBus(req.params.bus);
-    return { items: deps.store.rules.list(req.params.bus).map(view) };
+    await requireBus(req.params.bus);
+    return { items: (await deps.store.catalog.rules.list(req.params.bus)).map(view) };
   });
 
   app.get<{ Params: { bus: string; name: string } }>('/v1/buses/:bus/rules/:name', {
     config: { scope: 'read' },
     schema: { summary: 'Get a rule', tags: ['rules'], params, response: { 200: ruleView, '4xx': problem } },
-  }, async (req) => view(requireRule(req.params.bus, req.params.name)));
+  }, async (req) => view(await requireRule(req.params.bus, req.params.name)));
 
   app.delete<{ Params: { bus: string; name: string } }>('/v1/buses/:bus/rules/:name', {
     config: { scope: 'admin' },
     schema: { summary: 'Delete a rule', tags: ['rules'], params, response: { 204: { type: 'null' }, '4xx': problem } },
   }, async (req, reply) => {
-    requireRule(req.params.bus, req.params.name);
-    deps.store.rules.delete(req.params.bus, req.params.name);
+    const { bus, name } = req.params;
+    await writes.run(ruleKey(bus, name), async () => {
+      await requireRule(bus, name);
+      await deps.store.catalog.rules.delete(bus, name);
+    });
     return reply.code(204).send();
   });
 
@@ -127,8 +134,12 @@ export async function ruleRoutes(app: FastifyInstance, deps: { store: Store; rou
       config: { scope: 'admin' },
       schema: { summary: `${state === 'enable' ? 'Enable' : 'Disable'} a rule`, tags: ['rules'], params, response: { 200: ruleView, '4xx': problem } },
     }, async (req) => {
-      const r = requireRule(req.params.bus, req.params.name);
-      const { rule } = deps.store.rules.put({ ...r, state: state === 'enable' ? 'enabled' : 'disabled' });
+      const { bus, name } = req.params;
+      // Read and written back under the rule's lock: a concurrent replace is not undone.
+      const { rule } = await writes.run(ruleKey(bus, name), async () => {
+        const r = await requireRule(bus, name);
+        return deps.store.catalog.rules.put({ ...r, state: state === 'enable' ? 'enabled' : 'disabled' });
+      });
       return view(rule);
     });
   }

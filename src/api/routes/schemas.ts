@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { SwitchyardError, type JsonValue } from '../../core/index.js';
+import { KeyedLock, SwitchyardError, type JsonValue } from '../../core/index.js';
 import { compileFilter } from '../../rules/index.js';
 import {
   SCHEMA_NAME_PATTERN, SCHEMA_SOURCE_PATTERN, asyncApiDocument, generateCode, isCodeLanguage, CODE_LANGUAGES, codeFileName, lintDataPaths, sampleEvent, versionUrn,
@@ -71,8 +71,10 @@ export function lintRuleFilter(registry: SchemaRegistry, filter: unknown): Patte
 
 export async function schemaRoutes(app: FastifyInstance, deps: { store: Store; registry: SchemaRegistry; version: string }): Promise<void> {
   const r = deps.registry;
-  const requireBus = (bus: string): { description: string | null } => {
-    const b = deps.store.buses.get(bus);
+  // A settings PUT merges into the current settings: one at a time per bus.
+  const settingsWrites = new KeyedLock();
+  const requireBus = async (bus: string): Promise<{ description: string | null }> => {
+    const b = await deps.store.catalog.buses.get(bus);
     if (b === undefined) throw new SwitchyardError('SWY_STORE_BUS_NOT_FOUND', `bus "${bus}" does not exist`);
     return b;
   };
@@ -85,7 +87,7 @@ export async function schemaRoutes(app: FastifyInstance, deps: { store: Store; r
   app.get('/v1/schemas', {
     config: { scope: 'read' },
     schema: { summary: 'List schemas', tags, response: { 200: { type: 'object', properties: { items: { type: 'array', items: schemaView } } } } },
-  }, async () => ({ items: r.list().map(viewSchema) }));
+  }, async () => ({ items: (await r.list()).map(viewSchema) }));
 
   app.put<Scoped & { Body: { description?: string; compatibility?: CompatibilityMode } }>('/v1/schemas/:name', {
     config: { scope: 'admin' },
@@ -95,21 +97,21 @@ export async function schemaRoutes(app: FastifyInstance, deps: { store: Store; r
       response: { 200: schemaView, 201: schemaView, '4xx': problem },
     },
   }, async (req, reply) => {
-    const { schema, created } = r.upsert({ name: req.params.name, source: req.query.source ?? null, description: req.body.description, compatibility: req.body.compatibility });
+    const { schema, created } = await r.upsert({ name: req.params.name, source: req.query.source ?? null, description: req.body.description, compatibility: req.body.compatibility });
     return reply.code(created ? 201 : 200).send(viewSchema(schema));
   });
 
   app.get<Scoped>('/v1/schemas/:name', {
     config: { scope: 'read' },
     schema: { summary: 'Get a schema', tags, params, querystring: scopeQuery, response: { 200: schemaView, '4xx': problem } },
-  }, async (req) => viewSchema(r.require(req.params.name, req.query.source ?? null)));
+  }, async (req) => viewSchema(await r.require(req.params.name, req.query.source ?? null)));
 
   app.delete<Scoped>('/v1/schemas/:name', {
     config: { scope: 'admin' },
     schema: { summary: 'Delete a schema and all its versions', tags, params, querystring: scopeQuery, response: { 204: { type: 'null' }, '4xx': problem } },
   }, async (req, reply) => {
-    r.require(req.params.name, req.query.source ?? null);
-    r.delete(req.params.name, req.query.source ?? null);
+    // A delete of a schema that is not there (or was deleted meanwhile) answers 404.
+    if (!(await r.delete(req.params.name, req.query.source ?? null))) await r.require(req.params.name, req.query.source ?? null);
     return reply.code(204).send();
   });
 
@@ -131,7 +133,7 @@ export async function schemaRoutes(app: FastifyInstance, deps: { store: Store; r
       response: { 200: versionView, 201: versionView, '4xx': problem },
     },
   }, async (req, reply) => {
-    const { version, created } = r.addVersion({
+    const { version, created } = await r.addVersion({
       name: req.params.name, source: req.query.source ?? null, schema: req.body.schema, dialect: req.body.dialect,
       compatibility: req.body.compatibility, description: req.body.description,
     });
@@ -148,19 +150,19 @@ export async function schemaRoutes(app: FastifyInstance, deps: { store: Store; r
       },
     },
   }, async (req) => {
-    const c = r.compatibility(req.params.name, req.query.source ?? null, req.body.schema, req.body.dialect);
+    const c = await r.compatibility(req.params.name, req.query.source ?? null, req.body.schema, req.body.dialect);
     return { compatible: c.breaks.length === 0, ...c };
   });
 
   app.get<Scoped>('/v1/schemas/:name/versions', {
     config: { scope: 'read' },
     schema: { summary: 'List the versions of a schema', tags, params, querystring: scopeQuery, response: { 200: { type: 'object', properties: { items: { type: 'array', items: versionView } } }, '4xx': problem } },
-  }, async (req) => ({ items: r.versions(req.params.name, req.query.source ?? null).map(viewVersion) }));
+  }, async (req) => ({ items: (await r.versions(req.params.name, req.query.source ?? null)).map(viewVersion) }));
 
   app.get<Versioned>('/v1/schemas/:name/versions/:version', {
     config: { scope: 'read' },
     schema: { summary: 'Get one version', tags, params: vparams, querystring: scopeQuery, response: { 200: versionView, '4xx': problem } },
-  }, async (req) => viewVersion(r.version(req.params.name, req.query.source ?? null, parseVersion(req.params.version))));
+  }, async (req) => viewVersion(await r.version(req.params.name, req.query.source ?? null, parseVersion(req.params.version))));
 
   app.get<Versioned & { Querystring: { lang?: string } }>('/v1/schemas/:name/versions/:version/code', {
     config: { scope: 'read' },
@@ -174,7 +176,7 @@ export async function schemaRoutes(app: FastifyInstance, deps: { store: Store; r
     if (!isCodeLanguage(lang)) {
       throw new SwitchyardError('SWY_SCHEMA_INVALID_REQUEST', `no code generator for "${lang}"`, { violations: [{ path: '/querystring/lang', reason: `supported: ${CODE_LANGUAGES.join(', ')}` }] });
     }
-    const v = r.version(req.params.name, req.query.source ?? null, parseVersion(req.params.version));
+    const v = await r.version(req.params.name, req.query.source ?? null, parseVersion(req.params.version));
     // The file name a saved module needs (Java's must match its public record).
     void reply.header('content-disposition', `inline; filename="${codeFileName(lang, v)}"`);
     return reply.type('text/plain; charset=utf-8').send(generateCode(lang, v));
@@ -183,14 +185,14 @@ export async function schemaRoutes(app: FastifyInstance, deps: { store: Store; r
   app.get<Versioned>('/v1/schemas/:name/versions/:version/sample', {
     config: { scope: 'read' },
     schema: { summary: 'A sample CloudEvent whose data satisfies the version', tags, params: vparams, querystring: scopeQuery, response: { 200: {}, '4xx': problem } },
-  }, async (req) => sampleEvent(r.version(req.params.name, req.query.source ?? null, parseVersion(req.params.version))));
+  }, async (req) => sampleEvent(await r.version(req.params.name, req.query.source ?? null, parseVersion(req.params.version))));
 
   const busParams = { type: 'object', properties: { bus: busName }, required: ['bus'] } as const;
   app.get<{ Params: { bus: string } }>('/v1/buses/:bus/schema-settings', {
     config: { scope: 'read' },
     schema: { summary: 'Schema validation mode and discovery of a bus', tags, params: busParams, response: { 200: settingsView, '4xx': problem } },
   }, async (req) => {
-    requireBus(req.params.bus);
+    await requireBus(req.params.bus);
     return r.settings(req.params.bus);
   });
 
@@ -202,10 +204,12 @@ export async function schemaRoutes(app: FastifyInstance, deps: { store: Store; r
       response: { 200: settingsView, '4xx': problem },
     },
   }, async (req) => {
-    requireBus(req.params.bus);
-    const cur = r.settings(req.params.bus);
-    return r.setSettings({
-      bus: req.params.bus, validation: req.body.validation ?? cur.validation, discovery: req.body.discovery ?? cur.discovery, sampleRate: req.body.sampleRate ?? cur.sampleRate,
+    await requireBus(req.params.bus);
+    return settingsWrites.run(req.params.bus, () => {
+      const cur = r.settings(req.params.bus);
+      return r.setSettings({
+        bus: req.params.bus, validation: req.body.validation ?? cur.validation, discovery: req.body.discovery ?? cur.discovery, sampleRate: req.body.sampleRate ?? cur.sampleRate,
+      });
     });
   });
 
@@ -213,8 +217,8 @@ export async function schemaRoutes(app: FastifyInstance, deps: { store: Store; r
     config: { scope: 'read' },
     schema: { summary: 'AsyncAPI 3.0 document of a bus: the put channel and one message per registered schema', tags, params: busParams, response: { 200: {}, '4xx': problem } },
   }, async (req) => {
-    const bus = requireBus(req.params.bus);
-    const latest = r.list().flatMap((s) => {
+    const bus = await requireBus(req.params.bus);
+    const latest = (await r.list()).flatMap((s) => {
       const v = r.latest(s.name, s.source);
       return v === undefined ? [] : [v];
     });

@@ -68,7 +68,7 @@ class TailSession {
         this.#again = false;
         for (;;) {
           if (this.#closed) return;
-          const page = this.store.events.list({ bus: this.bus, after: this.#cursor, limit: PAGE });
+          const page = await this.store.events.list({ bus: this.bus, after: this.#cursor, limit: PAGE });
           let chunk = '';
           for (const e of page.items) {
             this.#cursor = e.sequence;
@@ -109,7 +109,7 @@ export async function streamRoutes(app: FastifyInstance, deps: StreamRoutesDeps)
     },
   }, async (req, reply) => {
     const { bus } = req.params;
-    const rec = deps.store.buses.get(bus);
+    const rec = await deps.store.catalog.buses.get(bus);
     if (rec === undefined) throw new SwitchyardError('SWY_STORE_BUS_NOT_FOUND', `bus "${bus}" does not exist`);
     const pattern = req.query.pattern === undefined ? undefined : compilePatternParam(req.query.pattern);
     // Last-Event-ID (a reconnect) wins over `after`; with neither, the tail starts at the head.

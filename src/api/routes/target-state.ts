@@ -54,7 +54,7 @@ function statusJson(s: TargetStatus): Record<string, unknown> {
 export async function targetStateRoutes(app: FastifyInstance, deps: DeliveryRouteDeps & { store: Store }): Promise<void> {
   const params = { type: 'object', properties: { bus: busName, rule: ruleName }, required: ['bus', 'rule'] } as const;
   const targets = async (bus: string, rule: string): Promise<TargetStatus[]> => {
-    if ((await deps.store.buses.get(bus)) === undefined) throw new SwitchyardError('SWY_STORE_BUS_NOT_FOUND', `bus "${bus}" does not exist`);
+    if ((await deps.store.catalog.buses.get(bus)) === undefined) throw new SwitchyardError('SWY_STORE_BUS_NOT_FOUND', `bus "${bus}" does not exist`);
     const list = await deps.dispatcher.targets(bus, rule);
     if (list === undefined) throw new SwitchyardError('SWY_API_RULE_NOT_FOUND', `no rule "${rule}" on bus "${bus}"`);
     return list;

@@ -32,11 +32,11 @@ export async function traceRoutes(app: FastifyInstance, deps: TraceRoutesDeps): 
     },
   }, async (req, reply) => {
     const { bus, id } = req.params;
-    if (deps.store.buses.get(bus) === undefined) throw new SwitchyardError('SWY_STORE_BUS_NOT_FOUND', `bus "${bus}" does not exist`);
-    const e = deps.store.events.get(bus, id, req.query.source);
+    if (await deps.store.catalog.buses.get(bus) === undefined) throw new SwitchyardError('SWY_STORE_BUS_NOT_FOUND', `bus "${bus}" does not exist`);
+    const e = await deps.store.events.get(bus, id, req.query.source);
     if (e === undefined) throw new SwitchyardError('SWY_STORE_EVENT_NOT_FOUND', `no event "${id}" on bus "${bus}"`);
-    const trace = buildTrace(deps.store.observe, deps.store.rules.list(bus), e, {
-      explain: req.query.explain === true, payloadLimit: deps.payloadLimit, schemaCheck: deps.store.schemas.invalid(bus, e.sequence),
+    const trace = await buildTrace(deps.store.observe, await deps.store.catalog.rules.list(bus), e, {
+      explain: req.query.explain === true, payloadLimit: deps.payloadLimit, schemaCheck: await deps.store.catalog.schemas.invalid(bus, e.sequence),
       ...(deps.maxTransformOutputBytes === undefined ? {} : { maxTransformOutputBytes: deps.maxTransformOutputBytes }),
     });
     return reply.type('application/json').send(JSON.stringify(trace));

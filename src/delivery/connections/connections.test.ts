@@ -34,7 +34,7 @@ after(async () => {
 });
 const never = new AbortController().signal;
 
-test('secret box - sealed text opens with the same key and context only', () => {
+test('secret box - sealed text opens with the same key and context only', async () => {
   const box = new SecretBox(randomBytes(32));
   const sealed = box.seal('p@ss', 'conn-a');
   assert.ok(!sealed.includes('p@ss'));
@@ -45,7 +45,7 @@ test('secret box - sealed text opens with the same key and context only', () => 
   assert.throws(() => new SecretBox(randomBytes(16)), (e: unknown) => e instanceof SwitchyardError && e.code === 'SWY_DELIVERY_CONNECTION_KEY_INVALID');
 });
 
-test('secret key - generated once in the data dir with mode 0600, then reused; a configured key wins', () => {
+test('secret key - generated once in the data dir with mode 0600, then reused; a configured key wins', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'swy-key-'));
   try {
     const a = loadSecretKey(undefined, dir);
@@ -61,18 +61,18 @@ test('secret key - generated once in the data dir with mode 0600, then reused; a
   }
 });
 
-test('connections - secrets are sealed in the store and masked in views', () => {
-  const { connection, created } = world.vault.put('basic-1', { kind: 'basic', username: 'u', password: 'hunter2', description: 'd' });
+test('connections - secrets are sealed in the store and masked in views', async () => {
+  const { connection, created } = (await world.vault.put('basic-1', { kind: 'basic', username: 'u', password: 'hunter2', description: 'd' }));
   assert.equal(created, true);
   assert.deepEqual({ ...connection, createdAt: 0, updatedAt: 0 }, { name: 'basic-1', kind: 'basic', description: 'd', username: 'u', password: '***', createdAt: 0, updatedAt: 0 });
-  const rec = world.store.connections.get('basic-1')!;
+  const rec = (await world.store.catalog.connections.get('basic-1'))!;
   assert.ok(!JSON.stringify(rec).includes('hunter2'));
-  assert.ok(!JSON.stringify(world.vault.list()).includes('hunter2'));
+  assert.ok(!JSON.stringify((await world.vault.list())).includes('hunter2'));
 });
 
 test('connections - an update may omit the secret and keeps the stored one', async () => {
-  world.vault.put('basic-keep', { kind: 'basic', username: 'u', password: 'pw1' });
-  const { created } = world.vault.put('basic-keep', { kind: 'basic', username: 'u2' });
+  await world.vault.put('basic-keep', { kind: 'basic', username: 'u', password: 'pw1' });
+  const { created } = (await world.vault.put('basic-keep', { kind: 'basic', username: 'u2' }));
   assert.equal(created, false);
   // What the receiver saw (an echo in the response would be redacted from the kept excerpt).
   const seen: (string | undefined)[] = [];
@@ -88,10 +88,10 @@ test('connections - an update may omit the secret and keeps the stored one', asy
   assert.deepEqual(seen, [`Basic ${Buffer.from('u2:pw1').toString('base64')}`]);
 });
 
-test('connections - invalid bodies list every problem', () => {
-  const err = (() => {
+test('connections - invalid bodies list every problem', async () => {
+  const err = await (async () => {
     try {
-      world.vault.put('bad', { kind: 'apiKey', in: 'cookie', name: 'bad name', extra: 1 });
+      await world.vault.put('bad', { kind: 'apiKey', in: 'cookie', name: 'bad name', extra: 1 });
     } catch (e) {
       return e as SwitchyardError;
     }
@@ -99,15 +99,15 @@ test('connections - invalid bodies list every problem', () => {
   })();
   assert.equal(err?.code, 'SWY_DELIVERY_CONNECTION_INVALID');
   assert.deepEqual(err?.violations.map((v) => v.path).sort(), ['/extra', '/in', '/value']);
-  assert.throws(() => world.vault.put('bad2', { kind: 'kerberos' }), /problem/);
-  assert.throws(() => world.vault.put('bad3', { kind: 'oauth2', tokenUrl: 'ftp://x', clientId: 'c', clientSecret: 's' }), /problem/);
+  await assert.rejects(async () => world.vault.put('bad2', { kind: 'kerberos' }), /problem/);
+  await assert.rejects(async () => world.vault.put('bad3', { kind: 'oauth2', tokenUrl: 'ftp://x', clientId: 'c', clientSecret: 's' }), /problem/);
 });
 
 test('connections - api key in a header or in the query', async () => {
   const rx = await serve((req, _b, res) => res.writeHead(200).end(`${req.url} ${req.headers['x-api-key'] ?? '-'}`));
   closers.push(rx.close);
-  world.vault.put('key-h', { kind: 'apiKey', in: 'header', keyName: 'X-Api-Key', value: 'k1' });
-  world.vault.put('key-q', { kind: 'apiKey', in: 'query', keyName: 'token', value: 'k 2' });
+  await world.vault.put('key-h', { kind: 'apiKey', in: 'header', keyName: 'X-Api-Key', value: 'k1' });
+  await world.vault.put('key-q', { kind: 'apiKey', in: 'query', keyName: 'token', value: 'k 2' });
   for (const [conn, expected] of [['key-h', '/x?a=1 k1'], ['key-q', '/x?a=1&token=k+2 -']] as const) {
     const t = createTarget({ id: 't', kind: 'http', url: `${rx.base}/x?a=1`, connection: conn }, world.deps());
     const o = await t.send([contractMessage()], never);
@@ -117,17 +117,17 @@ test('connections - api key in a header or in the query', async () => {
 });
 
 test('connections - an apiKey connection is shown under its own name, with keyName; the old spelling name is still taken', async () => {
-  const { connection } = world.vault.put('apik', { kind: 'apiKey', in: 'header', keyName: 'X-Api-Key', value: 'v' });
+  const { connection } = (await world.vault.put('apik', { kind: 'apiKey', in: 'header', keyName: 'X-Api-Key', value: 'v' }));
   assert.equal(connection.name, 'apik');
   assert.equal(connection.keyName, 'X-Api-Key');
-  const legacy = world.vault.put('apik-old', { kind: 'apiKey', in: 'header', name: 'X-Old-Key', value: 'v2' }).connection;
+  const legacy = (await world.vault.put('apik-old', { kind: 'apiKey', in: 'header', name: 'X-Old-Key', value: 'v2' })).connection;
   assert.deepEqual({ ...legacy, createdAt: 0, updatedAt: 0 }, { name: 'apik-old', kind: 'apiKey', description: null, in: 'header', keyName: 'X-Old-Key', value: '***', createdAt: 0, updatedAt: 0 });
-  assert.deepEqual(world.vault.list().filter((c) => c.name.startsWith('apik')).map((c) => [c.name, c.keyName]), [['apik', 'X-Api-Key'], ['apik-old', 'X-Old-Key']]);
+  assert.deepEqual((await world.vault.list()).filter((c) => c.name.startsWith('apik')).map((c) => [c.name, c.keyName]), [['apik', 'X-Api-Key'], ['apik-old', 'X-Old-Key']]);
   // A config stored before the rename (`name` in the stored config) reads the same way.
-  const rec = world.store.connections.get('apik-old')!;
-  world.store.connections.put({ name: rec.name, kind: rec.kind, description: rec.description, config: { in: 'header', name: 'X-Stored-Key' }, sealed: rec.sealed });
-  assert.equal(world.vault.get('apik-old')?.name, 'apik-old');
-  assert.equal(world.vault.get('apik-old')?.keyName, 'X-Stored-Key');
+  const rec = (await world.store.catalog.connections.get('apik-old'))!;
+  await world.store.catalog.connections.put({ name: rec.name, kind: rec.kind, description: rec.description, config: { in: 'header', name: 'X-Stored-Key' }, sealed: rec.sealed });
+  assert.equal((await world.vault.get('apik-old'))?.name, 'apik-old');
+  assert.equal((await world.vault.get('apik-old'))?.keyName, 'X-Stored-Key');
   const rx = await serve((req, _b, res) => res.writeHead(200).end(String(req.headers['x-stored-key'])));
   closers.push(rx.close);
   const t = createTarget({ id: 't', kind: 'http', url: `${rx.base}/x`, connection: 'apik-old' }, world.deps());
@@ -135,17 +135,17 @@ test('connections - an apiKey connection is shown under its own name, with keyNa
   await t.close();
   assert.equal(o.type === 'delivered' && o.response, 'v2');
   // Both spellings at once, or a bad header name under either, are refused with the field named.
-  const paths = (body: Record<string, unknown>): string[] => {
+  const paths = async (body: Record<string, unknown>): Promise<string[]> => {
     try {
-      world.vault.put('apik-bad', body);
+      await world.vault.put('apik-bad', body);
     } catch (e) {
       return (e as SwitchyardError).violations.map((v) => v.path);
     }
     return [];
   };
-  assert.deepEqual(paths({ kind: 'apiKey', in: 'header', keyName: 'a', name: 'b', value: 'v' }), ['/name']);
-  assert.deepEqual(paths({ kind: 'apiKey', in: 'header', keyName: 'bad name', value: 'v' }), ['/keyName']);
-  assert.deepEqual(paths({ kind: 'apiKey', in: 'header', value: 'v' }), ['/keyName']);
+  assert.deepEqual(await paths({ kind: 'apiKey', in: 'header', keyName: 'a', name: 'b', value: 'v' }), ['/name']);
+  assert.deepEqual(await paths({ kind: 'apiKey', in: 'header', keyName: 'bad name', value: 'v' }), ['/keyName']);
+  assert.deepEqual(await paths({ kind: 'apiKey', in: 'header', value: 'v' }), ['/keyName']);
 });
 
 test('connections - a missing connection fails with class config', async () => {
@@ -172,7 +172,7 @@ test('oauth2 - the token is fetched with client credentials, cached, refreshed b
     res.writeHead(auth === `Bearer ${revoked}` ? 401 : 200).end();
   });
   closers.push(api.close);
-  world.vault.put('oauth', { kind: 'oauth2', tokenUrl: `${tokens.base}/token`, clientId: 'cid', clientSecret: 's3cret', scope: 'events:write' });
+  await world.vault.put('oauth', { kind: 'oauth2', tokenUrl: `${tokens.base}/token`, clientId: 'cid', clientSecret: 's3cret', scope: 'events:write' });
   const t = createTarget({ id: 't', kind: 'http', url: `${api.base}/x`, connection: 'oauth' }, world.deps());
   closers.push(() => t.close());
 
@@ -206,7 +206,7 @@ test('oauth2 - the token is fetched with client credentials, cached, refreshed b
 test('oauth2 - a failing token endpoint fails the delivery with its status and no secret in the message', async () => {
   const tokens = await serve((_q, _b, res) => res.writeHead(400).end('{"error":"invalid_client"}'));
   closers.push(tokens.close);
-  world.vault.put('oauth-bad', { kind: 'oauth2', tokenUrl: `${tokens.base}/token`, clientId: 'cid', clientSecret: 'topsecret', clientAuth: 'body' });
+  await world.vault.put('oauth-bad', { kind: 'oauth2', tokenUrl: `${tokens.base}/token`, clientId: 'cid', clientSecret: 'topsecret', clientAuth: 'body' });
   const t = createTarget({ id: 't', kind: 'http', url: `${tokens.base}/x`, connection: 'oauth-bad' }, world.deps());
   const o = await t.send([contractMessage()], never);
   await t.close();
@@ -218,7 +218,7 @@ test('oauth2 - a failing token endpoint fails the delivery with its status and n
 test('oauth2 - the token endpoint is behind the SSRF guard too', async () => {
   const guarded = testWorld({ clock, allowPrivateNetworks: false });
   try {
-    guarded.vault.put('oauth-priv', { kind: 'oauth2', tokenUrl: 'http://127.0.0.1:9/token', clientId: 'c', clientSecret: 's' });
+    await guarded.vault.put('oauth-priv', { kind: 'oauth2', tokenUrl: 'http://127.0.0.1:9/token', clientId: 'c', clientSecret: 's' });
     const t = createTarget({ id: 't', kind: 'http', url: 'https://example.invalid/x', connection: 'oauth-priv' }, guarded.deps());
     const o = await t.send([contractMessage()], never);
     await t.close();

@@ -43,5 +43,5 @@ export interface Authorizer {
 /** Finds connections by name for http targets (implemented by ConnectionVault). */
 export interface ConnectionResolver {
   /** The connection's authorizer, or undefined when no such connection exists. */
-  authorizer(name: string): Authorizer | undefined;
+  authorizer(name: string): Promise<Authorizer | undefined>;
 }

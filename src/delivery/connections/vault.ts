@@ -1,5 +1,5 @@
 import { Agent, type Dispatcher } from 'undici';
-import { SwitchyardError, type Clock } from '../../core/index.js';
+import { KeyedLock, SwitchyardError, type Clock } from '../../core/index.js';
 import type { ConnectionCatalog, ConnectionRecord } from '../../store/index.js';
 import { guardedConnector } from '../ssrf/index.js';
 import type { SecretBox } from './secret-box.js';
@@ -37,6 +37,8 @@ export class ConnectionVault implements ConnectionResolver {
   readonly #o: ConnectionVaultOptions;
   readonly #authorizers = new Map<string, { updatedAt: number; authorizer: Authorizer }>();
   #dispatcher: Dispatcher | undefined;
+  /** A put reads the connection (to keep its secrets) then writes it: one at a time per name. */
+  readonly #writes = new KeyedLock();
 
   constructor(options: ConnectionVaultOptions) {
     this.#o = options;
@@ -52,8 +54,12 @@ export class ConnectionVault implements ConnectionResolver {
   }
 
   /** Creates or replaces a connection; throws SWY_DELIVERY_CONNECTION_INVALID with violations. */
-  put(name: string, body: unknown): { connection: ConnectionView; created: boolean } {
-    const existing = this.#o.catalog.get(name);
+  put(name: string, body: unknown): Promise<{ connection: ConnectionView; created: boolean }> {
+    return this.#writes.run(name, () => this.#put(name, body));
+  }
+
+  async #put(name: string, body: unknown): Promise<{ connection: ConnectionView; created: boolean }> {
+    const existing = await this.#o.catalog.get(name);
     const sameKind = existing !== undefined && typeof body === 'object' && body !== null && (body as Record<string, unknown>).kind === existing.kind;
     const kept = sameKind ? [...SECRET_FIELDS[existing.kind as ConnectionKind]] : [];
     const violations = checkConnectionBody(body, kept);
@@ -61,29 +67,32 @@ export class ConnectionVault implements ConnectionResolver {
     const b = body as Record<string, unknown>;
     const { kind, config, secrets } = splitSecrets(b);
     const merged = sameKind ? { ...this.#openSecrets(existing), ...secrets } : secrets;
-    const { connection, created } = this.#o.catalog.put({
+    const { connection, created } = await this.#o.catalog.put({
       name, kind, description: typeof b.description === 'string' ? b.description : null, config, sealed: this.#o.box.seal(JSON.stringify(merged), name),
     });
     this.#authorizers.delete(name);
     return { connection: this.#view(connection), created };
   }
 
-  get(name: string): ConnectionView | undefined {
-    const r = this.#o.catalog.get(name);
+  async get(name: string): Promise<ConnectionView | undefined> {
+    const r = await this.#o.catalog.get(name);
     return r === undefined ? undefined : this.#view(r);
   }
 
-  list(): ConnectionView[] {
-    return this.#o.catalog.list().map((r) => this.#view(r));
+  async list(): Promise<ConnectionView[]> {
+    return (await this.#o.catalog.list()).map((r) => this.#view(r));
   }
 
-  delete(name: string): boolean {
-    this.#authorizers.delete(name);
-    return this.#o.catalog.delete(name);
+  delete(name: string): Promise<boolean> {
+    return this.#writes.run(name, async () => {
+      const deleted = await this.#o.catalog.delete(name);
+      this.#authorizers.delete(name);
+      return deleted;
+    });
   }
 
-  authorizer(name: string): Authorizer | undefined {
-    const r = this.#o.catalog.get(name);
+  async authorizer(name: string): Promise<Authorizer | undefined> {
+    const r = await this.#o.catalog.get(name);
     if (r === undefined) return undefined;
     const cached = this.#authorizers.get(name);
     if (cached !== undefined && cached.updatedAt === r.updatedAt) return cached.authorizer;

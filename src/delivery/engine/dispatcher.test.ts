@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { TargetKey } from '../../store/index.js';
+import type { RuleTarget } from '../../core/index.js';
+import { CatalogView, type TargetKey } from '../../store/index.js';
 import { createTarget } from '../targets/index.js';
 import { Dispatcher, type DispatcherOptions } from './dispatcher.js';
 import { engineWorld, idle, receiver, settle, until, T0, type EngineWorld, type Script } from './engine-world.contract.js';
@@ -13,16 +14,16 @@ const options: DispatcherOptions = {
   breakerFailureThreshold: 1000, breakerOpenMs: 30_000, keepDeliveredMs: 86_400_000, shutdownGraceMs: 0,
 };
 
-function dispatcher(w: EngineWorld, o: Partial<DispatcherOptions> = {}): Dispatcher {
+async function dispatcher(w: EngineWorld, o: Partial<DispatcherOptions> = {}): Promise<Dispatcher> {
   return new Dispatcher({
-    store: w.store, clock: w.clock, options: { ...options, ...o }, random: () => 0.5,
+    store: w.store, rules: await CatalogView.open(w.store.catalog), clock: w.clock, options: { ...options, ...o }, random: () => 0.5,
     createTarget: (spec) => createTarget(spec, w.targetDeps()),
     log: { warn: () => undefined, error: (obj, msg) => errors.push(`${msg}: ${String((obj as { err?: unknown }).err)}`) },
   });
 }
 
-function rule(w: EngineWorld, targets: Record<string, unknown>[]): void {
-  w.store.rules.put({ bus: 'default', name: 'r1', description: null, state: 'enabled', filter: {}, targets });
+async function rule(w: EngineWorld, targets: readonly RuleTarget[]): Promise<void> {
+  await w.store.catalog.rules.put({ bus: 'default', name: 'r1', description: null, state: 'enabled', filter: {}, targets });
 }
 
 /** Errors the dispatcher logged during a test; none is expected. */
@@ -43,8 +44,8 @@ async function withReceiver(script: Script, f: (w: EngineWorld, url: string, rx:
 
 test('dispatcher - a delivery enqueued with its event is sent at once; a 503 is retried on schedule', async () => {
   await withReceiver((q) => (q.n === 1 ? { status: 503 } : { status: 200 }), async (w, url, rx) => {
-    rule(w, [{ id: 't1', kind: 'http', url }]);
-    const d = dispatcher(w);
+    await rule(w, [{ id: 't1', kind: 'http', url }]);
+    const d = await dispatcher(w);
     await d.start();
     try {
       await w.put(key, ['e1']);
@@ -69,8 +70,8 @@ test('dispatcher - a dead letter is kept and a copy goes to the dead-letter targ
   const dlq = await receiver(() => ({ status: 202 }));
   try {
     await withReceiver(() => ({ status: 410, body: 'gone' }), async (w, url) => {
-      rule(w, [{ id: 't1', kind: 'http', url, deadLetter: { kind: 'http', url: dlq.url } }]);
-      const d = dispatcher(w);
+      await rule(w, [{ id: 't1', kind: 'http', url, deadLetter: { kind: 'http', url: dlq.url } }]);
+      const d = await dispatcher(w);
       await d.start();
       try {
         await w.put(key, ['e1']);
@@ -94,7 +95,7 @@ test('dispatcher - work whose hint never came (another node\'s commit, a lost no
     rule(w, [{ id: 't1', kind: 'http', url }]);
     // A queue whose hints reach nobody: correctness must not depend on them.
     w.store.deliveries.watchWork = () => () => undefined;
-    const d = dispatcher(w);
+    const d = await dispatcher(w);
     await d.start();
     try {
       await w.put(key, ['e1', 'e2']);
@@ -108,7 +109,7 @@ test('dispatcher - work whose hint never came (another node\'s commit, a lost no
 
 test('dispatcher - leases left by a crashed process end when the store reopens: at-least-once', async () => {
   await withReceiver(() => ({ status: 204 }), async (w, url, rx) => {
-    rule(w, [{ id: 't1', kind: 'http', url }]);
+    await rule(w, [{ id: 't1', kind: 'http', url }]);
     await w.put(key, ['e1', 'e2', 'e3']);
     // A process leased two deliveries (and maybe sent them), then died before writing outcomes.
     const leased = (await w.store.deliveries.lease(key, T0, T0 + 3_600_000, 2));
@@ -117,7 +118,7 @@ test('dispatcher - leases left by a crashed process end when the store reopens: 
     const store = await w.reopen();
     assert.deepEqual(await store.deliveries.counts(key), { pending: 3, inFlight: 0, dead: 0, waiting: 0 });
     assert.equal(await store.deliveries.nextDue(key), T0, 'due now, not in an hour');
-    const d = dispatcher(w);
+    const d = await dispatcher(w);
     await d.start();
     try {
       await rx.waitFor(3);
@@ -131,8 +132,8 @@ test('dispatcher - leases left by a crashed process end when the store reopens: 
 
 test('dispatcher - FIFO groups across the dispatcher: bus order per group, a failing head blocks only its group', async () => {
   await withReceiver((q) => (q.ceId === 'A1' && q.n <= 2 ? { status: 503 } : { status: 204 }), async (w, url, rx) => {
-    rule(w, [{ id: 't1', kind: 'http', url, ordering: { groupBy: 'partitionkey' } }]);
-    const d = dispatcher(w);
+    await rule(w, [{ id: 't1', kind: 'http', url, ordering: { groupBy: 'partitionkey' } }]);
+    const d = await dispatcher(w);
     await d.start();
     try {
       await w.put(key, ['A1', 'B1', 'A2', 'B2', 'B3'], ['A', 'B', 'A', 'B', 'B']);
@@ -150,16 +151,16 @@ test('dispatcher - FIFO groups across the dispatcher: bus order per group, a fai
 
 test('dispatcher - removing a target from its rule dead-letters its pending deliveries', async () => {
   await withReceiver(() => 'hold', async (w, url, rx) => {
-    rule(w, [{ id: 't1', kind: 'http', url, concurrency: 1 }]);
+    await rule(w, [{ id: 't1', kind: 'http', url, concurrency: 1 }]);
     // The send in flight is given time to finish (then e1 is delivered, not released and dead-lettered).
-    const d = dispatcher(w, { shutdownGraceMs: 60_000 });
+    const d = await dispatcher(w, { shutdownGraceMs: 60_000 });
     await d.start();
     try {
       await w.put(key, ['e1', 'e2']);
       await rx.waitFor(1);
       w.clock.advance(1);
       // A direct catalog write: the dispatcher learns of it from the change feed.
-      rule(w, [{ id: 'other', kind: 'log' }]);
+      await rule(w, [{ id: 'other', kind: 'log' }]);
       rx.got[0]!.answer(204);
       await until(async () => (await w.store.deliveries.counts(key)).dead === 1 && (await idle(w.store, key)), 'e2 dead-lettered');
       const [dead] = (await w.store.deliveries.listDead({ target: 't1' }, 10)).items;
@@ -174,19 +175,19 @@ test('dispatcher - removing a target from its rule dead-letters its pending deli
 
 test('dispatcher - a rule change made by a direct catalog write applies at once, without a tick (change feed)', async () => {
   await withReceiver(() => 'hold', async (w, url, rx) => {
-    rule(w, [{ id: 't1', kind: 'http', url, concurrency: 1 }]);
+    await rule(w, [{ id: 't1', kind: 'http', url, concurrency: 1 }]);
     // No tick within the test: only the catalog's change feed can tell the dispatcher.
-    const d = dispatcher(w, { pollIntervalMs: 3_600_000, shutdownGraceMs: 60_000 });
+    const d = await dispatcher(w, { pollIntervalMs: 3_600_000, shutdownGraceMs: 60_000 });
     await d.start();
     try {
       await w.put(key, ['e1', 'e2']);
       await rx.waitFor(1);
-      w.store.rules.put({ bus: 'default', name: 'r1', description: null, state: 'enabled', filter: {}, targets: [{ id: 'other', kind: 'log' }] });
+      await w.store.catalog.rules.put({ bus: 'default', name: 'r1', description: null, state: 'enabled', filter: {}, targets: [{ id: 'other', kind: 'log' }] });
       rx.got[0]!.answer(204);
       await until(async () => (await w.store.deliveries.counts(key)).dead === 1 && (await idle(w.store, key)), 'e2 dead-lettered');
       assert.equal(rx.got.length, 1);
       // Deleting the rule (directly too) retires nothing more and logs no error.
-      assert.equal(w.store.rules.delete('default', 'r1'), true);
+      assert.equal(await w.store.catalog.rules.delete('default', 'r1'), true);
       assert.equal(await d.targets('default', 'r1'), undefined);
     } finally {
       await d.stop();
@@ -196,14 +197,14 @@ test('dispatcher - a rule change made by a direct catalog write applies at once,
 
 test('dispatcher - on a full disk it starts, logs no error per attempt, and dead-letters a removed target\'s deliveries on a later tick', async () => {
   await withReceiver(() => ({ status: 200 }), async (w, url) => {
-    rule(w, [{ id: 't1', kind: 'http', url }]);
+    await rule(w, [{ id: 't1', kind: 'http', url }]);
     const ids = Array.from({ length: 20 }, (_, i) => `e${i}`);
     // Dead-lettering copies each event into its delivery row: 20 × 4 KB needs new pages.
     await w.put(key, ids, undefined, { padding: 'x'.repeat(4000) });
-    rule(w, [{ id: 'other', kind: 'log' }]);
+    await rule(w, [{ id: 'other', kind: 'log' }]);
     // The database may not grow: every write that needs a page fails with SQLITE_FULL.
     w.store.db.pragma(`max_page_count = ${w.store.db.pragma('page_count', { simple: true }) as number}`);
-    const d = dispatcher(w);
+    const d = await dispatcher(w);
     await d.start(); // dead-lettering t1's work fails here; before, the SQLITE_FULL left start()
     try {
       assert.equal((await w.store.deliveries.counts(key)).pending, 20);
@@ -219,8 +220,8 @@ test('dispatcher - on a full disk it starts, logs no error per attempt, and dead
 
 test('dispatcher - a disabled target shows in its state and is re-enabled by enable()', async () => {
   await withReceiver((q) => (q.n <= 3 ? { status: 503 } : { status: 204 }), async (w, url, rx) => {
-    rule(w, [{ id: 't1', kind: 'http', url }]);
-    const d = dispatcher(w, { disableAfterMs: 1000 });
+    await rule(w, [{ id: 't1', kind: 'http', url }]);
+    const d = await dispatcher(w, { disableAfterMs: 1000 });
     await d.start();
     try {
       await w.put(key, ['e1']);
@@ -250,8 +251,8 @@ test('dispatcher - a disabled target shows in its state and is re-enabled by ena
 
 test('dispatcher - a rule change applies the target\'s new rate limit at once', async () => {
   await withReceiver(() => ({ status: 204 }), async (w, url, rx) => {
-    rule(w, [{ id: 't1', kind: 'http', url, rateLimit: { perSecond: 0.001, burst: 1 } }]);
-    const d = dispatcher(w);
+    await rule(w, [{ id: 't1', kind: 'http', url, rateLimit: { perSecond: 0.001, burst: 1 } }]);
+    const d = await dispatcher(w);
     await d.start();
     try {
       await w.put(key, ['e1', 'e2', 'e3']);
@@ -260,7 +261,7 @@ test('dispatcher - a rule change applies the target\'s new rate limit at once', 
       assert.equal(rx.got.length, 1, 'one token only');
       w.clock.advance(1);
       // A direct catalog write: the dispatcher learns of it from the change feed.
-      rule(w, [{ id: 't1', kind: 'http', url }]);
+      await rule(w, [{ id: 't1', kind: 'http', url }]);
       await rx.waitFor(3);
       await until(async () => (await idle(w.store, key)), 'delivered');
     } finally {

@@ -1,5 +1,5 @@
 import type { Clock, Service } from '../../core/index.js';
-import { isStoreUnavailable, type CatalogChange, type Store, type TargetCounts, type TargetHealth, type TargetKey } from '../../store/index.js';
+import { isStoreUnavailable, type CatalogChange, type RuleView, type Store, type TargetCounts, type TargetHealth, type TargetKey } from '../../store/index.js';
 import type { Target } from '../target.js';
 import type { BreakerState } from './circuit-breaker.js';
 import { CompletionWriter } from './completion-writer.js';
@@ -31,6 +31,8 @@ export interface DispatcherLog {
 
 export interface DispatcherDeps {
   readonly store: Store;
+  /** The catalog's rules in memory (the store's CatalogView); its feed tells of rule changes once it has them. */
+  readonly rules: RuleView;
   readonly clock: Clock;
   /** Builds the target of a spec (targets/registry `createTarget` with the server's deps). */
   readonly createTarget: (spec: TargetSpec) => Target;
@@ -66,7 +68,7 @@ const SCAN_EVERY_TICKS = 5;
  * every worker (retries falling due, leases that ended) and sweeps old delivered rows. Every
  * fifth tick it also asks the queue which targets have work, so a hint that never came (another
  * node's commit, a lost notification) delays a delivery by seconds, never forever. Rule changes
- * reach it through the catalog's change feed (`store.watch`), whoever made them: a changed
+ * reach it through the catalog's change feed (via the rule view, `deps.rules`), whoever made them: a changed
  * target is rebuilt, a removed one has its work dead-lettered. Leases are not released at start:
  * a lease ends on its own, and a backend that knows better (SQLite, holding its directory's lock)
  * ends a previous process's leases when it opens.
@@ -103,7 +105,7 @@ export class Dispatcher implements Service {
     this.#unwork = q.watchWork((keys) => {
       for (const k of keys) void this.#wake(k);
     });
-    this.#unwatch = this.#deps.store.watch((c) => void this.#onCatalogChange(c));
+    this.#unwatch = this.#deps.rules.watch((c) => void this.#onCatalogChange(c));
     await this.#scan();
     this.#tick = setInterval(() => void this.#onTick(), this.#deps.options.pollIntervalMs);
     this.#tick.unref();
@@ -129,7 +131,7 @@ export class Dispatcher implements Service {
    * its dead-letter target (id `<id>#dead-letter`) when it has one.
    */
   async targets(bus: string, rule: string): Promise<TargetStatus[] | undefined> {
-    const r = await this.#deps.store.rules.get(bus, rule);
+    const r = this.#deps.rules.rule(bus, rule);
     if (r === undefined) return undefined;
     const now = this.#deps.clock.now();
     const q = this.#deps.store.deliveries;
@@ -154,7 +156,7 @@ export class Dispatcher implements Service {
 
   /** Re-enables a target (or a dead-letter target, `<id>#dead-letter`) disabled for failing too long; false if the rule has no such target. */
   async enable(key: TargetKey): Promise<boolean> {
-    const r = await this.#deps.store.rules.get(key.bus, key.rule);
+    const r = this.#deps.rules.rule(key.bus, key.rule);
     if (r === undefined || targetSpecOf(r, key.target).type === 'gone') return false;
     const w = await this.#worker(key);
     if (w !== undefined) await w.enable();
@@ -260,7 +262,7 @@ export class Dispatcher implements Service {
   async #resolve(key: TargetKey): Promise<
     | { type: 'ok'; spec: EngineTargetSpec; target: Target }
     | { type: 'gone'; reason: string }> {
-    const rule = await this.#deps.store.rules.get(key.bus, key.rule);
+    const rule = this.#deps.rules.rule(key.bus, key.rule);
     if (rule === undefined) return { type: 'gone', reason: `rule "${key.rule}" no longer exists` };
     const found = targetSpecOf(rule, key.target);
     if (found.type === 'gone') return found;

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { RuleRecord } from '../../store/index.js';
 import { parseRuleTargets, ruleTargets, targetSpecOf } from './rule-target.js';
 
-const rule = (targets: readonly unknown[]): RuleRecord => ({ bus: 'b', name: 'r', description: null, state: 'enabled', filter: {}, targets, createdAt: 0, updatedAt: 0 });
+const rule = (targets: readonly unknown[]): RuleRecord => ({ bus: 'b', name: 'r', description: null, state: 'enabled', filter: {}, targets: targets as RuleRecord['targets'], createdAt: 0, updatedAt: 0 });
 
 test('rule targets - parsed once when saved: valid targets come back typed by kind, invalid ones as violations', () => {
   const raw = [{ id: 'a', kind: 'bus', bus: 'audit' }, { id: 'h', kind: 'http', url: 'https://x.example', deadLetter: { kind: 'file', path: 'dead.jsonl' } }];

@@ -10,17 +10,17 @@ test('keyring - a rotation written by another keyring (another node) reaches thi
   const store = new SqliteStore({ dataDir: ':memory:', durability: 'process', groupCommitMaxEvents: 100, dedupeWindowMs: 1000, defaultRetentionMaxAgeMs: 1000, sweepBatch: 100, clock: new ManualClock() });
   try {
     const box = new SecretBox(randomBytes(32));
-    const here = new SigningKeyring(store.connections, box);
-    const there = new SigningKeyring(store.connections, box);
-    store.watch((c) => {
+    const here = new SigningKeyring(store.catalog.connections, box);
+    const there = new SigningKeyring(store.catalog.connections, box);
+    store.catalog.watch((c) => {
       if (c.type === 'signing-secrets') here.secretsChanged(c.target);
     });
     const ref = { bus: 'default', rule: 'r', targetId: 't' };
-    const first = here.activeSecrets(ref, 1000);
+    const first = await here.activeSecrets(ref, 1000);
     assert.equal(first.length, 1);
-    const rotated = there.rotate(ref, 2000, 60_000);
-    assert.deepEqual(here.activeSecrets(ref, 2000), rotated.map((e) => e.secret));
-    assert.equal(here.activeSecrets(ref, 2000).length, 2);
+    const rotated = await there.rotate(ref, 2000, 60_000);
+    assert.deepEqual(await here.activeSecrets(ref, 2000), rotated.map((e) => e.secret));
+    assert.equal((await here.activeSecrets(ref, 2000)).length, 2);
   } finally {
     await store.close();
   }

@@ -18,5 +18,5 @@ export interface SigningSecretEntry {
  * target's first secret when it has none — so every http delivery is signed.
  */
 export interface SigningSecrets {
-  activeSecrets(ref: TargetRef, now: number): readonly string[];
+  activeSecrets(ref: TargetRef, now: number): Promise<readonly string[]>;
 }

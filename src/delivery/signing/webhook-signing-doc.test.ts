@@ -43,12 +43,12 @@ test('webhook signing doc - the documented verifier accepts real deliveries, als
   const ref = { bus: m.bus, rule: 'doc', targetId: 'doc' };
   await t.send([m], new AbortController().signal);
   const now = Math.floor(clock.now() / 1000);
-  const secret = world.keyring.activeSecrets(ref, clock.now())[0]!;
+  const secret = (await world.keyring.activeSecrets(ref, clock.now()))[0]!;
   assert.equal(verifyWebhook(secret, got[0]!.headers, got[0]!.body, now), true);
   assert.equal(verifyWebhook(secret, got[0]!.headers, Buffer.concat([got[0]!.body, Buffer.from(' ')]), now), false, 'tampered body');
   assert.equal(verifyWebhook(secret, got[0]!.headers, got[0]!.body, now + 301), false, 'stale timestamp');
-  world.keyring.rotate(ref, clock.now(), 60_000);
-  const fresh = world.keyring.activeSecrets(ref, clock.now())[0]!;
+  await world.keyring.rotate(ref, clock.now(), 60_000);
+  const fresh = (await world.keyring.activeSecrets(ref, clock.now()))[0]!;
   await t.send([contractMessage({ rule: 'doc', targetId: 'doc' }), contractMessage({ rule: 'doc', targetId: 'doc' })], new AbortController().signal);
   await t.close();
   assert.equal(verifyWebhook(secret, got[1]!.headers, got[1]!.body, now), true, 'old secret during the overlap');

@@ -59,12 +59,12 @@ after(() => world.close());
 
 // The contract's messages come from `default`; the healthy target forwards them to another bus
 // (a bus target never puts an event back on a bus it has visited).
-world.store.buses.create({ name: 'contract-sink', retention: { maxAgeMs: null, maxCount: null } });
+await world.store.catalog.buses.create({ name: 'contract-sink', retention: { maxAgeMs: null, maxCount: null } });
 runTargetContract({
   kind: 'bus',
   healthy: async () => createTarget({ id: 't', kind: 'bus', bus: 'contract-sink' }, world.deps()),
   failing: async () => createTarget({ id: 't', kind: 'bus', bus: 'no-such-bus' }, world.deps()),
-  received: async () => world.store.events.list({ bus: 'contract-sink', limit: 1000 }).items.map((e) => e.id),
+  received: async () => (await world.store.events.list({ bus: 'contract-sink', limit: 1000 })).items.map((e) => e.id),
   cleanup: async () => undefined,
 });
 

@@ -13,12 +13,12 @@ const world = testWorld();
 after(() => world.close());
 const never = new AbortController().signal;
 
-test('validateTargetSpec - an unknown kind is one violation at /kind', () => {
+test('validateTargetSpec - an unknown kind is one violation at /kind', async () => {
   assert.deepEqual(validateTargetSpec({ id: 'a', kind: 'smtp' }, '/targets/0'), [{ path: '/targets/0/kind', reason: 'must be one of http, bus, log, file' }]);
   assert.deepEqual(validateTargetSpec('x', '/t'), [{ path: '/t', reason: 'must be an object' }]);
 });
 
-test('validateTargetSpec - http reports one violation per bad field', () => {
+test('validateTargetSpec - http reports one violation per bad field', async () => {
   const v = validateTargetSpec({
     id: 'a', kind: 'http', url: 'ftp://user:pw@x/', method: 'GET', mode: 'weird', batchFormat: 'xml', timeoutMs: 60_001,
     headers: { 'Content-Type': 'text/plain', 'bad name': 'x', 'X-Ok': 'a\r\nb', 'webhook-id': 'x' }, connection: '../x',
@@ -30,7 +30,7 @@ test('validateTargetSpec - http reports one violation per bad field', () => {
   assert.deepEqual(validateTargetSpec({ id: 'a', kind: 'http', url: 'https://example.com/hook', timeoutMs: 60_000, retry: { anything: true } }, ''), []);
 });
 
-test('validateTargetSpec - bus, log and file fields', () => {
+test('validateTargetSpec - bus, log and file fields', async () => {
   assert.deepEqual(validateTargetSpec({ kind: 'bus' }, ''), [{ path: '/bus', reason: 'must be a bus name' }]);
   assert.deepEqual(validateTargetSpec({ kind: 'log', level: 'loud' }, '').map((v) => v.path), ['/level']);
   for (const p of ['/etc/passwd', '../up.jsonl', 'a/../../b', 'dir/', '']) {
@@ -40,14 +40,14 @@ test('validateTargetSpec - bus, log and file fields', () => {
   assert.deepEqual(validateTargetSpec({ kind: 'file', path: 'a/b..c.jsonl' }, ''), []);
 });
 
-test('validateTargetSpec - a file path must name a file within the file system\'s name limits', () => {
+test('validateTargetSpec - a file path must name a file within the file system\'s name limits', async () => {
   for (const p of ['.', './', 'a/.', 'logs/./', 'a/'.repeat(600) + 'x', `${'é'.repeat(128)}.jsonl`, `d/${'x'.repeat(256)}/f`]) {
     assert.deepEqual(validateTargetSpec({ kind: 'file', path: p }, '/targets/0').map((v) => v.path), ['/targets/0/path'], p.slice(0, 40));
   }
   for (const p of ['./x.jsonl', 'a/./b.jsonl', `${'x'.repeat(255)}`, `${'é'.repeat(126)}.j`]) assert.deepEqual(validateTargetSpec({ kind: 'file', path: p }, ''), [], p.slice(0, 40));
 });
 
-test('createTarget - a bad spec throws SWY_DELIVERY_TARGET_INVALID with the violations', () => {
+test('createTarget - a bad spec throws SWY_DELIVERY_TARGET_INVALID with the violations', async () => {
   assert.throws(() => createTarget({ kind: 'http' }, world.deps()), (e: unknown) => e instanceof SwitchyardError && e.code === 'SWY_DELIVERY_TARGET_INVALID' && e.violations[0]?.path === '/url');
 });
 
@@ -55,25 +55,25 @@ test('bus - each hop increments swyhops; beyond the limit the outcome is rejecte
   const t = createTarget({ kind: 'bus', bus: 'default' }, world.deps());
   const ev = createEvent({ id: 'hop-1', source: 'urn:x', type: 't', extensions: { [HOPS_EXTENSION]: 3 } });
   assert.equal((await t.send([contractMessage({ bus: 'elsewhere', outbound: { type: 'event', event: ev } })], never)).type, 'delivered');
-  const stored = world.store.events.get('default', 'hop-1')!;
+  const stored = (await world.store.events.get('default', 'hop-1'))!;
   assert.equal((JSON.parse(stored.body) as Record<string, unknown>)[HOPS_EXTENSION], 4);
 
   const looping = createEvent({ id: 'hop-2', source: 'urn:x', type: 't', extensions: { [HOPS_EXTENSION]: MAX_HOPS } });
   const o = await t.send([contractMessage({ bus: 'elsewhere', outbound: { type: 'event', event: looping } })], never);
   assert.equal(o.type === 'failed' && o.errorClass, 'rejected');
-  assert.equal(world.store.events.get('default', 'hop-2'), undefined);
+  assert.equal((await world.store.events.get('default', 'hop-2')), undefined);
   await t.close();
 });
 
 test('bus - a copy is never put back on a bus it has visited: skipped with the reason, the others put', async () => {
-  world.store.buses.create({ name: 'visit-a', description: null, retention: { maxAgeMs: null, maxCount: null } });
-  world.store.buses.create({ name: 'visit-b', description: null, retention: { maxAgeMs: null, maxCount: null } });
+  await world.store.catalog.buses.create({ name: 'visit-a', description: null, retention: { maxAgeMs: null, maxCount: null } });
+  await world.store.catalog.buses.create({ name: 'visit-b', description: null, retention: { maxAgeMs: null, maxCount: null } });
   const toA = createTarget({ kind: 'bus', bus: 'visit-a' }, world.deps());
   const toB = createTarget({ kind: 'bus', bus: 'visit-b' }, world.deps());
   // From default to visit-a: the path records default.
   const first = createEvent({ id: 'visit-1', source: 'urn:x', type: 't' });
   assert.equal((await toA.send([contractMessage({ bus: 'default', outbound: { type: 'event', event: first } })], never)).type, 'delivered');
-  const onA = JSON.parse(world.store.events.get('visit-a', 'visit-1')!.body) as Record<string, unknown>;
+  const onA = JSON.parse((await world.store.events.get('visit-a', 'visit-1'))!.body) as Record<string, unknown>;
   assert.deepEqual([onA[HOPS_EXTENSION], onA[PATH_EXTENSION]], [1, 'default']);
   // From visit-a back to default's neighbour visit-b: fine; from visit-b back to visit-a: skipped.
   const again = createEvent({ id: 'visit-1', source: 'urn:x', type: 't', extensions: { [HOPS_EXTENSION]: 2, [PATH_EXTENSION]: 'default,visit-a' } });
@@ -81,11 +81,11 @@ test('bus - a copy is never put back on a bus it has visited: skipped with the r
   const o = await toA.send([contractMessage({ bus: 'visit-b', outbound: { type: 'event', event: again } }), contractMessage({ bus: 'visit-b', outbound: { type: 'event', event: fresh } })], never);
   assert.equal(o.type, 'delivered');
   assert.match(o.type === 'delivered' ? o.note ?? '' : '', /event visit-1 was not put on bus "visit-a": it was there already \(swypath default,visit-a,visit-b\)/);
-  assert.deepEqual(world.store.events.list({ bus: 'visit-a', limit: 10 }).items.map((e) => e.id), ['visit-1', 'visit-2']);
+  assert.deepEqual((await world.store.events.list({ bus: 'visit-a', limit: 10 })).items.map((e) => e.id), ['visit-1', 'visit-2']);
   // A bus target never puts an event on the bus it is delivered from.
   const self = await toB.send([contractMessage({ bus: 'visit-b', outbound: { type: 'event', event: createEvent({ id: 'visit-3', source: 'urn:x', type: 't' }) } })], never);
   assert.equal(self.type, 'delivered');
-  assert.equal(world.store.events.get('visit-b', 'visit-3'), undefined);
+  assert.equal((await world.store.events.get('visit-b', 'visit-3')), undefined);
   await toA.close();
   await toB.close();
 });
@@ -96,7 +96,7 @@ test('bus - events go to the publisher as events, with the bus, rule and target 
   const ev = createEvent({ id: 'fwd-1', source: 'urn:x', type: 't', data: { kind: 'json', text: '{"n":9007199254740993}' } });
   assert.equal((await t.send([contractMessage({ bus: 'orders', rule: 'route', targetId: 'to-default', outbound: { type: 'event', event: ev } })], never)).type, 'delivered');
   assert.deepEqual(publisher.calls, [{ bus: 'default', ids: ['fwd-1'], from: { bus: 'orders', rule: 'route', target: 'to-default' } }]);
-  assert.match(world.store.events.get('default', 'fwd-1')!.body, /"data":\{"n":9007199254740993\}/, 'the data text is kept byte-exact');
+  assert.match((await world.store.events.get('default', 'fwd-1'))!.body, /"data":\{"n":9007199254740993\}/, 'the data text is kept byte-exact');
   const missing = createTarget({ kind: 'bus', bus: 'no-such-bus' }, world.deps({ busPublisher: publisher }));
   const refused = await missing.send([contractMessage()], never);
   assert.deepEqual(refused.type === 'failed' && [refused.errorClass, refused.message], ['rejected', 'bus "no-such-bus" does not exist']);

@@ -51,9 +51,9 @@ export function testWorld(opts: { clock?: Clock; allowPrivateNetworks?: boolean 
     defaultRetentionMaxAgeMs: 86_400_000, sweepBatch: 1000, clock: clock instanceof ManualClock ? clock : systemClock,
   });
   const box = new SecretBox(randomBytes(32));
-  const keyring = new SigningKeyring(store.connections, box);
+  const keyring = new SigningKeyring(store.catalog.connections, box);
   const allow = opts.allowPrivateNetworks ?? true;
-  const vault = new ConnectionVault({ catalog: store.connections, box, clock, allowPrivateNetworks: allow });
+  const vault = new ConnectionVault({ catalog: store.catalog.connections, box, clock, allowPrivateNetworks: allow });
   const dir = mkdtempSync(path.join(tmpdir(), 'swy-targets-'));
   const lines: string[] = [];
   const sink: LineSink = { write: (s: string) => lines.push(...s.split('\n').filter(Boolean)) };

@@ -42,11 +42,11 @@ export const deadLetterCases: readonly Case[] = [
   }],
 
   ['delivery queue - a dead letter keeps its event after retention removes the event', async ({ store, clock }) => {
-    await store.buses.create(newBus('b', { retention: { maxAgeMs: 1000, maxCount: null } }));
+    await store.catalog.buses.create(newBus('b', { retention: { maxAgeMs: 1000, maxCount: null } }));
     await store.events.append([routed('b', 'a', ['t1'])]);
     const [d] = await killAll(store, clock.now(), target('t1', 'r', 'b'));
     clock.advance(5000);
-    assert.equal(await store.sweepRetention(), 1);
+    assert.equal(await store.housekeeping!.sweepRetention(), 1);
     assert.equal((await store.deliveries.getDead(d!.id))?.event, d!.eventBody);
   }],
 
@@ -71,7 +71,7 @@ export const deadLetterCases: readonly Case[] = [
   }],
 
   ['delivery queue - dead letters are listed by id, filtered by bus, rule, target and time, and paged', async ({ store, clock }) => {
-    await store.buses.create(newBus('other'));
+    await store.catalog.buses.create(newBus('other'));
     await store.events.append([routed('default', 'a', ['t1']), routed('default', 'b', ['t2'], { rule: 'r2' }), routed('other', 'c', ['t1'])]);
     const t0 = clock.now();
     await killAll(store, t0);

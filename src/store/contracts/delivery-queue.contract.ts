@@ -243,9 +243,9 @@ const cases: Case[] = [
   }],
 
   ['delivery queue - a delivery whose event retention removed is leased with a null body', async ({ store, clock }) => {
-    await store.buses.create(newBus('b', { retention: { maxAgeMs: null, maxCount: 1 } }));
+    await store.catalog.buses.create(newBus('b', { retention: { maxAgeMs: null, maxCount: 1 } }));
     await store.events.append([routed('b', 'a', ['t1']), item('b', 'z')]);
-    await store.sweepRetention();
+    await store.housekeeping!.sweepRetention();
     const [d] = await store.deliveries.lease(target('t1', 'r', 'b'), clock.now(), clock.now() + LEASE, 1);
     assert.deepEqual([d?.eventId, d?.eventBody, d?.receivedAt], ['a', null, clock.now()]);
   }],

@@ -7,7 +7,7 @@ const ids = (page: { items: readonly { id: string }[] }): string[] => page.items
 
 const cases: Case[] = [
   ['event log - sequences per bus start at 1 and stay gap-free across concurrent appends', async ({ store }) => {
-    await store.buses.create(newBus('orders'));
+    await store.catalog.buses.create(newBus('orders'));
     const calls = Array.from({ length: 50 }, (_, i) => store.events.append([item(i % 2 === 0 ? 'orders' : 'default', `e${i}a`), item('orders', `e${i}b`)]));
     const results = (await Promise.all(calls)).flat();
     assert.ok(results.every((r) => r.type === 'stored'));
@@ -44,7 +44,7 @@ const cases: Case[] = [
   }, { dedupeWindowMs: 10_000 }],
 
   ['event log - the dedupe key includes the bus', async ({ store }) => {
-    await store.buses.create(newBus('other'));
+    await store.catalog.buses.create(newBus('other'));
     const out = await store.events.append([item('default', 'x'), item('other', 'x')]);
     assert.deepEqual(out.map((o) => o.type), ['stored', 'stored']);
   }],
@@ -115,30 +115,30 @@ const cases: Case[] = [
   }],
 
   ['event log - count is per bus and 0 for a bus without events', async ({ store }) => {
-    await store.buses.create(newBus('b'));
+    await store.catalog.buses.create(newBus('b'));
     await store.events.append([item('default', 'a'), item('default', 'b'), item('b', 'c')]);
     assert.deepEqual([await store.events.count('default'), await store.events.count('b'), await store.events.count('nope')], [2, 1, 0]);
   }],
 
   ['event log - retention by age and by count removes only what is past it', async ({ store, clock }) => {
-    await store.buses.create(newBus('aged', { retention: { maxAgeMs: 5000, maxCount: null } }));
-    await store.buses.create(newBus('counted', { retention: { maxAgeMs: null, maxCount: 3 } }));
-    await store.buses.create(newBus('kept'));
+    await store.catalog.buses.create(newBus('aged', { retention: { maxAgeMs: 5000, maxCount: null } }));
+    await store.catalog.buses.create(newBus('counted', { retention: { maxAgeMs: null, maxCount: 3 } }));
+    await store.catalog.buses.create(newBus('kept'));
     for (let i = 0; i < 6; i++) {
       await store.events.append([item('aged', `a${i}`), item('counted', `c${i}`), item('kept', `k${i}`)]);
       clock.advance(1000);
     }
-    assert.equal(await store.sweepRetention(), 1 + 3);
+    assert.equal(await store.housekeeping!.sweepRetention(), 1 + 3);
     assert.deepEqual(ids(await store.events.list({ bus: 'aged', limit: 10 })), ['a1', 'a2', 'a3', 'a4', 'a5']);
     assert.deepEqual(ids(await store.events.list({ bus: 'counted', limit: 10 })), ['c3', 'c4', 'c5']);
     assert.equal(await store.events.count('kept'), 6);
-    assert.equal(await store.sweepRetention(), 0, 'a second sweep finds nothing more');
+    assert.equal(await store.housekeeping!.sweepRetention(), 0, 'a second sweep finds nothing more');
   }],
 
   ['event log - sequences continue after retention removed the oldest events', async ({ store }) => {
-    await store.buses.create(newBus('b', { retention: { maxAgeMs: null, maxCount: 1 } }));
+    await store.catalog.buses.create(newBus('b', { retention: { maxAgeMs: null, maxCount: 1 } }));
     await store.events.append([item('b', 'a'), item('b', 'b')]);
-    await store.sweepRetention();
+    await store.housekeeping!.sweepRetention();
     assert.equal(stored((await store.events.append([item('b', 'c')]))[0]), 3);
   }],
 
@@ -146,16 +146,16 @@ const cases: Case[] = [
     const pending = store.events.append([item('default', 'a')]);
     await store.close();
     assert.equal(stored((await pending)[0]), 1);
-    await assert.rejects(async () => store.events.append([item('default', 'b')]));
+    await assert.rejects(async () => await store.events.append([item('default', 'b')]));
   }],
 
   ['event log - a reopened store keeps its events and continues their sequences', async (c) => {
-    await c.store.buses.create(newBus('b'));
+    await c.store.catalog.buses.create(newBus('b'));
     await c.store.events.append([item('default', 'a'), item('b', 'x')]);
     const s = await c.reopen();
     assert.equal((await s.events.get('default', 'a'))?.sequence, 1);
     assert.equal(stored((await s.events.append([item('default', 'b')]))[0]), 2);
-    assert.equal((await s.buses.get('b'))?.nextSequence, 2);
+    assert.equal((await s.catalog.buses.get('b'))?.nextSequence, 2);
   }],
 
   ['event log - a reopened store still deduplicates within the window', async (c) => {

@@ -26,8 +26,7 @@ export class SqliteBusCatalog implements BusCatalog {
   readonly #db: Database;
   readonly #clock: Clock;
   readonly #feed: ChangeFeed;
-  // Prepared once: `get` runs on every put (the bus must exist), and preparing a statement
-  // costs more than running it.
+  // Prepared once: preparing a statement costs more than running it.
   readonly #get: Statement<[string], BusRow>;
   readonly #list: Statement<[], BusRow>;
 
@@ -39,7 +38,11 @@ export class SqliteBusCatalog implements BusCatalog {
     this.#list = db.prepare('SELECT * FROM buses ORDER BY name');
   }
 
-  create(bus: NewBus): BusRecord {
+  async create(bus: NewBus): Promise<BusRecord> {
+    return this.#create(bus);
+  }
+
+  #create(bus: NewBus): BusRecord {
     return writeAndAnnounce(this.#db, this.#feed, () => {
       const r = this.#db
         .prepare<[string, string | null, number, number | null, number | null], BusRow>(
@@ -51,20 +54,29 @@ export class SqliteBusCatalog implements BusCatalog {
     });
   }
 
-  ensure(bus: NewBus): BusRecord {
-    return this.get(bus.name) ?? this.create(bus);
+  async ensure(bus: NewBus): Promise<BusRecord> {
+    return this.ensureNow(bus);
   }
 
-  get(name: string): BusRecord | undefined {
+  /** `ensure`, synchronously: the store creates the default bus while it opens. */
+  ensureNow(bus: NewBus): BusRecord {
+    return this.#read(bus.name) ?? this.#create(bus);
+  }
+
+  async get(name: string): Promise<BusRecord | undefined> {
+    return this.#read(name);
+  }
+
+  #read(name: string): BusRecord | undefined {
     const r = this.#get.get(name);
     return r === undefined ? undefined : toRecord(r);
   }
 
-  list(): BusRecord[] {
+  async list(): Promise<BusRecord[]> {
     return this.#list.all().map(toRecord);
   }
 
-  delete(name: string): boolean {
+  async delete(name: string): Promise<boolean> {
     assertBusDeletable(name);
     return writeAndAnnounce(this.#db, this.#feed, () => {
       // Its rules go with it (foreign key cascade): each is announced as deleted, before the bus.

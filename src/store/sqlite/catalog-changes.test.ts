@@ -11,7 +11,7 @@ function open(log?: { error: (obj: object, msg: string) => void }): { store: Sql
     ...(log === undefined ? {} : { log: { info: () => undefined, warn: () => undefined, ...log } }),
   });
   const changes: CatalogChange[] = [];
-  store.watch((c) => changes.push(c));
+  store.catalog.watch((c) => changes.push(c));
   return { store, changes };
 }
 
@@ -21,20 +21,20 @@ const none = { maxAgeMs: null, maxCount: null };
 test('sqlite catalog changes - each committed write is announced once, in commit order, with its identity', async () => {
   const { store, changes } = open();
   try {
-    store.buses.create({ name: 'shop', retention: none });
-    store.buses.ensure({ name: 'shop', retention: none });
-    store.rules.put(newRule('shop', 'a'));
-    store.rules.put(newRule('shop', 'a', 'disabled'));
-    store.rules.put(newRule('shop', 'b'));
-    store.rules.delete('shop', 'a');
-    store.schemas.upsert({ name: 'order', source: null });
-    store.schemas.addVersion({ name: 'order', source: null, dialect: '2020-12', schema: {}, origin: 'api' });
-    store.schemas.delete('order', null);
-    store.schemas.setSettings({ bus: 'shop', validation: 'warn', discovery: false, sampleRate: 1 });
-    store.connections.put({ name: 'c', kind: 'basic', description: null, config: {}, sealed: 's' });
-    store.connections.delete('c');
-    store.connections.setSigningSecrets('shop/b/t', []);
-    store.buses.delete('shop');
+    await store.catalog.buses.create({ name: 'shop', retention: none });
+    await store.catalog.buses.ensure({ name: 'shop', retention: none });
+    await store.catalog.rules.put(newRule('shop', 'a'));
+    await store.catalog.rules.put(newRule('shop', 'a', 'disabled'));
+    await store.catalog.rules.put(newRule('shop', 'b'));
+    await store.catalog.rules.delete('shop', 'a');
+    await store.catalog.schemas.upsert({ name: 'order', source: null });
+    await store.catalog.schemas.addVersion({ name: 'order', source: null, dialect: '2020-12', schema: {}, origin: 'api' });
+    await store.catalog.schemas.delete('order', null);
+    await store.catalog.schemas.setSettings({ bus: 'shop', validation: 'warn', discovery: false, sampleRate: 1 });
+    await store.catalog.connections.put({ name: 'c', kind: 'basic', description: null, config: {}, sealed: 's' });
+    await store.catalog.connections.delete('c');
+    await store.catalog.connections.setSigningSecrets('shop/b/t', []);
+    await store.catalog.buses.delete('shop');
     assert.deepEqual(changes, [
       { type: 'bus', op: 'put', bus: 'shop' },
       { type: 'rule', op: 'put', bus: 'shop', name: 'a', created: true },
@@ -60,16 +60,16 @@ test('sqlite catalog changes - each committed write is announced once, in commit
 test('sqlite catalog changes - a write that fails or changes nothing announces nothing', async () => {
   const { store, changes } = open();
   try {
-    assert.throws(() => store.rules.put(newRule('missing', 'r')), /FOREIGN KEY/);
-    assert.throws(() => store.buses.create({ name: 'default', retention: none }), /already exists/);
-    assert.throws(() => store.buses.delete('default'), /cannot be deleted/);
-    assert.throws(() => store.schemas.addVersion({ name: 'nope', source: null, dialect: '2020-12', schema: {}, origin: 'api' }), /does not exist/);
-    assert.equal(store.rules.delete('default', 'missing'), false);
-    assert.equal(store.buses.delete('missing'), false);
-    assert.equal(store.schemas.delete('missing', null), false);
-    assert.equal(store.connections.delete('missing'), false);
+    await assert.rejects(store.catalog.rules.put(newRule('missing', 'r')), /bus "missing" does not exist/);
+    await assert.rejects(store.catalog.buses.create({ name: 'default', retention: none }), /already exists/);
+    await assert.rejects(async () => store.catalog.buses.delete('default'), /cannot be deleted/);
+    await assert.rejects(store.catalog.schemas.addVersion({ name: 'nope', source: null, dialect: '2020-12', schema: {}, origin: 'api' }), /does not exist/);
+    assert.equal((await store.catalog.rules.delete('default', 'missing')), false);
+    assert.equal((await store.catalog.buses.delete('missing')), false);
+    assert.equal((await store.catalog.schemas.delete('missing', null)), false);
+    assert.equal((await store.catalog.connections.delete('missing')), false);
     assert.deepEqual(changes, []);
-    assert.equal(store.rules.get('missing', 'r'), undefined);
+    assert.equal((await store.catalog.rules.get('missing', 'r')), undefined);
   } finally {
     await store.close();
   }
@@ -78,8 +78,13 @@ test('sqlite catalog changes - a write that fails or changes nothing announces n
 test('sqlite catalog changes - a catalog write inside an open transaction is refused and rolled back with it', async () => {
   const { store, changes } = open();
   try {
-    assert.throws(() => store.db.transaction(() => store.rules.put(newRule('default', 'inner')))(), /inside an open transaction/);
-    assert.equal(store.rules.get('default', 'inner'), undefined);
+    // The put's synchronous part runs inside the caller's transaction and refuses.
+    let inner: Promise<unknown> | undefined;
+    store.db.transaction(() => {
+      inner = store.catalog.rules.put(newRule('default', 'inner'));
+    })();
+    await assert.rejects(inner!, /inside an open transaction/);
+    assert.equal((await store.catalog.rules.get('default', 'inner')), undefined);
     assert.deepEqual(changes, []);
   } finally {
     await store.close();
@@ -90,14 +95,15 @@ test('sqlite catalog changes - a listener that throws does not fail the write; l
   const errors: string[] = [];
   const { store, changes } = open({ error: (_obj, msg) => errors.push(msg) });
   try {
-    const seen: (string | undefined)[] = [];
-    store.watch((c) => {
-      if (c.type === 'rule') seen.push(store.rules.get(c.bus, c.name)?.state);
+    const seen: Promise<string | undefined>[] = [];
+    store.catalog.watch((c) => {
+      // Read from inside the listener: the change is committed when it is announced.
+      if (c.type === 'rule') seen.push(store.catalog.rules.get(c.bus, c.name).then((r) => r?.state));
       throw new Error('listener bug');
     });
-    const { rule } = store.rules.put(newRule('default', 'r', 'disabled'));
+    const { rule } = (await store.catalog.rules.put(newRule('default', 'r', 'disabled')));
     assert.equal(rule.state, 'disabled');
-    assert.deepEqual(seen, ['disabled']);
+    assert.deepEqual(await Promise.all(seen), ['disabled']);
     assert.equal(changes.length, 1);
     assert.deepEqual(errors, ['a catalog change listener failed']);
   } finally {
@@ -108,12 +114,14 @@ test('sqlite catalog changes - a listener that throws does not fail the write; l
 test('sqlite catalog changes - a write made by a listener is announced after the change it reacts to, to every listener', async () => {
   const { store, changes } = open();
   try {
-    store.watch((c) => {
-      if (c.type === 'rule' && c.name === 'first') store.rules.put(newRule('default', 'second'));
+    const writes: Promise<unknown>[] = [];
+    store.catalog.watch((c) => {
+      if (c.type === 'rule' && c.name === 'first') writes.push(store.catalog.rules.put(newRule('default', 'second')));
     });
     const late: string[] = [];
-    store.watch((c) => late.push(c.type === 'rule' ? c.name : c.type));
-    store.rules.put(newRule('default', 'first'));
+    store.catalog.watch((c) => late.push(c.type === 'rule' ? c.name : c.type));
+    await store.catalog.rules.put(newRule('default', 'first'));
+    await Promise.all(writes);
     assert.deepEqual(changes.map((c) => (c.type === 'rule' ? c.name : c.type)), ['first', 'second']);
     assert.deepEqual(late, ['first', 'second']);
   } finally {

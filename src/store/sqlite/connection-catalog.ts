@@ -38,10 +38,10 @@ export class SqliteConnectionCatalog implements ConnectionCatalog {
     this.#feed = feed;
   }
 
-  put(c: NewConnection): { connection: ConnectionRecord; created: boolean } {
+  async put(c: NewConnection): Promise<{ connection: ConnectionRecord; created: boolean }> {
     return writeAndAnnounce(this.#db, this.#feed, () => {
       const now = this.#clock.now();
-      const existed = this.get(c.name) !== undefined;
+      const existed = this.#db.prepare<[string], { n: number }>('SELECT 1 AS n FROM connections WHERE name = ?').get(c.name) !== undefined;
       const row = this.#db.prepare<[string, string, string | null, string, string, number, number], ConnectionRow>(`
         INSERT INTO connections (name, kind, description, config, sealed, created_at, updated_at)
         VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -52,29 +52,29 @@ export class SqliteConnectionCatalog implements ConnectionCatalog {
     });
   }
 
-  get(name: string): ConnectionRecord | undefined {
+  async get(name: string): Promise<ConnectionRecord | undefined> {
     const r = this.#db.prepare<[string], ConnectionRow>('SELECT * FROM connections WHERE name = ?').get(name);
     return r === undefined ? undefined : toRecord(r);
   }
 
-  list(): ConnectionRecord[] {
+  async list(): Promise<ConnectionRecord[]> {
     return this.#db.prepare<[], ConnectionRow>('SELECT * FROM connections ORDER BY name').all().map(toRecord);
   }
 
-  delete(name: string): boolean {
+  async delete(name: string): Promise<boolean> {
     return writeAndAnnounce(this.#db, this.#feed, () => {
       const deleted = this.#db.prepare('DELETE FROM connections WHERE name = ?').run(name).changes > 0;
       return { value: deleted, changes: deleted ? [{ type: 'connection', op: 'delete', name }] : [] };
     });
   }
 
-  signingSecrets(targetKey: string): StoredSigningSecret[] {
+  async signingSecrets(targetKey: string): Promise<StoredSigningSecret[]> {
     return this.#db.prepare<[string], SecretRow>('SELECT sealed, created_at, expires_at FROM signing_secrets WHERE target_key = ? ORDER BY created_at DESC')
       .all(targetKey)
       .map((r) => ({ sealed: r.sealed, createdAt: r.created_at, expiresAt: r.expires_at }));
   }
 
-  setSigningSecrets(targetKey: string, secrets: readonly StoredSigningSecret[]): void {
+  async setSigningSecrets(targetKey: string, secrets: readonly StoredSigningSecret[]): Promise<void> {
     writeAndAnnounce(this.#db, this.#feed, () => {
       this.#db.prepare('DELETE FROM signing_secrets WHERE target_key = ?').run(targetKey);
       const ins = this.#db.prepare('INSERT INTO signing_secrets (target_key, created_at, sealed, expires_at) VALUES (?, ?, ?, ?)');

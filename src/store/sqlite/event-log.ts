@@ -151,12 +151,12 @@ export class SqliteEventLog implements EventLog {
     return out;
   }
 
-  get(bus: string, id: string, source?: string): StoredEvent | undefined {
+  async get(bus: string, id: string, source?: string): Promise<StoredEvent | undefined> {
     const row = source === undefined ? this.#s.getById.get(bus, id) : this.#s.getByIdSource.get(bus, id, source);
     return row === undefined ? undefined : toStored(row);
   }
 
-  list(q: EventQuery): EventPage {
+  async list(q: EventQuery): Promise<EventPage> {
     const where: string[] = ['bus = ?'];
     const args: (string | number)[] = [q.bus];
     const add = (cond: string, v: string | number | undefined): void => {
@@ -184,7 +184,7 @@ export class SqliteEventLog implements EventLog {
     return more && last !== undefined ? { items, next: last.sequence } : { items };
   }
 
-  count(bus: string): number {
+  async count(bus: string): Promise<number> {
     return this.#s.count.get(bus)?.n ?? 0;
   }
 

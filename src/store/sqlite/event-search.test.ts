@@ -18,25 +18,25 @@ const item = (id: string, data: unknown, matchedRules: string[] = [], extra: Par
 test('event search - deleting events (retention, bus delete) leaves no row of theirs in the full-text index', async () => {
   const clock = new ManualClock();
   const s = open(clock);
-  s.buses.create({ name: 'b', retention: { maxAgeMs: null, maxCount: 1 } });
+  await s.catalog.buses.create({ name: 'b', retention: { maxAgeMs: null, maxCount: 1 } });
   await s.events.append([{ ...item('1', 'needle'), bus: 'b' }, { ...item('2', 'needle'), bus: 'b' }]);
-  s.sweepRetention();
-  assert.deepEqual(s.observe.search({ bus: 'b', text: 'needle', limit: 10 }).items.map((e) => e.id), ['2']);
-  s.buses.delete('b');
+  await s.housekeeping.sweepRetention();
+  assert.deepEqual((await s.observe.search({ bus: 'b', text: 'needle', limit: 10 })).items.map((e) => e.id), ['2']);
+  await s.catalog.buses.delete('b');
   const left = s.db.prepare("SELECT count(*) AS n FROM events_fts WHERE events_fts MATCH 'needle'").get() as { n: number };
   assert.equal(left.n, 0);
   await s.close();
 });
 
 // Search behaviour is the observe index contract (src/store/contracts); these check this backend's FTS5 use.
-test('event search - ftsQuery quotes every word; a NUL separates words instead of reaching FTS5 (where it is an error)', () => {
+test('event search - ftsQuery quotes every word; a NUL separates words instead of reaching FTS5 (where it is an error)', async () => {
   assert.equal(ftsQuery('a "b'), '"a" AND """b"');
   assert.equal(ftsQuery('  '), undefined);
   assert.equal(ftsQuery('a\u0000b'), '"a" AND "b"');
   assert.equal(ftsQuery('\u0000'), undefined);
 });
 
-test('event search - backlog counts pending and waiting deliveries per target with the oldest start; finished ones are not counted', () => {
+test('event search - backlog counts pending and waiting deliveries per target with the oldest start; finished ones are not counted', async () => {
   const s = open();
   const ins = s.db.prepare('INSERT INTO deliveries (bus, seq, event_id, rule, target, grp, state, due_at, first_at, created_at) VALUES (?, 1, ?, ?, ?, NULL, ?, 0, ?, 0)');
   ins.run('a', 'e1', 'r', 't1', 'pending', 500);
@@ -45,7 +45,7 @@ test('event search - backlog counts pending and waiting deliveries per target wi
   ins.run('a', 'e4', 'r', 't1', 'dead', 50);
   ins.run('a', 'e5', 'r', 't2', 'waiting', 700);
   ins.run('b', 'e6', 'r', 't1', 'delivered', 10);
-  const rows = s.observe.backlog().map((r) => ({ ...r })).sort((x, y) => `${x.bus}${x.target}`.localeCompare(`${y.bus}${y.target}`));
+  const rows = (await s.observe.backlog()).map((r) => ({ ...r })).sort((x, y) => `${x.bus}${x.target}`.localeCompare(`${y.bus}${y.target}`));
   assert.deepEqual(rows, [
     { bus: 'a', rule: 'r', target: 't1', pending: 2, oldestPendingAt: 300 },
     { bus: 'a', rule: 'r', target: 't2', pending: 1, oldestPendingAt: 700 },

@@ -1,7 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { ContentMode } from '../../events/index.js';
 import type { EventPage, StoredEvent } from '../types.js';
-import type { EventDeliveryState, EventOrigin, EventSearchQuery, ObserveStore, TargetBacklogRow, TraceAttempt, TraceDelivery } from '../observe-types.js';
+import type { EventDeliveryState, EventOrigin, EventSearchQuery, ObserveIndex, TargetBacklogRow, TraceAttempt, TraceDelivery } from '../observe-types.js';
 
 interface Row {
   bus: string; seq: number; id: string; source: string; type: string; subject: string | null; time: string | null;
@@ -47,7 +47,7 @@ interface DeliveryRow {
 interface AttemptRow { n: number; at: number; duration_ms: number; ok: number; status: number | null; error_class: string | null; message: string | null }
 
 /** Search, origin and size queries of the embedded store (migration 005). */
-export class SqliteObserveStore implements ObserveStore {
+export class SqliteObserveStore implements ObserveIndex {
   readonly #db: Database;
   readonly #origin: Statement<[string, number], { client: string | null; traceparent: string | null }>;
   readonly #pages: Statement<[], { n: number }>;
@@ -66,7 +66,7 @@ export class SqliteObserveStore implements ObserveStore {
     this.#hasDeliveries = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'deliveries'").get() !== undefined;
   }
 
-  search(q: EventSearchQuery): EventPage {
+  async search(q: EventSearchQuery): Promise<EventPage> {
     const where: string[] = ['e.bus = ?'];
     const args: (string | number)[] = [q.bus];
     const add = (cond: string, v: string | number | undefined): void => {
@@ -96,11 +96,11 @@ export class SqliteObserveStore implements ObserveStore {
     return more && last !== undefined ? { items, next: last.sequence } : { items };
   }
 
-  origin(bus: string, sequence: number): EventOrigin | undefined {
+  async origin(bus: string, sequence: number): Promise<EventOrigin | undefined> {
     return this.#origin.get(bus, sequence);
   }
 
-  deliveries(bus: string, sequence: number): TraceDelivery[] {
+  async deliveries(bus: string, sequence: number): Promise<TraceDelivery[]> {
     if (!this.#hasDeliveries) return [];
     const rows = this.#db.prepare<[string, number], DeliveryRow>(
       'SELECT id, rule, target, state, created_at, done_at, due_at, last_error, payload FROM deliveries WHERE bus = ? AND seq = ? ORDER BY id',
@@ -117,11 +117,12 @@ export class SqliteObserveStore implements ObserveStore {
     }));
   }
 
+  /** Bytes the database occupies (pages in use); the store's housekeeping reports it. */
   sizeBytes(): number {
     return (this.#pages.get()?.n ?? 0) * this.#pageSize;
   }
 
-  backlog(): TargetBacklogRow[] {
+  async backlog(): Promise<TargetBacklogRow[]> {
     if (!this.#hasDeliveries) return [];
     // Unfinished rows only, from the partial covering indexes on pending (deliveries_due) and
     // waiting (deliveries_settled, whose WHERE the query repeats so SQLite may use it) rows:

@@ -20,17 +20,17 @@ const item = (id: string, words: string, bus = 'default'): AppendItem => {
   return { bus, id, source: 's', type: 't', subject: undefined, time: undefined, body, size: body.length, mode: 'structured', matchedRules: [] };
 };
 
-const found = (s: SqliteStore, text: string, bus = 'default'): string[] => s.observe.search({ bus, text, limit: 100 }).items.map((e) => e.id);
+const found = async (s: SqliteStore, text: string, bus = 'default'): Promise<string[]> => (await s.observe.search({ bus, text, limit: 100 })).items.map((e) => e.id);
 const indexed = (s: SqliteStore): number => (s.db.prepare('SELECT count(*) AS n FROM events_fts').get() as { n: number }).n;
 
 test('full-text indexer - appends are indexed after the commit, and a text search sees them at once', async () => {
   const s = open();
   await s.events.append([item('1', 'alpha bravo'), item('2', 'bravo charlie')]);
   assert.equal(indexed(s), 0, 'not indexed inside the append');
-  assert.deepEqual(found(s, 'bravo'), ['1', '2'], 'a search indexes first');
+  assert.deepEqual(await found(s, 'bravo'), ['1', '2'], 'a search indexes first');
   assert.equal(indexed(s), 2);
   await s.events.append([item('3', 'charlie delta')]);
-  assert.deepEqual(found(s, 'charlie'), ['2', '3']);
+  assert.deepEqual(await found(s, 'charlie'), ['2', '3']);
   await s.close();
 });
 
@@ -52,9 +52,9 @@ test('full-text indexer - events appended but not indexed when the process died 
     await a.close(); // (stops its checkpoint worker; with the connection gone nothing is indexed)
     const b = open(dir);
     assert.equal(indexed(b), 2, 'indexed on open');
-    assert.deepEqual(found(b, 'golf'), ['2']);
+    assert.deepEqual(await found(b, 'golf'), ['2']);
     await b.events.append([item('3', 'golf hotel')]);
-    assert.deepEqual(found(b, 'golf'), ['2', '3']);
+    assert.deepEqual(await found(b, 'golf'), ['2', '3']);
     await b.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -63,20 +63,20 @@ test('full-text indexer - events appended but not indexed when the process died 
 
 test('full-text indexer - deleted before indexing, never found; a reused rowid below the indexed range is indexed at once', async () => {
   const s = open();
-  s.buses.create({ name: 'b', retention: { maxAgeMs: null, maxCount: null } });
+  await s.catalog.buses.create({ name: 'b', retention: { maxAgeMs: null, maxCount: null } });
   await s.events.append([item('1', 'india', 'b'), item('2', 'juliett', 'b')]);
-  s.buses.delete('b'); // deletes the two unindexed rows (the delete trigger meets rows not in the index)
-  assert.deepEqual(found(s, 'india'), []);
+  await s.catalog.buses.delete('b'); // deletes the two unindexed rows (the delete trigger meets rows not in the index)
+  assert.deepEqual(await found(s, 'india'), []);
   await s.events.append([item('3', 'kilo'), item('4', 'lima')]);
-  assert.deepEqual(found(s, 'lima'), ['4']);
+  assert.deepEqual(await found(s, 'lima'), ['4']);
   // Delete the newest, indexed rows: the next append reuses their rowids.
-  s.buses.create({ name: 'c', retention: { maxAgeMs: null, maxCount: null } });
+  await s.catalog.buses.create({ name: 'c', retention: { maxAgeMs: null, maxCount: null } });
   await s.events.append([item('5', 'mike', 'c')]);
-  assert.deepEqual(found(s, 'mike', 'c'), ['5']);
-  s.buses.delete('c');
+  assert.deepEqual(await found(s, 'mike', 'c'), ['5']);
+  await s.catalog.buses.delete('c');
   await s.events.append([item('6', 'november')]);
-  assert.deepEqual(found(s, 'november'), ['6'], 'reused rowid indexed');
-  assert.deepEqual(found(s, 'mike', 'c'), []);
+  assert.deepEqual(await found(s, 'november'), ['6'], 'reused rowid indexed');
+  assert.deepEqual(await found(s, 'mike', 'c'), []);
   await s.close();
 });
 
@@ -162,14 +162,14 @@ test('full-text indexer - the timer flush on a full disk does not throw; appends
 test('full-text indexer - a text search while indexing fails answers from what is indexed', async () => {
   const s = open();
   await s.events.append([item('1', 'sierra')]);
-  assert.deepEqual(found(s, 'sierra'), ['1']);
+  assert.deepEqual(await found(s, 'sierra'), ['1']);
   fill(s);
   await assert.rejects(s.events.append([item('2', 'sierra tango '.repeat(2000))]), (e: Error & { code?: string }) => e.code === 'SWY_STORE_UNAVAILABLE');
   assert.equal(s.writes.failing(APPEND_WRITER)?.code, 'SQLITE_FULL');
-  assert.deepEqual(found(s, 'sierra'), ['1'], 'reads keep working');
+  assert.deepEqual(await found(s, 'sierra'), ['1'], 'reads keep working');
   unfill(s);
   await s.events.append([item('3', 'sierra')]);
   assert.equal(s.writes.failing(), undefined, 'a successful append clears the put path');
-  assert.deepEqual(found(s, 'sierra'), ['1', '3']);
+  assert.deepEqual(await found(s, 'sierra'), ['1', '3']);
   await s.close();
 });

@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import type { Clock } from '../../core/index.js';
+import { SwitchyardError, type Clock, type RuleTarget } from '../../core/index.js';
 import type { NewRule, RuleCatalog, RuleRecord } from '../types.js';
 import type { ChangeFeed } from '../change-feed.js';
 import { writeAndAnnounce } from './announce.js';
@@ -21,7 +21,8 @@ const toRecord = (r: RuleRow): RuleRecord => ({
   description: r.description,
   state: r.state,
   filter: JSON.parse(r.filter) as unknown,
-  targets: JSON.parse(r.targets) as unknown[],
+  // Parsed by the delivery layer before it was saved: a RuleTarget[] as written.
+  targets: JSON.parse(r.targets) as RuleTarget[],
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });
@@ -38,10 +39,14 @@ export class SqliteRuleCatalog implements RuleCatalog {
     this.#feed = feed;
   }
 
-  put(rule: NewRule): { rule: RuleRecord; created: boolean } {
+  async put(rule: NewRule): Promise<{ rule: RuleRecord; created: boolean }> {
     return writeAndAnnounce(this.#db, this.#feed, () => {
+      // Checked here, in the write's transaction: a bus deleted since the caller looked refuses the rule.
+      if (this.#db.prepare<[string], { n: number }>('SELECT 1 AS n FROM buses WHERE name = ?').get(rule.bus) === undefined) {
+        throw new SwitchyardError('SWY_STORE_BUS_NOT_FOUND', `bus "${rule.bus}" does not exist`);
+      }
       const now = this.#clock.now();
-      const existed = this.get(rule.bus, rule.name) !== undefined;
+      const existed = this.#db.prepare<[string, string], { n: number }>('SELECT 1 AS n FROM rules WHERE bus = ? AND name = ?').get(rule.bus, rule.name) !== undefined;
       const row = this.#db.prepare<[string, string, string | null, string, string, string, number, number], RuleRow>(`
         INSERT INTO rules (bus, name, description, state, filter, targets, created_at, updated_at)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -55,19 +60,19 @@ export class SqliteRuleCatalog implements RuleCatalog {
     });
   }
 
-  get(bus: string, name: string): RuleRecord | undefined {
+  async get(bus: string, name: string): Promise<RuleRecord | undefined> {
     const r = this.#db.prepare<[string, string], RuleRow>('SELECT * FROM rules WHERE bus = ? AND name = ?').get(bus, name);
     return r === undefined ? undefined : toRecord(r);
   }
 
-  list(bus?: string): RuleRecord[] {
+  async list(bus?: string): Promise<RuleRecord[]> {
     const rows = bus === undefined
       ? this.#db.prepare<[], RuleRow>('SELECT * FROM rules ORDER BY bus, name').all()
       : this.#db.prepare<[string], RuleRow>('SELECT * FROM rules WHERE bus = ? ORDER BY name').all(bus);
     return rows.map(toRecord);
   }
 
-  delete(bus: string, name: string): boolean {
+  async delete(bus: string, name: string): Promise<boolean> {
     return writeAndAnnounce(this.#db, this.#feed, () => {
       const deleted = this.#db.prepare('DELETE FROM rules WHERE bus = ? AND name = ?').run(bus, name).changes > 0;
       return { value: deleted, changes: deleted ? [{ type: 'rule', op: 'delete', bus, name }] : [] };

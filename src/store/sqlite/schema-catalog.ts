@@ -38,10 +38,10 @@ export class SqliteSchemaCatalog implements SchemaCatalog {
     this.#feed = feed;
   }
 
-  upsert(s: { name: string; source: string | null; description?: string | null | undefined; compatibility?: CompatibilityMode | undefined }): { schema: SchemaRecord; created: boolean } {
+  async upsert(s: { name: string; source: string | null; description?: string | null | undefined; compatibility?: CompatibilityMode | undefined }): Promise<{ schema: SchemaRecord; created: boolean }> {
     return writeAndAnnounce(this.#db, this.#feed, () => {
       const now = this.#clock.now();
-      const old = this.get(s.name, s.source);
+      const old = this.#read(s.name, s.source);
       const row = this.#db.prepare<[string, string, string | null, CompatibilityMode, number, number], SchemaRow>(`
         INSERT INTO schemas (name, source, description, compatibility, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
         ON CONFLICT (name, source) DO UPDATE SET description = excluded.description,
@@ -55,23 +55,27 @@ export class SqliteSchemaCatalog implements SchemaCatalog {
     });
   }
 
-  get(name: string, source: string | null): SchemaRecord | undefined {
+  async get(name: string, source: string | null): Promise<SchemaRecord | undefined> {
+    return this.#read(name, source);
+  }
+
+  #read(name: string, source: string | null): SchemaRecord | undefined {
     const r = this.#db.prepare<[string, string], SchemaRow>('SELECT * FROM schemas WHERE name = ? AND source = ?').get(name, scope(source));
     return r === undefined ? undefined : toSchema(r);
   }
 
-  list(): SchemaRecord[] {
+  async list(): Promise<SchemaRecord[]> {
     return this.#db.prepare<[], SchemaRow>('SELECT * FROM schemas ORDER BY name, source').all().map(toSchema);
   }
 
-  delete(name: string, source: string | null): boolean {
+  async delete(name: string, source: string | null): Promise<boolean> {
     return writeAndAnnounce(this.#db, this.#feed, () => {
       const deleted = this.#db.prepare('DELETE FROM schemas WHERE name = ? AND source = ?').run(name, scope(source)).changes > 0;
       return { value: deleted, changes: deleted ? [{ type: 'schema', op: 'delete', name, source }] : [] };
     });
   }
 
-  addVersion(v: { name: string; source: string | null; dialect: SchemaDialect; schema: JsonValue; origin: 'api' | 'discovery' }): SchemaVersionRecord {
+  async addVersion(v: { name: string; source: string | null; dialect: SchemaDialect; schema: JsonValue; origin: 'api' | 'discovery' }): Promise<SchemaVersionRecord> {
     return writeAndAnnounce(this.#db, this.#feed, () => {
       const now = this.#clock.now();
       const bumped = this.#db.prepare<[number, string, string], { latest: number }>(
@@ -85,39 +89,48 @@ export class SqliteSchemaCatalog implements SchemaCatalog {
     });
   }
 
-  version(name: string, source: string | null, version: number): SchemaVersionRecord | undefined {
+  async version(name: string, source: string | null, version: number): Promise<SchemaVersionRecord | undefined> {
     const r = this.#db.prepare<[string, string, number], VersionRow>('SELECT * FROM schema_versions WHERE name = ? AND source = ? AND version = ?').get(name, scope(source), version);
     return r === undefined ? undefined : toVersion(r);
   }
 
-  versions(name: string, source: string | null): SchemaVersionRecord[] {
+  async versions(name: string, source: string | null): Promise<SchemaVersionRecord[]> {
     return this.#db.prepare<[string, string], VersionRow>('SELECT * FROM schema_versions WHERE name = ? AND source = ? ORDER BY version').all(name, scope(source)).map(toVersion);
   }
 
-  settings(bus: string): BusSchemaSettings {
+  async settings(bus: string): Promise<BusSchemaSettings> {
+    return this.#settings(bus);
+  }
+
+  #settings(bus: string): BusSchemaSettings {
     const r = this.#db.prepare<[string], SettingsRow>('SELECT * FROM bus_schema_settings WHERE bus = ?').get(bus);
     return r === undefined
       ? { bus, ...DEFAULT_BUS_SCHEMA_SETTINGS }
       : { bus, validation: r.validation, discovery: r.discovery === 1, sampleRate: r.sample_rate };
   }
 
-  setSettings(s: BusSchemaSettings): BusSchemaSettings {
+  async listSettings(): Promise<BusSchemaSettings[]> {
+    return this.#db.prepare<[], SettingsRow>('SELECT * FROM bus_schema_settings ORDER BY bus').all()
+      .map((r) => ({ bus: r.bus, validation: r.validation, discovery: r.discovery === 1, sampleRate: r.sample_rate }));
+  }
+
+  async setSettings(s: BusSchemaSettings): Promise<BusSchemaSettings> {
     return writeAndAnnounce(this.#db, this.#feed, () => {
       this.#db.prepare(`
         INSERT INTO bus_schema_settings (bus, validation, discovery, sample_rate, updated_at) VALUES (?, ?, ?, ?, ?)
         ON CONFLICT (bus) DO UPDATE SET validation = excluded.validation, discovery = excluded.discovery,
           sample_rate = excluded.sample_rate, updated_at = excluded.updated_at`,
       ).run(s.bus, s.validation, s.discovery ? 1 : 0, s.sampleRate, this.#clock.now());
-      return { value: this.settings(s.bus), changes: [{ type: 'schema-settings', op: 'put', bus: s.bus }] };
+      return { value: this.#settings(s.bus), changes: [{ type: 'schema-settings', op: 'put', bus: s.bus }] };
     });
   }
 
-  markInvalid(r: Omit<SchemaCheckRecord, 'checkedAt'>): void {
+  async markInvalid(r: Omit<SchemaCheckRecord, 'checkedAt'>): Promise<void> {
     this.#db.prepare('INSERT OR REPLACE INTO event_schema_checks (bus, seq, schema, violations, checked_at) VALUES (?, ?, ?, ?, ?)')
       .run(r.bus, r.sequence, r.schema, JSON.stringify(r.violations), this.#clock.now());
   }
 
-  invalid(bus: string, sequence: number): SchemaCheckRecord | undefined {
+  async invalid(bus: string, sequence: number): Promise<SchemaCheckRecord | undefined> {
     const r = this.#db.prepare<[string, number], CheckRow>('SELECT * FROM event_schema_checks WHERE bus = ? AND seq = ?').get(bus, sequence);
     return r === undefined
       ? undefined

@@ -7,6 +7,8 @@ import { runEventLogContract } from '../contracts/event-log.contract.js';
 import { runCatalogContract } from '../contracts/catalog.contract.js';
 import { runDeliveryQueueContract } from '../contracts/delivery-queue.contract.js';
 import { runObserveIndexContract } from '../contracts/observe-index.contract.js';
+import { runCatalogFeedContract } from '../contracts/catalog-feed.contract.js';
+import { runHousekeepingContract } from '../contracts/housekeeping.contract.js';
 import { SqliteStore } from './sqlite-store.js';
 
 const open = (dataDir: string, o: BackendOptions): SqliteStore => new SqliteStore({
@@ -64,4 +66,6 @@ for (const backend of [inMemory, onFile]) {
   runCatalogContract(backend);
   runDeliveryQueueContract(backend);
   runObserveIndexContract(backend);
+  runCatalogFeedContract(backend);
+  runHousekeepingContract(backend);
 }

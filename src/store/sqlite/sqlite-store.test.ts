@@ -35,7 +35,7 @@ test('sqlite store - a reopened file keeps events, sequences and the schema vers
   await b.close();
 });
 
-test('sqlite store - a database from a newer server is refused', () => {
+test('sqlite store - a database from a newer server is refused', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'swy-store-'));
   const db = new DatabaseCtor(path.join(dir, 'switchyard.db'));
   db.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
@@ -65,7 +65,7 @@ test('sqlite store - each stored event is indexed for full-text search once (aft
   const store = new SqliteStore(options(':memory:', new ManualClock()));
   const it = (id: string, data: string) => ({ bus: 'default', id, source: 's', type: 't', subject: undefined, time: undefined, body: `{"specversion":"1.0","id":"${id}","data":${data}}`, size: 2, mode: 'binary' as const, matchedRules: [] });
   await store.events.append([it('a', '{"word":"needle"}'), it('a', '{"word":"needle"}'), it('b', '"needle in text"'), it('c', '{"word":"hay"}')]);
-  assert.deepEqual(store.observe.search({ bus: 'default', text: 'needle', limit: 10 }).items.map((e) => e.id), ['a', 'b'], 'a text search indexes what is waiting');
+  assert.deepEqual((await store.observe.search({ bus: 'default', text: 'needle', limit: 10 })).items.map((e) => e.id), ['a', 'b'], 'a text search indexes what is waiting');
   const hits = (q: string): number[] => (store.db.prepare('SELECT rowid FROM events_fts WHERE events_fts MATCH ? ORDER BY rowid').all(q) as { rowid: number }[]).map((r) => r.rowid);
   const rowids = (store.db.prepare("SELECT rowid FROM events WHERE bus = 'default' ORDER BY seq").all() as { rowid: number }[]).map((r) => r.rowid);
   assert.equal(rowids.length, 3, 'the duplicate is not stored');
@@ -88,7 +88,7 @@ test('sqlite store - a data directory open in one store is refused to a second, 
   await a.events.append([{ bus: 'default', id: '1', source: 's', type: 't', subject: undefined, time: undefined, body: '{}', size: 2, mode: 'binary', matchedRules: [] }]);
   await a.close();
   const b = new SqliteStore(options(dir, new ManualClock()));
-  assert.equal(b.events.count('default'), 1);
+  assert.equal(await b.events.count('default'), 1);
   await b.close();
 });
 

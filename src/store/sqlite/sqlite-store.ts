@@ -1,9 +1,8 @@
 import path from 'node:path';
 import DatabaseCtor, { type Database } from 'better-sqlite3';
 import { defaultBus, type Clock } from '../../core/index.js';
-import type { BusCatalog, EventLog, RuleCatalog, Store } from '../types.js';
+import type { Catalog, EventLog, Housekeeping, Store } from '../types.js';
 import { ChangeFeed, type CatalogListener } from '../change-feed.js';
-import type { ConnectionCatalog } from '../connection-types.js';
 import { SqliteConnectionCatalog } from './connection-catalog.js';
 import { migrate } from './migrations.js';
 import { SqliteEventLog } from './event-log.js';
@@ -12,11 +11,10 @@ import { SqliteDeliveryQueue } from './delivery-queue.js';
 import { SqliteBusCatalog } from './bus-catalog.js';
 import { SqliteRuleCatalog } from './rule-catalog.js';
 import { SqliteSchemaCatalog } from './schema-catalog.js';
-import type { SchemaCatalog } from '../schema-types.js';
 import { sweepRetention } from './retention.js';
 import { WalCheckpointer, type CheckpointResult } from './wal-checkpointer.js';
 import { SqliteObserveStore } from './event-search.js';
-import type { ObserveStore } from '../observe-types.js';
+import type { ObserveIndex } from '../observe-types.js';
 import { WriteHealth, isStoreUnavailable, silentStoreLog, type RetryBackoff, type StoreLog } from '../write-health.js';
 import { sqliteStorageFault } from './storage-fault.js';
 import { SpaceProbe } from './space-probe.js';
@@ -71,11 +69,9 @@ const DEFAULT_SPACE_PROBE_BYTES = 2 * 1024 * 1024;
  */
 export class SqliteStore implements Store {
   readonly events: EventLog;
-  readonly buses: BusCatalog;
-  readonly rules: RuleCatalog;
-  readonly schemas: SchemaCatalog;
-  readonly connections: ConnectionCatalog;
-  readonly observe: ObserveStore;
+  readonly catalog: Catalog;
+  readonly observe: ObserveIndex;
+  readonly housekeeping: Housekeeping;
   readonly deliveries: SqliteDeliveryQueue;
   readonly db: Database;
   /** Which writers are failing on a storage fault (disk full, I/O error); see WriteHealth. */
@@ -87,6 +83,7 @@ export class SqliteStore implements Store {
   readonly #lock: DirectoryLock | undefined;
   readonly #probe: SpaceProbe | undefined;
   readonly #feed: ChangeFeed;
+  readonly #observe: SqliteObserveStore;
 
   constructor(opts: SqliteStoreOptions) {
     this.#opts = opts;
@@ -101,6 +98,7 @@ export class SqliteStore implements Store {
       file = path.join(opts.dataDir, 'switchyard.db');
     }
     let db: Database | undefined;
+    let buses: SqliteBusCatalog;
     try {
       if (file !== ':memory:') touchPrivateFile(file);
       db = new DatabaseCtor(file);
@@ -111,8 +109,8 @@ export class SqliteStore implements Store {
       db.pragma('busy_timeout = 5000');
       db.pragma('cache_size = -65536');
       migrate(db, opts.clock.now());
-      this.buses = new SqliteBusCatalog(db, opts.clock, this.#feed);
-      this.buses.ensure(defaultBus(opts.defaultRetentionMaxAgeMs));
+      buses = new SqliteBusCatalog(db, opts.clock, this.#feed);
+      buses.ensureNow(defaultBus(opts.defaultRetentionMaxAgeMs));
     } catch (e) {
       db?.close();
       this.#lock?.release();
@@ -124,16 +122,27 @@ export class SqliteStore implements Store {
       db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
       this.#checkpointer = new WalCheckpointer(file, checkpointMs);
     }
-    this.rules = new SqliteRuleCatalog(db, opts.clock, this.#feed);
-    this.schemas = new SqliteSchemaCatalog(db, opts.clock, this.#feed);
-    this.connections = new SqliteConnectionCatalog(db, opts.clock, this.#feed);
+    const feed = this.#feed;
+    const catalog: Catalog = {
+      buses,
+      rules: new SqliteRuleCatalog(db, opts.clock, feed),
+      schemas: new SqliteSchemaCatalog(db, opts.clock, feed),
+      connections: new SqliteConnectionCatalog(db, opts.clock, feed),
+      watch: (listener: CatalogListener) => feed.watch(listener),
+    };
+    this.catalog = catalog;
     this.#fullText = new FullTextIndexer(db, {
       flushDelayMs: opts.fullTextFlushMs ?? FULL_TEXT_FLUSH_MS, maxPending: FULL_TEXT_MAX_PENDING, health: this.writes, log,
       ...(opts.writeRetry === undefined ? {} : { retry: opts.writeRetry }),
     });
     // On a full disk this fails and is retried in the background: the store still opens.
     this.#fullText.catchUp();
-    this.observe = new SqliteObserveStore(db, () => void this.#fullText.flush());
+    this.#observe = new SqliteObserveStore(db, () => void this.#fullText.flush());
+    this.observe = this.#observe;
+    this.housekeeping = {
+      sweepRetention: async () => this.sweepRetentionNow(),
+      sizeBytes: async () => this.#observe.sizeBytes(),
+    };
     this.deliveries = new SqliteDeliveryQueue(db, { health: this.writes, log });
     this.#expireLeases(log);
     this.#log = new SqliteEventLog(db, { ...opts, health: this.writes }, this.#fullText, this.deliveries);
@@ -154,11 +163,8 @@ export class SqliteStore implements Store {
     }
   }
 
-  watch(listener: CatalogListener): () => void {
-    return this.#feed.watch(listener);
-  }
-
-  sweepRetention(): number {
+  /** The retention sweep, synchronously (what `housekeeping.sweepRetention` runs). */
+  sweepRetentionNow(): number {
     return this.writes.run('retention sweep', () => sweepRetention(this.db, this.#opts.clock.now(), this.#opts.dedupeWindowMs, this.#opts.sweepBatch));
   }
 

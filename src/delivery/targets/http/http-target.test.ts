@@ -107,9 +107,9 @@ test('http - a 5xx fails with class http, the status and the response excerpt', 
 
 test('http - a receiver that echoes the request in its answer does not get the connection\'s credentials kept', async () => {
   const echo: Handler = (req, res) => res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ url: req.url, headers: req.headers }));
-  world.vault.put('echo-basic', { kind: 'basic', username: 'svc', password: 'pa55-w0rd-basic' });
-  world.vault.put('echo-query', { kind: 'apiKey', in: 'query', keyName: 'sig', value: 'q-s3cret/value' });
-  world.vault.put('echo-header', { kind: 'apiKey', in: 'header', keyName: 'X-Partner', value: 'h-s3cret-value' });
+  await world.vault.put('echo-basic', { kind: 'basic', username: 'svc', password: 'pa55-w0rd-basic' });
+  await world.vault.put('echo-query', { kind: 'apiKey', in: 'query', keyName: 'sig', value: 'q-s3cret/value' });
+  await world.vault.put('echo-header', { kind: 'apiKey', in: 'header', keyName: 'X-Partner', value: 'h-s3cret-value' });
   const basic = Buffer.from('svc:pa55-w0rd-basic').toString('base64');
   for (const [spec, secrets] of [
     [{ connection: 'echo-basic' }, [basic]],
@@ -209,7 +209,7 @@ test('http - every delivery is signed per Standard Webhooks and verifies with th
   const h = seen[0]!.headers;
   assert.equal(h['webhook-id'], 'dlv-signed-1');
   assert.equal(h['webhook-timestamp'], String(Math.floor(clock.now() / 1000)));
-  const [secret] = world.keyring.activeSecrets({ bus: m.bus, rule: m.rule, targetId: m.targetId }, clock.now());
+  const [secret] = (await world.keyring.activeSecrets({ bus: m.bus, rule: m.rule, targetId: m.targetId }, clock.now()));
   assert.match(secret!, /^whsec_/);
   assert.ok(verify(secret!, h, seen[0]!.body));
   assert.ok(!verify('whsec_' + Buffer.alloc(24, 1).toString('base64'), h, seen[0]!.body), 'another secret does not verify');
@@ -217,9 +217,9 @@ test('http - every delivery is signed per Standard Webhooks and verifies with th
 
 test('http - during a rotation overlap both secrets sign; after it only the new one', async () => {
   const ref = { bus: 'default', rule: 'rot', targetId: 't-rot' };
-  const old = world.keyring.activeSecrets(ref, clock.now())[0]!;
-  world.keyring.rotate(ref, clock.now(), 60_000);
-  const fresh = world.keyring.activeSecrets(ref, clock.now())[0]!;
+  const old = (await world.keyring.activeSecrets(ref, clock.now()))[0]!;
+  await world.keyring.rotate(ref, clock.now(), 60_000);
+  const fresh = (await world.keyring.activeSecrets(ref, clock.now()))[0]!;
   assert.notEqual(fresh, old);
   const m = contractMessage({ rule: 'rot', targetId: 't-rot' });
   const a = await sendTo((_q, res) => res.writeHead(200).end(), {}, [m]);

@@ -62,7 +62,7 @@ export class HttpTarget implements Target {
     let authorizer: Authorizer | undefined;
     if (this.#spec.connection !== undefined) {
       try {
-        authorizer = this.#deps.connections.authorizer(this.#spec.connection);
+        authorizer = await this.#deps.connections.authorizer(this.#spec.connection);
       } catch (e) {
         return { type: 'failed', durationMs: duration(), errorClass: 'config', message: (e as Error).message };
       }
@@ -96,7 +96,7 @@ export class HttpTarget implements Target {
     try {
       const enc = encodeRequest(messages, this.#spec);
       const first = messages[0]!;
-      const secrets = this.#deps.signingSecrets.activeSecrets({ bus: first.bus, rule: first.rule, targetId: first.targetId }, this.#deps.clock.now());
+      const secrets = await this.#deps.signingSecrets.activeSecrets({ bus: first.bus, rule: first.rule, targetId: first.targetId }, this.#deps.clock.now());
       // A connection may add to the URL (an API key in the query), so it gets a URL object of its own.
       const authUrl = authorizer === undefined ? undefined : new URL(this.#spec.url);
       const headers: Record<string, string> = {
