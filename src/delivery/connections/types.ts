@@ -44,4 +44,10 @@ export interface Authorizer {
 export interface ConnectionResolver {
   /** The connection's authorizer, or undefined when no such connection exists. */
   authorizer(name: string): Authorizer | undefined;
+  /**
+   * The connection with its secrets in clear, for targets that hand credentials to a client
+   * library (broker targets put a basic connection's username and password in the broker URL).
+   * Undefined when no such connection exists. The result is never stored or shown.
+   */
+  credentials(name: string): Promise<ConnectionSpec | undefined>;
 }

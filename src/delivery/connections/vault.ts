@@ -4,7 +4,7 @@ import type { ConnectionCatalog, ConnectionRecord } from '../../store/index.js';
 import { guardedConnector } from '../ssrf/index.js';
 import type { SecretBox } from './secret-box.js';
 import { checkConnectionBody, joinSpec, normalizeApiKeyName, splitSecrets, SECRET_FIELDS, type ConnectionKind } from './connection-spec.js';
-import type { Authorizer, ConnectionResolver } from './types.js';
+import type { Authorizer, ConnectionResolver, ConnectionSpec } from './types.js';
 import { apiKeyAuthorizer, basicAuthorizer } from './static-authorizers.js';
 import { OAuth2Authorizer } from './oauth2-authorizer.js';
 
@@ -93,6 +93,11 @@ export class ConnectionVault implements ConnectionResolver {
         : new OAuth2Authorizer(spec, this.#tokenDispatcher(), this.#o.clock);
     this.#authorizers.set(name, { updatedAt: r.updatedAt, authorizer });
     return authorizer;
+  }
+
+  async credentials(name: string): Promise<ConnectionSpec | undefined> {
+    const r = await this.#o.catalog.get(name);
+    return r === undefined ? undefined : joinSpec(r.kind, r.config, this.#openSecrets(r));
   }
 
   async close(): Promise<void> {

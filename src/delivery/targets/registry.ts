@@ -6,12 +6,13 @@ import { HttpTarget } from './http/http-target.js';
 import { BusTarget, checkBusSpec } from './bus-target.js';
 import { LogTarget, checkLogSpec, type LogLevel } from './log-target.js';
 import { FileTarget, checkFileSpec } from './file-target.js';
+import { NATS_FIELDS, checkNatsSpec, createNatsTarget } from './brokers/nats-target.js';
 
 type SpecObject = Readonly<Record<string, unknown>>;
 
 /**
- * One target kind: how its fields are checked and how a Target is built. Later kinds (nats,
- * mqtt, amqp, redis, postgres) add an entry here and run targets.contract.ts.
+ * One target kind: how its fields are checked and how a Target is built. Each kind has an entry
+ * here and runs targets.contract.ts (the broker kinds in brokers/ share BrokerTarget).
  */
 export interface TargetKind {
   /**
@@ -31,6 +32,7 @@ export const targetKinds: Readonly<Record<string, TargetKind>> = {
   bus: { fields: ['bus'], check: checkBusSpec, create: (s, d) => new BusTarget(s.bus as string, d.busPublisher) },
   log: { fields: ['level'], check: checkLogSpec, create: (s, d) => new LogTarget((s.level as LogLevel | undefined) ?? 'info', d.logSink ?? process.stdout, () => d.clock.now()) },
   file: { fields: ['path', 'fsync'], check: checkFileSpec, create: (s, d) => new FileTarget(d.fileDirectory, s.path as string, s.fsync === true) },
+  nats: { fields: NATS_FIELDS, check: checkNatsSpec, create: createNatsTarget },
 };
 
 /**
