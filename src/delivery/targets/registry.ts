@@ -7,6 +7,7 @@ import { BusTarget, checkBusSpec } from './bus-target.js';
 import { LogTarget, checkLogSpec, type LogLevel } from './log-target.js';
 import { FileTarget, checkFileSpec } from './file-target.js';
 import { NATS_FIELDS, checkNatsSpec, createNatsTarget } from './brokers/nats-target.js';
+import { AMQP_FIELDS, checkAmqpSpec, createAmqpTarget } from './brokers/amqp-target.js';
 
 type SpecObject = Readonly<Record<string, unknown>>;
 
@@ -33,6 +34,7 @@ export const targetKinds: Readonly<Record<string, TargetKind>> = {
   log: { fields: ['level'], check: checkLogSpec, create: (s, d) => new LogTarget((s.level as LogLevel | undefined) ?? 'info', d.logSink ?? process.stdout, () => d.clock.now()) },
   file: { fields: ['path', 'fsync'], check: checkFileSpec, create: (s, d) => new FileTarget(d.fileDirectory, s.path as string, s.fsync === true) },
   nats: { fields: NATS_FIELDS, check: checkNatsSpec, create: createNatsTarget },
+  amqp: { fields: AMQP_FIELDS, check: checkAmqpSpec, create: createAmqpTarget },
 };
 
 /**
