@@ -8,6 +8,7 @@ import { LogTarget, checkLogSpec, type LogLevel } from './log-target.js';
 import { FileTarget, checkFileSpec } from './file-target.js';
 import { NATS_FIELDS, checkNatsSpec, createNatsTarget } from './brokers/nats-target.js';
 import { AMQP_FIELDS, checkAmqpSpec, createAmqpTarget } from './brokers/amqp-target.js';
+import { REDIS_FIELDS, checkRedisSpec, createRedisTarget } from './brokers/redis-target.js';
 
 type SpecObject = Readonly<Record<string, unknown>>;
 
@@ -35,6 +36,7 @@ export const targetKinds: Readonly<Record<string, TargetKind>> = {
   file: { fields: ['path', 'fsync'], check: checkFileSpec, create: (s, d) => new FileTarget(d.fileDirectory, s.path as string, s.fsync === true) },
   nats: { fields: NATS_FIELDS, check: checkNatsSpec, create: createNatsTarget },
   amqp: { fields: AMQP_FIELDS, check: checkAmqpSpec, create: createAmqpTarget },
+  redis: { fields: REDIS_FIELDS, check: checkRedisSpec, create: createRedisTarget },
 };
 
 /**
