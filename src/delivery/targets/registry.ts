@@ -9,6 +9,7 @@ import { FileTarget, checkFileSpec } from './file-target.js';
 import { NATS_FIELDS, checkNatsSpec, createNatsTarget } from './brokers/nats-target.js';
 import { AMQP_FIELDS, checkAmqpSpec, createAmqpTarget } from './brokers/amqp-target.js';
 import { REDIS_FIELDS, checkRedisSpec, createRedisTarget } from './brokers/redis-target.js';
+import { MQTT_FIELDS, checkMqttSpec, createMqttTarget } from './brokers/mqtt-target.js';
 
 type SpecObject = Readonly<Record<string, unknown>>;
 
@@ -37,6 +38,7 @@ export const targetKinds: Readonly<Record<string, TargetKind>> = {
   nats: { fields: NATS_FIELDS, check: checkNatsSpec, create: createNatsTarget },
   amqp: { fields: AMQP_FIELDS, check: checkAmqpSpec, create: createAmqpTarget },
   redis: { fields: REDIS_FIELDS, check: checkRedisSpec, create: createRedisTarget },
+  mqtt: { fields: MQTT_FIELDS, check: checkMqttSpec, create: createMqttTarget },
 };
 
 /**
