@@ -10,6 +10,7 @@ import { NATS_FIELDS, checkNatsSpec, createNatsTarget } from './brokers/nats-tar
 import { AMQP_FIELDS, checkAmqpSpec, createAmqpTarget } from './brokers/amqp-target.js';
 import { REDIS_FIELDS, checkRedisSpec, createRedisTarget } from './brokers/redis-target.js';
 import { MQTT_FIELDS, checkMqttSpec, createMqttTarget } from './brokers/mqtt-target.js';
+import { POSTGRES_FIELDS, checkPostgresSpec, createPostgresTarget } from './brokers/postgres-target.js';
 
 type SpecObject = Readonly<Record<string, unknown>>;
 
@@ -39,6 +40,7 @@ export const targetKinds: Readonly<Record<string, TargetKind>> = {
   amqp: { fields: AMQP_FIELDS, check: checkAmqpSpec, create: createAmqpTarget },
   redis: { fields: REDIS_FIELDS, check: checkRedisSpec, create: createRedisTarget },
   mqtt: { fields: MQTT_FIELDS, check: checkMqttSpec, create: createMqttTarget },
+  postgres: { fields: POSTGRES_FIELDS, check: checkPostgresSpec, create: createPostgresTarget },
 };
 
 /**
