@@ -24,6 +24,8 @@ export async function requireService(name: string, port: number): Promise<void> 
 
 export interface TcpProxy {
   readonly port: number;
+  /** Client connections open through the proxy now. */
+  connections(): number;
   /** Closes the listener and cuts every open connection: the broker is "down". */
   stop(): Promise<void>;
   /** Listens again on the same port. */
@@ -34,6 +36,7 @@ export interface TcpProxy {
 /** A proxy on 127.0.0.1 forwarding to 127.0.0.1:`upstream`. */
 export async function tcpProxy(upstream: number): Promise<TcpProxy> {
   const sockets = new Set<Socket>();
+  const clients = new Set<Socket>();
   let server: Server | undefined;
   let port = 0;
   const listen = async (): Promise<void> => {
@@ -41,7 +44,9 @@ export async function tcpProxy(upstream: number): Promise<TcpProxy> {
       const up = connect(upstream, '127.0.0.1');
       sockets.add(client);
       sockets.add(up);
+      clients.add(client);
       const drop = (): void => {
+        clients.delete(client);
         client.destroy();
         up.destroy();
         sockets.delete(client);
@@ -64,10 +69,11 @@ export async function tcpProxy(upstream: number): Promise<TcpProxy> {
     server = undefined;
     for (const k of sockets) k.destroy();
     sockets.clear();
+    clients.clear();
     if (s !== undefined) await new Promise<void>((r) => s.close(() => r()));
   };
   await listen();
-  return { get port() { return port; }, stop, start: listen, close: stop };
+  return { get port() { return port; }, connections: () => clients.size, stop, start: listen, close: stop };
 }
 
 /** Polls `check` until it returns true (per-test timeouts bound the wait). */
