@@ -51,7 +51,7 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       groupBusy: p(`SELECT 1 AS x FROM deliveries WHERE bus = ? AND rule = ? AND target = ? AND grp = ? AND state IN ('pending', 'waiting') LIMIT 1`),
       due: p(`SELECT d.id, d.bus, d.seq, d.event_id, d.rule, d.target, d.grp, d.attempts, d.first_at, d.created_at,
-                     e.received_at, coalesce(e.body, d.event_body) AS body, e.traceparent
+                     e.received_at, coalesce(d.event_body, e.body) AS body, e.traceparent
               FROM deliveries d INDEXED BY deliveries_due LEFT JOIN events e ON e.bus = d.bus AND e.seq = d.seq
               WHERE d.bus = ? AND d.rule = ? AND d.target = ? AND d.state = 'pending' AND d.due_at <= ?
               ORDER BY d.due_at, d.id LIMIT ?`),
@@ -65,7 +65,7 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
       dead: p(`UPDATE deliveries SET state = 'dead', leased = 0, done_at = ?, last_error = ?, payload = ?, attempts = attempts + ?,
                  event_body = coalesce(event_body, ${EVENT_BODY}) WHERE id = ? RETURNING bus, rule, target, grp`),
       forward: p(`INSERT INTO deliveries (bus, seq, event_id, rule, target, grp, state, due_at, first_at, created_at, event_body)
-                  SELECT bus, seq, event_id, rule, ?, NULL, 'pending', ?, ?, ?, event_body FROM deliveries WHERE id = ?`),
+                  SELECT bus, seq, event_id, rule, ?, NULL, 'pending', ?, ?, ?, coalesce(?, event_body) FROM deliveries WHERE id = ?`),
       attempt: p(`INSERT INTO delivery_attempts (delivery_id, n, at, duration_ms, ok, status, error_class, message, response)
                   VALUES (?, (SELECT coalesce(max(n), 0) + 1 FROM delivery_attempts WHERE delivery_id = ?), ?, ?, ?, ?, ?, ?, ?)`),
       // The IN term lets SQLite use the partial index deliveries_group (it does not infer it from
@@ -174,7 +174,7 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
         if (c.attempt !== null) this.#recordAttempt(c.id, c.attempt);
         this.#promoteNext(k, now);
         if (c.forwardTo !== undefined && k !== undefined) {
-          s.forward!.run(c.forwardTo, now, now, now, c.id);
+          s.forward!.run(c.forwardTo, now, now, now, c.forwardBody ?? null, c.id);
           this.#touch({ bus: k.bus, rule: k.rule, target: c.forwardTo });
         }
         return;
