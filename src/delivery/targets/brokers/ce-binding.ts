@@ -1,6 +1,6 @@
 import type { JsonObject, JsonValue } from '../../../core/index.js';
 import { binaryModeSafe, serializeEvent, toJsonFormat, type CloudEvent } from '../../../events/index.js';
-import type { OutboundMessage } from '../../target.js';
+import type { Outbound, OutboundMessage } from '../../target.js';
 
 /** The CloudEvents content mode of a broker target (each protocol binding defines both). */
 export type ContentMode = 'binary' | 'structured';
@@ -41,6 +41,12 @@ function rawJson(body: string, contentType: string): JsonObject {
     }
   }
   return { data: body };
+}
+
+/** The delivered event in the JSON format (raw outbounds: `{ data }`), computed once on first use. */
+export function outboundJson(o: Outbound): () => JsonObject {
+  let json: JsonObject | undefined;
+  return o.type === 'raw' ? () => (json ??= rawJson(o.body, o.contentType)) : () => (json ??= toJsonFormat(o.event));
 }
 
 /** Encodes one delivery for a broker in `mode` (binary falls back to structured when binary cannot carry the event). */

@@ -42,35 +42,48 @@ export class KeyTemplate {
       out.push({ path: `${path}/${field}`, reason: `must be a non-empty string of at most ${MAX_KEY_BYTES} bytes` });
       return;
     }
-    if (/[\0\r\n]/.test(text)) out.push({ path: `${path}/${field}`, reason: 'must not contain CR, LF or NUL' });
-    const vars = spec.variables;
+    KeyTemplate.checkText(text, spec.variables, `${path}/${field}`, path, out);
+  }
+
+  /**
+   * Checks one template text found at `at` (a JSON pointer); `variables` is the target's
+   * variables object, found at `${targetPath}/variables`.
+   */
+  static checkText(text: string, vars: unknown, at: string, targetPath: string, out: Violation[], maxBytes = MAX_KEY_BYTES): void {
+    if (/[\0\r\n]/.test(text)) out.push({ path: at, reason: 'must not contain CR, LF or NUL' });
     if (vars !== undefined && (typeof vars !== 'object' || vars === null || Array.isArray(vars))) {
-      out.push({ path: `${path}/variables`, reason: 'must be an object of variable name → JSONPath' });
+      out.push({ path: `${targetPath}/variables`, reason: 'must be an object of variable name → JSONPath' });
       return;
     }
     if (!KeyTemplate.isTemplated(text)) return;
-    const r = checkTransform({ type: 'template', template: text, format: 'text', ...(vars === undefined ? {} : { variables: vars }) }, path, { maxOutputBytes: MAX_KEY_BYTES });
+    const r = checkTransform({ type: 'template', template: text, format: 'text', ...(vars === undefined ? {} : { variables: vars }) }, targetPath, { maxOutputBytes: maxBytes });
     if (r.ok) return;
     for (const v of r.violations) {
-      out.push({ ...v, path: v.path === `${path}/template` || v.path.startsWith(`${path}/template/`) ? `${path}/${field}` : v.path });
+      // variable problems are the variables'; the template's are the field's
+      if (v.path.startsWith(`${targetPath}/variables`)) out.push(v);
+      else out.push({ ...v, path: at });
     }
   }
 
   /** Compiles `spec[field]` (which passed `check`). */
   static of(spec: Readonly<Record<string, unknown>>, field: string): KeyTemplate {
-    const text = spec[field] as string;
+    return KeyTemplate.compile(spec[field] as string, spec.variables);
+  }
+
+  /** Compiles a template text that passed `checkText`. */
+  static compile(text: string, vars: unknown, maxBytes = MAX_KEY_BYTES): KeyTemplate {
     if (!KeyTemplate.isTemplated(text)) return new KeyTemplate(text, undefined);
-    const r = checkTransform({ type: 'template', template: text, format: 'text', ...(spec.variables === undefined ? {} : { variables: spec.variables }) }, '', { maxOutputBytes: MAX_KEY_BYTES });
-    if (!r.ok) throw new Error(`key template ${field} did not compile: ${r.violations[0]?.reason ?? ''}`);
+    const r = checkTransform({ type: 'template', template: text, format: 'text', ...(vars === undefined ? {} : { variables: vars }) }, '', { maxOutputBytes: maxBytes });
+    if (!r.ok) throw new Error(`template did not compile: ${r.violations[0]?.reason ?? ''}`);
     return new KeyTemplate(undefined, r.transform);
   }
 
   /** The key for one event (its JSON form); a string, or the reason none could be made. */
-  render(event: () => JsonObject, ctx: KeyContext): { ok: true; key: string } | { ok: false; reason: string } {
+  render(event: () => JsonObject, ctx: KeyContext, allowEmpty = false): { ok: true; key: string } | { ok: false; reason: string } {
     if (this.#constant !== undefined) return { ok: true, key: this.#constant };
     try {
       const out = this.#compiled!.run(event(), { bus: ctx.bus, ruleName: ctx.rule, eventId: ctx.eventId, ingestionTime: '' });
-      if (out.body === '') return { ok: false, reason: 'the key template rendered an empty key' };
+      if (out.body === '' && !allowEmpty) return { ok: false, reason: 'the key template rendered an empty key' };
       return { ok: true, key: out.body };
     } catch (err) {
       return { ok: false, reason: `the key template could not be rendered: ${(err as Error).message}` };

@@ -1,4 +1,5 @@
 import type { Violation } from '../../../core/index.js';
+import { checkDynamicParts, DynamicRequest, isDynamic, urlForChecks } from './dynamic-request.js';
 
 /** The kind-specific fields of an http target, validated and with defaults applied. */
 export interface HttpTargetSpec {
@@ -12,6 +13,8 @@ export interface HttpTargetSpec {
   readonly timeoutMs: number;
   /** Name of a connection (basic, apiKey, oauth2) that authorizes the requests. */
   readonly connection?: string;
+  /** The templated path, query parameters and header values, when the target has any. */
+  readonly dynamic?: DynamicRequest;
 }
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -25,11 +28,12 @@ const RESERVED_HEADERS = new Set([
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 /** The fields of an http target (besides the engine's generic ones). */
-export const HTTP_FIELDS = ['url', 'method', 'headers', 'mode', 'batchFormat', 'timeoutMs', 'connection'] as const;
+export const HTTP_FIELDS = ['url', 'method', 'headers', 'mode', 'batchFormat', 'timeoutMs', 'connection', 'query', 'variables'] as const;
 
 /** Checks the http fields of `t` (an object), appending one violation per problem. */
 export function checkHttpSpec(t: Readonly<Record<string, unknown>>, path: string, out: Violation[]): void {
-  const { url, method, headers, mode, batchFormat, timeoutMs, connection } = t;
+  const { method, headers, mode, batchFormat, timeoutMs, connection } = t;
+  const url = typeof t.url === 'string' ? urlForChecks(t.url) : t.url;
   if (typeof url !== 'string') out.push({ path: `${path}/url`, reason: 'must be an absolute http or https URL' });
   else {
     let u: URL | undefined;
@@ -64,6 +68,7 @@ export function checkHttpSpec(t: Readonly<Record<string, unknown>>, path: string
   if (connection !== undefined && (typeof connection !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(connection))) {
     out.push({ path: `${path}/connection`, reason: 'must be a connection name' });
   }
+  checkDynamicParts(t, path, out);
 }
 
 /** The spec with defaults; call only after checkHttpSpec found nothing. */
@@ -76,5 +81,6 @@ export function httpSpecOf(t: Readonly<Record<string, unknown>>): HttpTargetSpec
     batchFormat: (t.batchFormat as HttpTargetSpec['batchFormat'] | undefined) ?? 'cloudevents',
     timeoutMs: (t.timeoutMs as number | undefined) ?? DEFAULT_TIMEOUT_MS,
     ...(typeof t.connection === 'string' ? { connection: t.connection } : {}),
+    ...(isDynamic(t) ? { dynamic: new DynamicRequest(t) } : {}),
   };
 }

@@ -42,7 +42,8 @@ export class HttpTarget implements Target {
   constructor(spec: HttpTargetSpec, deps: TargetDeps) {
     this.#spec = spec;
     this.#deps = deps;
-    this.#headers = Object.fromEntries(Object.entries(spec.headers).map(([k, v]) => [k.toLowerCase(), v]));
+    // templated header values are rendered per request (spec.dynamic)
+    this.#headers = Object.fromEntries(Object.entries(spec.headers).filter(([, v]) => !v.includes('${')).map(([k, v]) => [k.toLowerCase(), v]));
     this.#headerSecrets = Object.entries(this.#headers).filter(([k]) => isSensitiveHeader(k)).map(([, v]) => v);
     const connectTimeout = Math.min(spec.timeoutMs, 10_000);
     this.#agent = new Agent({
@@ -96,11 +97,17 @@ export class HttpTarget implements Target {
     try {
       const enc = encodeRequest(messages, this.#spec);
       const first = messages[0]!;
+      // A templated request takes its URL and header values from the first message of the send.
+      const dyn = this.#spec.dynamic?.render(first);
+      if (dyn !== undefined && !dyn.ok) return { type: 'error', outcome: { type: 'failed', durationMs: 0, errorClass: 'rejected', message: `the request could not be built: ${dyn.reason}` } };
+      const url = dyn?.url ?? this.#spec.url;
+      const dynHeaders = dyn?.headers ?? {};
       const secrets = this.#deps.signingSecrets.activeSecrets({ bus: first.bus, rule: first.rule, targetId: first.targetId }, this.#deps.clock.now());
       // A connection may add to the URL (an API key in the query), so it gets a URL object of its own.
-      const authUrl = authorizer === undefined ? undefined : new URL(this.#spec.url);
+      const authUrl = authorizer === undefined ? undefined : new URL(url);
       const headers: Record<string, string> = {
         ...this.#headers,
+        ...dynHeaders,
         ...enc.headers,
         'user-agent': USER_AGENT,
         // W3C trace context of this attempt (a batch carries its first message's).
@@ -108,6 +115,8 @@ export class HttpTarget implements Target {
         ...signWebhook(secrets, enc.webhookId, Math.floor(this.#deps.clock.now() / 1000), enc.body),
       };
       let credentials = this.#headerSecrets;
+      const dynSecrets = Object.entries(dynHeaders).filter(([k]) => isSensitiveHeader(k)).map(([, v]) => v);
+      if (dynSecrets.length > 0) credentials = [...credentials, ...dynSecrets];
       if (authorizer !== undefined && authUrl !== undefined) {
         const before = { ...headers };
         const query = new URLSearchParams(authUrl.search);
@@ -119,7 +128,7 @@ export class HttpTarget implements Target {
         ];
         if (added.length > 0) credentials = [...credentials, ...added];
       }
-      const res = await request(authUrl ?? this.#spec.url, { dispatcher: this.#agent, method: this.#spec.method, headers, body: enc.body, signal });
+      const res = await request(authUrl ?? url, { dispatcher: this.#agent, method: this.#spec.method, headers, body: enc.body, signal });
       const excerpt = await readExcerpt(res.body);
       return { type: 'response', status: res.statusCode, headers: res.headers, excerpt, secrets: credentials };
     } catch (err) {
