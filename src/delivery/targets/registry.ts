@@ -11,6 +11,7 @@ import { AMQP_FIELDS, checkAmqpSpec, createAmqpTarget } from './brokers/amqp-tar
 import { REDIS_FIELDS, checkRedisSpec, createRedisTarget } from './brokers/redis-target.js';
 import { MQTT_FIELDS, checkMqttSpec, createMqttTarget } from './brokers/mqtt-target.js';
 import { POSTGRES_FIELDS, checkPostgresSpec, createPostgresTarget } from './brokers/postgres-target.js';
+import { SMTP_FIELDS, checkSmtpSpec, createSmtpTarget } from './smtp-target.js';
 
 type SpecObject = Readonly<Record<string, unknown>>;
 
@@ -41,6 +42,7 @@ export const targetKinds: Readonly<Record<string, TargetKind>> = {
   redis: { fields: REDIS_FIELDS, check: checkRedisSpec, create: createRedisTarget },
   mqtt: { fields: MQTT_FIELDS, check: checkMqttSpec, create: createMqttTarget },
   postgres: { fields: POSTGRES_FIELDS, check: checkPostgresSpec, create: createPostgresTarget },
+  smtp: { fields: SMTP_FIELDS, check: checkSmtpSpec, create: createSmtpTarget },
 };
 
 /**
