@@ -14,7 +14,11 @@ export type ConnectionSpec =
       readonly audience?: string;
       /** How the client credentials reach the token endpoint: HTTP Basic (default) or form body. */
       readonly clientAuth: 'basic' | 'body';
-    };
+    }
+  /** A shared secret that signs requests (chat robot presets, the http target's hmac signer). */
+  | { readonly kind: 'hmac'; readonly secret: string }
+  /** AWS credentials for the http target's SigV4 signer. */
+  | { readonly kind: 'aws'; readonly accessKeyId: string; readonly secretAccessKey: string; readonly sessionToken?: string };
 
 /** The request an authorizer may change before it is sent. */
 export interface AuthorizableRequest {

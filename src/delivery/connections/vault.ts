@@ -28,6 +28,9 @@ export interface ConnectionVaultOptions {
 
 const MASK = '***';
 
+/** The authorizer of connections that sign requests rather than authorize them. */
+const NO_AUTHORIZATION: Authorizer = { authorize: async () => undefined, invalidate: () => false };
+
 /**
  * Connections: validates and seals them on write, shows them masked, and hands http targets
  * an Authorizer per connection. Authorizers (and so OAuth2 tokens) are cached per connection
@@ -88,9 +91,11 @@ export class ConnectionVault implements ConnectionResolver {
     const cached = this.#authorizers.get(name);
     if (cached !== undefined && cached.updatedAt === r.updatedAt) return cached.authorizer;
     const spec = joinSpec(r.kind, r.config, this.#openSecrets(r));
+    // hmac and aws connections sign the request instead (the http target's signer reads them through `credentials`)
     const authorizer = spec.kind === 'basic' ? basicAuthorizer(spec.username, spec.password)
       : spec.kind === 'apiKey' ? apiKeyAuthorizer(spec.in, spec.keyName, spec.value)
-        : new OAuth2Authorizer(spec, this.#tokenDispatcher(), this.#o.clock);
+        : spec.kind === 'oauth2' ? new OAuth2Authorizer(spec, this.#tokenDispatcher(), this.#o.clock)
+          : NO_AUTHORIZATION;
     this.#authorizers.set(name, { updatedAt: r.updatedAt, authorizer });
     return authorizer;
   }

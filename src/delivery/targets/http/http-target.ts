@@ -11,8 +11,15 @@ import { readExcerpt } from './excerpt.js';
 import { parseRetryAfter } from './retry-after.js';
 import { classifyError } from './classify-error.js';
 import { isSensitiveHeader, redactExcerpt } from './redact.js';
+import { chatRequest, chatVerdict, presetSigns, type ChatRequest } from './chat-presets.js';
+import { signV4 } from './signing/sigv4.js';
+import { hmacHeaders } from './signing/hmac-signer.js';
 
 const USER_AGENT = 'Switchyard-Webhooks/1';
+
+function failedAttempt(errorClass: 'rejected' | 'config', message: string): Attempt {
+  return { type: 'error', outcome: { type: 'failed', durationMs: 0, errorClass, message } };
+}
 
 type Attempt =
   /** `secrets`: the credential values this request carried, to remove from what is kept of the answer. */
@@ -95,16 +102,34 @@ export class HttpTarget implements Target {
 
   async #attempt(messages: readonly OutboundMessage[], authorizer: Authorizer | undefined, signal: AbortSignal, timedOut: () => boolean): Promise<Attempt> {
     try {
-      const enc = encodeRequest(messages, this.#spec);
       const first = messages[0]!;
+      const now = this.#deps.clock.now();
       // A templated request takes its URL and header values from the first message of the send.
       const dyn = this.#spec.dynamic?.render(first);
-      if (dyn !== undefined && !dyn.ok) return { type: 'error', outcome: { type: 'failed', durationMs: 0, errorClass: 'rejected', message: `the request could not be built: ${dyn.reason}` } };
+      if (dyn !== undefined && !dyn.ok) return failedAttempt('rejected', `the request could not be built: ${dyn.reason}`);
       const url = dyn?.url ?? this.#spec.url;
       const dynHeaders = dyn?.headers ?? {};
-      const secrets = this.#deps.signingSecrets.activeSecrets({ bus: first.bus, rule: first.rule, targetId: first.targetId }, this.#deps.clock.now());
-      // A connection may add to the URL (an API key in the query), so it gets a URL object of its own.
-      const authUrl = authorizer === undefined ? undefined : new URL(url);
+      // A chat preset or a signer reads its secret from the connection (kind hmac or aws).
+      const needsSecret = this.#spec.signer !== undefined || (this.#spec.preset !== undefined && presetSigns(this.#spec.preset));
+      const conn = needsSecret && this.#spec.connection !== undefined ? await this.#deps.connections.credentials(this.#spec.connection) : undefined;
+      let enc = encodeRequest(messages, this.#spec);
+      let presetQuery: Readonly<Record<string, string>> = {};
+      if (this.#spec.preset !== undefined) {
+        if (conn !== undefined && conn.kind !== 'hmac') return failedAttempt('config', `connection "${this.#spec.connection ?? ''}" is a ${conn.kind} connection; a ${this.#spec.preset} preset signs with an hmac one`);
+        let chat: ChatRequest;
+        try {
+          chat = chatRequest(this.#spec.preset, first.outbound, conn?.kind === 'hmac' ? conn.secret : undefined, now);
+        } catch (e) {
+          return failedAttempt('rejected', `the ${this.#spec.preset} message could not be built: ${(e as Error).message}`);
+        }
+        enc = { webhookId: enc.webhookId, headers: { 'content-type': 'application/json; charset=utf-8' }, body: chat.body };
+        presetQuery = chat.query;
+      }
+      const secrets = this.#deps.signingSecrets.activeSecrets({ bus: first.bus, rule: first.rule, targetId: first.targetId }, now);
+      // A connection (an API key in the query), a preset's signature or a signer works on a URL object of its own.
+      const hasQuery = Object.keys(presetQuery).length > 0;
+      const target = authorizer !== undefined || hasQuery || this.#spec.signer !== undefined ? new URL(url) : undefined;
+      if (target !== undefined) for (const [k, v] of Object.entries(presetQuery)) target.searchParams.set(k, v);
       const headers: Record<string, string> = {
         ...this.#headers,
         ...dynHeaders,
@@ -112,23 +137,35 @@ export class HttpTarget implements Target {
         'user-agent': USER_AGENT,
         // W3C trace context of this attempt (a batch carries its first message's).
         ...(first.traceparent === undefined ? {} : { traceparent: first.traceparent }),
-        ...signWebhook(secrets, enc.webhookId, Math.floor(this.#deps.clock.now() / 1000), enc.body),
+        ...signWebhook(secrets, enc.webhookId, Math.floor(now / 1000), enc.body),
       };
       let credentials = this.#headerSecrets;
       const dynSecrets = Object.entries(dynHeaders).filter(([k]) => isSensitiveHeader(k)).map(([, v]) => v);
       if (dynSecrets.length > 0) credentials = [...credentials, ...dynSecrets];
-      if (authorizer !== undefined && authUrl !== undefined) {
+      if (authorizer !== undefined && target !== undefined) {
         const before = { ...headers };
-        const query = new URLSearchParams(authUrl.search);
-        await authorizer.authorize({ url: authUrl, headers }, signal);
+        const query = new URLSearchParams(target.search);
+        await authorizer.authorize({ url: target, headers }, signal);
         // Whatever the connection added or changed is a credential.
         const added = [
           ...Object.entries(headers).filter(([k, v]) => before[k] !== v).map(([, v]) => v),
-          ...[...authUrl.searchParams].filter(([k, v]) => !query.getAll(k).includes(v)).map(([, v]) => v),
+          ...[...target.searchParams].filter(([k, v]) => !query.getAll(k).includes(v)).map(([, v]) => v),
         ];
         if (added.length > 0) credentials = [...credentials, ...added];
       }
-      const res = await request(authUrl ?? url, { dispatcher: this.#agent, method: this.#spec.method, headers, body: enc.body, signal });
+      const signer = this.#spec.signer;
+      if (signer !== undefined && target !== undefined) {
+        // signed last: the signature covers the final URL and headers
+        if (signer.type === 'sigv4') {
+          if (conn?.kind !== 'aws') return failedAttempt('config', `a sigv4 signer needs an aws connection${conn === undefined ? '' : `, not ${conn.kind}`}`);
+          Object.assign(headers, signV4({ method: this.#spec.method, url: target, headers, body: enc.body }, conn, signer.region, signer.service, now).headers);
+          if (conn.sessionToken !== undefined) credentials = [...credentials, conn.sessionToken];
+        } else {
+          if (conn?.kind !== 'hmac') return failedAttempt('config', `an hmac signer needs an hmac connection${conn === undefined ? '' : `, not ${conn.kind}`}`);
+          Object.assign(headers, hmacHeaders(signer, conn.secret, enc.body, now));
+        }
+      }
+      const res = await request(target ?? url, { dispatcher: this.#agent, method: this.#spec.method, headers, body: enc.body, signal });
       const excerpt = await readExcerpt(res.body);
       return { type: 'response', status: res.statusCode, headers: res.headers, excerpt, secrets: credentials };
     } catch (err) {
@@ -147,7 +184,12 @@ export class HttpTarget implements Target {
   #outcome(a: Attempt, durationMs: number): SendOutcome {
     if (a.type === 'error') return { ...a.outcome, durationMs };
     const response = a.excerpt === '' ? {} : { response: redactExcerpt(a.excerpt, a.secrets) };
-    if (a.status >= 200 && a.status < 300) return { type: 'delivered', durationMs, status: a.status, ...response };
+    if (a.status >= 200 && a.status < 300) {
+      // chat platforms may refuse a message in a 2xx answer
+      const v = this.#spec.preset === undefined ? undefined : chatVerdict(this.#spec.preset, a.excerpt);
+      if (v !== undefined && !v.ok) return { type: 'failed', durationMs, errorClass: v.retry ? 'io' : 'rejected', status: a.status, message: v.message, ...response };
+      return { type: 'delivered', durationMs, status: a.status, ...response };
+    }
     const retryAfterMs = parseRetryAfter(a.headers['retry-after'], this.#deps.clock.now());
     const location = a.headers.location;
     const message = a.status >= 300 && a.status < 400
