@@ -2,6 +2,7 @@ import type { Violation } from '../../../core/index.js';
 import { checkDynamicParts, DynamicRequest, isDynamic, urlForChecks } from './dynamic-request.js';
 import { CHAT_PRESETS, type ChatPreset } from './chat-presets.js';
 import { checkSignerSpec, signerSpecOf, type SignerSpec } from './signing/hmac-signer.js';
+import { checkReplySpec, type ReplySpec } from './reply.js';
 
 /** The kind-specific fields of an http target, validated and with defaults applied. */
 export interface HttpTargetSpec {
@@ -21,6 +22,8 @@ export interface HttpTargetSpec {
   readonly preset?: ChatPreset;
   /** Signs every request (SigV4, or an HMAC header) with the connection's secret. */
   readonly signer?: SignerSpec;
+  /** Puts a 2xx CloudEvent response on this bus (Knative reply semantics). */
+  readonly reply?: ReplySpec;
 }
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -34,7 +37,7 @@ const RESERVED_HEADERS = new Set([
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 /** The fields of an http target (besides the engine's generic ones). */
-export const HTTP_FIELDS = ['url', 'method', 'headers', 'mode', 'batchFormat', 'timeoutMs', 'connection', 'query', 'variables', 'preset', 'signer'] as const;
+export const HTTP_FIELDS = ['url', 'method', 'headers', 'mode', 'batchFormat', 'timeoutMs', 'connection', 'query', 'variables', 'preset', 'signer', 'reply'] as const;
 
 /** Checks the http fields of `t` (an object), appending one violation per problem. */
 export function checkHttpSpec(t: Readonly<Record<string, unknown>>, path: string, out: Violation[]): void {
@@ -80,6 +83,7 @@ export function checkHttpSpec(t: Readonly<Record<string, unknown>>, path: string
     if (t.batch !== undefined) out.push({ path: `${path}/batch`, reason: 'a chat preset posts one message per request' });
     if (t.signer !== undefined) out.push({ path: `${path}/signer`, reason: 'a chat preset signs as its platform documents; give preset or signer' });
   }
+  if (t.reply !== undefined) checkReplySpec(t.reply, path, out);
   if (t.signer !== undefined) {
     checkSignerSpec(t.signer, path, out);
     if (t.connection === undefined) out.push({ path: `${path}/connection`, reason: 'a signer takes its secret from a connection (aws for sigv4, hmac for hmac)' });
@@ -98,6 +102,7 @@ export function httpSpecOf(t: Readonly<Record<string, unknown>>): HttpTargetSpec
     ...(typeof t.connection === 'string' ? { connection: t.connection } : {}),
     ...(isDynamic(t) ? { dynamic: new DynamicRequest(t) } : {}),
     ...(typeof t.preset === 'string' ? { preset: t.preset as ChatPreset } : {}),
+    ...(typeof t.reply === 'object' && t.reply !== null ? { reply: { bus: (t.reply as { bus: string }).bus } } : {}),
     ...(typeof t.signer === 'object' && t.signer !== null ? { signer: signerSpecOf(t.signer as Record<string, unknown>) } : {}),
   };
 }

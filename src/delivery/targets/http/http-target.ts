@@ -7,7 +7,8 @@ import { AuthorizationError, type Authorizer } from '../../connections/types.js'
 import type { TargetDeps } from '../deps.js';
 import type { HttpTargetSpec } from './http-spec.js';
 import { encodeRequest } from './encode-body.js';
-import { readExcerpt } from './excerpt.js';
+import { MAX_EXCERPT_BYTES, readBody, readExcerpt, utf8Prefix } from './excerpt.js';
+import { MAX_REPLY_BYTES, putReply } from './reply.js';
 import { parseRetryAfter } from './retry-after.js';
 import { classifyError } from './classify-error.js';
 import { isSensitiveHeader, redactExcerpt } from './redact.js';
@@ -23,7 +24,11 @@ function failedAttempt(errorClass: 'rejected' | 'config', message: string): Atte
 
 type Attempt =
   /** `secrets`: the credential values this request carried, to remove from what is kept of the answer. */
-  | { readonly type: 'response'; readonly status: number; readonly headers: Record<string, string | string[] | undefined>; readonly excerpt: string; readonly secrets: readonly string[] }
+  | {
+      readonly type: 'response'; readonly status: number; readonly headers: Record<string, string | string[] | undefined>; readonly excerpt: string; readonly secrets: readonly string[];
+      /** The whole body (at most MAX_REPLY_BYTES), read only for a target with `reply`. */
+      readonly body?: { readonly bytes: Buffer; readonly truncated: boolean };
+    }
   | { readonly type: 'error'; readonly outcome: SendOutcome };
 
 /**
@@ -93,7 +98,15 @@ export class HttpTarget implements Target {
       if (attempt.type === 'response' && attempt.status === 401 && authorizer !== undefined && authorizer.invalidate()) {
         attempt = await this.#attempt(messages, authorizer, ac.signal, isTimedOut);
       }
-      return this.#outcome(attempt, duration());
+      const outcome = this.#outcome(attempt, duration());
+      const reply = this.#spec.reply;
+      if (reply === undefined || outcome.type !== 'delivered' || attempt.type !== 'response' || attempt.body === undefined) return outcome;
+      const ct = attempt.headers['content-type'];
+      const r = await putReply({
+        reply, first: messages[0]!, contentType: Array.isArray(ct) ? ct[0] : ct, headers: attempt.headers, body: attempt.body.bytes, truncated: attempt.body.truncated, publisher: this.#deps.busPublisher,
+      });
+      if (r.type === 'retry') return { type: 'failed', durationMs: duration(), errorClass: 'io', message: r.message, ...(outcome.status === undefined ? {} : { status: outcome.status }) };
+      return { ...outcome, durationMs: duration(), note: r.note };
     } finally {
       clearTimeout(timer);
       signal.removeEventListener('abort', onAbort);
@@ -166,6 +179,10 @@ export class HttpTarget implements Target {
         }
       }
       const res = await request(target ?? url, { dispatcher: this.#agent, method: this.#spec.method, headers, body: enc.body, signal });
+      if (this.#spec.reply !== undefined) {
+        const whole = await readBody(res.body, MAX_REPLY_BYTES);
+        return { type: 'response', status: res.statusCode, headers: res.headers, excerpt: utf8Prefix(whole.bytes, MAX_EXCERPT_BYTES), secrets: credentials, body: whole };
+      }
       const excerpt = await readExcerpt(res.body);
       return { type: 'response', status: res.statusCode, headers: res.headers, excerpt, secrets: credentials };
     } catch (err) {
