@@ -12,6 +12,7 @@ import { REDIS_FIELDS, checkRedisSpec, createRedisTarget } from './brokers/redis
 import { MQTT_FIELDS, checkMqttSpec, createMqttTarget } from './brokers/mqtt-target.js';
 import { POSTGRES_FIELDS, checkPostgresSpec, createPostgresTarget } from './brokers/postgres-target.js';
 import { SMTP_FIELDS, checkSmtpSpec, createSmtpTarget } from './smtp-target.js';
+import { S3_FIELDS, S3Target, checkS3Spec } from './s3-target.js';
 
 type SpecObject = Readonly<Record<string, unknown>>;
 
@@ -43,6 +44,7 @@ export const targetKinds: Readonly<Record<string, TargetKind>> = {
   mqtt: { fields: MQTT_FIELDS, check: checkMqttSpec, create: createMqttTarget },
   postgres: { fields: POSTGRES_FIELDS, check: checkPostgresSpec, create: createPostgresTarget },
   smtp: { fields: SMTP_FIELDS, check: checkSmtpSpec, create: createSmtpTarget },
+  s3: { fields: S3_FIELDS, check: checkS3Spec, create: (s, d) => new S3Target(s, d) },
 };
 
 /**
