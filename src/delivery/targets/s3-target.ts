@@ -4,7 +4,7 @@ import { encodeBatch, encodeBinary, encodeStructured, binaryModeSafe } from '../
 import { guardedConnector } from '../ssrf/index.js';
 import type { OutboundMessage, SendOutcome, Target } from '../target.js';
 import type { TargetDeps } from './deps.js';
-import { KeyTemplate } from './brokers/key-template.js';
+import { KeyTemplate } from './key-template.js';
 import { outboundJson } from './brokers/ce-binding.js';
 import { checkBrokerUrl, checkConnectionName } from './brokers/broker-url.js';
 import { signV4 } from './http/signing/sigv4.js';

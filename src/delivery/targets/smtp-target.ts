@@ -4,7 +4,7 @@ import type { Target } from '../target.js';
 import type { TargetDeps } from './deps.js';
 import { BrokerTarget, networkFailure, UnsendableError, type BrokerDriver, type DriverFailure } from './brokers/broker-target.js';
 import type { BrokerMessage } from './brokers/ce-binding.js';
-import { KeyTemplate } from './brokers/key-template.js';
+import { KeyTemplate } from './key-template.js';
 import { brokerOptionsOf, checkBrokerFields } from './brokers/shared-spec.js';
 
 type SpecObject = Readonly<Record<string, unknown>>;

@@ -4,7 +4,7 @@ import type { Target } from '../../target.js';
 import type { TargetDeps } from '../deps.js';
 import { BrokerTarget, networkFailure, UnsendableError, type BrokerDriver, type DriverFailure } from './broker-target.js';
 import type { BrokerMessage } from './ce-binding.js';
-import { KeyTemplate } from './key-template.js';
+import { KeyTemplate } from '../key-template.js';
 import { BROKER_FIELDS, brokerOptionsOf, checkBrokerFields } from './shared-spec.js';
 
 type SpecObject = Readonly<Record<string, unknown>>;

@@ -1,6 +1,6 @@
 import type { Violation } from '../../../core/index.js';
 import type { OutboundMessage } from '../../target.js';
-import { KeyTemplate } from '../brokers/key-template.js';
+import { KeyTemplate } from '../key-template.js';
 import { outboundJson } from '../brokers/ce-binding.js';
 
 /** A rendered header or query value is at most this long. */

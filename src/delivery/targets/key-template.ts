@@ -1,5 +1,5 @@
-import type { JsonObject, Violation } from '../../../core/index.js';
-import { checkTransform, type CompiledTransform } from '../../../transform/index.js';
+import type { JsonObject, Violation } from '../../core/index.js';
+import { checkTransform, type CompiledTransform } from '../../transform/index.js';
 
 /** A rendered key longer than this is refused (NATS, AMQP and MQTT all cap theirs lower or near). */
 export const MAX_KEY_BYTES = 1024;
@@ -12,8 +12,9 @@ export interface KeyContext {
 }
 
 /**
- * A subject, routing key, stream key or topic written as a text template of the transformer
- * language (src/transform): `orders.${region}` with `variables: { region: "$.data.region" }`,
+ * A target field rendered per message — a broker subject, routing key, stream key or topic, an
+ * http path value, query or header value, an e-mail address, subject or body, an object key —
+ * written as a text template of the transformer language (src/transform): `orders.${region}` with `variables: { region: "$.data.region" }`,
  * plus the predefined `${switchyard.*}` names. A key without placeholders is a constant and
  * never runs the template. Rendering is bounded by MAX_KEY_BYTES.
  */
