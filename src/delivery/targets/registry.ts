@@ -13,6 +13,7 @@ import { MQTT_FIELDS, checkMqttSpec, createMqttTarget } from './brokers/mqtt-tar
 import { POSTGRES_FIELDS, checkPostgresSpec, createPostgresTarget } from './brokers/postgres-target.js';
 import { SMTP_FIELDS, checkSmtpSpec, createSmtpTarget } from './smtp-target.js';
 import { S3_FIELDS, S3Target, checkS3Spec } from './s3-target.js';
+import { SplitTarget, checkSplit } from './split-target.js';
 
 type SpecObject = Readonly<Record<string, unknown>>;
 
@@ -33,7 +34,10 @@ export interface TargetKind {
   create(spec: SpecObject, deps: TargetDeps): Target;
 }
 
-export const targetKinds: Readonly<Record<string, TargetKind>> = {
+/** Fields every kind has besides the engine's: `split` (split-target.ts). */
+const COMMON_FIELDS = ['split'] as const;
+
+const kinds: Readonly<Record<string, TargetKind>> = {
   http: { fields: HTTP_FIELDS, check: checkHttpSpec, create: (s, d) => new HttpTarget(httpSpecOf(s), d) },
   bus: { fields: ['bus'], check: checkBusSpec, create: (s, d) => new BusTarget(s.bus as string, d.busPublisher) },
   log: { fields: ['level'], check: checkLogSpec, create: (s, d) => new LogTarget((s.level as LogLevel | undefined) ?? 'info', d.logSink ?? process.stdout, () => d.clock.now()) },
@@ -46,6 +50,18 @@ export const targetKinds: Readonly<Record<string, TargetKind>> = {
   smtp: { fields: SMTP_FIELDS, check: checkSmtpSpec, create: createSmtpTarget },
   s3: { fields: S3_FIELDS, check: checkS3Spec, create: (s, d) => new S3Target(s, d) },
 };
+
+export const targetKinds: Readonly<Record<string, TargetKind>> = Object.fromEntries(Object.entries(kinds).map(([name, k]) => [name, {
+  fields: [...k.fields, ...COMMON_FIELDS],
+  check: (spec, path, out) => {
+    k.check(spec, path, out);
+    checkSplit(spec.split, path, out);
+  },
+  create: (spec, deps) => {
+    const t = k.create(spec, deps);
+    return typeof spec.split === 'string' ? new SplitTarget(t, spec.split) : t;
+  },
+} satisfies TargetKind]));
 
 /**
  * Checks the kind-specific fields of a target spec (`path` is its JSON pointer, e.g.
