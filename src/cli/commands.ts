@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { busesCommand } from './commands/buses.js';
+import { connectionsCommand } from './commands/connections.js';
 import { deadLettersCommand } from './commands/dead-letters.js';
 import { eventsCommand } from './commands/events.js';
 import { putCommand } from './commands/put.js';
@@ -19,7 +20,7 @@ import type { CliIo } from './io.js';
  * and its flags with `withClientOptions`, and throws (ApiError, ConnectionError, UsageError) for
  * `runProgram` to report.
  */
-export const CLIENT_COMMANDS: readonly ClientCommand[] = [putCommand, eventsCommand, busesCommand, rulesCommand, testPatternCommand, testTransformCommand, traceCommand, tailCommand, schemasCommand, deadLettersCommand];
+export const CLIENT_COMMANDS: readonly ClientCommand[] = [putCommand, eventsCommand, busesCommand, rulesCommand, testPatternCommand, testTransformCommand, traceCommand, tailCommand, schemasCommand, deadLettersCommand, connectionsCommand];
 
 /**
  * Registers the client commands on `program`. Call after `program.exitOverride()` so the
