@@ -89,6 +89,8 @@ export type Completion =
       readonly payload: string | null;
       /** Enqueue a copy for this target id (the rule target's dead-letter target). */
       readonly forwardTo?: string;
+      /** The event text of the forwarded copy (the event with failure extensions); default: the event as stored. */
+      readonly forwardBody?: string;
     };
 
 /** Filter of dead letters; every field narrows. Times are ms, `from` inclusive, `to` exclusive. */

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { SwitchyardError, type Clock } from '../../core/index.js';
-import { ruleTargets, type ConnectionVault, type SigningKeyring, type SigningSecretEntry } from '../../delivery/index.js';
+import { CONNECTION_KINDS, ruleTargets, type ConnectionVault, type SigningKeyring, type SigningSecretEntry } from '../../delivery/index.js';
 import type { Store } from '../../store/index.js';
 import { busName, problem } from '../schemas.js';
 
@@ -19,7 +19,7 @@ const connectionView = {
   description: 'A connection; secret fields (password, value, clientSecret) are always "***".',
   additionalProperties: true,
   properties: {
-    name: { type: 'string' }, kind: { type: 'string', enum: ['basic', 'apiKey', 'oauth2'] }, description: { type: ['string', 'null'] },
+    name: { type: 'string' }, kind: { type: 'string', enum: [...CONNECTION_KINDS] }, description: { type: ['string', 'null'] },
     createdAt: { type: 'string', format: 'date-time' }, updatedAt: { type: 'string', format: 'date-time' },
   },
 } as const;
@@ -53,9 +53,9 @@ export async function connectionRoutes(app: FastifyInstance, deps: ConnectionRou
   app.put<{ Params: { name: string }; Body: unknown }>('/v1/connections/:name', {
     config: { scope: 'admin' },
     schema: {
-      summary: 'Create or replace a connection (basic, apiKey or oauth2); a secret field may be omitted to keep the stored one',
+      summary: 'Create or replace a connection (basic, apiKey, oauth2, hmac or aws); a secret field may be omitted to keep the stored one',
       tags: ['connections'], params,
-      body: { type: 'object', description: '{ "kind": "basic", "username", "password" } | { "kind": "apiKey", "in": "header"|"query", "keyName", "value" } (keyName once spelled name, still accepted) | { "kind": "oauth2", "tokenUrl", "clientId", "clientSecret", "scope"?, "audience"?, "clientAuth"?: "basic"|"body" } (docs/targets.md)' },
+      body: { type: 'object', description: '{ "kind": "basic", "username", "password" } | { "kind": "apiKey", "in": "header"|"query", "keyName", "value" } (keyName once spelled name, still accepted) | { "kind": "oauth2", "tokenUrl", "clientId", "clientSecret", "scope"?, "audience"?, "clientAuth"?: "basic"|"body" } | { "kind": "hmac", "secret" } | { "kind": "aws", "accessKeyId", "secretAccessKey", "sessionToken"? } (docs/targets.md)' },
       response: { 200: connectionView, 201: connectionView, '4xx': problem },
     },
   }, async (req, reply) => {

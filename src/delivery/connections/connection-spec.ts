@@ -2,7 +2,7 @@ import type { Violation } from '../../core/index.js';
 import type { ConnectionSpec } from './types.js';
 
 /** The fields of each kind that are secret: sealed at rest, shown as "***", never logged. */
-export const SECRET_FIELDS = { basic: ['password'], apiKey: ['value'], oauth2: ['clientSecret'] } as const;
+export const SECRET_FIELDS = { basic: ['password'], apiKey: ['value'], oauth2: ['clientSecret'], hmac: ['secret'], aws: ['secretAccessKey', 'sessionToken'] } as const;
 export type ConnectionKind = keyof typeof SECRET_FIELDS;
 export const CONNECTION_KINDS = Object.keys(SECRET_FIELDS) as ConnectionKind[];
 
@@ -11,6 +11,8 @@ const ALLOWED = {
   // `name` is the old spelling of `keyName`, still taken on input (see normalizeApiKeyName).
   apiKey: ['kind', 'description', 'in', 'keyName', 'name', 'value'],
   oauth2: ['kind', 'description', 'tokenUrl', 'clientId', 'clientSecret', 'scope', 'audience', 'clientAuth'],
+  hmac: ['kind', 'description', 'secret'],
+  aws: ['kind', 'description', 'accessKeyId', 'secretAccessKey', 'sessionToken'],
 } as const;
 
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
@@ -71,6 +73,14 @@ export function checkConnectionBody(body: unknown, kept: readonly string[] = [])
       if (o.clientAuth !== undefined && o.clientAuth !== 'basic' && o.clientAuth !== 'body') out.push({ path: '/clientAuth', reason: 'must be "basic" or "body"' });
       break;
     }
+    case 'hmac':
+      str(o, 'secret', out, { secretKept: secretKept('secret') });
+      break;
+    case 'aws':
+      str(o, 'accessKeyId', out, { max: 128 });
+      str(o, 'secretAccessKey', out, { secretKept: secretKept('secretAccessKey') });
+      str(o, 'sessionToken', out, { optional: true, max: 8192 });
+      break;
   }
   return out;
 }
@@ -107,6 +117,10 @@ export function joinSpec(kind: string, config: Readonly<Record<string, unknown>>
       return { kind, username: c.username!, password: secrets.password! };
     case 'apiKey':
       return { kind, in: c.in === 'query' ? 'query' : 'header', keyName: c.keyName!, value: secrets.value! };
+    case 'hmac':
+      return { kind, secret: secrets.secret! };
+    case 'aws':
+      return { kind, accessKeyId: c.accessKeyId!, secretAccessKey: secrets.secretAccessKey!, ...(secrets.sessionToken === undefined ? {} : { sessionToken: secrets.sessionToken }) };
     default:
       return {
         kind: 'oauth2', tokenUrl: c.tokenUrl!, clientId: c.clientId!, clientSecret: secrets.clientSecret!,

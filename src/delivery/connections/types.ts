@@ -14,7 +14,11 @@ export type ConnectionSpec =
       readonly audience?: string;
       /** How the client credentials reach the token endpoint: HTTP Basic (default) or form body. */
       readonly clientAuth: 'basic' | 'body';
-    };
+    }
+  /** A shared secret that signs requests (chat robot presets, the http target's hmac signer). */
+  | { readonly kind: 'hmac'; readonly secret: string }
+  /** AWS credentials for the http target's SigV4 signer. */
+  | { readonly kind: 'aws'; readonly accessKeyId: string; readonly secretAccessKey: string; readonly sessionToken?: string };
 
 /** The request an authorizer may change before it is sent. */
 export interface AuthorizableRequest {
@@ -44,4 +48,10 @@ export interface Authorizer {
 export interface ConnectionResolver {
   /** The connection's authorizer, or undefined when no such connection exists. */
   authorizer(name: string): Promise<Authorizer | undefined>;
+  /**
+   * The connection with its secrets in clear, for targets that hand credentials to a client
+   * library (broker targets put a basic connection's username and password in the broker URL).
+   * Undefined when no such connection exists. The result is never stored or shown.
+   */
+  credentials(name: string): Promise<ConnectionSpec | undefined>;
 }

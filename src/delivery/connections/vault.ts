@@ -4,7 +4,7 @@ import type { ConnectionCatalog, ConnectionRecord } from '../../store/index.js';
 import { guardedConnector } from '../ssrf/index.js';
 import type { SecretBox } from './secret-box.js';
 import { checkConnectionBody, joinSpec, normalizeApiKeyName, splitSecrets, SECRET_FIELDS, type ConnectionKind } from './connection-spec.js';
-import type { Authorizer, ConnectionResolver } from './types.js';
+import type { Authorizer, ConnectionResolver, ConnectionSpec } from './types.js';
 import { apiKeyAuthorizer, basicAuthorizer } from './static-authorizers.js';
 import { OAuth2Authorizer } from './oauth2-authorizer.js';
 
@@ -27,6 +27,9 @@ export interface ConnectionVaultOptions {
 }
 
 const MASK = '***';
+
+/** The authorizer of connections that sign requests rather than authorize them. */
+const NO_AUTHORIZATION: Authorizer = { authorize: async () => undefined, invalidate: () => false };
 
 /**
  * Connections: validates and seals them on write, shows them masked, and hands http targets
@@ -97,11 +100,18 @@ export class ConnectionVault implements ConnectionResolver {
     const cached = this.#authorizers.get(name);
     if (cached !== undefined && cached.updatedAt === r.updatedAt) return cached.authorizer;
     const spec = joinSpec(r.kind, r.config, this.#openSecrets(r));
+    // hmac and aws connections sign the request instead (the http target's signer reads them through `credentials`)
     const authorizer = spec.kind === 'basic' ? basicAuthorizer(spec.username, spec.password)
       : spec.kind === 'apiKey' ? apiKeyAuthorizer(spec.in, spec.keyName, spec.value)
-        : new OAuth2Authorizer(spec, this.#tokenDispatcher(), this.#o.clock);
+        : spec.kind === 'oauth2' ? new OAuth2Authorizer(spec, this.#tokenDispatcher(), this.#o.clock)
+          : NO_AUTHORIZATION;
     this.#authorizers.set(name, { updatedAt: r.updatedAt, authorizer });
     return authorizer;
+  }
+
+  async credentials(name: string): Promise<ConnectionSpec | undefined> {
+    const r = await this.#o.catalog.get(name);
+    return r === undefined ? undefined : joinSpec(r.kind, r.config, this.#openSecrets(r));
   }
 
   async close(): Promise<void> {

@@ -47,7 +47,7 @@ test('target spec - targets must be an array of at most 10 with unique, well-for
   assert.deepEqual(problems(http({ id: '-bad' })).map((p) => p.split(':')[0]), ['/targets/0/id']);
   assert.deepEqual(problems(http({ id: 'x'.repeat(65) })).map((p) => p.split(':')[0]), ['/targets/0/id']);
   assert.deepEqual(problems(42), ['/targets/0: must be an object']);
-  assert.deepEqual(problems({ id: 'a', kind: 'smtp' }).map((p) => p.split(':')[0]), ['/targets/0/kind']);
+  assert.deepEqual(problems({ id: 'a', kind: 'pigeon' }).map((p) => p.split(':')[0]), ['/targets/0/kind']);
 });
 
 test('target spec - bad retry settings are rejected with the precise path and reason', () => {

@@ -8,6 +8,7 @@ import { noDeliveryObserver, type DeliveryObserver, type DeliveryTraceContext, t
 import { renderPayload } from './render-payload.js';
 import { decideRetry, shouldRetry } from './retry-policy.js';
 import { DEAD_LETTER_SUFFIX, type EngineTargetSpec } from './target-spec.js';
+import { withFailureExtensions } from './failure-extensions.js';
 import { TokenBucket } from './token-bucket.js';
 
 export interface WorkerDeps {
@@ -438,7 +439,12 @@ export class TargetWorker {
     if (decision.type === 'retry') return { type: 'retry', id: d.id, lease: d.lease, attempt, dueAt: decision.at, error: `${outcome.errorClass}${outcome.status === undefined ? '' : ` ${outcome.status}`}: ${outcome.message}` };
     const forward = this.#spec.deadLetter !== undefined && !d.target.endsWith(DEAD_LETTER_SUFFIX);
     this.#tell((o) => o.onDeadLetter(this.key, { delivery: observed(d), count: 1 }, decision.reason));
-    return { type: 'dead', id: d.id, lease: d.lease, attempt, reason: decision.reason, payload, ...(forward ? { forwardTo: `${d.target}${DEAD_LETTER_SUFFIX}` } : {}) };
+    if (!forward) return { type: 'dead', id: d.id, lease: d.lease, attempt, reason: decision.reason, payload };
+    // The dead-letter copy says why it failed (docs/delivery.md#dead-letter-targets).
+    const forwardBody = d.eventBody === null ? undefined : withFailureExtensions(d.eventBody, {
+      errorClass: outcome.errorClass, status: outcome.status ?? null, message: outcome.message, rule: d.rule, target: d.target, attempts: d.attempts + 1,
+    });
+    return { type: 'dead', id: d.id, lease: d.lease, attempt, reason: decision.reason, payload, forwardTo: `${d.target}${DEAD_LETTER_SUFFIX}`, ...(forwardBody === undefined ? {} : { forwardBody }) };
   }
 
   /** Breaker and persisted health follow every outcome; a target failing too long is disabled. */

@@ -6,12 +6,20 @@ import { HttpTarget } from './http/http-target.js';
 import { BusTarget, checkBusSpec } from './bus-target.js';
 import { LogTarget, checkLogSpec, type LogLevel } from './log-target.js';
 import { FileTarget, checkFileSpec } from './file-target.js';
+import { NATS_FIELDS, checkNatsSpec, createNatsTarget } from './brokers/nats-target.js';
+import { AMQP_FIELDS, checkAmqpSpec, createAmqpTarget } from './brokers/amqp-target.js';
+import { REDIS_FIELDS, checkRedisSpec, createRedisTarget } from './brokers/redis-target.js';
+import { MQTT_FIELDS, checkMqttSpec, createMqttTarget } from './brokers/mqtt-target.js';
+import { POSTGRES_FIELDS, checkPostgresSpec, createPostgresTarget } from './brokers/postgres-target.js';
+import { SMTP_FIELDS, checkSmtpSpec, createSmtpTarget } from './smtp-target.js';
+import { S3_FIELDS, S3Target, checkS3Spec } from './s3-target.js';
+import { SplitTarget, checkSplit } from './split-target.js';
 
 type SpecObject = Readonly<Record<string, unknown>>;
 
 /**
- * One target kind: how its fields are checked and how a Target is built. Later kinds (nats,
- * mqtt, amqp, redis, postgres) add an entry here and run targets.contract.ts.
+ * One target kind: how its fields are checked and how a Target is built. Each kind has an entry
+ * here and runs targets.contract.ts (the broker kinds in brokers/ share BrokerTarget).
  */
 export interface TargetKind {
   /**
@@ -26,12 +34,34 @@ export interface TargetKind {
   create(spec: SpecObject, deps: TargetDeps): Target;
 }
 
-export const targetKinds: Readonly<Record<string, TargetKind>> = {
+/** Fields every kind has besides the engine's: `split` (split-target.ts). */
+const COMMON_FIELDS = ['split'] as const;
+
+const kinds: Readonly<Record<string, TargetKind>> = {
   http: { fields: HTTP_FIELDS, check: checkHttpSpec, create: (s, d) => new HttpTarget(httpSpecOf(s), d) },
   bus: { fields: ['bus'], check: checkBusSpec, create: (s, d) => new BusTarget(s.bus as string, d.busPublisher) },
   log: { fields: ['level'], check: checkLogSpec, create: (s, d) => new LogTarget((s.level as LogLevel | undefined) ?? 'info', d.logSink ?? process.stdout, () => d.clock.now()) },
   file: { fields: ['path', 'fsync'], check: checkFileSpec, create: (s, d) => new FileTarget(d.fileDirectory, s.path as string, s.fsync === true) },
+  nats: { fields: NATS_FIELDS, check: checkNatsSpec, create: createNatsTarget },
+  amqp: { fields: AMQP_FIELDS, check: checkAmqpSpec, create: createAmqpTarget },
+  redis: { fields: REDIS_FIELDS, check: checkRedisSpec, create: createRedisTarget },
+  mqtt: { fields: MQTT_FIELDS, check: checkMqttSpec, create: createMqttTarget },
+  postgres: { fields: POSTGRES_FIELDS, check: checkPostgresSpec, create: createPostgresTarget },
+  smtp: { fields: SMTP_FIELDS, check: checkSmtpSpec, create: createSmtpTarget },
+  s3: { fields: S3_FIELDS, check: checkS3Spec, create: (s, d) => new S3Target(s, d) },
 };
+
+export const targetKinds: Readonly<Record<string, TargetKind>> = Object.fromEntries(Object.entries(kinds).map(([name, k]) => [name, {
+  fields: [...k.fields, ...COMMON_FIELDS],
+  check: (spec, path, out) => {
+    k.check(spec, path, out);
+    checkSplit(spec.split, path, out);
+  },
+  create: (spec, deps) => {
+    const t = k.create(spec, deps);
+    return typeof spec.split === 'string' ? new SplitTarget(t, spec.split) : t;
+  },
+} satisfies TargetKind]));
 
 /**
  * Checks the kind-specific fields of a target spec (`path` is its JSON pointer, e.g.

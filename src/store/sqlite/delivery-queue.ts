@@ -64,7 +64,7 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
       // the limit. Ordering by (due_at, id) alone made SQLite sort every row sharing a due time
       // (a whole put batch) with its event body, for each lease: ~6× the cost per leased row.
       due: p(`SELECT d.id, d.bus, d.seq, d.event_id, d.rule, d.target, d.grp, d.attempts, d.first_at, d.created_at,
-                     e.received_at, coalesce(e.body, d.event_body) AS body, e.traceparent
+                     e.received_at, coalesce(d.event_body, e.body) AS body, e.traceparent
               FROM deliveries d INDEXED BY deliveries_due LEFT JOIN events e ON e.bus = d.bus AND e.seq = d.seq
               WHERE d.bus = ? AND d.rule = ? AND d.target = ? AND d.state = 'pending' AND d.due_at <= ?
               ORDER BY d.due_at, d.first_at, d.id LIMIT ?`),
@@ -80,7 +80,7 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
       dead: p(`UPDATE deliveries SET state = 'dead', leased = 0, done_at = ?, last_error = ?, payload = ?, attempts = attempts + ?,
                  event_body = coalesce(event_body, ${EVENT_BODY}) WHERE id = ? AND leased = ? RETURNING bus, rule, target, grp`),
       forward: p(`INSERT INTO deliveries (bus, seq, event_id, rule, target, grp, state, due_at, first_at, created_at, event_body)
-                  SELECT bus, seq, event_id, rule, ?, NULL, 'pending', ?, ?, ?, event_body FROM deliveries WHERE id = ?`),
+                  SELECT bus, seq, event_id, rule, ?, NULL, 'pending', ?, ?, ?, coalesce(?, event_body) FROM deliveries WHERE id = ?`),
       attempt: p(`INSERT INTO delivery_attempts (delivery_id, n, at, duration_ms, ok, status, error_class, message, response)
                   VALUES (?, (SELECT coalesce(max(n), 0) + 1 FROM delivery_attempts WHERE delivery_id = ?), ?, ?, ?, ?, ?, ?, ?)`),
       // The IN term lets SQLite use the partial index deliveries_group (it does not infer it from
@@ -216,7 +216,7 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
         if (c.attempt !== null) this.#recordAttempt(id, c.attempt);
         this.#promoteNext(k, now);
         if (c.forwardTo !== undefined) {
-          s.forward!.run(c.forwardTo, now, now, now, id);
+          s.forward!.run(c.forwardTo, now, now, now, c.forwardBody ?? null, id);
           this.#touch({ bus: k.bus, rule: k.rule, target: c.forwardTo });
         }
         return true;

@@ -24,7 +24,35 @@ export async function readExcerpt(body: Readable): Promise<string> {
   } finally {
     if (!body.destroyed) body.destroy();
   }
-  const all = Buffer.concat(chunks).subarray(0, MAX_EXCERPT_BYTES);
+  return utf8Prefix(Buffer.concat(chunks), MAX_EXCERPT_BYTES);
+}
+
+/** Reads a whole response body up to `max` bytes; `truncated` when there was more. */
+export async function readBody(body: Readable, max: number): Promise<{ bytes: Buffer; truncated: boolean }> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let truncated = false;
+  try {
+    for await (const chunk of body) {
+      const b = chunk as Buffer;
+      chunks.push(b);
+      size += b.length;
+      if (size > max) {
+        truncated = true;
+        break;
+      }
+    }
+  } catch {
+    truncated = true;
+  } finally {
+    if (!body.destroyed) body.destroy();
+  }
+  return { bytes: Buffer.concat(chunks).subarray(0, max), truncated };
+}
+
+/** The UTF-8 text of at most `max` bytes of `buf`, without a multi-byte character cut at the end. */
+export function utf8Prefix(buf: Buffer, max: number): string {
+  const all = buf.subarray(0, max);
   let end = all.length;
   // step back over a trailing incomplete UTF-8 sequence
   let i = end - 1;

@@ -1,4 +1,8 @@
 import type { Violation } from '../../../core/index.js';
+import { checkDynamicParts, DynamicRequest, isDynamic, urlForChecks } from './dynamic-request.js';
+import { CHAT_PRESETS, type ChatPreset } from './chat-presets.js';
+import { checkSignerSpec, signerSpecOf, type SignerSpec } from './signing/hmac-signer.js';
+import { checkReplySpec, type ReplySpec } from './reply.js';
 
 /** The kind-specific fields of an http target, validated and with defaults applied. */
 export interface HttpTargetSpec {
@@ -12,6 +16,14 @@ export interface HttpTargetSpec {
   readonly timeoutMs: number;
   /** Name of a connection (basic, apiKey, oauth2) that authorizes the requests. */
   readonly connection?: string;
+  /** The templated path, query parameters and header values, when the target has any. */
+  readonly dynamic?: DynamicRequest;
+  /** A chat platform: its message format, its signature, its answers. */
+  readonly preset?: ChatPreset;
+  /** Signs every request (SigV4, or an HMAC header) with the connection's secret. */
+  readonly signer?: SignerSpec;
+  /** Puts a 2xx CloudEvent response on this bus (Knative reply semantics). */
+  readonly reply?: ReplySpec;
 }
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -25,11 +37,12 @@ const RESERVED_HEADERS = new Set([
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 /** The fields of an http target (besides the engine's generic ones). */
-export const HTTP_FIELDS = ['url', 'method', 'headers', 'mode', 'batchFormat', 'timeoutMs', 'connection'] as const;
+export const HTTP_FIELDS = ['url', 'method', 'headers', 'mode', 'batchFormat', 'timeoutMs', 'connection', 'query', 'variables', 'preset', 'signer', 'reply'] as const;
 
 /** Checks the http fields of `t` (an object), appending one violation per problem. */
 export function checkHttpSpec(t: Readonly<Record<string, unknown>>, path: string, out: Violation[]): void {
-  const { url, method, headers, mode, batchFormat, timeoutMs, connection } = t;
+  const { method, headers, mode, batchFormat, timeoutMs, connection } = t;
+  const url = typeof t.url === 'string' ? urlForChecks(t.url) : t.url;
   if (typeof url !== 'string') out.push({ path: `${path}/url`, reason: 'must be an absolute http or https URL' });
   else {
     let u: URL | undefined;
@@ -64,6 +77,17 @@ export function checkHttpSpec(t: Readonly<Record<string, unknown>>, path: string
   if (connection !== undefined && (typeof connection !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(connection))) {
     out.push({ path: `${path}/connection`, reason: 'must be a connection name' });
   }
+  checkDynamicParts(t, path, out);
+  if (t.preset !== undefined) {
+    if (typeof t.preset !== 'string' || !(CHAT_PRESETS as readonly string[]).includes(t.preset)) out.push({ path: `${path}/preset`, reason: `must be one of ${CHAT_PRESETS.join(', ')}` });
+    if (t.batch !== undefined) out.push({ path: `${path}/batch`, reason: 'a chat preset posts one message per request' });
+    if (t.signer !== undefined) out.push({ path: `${path}/signer`, reason: 'a chat preset signs as its platform documents; give preset or signer' });
+  }
+  if (t.reply !== undefined) checkReplySpec(t.reply, path, out);
+  if (t.signer !== undefined) {
+    checkSignerSpec(t.signer, path, out);
+    if (t.connection === undefined) out.push({ path: `${path}/connection`, reason: 'a signer takes its secret from a connection (aws for sigv4, hmac for hmac)' });
+  }
 }
 
 /** The spec with defaults; call only after checkHttpSpec found nothing. */
@@ -76,5 +100,9 @@ export function httpSpecOf(t: Readonly<Record<string, unknown>>): HttpTargetSpec
     batchFormat: (t.batchFormat as HttpTargetSpec['batchFormat'] | undefined) ?? 'cloudevents',
     timeoutMs: (t.timeoutMs as number | undefined) ?? DEFAULT_TIMEOUT_MS,
     ...(typeof t.connection === 'string' ? { connection: t.connection } : {}),
+    ...(isDynamic(t) ? { dynamic: new DynamicRequest(t) } : {}),
+    ...(typeof t.preset === 'string' ? { preset: t.preset as ChatPreset } : {}),
+    ...(typeof t.reply === 'object' && t.reply !== null ? { reply: { bus: (t.reply as { bus: string }).bus } } : {}),
+    ...(typeof t.signer === 'object' && t.signer !== null ? { signer: signerSpecOf(t.signer as Record<string, unknown>) } : {}),
   };
 }

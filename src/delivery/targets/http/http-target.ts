@@ -7,16 +7,28 @@ import { AuthorizationError, type Authorizer } from '../../connections/types.js'
 import type { TargetDeps } from '../deps.js';
 import type { HttpTargetSpec } from './http-spec.js';
 import { encodeRequest } from './encode-body.js';
-import { readExcerpt } from './excerpt.js';
+import { MAX_EXCERPT_BYTES, readBody, readExcerpt, utf8Prefix } from './excerpt.js';
+import { MAX_REPLY_BYTES, putReply } from './reply.js';
 import { parseRetryAfter } from './retry-after.js';
 import { classifyError } from './classify-error.js';
 import { isSensitiveHeader, redactExcerpt } from './redact.js';
+import { chatRequest, chatVerdict, presetSigns, type ChatRequest } from './chat-presets.js';
+import { signV4 } from './signing/sigv4.js';
+import { hmacHeaders } from './signing/hmac-signer.js';
 
 const USER_AGENT = 'Switchyard-Webhooks/1';
 
+function failedAttempt(errorClass: 'rejected' | 'config', message: string): Attempt {
+  return { type: 'error', outcome: { type: 'failed', durationMs: 0, errorClass, message } };
+}
+
 type Attempt =
   /** `secrets`: the credential values this request carried, to remove from what is kept of the answer. */
-  | { readonly type: 'response'; readonly status: number; readonly headers: Record<string, string | string[] | undefined>; readonly excerpt: string; readonly secrets: readonly string[] }
+  | {
+      readonly type: 'response'; readonly status: number; readonly headers: Record<string, string | string[] | undefined>; readonly excerpt: string; readonly secrets: readonly string[];
+      /** The whole body (at most MAX_REPLY_BYTES), read only for a target with `reply`. */
+      readonly body?: { readonly bytes: Buffer; readonly truncated: boolean };
+    }
   | { readonly type: 'error'; readonly outcome: SendOutcome };
 
 /**
@@ -42,7 +54,8 @@ export class HttpTarget implements Target {
   constructor(spec: HttpTargetSpec, deps: TargetDeps) {
     this.#spec = spec;
     this.#deps = deps;
-    this.#headers = Object.fromEntries(Object.entries(spec.headers).map(([k, v]) => [k.toLowerCase(), v]));
+    // templated header values are rendered per request (spec.dynamic)
+    this.#headers = Object.fromEntries(Object.entries(spec.headers).filter(([, v]) => !v.includes('${')).map(([k, v]) => [k.toLowerCase(), v]));
     this.#headerSecrets = Object.entries(this.#headers).filter(([k]) => isSensitiveHeader(k)).map(([, v]) => v);
     const connectTimeout = Math.min(spec.timeoutMs, 10_000);
     this.#agent = new Agent({
@@ -85,7 +98,15 @@ export class HttpTarget implements Target {
       if (attempt.type === 'response' && attempt.status === 401 && authorizer !== undefined && authorizer.invalidate()) {
         attempt = await this.#attempt(messages, authorizer, ac.signal, isTimedOut);
       }
-      return this.#outcome(attempt, duration());
+      const outcome = this.#outcome(attempt, duration());
+      const reply = this.#spec.reply;
+      if (reply === undefined || outcome.type !== 'delivered' || attempt.type !== 'response' || attempt.body === undefined) return outcome;
+      const ct = attempt.headers['content-type'];
+      const r = await putReply({
+        reply, first: messages[0]!, contentType: Array.isArray(ct) ? ct[0] : ct, headers: attempt.headers, body: attempt.body.bytes, truncated: attempt.body.truncated, publisher: this.#deps.busPublisher,
+      });
+      if (r.type === 'retry') return { type: 'failed', durationMs: duration(), errorClass: 'io', message: r.message, ...(outcome.status === undefined ? {} : { status: outcome.status }) };
+      return { ...outcome, durationMs: duration(), note: r.note };
     } finally {
       clearTimeout(timer);
       signal.removeEventListener('abort', onAbort);
@@ -94,33 +115,75 @@ export class HttpTarget implements Target {
 
   async #attempt(messages: readonly OutboundMessage[], authorizer: Authorizer | undefined, signal: AbortSignal, timedOut: () => boolean): Promise<Attempt> {
     try {
-      const enc = encodeRequest(messages, this.#spec);
       const first = messages[0]!;
-      const secrets = await this.#deps.signingSecrets.activeSecrets({ bus: first.bus, rule: first.rule, targetId: first.targetId }, this.#deps.clock.now());
-      // A connection may add to the URL (an API key in the query), so it gets a URL object of its own.
-      const authUrl = authorizer === undefined ? undefined : new URL(this.#spec.url);
+      const now = this.#deps.clock.now();
+      // A templated request takes its URL and header values from the first message of the send.
+      const dyn = this.#spec.dynamic?.render(first);
+      if (dyn !== undefined && !dyn.ok) return failedAttempt('rejected', `the request could not be built: ${dyn.reason}`);
+      const url = dyn?.url ?? this.#spec.url;
+      const dynHeaders = dyn?.headers ?? {};
+      // A chat preset or a signer reads its secret from the connection (kind hmac or aws).
+      const needsSecret = this.#spec.signer !== undefined || (this.#spec.preset !== undefined && presetSigns(this.#spec.preset));
+      const conn = needsSecret && this.#spec.connection !== undefined ? await this.#deps.connections.credentials(this.#spec.connection) : undefined;
+      let enc = encodeRequest(messages, this.#spec);
+      let presetQuery: Readonly<Record<string, string>> = {};
+      if (this.#spec.preset !== undefined) {
+        if (conn !== undefined && conn.kind !== 'hmac') return failedAttempt('config', `connection "${this.#spec.connection ?? ''}" is a ${conn.kind} connection; a ${this.#spec.preset} preset signs with an hmac one`);
+        let chat: ChatRequest;
+        try {
+          chat = chatRequest(this.#spec.preset, first.outbound, conn?.kind === 'hmac' ? conn.secret : undefined, now);
+        } catch (e) {
+          return failedAttempt('rejected', `the ${this.#spec.preset} message could not be built: ${(e as Error).message}`);
+        }
+        enc = { webhookId: enc.webhookId, headers: { 'content-type': 'application/json; charset=utf-8' }, body: chat.body };
+        presetQuery = chat.query;
+      }
+      const secrets = await this.#deps.signingSecrets.activeSecrets({ bus: first.bus, rule: first.rule, targetId: first.targetId }, now);
+      // A connection (an API key in the query), a preset's signature or a signer works on a URL object of its own.
+      const hasQuery = Object.keys(presetQuery).length > 0;
+      const target = authorizer !== undefined || hasQuery || this.#spec.signer !== undefined ? new URL(url) : undefined;
+      if (target !== undefined) for (const [k, v] of Object.entries(presetQuery)) target.searchParams.set(k, v);
       const headers: Record<string, string> = {
         ...this.#headers,
+        ...dynHeaders,
         ...enc.headers,
         'user-agent': USER_AGENT,
         // W3C trace context of this attempt (a batch carries its first message's).
         ...(first.traceparent === undefined ? {} : { traceparent: first.traceparent }),
         ...(first.traceparent === undefined || first.tracestate === undefined ? {} : { tracestate: first.tracestate }),
-        ...signWebhook(secrets, enc.webhookId, Math.floor(this.#deps.clock.now() / 1000), enc.body),
+        ...signWebhook(secrets, enc.webhookId, Math.floor(now / 1000), enc.body),
       };
       let credentials = this.#headerSecrets;
-      if (authorizer !== undefined && authUrl !== undefined) {
+      const dynSecrets = Object.entries(dynHeaders).filter(([k]) => isSensitiveHeader(k)).map(([, v]) => v);
+      if (dynSecrets.length > 0) credentials = [...credentials, ...dynSecrets];
+      if (authorizer !== undefined && target !== undefined) {
         const before = { ...headers };
-        const query = new URLSearchParams(authUrl.search);
-        await authorizer.authorize({ url: authUrl, headers }, signal);
+        const query = new URLSearchParams(target.search);
+        await authorizer.authorize({ url: target, headers }, signal);
         // Whatever the connection added or changed is a credential.
         const added = [
           ...Object.entries(headers).filter(([k, v]) => before[k] !== v).map(([, v]) => v),
-          ...[...authUrl.searchParams].filter(([k, v]) => !query.getAll(k).includes(v)).map(([, v]) => v),
+          ...[...target.searchParams].filter(([k, v]) => !query.getAll(k).includes(v)).map(([, v]) => v),
         ];
         if (added.length > 0) credentials = [...credentials, ...added];
       }
-      const res = await request(authUrl ?? this.#spec.url, { dispatcher: this.#agent, method: this.#spec.method, headers, body: enc.body, signal });
+      const signer = this.#spec.signer;
+      if (signer !== undefined && target !== undefined) {
+        // signed last: the signature covers the final URL and headers
+        if (signer.type === 'sigv4') {
+          if (conn?.kind !== 'aws') return failedAttempt('config', `a sigv4 signer needs an aws connection${conn === undefined ? '' : `, not ${conn.kind}`}`);
+          Object.assign(headers, signV4({ method: this.#spec.method, url: target, headers, body: enc.body }, conn, signer.region, signer.service, now).headers);
+          if (conn.sessionToken !== undefined) credentials = [...credentials, conn.sessionToken];
+        } else {
+          if (conn?.kind !== 'hmac') return failedAttempt('config', `an hmac signer needs an hmac connection${conn === undefined ? '' : `, not ${conn.kind}`}`);
+          Object.assign(headers, hmacHeaders(signer, conn.secret, enc.body, now));
+        }
+      }
+      const res = await request(target ?? url, { dispatcher: this.#agent, method: this.#spec.method, headers, body: enc.body, signal });
+      if (this.#spec.reply !== undefined) {
+        const whole = await readBody(res.body, MAX_REPLY_BYTES);
+        return { type: 'response', status: res.statusCode, headers: res.headers, excerpt: utf8Prefix(whole.bytes, MAX_EXCERPT_BYTES), secrets: credentials, body: whole };
+      }
       const excerpt = await readExcerpt(res.body);
       return { type: 'response', status: res.statusCode, headers: res.headers, excerpt, secrets: credentials };
     } catch (err) {
@@ -139,7 +202,12 @@ export class HttpTarget implements Target {
   #outcome(a: Attempt, durationMs: number): SendOutcome {
     if (a.type === 'error') return { ...a.outcome, durationMs };
     const response = a.excerpt === '' ? {} : { response: redactExcerpt(a.excerpt, a.secrets) };
-    if (a.status >= 200 && a.status < 300) return { type: 'delivered', durationMs, status: a.status, ...response };
+    if (a.status >= 200 && a.status < 300) {
+      // chat platforms may refuse a message in a 2xx answer
+      const v = this.#spec.preset === undefined ? undefined : chatVerdict(this.#spec.preset, a.excerpt);
+      if (v !== undefined && !v.ok) return { type: 'failed', durationMs, errorClass: v.retry ? 'io' : 'rejected', status: a.status, message: v.message, ...response };
+      return { type: 'delivered', durationMs, status: a.status, ...response };
+    }
     const retryAfterMs = parseRetryAfter(a.headers['retry-after'], this.#deps.clock.now());
     const location = a.headers.location;
     const message = a.status >= 300 && a.status < 400
