@@ -62,7 +62,7 @@ export class SwitchyardClient {
         query: { ...q, from: time(q.from), to: time(q.to), pattern: q.pattern === undefined ? undefined : JSON.stringify(q.pattern), limit: q.limit ?? 100 },
       }),
     /** Every event of a search, page after page. */
-    searchAll: (bus: string, q: EventQuery = {}): AsyncIterable<StoredEvent> => this.#pages((after) => this.events.search(bus, { ...q, after })),
+    searchAll: (bus: string, q: EventQuery = {}): AsyncIterable<StoredEvent> => this.#pages<StoredEvent, number>((after) => this.events.search(bus, { ...q, after })),
     /** What happened to an event: matched rules, per target payload and attempts, final state. */
     trace: async (bus: string, id: string, opts: { source?: string; explain?: boolean } = {}): Promise<Trace> =>
       this.transport.call({ method: 'get', path: '/v1/buses/{bus}/events/{id}/trace', params: { bus, id }, query: { source: opts.source, explain: opts.explain } }),
@@ -155,17 +155,17 @@ export class SwitchyardClient {
   };
 
   readonly deadLetters = {
-    list: async (f: DeadLetterFilter & { after?: number; limit?: number } = {}): Promise<Page<DeadLetterSummary>> =>
+    list: async (f: DeadLetterFilter & { after?: string; limit?: number } = {}): Promise<Page<DeadLetterSummary, string>> =>
       this.transport.call({ method: 'get', path: '/v1/dead-letters', query: { ...filterQuery(f), after: f.after, limit: f.limit ?? 100 } }),
-    listAll: (f: DeadLetterFilter = {}): AsyncIterable<DeadLetterSummary> => this.#pages((after) => this.deadLetters.list({ ...f, after })),
-    get: async (id: number): Promise<DeadLetter> => this.transport.call({ method: 'get', path: '/v1/dead-letters/{id}', params: { id } }),
+    listAll: (f: DeadLetterFilter = {}): AsyncIterable<DeadLetterSummary> => this.#pages<DeadLetterSummary, string>((after) => this.deadLetters.list({ ...f, after })),
+    get: async (id: string): Promise<DeadLetter> => this.transport.call({ method: 'get', path: '/v1/dead-letters/{id}', params: { id } }),
     /** Makes the selected dead letters due again with a fresh retry budget. Not retried. */
     redrive: async (s: DeadLetterSelection): Promise<number> =>
       (await this.transport.call<{ redriven: number }, '/v1/dead-letters/redrive', 'post'>({ method: 'post', path: '/v1/dead-letters/redrive', body: 'filter' in s ? { filter: filterQuery(s.filter) } : s })).redriven,
     /** Deletes the selected dead letters with their attempts. */
     purge: async (s: DeadLetterSelection): Promise<number> =>
       (await this.transport.call<{ purged: number }, '/v1/dead-letters/purge', 'post'>({ method: 'post', path: '/v1/dead-letters/purge', body: 'filter' in s ? { filter: filterQuery(s.filter) } : s, retry: true })).purged,
-    delete: async (id: number): Promise<void> => this.transport.call({ method: 'delete', path: '/v1/dead-letters/{id}', params: { id } }),
+    delete: async (id: string): Promise<void> => this.transport.call({ method: 'delete', path: '/v1/dead-letters/{id}', params: { id } }),
   };
 
   /** Runs a transformer once on an event and shows its output. */
@@ -173,8 +173,8 @@ export class SwitchyardClient {
     return this.transport.call({ method: 'post', path: '/v1/transforms/test', body: { transform, event, ...opts }, retry: true });
   }
 
-  async *#pages<T>(page: (after: number | undefined) => Promise<Page<T>>): AsyncGenerator<T> {
-    let after: number | undefined;
+  async *#pages<T, C extends number | string>(page: (after: C | undefined) => Promise<Page<T, C>>): AsyncGenerator<T> {
+    let after: C | undefined;
     for (;;) {
       const p = await page(after);
       yield* p.items;

@@ -1245,10 +1245,12 @@ export interface paths {
                                     /** Format: date-time */
                                     until?: string;
                                 };
+                                /** @description The queue's counts: `pending` (not finished and not leased: due, retrying later, or queued behind its FIFO group's head), `inFlight` (leased: being sent, or held by a lease not ended yet), `dead` (dead letters); backends may add more */
                                 deliveries?: {
                                     dead?: number;
+                                    inFlight?: number;
                                     pending?: number;
-                                    /** @description queued behind the head of their FIFO group */
+                                    /** @description the part of `pending` queued behind the head of its FIFO group (SQLite) */
                                     waiting?: number;
                                 };
                                 /** Format: date-time */
@@ -1340,10 +1342,12 @@ export interface paths {
                                 /** Format: date-time */
                                 until?: string;
                             };
+                            /** @description The queue's counts: `pending` (not finished and not leased: due, retrying later, or queued behind its FIFO group's head), `inFlight` (leased: being sent, or held by a lease not ended yet), `dead` (dead letters); backends may add more */
                             deliveries?: {
                                 dead?: number;
+                                inFlight?: number;
                                 pending?: number;
-                                /** @description queued behind the head of their FIFO group */
+                                /** @description the part of `pending` queued behind the head of its FIFO group (SQLite) */
                                 waiting?: number;
                             };
                             /** Format: date-time */
@@ -1733,7 +1737,7 @@ export interface paths {
                                 createdAt?: string;
                                 description?: string | null;
                                 /** @enum {string} */
-                                kind?: "basic" | "apiKey" | "oauth2";
+                                kind?: "basic" | "apiKey" | "oauth2" | "hmac" | "aws";
                                 name?: string;
                                 /** Format: date-time */
                                 updatedAt?: string;
@@ -1804,7 +1808,7 @@ export interface paths {
                             createdAt?: string;
                             description?: string | null;
                             /** @enum {string} */
-                            kind?: "basic" | "apiKey" | "oauth2";
+                            kind?: "basic" | "apiKey" | "oauth2" | "hmac" | "aws";
                             name?: string;
                             /** Format: date-time */
                             updatedAt?: string;
@@ -1815,7 +1819,7 @@ export interface paths {
                 };
             };
         };
-        /** Create or replace a connection (basic, apiKey or oauth2); a secret field may be omitted to keep the stored one */
+        /** Create or replace a connection (basic, apiKey, oauth2, hmac or aws); a secret field may be omitted to keep the stored one */
         put: {
             parameters: {
                 query?: never;
@@ -1825,7 +1829,7 @@ export interface paths {
                 };
                 cookie?: never;
             };
-            /** @description { "kind": "basic", "username", "password" } | { "kind": "apiKey", "in": "header"|"query", "keyName", "value" } (keyName once spelled name, still accepted) | { "kind": "oauth2", "tokenUrl", "clientId", "clientSecret", "scope"?, "audience"?, "clientAuth"?: "basic"|"body" } (docs/targets.md) */
+            /** @description { "kind": "basic", "username", "password" } | { "kind": "apiKey", "in": "header"|"query", "keyName", "value" } (keyName once spelled name, still accepted) | { "kind": "oauth2", "tokenUrl", "clientId", "clientSecret", "scope"?, "audience"?, "clientAuth"?: "basic"|"body" } | { "kind": "hmac", "secret" } | { "kind": "aws", "accessKeyId", "secretAccessKey", "sessionToken"? } (docs/targets.md) */
             requestBody: {
                 content: {
                     "application/json": Record<string, never>;
@@ -1864,7 +1868,7 @@ export interface paths {
                             createdAt?: string;
                             description?: string | null;
                             /** @enum {string} */
-                            kind?: "basic" | "apiKey" | "oauth2";
+                            kind?: "basic" | "apiKey" | "oauth2" | "hmac" | "aws";
                             name?: string;
                             /** Format: date-time */
                             updatedAt?: string;
@@ -1884,7 +1888,7 @@ export interface paths {
                             createdAt?: string;
                             description?: string | null;
                             /** @enum {string} */
-                            kind?: "basic" | "apiKey" | "oauth2";
+                            kind?: "basic" | "apiKey" | "oauth2" | "hmac" | "aws";
                             name?: string;
                             /** Format: date-time */
                             updatedAt?: string;
@@ -1954,8 +1958,8 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description cursor: dead letters with a greater id (the `next` of the previous page) */
-                    after?: number;
+                    /** @description cursor: the `next` of the previous page */
+                    after?: string;
                     /** @description Bus name: letters, digits, `.`, `_`, `-`; at most 64 characters. */
                     bus?: string;
                     /** @description dead-lettered at or after (RFC 3339 or epoch ms) */
@@ -2012,13 +2016,14 @@ export interface paths {
                                 eventId?: string;
                                 /** @description FIFO group key (ordered targets) */
                                 group?: string | null;
-                                id?: number;
+                                /** @description the delivery id (opaque; the receiver saw `dlv_<id>` as its webhook-id) */
+                                id?: string;
                                 lastError?: string | null;
                                 rule?: string;
                                 sequence?: number;
                                 target?: string;
                             }[];
-                            next?: number;
+                            next?: string;
                         };
                     };
                 };
@@ -2045,7 +2050,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    id: number;
+                    id: string;
                 };
                 cookie?: never;
             };
@@ -2105,7 +2110,8 @@ export interface paths {
                             eventId?: string;
                             /** @description FIFO group key (ordered targets) */
                             group?: string | null;
-                            id?: number;
+                            /** @description the delivery id (opaque; the receiver saw `dlv_<id>` as its webhook-id) */
+                            id?: string;
                             lastError?: string | null;
                             /** @description the transformed payload that was sent (text) */
                             payload?: string | null;
@@ -2125,7 +2131,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    id: number;
+                    id: string;
                 };
                 cookie?: never;
             };
@@ -2200,7 +2206,7 @@ export interface paths {
                             /** @description dead-lettered before (RFC 3339 or epoch ms) */
                             to?: string;
                         };
-                        ids?: number[];
+                        ids?: (string | number)[];
                     };
                 };
             };
@@ -2279,7 +2285,7 @@ export interface paths {
                             /** @description dead-lettered before (RFC 3339 or epoch ms) */
                             to?: string;
                         };
-                        ids?: number[];
+                        ids?: (string | number)[];
                     };
                 };
             };

@@ -49,10 +49,10 @@ export interface StoredEvent {
   matchedRules: string[];
 }
 
-/** A page of a cursor-paginated list; pass `next` as `after` for the next page. */
-export interface Page<T> {
+/** A page of a cursor-paginated list; pass `next` as `after` for the next page (a sequence number, or an opaque text cursor for dead letters). */
+export interface Page<T, C extends number | string = number> {
   items: T[];
-  next?: number;
+  next?: C;
 }
 
 export interface Retention {
@@ -254,7 +254,8 @@ export interface SchemaSettings {
 export type CodeLanguage = 'typescript' | 'python' | 'java' | 'go';
 
 export interface DeadLetterSummary {
-  id: number;
+  /** Opaque: the delivery's id, stable across attempts and redrives. */
+  id: string;
   bus: string;
   sequence: number;
   eventId: string;
@@ -293,7 +294,7 @@ export interface DeadLetterFilter {
 }
 
 /** Which dead letters a redrive or purge applies to. */
-export type DeadLetterSelection = { ids: number[] } | { filter: DeadLetterFilter } | { all: true };
+export type DeadLetterSelection = { ids: string[] } | { filter: DeadLetterFilter } | { all: true };
 
 export type DeliveryStateFilter = 'delivered' | 'pending' | 'retrying' | 'dead' | 'unmatched';
 

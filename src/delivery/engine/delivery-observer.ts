@@ -7,6 +7,8 @@ export interface DeliveryTraceContext {
   readonly traceparent: string;
   /** This attempt's `traceparent` header: the event's trace, a new span id (the delivery's span). */
   readonly header: string;
+  /** The `tracestate` header to send with it: the event's own, when it belongs to this trace. */
+  readonly tracestate?: string | undefined;
 }
 
 /** One delivery as an observer sees it. */

@@ -360,7 +360,7 @@ export class TargetWorker {
       try {
         const trace = this.#traceContext(d.eventBody, d.traceparent);
         const p = renderPayload(spec, { bus: d.bus, id: d.eventId, body: d.eventBody, receivedAt: d.receivedAt }, { rule: d.rule, traceparent: trace?.traceparent });
-        ready.push({ d, trace, payload: p.payload, message: { deliveryId: `dlv_${d.id}`, attempt: d.attempts + 1, bus: d.bus, rule: d.rule, targetId: baseTargetId(d.target), eventId: d.eventId, outbound: p.outbound, traceparent: trace?.header } });
+        ready.push({ d, trace, payload: p.payload, message: { deliveryId: `dlv_${d.id}`, attempt: d.attempts + 1, bus: d.bus, rule: d.rule, targetId: baseTargetId(d.target), eventId: d.eventId, outbound: p.outbound, traceparent: trace?.header, tracestate: trace?.tracestate } });
       } catch (err) {
         const reason = `could not prepare the payload: ${(err as Error).message}`;
         completions.push({ type: 'dead', id: d.id, lease: d.lease, attempt: null, reason, payload: null });
