@@ -1,5 +1,5 @@
 export type {
-  Retention, BusRecord, NewBus, AppendItem, AppendOutcome, StoredEvent, EventQuery, EventPage,
+  Retention, BusRecord, BusUpdate, NewBus, AppendItem, AppendOutcome, StoredEvent, EventQuery, EventPage,
   EventLog, BusCatalog, Store, RuleRecord, NewRule, RuleCatalog, Catalog, Housekeeping,
 } from './types.js';
 export type { ConnectionRecord, NewConnection, ConnectionCatalog, StoredSigningSecret } from './connection-types.js';

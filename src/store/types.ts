@@ -107,8 +107,19 @@ export interface EventLog {
   count(bus: string): Promise<number>;
 }
 
+/** A change to a bus: only the fields given change. */
+export interface BusUpdate {
+  readonly description?: string | null;
+  readonly retention?: Retention;
+}
+
 export interface BusCatalog {
   create(bus: NewBus): Promise<BusRecord>;
+  /**
+   * Changes a bus's description and retention (a retention change applies at the next sweep);
+   * announced on the change feed like a create. Undefined when the bus does not exist.
+   */
+  update(name: string, change: BusUpdate): Promise<BusRecord | undefined>;
   get(name: string): Promise<BusRecord | undefined>;
   list(): Promise<BusRecord[]>;
   /** Deletes the bus and all its events; false when it did not exist. */

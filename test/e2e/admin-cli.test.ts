@@ -109,3 +109,27 @@ test('admin cli - schemas settings shows a bus’s validation and discovery and 
     await t.close();
   }
 });
+
+test('admin cli - buses update changes only what the flags give; none lifts a limit; no flag is a usage error', async () => {
+  const t = await startTestServer();
+  try {
+    await call(t.url, '/v1/buses', { json: { name: 'orders', description: 'old', retention: { maxAgeMs: 3_600_000, maxCount: 100 } } });
+    let r = await runCli(t.url, ['buses', 'update', 'orders', '--description', 'new', '--max-count', 'none', '--json']);
+    assert.equal(r.code, 0, r.err);
+    const b = JSON.parse(r.out) as { description: string; retention: unknown };
+    assert.deepEqual([b.description, b.retention], ['new', { maxAgeMs: 3_600_000, maxCount: null }]);
+    r = await runCli(t.url, ['buses', 'update', 'orders', '--no-description', '--max-age', '2h']);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /orders .*│ *│ .*2h/);
+    assert.equal((await call<{ description: unknown }>(t.url, '/v1/buses/orders')).json.description, null);
+    r = await runCli(t.url, ['buses', 'update', 'orders']);
+    assert.equal(r.code, 2);
+    r = await runCli(t.url, ['buses', 'update', 'orders', '--max-age', '10s']);
+    assert.equal(r.code, 1, 'the server refuses a retention under a minute');
+    r = await runCli(t.url, ['buses', 'update', 'nope', '--description', 'x']);
+    assert.equal(r.code, 1);
+    assert.match(r.err, /SWY_STORE_BUS_NOT_FOUND/);
+  } finally {
+    await t.close();
+  }
+});

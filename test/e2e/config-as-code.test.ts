@@ -79,8 +79,9 @@ test('config as code - diff names changed fields; --prune deletes what the docum
     await call(s.url, '/v1/buses', { json: { name: 'scratch' } });
     const file = path.join(dir, 'c.yaml');
     const exported = (await runCli(s.url, ['export'])).out;
-    const doc = parseYaml(exported) as { buses: { name: string; rules: { name: string; filter: unknown; state: string }[] }[]; connections: unknown[]; schemas: { versions: { schema: unknown }[] }[] };
+    const doc = parseYaml(exported) as { buses: { name: string; description?: string; rules: { name: string; filter: unknown; state: string }[] }[]; connections: unknown[]; schemas: { versions: { schema: unknown }[] }[] };
     const orders = doc.buses.find((x) => x.name === 'orders')!;
+    orders.description = 'all shop orders';
     orders.rules = orders.rules.filter((x) => x.name === 'big');
     orders.rules[0]!.filter = { pattern: { type: ['order.created'] } };
     doc.buses = doc.buses.filter((x) => x.name !== 'scratch' && x.name !== 'default');
@@ -89,9 +90,9 @@ test('config as code - diff names changed fields; --prune deletes what the docum
 
     let r = await runCli(s.url, ['diff', '-f', file, '--prune']);
     assert.equal(r.code, 0, r.err);
-    assert.equal(r.out, '+ bus payments\n~ rule orders/big (filter)\n- rule orders/quiet\n- bus scratch\n');
+    assert.equal(r.out, '~ bus orders (description)\n+ bus payments\n~ rule orders/big (filter)\n- rule orders/quiet\n- bus scratch\n');
     r = await runCli(s.url, ['diff', '-f', file, '--json']);
-    assert.deepEqual(JSON.parse(r.out), { changes: [{ op: 'create', kind: 'bus', name: 'payments' }, { op: 'update', kind: 'rule', name: 'orders/big', fields: ['filter'] }], conflicts: [] });
+    assert.deepEqual(JSON.parse(r.out), { changes: [{ op: 'update', kind: 'bus', name: 'orders', fields: ['description'] }, { op: 'create', kind: 'bus', name: 'payments' }, { op: 'update', kind: 'rule', name: 'orders/big', fields: ['filter'] }], conflicts: [] });
 
     r = await runCli(s.url, ['apply', '-f', file, '--prune', '--dry-run']);
     assert.equal(r.code, 0, r.err);
@@ -102,6 +103,7 @@ test('config as code - diff names changed fields; --prune deletes what the docum
     assert.equal((await call(s.url, '/v1/buses/default')).status, 200, 'the default bus is never pruned');
     assert.equal((await call(s.url, '/v1/buses/orders/rules/quiet')).status, 404);
     assert.equal((await call(s.url, '/v1/buses/payments')).status, 200);
+    assert.equal((await call<{ description: string }>(s.url, '/v1/buses/orders')).json.description, 'all shop orders');
     r = await runCli(s.url, ['diff', '-f', file, '--prune', '--exit-code']);
     assert.equal(r.code, 0, r.out);
 

@@ -2,7 +2,7 @@ import { cloudEvent } from './event-builder.js';
 import { tail, type TailOptions } from './tail.js';
 import { Transport, type TransportOptions } from './transport.js';
 import type {
-  Bus, BusInput, CloudEvent, CloudEventInput, CodeLanguage, CompatibilityMode, CompatibilityResult, Connection, ConnectionInput, DeadLetter,
+  Bus, BusInput, BusUpdate, CloudEvent, CloudEventInput, CodeLanguage, CompatibilityMode, CompatibilityResult, Connection, ConnectionInput, DeadLetter,
   DeadLetterFilter, DeadLetterSelection, DeadLetterSummary, EventQuery, Filter, Page, PatternTestResult, PutEntriesResult, PutEntry, PutResult,
   Rule, RuleInput, Schema, SchemaSettings, SchemaVersion, SchemaVersionInput, SigningSecret, StoredEvent, TargetStatus, Trace,
 } from './types.js';
@@ -75,6 +75,8 @@ export class SwitchyardClient {
     get: async (name: string): Promise<Bus> => this.transport.call({ method: 'get', path: '/v1/buses/{bus}', params: { bus: name } }),
     /** Creates a bus (not retried: a create is not idempotent). */
     create: async (input: BusInput): Promise<Bus> => this.transport.call({ method: 'post', path: '/v1/buses', body: input }),
+    /** Changes a bus's description or retention; only what is given changes. */
+    update: async (name: string, change: BusUpdate): Promise<Bus> => this.transport.call({ method: 'patch', path: '/v1/buses/{bus}', params: { bus: name }, body: change, retry: true }),
     delete: async (name: string): Promise<void> => this.transport.call({ method: 'delete', path: '/v1/buses/{bus}', params: { bus: name } }),
   };
 

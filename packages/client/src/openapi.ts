@@ -351,7 +351,73 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        patch?: never;
+        /** Update a bus: its description and retention (a retention change applies at the next sweep) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Bus name: letters, digits, `.`, `_`, `-`; at most 64 characters. */
+                    bus: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        description?: string | null;
+                        /** @description Events older than maxAgeMs or beyond the newest maxCount are removed by the retention sweep; null = no limit of that kind. A limit left out keeps its current value. */
+                        retention?: {
+                            maxAgeMs?: number | null;
+                            maxCount?: number | null;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code?: string;
+                            detail?: string;
+                            instance?: string;
+                            status?: number;
+                            title?: string;
+                            type?: string;
+                            violations?: {
+                                code?: string;
+                                path?: string;
+                                reason?: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            createdAt?: string;
+                            description?: string | null;
+                            lastSequence?: number;
+                            name?: string;
+                            /** @description Events older than maxAgeMs or beyond the newest maxCount are removed by the retention sweep; null = no limit of that kind. */
+                            retention?: {
+                                maxAgeMs?: number | null;
+                                maxCount?: number | null;
+                            };
+                        };
+                    };
+                };
+            };
+        };
         trace?: never;
     };
     "/v1/buses/{bus}/asyncapi": {

@@ -76,6 +76,12 @@ export interface BusInput {
   retention?: Retention;
 }
 
+/** A change to a bus: only what is given changes (a retention limit left out keeps its value; null lifts it). */
+export interface BusUpdate {
+  description?: string | null;
+  retention?: Retention;
+}
+
 /** A rule's filter, in one of the three dialects (docs/patterns.md, docs/cesql.md). */
 export type Filter =
   | { pattern: Record<string, unknown> }

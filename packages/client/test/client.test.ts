@@ -28,6 +28,8 @@ test('client buses - create, get, list, delete; a missing bus is an ApiError wit
   assert.equal(b.name, 'c-orders');
   assert.deepEqual(b.retention, { maxAgeMs: null, maxCount: 1000 });
   assert.equal((await client.buses.get('c-orders')).description, 'orders');
+  const u = await client.buses.update('c-orders', { description: null, retention: { maxAgeMs: 3_600_000 } });
+  assert.deepEqual([u.description, u.retention], [null, { maxAgeMs: 3_600_000, maxCount: 1000 }]);
   assert.ok((await client.buses.list()).some((x) => x.name === 'c-orders'));
   await client.buses.delete('c-orders');
   const err = await client.buses.get('c-orders').catch((e: unknown) => e);

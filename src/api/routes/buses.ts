@@ -73,6 +73,37 @@ export async function busRoutes(app: FastifyInstance, deps: { store: Store; defa
     return view(b);
   });
 
+  app.patch<{ Params: { bus: string }; Body: { description?: string | null; retention?: { maxAgeMs?: number | null; maxCount?: number | null } } }>('/v1/buses/:bus', {
+    config: { scope: 'admin' },
+    schema: {
+      summary: 'Update a bus: its description and retention (a retention change applies at the next sweep)',
+      tags: ['buses'],
+      params: { type: 'object', properties: { bus: busName }, required: ['bus'] },
+      body: {
+        type: 'object',
+        additionalProperties: false,
+        minProperties: 1,
+        properties: {
+          description: { type: ['string', 'null'], maxLength: 1024 },
+          retention: { ...retention, description: `${retention.description} A limit left out keeps its current value.` },
+        },
+      },
+      response: { 200: bus, '4xx': problem },
+    },
+  }, async (req) => {
+    const { bus: name } = req.params;
+    const current = await deps.store.catalog.buses.get(name);
+    if (current === undefined) throw new SwitchyardError('SWY_STORE_BUS_NOT_FOUND', `bus "${name}" does not exist`);
+    const r = req.body.retention;
+    const updated = await deps.store.catalog.buses.update(name, {
+      ...(req.body.description === undefined ? {} : { description: req.body.description }),
+      ...(r === undefined ? {} : { retention: { maxAgeMs: r.maxAgeMs === undefined ? current.retention.maxAgeMs : r.maxAgeMs, maxCount: r.maxCount === undefined ? current.retention.maxCount : r.maxCount } }),
+    });
+    // Deleted between the read and the write.
+    if (updated === undefined) throw new SwitchyardError('SWY_STORE_BUS_NOT_FOUND', `bus "${name}" does not exist`);
+    return view(updated);
+  });
+
   app.delete<{ Params: { bus: string } }>('/v1/buses/:bus', {
     config: { scope: 'admin' },
     schema: { summary: 'Delete a bus and all its events', tags: ['buses'], params: { type: 'object', properties: { bus: busName }, required: ['bus'] }, response: { 204: { type: 'null' }, '4xx': problem } },

@@ -1,6 +1,7 @@
 import { segment } from '../client.js';
 import { clientFor, withClientOptions, type ClientCommand, type ClientFlags, type CommandContext } from '../context.js';
 import { formatDuration, parseDuration, parsePositiveInt } from '../duration.js';
+import { UsageError } from '../errors.js';
 import { printJson, printJsonText, printTable } from '../output.js';
 import type { BusView } from '../wire.js';
 
@@ -36,13 +37,32 @@ async function create(name: string, f: CreateFlags, ctx: CommandContext): Promis
   printBuses(ctx, [JSON.parse(text) as BusView]);
 }
 
+interface UpdateFlags extends Omit<CreateFlags, 'description'> {
+  /** The text, or false for `--no-description` (commander's negation of the same option). */
+  readonly description?: string | false;
+}
+
+/** `buses update`: only the flags given change; `--max-age none` / `--max-count none` lift a limit. */
+async function update(name: string, f: UpdateFlags, ctx: CommandContext): Promise<void> {
+  const retention: { maxAgeMs?: number | null; maxCount?: number | null } = {};
+  if (f.maxAge !== undefined) retention.maxAgeMs = parseDuration('--max-age', f.maxAge);
+  if (f.maxCount !== undefined) retention.maxCount = f.maxCount === 'none' ? null : parsePositiveInt('--max-count', f.maxCount);
+  const body: Record<string, unknown> = {};
+  if (f.description !== undefined) body.description = f.description === false ? null : f.description;
+  if (Object.keys(retention).length > 0) body.retention = retention;
+  if (Object.keys(body).length === 0) throw new UsageError('buses update needs at least one of --description, --no-description, --max-age, --max-count');
+  const { text } = await clientFor(f, ctx.env).send('PATCH', `/v1/buses/${segment(name)}`, { body: JSON.stringify(body), contentType: 'application/json' });
+  if (f.json === true) return printJsonText(ctx.io.stdout, text);
+  printBuses(ctx, [JSON.parse(text) as BusView]);
+}
+
 async function remove(name: string, f: ClientFlags, ctx: CommandContext): Promise<void> {
   await clientFor(f, ctx.env).send('DELETE', `/v1/buses/${segment(name)}`);
   if (f.json === true) return printJson(ctx.io.stdout, { deleted: name });
   ctx.io.stdout.write(`deleted bus ${name}\n`);
 }
 
-/** `switchyard buses list|create|delete`. */
+/** `switchyard buses list|create|update|delete`. */
 export const busesCommand: ClientCommand = {
   name: 'buses',
   register(program, ctx) {
@@ -57,6 +77,14 @@ export const busesCommand: ClientCommand = {
       .option('--max-age <duration>', 'retention by age: 7d, 12h, 30m (at least 1m), or none (server default 7d)')
       .option('--max-count <n>', 'retention by count: keep the newest n events')
       .action((name: string, flags: CreateFlags) => create(name, flags, ctx));
+    withClientOptions(buses.command('update'))
+      .description("change a bus's description or retention (only what the flags give)")
+      .argument('<name>', 'bus name')
+      .option('--description <text>', 'what the bus is for')
+      .option('--no-description', 'remove the description')
+      .option('--max-age <duration>', 'retention by age: 7d, 12h, 30m (at least 1m), or none')
+      .option('--max-count <n>', 'retention by count: keep the newest n events, or none')
+      .action((name: string, flags: UpdateFlags) => update(name, flags, ctx));
     withClientOptions(buses.command('delete'))
       .description('delete a bus and all its events')
       .argument('<name>', 'bus name')

@@ -43,6 +43,27 @@ const busCases: Case[] = [
     assert.deepEqual(await store.catalog.buses.get('b'), rec);
   }],
 
+  ['catalog - update changes only the given fields of a bus, keeps its events and sequence, and is announced; an unknown bus is undefined', async ({ store }) => {
+    const created = await store.catalog.buses.create(newBus('upd', { description: 'first', retention: { maxAgeMs: 60_000, maxCount: null } }));
+    await store.events.append([item('upd', 'a')]);
+    const seen: string[] = [];
+    const unwatch = store.catalog.watch((c) => void seen.push(`${c.type}:${c.op}:${'bus' in c ? c.bus : ''}`));
+    try {
+      const a = await store.catalog.buses.update('upd', { description: 'second' });
+      assert.deepEqual(a, { ...created, description: 'second', nextSequence: 2 });
+      const b = await store.catalog.buses.update('upd', { retention: { maxAgeMs: null, maxCount: 10 } });
+      assert.deepEqual(b?.retention, { maxAgeMs: null, maxCount: 10 });
+      assert.equal(b?.description, 'second');
+      assert.equal((await store.catalog.buses.update('upd', { description: null }))?.description, null);
+      assert.deepEqual(await store.catalog.buses.get('upd'), { ...created, description: null, retention: { maxAgeMs: null, maxCount: 10 }, nextSequence: 2 });
+      assert.equal(await store.catalog.buses.update('nope', { description: 'x' }), undefined);
+      assert.equal(await store.catalog.buses.get('nope'), undefined);
+    } finally {
+      unwatch();
+    }
+    assert.deepEqual(seen, ['bus:put:upd', 'bus:put:upd', 'bus:put:upd']);
+  }],
+
   ['catalog - ensure creates a missing bus and returns an existing one unchanged', async ({ store, clock }) => {
     const a = await store.catalog.buses.ensure(newBus('b', { description: 'first' }));
     clock.advance(10);

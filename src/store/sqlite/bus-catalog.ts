@@ -1,6 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { SwitchyardError, assertBusDeletable, type Clock } from '../../core/index.js';
-import type { BusCatalog, BusRecord, NewBus } from '../types.js';
+import type { BusCatalog, BusRecord, BusUpdate, NewBus } from '../types.js';
 import type { ChangeFeed } from '../change-feed.js';
 import { writeAndAnnounce } from './announce.js';
 
@@ -51,6 +51,19 @@ export class SqliteBusCatalog implements BusCatalog {
         .get(bus.name, bus.description ?? null, this.#clock.now(), bus.retention.maxAgeMs, bus.retention.maxCount);
       if (r === undefined) throw new SwitchyardError('SWY_STORE_BUS_EXISTS', `bus "${bus.name}" already exists`);
       return { value: toRecord(r), changes: [{ type: 'bus', op: 'put', bus: bus.name }] };
+    });
+  }
+
+  async update(name: string, change: BusUpdate): Promise<BusRecord | undefined> {
+    return writeAndAnnounce(this.#db, this.#feed, () => {
+      const old = this.#read(name);
+      if (old === undefined) return { value: undefined, changes: [] };
+      const description = change.description === undefined ? old.description : change.description;
+      const retention = change.retention ?? old.retention;
+      const r = this.#db
+        .prepare<[string | null, number | null, number | null, string], BusRow>('UPDATE buses SET description = ?, max_age_ms = ?, max_count = ? WHERE name = ? RETURNING *')
+        .get(description, retention.maxAgeMs, retention.maxCount, name)!;
+      return { value: toRecord(r), changes: [{ type: 'bus', op: 'put', bus: name }] };
     });
   }
 
