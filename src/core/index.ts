@@ -10,3 +10,4 @@ export {
 export type {
   TransformSpec, TemplateFormat, TargetLogLevel, RetryPresetName, TargetKindFields, RetrySpec, SharedTargetFields, DeadLetterTarget, RuleTarget,
 } from './rule-target.js';
+export type { SchemaDialect, CompatibilityMode, ValidationMode, SchemaRecord, SchemaVersionRecord, BusSchemaSettings } from './schema-records.js';

@@ -8,8 +8,7 @@ export { EventFeed } from './event-feed.js';
 export {
   parseTraceparent, formatTraceparent, eventTraceparent, newSpanId, newTraceId, type TraceParent,
 } from './traceparent.js';
-export { OtlpExporter, type OtlpExporterOptions } from './otlp-exporter.js';
-export { otlpBody, type SpanRecord } from './span-json.js';
+export { OtlpExporter, otlpBody, type OtlpExporterOptions, type SpanRecord } from './otlp/index.js';
 export { Tracer } from './tracer.js';
 export { SystemEvents, SYSTEM_BUS, SYSTEM_EVENT_TYPES, type SystemPublisher } from './system-events.js';
 export { observers, type AppendObserver } from './observers.js';

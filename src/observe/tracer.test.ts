@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AppendItem, AppendOutcome } from '../store/index.js';
-import type { OtlpExporter } from './otlp-exporter.js';
-import { deliverSpanJson, ingestSpanJson, matchSpanJson, otlpBody, spanJson, type SpanRecord } from './span-json.js';
+import type { OtlpExporter } from './otlp/index.js';
+import { deliverSpanJson, ingestSpanJson, matchSpanJson, otlpBody, spanJson, type SpanRecord } from './otlp/span-json.js';
 import { Tracer } from './tracer.js';
 
 const TP = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';

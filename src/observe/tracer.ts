@@ -1,6 +1,6 @@
 import type { DeliveryTraceContext } from '../delivery/index.js';
 import type { AppendItem, AppendOutcome } from '../store/index.js';
-import type { OtlpExporter } from './otlp-exporter.js';
+import type { OtlpExporter } from './otlp/index.js';
 import type { KnownTraceContext } from './delivery-telemetry.js';
 import { PARENT_BASED_ALWAYS_ON, type Sampler } from './sampler.js';
 import { ATTR, MESSAGING_SYSTEM, spanName } from './semconv.js';

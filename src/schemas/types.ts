@@ -1,38 +1,12 @@
-import type { JsonValue } from '../core/index.js';
+import type { BusSchemaSettings, CompatibilityMode, JsonValue, SchemaDialect, SchemaRecord, SchemaVersionRecord } from '../core/index.js';
 
-/** Mirrors of the store's schema types (src/schemas may not import src/store: same layer). */
-export type SchemaDialect = '2020-12' | 'draft-07';
-export type CompatibilityMode = 'BACKWARD' | 'FORWARD' | 'FULL' | 'NONE';
-export type ValidationMode = 'off' | 'warn' | 'enforce';
+export type { SchemaDialect, CompatibilityMode, ValidationMode, BusSchemaSettings } from '../core/index.js';
 
-/** A schema as the registry stores it (structurally the store's SchemaRecord). */
-export interface SchemaInfo {
-  readonly name: string;
-  readonly source: string | null;
-  readonly description: string | null;
-  readonly compatibility: CompatibilityMode;
-  readonly latestVersion: number;
-  readonly createdAt: number;
-  readonly updatedAt: number;
-}
+/** A schema as the registry stores it. */
+export type SchemaInfo = SchemaRecord;
 
-/** One immutable version (structurally the store's SchemaVersionRecord). */
-export interface SchemaVersion {
-  readonly name: string;
-  readonly source: string | null;
-  readonly version: number;
-  readonly dialect: SchemaDialect;
-  readonly schema: JsonValue;
-  readonly origin: 'api' | 'discovery';
-  readonly createdAt: number;
-}
-
-export interface BusSchemaSettings {
-  readonly bus: string;
-  readonly validation: ValidationMode;
-  readonly discovery: boolean;
-  readonly sampleRate: number;
-}
+/** One immutable version of a schema. */
+export type SchemaVersion = SchemaVersionRecord;
 
 /**
  * What the registry needs from storage; the store's SchemaCatalog satisfies it (wired in

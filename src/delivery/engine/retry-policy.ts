@@ -1,3 +1,4 @@
+import type { RetryPresetName } from '../../core/index.js';
 import type { SendOutcome } from '../target.js';
 
 const SECOND = 1000;
@@ -43,7 +44,7 @@ export const DEFAULT_POLICY: RetryPolicy = Object.freeze<RetryPolicy>({
 });
 
 /** Named presets (RocketMQ EventBridge): `backoff` 3 retries 10–20 s apart; `exponential-decay` 176 retries, 1 s doubling to 512 s, 1 day. */
-export const RETRY_PRESETS: Readonly<Record<'backoff' | 'exponential-decay', RetryPolicy>> = Object.freeze<Record<'backoff' | 'exponential-decay', RetryPolicy>>({
+export const RETRY_PRESETS: Readonly<Record<RetryPresetName, RetryPolicy>> = Object.freeze<Record<RetryPresetName, RetryPolicy>>({
   backoff: { ...DEFAULT_POLICY, schedule: { type: 'uniform', minMs: 10 * SECOND, maxMs: 20 * SECOND }, maxAttempts: 3 },
   'exponential-decay': { ...DEFAULT_POLICY, schedule: { type: 'exponential', baseMs: SECOND, capMs: 512 * SECOND, jitter: 'none' }, maxAttempts: 176 },
 });

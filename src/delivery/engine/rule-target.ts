@@ -1,62 +1,13 @@
-import type { Violation } from '../../core/index.js';
+import type { DeadLetterTarget, RetryPresetName, RuleTarget, Violation } from '../../core/index.js';
 import type { RuleRecord } from '../../store/index.js';
-import type { TransformLimits, TransformSpec } from '../../transform/index.js';
-import type { LogLevel } from '../targets/index.js';
-import type { RETRY_PRESETS } from './retry-policy.js';
+import type { TransformLimits } from '../../transform/index.js';
 import { DEAD_LETTER_SUFFIX, validateTargets } from './target-spec.js';
 
-/** The kind-specific fields of each target kind, as saved (defaults not applied); `kind` tags the union. */
-export type TargetKindFields =
-  | {
-      readonly kind: 'http';
-      readonly url: string;
-      readonly method?: 'POST' | 'PUT' | 'PATCH';
-      readonly headers?: Readonly<Record<string, string>>;
-      readonly mode?: 'binary' | 'structured';
-      readonly batchFormat?: 'cloudevents' | 'json';
-      readonly connection?: string;
-    }
-  | { readonly kind: 'bus'; readonly bus: string }
-  | { readonly kind: 'log'; readonly level?: LogLevel }
-  | { readonly kind: 'file'; readonly path: string; readonly fsync?: boolean };
+// The target union is declared in core (src/core/rule-target.ts) so the store can name it.
+export type { TargetKindFields, RetrySpec, DeadLetterTarget, RuleTarget } from '../../core/index.js';
 
-export type RetryPreset = keyof typeof RETRY_PRESETS;
-
-/** A `retry` field: a preset name, or a policy (docs/targets.md). */
-export type RetrySpec =
-  | RetryPreset
-  | {
-      readonly preset?: RetryPreset;
-      readonly maxAttempts?: number;
-      readonly maxAgeMs?: number;
-      readonly baseMs?: number;
-      readonly capMs?: number;
-      readonly jitter?: 'full' | 'none';
-      readonly retryAfterCapMs?: number;
-      readonly nonRetryableStatuses?: readonly number[];
-    };
-
-/** The engine's generic fields a dead-letter target has too (DESIGN §8 T). */
-interface SharedFields {
-  readonly transform?: TransformSpec;
-  readonly sendAs?: 'data' | 'body';
-  readonly retry?: RetrySpec;
-  readonly timeoutMs?: number;
-  readonly concurrency?: number;
-  readonly rateLimit?: { readonly perSecond: number; readonly burst?: number };
-  readonly circuitBreaker?: { readonly failureThreshold?: number; readonly openMs?: number };
-}
-
-/** A target's dead-letter target: any kind, without id, ordering, batch or a dead-letter target of its own. */
-export type DeadLetterTarget = TargetKindFields & SharedFields;
-
-/** One target of a rule as saved, after {@link parseRuleTargets} accepted it. */
-export type RuleTarget = TargetKindFields & SharedFields & {
-  readonly id: string;
-  readonly batch?: { readonly maxBatchSize: number; readonly maxBatchWindowMs?: number };
-  readonly ordering?: { readonly groupBy: string };
-  readonly deadLetter?: DeadLetterTarget;
-};
+/** The names of the retry presets (RETRY_PRESETS in retry-policy.ts). */
+export type RetryPreset = RetryPresetName;
 
 /** What a delivery key (`<id>` or `<id>#dead-letter`) runs: a rule's target or a dead-letter target. */
 export type TargetSpec = RuleTarget | DeadLetterTarget;

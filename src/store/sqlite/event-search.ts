@@ -52,7 +52,6 @@ export class SqliteObserveStore implements ObserveIndex {
   readonly #origin: Statement<[string, number], { client: string | null; traceparent: string | null }>;
   readonly #pages: Statement<[], { n: number }>;
   readonly #pageSize: number;
-  readonly #hasDeliveries: boolean;
   #backlog: { pending: Statement<[], TargetBacklogRow>; waiting: Statement<[], TargetBacklogRow> } | undefined;
   /** Brings the full-text index up to date before a text search (it is fed in batches). */
   readonly #beforeTextSearch: () => void;
@@ -63,7 +62,6 @@ export class SqliteObserveStore implements ObserveIndex {
     this.#origin = db.prepare('SELECT client, traceparent FROM events WHERE bus = ? AND seq = ?');
     this.#pages = db.prepare('SELECT (page_count - freelist_count) AS n FROM pragma_page_count, pragma_freelist_count');
     this.#pageSize = db.pragma('page_size', { simple: true }) as number;
-    this.#hasDeliveries = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'deliveries'").get() !== undefined;
   }
 
   async search(q: EventSearchQuery): Promise<EventPage> {
@@ -84,7 +82,7 @@ export class SqliteObserveStore implements ObserveIndex {
     add("e.matched <> '' AND EXISTS (SELECT 1 FROM json_each(CASE WHEN e.matched = '' THEN '[]' ELSE e.matched END) WHERE value = ?)", q.rule);
     if (q.matchedAny === true) where.push("e.matched <> ''");
     if (q.matchedAny === false) where.push("e.matched = ''");
-    if (q.deliveryState !== undefined) where.push(this.#hasDeliveries ? STATE_SQL[q.deliveryState] : '0');
+    if (q.deliveryState !== undefined) where.push(STATE_SQL[q.deliveryState]);
     const fts = q.text === undefined ? undefined : ftsQuery(q.text);
     if (fts !== undefined) this.#beforeTextSearch();
     add('e.rowid IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)', fts);
@@ -101,7 +99,6 @@ export class SqliteObserveStore implements ObserveIndex {
   }
 
   async deliveries(bus: string, sequence: number): Promise<TraceDelivery[]> {
-    if (!this.#hasDeliveries) return [];
     const rows = this.#db.prepare<[string, number], DeliveryRow>(
       'SELECT id, rule, target, state, created_at, done_at, due_at, last_error, payload FROM deliveries WHERE bus = ? AND seq = ? ORDER BY id',
     ).all(bus, sequence);
@@ -123,7 +120,6 @@ export class SqliteObserveStore implements ObserveIndex {
   }
 
   async backlog(): Promise<TargetBacklogRow[]> {
-    if (!this.#hasDeliveries) return [];
     // Unfinished rows only, from the partial covering indexes on pending (deliveries_due) and
     // waiting (deliveries_settled, whose WHERE the query repeats so SQLite may use it) rows:
     // each part is grouped in index order and the two short results are merged here (a UNION

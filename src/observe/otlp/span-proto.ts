@@ -17,7 +17,7 @@
  */
 import { randomFillSync } from 'node:crypto';
 import type { SpanHead, SpanRecord } from './span-json.js';
-import { ATTR, MESSAGING_SYSTEM, deliverErrorType, spanName } from './semconv.js';
+import { ATTR, MESSAGING_SYSTEM, deliverErrorType, spanName } from '../semconv.js';
 
 /** UTF-8 length of `s`: its length when all ASCII (the common case, counted without a native call). */
 function utf8Length(s: string): number {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeOtlpProto } from '../../test/_otlp-decode.js';
+import { decodeOtlpProto } from '../../../test/_otlp-decode.js';
 import { newSpanBatch } from './span-batch.js';
 import type { SpanRecord } from './span-json.js';
 

@@ -1,5 +1,5 @@
 import { request } from 'undici';
-import { SwitchyardError } from '../core/index.js';
+import { SwitchyardError } from '../../core/index.js';
 import { newSpanBatch, type OtlpProtocol, type SpanBatch } from './span-batch.js';
 import type { SpanHead, SpanRecord } from './span-json.js';
 

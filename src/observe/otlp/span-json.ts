@@ -5,8 +5,8 @@
  * ~3× cheaper than the generic `spanJson`, which serves every other shape. Ids are lower-case
  * hex made or validated by traceparent.ts, so they need no escaping.
  */
-import { newSpanId, newTraceId } from './traceparent.js';
-import { ATTR, MESSAGING_SYSTEM, deliverErrorType, spanName } from './semconv.js';
+import { newSpanId, newTraceId } from '../traceparent.js';
+import { ATTR, MESSAGING_SYSTEM, deliverErrorType, spanName } from '../semconv.js';
 
 /** One finished span (times in ms since the epoch). */
 export interface SpanRecord {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { decodeOtlpProto } from '../../test/_otlp-decode.js';
+import { decodeOtlpProto } from '../../../test/_otlp-decode.js';
 import { deliverSpanJson, ingestSpanJson, matchSpanJson, otlpBodyOf, spanJson, type SpanRecord } from './span-json.js';
 import { deliverSpanProto, ingestSpanProto, matchSpanProto, otlpProtoBody, ProtoWriter, spanProto } from './span-proto.js';
 
