@@ -32,6 +32,26 @@ export function binaryModeSafe(ev: CloudEvent): boolean {
 }
 
 /**
+ * An event's data as a binary-mode body (every protocol binding's binary mode sends it the same
+ * way) with its content type: `datacontenttype`, else the implied `application/json` for JSON
+ * data (JSON format §3.1.2) or `text/plain; charset=utf-8` for text; binary data without one has
+ * none (so it decodes back as binary).
+ */
+export function binaryData(ev: CloudEvent): { readonly body: Buffer; readonly contentType: string | undefined } {
+  const d = ev.data;
+  switch (d.kind) {
+    case 'none':
+      return { body: Buffer.alloc(0), contentType: ev.datacontenttype };
+    case 'json':
+      return { body: Buffer.from(d.text, 'utf8'), contentType: ev.datacontenttype ?? 'application/json' };
+    case 'text':
+      return { body: Buffer.from(d.text, 'utf8'), contentType: ev.datacontenttype ?? 'text/plain; charset=utf-8' };
+    case 'binary':
+      return { body: Buffer.from(d.bytes.buffer, d.bytes.byteOffset, d.bytes.byteLength), contentType: ev.datacontenttype };
+  }
+}
+
+/**
  * Binary mode (HTTP binding §3.1): attributes as percent-encoded `ce-*` headers, data as the body,
  * `datacontenttype` as Content-Type. JSON data without a datacontenttype gets the implied
  * `application/json` (JSON format §3.1.2); text data without one gets `text/plain; charset=utf-8`;
@@ -48,26 +68,7 @@ export function encodeBinary(ev: CloudEvent): EncodedMessage {
   if (ev.subject !== undefined) headers['ce-subject'] = encodeHeaderValue(ev.subject);
   if (ev.time !== undefined) headers['ce-time'] = encodeHeaderValue(ev.time);
   for (const [k, v] of Object.entries(ev.extensions)) headers[`ce-${k}`] = encodeHeaderValue(String(v));
-  const d = ev.data;
-  let body: Buffer;
-  let implied: string | undefined;
-  switch (d.kind) {
-    case 'none':
-      body = Buffer.alloc(0);
-      break;
-    case 'json':
-      body = Buffer.from(d.text, 'utf8');
-      implied = 'application/json';
-      break;
-    case 'text':
-      body = Buffer.from(d.text, 'utf8');
-      implied = 'text/plain; charset=utf-8';
-      break;
-    case 'binary':
-      body = Buffer.from(d.bytes.buffer, d.bytes.byteOffset, d.bytes.byteLength);
-      break;
-  }
-  const ct = ev.datacontenttype ?? implied;
+  const { body, contentType: ct } = binaryData(ev);
   if (ct !== undefined) headers['content-type'] = ct;
   return { headers, body };
 }

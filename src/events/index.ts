@@ -8,7 +8,7 @@ export { decodeHttpRequest, STRUCTURED_MEDIA_TYPE, BATCH_MEDIA_TYPE, type Decode
 export type { HeaderMap } from './binary.js';
 export { parseEventJson, type ParseEventOptions, type ParseEventResult } from './parse-event-json.js';
 export { serializeEvent, toJsonFormat, parseStoredEvent } from './json-format.js';
-export { encodeStructured, encodeBinary, encodeBatch, binaryModeSafe, type EncodedMessage } from './http-encode.js';
+export { encodeStructured, encodeBinary, encodeBatch, binaryModeSafe, binaryData, type EncodedMessage } from './http-encode.js';
 export { createEvent, type CreateEventFields, type CreateEventData } from './create.js';
 export { eventSize } from './size.js';
 export { eventJsonView } from './view.js';

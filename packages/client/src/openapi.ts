@@ -947,7 +947,7 @@ export interface paths {
                         /** @description { "pattern": … } | { "filters": [ … ] } | { "sql": "…" } (docs/patterns.md, docs/cesql.md) */
                         filter: Record<string, never>;
                         /**
-                         * @default enabled
+                         * @description default enabled
                          * @enum {string}
                          */
                         state?: "enabled" | "disabled";
@@ -2573,8 +2573,12 @@ export interface paths {
                 content: {
                     "application/json": {
                         description?: string;
+                        /** @description { "pattern": … } | { "filters": [ … ] } | { "sql": "…" } (docs/patterns.md, docs/cesql.md) */
                         filter: Record<string, never>;
-                        /** @enum {string} */
+                        /**
+                         * @description default enabled
+                         * @enum {string}
+                         */
                         state?: "enabled" | "disabled";
                         targets?: unknown[];
                     };

@@ -19,6 +19,19 @@ const ruleView = {
   },
 } as const;
 
+/** A rule as saved (PUT) and as checked without saving (POST /v1/rules/check). */
+const ruleBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['filter'],
+  properties: {
+    description: { type: 'string', maxLength: 1024 },
+    state: { type: 'string', enum: ['enabled', 'disabled'], description: 'default enabled' },
+    filter: { type: 'object', description: '{ "pattern": … } | { "filters": [ … ] } | { "sql": "…" } (docs/patterns.md, docs/cesql.md)' },
+    targets: { type: 'array', items: {} },
+  },
+} as const;
+
 const view = (r: RuleRecord): Record<string, unknown> => ({
   bus: r.bus, name: r.name, description: r.description, state: r.state, filter: r.filter, targets: r.targets,
   createdAt: new Date(r.createdAt).toISOString(), updatedAt: new Date(r.updatedAt).toISOString(),
@@ -52,17 +65,7 @@ export async function ruleRoutes(app: FastifyInstance, deps: { store: Store; rou
       summary: 'Create or replace a rule: a filter (pattern, subscriptions filters or CESQL) and its targets',
       tags: ['rules'],
       params,
-      body: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['filter'],
-        properties: {
-          description: { type: 'string', maxLength: 1024 },
-          state: { type: 'string', enum: ['enabled', 'disabled'], default: 'enabled' },
-          filter: { type: 'object', description: '{ "pattern": … } | { "filters": [ … ] } | { "sql": "…" } (docs/patterns.md, docs/cesql.md)' },
-          targets: { type: 'array', items: {} },
-        },
-      },
+      body: ruleBody,
       response: { 200: ruleView, 201: ruleView, '4xx': problem },
     },
   }, async (req, reply) => {
@@ -85,17 +88,7 @@ export async function ruleRoutes(app: FastifyInstance, deps: { store: Store; rou
     schema: {
       summary: 'Check a rule as a save would (filter, targets, pattern lint) without saving it',
       tags: ['rules'],
-      body: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['filter'],
-        properties: {
-          description: { type: 'string', maxLength: 1024 },
-          state: { type: 'string', enum: ['enabled', 'disabled'] },
-          filter: { type: 'object' },
-          targets: { type: 'array', items: {} },
-        },
-      },
+      body: ruleBody,
       response: { 200: { type: 'object', properties: { valid: { type: 'boolean' }, warnings: ruleView.properties.warnings } }, '4xx': problem },
     },
   }, async (req) => {

@@ -1,5 +1,5 @@
 import type { JsonObject, JsonValue } from '../../../core/index.js';
-import { binaryModeSafe, serializeEvent, toJsonFormat, type CloudEvent } from '../../../events/index.js';
+import { binaryData, binaryModeSafe, serializeEvent, toJsonFormat, type CloudEvent } from '../../../events/index.js';
 import type { Outbound, OutboundMessage } from '../../target.js';
 
 /** The CloudEvents content mode of a broker target (each protocol binding defines both). */
@@ -62,24 +62,6 @@ export function encodeForBroker(m: OutboundMessage, mode: ContentMode): BrokerMe
   if (mode === 'structured' || !binaryModeSafe(ev)) {
     return { source: m, body: Buffer.from(serializeEvent(ev), 'utf8'), contentType: STRUCTURED_CONTENT_TYPE, attributes: [], json: view };
   }
-  const d = ev.data;
-  let body: Buffer;
-  let implied: string | undefined;
-  switch (d.kind) {
-    case 'none':
-      body = Buffer.alloc(0);
-      break;
-    case 'json':
-      body = Buffer.from(d.text, 'utf8');
-      implied = 'application/json';
-      break;
-    case 'text':
-      body = Buffer.from(d.text, 'utf8');
-      implied = 'text/plain; charset=utf-8';
-      break;
-    case 'binary':
-      body = Buffer.from(d.bytes.buffer, d.bytes.byteOffset, d.bytes.byteLength);
-      break;
-  }
-  return { source: m, body, contentType: ev.datacontenttype ?? implied, attributes: attributesOf(ev), json: view };
+  const { body, contentType } = binaryData(ev);
+  return { source: m, body, contentType, attributes: attributesOf(ev), json: view };
 }
