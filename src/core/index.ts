@@ -11,3 +11,4 @@ export type {
   TransformSpec, TemplateFormat, TargetLogLevel, RetryPresetName, TargetKindFields, RetrySpec, SharedTargetFields, DeadLetterTarget, RuleTarget,
 } from './rule-target.js';
 export type { SchemaDialect, CompatibilityMode, ValidationMode, SchemaRecord, SchemaVersionRecord, BusSchemaSettings } from './schema-records.js';
+export { NodeSha256 } from './node-sha256.js';

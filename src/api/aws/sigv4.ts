@@ -5,9 +5,9 @@
  * compared in constant time. The payload is always hashed from the bytes received, so a
  * signature cannot be replayed with another body.
  */
-import { createHash, createHmac, timingSafeEqual, type Hash, type Hmac } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { SignatureV4 } from '@smithy/signature-v4';
-import type { Clock } from '../../core/index.js';
+import { NodeSha256, type Clock } from '../../core/index.js';
 import { AwsError } from './protocol.js';
 
 /** Access key id → secret access key (auth.awsAccessKeys). */
@@ -26,29 +26,6 @@ export const MAX_SKEW_MS = 15 * 60 * 1000;
 
 const AUTH = /^AWS4-HMAC-SHA256 Credential=([^/,\s]{1,128})\/(\d{8})\/([a-z0-9-]{1,32})\/([a-z0-9-]{1,32})\/aws4_request, ?SignedHeaders=([a-z0-9-]+(?:;[a-z0-9-]+){0,63}), ?Signature=([0-9a-f]{64})$/;
 const AMZ_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
-
-/** SHA-256 and HMAC-SHA256 from node:crypto in the shape the signer takes. */
-class NodeSha256 {
-  readonly #h: Hash | Hmac;
-  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
-    this.#h = secret === undefined ? createHash('sha256') : createHmac('sha256', toBytes(secret));
-  }
-  update(data: string | ArrayBuffer | ArrayBufferView): void {
-    this.#h.update(toBytes(data));
-  }
-  digest(): Promise<Uint8Array> {
-    return Promise.resolve(new Uint8Array(this.#h.digest()));
-  }
-  reset(): void {
-    throw new Error('not supported');
-  }
-}
-
-function toBytes(d: string | ArrayBuffer | ArrayBufferView): Buffer {
-  if (typeof d === 'string') return Buffer.from(d, 'utf8');
-  if (ArrayBuffer.isView(d)) return Buffer.from(d.buffer, d.byteOffset, d.byteLength);
-  return Buffer.from(d);
-}
 
 const header = (h: SignedRequest['headers'], name: string): string | undefined => {
   const v = h[name];

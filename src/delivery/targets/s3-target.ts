@@ -93,7 +93,7 @@ export class S3Target implements Target {
     const obj = this.#object(messages);
     const url = new URL(`${this.#base}/${this.#bucket}/${key.key.split('/').map(encodeURIComponent).join('/')}`);
     const headers: Record<string, string> = { ...obj.headers, 'x-amz-meta-switchyard-delivery': first.deliveryId };
-    Object.assign(headers, signV4({ method: 'PUT', url, headers, body: obj.body }, creds, this.#region, 's3', this.#deps.clock.now()).headers);
+    Object.assign(headers, await signV4({ method: 'PUT', url, headers, body: obj.body }, creds, this.#region, 's3', this.#deps.clock.now()));
     const ac = new AbortController();
     let timedOut = false;
     const onAbort = (): void => ac.abort();

@@ -149,20 +149,21 @@ test('hmac signer - the header verifies with the connection secret over timestam
 });
 
 test('sigv4 signer - the request as received verifies: URL, headers and body are what was signed; the session token is sent', async () => {
-  const p = await platform((r) => {
-    const auth = String(r.headers.authorization);
-    const signed = /SignedHeaders=([^,]+)/.exec(auth)![1]!.split(';');
-    const headers = Object.fromEntries(signed.filter((h) => h !== 'host').map((h) => [h, String(r.headers[h])]));
-    const again = signV4({ method: 'POST', url: new URL(`${r.url.pathname}${r.url.search}`, `http://${String(r.headers.host)}`), headers, body: r.body },
-      { accessKeyId: 'AKIDTEST', secretAccessKey: 'test-secret-key', sessionToken: 'session-tok' }, 'eu-west-1', 'execute-api', Date.parse(String(r.headers['x-amz-date']).replace(/(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z/, '$1-$2-$3T$4:$5:$6Z')));
-    return again.headers.authorization === auth ? { status: 200, body: '{}' } : { status: 403, body: 'SignatureDoesNotMatch' };
-  });
+  const p = await platform(() => ({ status: 200, body: '{}' }));
   try {
     const o = await send({ url: `${p.url}/prod/orders?b=2&a=1`, signer: { type: 'sigv4', region: 'eu-west-1', service: 'execute-api' }, connection: 'aws' });
     assert.equal(o.type, 'delivered', JSON.stringify(o));
     const r = p.seen[0]!;
     assert.equal(r.headers['x-amz-security-token'], 'session-tok');
-    assert.match(String(r.headers.authorization), /^AWS4-HMAC-SHA256 Credential=AKIDTEST\/\d{8}\/eu-west-1\/execute-api\/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-security-token, Signature=[0-9a-f]{64}$/);
+    const auth = String(r.headers.authorization);
+    assert.match(auth, /^AWS4-HMAC-SHA256 Credential=AKIDTEST\/\d{8}\/eu-west-1\/execute-api\/aws4_request, SignedHeaders=[a-z0-9;-]+, Signature=[0-9a-f]{64}$/);
+    const signed = /SignedHeaders=([^,]+)/.exec(auth)![1]!.split(';');
+    for (const h of ['content-type', 'host', 'x-amz-date', 'x-amz-security-token']) assert.ok(signed.includes(h), `${h} is signed`);
+    // Signed again from the request as received (URL, the signed headers, the body): the same signature.
+    const headers = Object.fromEntries(signed.filter((h) => !['host', 'x-amz-date', 'x-amz-security-token'].includes(h)).map((h) => [h, String(r.headers[h])]));
+    const again = await signV4({ method: 'POST', url: new URL(`${r.url.pathname}${r.url.search}`, `http://${String(r.headers.host)}`), headers, body: r.body },
+      { accessKeyId: 'AKIDTEST', secretAccessKey: 'test-secret-key', sessionToken: 'session-tok' }, 'eu-west-1', 'execute-api', Date.parse(String(r.headers['x-amz-date']).replace(/(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z/, '$1-$2-$3T$4:$5:$6Z')));
+    assert.equal(again.authorization, auth);
     assert.equal(createHash('sha256').update(r.body).digest('hex').length, 64);
     const wrongKind = await send({ url: `${p.url}/x`, signer: { type: 'sigv4', region: 'eu-west-1', service: 'execute-api' }, connection: 'robot' });
     assert.equal(wrongKind.type === 'failed' && wrongKind.errorClass, 'config');

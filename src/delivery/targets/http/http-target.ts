@@ -172,7 +172,7 @@ export class HttpTarget implements Target {
         // signed last: the signature covers the final URL and headers
         if (signer.type === 'sigv4') {
           if (conn?.kind !== 'aws') return failedAttempt('config', `a sigv4 signer needs an aws connection${conn === undefined ? '' : `, not ${conn.kind}`}`);
-          Object.assign(headers, signV4({ method: this.#spec.method, url: target, headers, body: enc.body }, conn, signer.region, signer.service, now).headers);
+          Object.assign(headers, await signV4({ method: this.#spec.method, url: target, headers, body: enc.body }, conn, signer.region, signer.service, now));
           if (conn.sessionToken !== undefined) credentials = [...credentials, conn.sessionToken];
         } else {
           if (conn?.kind !== 'hmac') return failedAttempt('config', `an hmac signer needs an hmac connection${conn === undefined ? '' : `, not ${conn.kind}`}`);
