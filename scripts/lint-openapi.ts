@@ -1,6 +1,6 @@
 // Lints the live OpenAPI document (`npm run lint:openapi`, part of `npm run lint`): starts a real
-// in-process server, writes its /openapi.json to a temporary file and runs `redocly lint` with the
-// recommended rules on it. Exits with redocly's status (non-zero on any error).
+// in-process server, writes its /openapi.json to a temporary file and runs `redocly lint` (redocly.yaml: the
+// recommended rules, operationIds required) on it. Exits with redocly's status (non-zero on any error).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,7 +22,7 @@ try {
   const file = join(dir, 'openapi.json');
   writeFileSync(file, `${JSON.stringify(JSON.parse(doc) as unknown, null, 2)}\n`);
   const redocly = fileURLToPath(new URL('../node_modules/.bin/redocly', import.meta.url));
-  const r = spawnSync(redocly, ['lint', '--extends=recommended', ...process.argv.slice(2), file], { stdio: 'inherit' });
+  const r = spawnSync(redocly, ['lint', '--config', fileURLToPath(new URL('../redocly.yaml', import.meta.url)), ...process.argv.slice(2), file], { stdio: 'inherit' });
   process.exitCode = r.status ?? 1;
 } finally {
   rmSync(dir, { recursive: true, force: true });
