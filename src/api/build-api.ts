@@ -4,6 +4,7 @@ import { SwitchyardError } from '../core/index.js';
 import type { IngestService, RuleRouter } from '../ingest/index.js';
 import type { Store } from '../store/index.js';
 import { installProblemHandler, sendProblem } from './problem-handler.js';
+import { swaggerOptions } from './openapi.js';
 import { installAuth, type Scope } from './auth.js';
 import { eventRoutes } from './routes/events.js';
 import { busRoutes } from './routes/buses.js';
@@ -100,13 +101,7 @@ function unsupportedEncoding(header: string): SwitchyardError {
 
 /** Registers every route, the auth hook and the problem+json error handling on `app`. */
 export async function buildApi(app: FastifyInstance, deps: ApiDeps): Promise<void> {
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: { title: 'Switchyard', version: deps.version, description: 'CloudEvents-native event bus. Errors are RFC 9457 problem+json (docs/errors.md).' },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
-    },
-  });
+  await app.register(swagger, swaggerOptions(deps.version));
   installProblemHandler(app, { storageFault: (err) => deps.store.writes.classify(err) });
   installValidators(app);
   // Management routes take JSON only; the put route has its own any-bytes parser.

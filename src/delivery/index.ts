@@ -4,4 +4,4 @@ export type { BusForwarder, BusPublisher, OutboundMessage, PublishResult, Target
 export { createTarget, targetSettings, type LineSink, type TargetDeps } from './targets/index.js';
 export { CONNECTION_KINDS, ConnectionVault, SecretBox } from './connections/index.js';
 export { SigningKeyring, type SigningSecretEntry } from './signing/index.js';
-export { Dispatcher, groupKey, noDeliveryObserver, parseRuleTargets, payloadSpec, renderPayload, ruleTargets, targetSpecOf, type BreakerState, type DeliveryObserver, type DeliveryTraceContext, type DispatcherLog, type ObservedDelivery, type RuleTarget, type TargetStatus } from './engine/index.js';
+export { Dispatcher, groupKey, noDeliveryObserver, parseRuleTargets, payloadSpec, renderPayload, ruleTargets, targetFieldsByKind, targetSpecOf, type BreakerState, type DeliveryObserver, type DeliveryTraceContext, type DispatcherLog, type ObservedDelivery, type RuleTarget, type TargetStatus } from './engine/index.js';

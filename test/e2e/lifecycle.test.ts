@@ -66,6 +66,39 @@ describe('health and OpenAPI e2e', () => {
       assert.ok(node !== undefined, `$ref #/${ref} resolves`);
     }
   });
+
+  test('lifecycle - /openapi.json: operationIds, security per route, problem+json errors, component bodies', async () => {
+    type Op = { operationId?: string; security?: unknown[]; requestBody?: { content: Record<string, { schema?: { $ref?: string } }> }; responses: Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }> };
+    const doc = (await call<{ paths: Record<string, Record<string, Op>>; components: { schemas: Record<string, { oneOf?: unknown[]; discriminator?: { propertyName: string; mapping: Record<string, string> } }> } }>(s.url, '/openapi.json')).json;
+    const ids = new Set<string>();
+    for (const [p, ops] of Object.entries(doc.paths)) {
+      for (const [m, op] of Object.entries(ops)) {
+        const at = `${m.toUpperCase()} ${p}`;
+        assert.match(op.operationId ?? '', /^[a-z][A-Za-z]+$/, `${at} has a camelCase operationId`);
+        assert.ok(!ids.has(op.operationId!), `${at}: operationId ${op.operationId} is unique`);
+        ids.add(op.operationId!);
+        const isPublic = ['/healthz', '/readyz'].includes(p);
+        assert.deepEqual(op.security, isPublic ? [] : [{ bearer: [] }], `${at} security`);
+        for (const [status, res] of Object.entries(op.responses)) {
+          if (!/^4/.test(status)) continue;
+          assert.deepEqual(Object.keys(res.content ?? {}), ['application/problem+json'], `${at} ${status} is problem+json`);
+          assert.equal(res.content!['application/problem+json']!.schema?.$ref, '#/components/schemas/Problem');
+        }
+        for (const media of Object.values(op.requestBody?.content ?? {})) {
+          if (media.schema?.$ref === undefined && p !== '/v1/buses/{bus}/events') assert.fail(`${at} request body is a component`);
+        }
+      }
+    }
+    assert.equal(doc.paths['/v1/buses']!.get!.operationId, 'listBuses');
+    assert.equal(doc.paths['/v1/events']!.post!.operationId, 'putEvents');
+    assert.equal(doc.paths['/v1/buses/{bus}']!.get!.responses['200']!.content!['application/json']!.schema!.$ref, '#/components/schemas/Bus');
+    const ingest = doc.paths['/v1/buses/{bus}/events']!.post!.requestBody!.content;
+    assert.deepEqual(Object.keys(ingest).sort(), ['*/*', 'application/cloudevents+json', 'application/cloudevents-batch+json']);
+    const target = doc.components.schemas.Target!;
+    assert.equal(target.discriminator?.propertyName, 'kind');
+    for (const kind of ['http', 'bus', 'log', 'file', 'nats', 'amqp', 'redis', 'mqtt', 'postgres', 'smtp', 's3']) assert.ok(target.discriminator?.mapping[kind] !== undefined, `target kind ${kind}`);
+    assert.equal(doc.components.schemas.Filter!.oneOf?.length, 3);
+  });
 });
 
 describe('auth e2e', () => {

@@ -9,28 +9,7 @@ export interface paths {
             cookie?: never;
         };
         /** Liveness: the process answers */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            status?: string;
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getHealth"];
         put?: never;
         post?: never;
         delete?: never;
@@ -47,24 +26,7 @@ export interface paths {
             cookie?: never;
         };
         /** Prometheus metrics (text exposition format); see docs/metrics.md */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        get: operations["getMetrics"];
         put?: never;
         post?: never;
         delete?: never;
@@ -84,41 +46,7 @@ export interface paths {
          * Readiness: the store is open and puts are accepted
          * @description 503 while starting, draining, or while the store cannot write (disk full).
          */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            status?: "ready" | "draining" | "store-unwritable";
-                        };
-                    };
-                };
-                /** @description Default Response */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            status?: "ready" | "draining" | "store-unwritable";
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getReadiness"];
         put?: never;
         post?: never;
         delete?: never;
@@ -135,106 +63,10 @@ export interface paths {
             cookie?: never;
         };
         /** List buses */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items?: {
-                                /** Format: date-time */
-                                createdAt?: string;
-                                description?: string | null;
-                                lastSequence?: number;
-                                name?: string;
-                                /** @description Events older than maxAgeMs or beyond the newest maxCount are removed by the retention sweep; null = no limit of that kind. */
-                                retention?: {
-                                    maxAgeMs?: number | null;
-                                    maxCount?: number | null;
-                                };
-                            }[];
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["listBuses"];
         put?: never;
         /** Create a bus */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        description?: string;
-                        /** @description Bus name: letters, digits, `.`, `_`, `-`; at most 64 characters. */
-                        name: string;
-                        /** @description Events older than maxAgeMs or beyond the newest maxCount are removed by the retention sweep; null = no limit of that kind. */
-                        retention?: {
-                            maxAgeMs?: number | null;
-                            maxCount?: number | null;
-                        };
-                    };
-                };
-            };
-            responses: {
-                /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
-                "4XX": {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            code?: string;
-                            detail?: string;
-                            instance?: string;
-                            status?: number;
-                            title?: string;
-                            type?: string;
-                            violations?: {
-                                code?: string;
-                                path?: string;
-                                reason?: string;
-                            }[];
-                        };
-                    };
-                };
-                /** @description Default Response */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** Format: date-time */
-                            createdAt?: string;
-                            description?: string | null;
-                            lastSequence?: number;
-                            name?: string;
-                            /** @description Events older than maxAgeMs or beyond the newest maxCount are removed by the retention sweep; null = no limit of that kind. */
-                            retention?: {
-                                maxAgeMs?: number | null;
-                                maxCount?: number | null;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["createBus"];
         delete?: never;
         options?: never;
         head?: never;
@@ -249,175 +81,15 @@ export interface paths {
             cookie?: never;
         };
         /** Get a bus */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description Bus name: letters, digits, `.`, `_`, `-`; at most 64 characters. */
-                    bus: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
-                "4XX": {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            code?: string;
-                            detail?: string;
-                            instance?: string;
-                            status?: number;
-                            title?: string;
-                            type?: string;
-                            violations?: {
-                                code?: string;
-                                path?: string;
-                                reason?: string;
-                            }[];
-                        };
-                    };
-                };
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** Format: date-time */
-                            createdAt?: string;
-                            description?: string | null;
-                            lastSequence?: number;
-                            name?: string;
-                            /** @description Events older than maxAgeMs or beyond the newest maxCount are removed by the retention sweep; null = no limit of that kind. */
-                            retention?: {
-                                maxAgeMs?: number | null;
-                                maxCount?: number | null;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getBus"];
         put?: never;
         post?: never;
         /** Delete a bus and all its events */
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description Bus name: letters, digits, `.`, `_`, `-`; at most 64 characters. */
-                    bus: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
-                "4XX": {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            code?: string;
-                            detail?: string;
-                            instance?: string;
-                            status?: number;
-                            title?: string;
-                            type?: string;
-                            violations?: {
-                                code?: string;
-                                path?: string;
-                                reason?: string;
-                            }[];
-                        };
-                    };
-                };
-                /** @description Default Response */
-                204: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        delete: operations["deleteBus"];
         options?: never;
         head?: never;
         /** Update a bus: its description and retention (a retention change applies at the next sweep) */
-        patch: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description Bus name: letters, digits, `.`, `_`, `-`; at most 64 characters. */
-                    bus: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        description?: string | null;
-                        /** @description Events older than maxAgeMs or beyond the newest maxCount are removed by the retention sweep; null = no limit of that kind. A limit left out keeps its current value. */
-                        retention?: {
-                            maxAgeMs?: number | null;
-                            maxCount?: number | null;
-                        };
-                    };
-                };
-            };
-            responses: {
-                /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
-                "4XX": {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            code?: string;
-                            detail?: string;
-                            instance?: string;
-                            status?: number;
-                            title?: string;
-                            type?: string;
-                            violations?: {
-                                code?: string;
-                                path?: string;
-                                reason?: string;
-                            }[];
-                        };
-                    };
-                };
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** Format: date-time */
-                            createdAt?: string;
-                            description?: string | null;
-                            lastSequence?: number;
-                            name?: string;
-                            /** @description Events older than maxAgeMs or beyond the newest maxCount are removed by the retention sweep; null = no limit of that kind. */
-                            retention?: {
-                                maxAgeMs?: number | null;
-                                maxCount?: number | null;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        patch: operations["updateBus"];
         trace?: never;
     };
     "/v1/buses/{bus}/asyncapi": {
@@ -428,50 +100,7 @@ export interface paths {
             cookie?: never;
         };
         /** AsyncAPI 3.0 document of a bus: the put channel and one message per registered schema */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description Bus name: letters, digits, `.`, `_`, `-`; at most 64 characters. */
-                    bus: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
-                "4XX": {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            code?: string;
-                            detail?: string;
-                            instance?: string;
-                            status?: number;
-                            title?: string;
-                            type?: string;
-                            violations?: {
-                                code?: string;
-                                path?: string;
-                                reason?: string;
-                            }[];
-                        };
-                    };
-                };
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-            };
-        };
+        get: operations["getBusAsyncApi"];
         put?: never;
         post?: never;
         delete?: never;
@@ -488,139 +117,10 @@ export interface paths {
             cookie?: never;
         };
         /** List events of a bus in sequence order, filtered, with cursor pagination */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description cursor: events with a greater sequence (the `next` of the previous page) */
-                    after?: number;
-                    /** @description received at or after (RFC 3339 or epoch ms) */
-                    from?: string;
-                    limit?: number;
-                    /** @description an event pattern (JSON text, docs/patterns.md) the events must match */
-                    pattern?: string;
-                    /** @description full-text: words that must all occur in the payload (data) */
-                    q?: string;
-                    /** @description only events that matched this rule */
-                    rule?: string;
-                    source?: string;
-                    /** @description only events in this delivery state: every delivery done (delivered), one not yet attempted (pending), one failed and due again (retrying), one dead-lettered (dead), or no rule matched (unmatched) */
-                    state?: "delivered" | "pending" | "retrying" | "dead" | "unmatched";
-                    subject?: string;
-                    /** @description received before (RFC 3339 or epoch ms) */
-                    to?: string;
-                    type?: string;
-                };
-                header?: never;
-                path: {
-                    /** @description Bus name: letters, digits, `.`, `_`, `-`; at most 64 characters. */
-                    bus: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
-                "4XX": {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            code?: string;
-                            detail?: string;
-                            instance?: string;
-                            status?: number;
-                            title?: string;
-                            type?: string;
-                            violations?: {
-                                code?: string;
-                                path?: string;
-                                reason?: string;
-                            }[];
-                        };
-                    };
-                };
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items?: {
-                                /** @description A CloudEvent in the JSON format (attributes at top level, `data` or `data_base64`). */
-                                event?: {
-                                    id?: string;
-                                    source?: string;
-                                    specversion?: string;
-                                    type?: string;
-                                } & {
-                                    [key: string]: unknown;
-                                };
-                                matchedRules?: string[];
-                                /** Format: date-time */
-                                receivedAt?: string;
-                                sequence?: number;
-                            }[];
-                            next?: number;
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["listEvents"];
         put?: never;
         /** Put events on a bus (CloudEvents HTTP binding: binary, structured or batch mode) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description Bus name: letters, digits, `.`, `_`, `-`; at most 64 characters. */
-                    bus: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
-                "4XX": {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            code?: string;
-                            detail?: string;
-                            instance?: string;
-                            status?: number;
-                            title?: string;
-                            type?: string;
-                            violations?: {
-                                code?: string;
-                                path?: string;
-                                reason?: string;
-                            }[];
-                        };
-                    };
-                };
-                /** @description Default Response */
-                202: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            results?: {
-                                duplicate?: boolean;
-                                id?: string;
-                                sequence?: number;
-                                source?: string;
-                            }[];
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["putBusEvents"];
         delete?: never;
         options?: never;
         head?: never;
@@ -635,67 +135,7 @@ export interface paths {
             cookie?: never;
         };
         /** Get one event by id (the newest with that id; narrow with source) */
-        get: {
-            parameters: {
-                query?: {
-                    source?: string;
-                };
-                header?: never;
-                path: {
-                    /** @description Bus name: letters, digits, `.`, `_`, `-`; at most 64 characters. */
-                    bus: string;
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
-                "4XX": {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            code?: string;
-                            detail?: string;
-                            instance?: string;
-                            status?: number;
-                            title?: string;
-                            type?: string;
-                            violations?: {
-                                code?: string;
-                                path?: string;
-                                reason?: string;
-                            }[];
-                        };
-                    };
-                };
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description A CloudEvent in the JSON format (attributes at top level, `data` or `data_base64`). */
-                            event?: {
-                                id?: string;
-                                source?: string;
-                                specversion?: string;
-                                type?: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                            matchedRules?: string[];
-                            /** Format: date-time */
-                            receivedAt?: string;
-                            sequence?: number;
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getEvent"];
         put?: never;
         post?: never;
         delete?: never;
@@ -712,57 +152,7 @@ export interface paths {
             cookie?: never;
         };
         /** The trace of one event: received, matched rules (explain: why the others did not), per target payload and attempts, final state, timeline */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description also say why each other rule of the bus does not match */
-                    explain?: boolean;
-                    source?: string;
-                };
-                header?: never;
-                path: {
-                    /** @description Bus name: letters, digits, `.`, `_`, `-`; at most 64 characters. */
-                    bus: string;
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
-                "4XX": {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            code?: string;
-                            detail?: string;
-                            instance?: string;
-                            status?: number;
-                            title?: string;
-                            type?: string;
-                            violations?: {
-                                code?: string;
-                                path?: string;
-                                reason?: string;
-                            }[];
-                        };
-                    };
-                };
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getEventTrace"];
         put?: never;
         post?: never;
         delete?: never;
@@ -779,73 +169,7 @@ export interface paths {
             cookie?: never;
         };
         /** List the rules of a bus */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description Bus name: letters, digits, `.`, `_`, `-`; at most 64 characters. */
-                    bus: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
-                "4XX": {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            code?: string;
-                            detail?: string;
-                            instance?: string;
-                            status?: number;
-                            title?: string;
-                            type?: string;
-                            violations?: {
-                                code?: string;
-                                path?: string;
-                                reason?: string;
-                            }[];
-                        };
-                    };
-                };
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items?: {
-                                bus?: string;
-                                /** Format: date-time */
-                                createdAt?: string;
-                                description?: string | null;
-                                filter?: {
-                                    [key: string]: unknown;
-                                };
-                                name?: string;
-                                /** @enum {string} */
-                                state?: "enabled" | "disabled";
-                                targets?: {
-                                    [key: string]: unknown;
-                                }[];
-                                /** Format: date-time */
-                                updatedAt?: string;
-                                /** @description Pattern lint (docs/schemas.md): data paths the event type's schema does not declare. */
-                                warnings?: {
-                                    path?: string;
-                                    reason?: string;
-                                }[];
-                            }[];
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["listRules"];
         put?: never;
         post?: never;
         delete?: never;
@@ -862,228 +186,12 @@ export interface paths {
             cookie?: never;
         };
         /** Get a rule */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description Bus name: letters, digits, `.`, `_`, `-`; at most 64 characters. */
-                    bus: string;
-                    name: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
-                "4XX": {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            code?: string;
-                            detail?: string;
-                            instance?: string;
-                            status?: number;
-                            title?: string;
-                            type?: string;
-                            violations?: {
-                                code?: string;
-                                path?: string;
-                                reason?: string;
-                            }[];
-                        };
-                    };
-                };
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            bus?: string;
-                            /** Format: date-time */
-                            createdAt?: string;
-                            description?: string | null;
-                            filter?: {
-                                [key: string]: unknown;
-                            };
-                            name?: string;
-                            /** @enum {string} */
-                            state?: "enabled" | "disabled";
-                            targets?: {
-                                [key: string]: unknown;
-                            }[];
-                            /** Format: date-time */
-                            updatedAt?: string;
-                            /** @description Pattern lint (docs/schemas.md): data paths the event type's schema does not declare. */
-                            warnings?: {
-                                path?: string;
-                                reason?: string;
-                            }[];
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getRule"];
         /** Create or replace a rule: a filter (pattern, subscriptions filters or CESQL) and its targets */
-        put: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description Bus name: letters, digits, `.`, `_`, `-`; at most 64 characters. */
-                    bus: string;
-                    name: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        description?: string;
-                        /** @description { "pattern": … } | { "filters": [ … ] } | { "sql": "…" } (docs/patterns.md, docs/cesql.md) */
-                        filter: Record<string, never>;
-                        /**
-                         * @description default enabled
-                         * @enum {string}
-                         */
-                        state?: "enabled" | "disabled";
-                        targets?: unknown[];
-                    };
-                };
-            };
-            responses: {
-                /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
-                "4XX": {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            code?: string;
-                            detail?: string;
-                            instance?: string;
-                            status?: number;
-                            title?: string;
-                            type?: string;
-                            violations?: {
-                                code?: string;
-                                path?: string;
-                                reason?: string;
-                            }[];
-                        };
-                    };
-                };
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            bus?: string;
-                            /** Format: date-time */
-                            createdAt?: string;
-                            description?: string | null;
-                            filter?: {
-                                [key: string]: unknown;
-                            };
-                            name?: string;
-                            /** @enum {string} */
-                            state?: "enabled" | "disabled";
-                            targets?: {
-                                [key: string]: unknown;
-                            }[];
-                            /** Format: date-time */
-                            updatedAt?: string;
-                            /** @description Pattern lint (docs/schemas.md): data paths the event type's schema does not declare. */
-                            warnings?: {
-                                path?: string;
-                                reason?: string;
-                            }[];
-                        };
-                    };
-                };
-                /** @description Default Response */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            bus?: string;
-                            /** Format: date-time */
-                            createdAt?: string;
-                            description?: string | null;
-                            filter?: {
-                                [key: string]: unknown;
-                            };
-                            name?: string;
-                            /** @enum {string} */
-                            state?: "enabled" | "disabled";
-                            targets?: {
-                                [key: string]: unknown;
-                            }[];
-                            /** Format: date-time */
-                            updatedAt?: string;
-                            /** @description Pattern lint (docs/schemas.md): data paths the event type's schema does not declare. */
-                            warnings?: {
-                                path?: string;
-                                reason?: string;
-                            }[];
-                        };
-                    };
-                };
-            };
-        };
+        put: operations["putRule"];
         post?: never;
         /** Delete a rule */
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description Bus name: letters, digits, `.`, `_`, `-`; at most 64 characters. */
-                    bus: string;
-                    name: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
-                "4XX": {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            code?: string;
-                            detail?: string;
-                            instance?: string;
-                            status?: number;
-                            title?: string;
-                            type?: string;
-                            violations?: {
-                                code?: string;
-                                path?: string;
-                                reason?: string;
-                            }[];
-                        };
-                    };
-                };
-                /** @description Default Response */
-                204: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        delete: operations["deleteRule"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1099,72 +207,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Disable a rule */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description Bus name: letters, digits, `.`, `_`, `-`; at most 64 characters. */
-                    bus: string;
-                    name: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
-                "4XX": {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            code?: string;
-                            detail?: string;
-                            instance?: string;
-                            status?: number;
-                            title?: string;
-                            type?: string;
-                            violations?: {
-                                code?: string;
-                                path?: string;
-                                reason?: string;
-                            }[];
-                        };
-                    };
-                };
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            bus?: string;
-                            /** Format: date-time */
-                            createdAt?: string;
-                            description?: string | null;
-                            filter?: {
-                                [key: string]: unknown;
-                            };
-                            name?: string;
-                            /** @enum {string} */
-                            state?: "enabled" | "disabled";
-                            targets?: {
-                                [key: string]: unknown;
-                            }[];
-                            /** Format: date-time */
-                            updatedAt?: string;
-                            /** @description Pattern lint (docs/schemas.md): data paths the event type's schema does not declare. */
-                            warnings?: {
-                                path?: string;
-                                reason?: string;
-                            }[];
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["disableRule"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1181,72 +224,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Enable a rule */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description Bus name: letters, digits, `.`, `_`, `-`; at most 64 characters. */
-                    bus: string;
-                    name: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
-                "4XX": {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            code?: string;
-                            detail?: string;
-                            instance?: string;
-                            status?: number;
-                            title?: string;
-                            type?: string;
-                            violations?: {
-                                code?: string;
-                                path?: string;
-                                reason?: string;
-                            }[];
-                        };
-                    };
-                };
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            bus?: string;
-                            /** Format: date-time */
-                            createdAt?: string;
-                            description?: string | null;
-                            filter?: {
-                                [key: string]: unknown;
-                            };
-                            name?: string;
-                            /** @enum {string} */
-                            state?: "enabled" | "disabled";
-                            targets?: {
-                                [key: string]: unknown;
-                            }[];
-                            /** Format: date-time */
-                            updatedAt?: string;
-                            /** @description Pattern lint (docs/schemas.md): data paths the event type's schema does not declare. */
-                            warnings?: {
-                                path?: string;
-                                reason?: string;
-                            }[];
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["enableRule"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1261,84 +239,7 @@ export interface paths {
             cookie?: never;
         };
         /** The delivery state of each target of a rule: circuit breaker, health, queue counts */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description Bus name: letters, digits, `.`, `_`, `-`; at most 64 characters. */
-                    bus: string;
-                    rule: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
-                "4XX": {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            code?: string;
-                            detail?: string;
-                            instance?: string;
-                            status?: number;
-                            title?: string;
-                            type?: string;
-                            violations?: {
-                                code?: string;
-                                path?: string;
-                                reason?: string;
-                            }[];
-                        };
-                    };
-                };
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items?: {
-                                /** @description { "type": "closed", "consecutiveFailures" } | { "type": "open", "until" } | { "type": "half-open" } */
-                                breaker?: {
-                                    consecutiveFailures?: number;
-                                    /** @enum {string} */
-                                    type?: "closed" | "open" | "half-open";
-                                    /** Format: date-time */
-                                    until?: string;
-                                };
-                                /** @description The queue's counts: `pending` (not finished and not leased: due, retrying later, or queued behind its FIFO group's head), `inFlight` (leased: being sent, or held by a lease not ended yet), `dead` (dead letters); backends may add more */
-                                deliveries?: {
-                                    dead?: number;
-                                    inFlight?: number;
-                                    pending?: number;
-                                    /** @description the part of `pending` queued behind the head of its FIFO group (SQLite) */
-                                    waiting?: number;
-                                };
-                                /** Format: date-time */
-                                disabledAt?: string | null;
-                                /** Format: date-time */
-                                failingSince?: string | null;
-                                /** @enum {string} */
-                                health?: "healthy" | "failing" | "disabled";
-                                id?: string;
-                                inFlight?: number;
-                                kind?: string;
-                                /**
-                                 * @description disabled: it failed without a success for delivery.disableAfterMs; its deliveries are dead-lettered until enabled
-                                 * @enum {string}
-                                 */
-                                state?: "enabled" | "disabled";
-                            }[];
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["listTargets"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1357,84 +258,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Re-enable a target (disabled after failing too long) and close its circuit breaker; redrive its dead letters to send them again */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description Bus name: letters, digits, `.`, `_`, `-`; at most 64 characters. */
-                    bus: string;
-                    rule: string;
-                    /** @description target id, or `<id>#dead-letter` (URL-encoded) for its dead-letter target */
-                    target: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
-                "4XX": {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            code?: string;
-                            detail?: string;
-                            instance?: string;
-                            status?: number;
-                            title?: string;
-                            type?: string;
-                            violations?: {
-                                code?: string;
-                                path?: string;
-                                reason?: string;
-                            }[];
-                        };
-                    };
-                };
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description { "type": "closed", "consecutiveFailures" } | { "type": "open", "until" } | { "type": "half-open" } */
-                            breaker?: {
-                                consecutiveFailures?: number;
-                                /** @enum {string} */
-                                type?: "closed" | "open" | "half-open";
-                                /** Format: date-time */
-                                until?: string;
-                            };
-                            /** @description The queue's counts: `pending` (not finished and not leased: due, retrying later, or queued behind its FIFO group's head), `inFlight` (leased: being sent, or held by a lease not ended yet), `dead` (dead letters); backends may add more */
-                            deliveries?: {
-                                dead?: number;
-                                inFlight?: number;
-                                pending?: number;
-                                /** @description the part of `pending` queued behind the head of its FIFO group (SQLite) */
-                                waiting?: number;
-                            };
-                            /** Format: date-time */
-                            disabledAt?: string | null;
-                            /** Format: date-time */
-                            failingSince?: string | null;
-                            /** @enum {string} */
-                            health?: "healthy" | "failing" | "disabled";
-                            id?: string;
-                            inFlight?: number;
-                            kind?: string;
-                            /**
-                             * @description disabled: it failed without a success for delivery.disableAfterMs; its deliveries are dead-lettered until enabled
-                             * @enum {string}
-                             */
-                            state?: "enabled" | "disabled";
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["enableTarget"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1449,60 +273,7 @@ export interface paths {
             cookie?: never;
         };
         /** The signing secrets of an http target, newest first (created on first use) */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description Bus name: letters, digits, `.`, `_`, `-`; at most 64 characters. */
-                    bus: string;
-                    rule: string;
-                    target: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
-                "4XX": {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            code?: string;
-                            detail?: string;
-                            instance?: string;
-                            status?: number;
-                            title?: string;
-                            type?: string;
-                            violations?: {
-                                code?: string;
-                                path?: string;
-                                reason?: string;
-                            }[];
-                        };
-                    };
-                };
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items?: {
-                                /** Format: date-time */
-                                createdAt?: string;
-                                /** Format: date-time */
-                                expiresAt?: string | null;
-                                secret?: string;
-                            }[];
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getSigningSecrets"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1521,72 +292,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Rotate the signing secret: a new primary secret; the old ones keep signing for overlapMs */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description Bus name: letters, digits, `.`, `_`, `-`; at most 64 characters. */
-                    bus: string;
-                    rule: string;
-                    target: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /**
-                         * @description How long the previous secrets stay valid (default 24 h, at most 7 days).
-                         * @default 86400000
-                         */
-                        overlapMs?: number;
-                        /** @description The new secret (whsec_ + base64, at least 16 bytes); generated when absent. */
-                        secret?: string;
-                    } | null;
-                };
-            };
-            responses: {
-                /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
-                "4XX": {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            code?: string;
-                            detail?: string;
-                            instance?: string;
-                            status?: number;
-                            title?: string;
-                            type?: string;
-                            violations?: {
-                                code?: string;
-                                path?: string;
-                                reason?: string;
-                            }[];
-                        };
-                    };
-                };
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items?: {
-                                /** Format: date-time */
-                                createdAt?: string;
-                                /** Format: date-time */
-                                expiresAt?: string | null;
-                                secret?: string;
-                            }[];
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["rotateSigningSecret"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1601,116 +307,9 @@ export interface paths {
             cookie?: never;
         };
         /** Schema validation mode and discovery of a bus */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description Bus name: letters, digits, `.`, `_`, `-`; at most 64 characters. */
-                    bus: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
-                "4XX": {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            code?: string;
-                            detail?: string;
-                            instance?: string;
-                            status?: number;
-                            title?: string;
-                            type?: string;
-                            violations?: {
-                                code?: string;
-                                path?: string;
-                                reason?: string;
-                            }[];
-                        };
-                    };
-                };
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            bus?: string;
-                            discovery?: boolean;
-                            sampleRate?: number;
-                            /** @enum {string} */
-                            validation?: "off" | "warn" | "enforce";
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getBusSchemaSettings"];
         /** Set schema validation (off / warn / enforce) and discovery of a bus; omitted fields keep their value */
-        put: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description Bus name: letters, digits, `.`, `_`, `-`; at most 64 characters. */
-                    bus: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        discovery?: boolean;
-                        sampleRate?: number;
-                        /** @enum {string} */
-                        validation?: "off" | "warn" | "enforce";
-                    };
-                };
-            };
-            responses: {
-                /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
-                "4XX": {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            code?: string;
-                            detail?: string;
-                            instance?: string;
-                            status?: number;
-                            title?: string;
-                            type?: string;
-                            violations?: {
-                                code?: string;
-                                path?: string;
-                                reason?: string;
-                            }[];
-                        };
-                    };
-                };
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            bus?: string;
-                            discovery?: boolean;
-                            sampleRate?: number;
-                            /** @enum {string} */
-                            validation?: "off" | "warn" | "enforce";
-                        };
-                    };
-                };
-            };
-        };
+        put: operations["putBusSchemaSettings"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1726,46 +325,7 @@ export interface paths {
             cookie?: never;
         };
         /** Live tail of a bus as Server-Sent Events (id = sequence); resume with Last-Event-ID */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description start after this sequence (0 = from the oldest retained event); default: only new events */
-                    after?: number;
-                    /** @description only events matching this event pattern (JSON text) */
-                    pattern?: string;
-                };
-                header?: never;
-                path: {
-                    /** @description Bus name: letters, digits, `.`, `_`, `-`; at most 64 characters. */
-                    bus: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
-                "4XX": {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            code?: string;
-                            detail?: string;
-                            instance?: string;
-                            status?: number;
-                            title?: string;
-                            type?: string;
-                            violations?: {
-                                code?: string;
-                                path?: string;
-                                reason?: string;
-                            }[];
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["streamEvents"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1782,39 +342,7 @@ export interface paths {
             cookie?: never;
         };
         /** List connections (secrets masked) */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items?: ({
-                                /** Format: date-time */
-                                createdAt?: string;
-                                description?: string | null;
-                                /** @enum {string} */
-                                kind?: "basic" | "apiKey" | "oauth2" | "hmac" | "aws";
-                                name?: string;
-                                /** Format: date-time */
-                                updatedAt?: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["listConnections"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1831,183 +359,12 @@ export interface paths {
             cookie?: never;
         };
         /** Get a connection (secrets masked) */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    name: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
-                "4XX": {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            code?: string;
-                            detail?: string;
-                            instance?: string;
-                            status?: number;
-                            title?: string;
-                            type?: string;
-                            violations?: {
-                                code?: string;
-                                path?: string;
-                                reason?: string;
-                            }[];
-                        };
-                    };
-                };
-                /** @description A connection; secret fields (password, value, clientSecret) are always "***". */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** Format: date-time */
-                            createdAt?: string;
-                            description?: string | null;
-                            /** @enum {string} */
-                            kind?: "basic" | "apiKey" | "oauth2" | "hmac" | "aws";
-                            name?: string;
-                            /** Format: date-time */
-                            updatedAt?: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getConnection"];
         /** Create or replace a connection (basic, apiKey, oauth2, hmac or aws); a secret field may be omitted to keep the stored one */
-        put: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    name: string;
-                };
-                cookie?: never;
-            };
-            /** @description { "kind": "basic", "username", "password" } | { "kind": "apiKey", "in": "header"|"query", "keyName", "value" } (keyName once spelled name, still accepted) | { "kind": "oauth2", "tokenUrl", "clientId", "clientSecret", "scope"?, "audience"?, "clientAuth"?: "basic"|"body" } | { "kind": "hmac", "secret" } | { "kind": "aws", "accessKeyId", "secretAccessKey", "sessionToken"? } (docs/targets.md) */
-            requestBody: {
-                content: {
-                    "application/json": Record<string, never>;
-                };
-            };
-            responses: {
-                /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
-                "4XX": {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            code?: string;
-                            detail?: string;
-                            instance?: string;
-                            status?: number;
-                            title?: string;
-                            type?: string;
-                            violations?: {
-                                code?: string;
-                                path?: string;
-                                reason?: string;
-                            }[];
-                        };
-                    };
-                };
-                /** @description A connection; secret fields (password, value, clientSecret) are always "***". */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** Format: date-time */
-                            createdAt?: string;
-                            description?: string | null;
-                            /** @enum {string} */
-                            kind?: "basic" | "apiKey" | "oauth2" | "hmac" | "aws";
-                            name?: string;
-                            /** Format: date-time */
-                            updatedAt?: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description A connection; secret fields (password, value, clientSecret) are always "***". */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** Format: date-time */
-                            createdAt?: string;
-                            description?: string | null;
-                            /** @enum {string} */
-                            kind?: "basic" | "apiKey" | "oauth2" | "hmac" | "aws";
-                            name?: string;
-                            /** Format: date-time */
-                            updatedAt?: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-            };
-        };
+        put: operations["putConnection"];
         post?: never;
         /** Delete a connection */
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    name: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
-                "4XX": {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            code?: string;
-                            detail?: string;
-                            instance?: string;
-                            status?: number;
-                            title?: string;
-                            type?: string;
-                            violations?: {
-                                code?: string;
-                                path?: string;
-                                reason?: string;
-                            }[];
-                        };
-                    };
-                };
-                /** @description Default Response */
-                204: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        delete: operations["deleteConnection"];
         options?: never;
         head?: never;
         patch?: never;
@@ -2021,80 +378,7 @@ export interface paths {
             cookie?: never;
         };
         /** List dead letters, oldest first, filtered by bus, rule, target and time, with cursor pagination */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description cursor: the `next` of the previous page */
-                    after?: string;
-                    /** @description Bus name: letters, digits, `.`, `_`, `-`; at most 64 characters. */
-                    bus?: string;
-                    /** @description dead-lettered at or after (RFC 3339 or epoch ms) */
-                    from?: string;
-                    limit?: number;
-                    rule?: string;
-                    /** @description Target id; a dead-letter target's copies are `<id>#dead-letter`. */
-                    target?: string;
-                    /** @description dead-lettered before (RFC 3339 or epoch ms) */
-                    to?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
-                "4XX": {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            code?: string;
-                            detail?: string;
-                            instance?: string;
-                            status?: number;
-                            title?: string;
-                            type?: string;
-                            violations?: {
-                                code?: string;
-                                path?: string;
-                                reason?: string;
-                            }[];
-                        };
-                    };
-                };
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items?: {
-                                /** @description attempts in the last retry budget */
-                                attempts?: number;
-                                bus?: string;
-                                /** Format: date-time */
-                                createdAt?: string;
-                                /** Format: date-time */
-                                deadAt?: string;
-                                eventId?: string;
-                                /** @description FIFO group key (ordered targets) */
-                                group?: string | null;
-                                /** @description the delivery id (opaque; the receiver saw `dlv_<id>` as its webhook-id) */
-                                id?: string;
-                                lastError?: string | null;
-                                rule?: string;
-                                sequence?: number;
-                                target?: string;
-                            }[];
-                            next?: string;
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["listDeadLetters"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2111,128 +395,11 @@ export interface paths {
             cookie?: never;
         };
         /** Get a dead letter: the event, the transformed payload, the last error and every attempt */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
-                "4XX": {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            code?: string;
-                            detail?: string;
-                            instance?: string;
-                            status?: number;
-                            title?: string;
-                            type?: string;
-                            violations?: {
-                                code?: string;
-                                path?: string;
-                                reason?: string;
-                            }[];
-                        };
-                    };
-                };
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description every attempt, oldest first (also those before a redrive) */
-                            attemptLog?: {
-                                /** Format: date-time */
-                                at?: string;
-                                durationMs?: number;
-                                errorClass?: string | null;
-                                message?: string | null;
-                                ok?: boolean;
-                                /** @description at most 1 KiB of the response body */
-                                response?: string | null;
-                                status?: number | null;
-                            }[];
-                            /** @description attempts in the last retry budget */
-                            attempts?: number;
-                            bus?: string;
-                            /** Format: date-time */
-                            createdAt?: string;
-                            /** Format: date-time */
-                            deadAt?: string;
-                            /** @description the event in the CloudEvents JSON format, as stored */
-                            event?: {
-                                [key: string]: unknown;
-                            } | null;
-                            eventId?: string;
-                            /** @description FIFO group key (ordered targets) */
-                            group?: string | null;
-                            /** @description the delivery id (opaque; the receiver saw `dlv_<id>` as its webhook-id) */
-                            id?: string;
-                            lastError?: string | null;
-                            /** @description the transformed payload that was sent (text) */
-                            payload?: string | null;
-                            rule?: string;
-                            sequence?: number;
-                            target?: string;
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getDeadLetter"];
         put?: never;
         post?: never;
         /** Delete one dead letter with its attempts */
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
-                "4XX": {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            code?: string;
-                            detail?: string;
-                            instance?: string;
-                            status?: number;
-                            title?: string;
-                            type?: string;
-                            violations?: {
-                                code?: string;
-                                path?: string;
-                                reason?: string;
-                            }[];
-                        };
-                    };
-                };
-                /** @description Default Response */
-                204: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        delete: operations["deleteDeadLetter"];
         options?: never;
         head?: never;
         patch?: never;
@@ -2248,69 +415,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Delete dead letters (by ids, by filter, or all) with their attempts */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            /** @description Exactly one of: `ids`, `filter`, `all: true`. */
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @enum {boolean} */
-                        all?: true;
-                        filter?: {
-                            /** @description Bus name: letters, digits, `.`, `_`, `-`; at most 64 characters. */
-                            bus?: string;
-                            /** @description dead-lettered at or after (RFC 3339 or epoch ms) */
-                            from?: string;
-                            rule?: string;
-                            /** @description Target id; a dead-letter target's copies are `<id>#dead-letter`. */
-                            target?: string;
-                            /** @description dead-lettered before (RFC 3339 or epoch ms) */
-                            to?: string;
-                        };
-                        ids?: (string | number)[];
-                    };
-                };
-            };
-            responses: {
-                /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
-                "4XX": {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            code?: string;
-                            detail?: string;
-                            instance?: string;
-                            status?: number;
-                            title?: string;
-                            type?: string;
-                            violations?: {
-                                code?: string;
-                                path?: string;
-                                reason?: string;
-                            }[];
-                        };
-                    };
-                };
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            purged?: number;
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["purgeDeadLetters"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2327,69 +432,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Redrive dead letters (by ids, by filter, or all): they are due again at once with a fresh retry budget */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            /** @description Exactly one of: `ids`, `filter`, `all: true`. */
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @enum {boolean} */
-                        all?: true;
-                        filter?: {
-                            /** @description Bus name: letters, digits, `.`, `_`, `-`; at most 64 characters. */
-                            bus?: string;
-                            /** @description dead-lettered at or after (RFC 3339 or epoch ms) */
-                            from?: string;
-                            rule?: string;
-                            /** @description Target id; a dead-letter target's copies are `<id>#dead-letter`. */
-                            target?: string;
-                            /** @description dead-lettered before (RFC 3339 or epoch ms) */
-                            to?: string;
-                        };
-                        ids?: (string | number)[];
-                    };
-                };
-            };
-            responses: {
-                /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
-                "4XX": {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            code?: string;
-                            detail?: string;
-                            instance?: string;
-                            status?: number;
-                            title?: string;
-                            type?: string;
-                            violations?: {
-                                code?: string;
-                                path?: string;
-                                reason?: string;
-                            }[];
-                        };
-                    };
-                };
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            redriven?: number;
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["redriveDeadLetters"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2406,71 +449,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** PutEvents: put events on one or more buses with a result per entry (partial failure) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @description CloudEvents in the JSON format, each with an optional `bus` (default `default`). Each entry is validated on its own: an invalid entry fails alone. */
-                        entries: unknown[];
-                    };
-                };
-            };
-            responses: {
-                /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
-                "4XX": {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            code?: string;
-                            detail?: string;
-                            instance?: string;
-                            status?: number;
-                            title?: string;
-                            type?: string;
-                            violations?: {
-                                code?: string;
-                                path?: string;
-                                reason?: string;
-                            }[];
-                        };
-                    };
-                };
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            failedCount?: number;
-                            results?: {
-                                duplicate?: boolean;
-                                error?: {
-                                    code?: string;
-                                    message?: string;
-                                    violations?: {
-                                        code?: string;
-                                        path?: string;
-                                        reason?: string;
-                                    }[];
-                                };
-                                id?: string;
-                                sequence?: number;
-                                source?: string;
-                            }[];
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["putEvents"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2487,65 +466,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Test a filter against an event: match, or the first failing condition (path, operator, expected, actual) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @description the event (CloudEvent JSON form, or any JSON) */
-                        event?: unknown;
-                        /** @description the event as raw JSON text */
-                        eventText?: string;
-                        /** @description { "pattern": … } | { "filters": [ … ] } | { "sql": "…" } */
-                        filter?: Record<string, never>;
-                        /** @description an event pattern as raw JSON text */
-                        patternText?: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
-                "4XX": {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            code?: string;
-                            detail?: string;
-                            instance?: string;
-                            status?: number;
-                            title?: string;
-                            type?: string;
-                            violations?: {
-                                code?: string;
-                                path?: string;
-                                reason?: string;
-                            }[];
-                        };
-                    };
-                };
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            match?: boolean;
-                            reason?: {
-                                [key: string]: unknown;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["testPattern"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2562,68 +483,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Check a rule as a save would (filter, targets, pattern lint) without saving it */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        description?: string;
-                        /** @description { "pattern": … } | { "filters": [ … ] } | { "sql": "…" } (docs/patterns.md, docs/cesql.md) */
-                        filter: Record<string, never>;
-                        /**
-                         * @description default enabled
-                         * @enum {string}
-                         */
-                        state?: "enabled" | "disabled";
-                        targets?: unknown[];
-                    };
-                };
-            };
-            responses: {
-                /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
-                "4XX": {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            code?: string;
-                            detail?: string;
-                            instance?: string;
-                            status?: number;
-                            title?: string;
-                            type?: string;
-                            violations?: {
-                                code?: string;
-                                path?: string;
-                                reason?: string;
-                            }[];
-                        };
-                    };
-                };
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            valid?: boolean;
-                            /** @description Pattern lint (docs/schemas.md): data paths the event type's schema does not declare. */
-                            warnings?: {
-                                path?: string;
-                                reason?: string;
-                            }[];
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["checkRule"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2638,39 +498,7 @@ export interface paths {
             cookie?: never;
         };
         /** List schemas */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items?: {
-                                /** @enum {string} */
-                                compatibility?: "BACKWARD" | "FORWARD" | "FULL" | "NONE";
-                                /** Format: date-time */
-                                createdAt?: string;
-                                description?: string | null;
-                                latestVersion?: number;
-                                name?: string;
-                                source?: string | null;
-                                /** Format: date-time */
-                                updatedAt?: string;
-                            }[];
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["listSchemas"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2687,198 +515,12 @@ export interface paths {
             cookie?: never;
         };
         /** Get a schema */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description The source the schema is scoped to (1-1024 characters, no control characters); omit for the unscoped schema. */
-                    source?: string;
-                };
-                header?: never;
-                path: {
-                    /** @description Schema name: by default the CloudEvents type (1-256 characters; no whitespace, `/` or control characters). */
-                    name: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
-                "4XX": {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            code?: string;
-                            detail?: string;
-                            instance?: string;
-                            status?: number;
-                            title?: string;
-                            type?: string;
-                            violations?: {
-                                code?: string;
-                                path?: string;
-                                reason?: string;
-                            }[];
-                        };
-                    };
-                };
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            compatibility?: "BACKWARD" | "FORWARD" | "FULL" | "NONE";
-                            /** Format: date-time */
-                            createdAt?: string;
-                            description?: string | null;
-                            latestVersion?: number;
-                            name?: string;
-                            source?: string | null;
-                            /** Format: date-time */
-                            updatedAt?: string;
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getSchema"];
         /** Create a schema or change its description / compatibility mode */
-        put: {
-            parameters: {
-                query?: {
-                    /** @description The source the schema is scoped to (1-1024 characters, no control characters); omit for the unscoped schema. */
-                    source?: string;
-                };
-                header?: never;
-                path: {
-                    /** @description Schema name: by default the CloudEvents type (1-256 characters; no whitespace, `/` or control characters). */
-                    name: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @enum {string} */
-                        compatibility?: "BACKWARD" | "FORWARD" | "FULL" | "NONE";
-                        description?: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
-                "4XX": {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            code?: string;
-                            detail?: string;
-                            instance?: string;
-                            status?: number;
-                            title?: string;
-                            type?: string;
-                            violations?: {
-                                code?: string;
-                                path?: string;
-                                reason?: string;
-                            }[];
-                        };
-                    };
-                };
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            compatibility?: "BACKWARD" | "FORWARD" | "FULL" | "NONE";
-                            /** Format: date-time */
-                            createdAt?: string;
-                            description?: string | null;
-                            latestVersion?: number;
-                            name?: string;
-                            source?: string | null;
-                            /** Format: date-time */
-                            updatedAt?: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            compatibility?: "BACKWARD" | "FORWARD" | "FULL" | "NONE";
-                            /** Format: date-time */
-                            createdAt?: string;
-                            description?: string | null;
-                            latestVersion?: number;
-                            name?: string;
-                            source?: string | null;
-                            /** Format: date-time */
-                            updatedAt?: string;
-                        };
-                    };
-                };
-            };
-        };
+        put: operations["putSchema"];
         post?: never;
         /** Delete a schema and all its versions */
-        delete: {
-            parameters: {
-                query?: {
-                    /** @description The source the schema is scoped to (1-1024 characters, no control characters); omit for the unscoped schema. */
-                    source?: string;
-                };
-                header?: never;
-                path: {
-                    /** @description Schema name: by default the CloudEvents type (1-256 characters; no whitespace, `/` or control characters). */
-                    name: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
-                "4XX": {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            code?: string;
-                            detail?: string;
-                            instance?: string;
-                            status?: number;
-                            title?: string;
-                            type?: string;
-                            violations?: {
-                                code?: string;
-                                path?: string;
-                                reason?: string;
-                            }[];
-                        };
-                    };
-                };
-                /** @description Default Response */
-                204: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        delete: operations["deleteSchema"];
         options?: never;
         head?: never;
         patch?: never;
@@ -2894,80 +536,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Check a candidate version against the latest without registering it */
-        post: {
-            parameters: {
-                query?: {
-                    /** @description The source the schema is scoped to (1-1024 characters, no control characters); omit for the unscoped schema. */
-                    source?: string;
-                };
-                header?: never;
-                path: {
-                    /** @description Schema name: by default the CloudEvents type (1-256 characters; no whitespace, `/` or control characters). */
-                    name: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /**
-                         * @description Mode of a schema created by this call (default BACKWARD).
-                         * @enum {string}
-                         */
-                        compatibility?: "BACKWARD" | "FORWARD" | "FULL" | "NONE";
-                        description?: string;
-                        /**
-                         * @description Default: from $schema, else 2020-12.
-                         * @enum {string}
-                         */
-                        dialect?: "2020-12" | "draft-07";
-                        /** @description A JSON Schema (object or boolean) */
-                        schema: unknown;
-                    };
-                };
-            };
-            responses: {
-                /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
-                "4XX": {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            code?: string;
-                            detail?: string;
-                            instance?: string;
-                            status?: number;
-                            title?: string;
-                            type?: string;
-                            violations?: {
-                                code?: string;
-                                path?: string;
-                                reason?: string;
-                            }[];
-                        };
-                    };
-                };
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            against?: number | null;
-                            breaks?: {
-                                direction?: string;
-                                path?: string;
-                                reason?: string;
-                            }[];
-                            compatible?: boolean;
-                            mode?: string;
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["checkSchemaCompatibility"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2982,167 +551,10 @@ export interface paths {
             cookie?: never;
         };
         /** List the versions of a schema */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description The source the schema is scoped to (1-1024 characters, no control characters); omit for the unscoped schema. */
-                    source?: string;
-                };
-                header?: never;
-                path: {
-                    /** @description Schema name: by default the CloudEvents type (1-256 characters; no whitespace, `/` or control characters). */
-                    name: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
-                "4XX": {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            code?: string;
-                            detail?: string;
-                            instance?: string;
-                            status?: number;
-                            title?: string;
-                            type?: string;
-                            violations?: {
-                                code?: string;
-                                path?: string;
-                                reason?: string;
-                            }[];
-                        };
-                    };
-                };
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items?: {
-                                /** Format: date-time */
-                                createdAt?: string;
-                                dataschema?: string;
-                                /** @enum {string} */
-                                dialect?: "2020-12" | "draft-07";
-                                name?: string;
-                                /** @enum {string} */
-                                origin?: "api" | "discovery";
-                                schema?: unknown;
-                                source?: string | null;
-                                version?: number;
-                            }[];
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["listSchemaVersions"];
         put?: never;
         /** Register the next version (creates the schema when missing); 409 with the breaks when incompatible */
-        post: {
-            parameters: {
-                query?: {
-                    /** @description The source the schema is scoped to (1-1024 characters, no control characters); omit for the unscoped schema. */
-                    source?: string;
-                };
-                header?: never;
-                path: {
-                    /** @description Schema name: by default the CloudEvents type (1-256 characters; no whitespace, `/` or control characters). */
-                    name: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /**
-                         * @description Mode of a schema created by this call (default BACKWARD).
-                         * @enum {string}
-                         */
-                        compatibility?: "BACKWARD" | "FORWARD" | "FULL" | "NONE";
-                        description?: string;
-                        /**
-                         * @description Default: from $schema, else 2020-12.
-                         * @enum {string}
-                         */
-                        dialect?: "2020-12" | "draft-07";
-                        /** @description A JSON Schema (object or boolean) */
-                        schema: unknown;
-                    };
-                };
-            };
-            responses: {
-                /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
-                "4XX": {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            code?: string;
-                            detail?: string;
-                            instance?: string;
-                            status?: number;
-                            title?: string;
-                            type?: string;
-                            violations?: {
-                                code?: string;
-                                path?: string;
-                                reason?: string;
-                            }[];
-                        };
-                    };
-                };
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** Format: date-time */
-                            createdAt?: string;
-                            dataschema?: string;
-                            /** @enum {string} */
-                            dialect?: "2020-12" | "draft-07";
-                            name?: string;
-                            /** @enum {string} */
-                            origin?: "api" | "discovery";
-                            schema?: unknown;
-                            source?: string | null;
-                            version?: number;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** Format: date-time */
-                            createdAt?: string;
-                            dataschema?: string;
-                            /** @enum {string} */
-                            dialect?: "2020-12" | "draft-07";
-                            name?: string;
-                            /** @enum {string} */
-                            origin?: "api" | "discovery";
-                            schema?: unknown;
-                            source?: string | null;
-                            version?: number;
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["addSchemaVersion"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3157,67 +569,7 @@ export interface paths {
             cookie?: never;
         };
         /** Get one version */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description The source the schema is scoped to (1-1024 characters, no control characters); omit for the unscoped schema. */
-                    source?: string;
-                };
-                header?: never;
-                path: {
-                    /** @description Schema name: by default the CloudEvents type (1-256 characters; no whitespace, `/` or control characters). */
-                    name: string;
-                    /** @description A version number or `latest`. */
-                    version: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
-                "4XX": {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            code?: string;
-                            detail?: string;
-                            instance?: string;
-                            status?: number;
-                            title?: string;
-                            type?: string;
-                            violations?: {
-                                code?: string;
-                                path?: string;
-                                reason?: string;
-                            }[];
-                        };
-                    };
-                };
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** Format: date-time */
-                            createdAt?: string;
-                            dataschema?: string;
-                            /** @enum {string} */
-                            dialect?: "2020-12" | "draft-07";
-                            name?: string;
-                            /** @enum {string} */
-                            origin?: "api" | "discovery";
-                            schema?: unknown;
-                            source?: string | null;
-                            version?: number;
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getSchemaVersion"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3234,57 +586,7 @@ export interface paths {
             cookie?: never;
         };
         /** Generated code for a version: TypeScript types and a type guard, or Python dataclasses, Java records or Go structs */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description one of typescript, python, java, go (default typescript) */
-                    lang?: string;
-                    /** @description The source the schema is scoped to (1-1024 characters, no control characters); omit for the unscoped schema. */
-                    source?: string;
-                };
-                header?: never;
-                path: {
-                    /** @description Schema name: by default the CloudEvents type (1-256 characters; no whitespace, `/` or control characters). */
-                    name: string;
-                    /** @description A version number or `latest`. */
-                    version: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
-                "4XX": {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            code?: string;
-                            detail?: string;
-                            instance?: string;
-                            status?: number;
-                            title?: string;
-                            type?: string;
-                            violations?: {
-                                code?: string;
-                                path?: string;
-                                reason?: string;
-                            }[];
-                        };
-                    };
-                };
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": string;
-                    };
-                };
-            };
-        };
+        get: operations["getSchemaCode"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3301,55 +603,7 @@ export interface paths {
             cookie?: never;
         };
         /** A sample CloudEvent whose data satisfies the version */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description The source the schema is scoped to (1-1024 characters, no control characters); omit for the unscoped schema. */
-                    source?: string;
-                };
-                header?: never;
-                path: {
-                    /** @description Schema name: by default the CloudEvents type (1-256 characters; no whitespace, `/` or control characters). */
-                    name: string;
-                    /** @description A version number or `latest`. */
-                    version: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
-                "4XX": {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            code?: string;
-                            detail?: string;
-                            instance?: string;
-                            status?: number;
-                            title?: string;
-                            type?: string;
-                            violations?: {
-                                code?: string;
-                                path?: string;
-                                reason?: string;
-                            }[];
-                        };
-                    };
-                };
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-            };
-        };
+        get: operations["getSchemaSample"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3368,61 +622,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Run a transformer on an event and show its output (docs/transformers.md) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @description A CloudEvent in JSON form */
-                        event: unknown;
-                        /** @description Rule name the predefined variables report (default test-rule) */
-                        ruleName?: string;
-                        /** @description Transformer X: complete, partial, constant, template, or the AWS InputPath/InputTransformer forms */
-                        transform: unknown;
-                    };
-                };
-            };
-            responses: {
-                /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
-                "4XX": {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            code?: string;
-                            detail?: string;
-                            instance?: string;
-                            status?: number;
-                            title?: string;
-                            type?: string;
-                            violations?: {
-                                code?: string;
-                                path?: string;
-                                reason?: string;
-                            }[];
-                        };
-                    };
-                };
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            contentType?: string;
-                            output?: unknown;
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["testTransform"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3437,51 +637,7 @@ export interface paths {
             cookie?: never;
         };
         /** The scopes of the caller's API key (auth: key), or every scope when no keys are configured (auth: none) */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
-                "4XX": {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            code?: string;
-                            detail?: string;
-                            instance?: string;
-                            status?: number;
-                            title?: string;
-                            type?: string;
-                            violations?: {
-                                code?: string;
-                                path?: string;
-                                reason?: string;
-                            }[];
-                        };
-                    };
-                };
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            auth?: "none" | "key";
-                            scopes?: ("admin" | "put" | "read")[];
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["whoami"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3493,7 +649,869 @@ export interface paths {
 }
 export type webhooks = Record<string, never>;
 export interface components {
-    schemas: never;
+    schemas: {
+        AddSchemaVersionRequest: {
+            /**
+             * @description Mode of a schema created by this call (default BACKWARD).
+             * @enum {string}
+             */
+            compatibility?: "BACKWARD" | "FORWARD" | "FULL" | "NONE";
+            description?: string;
+            /**
+             * @description Default: from $schema, else 2020-12.
+             * @enum {string}
+             */
+            dialect?: "2020-12" | "draft-07";
+            /** @description A JSON Schema (object or boolean) */
+            schema: unknown;
+        };
+        AddSchemaVersionResponse: {
+            /** Format: date-time */
+            createdAt?: string;
+            dataschema?: string;
+            /** @enum {string} */
+            dialect?: "2020-12" | "draft-07";
+            name?: string;
+            /** @enum {string} */
+            origin?: "api" | "discovery";
+            schema?: unknown;
+            source?: string | null;
+            version?: number;
+        };
+        /** @description A `amqp` target (docs/targets.md). */
+        AmqpTarget: {
+            batch?: unknown;
+            circuitBreaker?: unknown;
+            concurrency?: unknown;
+            connection?: unknown;
+            deadLetter?: unknown;
+            exchange?: unknown;
+            /** @description Unique within the rule. */
+            id: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "amqp";
+            mandatory?: unknown;
+            mode?: unknown;
+            ordering?: unknown;
+            persistent?: unknown;
+            rateLimit?: unknown;
+            retry?: unknown;
+            routingKey?: unknown;
+            sendAs?: unknown;
+            split?: unknown;
+            timeoutMs?: unknown;
+            transform?: unknown;
+            url?: unknown;
+            variables?: unknown;
+        };
+        Bus: {
+            /** Format: date-time */
+            createdAt?: string;
+            description?: string | null;
+            lastSequence?: number;
+            name?: string;
+            /** @description Events older than maxAgeMs or beyond the newest maxCount are removed by the retention sweep; null = no limit of that kind. */
+            retention?: {
+                maxAgeMs?: number | null;
+                maxCount?: number | null;
+            };
+        };
+        BusCreate: {
+            description?: string;
+            /** @description Bus name: letters, digits, `.`, `_`, `-`; at most 64 characters. */
+            name: string;
+            /** @description Events older than maxAgeMs or beyond the newest maxCount are removed by the retention sweep; null = no limit of that kind. */
+            retention?: {
+                maxAgeMs?: number | null;
+                maxCount?: number | null;
+            };
+        };
+        BusList: {
+            items?: components["schemas"]["Bus"][];
+        };
+        /** @description A `bus` target (docs/targets.md). */
+        BusTarget: {
+            batch?: unknown;
+            bus?: unknown;
+            circuitBreaker?: unknown;
+            concurrency?: unknown;
+            deadLetter?: unknown;
+            /** @description Unique within the rule. */
+            id: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "bus";
+            ordering?: unknown;
+            rateLimit?: unknown;
+            retry?: unknown;
+            sendAs?: unknown;
+            split?: unknown;
+            timeoutMs?: unknown;
+            transform?: unknown;
+        };
+        BusUpdate: {
+            description?: string | null;
+            /** @description Events older than maxAgeMs or beyond the newest maxCount are removed by the retention sweep; null = no limit of that kind. A limit left out keeps its current value. */
+            retention?: {
+                maxAgeMs?: number | null;
+                maxCount?: number | null;
+            };
+        };
+        CheckSchemaCompatibilityRequest: {
+            /**
+             * @description Mode of a schema created by this call (default BACKWARD).
+             * @enum {string}
+             */
+            compatibility?: "BACKWARD" | "FORWARD" | "FULL" | "NONE";
+            description?: string;
+            /**
+             * @description Default: from $schema, else 2020-12.
+             * @enum {string}
+             */
+            dialect?: "2020-12" | "draft-07";
+            /** @description A JSON Schema (object or boolean) */
+            schema: unknown;
+        };
+        CheckSchemaCompatibilityResponse: {
+            against?: number | null;
+            breaks?: {
+                direction?: string;
+                path?: string;
+                reason?: string;
+            }[];
+            compatible?: boolean;
+            mode?: string;
+        };
+        /** @description A CloudEvent in the JSON format (attributes at top level, `data` or `data_base64`). */
+        CloudEvent: {
+            id?: string;
+            source?: string;
+            specversion?: string;
+            type?: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description A connection; secret fields (password, value, clientSecret) are always "***". */
+        Connection: {
+            /** Format: date-time */
+            createdAt?: string;
+            description?: string | null;
+            /** @enum {string} */
+            kind?: "basic" | "apiKey" | "oauth2" | "hmac" | "aws";
+            name?: string;
+            /** Format: date-time */
+            updatedAt?: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description { "kind": "basic", "username", "password" } | { "kind": "apiKey", "in": "header"|"query", "keyName", "value" } (keyName once spelled name, still accepted) | { "kind": "oauth2", "tokenUrl", "clientId", "clientSecret", "scope"?, "audience"?, "clientAuth"?: "basic"|"body" } | { "kind": "hmac", "secret" } | { "kind": "aws", "accessKeyId", "secretAccessKey", "sessionToken"? } (docs/targets.md) */
+        ConnectionInput: Record<string, never>;
+        ConnectionList: {
+            items?: components["schemas"]["Connection"][];
+        };
+        DeadLetter: {
+            /** @description every attempt, oldest first (also those before a redrive) */
+            attemptLog?: {
+                /** Format: date-time */
+                at?: string;
+                durationMs?: number;
+                errorClass?: string | null;
+                message?: string | null;
+                ok?: boolean;
+                /** @description at most 1 KiB of the response body */
+                response?: string | null;
+                status?: number | null;
+            }[];
+            /** @description attempts in the last retry budget */
+            attempts?: number;
+            bus?: string;
+            /** Format: date-time */
+            createdAt?: string;
+            /** Format: date-time */
+            deadAt?: string;
+            /** @description the event in the CloudEvents JSON format, as stored */
+            event?: {
+                [key: string]: unknown;
+            } | null;
+            eventId?: string;
+            /** @description FIFO group key (ordered targets) */
+            group?: string | null;
+            /** @description the delivery id (opaque; the receiver saw `dlv_<id>` as its webhook-id) */
+            id?: string;
+            lastError?: string | null;
+            /** @description the transformed payload that was sent (text) */
+            payload?: string | null;
+            rule?: string;
+            sequence?: number;
+            target?: string;
+        };
+        DeadLetterPage: {
+            items?: components["schemas"]["DeadLetterSummary"][];
+            next?: string;
+        };
+        DeadLetterSummary: {
+            /** @description attempts in the last retry budget */
+            attempts?: number;
+            bus?: string;
+            /** Format: date-time */
+            createdAt?: string;
+            /** Format: date-time */
+            deadAt?: string;
+            eventId?: string;
+            /** @description FIFO group key (ordered targets) */
+            group?: string | null;
+            /** @description the delivery id (opaque; the receiver saw `dlv_<id>` as its webhook-id) */
+            id?: string;
+            lastError?: string | null;
+            rule?: string;
+            sequence?: number;
+            target?: string;
+        };
+        EnableTargetResponse: {
+            /** @description { "type": "closed", "consecutiveFailures" } | { "type": "open", "until" } | { "type": "half-open" } */
+            breaker?: {
+                consecutiveFailures?: number;
+                /** @enum {string} */
+                type?: "closed" | "open" | "half-open";
+                /** Format: date-time */
+                until?: string;
+            };
+            /** @description The queue's counts: `pending` (not finished and not leased: due, retrying later, or queued behind its FIFO group's head), `inFlight` (leased: being sent, or held by a lease not ended yet), `dead` (dead letters); backends may add more */
+            deliveries?: {
+                dead?: number;
+                inFlight?: number;
+                pending?: number;
+                /** @description the part of `pending` queued behind the head of its FIFO group (SQLite) */
+                waiting?: number;
+            };
+            /** Format: date-time */
+            disabledAt?: string | null;
+            /** Format: date-time */
+            failingSince?: string | null;
+            /** @enum {string} */
+            health?: "healthy" | "failing" | "disabled";
+            id?: string;
+            inFlight?: number;
+            kind?: string;
+            /**
+             * @description disabled: it failed without a success for delivery.disableAfterMs; its deliveries are dead-lettered until enabled
+             * @enum {string}
+             */
+            state?: "enabled" | "disabled";
+        };
+        EventPage: {
+            items?: components["schemas"]["StoredEvent"][];
+            next?: number;
+        };
+        /** @description A `file` target (docs/targets.md). */
+        FileTarget: {
+            batch?: unknown;
+            circuitBreaker?: unknown;
+            concurrency?: unknown;
+            deadLetter?: unknown;
+            fsync?: unknown;
+            /** @description Unique within the rule. */
+            id: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "file";
+            ordering?: unknown;
+            path?: unknown;
+            rateLimit?: unknown;
+            retry?: unknown;
+            sendAs?: unknown;
+            split?: unknown;
+            timeoutMs?: unknown;
+            transform?: unknown;
+        };
+        /** @description A rule filter in one of three dialects (docs/patterns.md, docs/cesql.md). */
+        Filter: {
+            /** @description An EventBridge-style event pattern. */
+            pattern: {
+                [key: string]: unknown;
+            };
+        } | {
+            /** @description CloudEvents Subscriptions API filters (all must match). */
+            filters: {
+                [key: string]: unknown;
+            }[];
+        } | {
+            /** @description A CloudEvents SQL (CESQL) expression. */
+            sql: string;
+        };
+        GetBusAsyncApiResponse: unknown;
+        GetBusSchemaSettingsResponse: {
+            bus?: string;
+            discovery?: boolean;
+            sampleRate?: number;
+            /** @enum {string} */
+            validation?: "off" | "warn" | "enforce";
+        };
+        GetEventTraceResponse: {
+            [key: string]: unknown;
+        };
+        GetHealthResponse: {
+            status?: string;
+        };
+        GetSchemaCodeResponse: string;
+        GetSchemaResponse: {
+            /** @enum {string} */
+            compatibility?: "BACKWARD" | "FORWARD" | "FULL" | "NONE";
+            /** Format: date-time */
+            createdAt?: string;
+            description?: string | null;
+            latestVersion?: number;
+            name?: string;
+            source?: string | null;
+            /** Format: date-time */
+            updatedAt?: string;
+        };
+        GetSchemaSampleResponse: unknown;
+        GetSchemaVersionResponse: {
+            /** Format: date-time */
+            createdAt?: string;
+            dataschema?: string;
+            /** @enum {string} */
+            dialect?: "2020-12" | "draft-07";
+            name?: string;
+            /** @enum {string} */
+            origin?: "api" | "discovery";
+            schema?: unknown;
+            source?: string | null;
+            version?: number;
+        };
+        GetSigningSecretsResponse: {
+            items?: {
+                /** Format: date-time */
+                createdAt?: string;
+                /** Format: date-time */
+                expiresAt?: string | null;
+                secret?: string;
+            }[];
+        };
+        /** @description A `http` target (docs/targets.md). */
+        HttpTarget: {
+            batch?: unknown;
+            batchFormat?: unknown;
+            circuitBreaker?: unknown;
+            concurrency?: unknown;
+            connection?: unknown;
+            deadLetter?: unknown;
+            headers?: unknown;
+            /** @description Unique within the rule. */
+            id: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "http";
+            method?: unknown;
+            mode?: unknown;
+            ordering?: unknown;
+            preset?: unknown;
+            query?: unknown;
+            rateLimit?: unknown;
+            reply?: unknown;
+            retry?: unknown;
+            sendAs?: unknown;
+            signer?: unknown;
+            split?: unknown;
+            timeoutMs?: unknown;
+            transform?: unknown;
+            url?: unknown;
+            variables?: unknown;
+        };
+        ListSchemasResponse: {
+            items?: {
+                /** @enum {string} */
+                compatibility?: "BACKWARD" | "FORWARD" | "FULL" | "NONE";
+                /** Format: date-time */
+                createdAt?: string;
+                description?: string | null;
+                latestVersion?: number;
+                name?: string;
+                source?: string | null;
+                /** Format: date-time */
+                updatedAt?: string;
+            }[];
+        };
+        ListSchemaVersionsResponse: {
+            items?: {
+                /** Format: date-time */
+                createdAt?: string;
+                dataschema?: string;
+                /** @enum {string} */
+                dialect?: "2020-12" | "draft-07";
+                name?: string;
+                /** @enum {string} */
+                origin?: "api" | "discovery";
+                schema?: unknown;
+                source?: string | null;
+                version?: number;
+            }[];
+        };
+        ListTargetsResponse: {
+            items?: {
+                /** @description { "type": "closed", "consecutiveFailures" } | { "type": "open", "until" } | { "type": "half-open" } */
+                breaker?: {
+                    consecutiveFailures?: number;
+                    /** @enum {string} */
+                    type?: "closed" | "open" | "half-open";
+                    /** Format: date-time */
+                    until?: string;
+                };
+                /** @description The queue's counts: `pending` (not finished and not leased: due, retrying later, or queued behind its FIFO group's head), `inFlight` (leased: being sent, or held by a lease not ended yet), `dead` (dead letters); backends may add more */
+                deliveries?: {
+                    dead?: number;
+                    inFlight?: number;
+                    pending?: number;
+                    /** @description the part of `pending` queued behind the head of its FIFO group (SQLite) */
+                    waiting?: number;
+                };
+                /** Format: date-time */
+                disabledAt?: string | null;
+                /** Format: date-time */
+                failingSince?: string | null;
+                /** @enum {string} */
+                health?: "healthy" | "failing" | "disabled";
+                id?: string;
+                inFlight?: number;
+                kind?: string;
+                /**
+                 * @description disabled: it failed without a success for delivery.disableAfterMs; its deliveries are dead-lettered until enabled
+                 * @enum {string}
+                 */
+                state?: "enabled" | "disabled";
+            }[];
+        };
+        /** @description A `log` target (docs/targets.md). */
+        LogTarget: {
+            batch?: unknown;
+            circuitBreaker?: unknown;
+            concurrency?: unknown;
+            deadLetter?: unknown;
+            /** @description Unique within the rule. */
+            id: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "log";
+            level?: unknown;
+            ordering?: unknown;
+            rateLimit?: unknown;
+            retry?: unknown;
+            sendAs?: unknown;
+            split?: unknown;
+            timeoutMs?: unknown;
+            transform?: unknown;
+        };
+        /** @description A `mqtt` target (docs/targets.md). */
+        MqttTarget: {
+            batch?: unknown;
+            circuitBreaker?: unknown;
+            concurrency?: unknown;
+            connection?: unknown;
+            deadLetter?: unknown;
+            /** @description Unique within the rule. */
+            id: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "mqtt";
+            mode?: unknown;
+            ordering?: unknown;
+            rateLimit?: unknown;
+            retain?: unknown;
+            retry?: unknown;
+            sendAs?: unknown;
+            split?: unknown;
+            timeoutMs?: unknown;
+            topic?: unknown;
+            transform?: unknown;
+            url?: unknown;
+            variables?: unknown;
+        };
+        /** @description A `nats` target (docs/targets.md). */
+        NatsTarget: {
+            batch?: unknown;
+            circuitBreaker?: unknown;
+            concurrency?: unknown;
+            connection?: unknown;
+            deadLetter?: unknown;
+            /** @description Unique within the rule. */
+            id: string;
+            jetstream?: unknown;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "nats";
+            mode?: unknown;
+            ordering?: unknown;
+            rateLimit?: unknown;
+            retry?: unknown;
+            sendAs?: unknown;
+            split?: unknown;
+            subject?: unknown;
+            timeoutMs?: unknown;
+            transform?: unknown;
+            url?: unknown;
+            variables?: unknown;
+        };
+        /** @description A `postgres` target (docs/targets.md). */
+        PostgresTarget: {
+            batch?: unknown;
+            channel?: unknown;
+            circuitBreaker?: unknown;
+            columns?: unknown;
+            concurrency?: unknown;
+            connection?: unknown;
+            deadLetter?: unknown;
+            /** @description Unique within the rule. */
+            id: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "postgres";
+            mode?: unknown;
+            onConflict?: unknown;
+            ordering?: unknown;
+            rateLimit?: unknown;
+            retry?: unknown;
+            sendAs?: unknown;
+            split?: unknown;
+            table?: unknown;
+            timeoutMs?: unknown;
+            transform?: unknown;
+            url?: unknown;
+            variables?: unknown;
+        };
+        /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+        Problem: {
+            code?: string;
+            detail?: string;
+            instance?: string;
+            status?: number;
+            title?: string;
+            type?: string;
+            violations?: {
+                code?: string;
+                path?: string;
+                reason?: string;
+            }[];
+        };
+        /** @description Exactly one of: `ids`, `filter`, `all: true`. */
+        PurgeDeadLettersRequest: {
+            /** @enum {boolean} */
+            all?: true;
+            filter?: {
+                /** @description Bus name: letters, digits, `.`, `_`, `-`; at most 64 characters. */
+                bus?: string;
+                /** @description dead-lettered at or after (RFC 3339 or epoch ms) */
+                from?: string;
+                rule?: string;
+                /** @description Target id; a dead-letter target's copies are `<id>#dead-letter`. */
+                target?: string;
+                /** @description dead-lettered before (RFC 3339 or epoch ms) */
+                to?: string;
+            };
+            ids?: (string | number)[];
+        };
+        PurgeDeadLettersResponse: {
+            purged?: number;
+        };
+        PutBusSchemaSettingsRequest: {
+            discovery?: boolean;
+            sampleRate?: number;
+            /** @enum {string} */
+            validation?: "off" | "warn" | "enforce";
+        };
+        PutBusSchemaSettingsResponse: {
+            bus?: string;
+            discovery?: boolean;
+            sampleRate?: number;
+            /** @enum {string} */
+            validation?: "off" | "warn" | "enforce";
+        };
+        PutEventsRequest: {
+            /** @description CloudEvents in the JSON format, each with an optional `bus` (default `default`). Each entry is validated on its own: an invalid entry fails alone. */
+            entries: unknown[];
+        };
+        PutEventsResult: {
+            failedCount?: number;
+            results?: {
+                duplicate?: boolean;
+                error?: {
+                    code?: string;
+                    message?: string;
+                    violations?: {
+                        code?: string;
+                        path?: string;
+                        reason?: string;
+                    }[];
+                };
+                id?: string;
+                sequence?: number;
+                source?: string;
+            }[];
+        };
+        PutResult: {
+            results?: {
+                duplicate?: boolean;
+                id?: string;
+                sequence?: number;
+                source?: string;
+            }[];
+        };
+        PutSchemaRequest: {
+            /** @enum {string} */
+            compatibility?: "BACKWARD" | "FORWARD" | "FULL" | "NONE";
+            description?: string;
+        };
+        PutSchemaResponse: {
+            /** @enum {string} */
+            compatibility?: "BACKWARD" | "FORWARD" | "FULL" | "NONE";
+            /** Format: date-time */
+            createdAt?: string;
+            description?: string | null;
+            latestVersion?: number;
+            name?: string;
+            source?: string | null;
+            /** Format: date-time */
+            updatedAt?: string;
+        };
+        Readiness: {
+            /** @enum {string} */
+            status?: "ready" | "draining" | "store-unwritable";
+        };
+        /** @description A `redis` target (docs/targets.md). */
+        RedisTarget: {
+            batch?: unknown;
+            circuitBreaker?: unknown;
+            command?: unknown;
+            concurrency?: unknown;
+            connection?: unknown;
+            deadLetter?: unknown;
+            /** @description Unique within the rule. */
+            id: string;
+            key?: unknown;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "redis";
+            maxLen?: unknown;
+            mode?: unknown;
+            ordering?: unknown;
+            rateLimit?: unknown;
+            retry?: unknown;
+            sendAs?: unknown;
+            split?: unknown;
+            timeoutMs?: unknown;
+            transform?: unknown;
+            url?: unknown;
+            variables?: unknown;
+        };
+        /** @description Exactly one of: `ids`, `filter`, `all: true`. */
+        RedriveDeadLettersRequest: {
+            /** @enum {boolean} */
+            all?: true;
+            filter?: {
+                /** @description Bus name: letters, digits, `.`, `_`, `-`; at most 64 characters. */
+                bus?: string;
+                /** @description dead-lettered at or after (RFC 3339 or epoch ms) */
+                from?: string;
+                rule?: string;
+                /** @description Target id; a dead-letter target's copies are `<id>#dead-letter`. */
+                target?: string;
+                /** @description dead-lettered before (RFC 3339 or epoch ms) */
+                to?: string;
+            };
+            ids?: (string | number)[];
+        };
+        RedriveDeadLettersResponse: {
+            redriven?: number;
+        };
+        RotateSigningSecretRequest: {
+            /**
+             * @description How long the previous secrets stay valid (default 24 h, at most 7 days).
+             * @default 86400000
+             */
+            overlapMs: number;
+            /** @description The new secret (whsec_ + base64, at least 16 bytes); generated when absent. */
+            secret?: string;
+        } | null;
+        RotateSigningSecretResponse: {
+            items?: {
+                /** Format: date-time */
+                createdAt?: string;
+                /** Format: date-time */
+                expiresAt?: string | null;
+                secret?: string;
+            }[];
+        };
+        Rule: {
+            bus?: string;
+            /** Format: date-time */
+            createdAt?: string;
+            description?: string | null;
+            filter?: components["schemas"]["Filter"];
+            name?: string;
+            /** @enum {string} */
+            state?: "enabled" | "disabled";
+            targets?: components["schemas"]["Target"][];
+            /** Format: date-time */
+            updatedAt?: string;
+            /** @description Pattern lint (docs/schemas.md): data paths the event type's schema does not declare. */
+            warnings?: {
+                path?: string;
+                reason?: string;
+            }[];
+        };
+        RuleCheck: {
+            valid?: boolean;
+            /** @description Pattern lint (docs/schemas.md): data paths the event type's schema does not declare. */
+            warnings?: {
+                path?: string;
+                reason?: string;
+            }[];
+        };
+        RuleInput: {
+            description?: string;
+            filter: components["schemas"]["Filter"];
+            /**
+             * @description default enabled
+             * @enum {string}
+             */
+            state?: "enabled" | "disabled";
+            targets?: components["schemas"]["Target"][];
+        };
+        RuleList: {
+            items?: components["schemas"]["Rule"][];
+        };
+        /** @description A `s3` target (docs/targets.md). */
+        S3Target: {
+            batch?: unknown;
+            bucket?: unknown;
+            circuitBreaker?: unknown;
+            concurrency?: unknown;
+            connection?: unknown;
+            deadLetter?: unknown;
+            /** @description Unique within the rule. */
+            id: string;
+            key?: unknown;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "s3";
+            mode?: unknown;
+            ordering?: unknown;
+            rateLimit?: unknown;
+            region?: unknown;
+            retry?: unknown;
+            sendAs?: unknown;
+            split?: unknown;
+            timeoutMs?: unknown;
+            transform?: unknown;
+            url?: unknown;
+            variables?: unknown;
+        };
+        /** @description A `smtp` target (docs/targets.md). */
+        SmtpTarget: {
+            batch?: unknown;
+            bcc?: unknown;
+            cc?: unknown;
+            circuitBreaker?: unknown;
+            concurrency?: unknown;
+            connection?: unknown;
+            deadLetter?: unknown;
+            from?: unknown;
+            html?: unknown;
+            /** @description Unique within the rule. */
+            id: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "smtp";
+            ordering?: unknown;
+            rateLimit?: unknown;
+            replyTo?: unknown;
+            requireTLS?: unknown;
+            retry?: unknown;
+            sendAs?: unknown;
+            split?: unknown;
+            subject?: unknown;
+            text?: unknown;
+            timeoutMs?: unknown;
+            tls?: unknown;
+            to?: unknown;
+            transform?: unknown;
+            url?: unknown;
+            variables?: unknown;
+        };
+        StoredEvent: {
+            /** @description A CloudEvent in the JSON format (attributes at top level, `data` or `data_base64`). */
+            event?: {
+                id?: string;
+                source?: string;
+                specversion?: string;
+                type?: string;
+            } & {
+                [key: string]: unknown;
+            };
+            matchedRules?: string[];
+            /** Format: date-time */
+            receivedAt?: string;
+            sequence?: number;
+        };
+        /** @description A rule target, by kind (docs/targets.md). */
+        Target: components["schemas"]["HttpTarget"] | components["schemas"]["BusTarget"] | components["schemas"]["LogTarget"] | components["schemas"]["FileTarget"] | components["schemas"]["NatsTarget"] | components["schemas"]["AmqpTarget"] | components["schemas"]["RedisTarget"] | components["schemas"]["MqttTarget"] | components["schemas"]["PostgresTarget"] | components["schemas"]["SmtpTarget"] | components["schemas"]["S3Target"];
+        TestPatternRequest: {
+            /** @description the event (CloudEvent JSON form, or any JSON) */
+            event?: unknown;
+            /** @description the event as raw JSON text */
+            eventText?: string;
+            /** @description { "pattern": … } | { "filters": [ … ] } | { "sql": "…" } */
+            filter?: Record<string, never>;
+            /** @description an event pattern as raw JSON text */
+            patternText?: string;
+        };
+        TestPatternResponse: {
+            match?: boolean;
+            reason?: {
+                [key: string]: unknown;
+            };
+        };
+        TestTransformRequest: {
+            /** @description A CloudEvent in JSON form */
+            event: unknown;
+            /** @description Rule name the predefined variables report (default test-rule) */
+            ruleName?: string;
+            /** @description Transformer X: complete, partial, constant, template, or the AWS InputPath/InputTransformer forms */
+            transform: unknown;
+        };
+        TestTransformResponse: {
+            contentType?: string;
+            output?: unknown;
+        };
+        WhoamiResponse: {
+            /** @enum {string} */
+            auth?: "none" | "key";
+            scopes?: ("admin" | "put" | "read")[];
+        };
+    };
     responses: never;
     parameters: never;
     requestBodies: never;
@@ -3501,4 +1519,1766 @@ export interface components {
     pathItems: never;
 }
 export type $defs = Record<string, never>;
-export type operations = Record<string, never>;
+export interface operations {
+    getHealth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The request was refused (docs/errors.md). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetHealthResponse"];
+                };
+            };
+        };
+    };
+    getMetrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The request was refused (docs/errors.md). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getReadiness: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The request was refused (docs/errors.md). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Readiness"];
+                };
+            };
+            /** @description Default Response */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Readiness"];
+                };
+            };
+        };
+    };
+    listBuses: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The request was refused (docs/errors.md). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BusList"];
+                };
+            };
+        };
+    };
+    createBus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BusCreate"];
+            };
+        };
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Bus"];
+                };
+            };
+        };
+    };
+    getBus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Bus name: letters, digits, `.`, `_`, `-`; at most 64 characters. */
+                bus: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Bus"];
+                };
+            };
+        };
+    };
+    deleteBus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Bus name: letters, digits, `.`, `_`, `-`; at most 64 characters. */
+                bus: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    updateBus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Bus name: letters, digits, `.`, `_`, `-`; at most 64 characters. */
+                bus: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BusUpdate"];
+            };
+        };
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Bus"];
+                };
+            };
+        };
+    };
+    getBusAsyncApi: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Bus name: letters, digits, `.`, `_`, `-`; at most 64 characters. */
+                bus: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetBusAsyncApiResponse"];
+                };
+            };
+        };
+    };
+    listEvents: {
+        parameters: {
+            query?: {
+                /** @description cursor: events with a greater sequence (the `next` of the previous page) */
+                after?: number;
+                /** @description received at or after (RFC 3339 or epoch ms) */
+                from?: string;
+                limit?: number;
+                /** @description an event pattern (JSON text, docs/patterns.md) the events must match */
+                pattern?: string;
+                /** @description full-text: words that must all occur in the payload (data) */
+                q?: string;
+                /** @description only events that matched this rule */
+                rule?: string;
+                source?: string;
+                /** @description only events in this delivery state: every delivery done (delivered), one not yet attempted (pending), one failed and due again (retrying), one dead-lettered (dead), or no rule matched (unmatched) */
+                state?: "delivered" | "pending" | "retrying" | "dead" | "unmatched";
+                subject?: string;
+                /** @description received before (RFC 3339 or epoch ms) */
+                to?: string;
+                type?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Bus name: letters, digits, `.`, `_`, `-`; at most 64 characters. */
+                bus: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventPage"];
+                };
+            };
+        };
+    };
+    putBusEvents: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Binary mode: the event's dataschema attribute. */
+                "ce-dataschema"?: string;
+                /** @description Binary mode: the event's id attribute. */
+                "ce-id"?: string;
+                /** @description Binary mode: the event's source attribute. */
+                "ce-source"?: string;
+                /** @description Binary mode: the event's specversion attribute. */
+                "ce-specversion"?: string;
+                /** @description Binary mode: the event's subject attribute. */
+                "ce-subject"?: string;
+                /** @description Binary mode: the event's time attribute. */
+                "ce-time"?: string;
+                /** @description Binary mode: the event's type attribute. */
+                "ce-type"?: string;
+            };
+            path: {
+                /** @description Bus name: letters, digits, `.`, `_`, `-`; at most 64 characters. */
+                bus: string;
+            };
+            cookie?: never;
+        };
+        /** @description Structured mode (application/cloudevents+json: one event), batch mode (application/cloudevents-batch+json: an array), or binary mode: any other content type is the event's data, its attributes in ce-* headers (ce-specversion, ce-id, ce-source, ce-type required). */
+        requestBody: {
+            content: {
+                "*/*": unknown;
+                "application/cloudevents-batch+json": components["schemas"]["CloudEvent"][];
+                "application/cloudevents+json": components["schemas"]["CloudEvent"];
+            };
+        };
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PutResult"];
+                };
+            };
+        };
+    };
+    getEvent: {
+        parameters: {
+            query?: {
+                source?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Bus name: letters, digits, `.`, `_`, `-`; at most 64 characters. */
+                bus: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StoredEvent"];
+                };
+            };
+        };
+    };
+    getEventTrace: {
+        parameters: {
+            query?: {
+                /** @description also say why each other rule of the bus does not match */
+                explain?: boolean;
+                source?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Bus name: letters, digits, `.`, `_`, `-`; at most 64 characters. */
+                bus: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetEventTraceResponse"];
+                };
+            };
+        };
+    };
+    listRules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Bus name: letters, digits, `.`, `_`, `-`; at most 64 characters. */
+                bus: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleList"];
+                };
+            };
+        };
+    };
+    getRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Bus name: letters, digits, `.`, `_`, `-`; at most 64 characters. */
+                bus: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Rule"];
+                };
+            };
+        };
+    };
+    putRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Bus name: letters, digits, `.`, `_`, `-`; at most 64 characters. */
+                bus: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RuleInput"];
+            };
+        };
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Rule"];
+                };
+            };
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Rule"];
+                };
+            };
+        };
+    };
+    deleteRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Bus name: letters, digits, `.`, `_`, `-`; at most 64 characters. */
+                bus: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    disableRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Bus name: letters, digits, `.`, `_`, `-`; at most 64 characters. */
+                bus: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Rule"];
+                };
+            };
+        };
+    };
+    enableRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Bus name: letters, digits, `.`, `_`, `-`; at most 64 characters. */
+                bus: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Rule"];
+                };
+            };
+        };
+    };
+    listTargets: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Bus name: letters, digits, `.`, `_`, `-`; at most 64 characters. */
+                bus: string;
+                rule: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListTargetsResponse"];
+                };
+            };
+        };
+    };
+    enableTarget: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Bus name: letters, digits, `.`, `_`, `-`; at most 64 characters. */
+                bus: string;
+                rule: string;
+                /** @description target id, or `<id>#dead-letter` (URL-encoded) for its dead-letter target */
+                target: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnableTargetResponse"];
+                };
+            };
+        };
+    };
+    getSigningSecrets: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Bus name: letters, digits, `.`, `_`, `-`; at most 64 characters. */
+                bus: string;
+                rule: string;
+                target: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetSigningSecretsResponse"];
+                };
+            };
+        };
+    };
+    rotateSigningSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Bus name: letters, digits, `.`, `_`, `-`; at most 64 characters. */
+                bus: string;
+                rule: string;
+                target: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RotateSigningSecretRequest"];
+            };
+        };
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RotateSigningSecretResponse"];
+                };
+            };
+        };
+    };
+    getBusSchemaSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Bus name: letters, digits, `.`, `_`, `-`; at most 64 characters. */
+                bus: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetBusSchemaSettingsResponse"];
+                };
+            };
+        };
+    };
+    putBusSchemaSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Bus name: letters, digits, `.`, `_`, `-`; at most 64 characters. */
+                bus: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PutBusSchemaSettingsRequest"];
+            };
+        };
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PutBusSchemaSettingsResponse"];
+                };
+            };
+        };
+    };
+    streamEvents: {
+        parameters: {
+            query?: {
+                /** @description start after this sequence (0 = from the oldest retained event); default: only new events */
+                after?: number;
+                /** @description only events matching this event pattern (JSON text) */
+                pattern?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Bus name: letters, digits, `.`, `_`, `-`; at most 64 characters. */
+                bus: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A stream of server-sent events. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+        };
+    };
+    listConnections: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The request was refused (docs/errors.md). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectionList"];
+                };
+            };
+        };
+    };
+    getConnection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A connection; secret fields (password, value, clientSecret) are always "***". */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Connection"];
+                };
+            };
+        };
+    };
+    putConnection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        /** @description { "kind": "basic", "username", "password" } | { "kind": "apiKey", "in": "header"|"query", "keyName", "value" } (keyName once spelled name, still accepted) | { "kind": "oauth2", "tokenUrl", "clientId", "clientSecret", "scope"?, "audience"?, "clientAuth"?: "basic"|"body" } | { "kind": "hmac", "secret" } | { "kind": "aws", "accessKeyId", "secretAccessKey", "sessionToken"? } (docs/targets.md) */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConnectionInput"];
+            };
+        };
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A connection; secret fields (password, value, clientSecret) are always "***". */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Connection"];
+                };
+            };
+            /** @description A connection; secret fields (password, value, clientSecret) are always "***". */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Connection"];
+                };
+            };
+        };
+    };
+    deleteConnection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    listDeadLetters: {
+        parameters: {
+            query?: {
+                /** @description cursor: the `next` of the previous page */
+                after?: string;
+                /** @description Bus name: letters, digits, `.`, `_`, `-`; at most 64 characters. */
+                bus?: string;
+                /** @description dead-lettered at or after (RFC 3339 or epoch ms) */
+                from?: string;
+                limit?: number;
+                rule?: string;
+                /** @description Target id; a dead-letter target's copies are `<id>#dead-letter`. */
+                target?: string;
+                /** @description dead-lettered before (RFC 3339 or epoch ms) */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeadLetterPage"];
+                };
+            };
+        };
+    };
+    getDeadLetter: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeadLetter"];
+                };
+            };
+        };
+    };
+    deleteDeadLetter: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    purgeDeadLetters: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Exactly one of: `ids`, `filter`, `all: true`. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PurgeDeadLettersRequest"];
+            };
+        };
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PurgeDeadLettersResponse"];
+                };
+            };
+        };
+    };
+    redriveDeadLetters: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Exactly one of: `ids`, `filter`, `all: true`. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RedriveDeadLettersRequest"];
+            };
+        };
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RedriveDeadLettersResponse"];
+                };
+            };
+        };
+    };
+    putEvents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PutEventsRequest"];
+            };
+        };
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PutEventsResult"];
+                };
+            };
+        };
+    };
+    testPattern: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TestPatternRequest"];
+            };
+        };
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TestPatternResponse"];
+                };
+            };
+        };
+    };
+    checkRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RuleInput"];
+            };
+        };
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleCheck"];
+                };
+            };
+        };
+    };
+    listSchemas: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The request was refused (docs/errors.md). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListSchemasResponse"];
+                };
+            };
+        };
+    };
+    getSchema: {
+        parameters: {
+            query?: {
+                /** @description The source the schema is scoped to (1-1024 characters, no control characters); omit for the unscoped schema. */
+                source?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Schema name: by default the CloudEvents type (1-256 characters; no whitespace, `/` or control characters). */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetSchemaResponse"];
+                };
+            };
+        };
+    };
+    putSchema: {
+        parameters: {
+            query?: {
+                /** @description The source the schema is scoped to (1-1024 characters, no control characters); omit for the unscoped schema. */
+                source?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Schema name: by default the CloudEvents type (1-256 characters; no whitespace, `/` or control characters). */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PutSchemaRequest"];
+            };
+        };
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PutSchemaResponse"];
+                };
+            };
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PutSchemaResponse"];
+                };
+            };
+        };
+    };
+    deleteSchema: {
+        parameters: {
+            query?: {
+                /** @description The source the schema is scoped to (1-1024 characters, no control characters); omit for the unscoped schema. */
+                source?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Schema name: by default the CloudEvents type (1-256 characters; no whitespace, `/` or control characters). */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    checkSchemaCompatibility: {
+        parameters: {
+            query?: {
+                /** @description The source the schema is scoped to (1-1024 characters, no control characters); omit for the unscoped schema. */
+                source?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Schema name: by default the CloudEvents type (1-256 characters; no whitespace, `/` or control characters). */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CheckSchemaCompatibilityRequest"];
+            };
+        };
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckSchemaCompatibilityResponse"];
+                };
+            };
+        };
+    };
+    listSchemaVersions: {
+        parameters: {
+            query?: {
+                /** @description The source the schema is scoped to (1-1024 characters, no control characters); omit for the unscoped schema. */
+                source?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Schema name: by default the CloudEvents type (1-256 characters; no whitespace, `/` or control characters). */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListSchemaVersionsResponse"];
+                };
+            };
+        };
+    };
+    addSchemaVersion: {
+        parameters: {
+            query?: {
+                /** @description The source the schema is scoped to (1-1024 characters, no control characters); omit for the unscoped schema. */
+                source?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Schema name: by default the CloudEvents type (1-256 characters; no whitespace, `/` or control characters). */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddSchemaVersionRequest"];
+            };
+        };
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AddSchemaVersionResponse"];
+                };
+            };
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AddSchemaVersionResponse"];
+                };
+            };
+        };
+    };
+    getSchemaVersion: {
+        parameters: {
+            query?: {
+                /** @description The source the schema is scoped to (1-1024 characters, no control characters); omit for the unscoped schema. */
+                source?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Schema name: by default the CloudEvents type (1-256 characters; no whitespace, `/` or control characters). */
+                name: string;
+                /** @description A version number or `latest`. */
+                version: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetSchemaVersionResponse"];
+                };
+            };
+        };
+    };
+    getSchemaCode: {
+        parameters: {
+            query?: {
+                /** @description one of typescript, python, java, go (default typescript) */
+                lang?: string;
+                /** @description The source the schema is scoped to (1-1024 characters, no control characters); omit for the unscoped schema. */
+                source?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Schema name: by default the CloudEvents type (1-256 characters; no whitespace, `/` or control characters). */
+                name: string;
+                /** @description A version number or `latest`. */
+                version: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetSchemaCodeResponse"];
+                };
+            };
+        };
+    };
+    getSchemaSample: {
+        parameters: {
+            query?: {
+                /** @description The source the schema is scoped to (1-1024 characters, no control characters); omit for the unscoped schema. */
+                source?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Schema name: by default the CloudEvents type (1-256 characters; no whitespace, `/` or control characters). */
+                name: string;
+                /** @description A version number or `latest`. */
+                version: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetSchemaSampleResponse"];
+                };
+            };
+        };
+    };
+    testTransform: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TestTransformRequest"];
+            };
+        };
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TestTransformResponse"];
+                };
+            };
+        };
+    };
+    whoami: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WhoamiResponse"];
+                };
+            };
+        };
+    };
+}

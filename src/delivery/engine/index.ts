@@ -1,6 +1,6 @@
 export { Dispatcher, type DispatcherDeps, type DispatcherOptions, type DispatcherLog, type TargetStatus } from './dispatcher.js';
 export {
-  validateTargets, resolveTargetSpec, resolveRetry, MAX_TARGETS, DEAD_LETTER_SUFFIX, type EngineTargetSpec, type EngineDefaults,
+  validateTargets, resolveTargetSpec, targetFieldsByKind, resolveRetry, MAX_TARGETS, DEAD_LETTER_SUFFIX, type EngineTargetSpec, type EngineDefaults,
 } from './target-spec.js';
 export {
   decideRetry, shouldRetry, retryDelay, DEFAULT_POLICY, RETRY_PRESETS, DEFAULT_NON_RETRYABLE, MAX_ATTEMPTS,

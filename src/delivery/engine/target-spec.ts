@@ -21,6 +21,10 @@ const TARGET_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 /** The generic fields of every target (DESIGN §8 T); each kind adds its own (TargetKind.fields). */
 export const ENGINE_FIELDS = ['id', 'kind', 'transform', 'sendAs', 'retry', 'timeoutMs', 'concurrency', 'rateLimit', 'circuitBreaker', 'batch', 'ordering', 'deadLetter'] as const;
+/** Every field a target of each kind may have (the engine's and the kind's), by kind: for the OpenAPI document. */
+export function targetFieldsByKind(): Readonly<Record<string, readonly string[]>> {
+  return Object.fromEntries(Object.entries(targetKinds).map(([name, k]) => [name, [...ENGINE_FIELDS, ...k.fields]]));
+}
 /** The fields of the nested objects; anything else in them is refused like an unknown target field. */
 const RETRY_FIELDS = ['preset', 'maxAttempts', 'maxAgeMs', 'baseMs', 'capMs', 'jitter', 'retryAfterCapMs', 'nonRetryableStatuses'];
 const RATE_LIMIT_FIELDS = ['perSecond', 'burst'];
