@@ -22,7 +22,9 @@ try {
   const file = join(dir, 'openapi.json');
   writeFileSync(file, `${JSON.stringify(JSON.parse(doc) as unknown, null, 2)}\n`);
   const redocly = fileURLToPath(new URL('../node_modules/.bin/redocly', import.meta.url));
-  const r = spawnSync(redocly, ['lint', '--config', fileURLToPath(new URL('../redocly.yaml', import.meta.url)), ...process.argv.slice(2), file], { stdio: 'inherit' });
+  // No telemetry and no update check: CI has no network beyond the package registries.
+  const env = { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' };
+  const r = spawnSync(redocly, ['lint', '--config', fileURLToPath(new URL('../redocly.yaml', import.meta.url)), ...process.argv.slice(2), file], { stdio: 'inherit', env });
   process.exitCode = r.status ?? 1;
 } finally {
   rmSync(dir, { recursive: true, force: true });
