@@ -7,6 +7,7 @@ import { BATCH, call, ce } from '../e2e/_client.js';
 import { startTestServer, type TestServer } from '../e2e/harness.js';
 import { assertAccessible, assertNoHorizontalScroll, launch, screenshot, type Browser } from './_browser.js';
 
+const READER = 'catalogue-reader-key-0123456789';
 let t: TestServer;
 let browser: Browser;
 
@@ -83,4 +84,22 @@ test('console catalogue - at 390 px the table scrolls inside its box', { timeout
   await assertNoHorizontalScroll(page, 'catalogue at 390 px');
   await assertAccessible(page, 'catalogue at 390 px');
   await page.close();
+});
+
+test('console catalogue - a read-only key browses the catalogue but is offered no new rule', { timeout: 60_000 }, async () => {
+  const keyed = await startTestServer({ auth: { apiKeys: { [READER]: ['read'], 'catalogue-admin-key-0123456789': ['admin'] } } });
+  try {
+    const as = { authorization: 'Bearer catalogue-admin-key-0123456789', 'content-type': 'application/cloudevents+json' };
+    assert.equal((await call(keyed.url, '/v1/buses/default/events', { headers: as, body: JSON.stringify(ce('r-1', { type: 'read.only' })) })).status, 202);
+    const page = await browser.page(keyed.url);
+    await page.goto(`${keyed.url}/console/catalogue`);
+    await page.getByLabel('API key').fill(READER);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('cell', { name: 'read.only', exact: true }).waitFor();
+    await page.getByRole('button', { name: /^Sample of read\.only/ }).waitFor();
+    assert.equal(await page.getByRole('link', { name: /^New rule for this type/ }).count(), 0);
+    await page.close();
+  } finally {
+    await keyed.close();
+  }
 });
