@@ -11,9 +11,15 @@ export interface EventTypeRecord {
   readonly count: number;
   readonly firstSeen: number;
   readonly lastSeen: number;
-  /** The newest event of the pair: its bus sequence and its stored JSON text. */
-  readonly sample: { readonly sequence: number; readonly body: string };
+  /**
+   * The newest event of the pair: its bus sequence, id and stored JSON text; `body` is null when
+   * the event is longer than {@link SAMPLE_MAX_CHARS} (read it by id, while retention keeps it).
+   */
+  readonly sample: { readonly sequence: number; readonly id: string; readonly body: string | null };
 }
+
+/** Longest sample kept with a row (characters): a page of rows stays small whatever the events' size. */
+export const SAMPLE_MAX_CHARS = 16 * 1024;
 
 /** Per bus: how many (source, type) pairs it holds, and the events of pairs beyond the cap (not listed). */
 export interface EventTypeBusSummary {

@@ -8,6 +8,7 @@ export type {
   DeliveryEnqueue, TargetKey, LeasedDelivery, AttemptRecord, Completion, DeadLetterFilter, DeadLetterSummary, DeadLetter,
   DeadLetterPage, TargetHealth, TargetCounts, DeliveryQueue, DeliveryId, LeaseRef, WorkListener,
 } from './delivery-types.js';
+export { SAMPLE_MAX_CHARS } from './event-type-types.js';
 export type { EventTypeRecord, EventTypeBusSummary, EventTypeKey, EventTypeQuery, EventTypePage, EventTypeCatalog } from './event-type-types.js';
 export { createStore, type StoreConfig } from './create-store.js';
 export { SqliteStore, DEFAULT_MAX_TYPES_PER_BUS, type SqliteStoreOptions } from './sqlite/sqlite-store.js';

@@ -8,7 +8,7 @@ import { BATCH, assertProblem, call, ce } from './_client.js';
 
 interface Row {
   bus: string; source: string; type: string; count: number; firstSeen: string; lastSeen: string;
-  sample: { sequence: number; event: Record<string, unknown> };
+  sample: { sequence: number; id: string; event: Record<string, unknown> | null };
   schema: { name: string; source: string | null; latestVersion: number; dataschema: string; code: string } | null;
 }
 interface Page { items: Row[]; overflow: { bus: string; types: number; overflow: number }[]; next?: string }
@@ -62,7 +62,8 @@ describe('event catalogue e2e', () => {
       const t = Number(r.type.slice('bulk.t'.length));
       assert.equal(r.source, t % 2 === 0 ? 'urn:even' : 'urn:odd', r.type);
       assert.equal(r.count, TOTAL / TYPES, r.type);
-      assert.equal((r.sample.event['data'] as { n: number }).n, TOTAL - TYPES + t, 'the sample is the newest event of the pair');
+      assert.equal((r.sample.event?.['data'] as { n: number }).n, TOTAL - TYPES + t, 'the sample is the newest event of the pair');
+      assert.equal(r.sample.id, `e${TOTAL - TYPES + t}`);
       assert.ok(Date.parse(r.firstSeen) <= Date.parse(r.lastSeen));
     }
     assert.deepEqual(rows.map((r) => `${r.source} ${r.type}`), rows.map((r) => `${r.source} ${r.type}`).sort(), 'ordered by source, then type');
@@ -85,6 +86,9 @@ describe('event catalogue e2e', () => {
       code: '/v1/schemas/shop.order.created/versions/1/code?lang=typescript',
     });
     assert.equal(other?.schema, null);
+    await put('shop', [ce('huge', { source: 'urn:shop', type: 'shop.huge', data: 'x'.repeat(20_000) })]);
+    const huge = (await page('bus=shop&type=shop.huge')).items[0];
+    assert.deepEqual(huge?.sample, { sequence: 3, id: 'huge', event: null }, 'a sample over 16 KiB is named, not sent');
     const code = await call(s.url, order!.schema!.code);
     assert.equal(code.status, 200);
     assert.match(code.text, /ShopOrderCreated/);

@@ -1837,17 +1837,18 @@ export interface paths {
                                 firstSeen?: string;
                                 /** Format: date-time */
                                 lastSeen?: string;
-                                /** @description the newest event of the pair, byte-exact as stored */
+                                /** @description the newest event of the pair, byte-exact as stored; `event` is null when the event is longer than 16 KiB (read it by `id`) */
                                 sample?: {
                                     /** @description A CloudEvent in the JSON format (attributes at top level, `data` or `data_base64`). */
-                                    event?: {
+                                    event?: ({
                                         id?: string;
                                         source?: string;
                                         specversion?: string;
                                         type?: string;
                                     } & {
                                         [key: string]: unknown;
-                                    };
+                                    }) | null;
+                                    id?: string;
                                     sequence?: number;
                                 };
                                 /** @description The registered schema that applies to the pair (scoped to the source, else unscoped), looked up when read; null when none */

@@ -311,8 +311,8 @@ export interface CatalogEntry {
   count: number;
   firstSeen: string;
   lastSeen: string;
-  /** The newest event of the pair. */
-  sample: { sequence: number; event: CloudEvent };
+  /** The newest event of the pair; `event` is null when it is longer than 16 KiB (get it by `id`). */
+  sample: { sequence: number; id: string; event: CloudEvent | null };
   /** The registered schema that applies, looked up when read; null when none. */
   schema: { name: string; source: string | null; latestVersion: number; dataschema: string; code: string } | null;
 }

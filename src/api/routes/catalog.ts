@@ -44,7 +44,11 @@ const itemView = {
     bus: { type: 'string' }, source: { type: 'string' }, type: { type: 'string' },
     count: { type: 'integer', description: 'events of the pair stored since the bus was created (the retention sweep does not lower it; duplicates are not counted)' },
     firstSeen: { type: 'string', format: 'date-time' }, lastSeen: { type: 'string', format: 'date-time' },
-    sample: { type: 'object', description: 'the newest event of the pair, byte-exact as stored', properties: { sequence: { type: 'integer' }, event: cloudEvent } },
+    sample: {
+      type: 'object',
+      description: 'the newest event of the pair, byte-exact as stored; `event` is null when the event is longer than 16 KiB (read it by `id`)',
+      properties: { sequence: { type: 'integer' }, id: { type: 'string' }, event: { ...cloudEvent, type: ['object', 'null'] } },
+    },
     schema: schemaView,
   },
 } as const;
@@ -73,7 +77,7 @@ export async function catalogRoutes(app: FastifyInstance, deps: { store: Store; 
   // The sample is spliced in as stored, so its data reaches the client byte-exact (big numbers too).
   const itemJson = (r: EventTypeRecord): string => `{"bus":${JSON.stringify(r.bus)},"source":${JSON.stringify(r.source)},"type":${JSON.stringify(r.type)},`
     + `"count":${r.count},"firstSeen":"${iso(r.firstSeen)}","lastSeen":"${iso(r.lastSeen)}",`
-    + `"sample":{"sequence":${r.sample.sequence},"event":${r.sample.body}},"schema":${schemaJson(r)}}`;
+    + `"sample":{"sequence":${r.sample.sequence},"id":${JSON.stringify(r.sample.id)},"event":${r.sample.body ?? 'null'}},"schema":${schemaJson(r)}}`;
 
   app.get<{ Querystring: CatalogQuery }>('/v1/catalog', {
     config: { scope: 'read' },

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { item, newBus, runCases, type Case, type ContractOptions } from './contract.fixture.js';
 import type { Store } from '../types.js';
+import { SAMPLE_MAX_CHARS } from '../event-type-types.js';
 
 const pairs = async (store: Store, bus?: string): Promise<string[]> =>
   (await store.eventTypes.list({ bus, limit: 1000 })).items.map((r) => `${r.bus} ${r.source} ${r.type} ${r.count}`);
@@ -23,7 +24,7 @@ const cases: Case[] = [
     assert.equal(row?.firstSeen, t0);
     assert.equal(row?.lastSeen, t0 + 5000);
     const e = await store.events.get('default', 'e');
-    assert.deepEqual(row?.sample, { sequence: e?.sequence, body: e?.body });
+    assert.deepEqual(row?.sample, { sequence: e?.sequence, id: 'e', body: e?.body });
   }],
 
   ['event catalogue - duplicates and appends rejected for a missing bus are not counted', async ({ store }) => {
@@ -45,6 +46,23 @@ const cases: Case[] = [
     assert.deepEqual(await names({ typePrefix: 'shop%', limit: 10 }), [], '% is no wildcard');
     assert.deepEqual(await names({ typePrefix: 'SHOP', limit: 10 }), [], 'prefixes are case-sensitive');
     assert.deepEqual(await names({ bus: 'nope', limit: 10 }), []);
+  }],
+
+  ['event catalogue - a sample longer than the limit keeps its sequence and id, without its text', async ({ store }) => {
+    await store.events.append([item('default', 'small', { type: 'big' }), item('default', 'large', { type: 'big', data: 'x'.repeat(SAMPLE_MAX_CHARS) })]);
+    const [row] = (await store.eventTypes.list({ limit: 10 })).items;
+    assert.deepEqual(row?.sample, { sequence: 2, id: 'large', body: null });
+    await store.events.append([item('default', 'small-again', { type: 'big' })]);
+    const [again] = (await store.eventTypes.list({ limit: 10 })).items;
+    assert.equal(again?.sample.id, 'small-again');
+    assert.equal(JSON.parse(again?.sample.body ?? 'null').id, 'small-again');
+  }],
+
+  ['event catalogue - prefixes count characters beyond the BMP as one', async ({ store }) => {
+    await store.events.append([item('default', '1', { source: 'urn:\u{1F680}:a', type: '\u{1F680}.launch' }), item('default', '2', { source: 'urn:x', type: 'plain' })]);
+    const types = async (q: { sourcePrefix?: string; typePrefix?: string }): Promise<string[]> => (await store.eventTypes.list({ ...q, limit: 10 })).items.map((r) => r.type);
+    assert.deepEqual(await types({ typePrefix: '\u{1F680}' }), ['\u{1F680}.launch']);
+    assert.deepEqual(await types({ sourcePrefix: 'urn:\u{1F680}:' }), ['\u{1F680}.launch']);
   }],
 
   ['event catalogue - cursor paging visits every row once, in order', async ({ store }) => {

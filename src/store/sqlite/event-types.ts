@@ -1,5 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
-import type { EventTypeBusSummary, EventTypeCatalog, EventTypePage, EventTypeQuery, EventTypeRecord } from '../event-type-types.js';
+import { SAMPLE_MAX_CHARS, type EventTypeBusSummary, type EventTypeCatalog, type EventTypePage, type EventTypeQuery, type EventTypeRecord } from '../event-type-types.js';
 
 interface Row {
   bus: string;
@@ -9,13 +9,17 @@ interface Row {
   first_seen: number;
   last_seen: number;
   sample_seq: number;
-  sample_body: string;
+  sample_id: string;
+  sample_body: string | null;
 }
 
 const toRecord = (r: Row): EventTypeRecord => ({
   bus: r.bus, source: r.source, type: r.type, count: r.count, firstSeen: r.first_seen, lastSeen: r.last_seen,
-  sample: { sequence: r.sample_seq, body: r.sample_body },
+  sample: { sequence: r.sample_seq, id: r.sample_id, body: r.sample_body },
 });
+
+/** SQLite's substr counts characters (code points), not UTF-16 units. */
+const codePoints = (s: string): number => [...s].length;
 
 /** What one commit saw of a pair: how many events, and the newest. */
 interface Seen {
@@ -24,6 +28,7 @@ interface Seen {
   readonly type: string;
   count: number;
   seq: number;
+  id: string;
   body: string;
 }
 
@@ -40,13 +45,14 @@ export class EventTypeTally {
     this.#owner = owner;
   }
 
-  add(bus: string, source: string, type: string, seq: number, body: string): void {
+  add(bus: string, source: string, type: string, seq: number, id: string, body: string): void {
     const key = `${bus}\u0000${source}\u0000${type}`;
     const s = this.#seen.get(key);
-    if (s === undefined) this.#seen.set(key, { bus, source, type, count: 1, seq, body });
+    if (s === undefined) this.#seen.set(key, { bus, source, type, count: 1, seq, id, body });
     else {
       s.count += 1;
       s.seq = seq;
+      s.id = id;
       s.body = body;
     }
   }
@@ -65,8 +71,8 @@ export class SqliteEventTypes implements EventTypeCatalog {
   readonly #db: Database;
   readonly #max: number;
   readonly #s: {
-    bump: Statement<[number, number, number, string, string, string, string]>;
-    insert: Statement<[string, string, string, number, number, number, number, string]>;
+    bump: Statement<[number, number, number, string, string | null, string, string, string]>;
+    insert: Statement<[string, string, string, number, number, number, number, string, string | null]>;
     busGet: Statement<[string], { types: number }>;
     busPut: Statement<[string, number, number]>;
     summaryAll: Statement<[], { bus: string; types: number; overflow: number }>;
@@ -78,8 +84,8 @@ export class SqliteEventTypes implements EventTypeCatalog {
     this.#db = db;
     this.#max = maxTypesPerBus;
     this.#s = {
-      bump: db.prepare('UPDATE event_types SET count = count + ?, last_seen = ?, sample_seq = ?, sample_body = ? WHERE bus = ? AND source = ? AND type = ?'),
-      insert: db.prepare('INSERT INTO event_types (bus, source, type, count, first_seen, last_seen, sample_seq, sample_body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
+      bump: db.prepare('UPDATE event_types SET count = count + ?, last_seen = ?, sample_seq = ?, sample_id = ?, sample_body = ? WHERE bus = ? AND source = ? AND type = ?'),
+      insert: db.prepare('INSERT INTO event_types (bus, source, type, count, first_seen, last_seen, sample_seq, sample_id, sample_body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
       busGet: db.prepare('SELECT types FROM event_type_buses WHERE bus = ?'),
       busPut: db.prepare(
         'INSERT INTO event_type_buses (bus, types, overflow) VALUES (?, ?, ?) '
@@ -99,7 +105,8 @@ export class SqliteEventTypes implements EventTypeCatalog {
   apply(seen: Iterable<Seen>, now: number): void {
     const buses = new Map<string, { held: number; added: number; overflow: number }>();
     for (const s of seen) {
-      if (this.#s.bump.run(s.count, now, s.seq, s.body, s.bus, s.source, s.type).changes > 0) continue;
+      const body = s.body.length > SAMPLE_MAX_CHARS ? null : s.body;
+      if (this.#s.bump.run(s.count, now, s.seq, s.id, body, s.bus, s.source, s.type).changes > 0) continue;
       let b = buses.get(s.bus);
       if (b === undefined) {
         b = { held: this.#s.busGet.get(s.bus)?.types ?? 0, added: 0, overflow: 0 };
@@ -109,7 +116,7 @@ export class SqliteEventTypes implements EventTypeCatalog {
         b.overflow += s.count;
         continue;
       }
-      this.#s.insert.run(s.bus, s.source, s.type, s.count, now, now, s.seq, s.body);
+      this.#s.insert.run(s.bus, s.source, s.type, s.count, now, now, s.seq, s.id, body);
       b.added += 1;
     }
     for (const [bus, b] of buses) this.#s.busPut.run(bus, b.added, b.overflow);
@@ -125,17 +132,17 @@ export class SqliteEventTypes implements EventTypeCatalog {
     // substr compares characters exactly (LIKE would treat % and _ as wildcards and fold case).
     if (q.sourcePrefix !== undefined && q.sourcePrefix !== '') {
       where.push('substr(source, 1, ?) = ?');
-      args.push(q.sourcePrefix.length, q.sourcePrefix);
+      args.push(codePoints(q.sourcePrefix), q.sourcePrefix);
     }
     if (q.typePrefix !== undefined && q.typePrefix !== '') {
       where.push('substr(type, 1, ?) = ?');
-      args.push(q.typePrefix.length, q.typePrefix);
+      args.push(codePoints(q.typePrefix), q.typePrefix);
     }
     if (q.after !== undefined) {
       where.push('(bus, source, type) > (?, ?, ?)');
       args.push(q.after.bus, q.after.source, q.after.type);
     }
-    const sql = `SELECT bus, source, type, count, first_seen, last_seen, sample_seq, sample_body FROM event_types${where.length === 0 ? '' : ` WHERE ${where.join(' AND ')}`} ORDER BY bus, source, type LIMIT ?`;
+    const sql = `SELECT bus, source, type, count, first_seen, last_seen, sample_seq, sample_id, sample_body FROM event_types${where.length === 0 ? '' : ` WHERE ${where.join(' AND ')}`} ORDER BY bus, source, type LIMIT ?`;
     let stmt = this.#lists.get(sql);
     if (stmt === undefined) {
       stmt = this.#db.prepare<(string | number)[], Row>(sql);

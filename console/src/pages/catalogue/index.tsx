@@ -14,7 +14,7 @@ interface CatalogItem {
   count: number;
   firstSeen: string;
   lastSeen: string;
-  sample: { sequence: number; event: Record<string, unknown> };
+  sample: { sequence: number; id: string; event: Record<string, unknown> | null };
   schema: { name: string; source: string | null; latestVersion: number; dataschema: string; code: string } | null;
 }
 interface CatalogPage { items: CatalogItem[]; overflow: { bus: string; types: number; overflow: number }[]; next?: string }
@@ -29,14 +29,15 @@ export const newRuleHref = (i: Pick<CatalogItem, 'bus' | 'source' | 'type'>): st
 const schemaHref = (bus: string, s: NonNullable<CatalogItem['schema']>): string => `/console/schemas${qs({ bus, schema: `${s.name}\u0000${s.source ?? ''}` })}`;
 
 function Detail({ item }: { item: CatalogItem }) {
-  const id = typeof item.sample.event['id'] === 'string' ? item.sample.event['id'] : undefined;
+  const { id, event } = item.sample;
   return (
     <div class="dl-detail" aria-label={`Sample of ${item.type} from ${item.source}`}>
       <p>
-        Newest event: sequence {item.sample.sequence}
-        {id !== undefined && <> — <a href={`/console/events/${enc(item.bus)}/${enc(id)}`}>open event {id}</a></>}
+        Newest event: sequence {item.sample.sequence} — <a href={`/console/events/${enc(item.bus)}/${enc(id)}`}>open event {id}</a>
       </p>
-      <JsonView value={item.sample.event} label={`Sample event of ${item.type}`} />
+      {event === null
+        ? <p class="muted">Longer than 16 KiB: open the event to see it.</p>
+        : <JsonView value={event} label={`Sample event of ${item.type}`} />}
       {item.schema !== null && (
         <p>Schema <code>{item.schema.dataschema}</code>: <a href={schemaHref(item.bus, item.schema)}>versions and generated TypeScript</a></p>
       )}
