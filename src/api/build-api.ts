@@ -28,6 +28,7 @@ import { installValidators } from './validators.js';
 import { installJsonBodyParser } from './json-body.js';
 import { whoamiRoutes } from './routes/whoami.js';
 import { consoleRoutes, defaultConsoleDir } from './routes/console.js';
+import { catalogRoutes } from './routes/catalog.js';
 
 /** Observability wiring (src/observe): search, trace, live tail, metrics, system events. */
 export interface ApiObserveDeps {
@@ -133,6 +134,7 @@ export async function buildApi(app: FastifyInstance, deps: ApiDeps): Promise<voi
   await app.register(busRoutes, { store: deps.store, defaultMaxAgeMs: deps.defaultRetentionMaxAgeMs });
   await app.register(ruleRoutes, { store: deps.store, router: deps.router, lint: (filter) => lintRuleFilter(deps.schemas, filter), maxTransformOutputBytes: deps.maxTransformOutputBytes });
   await app.register(schemaRoutes, { store: deps.store, registry: deps.schemas, version: deps.version });
+  await app.register(catalogRoutes, { store: deps.store, registry: deps.schemas });
   await app.register(transformRoutes, { maxOutputBytes: deps.maxTransformOutputBytes, maxEventDepth: deps.maxJsonDepth });
   await app.register(patternRoutes);
   if (deps.connections !== undefined) await app.register(connectionRoutes, { ...deps.connections, store: deps.store });

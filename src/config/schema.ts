@@ -49,6 +49,14 @@ export const configSchema = {
         maxTransformOutputBytes: { type: 'integer', minimum: 1 * KiB, description: 'Largest transformer output in bytes (UTF-8). A template repeating a large value stops rendering past it: a 400 in a transform test, a dead letter at delivery; a constant or template text over it is refused when the rule is saved. Absent: limits.maxEventBytes.' },
       },
     },
+    catalog: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        maxTypesPerBus: { type: 'integer', minimum: 1, maximum: 1000000, default: 5000, description: 'Most (source, type) pairs the event catalogue (GET /v1/catalog) lists per bus. Events of a pair first seen beyond it are stored as usual and counted in the bus\'s `overflow`, without a row of their own.' },
+      },
+    },
     ingest: {
       type: 'object',
       additionalProperties: false,
@@ -157,6 +165,7 @@ export interface Config {
   readonly server: { readonly host: string; readonly port: number; readonly shutdownTimeoutMs: number; readonly maxHeaderCount: number };
   readonly storage: { readonly kind: 'sqlite'; readonly dataDir: string; readonly durability: 'process' | 'fsync'; readonly groupCommitMaxEvents: number; readonly fullTextFlushMs: number };
   readonly limits: { readonly maxEventBytes: number; readonly maxRequestBytes: number; readonly maxBatchEvents: number; readonly maxJsonDepth: number; readonly maxTransformOutputBytes?: number };
+  readonly catalog: { readonly maxTypesPerBus: number };
   readonly ingest: { readonly dedupeWindowMs: number };
   readonly retention: { readonly defaultMaxAgeMs: number; readonly sweepIntervalMs: number; readonly sweepBatch: number };
   readonly auth: { readonly apiKeys: Readonly<Record<string, readonly ('admin' | 'put' | 'read')[]>>; readonly awsAccessKeys: Readonly<Record<string, string>> };

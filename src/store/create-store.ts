@@ -8,6 +8,7 @@ export interface StoreConfig {
   readonly ingest: { readonly dedupeWindowMs: number };
   readonly retention: { readonly defaultMaxAgeMs: number; readonly sweepBatch: number };
   readonly limits: { readonly maxRequestBytes: number };
+  readonly catalog?: { readonly maxTypesPerBus: number };
 }
 
 /** Picks the storage backend from config. `log` gets storage faults (once per state change) and background failures. */
@@ -25,6 +26,7 @@ export function createStore(config: StoreConfig, clock: Clock, log?: StoreLog): 
         clock,
         // Free space for the largest request with its WAL and index pages (space probe).
         spaceProbeBytes: 2 * config.limits.maxRequestBytes,
+        ...(config.catalog === undefined ? {} : { maxTypesPerBus: config.catalog.maxTypesPerBus }),
         ...(log === undefined ? {} : { log }),
       });
   }

@@ -8,8 +8,10 @@ export type {
   DeliveryEnqueue, TargetKey, LeasedDelivery, AttemptRecord, Completion, DeadLetterFilter, DeadLetterSummary, DeadLetter,
   DeadLetterPage, TargetHealth, TargetCounts, DeliveryQueue, DeliveryId, LeaseRef, WorkListener,
 } from './delivery-types.js';
+export { SAMPLE_MAX_CHARS } from './event-type-types.js';
+export type { EventTypeRecord, EventTypeBusSummary, EventTypeKey, EventTypeQuery, EventTypePage, EventTypeCatalog } from './event-type-types.js';
 export { createStore, type StoreConfig } from './create-store.js';
-export { SqliteStore, type SqliteStoreOptions } from './sqlite/sqlite-store.js';
+export { SqliteStore, DEFAULT_MAX_TYPES_PER_BUS, type SqliteStoreOptions } from './sqlite/sqlite-store.js';
 export { RetentionSweeper } from './retention-sweeper.js';
 export { APPEND_WRITER, isStoreUnavailable, type StoreLog, type StoreWrites, type WriteFault } from './write-health.js';
 export type {

@@ -4,6 +4,7 @@ import type { SchemaCatalog } from './schema-types.js';
 import type { ConnectionCatalog } from './connection-types.js';
 import type { DeliveryEnqueue, DeliveryQueue } from './delivery-types.js';
 import type { ObserveIndex } from './observe-types.js';
+import type { EventTypeCatalog } from './event-type-types.js';
 import type { StoreWrites } from './write-health.js';
 import type { CatalogWatch } from './change-feed.js';
 
@@ -200,6 +201,8 @@ export interface Store {
   readonly deliveries: DeliveryQueue;
   /** Search, event origins, trace records and backlog for src/observe. */
   readonly observe: ObserveIndex;
+  /** The event catalogue: every (bus, source, type) seen, kept at append (event-type-types.ts). */
+  readonly eventTypes: EventTypeCatalog;
   /** Retention sweep and size; absent on a backend that does not offer it. */
   readonly housekeeping?: Housekeeping;
   /**

@@ -9,6 +9,7 @@ import { Rules } from './rules';
 import { RuleEditor } from './rule-editor';
 import { Targets } from './targets';
 import { Schemas } from './schemas';
+import { Catalogue } from './catalogue';
 
 export interface PageEntry {
   readonly path: string;
@@ -26,4 +27,5 @@ export const pages: readonly PageEntry[] = [
   { path: '/console/rules/edit', component: RuleEditor },
   { path: '/console/targets', component: Targets, nav: { label: 'Targets & dead letters', href: '/console/targets' } },
   { path: '/console/schemas', component: Schemas, nav: { label: 'Schemas', href: '/console/schemas' } },
+  { path: '/console/catalogue', component: Catalogue, nav: { label: 'Catalogue', href: '/console/catalogue' } },
 ];

@@ -2,7 +2,7 @@ import { cloudEvent } from './event-builder.js';
 import { tail, type TailOptions } from './tail.js';
 import { Transport, type TransportOptions } from './transport.js';
 import type {
-  Bus, BusInput, BusUpdate, CloudEvent, CloudEventInput, CodeLanguage, CompatibilityMode, CompatibilityResult, Connection, ConnectionInput, DeadLetter,
+  Bus, BusInput, BusUpdate, CatalogEntry, CatalogPage, CatalogQuery, CloudEvent, CloudEventInput, CodeLanguage, CompatibilityMode, CompatibilityResult, Connection, ConnectionInput, DeadLetter,
   DeadLetterFilter, DeadLetterSelection, DeadLetterSummary, EventQuery, Filter, Page, PatternTestResult, PutEntriesResult, PutEntry, PutResult,
   Rule, RuleInput, Schema, SchemaSettings, SchemaVersion, SchemaVersionInput, SigningSecret, StoredEvent, TargetStatus, Trace,
 } from './types.js';
@@ -168,6 +168,13 @@ export class SwitchyardClient {
     purge: async (s: DeadLetterSelection): Promise<number> =>
       (await this.transport.call<{ purged: number }, '/v1/dead-letters/purge', 'post'>({ method: 'post', path: '/v1/dead-letters/purge', body: 'filter' in s ? { filter: filterQuery(s.filter) } : s, retry: true })).purged,
     delete: async (id: string): Promise<void> => this.transport.call({ method: 'delete', path: '/v1/dead-letters/{id}', params: { id } }),
+  };
+
+  /** The event catalogue: every (source, type) seen per bus, with counts, a sample event and its schema. */
+  readonly catalog = {
+    list: async (q: CatalogQuery & { after?: string; limit?: number } = {}): Promise<CatalogPage> =>
+      this.transport.call({ method: 'get', path: '/v1/catalog', query: { bus: q.bus, source: q.source, type: q.type, after: q.after, limit: q.limit ?? 100 } }),
+    listAll: (q: CatalogQuery = {}): AsyncIterable<CatalogEntry> => this.#pages<CatalogEntry, string>((after) => this.catalog.list({ ...q, after })),
   };
 
   /** Runs a transformer once on an event and shows its output. */

@@ -302,6 +302,34 @@ export interface DeadLetterFilter {
 /** Which dead letters a redrive or purge applies to. */
 export type DeadLetterSelection = { ids: string[] } | { filter: DeadLetterFilter } | { all: true };
 
+/** One (bus, source, type) of the event catalogue (GET /v1/catalog). */
+export interface CatalogEntry {
+  bus: string;
+  source: string;
+  type: string;
+  /** Events of the pair stored since the bus was created (retention does not lower it). */
+  count: number;
+  firstSeen: string;
+  lastSeen: string;
+  /** The newest event of the pair; `event` is null when it is longer than 16 KiB (get it by `id`). */
+  sample: { sequence: number; id: string; event: CloudEvent | null };
+  /** The registered schema that applies, looked up when read; null when none. */
+  schema: { name: string; source: string | null; latestVersion: number; dataschema: string; code: string } | null;
+}
+
+export interface CatalogQuery {
+  bus?: string;
+  /** Only sources starting with this. */
+  source?: string;
+  /** Only types starting with this. */
+  type?: string;
+}
+
+/** A page of the catalogue; `overflow` names buses with events of types beyond the per-bus cap. */
+export interface CatalogPage extends Page<CatalogEntry, string> {
+  overflow: { bus: string; types: number; overflow: number }[];
+}
+
 export type DeliveryStateFilter = 'delivered' | 'pending' | 'retrying' | 'dead' | 'unmatched';
 
 export interface EventQuery {

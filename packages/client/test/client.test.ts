@@ -204,3 +204,17 @@ test('client auth - the API key is sent as a bearer token; a wrong one is a 401 
   }
 });
 
+
+test('client catalog - the event catalogue lists each (source, type) with its count, page by page', async () => {
+  await client.buses.create({ name: 'c-catalog' });
+  await client.events.put('c-catalog', [
+    { source: 'urn:c', type: 'cat.a', data: { n: 1 } }, { source: 'urn:c', type: 'cat.a', data: { n: 2 } }, { source: 'urn:c', type: 'cat.b' },
+  ]);
+  const page = await client.catalog.list({ bus: 'c-catalog', limit: 1 });
+  assert.equal(page.items.length, 1);
+  assert.equal(typeof page.next, 'string');
+  const all = await collect(client.catalog.listAll({ bus: 'c-catalog' }));
+  assert.deepEqual(all.map((e) => [e.type, e.count]), [['cat.a', 2], ['cat.b', 1]]);
+  assert.deepEqual(all[0]?.sample.event?.data, { n: 2 });
+  assert.equal(all[0]?.schema, null);
+});

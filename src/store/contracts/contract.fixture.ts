@@ -22,6 +22,8 @@ export interface BackendOptions {
   /** Every time the store reads (receivedAt, leases, dead letters, retention) comes from here. */
   readonly clock: ManualClock;
   readonly dedupeWindowMs: number;
+  /** The event catalogue's cap of (source, type) pairs per bus; the backend's default when absent. */
+  readonly maxTypesPerBus?: number | undefined;
 }
 
 /** hono's `runTest({ newRouter, skip })` shape: one factory, and named skips with a reason each. */
@@ -44,6 +46,7 @@ export interface CaseContext {
 
 export interface CaseOptions {
   readonly dedupeWindowMs?: number;
+  readonly maxTypesPerBus?: number;
 }
 
 export type Case = readonly [name: string, run: (c: CaseContext) => Promise<void>, opts?: CaseOptions];
@@ -60,7 +63,7 @@ export function runCases(suite: string, opts: ContractOptions, cases: readonly C
           return;
         }
         const clock = new ManualClock();
-        const backend = await opts.create({ clock, dedupeWindowMs: caseOpts?.dedupeWindowMs ?? 60_000 });
+        const backend = await opts.create({ clock, dedupeWindowMs: caseOpts?.dedupeWindowMs ?? 60_000, maxTypesPerBus: caseOpts?.maxTypesPerBus });
         let store = backend.store;
         const ctx: CaseContext = {
           get store() { return store; },

@@ -4,6 +4,7 @@ import type { ContentMode } from '../../events/index.js';
 import { GroupCommitter } from '../group-commit.js';
 import type { SqliteDeliveryQueue } from './delivery-queue.js';
 import type { FullTextIndexer } from './full-text-indexer.js';
+import type { SqliteEventTypes } from './event-types.js';
 import type { AppendItem, AppendOutcome, EventLog, EventPage, EventQuery, StoredEvent } from '../types.js';
 import { APPEND_WRITER, type WriteHealth } from '../write-health.js';
 
@@ -73,13 +74,16 @@ export class SqliteEventLog implements EventLog {
 
   readonly #queue: SqliteDeliveryQueue | undefined;
   readonly #fullText: FullTextIndexer;
+  readonly #types: SqliteEventTypes | undefined;
 
   /**
    * With a queue, each item's `deliveries` are enqueued in the transaction that appends it. The
-   * payload full-text index (migrations 005, 008) is fed by `fullText` after the commit.
+   * payload full-text index (migrations 005, 008) is fed by `fullText` after the commit. With
+   * `types`, the event catalogue (migration 012) is kept in the same transaction.
    */
-  constructor(db: Database, opts: SqliteEventLogOptions, fullText: FullTextIndexer, queue?: SqliteDeliveryQueue) {
+  constructor(db: Database, opts: SqliteEventLogOptions, fullText: FullTextIndexer, queue?: SqliteDeliveryQueue, types?: SqliteEventTypes) {
     this.#db = db;
+    this.#types = types;
     this.#queue = queue;
     this.#fullText = fullText;
     this.#opts = opts;
@@ -124,6 +128,7 @@ export class SqliteEventLog implements EventLog {
     const window = this.#opts.dedupeWindowMs;
     const next = new Map<string, number>();
     const out: AppendOutcome[] = [];
+    const tally = this.#types?.begin();
     for (const it of items) {
       let seq = next.get(it.bus);
       if (seq === undefined) {
@@ -144,10 +149,12 @@ export class SqliteEventLog implements EventLog {
       const { lastInsertRowid } = this.#s.insert.run(it.bus, seq, it.id, it.source, it.type, it.subject ?? null, it.time ?? null, now, it.mode, it.size, matched, it.body, it.client ?? null, it.traceparent ?? null);
       this.#fullText.appended(lastInsertRowid, it.body);
       if (it.deliveries !== undefined && it.deliveries.length > 0) this.#queue?.enqueue(it.bus, seq, it.id, it.deliveries, now);
+      tally?.add(it.bus, it.source, it.type, seq, it.id, it.body);
       out.push({ type: 'stored', sequence: seq, receivedAt: now });
       next.set(it.bus, seq + 1);
     }
     for (const [bus, seq] of next) this.#s.setSeq.run(seq, bus);
+    tally?.write(now);
     return out;
   }
 

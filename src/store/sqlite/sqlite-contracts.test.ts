@@ -9,6 +9,7 @@ import { runDeliveryQueueContract } from '../contracts/delivery-queue.contract.j
 import { runObserveIndexContract } from '../contracts/observe-index.contract.js';
 import { runCatalogFeedContract } from '../contracts/catalog-feed.contract.js';
 import { runHousekeepingContract } from '../contracts/housekeeping.contract.js';
+import { runEventTypesContract } from '../contracts/event-types.contract.js';
 import { SqliteStore } from './sqlite-store.js';
 
 const open = (dataDir: string, o: BackendOptions): SqliteStore => new SqliteStore({
@@ -16,6 +17,7 @@ const open = (dataDir: string, o: BackendOptions): SqliteStore => new SqliteStor
   defaultRetentionMaxAgeMs: 7 * 24 * 3600 * 1000, sweepBatch: 10_000, clock: o.clock,
   // No checkpoint worker thread per case: SQLite's own auto-checkpoint is enough here.
   walCheckpointMs: 0,
+  ...(o.maxTypesPerBus === undefined ? {} : { maxTypesPerBus: o.maxTypesPerBus }),
 });
 
 const closeIfOpen = async (s: SqliteStore): Promise<void> => {
@@ -30,6 +32,7 @@ const REOPEN_CASES = [
   'catalog - a reopened store keeps schemas, connections and signing secrets',
   'delivery queue - after a reopen a leased delivery is leased again, at the latest when its lease ends',
   'delivery queue - a reopened store keeps pending deliveries, attempts and target health',
+  'event catalogue - a reopened store keeps its rows and goes on counting',
 ];
 
 const inMemory: ContractOptions = {
@@ -68,4 +71,5 @@ for (const backend of [inMemory, onFile]) {
   runObserveIndexContract(backend);
   runCatalogFeedContract(backend);
   runHousekeepingContract(backend);
+  runEventTypesContract(backend);
 }

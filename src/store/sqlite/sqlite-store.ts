@@ -6,6 +6,7 @@ import { ChangeFeed, type CatalogListener } from '../change-feed.js';
 import { SqliteConnectionCatalog } from './connection-catalog.js';
 import { migrate } from './migrations.js';
 import { SqliteEventLog } from './event-log.js';
+import { SqliteEventTypes } from './event-types.js';
 import { FullTextIndexer } from './full-text-indexer.js';
 import { SqliteDeliveryQueue } from './delivery-queue.js';
 import { SqliteBusCatalog } from './bus-catalog.js';
@@ -15,6 +16,7 @@ import { sweepRetention } from './retention.js';
 import { WalCheckpointer, type CheckpointResult } from './wal-checkpointer.js';
 import { SqliteObserveStore } from './event-search.js';
 import type { ObserveIndex } from '../observe-types.js';
+import type { EventTypeCatalog } from '../event-type-types.js';
 import { WriteHealth, isStoreUnavailable, silentStoreLog, type RetryBackoff, type StoreLog } from '../write-health.js';
 import { sqliteStorageFault } from './storage-fault.js';
 import { SpaceProbe } from './space-probe.js';
@@ -46,7 +48,12 @@ export interface SqliteStoreOptions {
   readonly fullTextFlushMs?: number;
   /** Backoff of the background retries after a failed write (full-text index, space probe). */
   readonly writeRetry?: RetryBackoff;
+  /** Most (source, type) pairs the event catalogue holds per bus (default {@link DEFAULT_MAX_TYPES_PER_BUS}). */
+  readonly maxTypesPerBus?: number;
 }
+
+/** The event catalogue's cap per bus when none is given (config catalog.maxTypesPerBus). */
+export const DEFAULT_MAX_TYPES_PER_BUS = 5000;
 
 /** The writer's own auto-checkpoint threshold (pages) behind the worker, and the WAL size kept after a restart. */
 const BACKSTOP_CHECKPOINT_PAGES = 8192;
@@ -71,6 +78,7 @@ export class SqliteStore implements Store {
   readonly events: EventLog;
   readonly catalog: Catalog;
   readonly observe: ObserveIndex;
+  readonly eventTypes: EventTypeCatalog;
   readonly housekeeping: Housekeeping;
   readonly deliveries: SqliteDeliveryQueue;
   readonly db: Database;
@@ -145,7 +153,9 @@ export class SqliteStore implements Store {
     };
     this.deliveries = new SqliteDeliveryQueue(db, { health: this.writes, log });
     this.#expireLeases(log);
-    this.#log = new SqliteEventLog(db, { ...opts, health: this.writes }, this.#fullText, this.deliveries);
+    const eventTypes = new SqliteEventTypes(db, opts.maxTypesPerBus ?? DEFAULT_MAX_TYPES_PER_BUS);
+    this.eventTypes = eventTypes;
+    this.#log = new SqliteEventLog(db, { ...opts, health: this.writes }, this.#fullText, this.deliveries, eventTypes);
     this.events = this.#log;
     if (file !== ':memory:') this.#probe = new SpaceProbe(this.writes, opts.dataDir, opts.spaceProbeBytes ?? DEFAULT_SPACE_PROBE_BYTES, opts.writeRetry);
   }

@@ -16,6 +16,20 @@ const NEW_RULE: RuleDoc = { description: '', state: 'enabled', filter: { pattern
 const SAMPLE_EVENT = { specversion: '1.0', id: 'sample-1', source: 'console', type: 'order.created', datacontenttype: 'application/json', data: { total: 42 } };
 const DEBOUNCE_MS = 300;
 
+/**
+ * The document of a new rule: NEW_RULE, or with `?pattern=` (JSON, e.g. from the event
+ * catalogue's "new rule for this type") that pattern as its filter.
+ */
+function newRule(pattern: string | undefined): RuleDoc {
+  if (pattern === undefined) return NEW_RULE;
+  try {
+    const p: unknown = JSON.parse(pattern);
+    return typeof p === 'object' && p !== null && !Array.isArray(p) ? { ...NEW_RULE, filter: { pattern: p } } : NEW_RULE;
+  } catch {
+    return NEW_RULE;
+  }
+}
+
 const show = (v: unknown, f: Format): string => (f === 'json' ? JSON.stringify(v, null, 2) : toYaml(v));
 function read(text: string, f: Format): { ok: true; value: unknown } | { ok: false; error: string } {
   try {
@@ -54,7 +68,7 @@ export function RuleEditor() {
   const recent = useApi<Page<StoredEvent>>(`/v1/buses/${enc(bus)}/events?limit=20`);
   const [name, setName] = useState(existing ?? '');
   const [format, setFormat] = useState<Format>('json');
-  const [text, setText] = useState(existing === undefined ? show(NEW_RULE, 'json') : '');
+  const [text, setText] = useState(existing === undefined ? show(newRule(query.pattern), 'json') : '');
   const [eventText, setEventText] = useState(JSON.stringify(SAMPLE_EVENT, null, 2));
   const [check, setCheck] = useState<{ result?: Check; error?: Error; syntax?: string }>({});
   const [test, setTest] = useState<{ result?: PatternTest; error?: Error; outputs: TargetOutput[] }>({ outputs: [] });
