@@ -20,6 +20,7 @@ const OPERATION_IDS: Readonly<Record<string, string>> = {
   'GET /readyz': 'getReadiness',
   'GET /metrics': 'getMetrics',
   'GET /v1/whoami': 'whoami',
+  'GET /v1/catalog': 'listEventCatalog',
   'POST /v1/buses/{bus}/events': 'putBusEvents',
   'POST /v1/events': 'putEvents',
   'GET /v1/buses/{bus}/events': 'listEvents',

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { busesCommand } from './commands/buses.js';
+import { catalogCommand } from './commands/catalog.js';
 import { configCommand } from './commands/config.js';
 import { connectionsCommand } from './commands/connections.js';
 import { targetsCommand } from './commands/targets.js';
@@ -22,7 +23,7 @@ import type { CliIo } from './io.js';
  * and its flags with `withClientOptions`, and throws (ApiError, ConnectionError, UsageError) for
  * `runProgram` to report.
  */
-export const CLIENT_COMMANDS: readonly ClientCommand[] = [putCommand, eventsCommand, busesCommand, rulesCommand, testPatternCommand, testTransformCommand, traceCommand, tailCommand, schemasCommand, deadLettersCommand, targetsCommand, connectionsCommand, configCommand];
+export const CLIENT_COMMANDS: readonly ClientCommand[] = [putCommand, eventsCommand, busesCommand, rulesCommand, testPatternCommand, testTransformCommand, traceCommand, tailCommand, schemasCommand, deadLettersCommand, targetsCommand, connectionsCommand, catalogCommand, configCommand];
 
 /**
  * Registers the client commands on `program`. Call after `program.exitOverride()` so the

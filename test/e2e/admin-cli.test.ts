@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { runCli } from './_cli-in-process.js';
-import { call } from './_client.js';
+import { call, ce } from './_client.js';
 import { startTestServer } from './harness.js';
-import { putRule, startReceiver } from './_delivery-receiver.js';
+import { putEvents, putRule, startReceiver } from './_delivery-receiver.js';
 
 test('admin cli - connections put from YAML with ${env:…} secrets, get masked, list, delete; hostile input is refused', async () => {
   const t = await startTestServer();
@@ -129,6 +129,28 @@ test('admin cli - buses update changes only what the flags give; none lifts a li
     r = await runCli(t.url, ['buses', 'update', 'nope', '--description', 'x']);
     assert.equal(r.code, 1);
     assert.match(r.err, /SWY_STORE_BUS_NOT_FOUND/);
+  } finally {
+    await t.close();
+  }
+});
+
+test('admin cli - catalog lists every (source, type) seen with its count, filters by prefix and pages with the printed cursor', async () => {
+  const t = await startTestServer();
+  try {
+    await putEvents(t.url, 'default', [ce('c1', { type: 'shop.order' }), ce('c2', { type: 'shop.order' }), ce('c3', { type: 'shop.paid' }), ce('c4', { type: 'other' })]);
+    let r = await runCli(t.url, ['catalog', '--type', 'shop.']);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /│ default .*│ urn:e2e .*│ shop\.order .*│ 2 /);
+    assert.match(r.out, /│ shop\.paid .*│ 1 /);
+    assert.doesNotMatch(r.out, /other/);
+    r = await runCli(t.url, ['catalog', '--limit', '1']);
+    const cursor = /more: --after (\S+)/.exec(r.out)?.[1];
+    assert.ok(cursor !== undefined, r.out);
+    r = await runCli(t.url, ['catalog', '--limit', '1', '--after', cursor, '--json']);
+    assert.equal((JSON.parse(r.out) as { items: unknown[] }).items.length, 1);
+    assert.equal((await runCli(t.url, ['catalog', '--limit', '0'])).code, 2);
+    r = await runCli(t.url, ['catalog', '--after', '!!']);
+    assert.equal(r.code, 1);
   } finally {
     await t.close();
   }

@@ -342,101 +342,7 @@ export interface paths {
             cookie?: never;
         };
         /** The event catalogue: every (source, type) seen per bus, with counts, first and last seen, a sample event and its registered schema */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description cursor: the `next` of the previous page */
-                    after?: string;
-                    /** @description Bus name: letters, digits, `.`, `_`, `-`; at most 64 characters. */
-                    bus?: string;
-                    limit?: number;
-                    /** @description only sources starting with this (case-sensitive, taken literally) */
-                    source?: string;
-                    /** @description only types starting with this (case-sensitive, taken literally) */
-                    type?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
-                "4XX": {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            code?: string;
-                            detail?: string;
-                            instance?: string;
-                            status?: number;
-                            title?: string;
-                            type?: string;
-                            violations?: {
-                                code?: string;
-                                path?: string;
-                                reason?: string;
-                            }[];
-                        };
-                    };
-                };
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items?: {
-                                bus?: string;
-                                /** @description events of the pair stored since the bus was created (the retention sweep does not lower it; duplicates are not counted) */
-                                count?: number;
-                                /** Format: date-time */
-                                firstSeen?: string;
-                                /** Format: date-time */
-                                lastSeen?: string;
-                                /** @description the newest event of the pair, byte-exact as stored; `event` is null when the event is longer than 16 KiB (read it by `id`) */
-                                sample?: {
-                                    /** @description A CloudEvent in the JSON format (attributes at top level, `data` or `data_base64`). */
-                                    event?: ({
-                                        id?: string;
-                                        source?: string;
-                                        specversion?: string;
-                                        type?: string;
-                                    } & {
-                                        [key: string]: unknown;
-                                    }) | null;
-                                    id?: string;
-                                    sequence?: number;
-                                };
-                                /** @description The registered schema that applies to the pair (scoped to the source, else unscoped), looked up when read; null when none */
-                                schema?: {
-                                    /** @description path of the generated TypeScript of the latest version */
-                                    code?: string;
-                                    /** @description urn:switchyard:schema:<name>:<version> of the latest version */
-                                    dataschema?: string;
-                                    latestVersion?: number;
-                                    name?: string;
-                                    /** @description the source scope, null when unscoped */
-                                    source?: string | null;
-                                } | null;
-                                source?: string;
-                                type?: string;
-                            }[];
-                            next?: string;
-                            /** @description per bus (all, or the one asked for) with events of pairs beyond catalog.maxTypesPerBus: `types` held and `overflow`, the events of pairs not listed */
-                            overflow?: {
-                                bus?: string;
-                                overflow?: number;
-                                types?: number;
-                            }[];
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["listEventCatalog"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1138,6 +1044,51 @@ export interface components {
             transform?: unknown;
             url?: unknown;
             variables?: unknown;
+        };
+        ListEventCatalogResponse: {
+            items?: {
+                bus?: string;
+                /** @description events of the pair stored since the bus was created (the retention sweep does not lower it; duplicates are not counted) */
+                count?: number;
+                /** Format: date-time */
+                firstSeen?: string;
+                /** Format: date-time */
+                lastSeen?: string;
+                /** @description the newest event of the pair, byte-exact as stored; `event` is null when the event is longer than 16 KiB (read it by `id`) */
+                sample?: {
+                    /** @description A CloudEvent in the JSON format (attributes at top level, `data` or `data_base64`). */
+                    event?: ({
+                        id?: string;
+                        source?: string;
+                        specversion?: string;
+                        type?: string;
+                    } & {
+                        [key: string]: unknown;
+                    }) | null;
+                    id?: string;
+                    sequence?: number;
+                };
+                /** @description The registered schema that applies to the pair (scoped to the source, else unscoped), looked up when read; null when none */
+                schema?: {
+                    /** @description path of the generated TypeScript of the latest version */
+                    code?: string;
+                    /** @description urn:switchyard:schema:<name>:<version> of the latest version */
+                    dataschema?: string;
+                    latestVersion?: number;
+                    name?: string;
+                    /** @description the source scope, null when unscoped */
+                    source?: string | null;
+                } | null;
+                source?: string;
+                type?: string;
+            }[];
+            next?: string;
+            /** @description per bus (all, or the one asked for) with events of pairs beyond catalog.maxTypesPerBus: `types` held and `overflow`, the events of pairs not listed */
+            overflow?: {
+                bus?: string;
+                overflow?: number;
+                types?: number;
+            }[];
         };
         ListSchemasResponse: {
             items?: {
@@ -2543,6 +2494,45 @@ export interface operations {
                 };
                 content: {
                     "text/event-stream": string;
+                };
+            };
+        };
+    };
+    listEventCatalog: {
+        parameters: {
+            query?: {
+                /** @description cursor: the `next` of the previous page */
+                after?: string;
+                /** @description Bus name: letters, digits, `.`, `_`, `-`; at most 64 characters. */
+                bus?: string;
+                limit?: number;
+                /** @description only sources starting with this (case-sensitive, taken literally) */
+                source?: string;
+                /** @description only types starting with this (case-sensitive, taken literally) */
+                type?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListEventCatalogResponse"];
                 };
             };
         };
