@@ -7,7 +7,8 @@ import { diffLines } from '../../ui/diff';
 import { BusSelect, CopyDownload, JsonView, Problem, Section } from '../../ui/parts';
 import type { Bus, Page, Schema, SchemaSettings, SchemaVersion } from '../../types';
 
-const MODES = ['NONE', 'BACKWARD', 'BACKWARD_TRANSITIVE', 'FORWARD', 'FORWARD_TRANSITIVE', 'FULL', 'FULL_TRANSITIVE'];
+// The registry's compatibility modes (docs/schemas.md).
+const MODES = ['NONE', 'BACKWARD', 'FORWARD', 'FULL'];
 
 function Diff({ a, b }: { a: SchemaVersion; b: SchemaVersion }) {
   const lines = diffLines(JSON.stringify(a.schema, null, 2), JSON.stringify(b.schema, null, 2));
