@@ -16,64 +16,10 @@ function open(log?: { error: (obj: object, msg: string) => void }): { store: Sql
 }
 
 const newRule = (bus: string, name: string, state: 'enabled' | 'disabled' = 'enabled') => ({ bus, name, description: null, state, filter: {}, targets: [] });
-const none = { maxAgeMs: null, maxCount: null };
 
-test('sqlite catalog changes - each committed write is announced once, in commit order, with its identity', async () => {
-  const { store, changes } = open();
-  try {
-    await store.catalog.buses.create({ name: 'shop', retention: none });
-    await store.catalog.buses.ensure({ name: 'shop', retention: none });
-    await store.catalog.rules.put(newRule('shop', 'a'));
-    await store.catalog.rules.put(newRule('shop', 'a', 'disabled'));
-    await store.catalog.rules.put(newRule('shop', 'b'));
-    await store.catalog.rules.delete('shop', 'a');
-    await store.catalog.schemas.upsert({ name: 'order', source: null });
-    await store.catalog.schemas.addVersion({ name: 'order', source: null, dialect: '2020-12', schema: {}, origin: 'api' });
-    await store.catalog.schemas.delete('order', null);
-    await store.catalog.schemas.setSettings({ bus: 'shop', validation: 'warn', discovery: false, sampleRate: 1 });
-    await store.catalog.connections.put({ name: 'c', kind: 'basic', description: null, config: {}, sealed: 's' });
-    await store.catalog.connections.delete('c');
-    await store.catalog.connections.setSigningSecrets('shop/b/t', []);
-    await store.catalog.buses.delete('shop');
-    assert.deepEqual(changes, [
-      { type: 'bus', op: 'put', bus: 'shop' },
-      { type: 'rule', op: 'put', bus: 'shop', name: 'a', created: true },
-      { type: 'rule', op: 'put', bus: 'shop', name: 'a', created: false },
-      { type: 'rule', op: 'put', bus: 'shop', name: 'b', created: true },
-      { type: 'rule', op: 'delete', bus: 'shop', name: 'a' },
-      { type: 'schema', op: 'put', name: 'order', source: null },
-      { type: 'schema', op: 'put', name: 'order', source: null },
-      { type: 'schema', op: 'delete', name: 'order', source: null },
-      { type: 'schema-settings', op: 'put', bus: 'shop' },
-      { type: 'connection', op: 'put', name: 'c' },
-      { type: 'connection', op: 'delete', name: 'c' },
-      { type: 'signing-secrets', op: 'put', target: 'shop/b/t' },
-      // A deleted bus's rules are announced deleted before it.
-      { type: 'rule', op: 'delete', bus: 'shop', name: 'b' },
-      { type: 'bus', op: 'delete', bus: 'shop' },
-    ]);
-  } finally {
-    await store.close();
-  }
-});
-
-test('sqlite catalog changes - a write that fails or changes nothing announces nothing', async () => {
-  const { store, changes } = open();
-  try {
-    await assert.rejects(store.catalog.rules.put(newRule('missing', 'r')), /bus "missing" does not exist/);
-    await assert.rejects(store.catalog.buses.create({ name: 'default', retention: none }), /already exists/);
-    await assert.rejects(async () => store.catalog.buses.delete('default'), /cannot be deleted/);
-    await assert.rejects(store.catalog.schemas.addVersion({ name: 'nope', source: null, dialect: '2020-12', schema: {}, origin: 'api' }), /does not exist/);
-    assert.equal((await store.catalog.rules.delete('default', 'missing')), false);
-    assert.equal((await store.catalog.buses.delete('missing')), false);
-    assert.equal((await store.catalog.schemas.delete('missing', null)), false);
-    assert.equal((await store.catalog.connections.delete('missing')), false);
-    assert.deepEqual(changes, []);
-    assert.equal((await store.catalog.rules.get('missing', 'r')), undefined);
-  } finally {
-    await store.close();
-  }
-});
+// Which writes are announced, once and in commit order, and that a failed or empty write
+// announces nothing, is the catalog feed contract's (src/store/contracts/catalog-feed.contract.ts,
+// run by sqlite-contracts.test.ts); these cases are the SQLite backend's own.
 
 test('sqlite catalog changes - a catalog write inside an open transaction is refused and rolled back with it', async () => {
   const { store, changes } = open();
