@@ -11,28 +11,16 @@ export interface StoredEvent {
   matchedRules: string[];
 }
 
-export interface Page<T> { items: T[]; next?: number }
+/** A cursor page: `next` is a sequence number, or opaque text (dead letters, the catalogue). */
+export interface Page<T, C extends number | string = number> { items: T[]; next?: C }
 
 export interface Rule {
   bus: string; name: string; description: string | null; state: 'enabled' | 'disabled';
   filter: Record<string, unknown>; targets: Record<string, unknown>[]; createdAt: string; updatedAt: string;
 }
 
-export interface TargetStatus {
-  id: string; kind: string; state: 'enabled' | 'disabled'; health: 'healthy' | 'failing' | 'disabled';
-  breaker: { type: 'closed' | 'open' | 'half-open'; consecutiveFailures?: number; until?: string };
-  failingSince: string | null; disabledAt: string | null; inFlight: number;
-  deliveries: { pending: number; waiting: number; dead: number };
-}
-
-export interface DeadLetterSummary {
-  id: number; bus: string; sequence: number; eventId: string; rule: string; target: string; group: string | null;
-  createdAt: string; deadAt: string; attempts: number; lastError: string | null;
-}
-
-export interface Attempt { at: string; durationMs: number; ok: boolean; status: number | null; errorClass: string | null; message: string | null; response: string | null }
-
-export interface DeadLetter extends DeadLetterSummary { event: Record<string, unknown> | null; payload: string | null; attemptLog: Attempt[] }
+// Wire shapes the typed client already declares (packages/client), shared rather than copied.
+export type { TargetStatus, DeadLetterSummary, DeadLetter, DeliveryAttempt as Attempt, CatalogEntry, CatalogPage } from '../../packages/client/src/types';
 
 export interface MismatchReason { path: string; operator: string; expected: unknown; actual?: unknown }
 

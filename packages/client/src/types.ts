@@ -183,8 +183,13 @@ export interface TargetStatus {
   breaker: { type: 'closed'; consecutiveFailures: number } | { type: 'open'; until: string } | { type: 'half-open' };
   failingSince: string | null;
   disabledAt: string | null;
+  /** Deliveries this server's worker holds for the target now. */
   inFlight: number;
-  deliveries: { pending: number; waiting: number; dead: number };
+  /**
+   * The target's queue: `pending` (not finished, not leased), `inFlight` (leased), `dead`; the
+   * embedded store adds `waiting`, the part of `pending` queued behind its FIFO group's head.
+   */
+  deliveries: { pending: number; inFlight: number; dead: number; waiting?: number };
 }
 
 export interface SigningSecret {

@@ -4,31 +4,19 @@ import { enc, qs } from '../../api';
 import { useApi } from '../../ui/use-api';
 import { useCan } from '../../ui/session';
 import { BusSelect, JsonView, Problem, Section, Time } from '../../ui/parts';
-import type { Bus, Page } from '../../types';
+import type { Bus, CatalogEntry, CatalogPage, Page } from '../../types';
 
-/** One row of GET /v1/catalog. */
-interface CatalogItem {
-  bus: string;
-  source: string;
-  type: string;
-  count: number;
-  firstSeen: string;
-  lastSeen: string;
-  sample: { sequence: number; id: string; event: Record<string, unknown> | null };
-  schema: { name: string; source: string | null; latestVersion: number; dataschema: string; code: string } | null;
-}
-interface CatalogPage { items: CatalogItem[]; overflow: { bus: string; types: number; overflow: number }[]; next?: string }
 
 const PAGE = 50;
 
 /** The rule editor with a new rule whose pattern matches exactly this (source, type). */
-export const newRuleHref = (i: Pick<CatalogItem, 'bus' | 'source' | 'type'>): string =>
+export const newRuleHref = (i: Pick<CatalogEntry, 'bus' | 'source' | 'type'>): string =>
   `/console/rules/edit${qs({ bus: i.bus, pattern: JSON.stringify({ source: [i.source], type: [i.type] }) })}`;
 
 /** The schemas page showing the schema's versions and generated TypeScript. */
-const schemaHref = (bus: string, s: NonNullable<CatalogItem['schema']>): string => `/console/schemas${qs({ bus, schema: `${s.name}\u0000${s.source ?? ''}` })}`;
+const schemaHref = (bus: string, s: NonNullable<CatalogEntry['schema']>): string => `/console/schemas${qs({ bus, schema: `${s.name}\u0000${s.source ?? ''}` })}`;
 
-function Detail({ item }: { item: CatalogItem }) {
+function Detail({ item }: { item: CatalogEntry }) {
   const { id, event } = item.sample;
   return (
     <div class="dl-detail" aria-label={`Sample of ${item.type} from ${item.source}`}>
@@ -67,7 +55,7 @@ export function Catalogue() {
   };
   const items = list.data?.items ?? [];
   const overflow = list.data?.overflow.find((o) => o.bus === bus);
-  const key = (i: CatalogItem): string => `${i.source}\u0000${i.type}`;
+  const key = (i: CatalogEntry): string => `${i.source}\u0000${i.type}`;
   return (
     <>
       <h1>Event catalogue</h1>

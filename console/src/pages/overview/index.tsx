@@ -27,7 +27,8 @@ async function health(bus: string): Promise<BusHealth> {
   for (const r of rules.items.slice(0, 100)) {
     const t = await api<Page<TargetStatus>>(`/v1/buses/${enc(bus)}/rules/${enc(r.name)}/targets`);
     for (const s of t.items) {
-      h.backlog += s.deliveries.pending + s.deliveries.waiting;
+      // Unfinished deliveries: pending (FIFO-waiting ones included) and leased.
+      h.backlog += s.deliveries.pending + s.deliveries.inFlight;
       h.dead += s.deliveries.dead;
       if (s.breaker.type !== 'closed') h.openBreakers.push(`${r.name}/${s.id}`);
       if (s.state === 'disabled') h.disabled.push(`${r.name}/${s.id}`);

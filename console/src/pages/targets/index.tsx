@@ -34,7 +34,7 @@ function RuleTargets({ bus, rule, onChange }: { bus: string; rule: string; onCha
           <td>{rule}</td><td>{s.id} <span class="muted">{s.kind}</span></td>
           <td><Badge tone={toneOf(s.health)}>{s.health}</Badge></td>
           <td><Badge tone={toneOf(s.breaker.type)}>{breakerText(s.breaker)}</Badge></td>
-          <td>{s.deliveries.pending} pending · {s.deliveries.waiting} waiting · {s.inFlight} in flight</td>
+          <td>{s.deliveries.pending} pending{s.deliveries.waiting === undefined ? '' : ` (${s.deliveries.waiting} waiting)`} · {s.deliveries.inFlight} in flight</td>
           <td>{s.deliveries.dead}</td>
           <td>{can('admin') && (s.state === 'disabled' || s.breaker.type !== 'closed') && <button type="button" onClick={() => enable(s.id)}>Enable {s.id}</button>}</td>
         </tr>
@@ -43,7 +43,7 @@ function RuleTargets({ bus, rule, onChange }: { bus: string; rule: string; onCha
   );
 }
 
-function DeadLetterDetail({ id, onRedrive }: { id: number; onRedrive: (ids: number[]) => void }) {
+function DeadLetterDetail({ id, onRedrive }: { id: string; onRedrive: (ids: string[]) => void }) {
   const can = useCan();
   const d = useApi<DeadLetter>(`/v1/dead-letters/${id}`);
   if (d.error !== undefined) return <Problem error={d.error} />;
@@ -72,13 +72,14 @@ function DeadLetterDetail({ id, onRedrive }: { id: number; onRedrive: (ids: numb
 function DeadLetters({ bus, rule, version, onChange }: { bus: string; rule: string | undefined; version: number; onChange: () => void }) {
   const can = useCan();
   const [target, setTarget] = useState('');
-  const [after, setAfter] = useState<number | undefined>(undefined);
-  const [selected, setSelected] = useState<Set<number>>(new Set());
-  const [open, setOpen] = useState<number | undefined>(undefined);
+  // Dead-letter ids and cursors are opaque text (the delivery contract).
+  const [after, setAfter] = useState<string | undefined>(undefined);
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [open, setOpen] = useState<string | undefined>(undefined);
   const [msg, setMsg] = useState<string | undefined>(undefined);
   const [error, setError] = useState<Error | undefined>(undefined);
   const filter = { bus, rule, target: target === '' ? undefined : target };
-  const list = useApi<Page<DeadLetterSummary>>(`/v1/dead-letters${qs({ ...filter, after, limit: PAGE })}`);
+  const list = useApi<Page<DeadLetterSummary, string>>(`/v1/dead-letters${qs({ ...filter, after, limit: PAGE })}`);
   useEffect(() => setSelected(new Set()), [bus, rule, target, after]);
   const { reload } = list;
   useEffect(() => {
