@@ -42,6 +42,8 @@ test('console - explorer: a put event is found by its filters and its trace open
   await page.getByLabel('Full text').fill('widget');
   await page.getByRole('button', { name: 'Search' }).click();
   await page.waitForURL(/type=order\.created/);
+  // The unfiltered page listed ev-explore-1 too: wait for the filtered answer to replace it.
+  await page.getByRole('cell', { name: 'ev-explore-2' }).waitFor({ state: 'detached' });
   await page.getByRole('link', { name: 'ev-explore-1' }).waitFor();
   assert.equal(await page.getByRole('cell', { name: 'ev-explore-2' }).count(), 0, 'the filter left ev-explore-2 out');
   await assertAccessible(page, 'events');
