@@ -72,6 +72,10 @@ export interface SharedTargetFields {
   readonly concurrency?: number;
   readonly rateLimit?: { readonly perSecond: number; readonly burst?: number };
   readonly circuitBreaker?: { readonly failureThreshold?: number; readonly openMs?: number };
+  /** One message per element of the array this JSONPath selects (docs/targets.md#split). */
+  readonly split?: string;
+  /** An HTTP enrichment step before the transformer (docs/targets.md#enrich). */
+  readonly enrich?: { readonly url: string; readonly connection?: string; readonly timeoutMs?: number; readonly headers?: Readonly<Record<string, string>> };
 }
 
 /** A target's dead-letter target: any kind, without id, ordering, batch or a dead-letter target of its own. */

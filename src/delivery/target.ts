@@ -1,3 +1,4 @@
+import type { JsonValue } from '../core/index.js';
 import type { CloudEvent } from '../events/index.js';
 
 /**
@@ -58,8 +59,23 @@ export type SendOutcome =
 export interface Target {
   readonly kind: string;
   send(messages: readonly OutboundMessage[], signal: AbortSignal): Promise<SendOutcome>;
+  /**
+   * A target with `enrich` (docs/targets.md#enrich): asks the enrichment endpoint about one
+   * message (the event as stored, before the transformer); the engine then renders the payload
+   * from the event with the answer as its data. Never throws.
+   */
+  readonly enrich?: (message: OutboundMessage, signal: AbortSignal) => Promise<EnrichOutcome>;
   close(): Promise<void>;
 }
+
+/**
+ * What an enrichment step answered: data for the event, nothing to send (an empty answer — the
+ * step filtered the event out), or a failure retried and dead-lettered like a send's.
+ */
+export type EnrichOutcome =
+  | { readonly type: 'enriched'; readonly data: JsonValue; readonly durationMs: number; readonly status?: number }
+  | { readonly type: 'empty'; readonly durationMs: number; readonly status?: number }
+  | { readonly type: 'failed'; readonly outcome: Extract<SendOutcome, { type: 'failed' }> };
 
 /** The bus, rule and target a bus target forwards events for. */
 export interface BusForwarder {

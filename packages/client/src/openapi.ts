@@ -702,6 +702,7 @@ export interface components {
             concurrency?: unknown;
             connection?: unknown;
             deadLetter?: unknown;
+            enrich?: unknown;
             exchange?: unknown;
             /** @description Unique within the rule. */
             id: string;
@@ -756,6 +757,7 @@ export interface components {
             circuitBreaker?: unknown;
             concurrency?: unknown;
             deadLetter?: unknown;
+            enrich?: unknown;
             /** @description Unique within the rule. */
             id: string;
             /**
@@ -931,6 +933,7 @@ export interface components {
             circuitBreaker?: unknown;
             concurrency?: unknown;
             deadLetter?: unknown;
+            enrich?: unknown;
             fsync?: unknown;
             /** @description Unique within the rule. */
             id: string;
@@ -1021,6 +1024,7 @@ export interface components {
             concurrency?: unknown;
             connection?: unknown;
             deadLetter?: unknown;
+            enrich?: unknown;
             headers?: unknown;
             /** @description Unique within the rule. */
             id: string;
@@ -1159,6 +1163,7 @@ export interface components {
             circuitBreaker?: unknown;
             concurrency?: unknown;
             deadLetter?: unknown;
+            enrich?: unknown;
             /** @description Unique within the rule. */
             id: string;
             /**
@@ -1182,6 +1187,7 @@ export interface components {
             concurrency?: unknown;
             connection?: unknown;
             deadLetter?: unknown;
+            enrich?: unknown;
             /** @description Unique within the rule. */
             id: string;
             /**
@@ -1209,6 +1215,7 @@ export interface components {
             concurrency?: unknown;
             connection?: unknown;
             deadLetter?: unknown;
+            enrich?: unknown;
             /** @description Unique within the rule. */
             id: string;
             jetstream?: unknown;
@@ -1238,6 +1245,7 @@ export interface components {
             concurrency?: unknown;
             connection?: unknown;
             deadLetter?: unknown;
+            enrich?: unknown;
             /** @description Unique within the rule. */
             id: string;
             /**
@@ -1364,6 +1372,7 @@ export interface components {
             concurrency?: unknown;
             connection?: unknown;
             deadLetter?: unknown;
+            enrich?: unknown;
             /** @description Unique within the rule. */
             id: string;
             key?: unknown;
@@ -1469,6 +1478,7 @@ export interface components {
             concurrency?: unknown;
             connection?: unknown;
             deadLetter?: unknown;
+            enrich?: unknown;
             /** @description Unique within the rule. */
             id: string;
             key?: unknown;
@@ -1498,6 +1508,7 @@ export interface components {
             concurrency?: unknown;
             connection?: unknown;
             deadLetter?: unknown;
+            enrich?: unknown;
             from?: unknown;
             html?: unknown;
             /** @description Unique within the rule. */

@@ -1,15 +1,17 @@
 import { setMaxListeners } from 'node:events';
-import type { Clock } from '../../core/index.js';
+import type { Clock, JsonValue } from '../../core/index.js';
 import { isStoreUnavailable, type AttemptRecord, type Completion, type DeliveryQueue, type LeasedDelivery, type TargetHealth, type TargetKey } from '../../store/index.js';
 import type { OutboundMessage, SendOutcome, Target } from '../target.js';
 import { CircuitBreaker, type BreakerState } from './circuit-breaker.js';
 import type { CompletionWriter } from './completion-writer.js';
 import { noDeliveryObserver, type DeliveryObserver, type DeliveryTraceContext, type ObservedDelivery } from './delivery-observer.js';
+import { parseStoredEvent, serializeEvent } from '../../events/index.js';
 import { renderPayload } from './render-payload.js';
 import { decideRetry, shouldRetry } from './retry-policy.js';
 import { DEAD_LETTER_SUFFIX, type EngineTargetSpec } from './target-spec.js';
 import { withFailureExtensions } from './failure-extensions.js';
 import { TokenBucket } from './token-bucket.js';
+import { DEFAULT_ENRICH_TIMEOUT_MS } from '../targets/index.js';
 
 export interface WorkerDeps {
   readonly queue: DeliveryQueue;
@@ -42,6 +44,23 @@ const DEADLINE_CHECK_MS = 500;
 const MAX_OUTSTANDING = 1024;
 /** Fewest deliveries leased ahead (a target with concurrency 1 still saves a lease call per send). */
 const LEASE_AHEAD_MIN = 8;
+
+/** Renders the event as stored (no transformer): what an enrichment step is sent. */
+const AS_STORED = { transform: undefined, sendAs: 'data' } as const;
+
+/** The event's stored text with `data` replaced by an enrichment's answer (JSON). */
+function withData(body: string, data: JsonValue): string {
+  const ev = parseStoredEvent(body);
+  return serializeEvent({ ...ev, datacontenttype: 'application/json', data: { kind: 'json', value: data, text: JSON.stringify(data) } });
+}
+
+function attemptOf(startedAt: number, outcome: SendOutcome): AttemptRecord {
+  return {
+    at: startedAt, durationMs: outcome.durationMs, ok: outcome.type === 'delivered', status: outcome.status ?? null,
+    errorClass: outcome.type === 'failed' ? outcome.errorClass : null, message: outcome.type === 'failed' ? outcome.message : outcome.note ?? null,
+    response: outcome.response === undefined ? null : outcome.response.slice(0, MAX_EXCERPT),
+  };
+}
 
 const observed = (d: LeasedDelivery, trace?: DeliveryTraceContext): ObservedDelivery => ({ id: d.id, eventId: d.eventId, sequence: d.seq, receivedAt: d.receivedAt, trace });
 
@@ -297,10 +316,11 @@ export class TargetWorker {
     });
   }
 
-  /** The longest a send can take once started: a batch window, the timeout, the abort grace. */
+  /** The longest a send can take once started: a batch window, the enrichment, the timeout, the abort grace. */
   #sendSpanMs(): number {
     const s = this.#spec;
-    return s.timeoutMs + (s.batch?.maxBatchWindowMs ?? 0) + ABORT_GRACE_MS + 1_000;
+    const enrich = s.raw.enrich === undefined ? 0 : s.raw.enrich.timeoutMs ?? DEFAULT_ENRICH_TIMEOUT_MS;
+    return s.timeoutMs + enrich + (s.batch?.maxBatchWindowMs ?? 0) + ABORT_GRACE_MS + 1_000;
   }
 
   /**
@@ -348,40 +368,82 @@ export class TargetWorker {
   async #attempt(ds: LeasedDelivery[]): Promise<void> {
     const { clock } = this.#deps;
     const spec = this.#spec;
+    const target = this.#target;
     const completions: Completion[] = [];
     const ready: { d: LeasedDelivery; payload: string; message: OutboundMessage; trace: DeliveryTraceContext | undefined }[] = [];
-    for (const d of ds) {
-      if (d.eventBody === null) {
-        const reason = 'the event was removed by retention before it was delivered';
-        completions.push({ type: 'dead', id: d.id, lease: d.lease, attempt: null, reason, payload: null });
-        this.#tell((o) => o.onDeadLetter(this.key, { delivery: observed(d), count: 1 }, reason));
-        continue;
-      }
-      try {
-        const trace = this.#traceContext(d.eventBody, d.traceparent);
-        const p = renderPayload(spec, { bus: d.bus, id: d.eventId, body: d.eventBody, receivedAt: d.receivedAt }, { rule: d.rule, traceparent: trace?.traceparent });
-        ready.push({ d, trace, payload: p.payload, message: { deliveryId: `dlv_${d.id}`, attempt: d.attempts + 1, bus: d.bus, rule: d.rule, targetId: baseTargetId(d.target), eventId: d.eventId, outbound: p.outbound, traceparent: trace?.header, tracestate: trace?.tracestate } });
-      } catch (err) {
-        const reason = `could not prepare the payload: ${(err as Error).message}`;
-        completions.push({ type: 'dead', id: d.id, lease: d.lease, attempt: null, reason, payload: null });
-        this.#tell((o) => o.onDeadLetter(this.key, { delivery: observed(d), count: 1 }, reason));
+    const prepared = await Promise.all(ds.map((d) => this.#prepare(d, target)));
+    for (const [i, p] of prepared.entries()) {
+      const d = ds[i]!;
+      if (p.type === 'ready') ready.push({ d, ...p.ready });
+      else if (p.type === 'done') completions.push(p.completion);
+      else {
+        completions.push({ type: 'dead', id: d.id, lease: d.lease, attempt: null, reason: p.reason, payload: null });
+        this.#tell((o) => o.onDeadLetter(this.key, { delivery: observed(d), count: 1 }, p.reason));
       }
     }
     if (ready.length > 0) {
-      const target = this.#target;
       const startedAt = clock.now();
       const outcome = await this.#sendOnce(target, ready.map((r) => r.message), startedAt, spec.timeoutMs);
       const now = clock.now();
-      const attempt: AttemptRecord = {
-        at: startedAt, durationMs: outcome.durationMs, ok: outcome.type === 'delivered', status: outcome.status ?? null,
-        errorClass: outcome.type === 'failed' ? outcome.errorClass : null, message: outcome.type === 'failed' ? outcome.message : outcome.note ?? null,
-        response: outcome.response === undefined ? null : outcome.response.slice(0, MAX_EXCERPT),
-      };
+      const attempt = attemptOf(startedAt, outcome);
       this.#observe(outcome, now);
       if (!this.#abort.signal.aborted) this.#tell((o) => o.onAttempt(this.key, attempt, ready.map((r) => observed(r.d, r.trace))));
       for (const r of ready) completions.push(this.#complete(r.d, r.payload, outcome, attempt, now));
     }
     this.#deps.writer.submit(completions, () => this.#done(ds.length));
+  }
+
+  /**
+   * What one leased delivery sends: its payload rendered from the event (after the target's
+   * enrichment step, when it has one) — or its completion already (the enrichment failed or
+   * answered with nothing to send), or why it can never be sent (dead-lettered at once).
+   */
+  async #prepare(d: LeasedDelivery, target: Target): Promise<
+    | { type: 'ready'; ready: { payload: string; message: OutboundMessage; trace: DeliveryTraceContext | undefined } }
+    | { type: 'done'; completion: Completion }
+    | { type: 'dead'; reason: string }> {
+    if (d.eventBody === null) return { type: 'dead', reason: 'the event was removed by retention before it was delivered' };
+    const spec = this.#spec;
+    let trace: DeliveryTraceContext | undefined;
+    let body = d.eventBody;
+    try {
+      trace = this.#traceContext(body, d.traceparent);
+    } catch (err) {
+      return { type: 'dead', reason: `could not prepare the payload: ${(err as Error).message}` };
+    }
+    const message = (outbound: OutboundMessage['outbound']): OutboundMessage => ({
+      deliveryId: `dlv_${d.id}`, attempt: d.attempts + 1, bus: d.bus, rule: d.rule, targetId: baseTargetId(d.target), eventId: d.eventId, outbound,
+      traceparent: trace?.header, tracestate: trace?.tracestate,
+    });
+    if (target.enrich !== undefined) {
+      let asStored: OutboundMessage;
+      try {
+        asStored = message(renderPayload(AS_STORED, { bus: d.bus, id: d.eventId, body, receivedAt: d.receivedAt }, { rule: d.rule, traceparent: trace?.traceparent }).outbound);
+      } catch (err) {
+        return { type: 'dead', reason: `could not prepare the payload: ${(err as Error).message}` };
+      }
+      const startedAt = this.#deps.clock.now();
+      const e = await target.enrich(asStored, this.#abort.signal);
+      if (e.type !== 'enriched') {
+        const outcome: SendOutcome = e.type === 'failed'
+          ? e.outcome
+          : { type: 'delivered', durationMs: e.durationMs, ...(e.status === undefined ? {} : { status: e.status }), note: 'enrichment answered with nothing: nothing sent' };
+        const attempt = attemptOf(startedAt, outcome);
+        if (!this.#abort.signal.aborted) this.#tell((o) => o.onAttempt(this.key, attempt, [observed(d, trace)]));
+        return { type: 'done', completion: this.#complete(d, body, outcome, attempt, this.#deps.clock.now()) };
+      }
+      try {
+        body = withData(body, e.data);
+      } catch (err) {
+        return { type: 'dead', reason: `could not prepare the payload: ${(err as Error).message}` };
+      }
+    }
+    try {
+      const p = renderPayload(spec, { bus: d.bus, id: d.eventId, body, receivedAt: d.receivedAt }, { rule: d.rule, traceparent: trace?.traceparent });
+      return { type: 'ready', ready: { trace, payload: p.payload, message: message(p.outbound) } };
+    } catch (err) {
+      return { type: 'dead', reason: `could not prepare the payload: ${(err as Error).message}` };
+    }
   }
 
   /**

@@ -8,3 +8,4 @@ export { BusTarget, HOPS_EXTENSION, MAX_HOPS, PATH_EXTENSION } from './bus-targe
 export { LogTarget, type LogLevel } from './log-target.js';
 export { FileTarget } from './file-target.js';
 export { targetSettings, type TargetSettings } from './settings.js';
+export { DEFAULT_ENRICH_TIMEOUT_MS } from './http/enricher.js';

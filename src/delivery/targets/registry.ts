@@ -14,6 +14,7 @@ import { POSTGRES_FIELDS, checkPostgresSpec, createPostgresTarget } from './brok
 import { SMTP_FIELDS, checkSmtpSpec, createSmtpTarget } from './smtp-target.js';
 import { S3_FIELDS, S3Target, checkS3Spec } from './s3-target.js';
 import { SplitTarget, checkSplit } from './split-target.js';
+import { Enricher, checkEnrichSpec, withEnrichment } from './http/enricher.js';
 
 type SpecObject = Readonly<Record<string, unknown>>;
 
@@ -34,8 +35,8 @@ export interface TargetKind {
   create(spec: SpecObject, deps: TargetDeps): Target;
 }
 
-/** Fields every kind has besides the engine's: `split` (split-target.ts). */
-const COMMON_FIELDS = ['split'] as const;
+/** Fields every kind has besides the engine's: `split` (split-target.ts) and `enrich` (http/enricher.ts). */
+const COMMON_FIELDS = ['split', 'enrich'] as const;
 
 const kinds: Readonly<Record<string, TargetKind>> = {
   http: { fields: HTTP_FIELDS, check: checkHttpSpec, create: (s, d) => new HttpTarget(httpSpecOf(s), d) },
@@ -56,10 +57,12 @@ export const targetKinds: Readonly<Record<string, TargetKind>> = Object.fromEntr
   check: (spec, path, out) => {
     k.check(spec, path, out);
     checkSplit(spec.split, path, out);
+    checkEnrichSpec(spec.enrich, path, out);
   },
   create: (spec, deps) => {
     const t = k.create(spec, deps);
-    return typeof spec.split === 'string' ? new SplitTarget(t, spec.split) : t;
+    const split = typeof spec.split === 'string' ? new SplitTarget(t, spec.split) : t;
+    return typeof spec.enrich === 'object' && spec.enrich !== null ? withEnrichment(split, new Enricher(spec.enrich as SpecObject, deps)) : split;
   },
 } satisfies TargetKind]));
 

@@ -26,10 +26,16 @@ type Attempt =
   /** `secrets`: the credential values this request carried, to remove from what is kept of the answer. */
   | {
       readonly type: 'response'; readonly status: number; readonly headers: Record<string, string | string[] | undefined>; readonly excerpt: string; readonly secrets: readonly string[];
-      /** The whole body (at most MAX_REPLY_BYTES), read only for a target with `reply`. */
+      /** The whole body (at most MAX_REPLY_BYTES), read only for a target with `reply` or an exchange that wants it. */
       readonly body?: { readonly bytes: Buffer; readonly truncated: boolean };
     }
   | { readonly type: 'error'; readonly outcome: SendOutcome };
+
+/** A send's outcome and, when asked for and answered, the answer's body (at most MAX_REPLY_BYTES) and headers. */
+export interface Exchange {
+  readonly outcome: SendOutcome;
+  readonly answer?: { readonly body: { readonly bytes: Buffer; readonly truncated: boolean }; readonly headers: Record<string, string | string[] | undefined> };
+}
 
 /**
  * Delivers over HTTP with a pooled undici Agent of its own. Every request is signed
@@ -68,18 +74,27 @@ export class HttpTarget implements Target {
   }
 
   async send(messages: readonly OutboundMessage[], signal: AbortSignal): Promise<SendOutcome> {
+    return (await this.exchange(messages, signal, false)).outcome;
+  }
+
+  /**
+   * One send, with the answer's whole body (at most MAX_REPLY_BYTES) when `wantBody` and the
+   * request got an answer: what an enrichment step (enricher.ts) reads. A target with `reply`
+   * puts a 2xx CloudEvent answer on its reply bus here.
+   */
+  async exchange(messages: readonly OutboundMessage[], signal: AbortSignal, wantBody: boolean): Promise<Exchange> {
     const started = performance.now();
     const duration = (): number => Math.round((performance.now() - started) * 1000) / 1000;
-    if (this.#closed) return { type: 'failed', durationMs: 0, errorClass: 'config', message: 'target is closed' };
-    if (messages.length === 0) return { type: 'delivered', durationMs: 0 };
+    if (this.#closed) return { outcome: { type: 'failed', durationMs: 0, errorClass: 'config', message: 'target is closed' } };
+    if (messages.length === 0) return { outcome: { type: 'delivered', durationMs: 0 } };
     let authorizer: Authorizer | undefined;
     if (this.#spec.connection !== undefined) {
       try {
         authorizer = await this.#deps.connections.authorizer(this.#spec.connection);
       } catch (e) {
-        return { type: 'failed', durationMs: duration(), errorClass: 'config', message: (e as Error).message };
+        return { outcome: { type: 'failed', durationMs: duration(), errorClass: 'config', message: (e as Error).message } };
       }
-      if (authorizer === undefined) return { type: 'failed', durationMs: duration(), errorClass: 'config', message: `connection "${this.#spec.connection}" does not exist` };
+      if (authorizer === undefined) return { outcome: { type: 'failed', durationMs: duration(), errorClass: 'config', message: `connection "${this.#spec.connection}" does not exist` } };
     }
     // One controller per send, aborted by the caller's signal or by the timeout (cheaper than
     // AbortSignal.any over two signals, which this path paid per delivery).
@@ -94,26 +109,28 @@ export class HttpTarget implements Target {
     }, this.#spec.timeoutMs);
     const isTimedOut = (): boolean => timedOut;
     try {
-      let attempt = await this.#attempt(messages, authorizer, ac.signal, isTimedOut);
+      const capture = wantBody || this.#spec.reply !== undefined;
+      let attempt = await this.#attempt(messages, authorizer, ac.signal, isTimedOut, capture);
       if (attempt.type === 'response' && attempt.status === 401 && authorizer !== undefined && authorizer.invalidate()) {
-        attempt = await this.#attempt(messages, authorizer, ac.signal, isTimedOut);
+        attempt = await this.#attempt(messages, authorizer, ac.signal, isTimedOut, capture);
       }
       const outcome = this.#outcome(attempt, duration());
+      const answer = attempt.type === 'response' && attempt.body !== undefined ? { body: attempt.body, headers: attempt.headers } : undefined;
       const reply = this.#spec.reply;
-      if (reply === undefined || outcome.type !== 'delivered' || attempt.type !== 'response' || attempt.body === undefined) return outcome;
+      if (reply === undefined || outcome.type !== 'delivered' || attempt.type !== 'response' || attempt.body === undefined) return { outcome, ...(wantBody && answer !== undefined ? { answer } : {}) };
       const ct = attempt.headers['content-type'];
       const r = await putReply({
         reply, first: messages[0]!, contentType: Array.isArray(ct) ? ct[0] : ct, headers: attempt.headers, body: attempt.body.bytes, truncated: attempt.body.truncated, publisher: this.#deps.busPublisher,
       });
-      if (r.type === 'retry') return { type: 'failed', durationMs: duration(), errorClass: 'io', message: r.message, ...(outcome.status === undefined ? {} : { status: outcome.status }) };
-      return { ...outcome, durationMs: duration(), note: r.note };
+      if (r.type === 'retry') return { outcome: { type: 'failed', durationMs: duration(), errorClass: 'io', message: r.message, ...(outcome.status === undefined ? {} : { status: outcome.status }) } };
+      return { outcome: { ...outcome, durationMs: duration(), note: r.note }, ...(wantBody && answer !== undefined ? { answer } : {}) };
     } finally {
       clearTimeout(timer);
       signal.removeEventListener('abort', onAbort);
     }
   }
 
-  async #attempt(messages: readonly OutboundMessage[], authorizer: Authorizer | undefined, signal: AbortSignal, timedOut: () => boolean): Promise<Attempt> {
+  async #attempt(messages: readonly OutboundMessage[], authorizer: Authorizer | undefined, signal: AbortSignal, timedOut: () => boolean, capture: boolean): Promise<Attempt> {
     try {
       const first = messages[0]!;
       const now = this.#deps.clock.now();
@@ -180,7 +197,7 @@ export class HttpTarget implements Target {
         }
       }
       const res = await request(target ?? url, { dispatcher: this.#agent, method: this.#spec.method, headers, body: enc.body, signal });
-      if (this.#spec.reply !== undefined) {
+      if (capture) {
         const whole = await readBody(res.body, MAX_REPLY_BYTES);
         return { type: 'response', status: res.statusCode, headers: res.headers, excerpt: utf8Prefix(whole.bytes, MAX_EXCERPT_BYTES), secrets: credentials, body: whole };
       }
