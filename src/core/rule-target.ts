@@ -47,7 +47,32 @@ export type TargetKindFields =
     }
   | { readonly kind: 'bus'; readonly bus: string }
   | { readonly kind: 'log'; readonly level?: TargetLogLevel }
-  | { readonly kind: 'file'; readonly path: string; readonly fsync?: boolean };
+  | { readonly kind: 'file'; readonly path: string; readonly fsync?: boolean }
+  | (BrokerFields & { readonly kind: 'nats'; readonly subject: string; readonly jetstream?: boolean | { readonly stream?: string } })
+  | (BrokerFields & { readonly kind: 'amqp'; readonly exchange: string; readonly routingKey: string; readonly persistent?: boolean; readonly mandatory?: boolean })
+  | (BrokerFields & { readonly kind: 'redis'; readonly command?: 'xadd' | 'publish'; readonly key: string; readonly maxLen?: number })
+  | (BrokerFields & { readonly kind: 'mqtt'; readonly topic: string; readonly retain?: boolean })
+  | (BrokerFields & {
+      readonly kind: 'postgres'; readonly table?: string; readonly columns?: Readonly<Record<string, string>>;
+      readonly onConflict?: 'error' | 'ignore'; readonly channel?: string;
+    })
+  | {
+      readonly kind: 'smtp'; readonly url: string; readonly connection?: string; readonly variables?: Readonly<Record<string, string>>;
+      readonly requireTLS?: boolean; readonly tls?: { readonly rejectUnauthorized?: boolean; readonly servername?: string; readonly minVersion?: 'TLSv1.2' | 'TLSv1.3' };
+      readonly from: string; readonly to: string; readonly cc?: string; readonly bcc?: string;
+      readonly replyTo?: string; readonly subject: string; readonly text?: string; readonly html?: string;
+    }
+  | (BrokerFields & { readonly kind: 's3'; readonly bucket: string; readonly key: string; readonly region?: string });
+
+/** The fields the broker kinds share (docs/targets.md): where, with which credentials, how an event is laid out. */
+export interface BrokerFields {
+  readonly url: string;
+  /** A connection holding the broker's credentials. */
+  readonly connection?: string;
+  readonly mode?: 'binary' | 'structured';
+  /** Names → JSONPaths usable as `${name}` in templated fields (subject, key, topic, …). */
+  readonly variables?: Readonly<Record<string, string>>;
+}
 
 /** A `retry` field: a preset name, or a policy (docs/targets.md). */
 export type RetrySpec =
