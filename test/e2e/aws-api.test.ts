@@ -157,6 +157,18 @@ describe('aws api - loopback, no access keys (unsigned calls allowed)', () => {
     }
   });
 
+  test('aws api - PutEvents calls are timed in the ingest latency metric; other operations are not', async () => {
+    const count = async (): Promise<number> => {
+      const text = await (await fetch(`${t.url}/metrics`)).text();
+      const line = text.split('\n').find((l) => l.startsWith('switchyard_ingest_duration_seconds_count{route="aws-put-events"}'));
+      return line === undefined ? 0 : Number(line.split(' ').pop());
+    };
+    const before = await count();
+    await eb.send(new PutEventsCommand({ Entries: [{ Source: 'shop', DetailType: 'Metered', Detail: '{}' }] }));
+    await eb.send(new ListEventBusesCommand({}));
+    assert.equal(await count() - before, 1);
+  });
+
   test('aws api - TestEventPattern', async () => {
     const event = JSON.stringify({ id: '1', source: 'shop', 'detail-type': 'x', account: '1', region: 'eu-west-1', time: '2026-01-01T00:00:00Z', resources: [], detail: { n: 5 } });
     assert.equal((await eb.send(new TestEventPatternCommand({ EventPattern: '{"detail":{"n":[{"numeric":[">",1]}]}}', Event: event }))).Result, true);

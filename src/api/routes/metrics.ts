@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { addRouteHook, onPutRoutes } from './route-hooks.js';
+import { addRouteHook, isPutRequest, onPutRoutes } from './route-hooks.js';
 import type { SwitchyardMetrics } from '../../observe/index.js';
 
 /** Bus label of a refusal: an unknown bus name is not a label (callers could mint unbounded series). */
@@ -8,7 +8,7 @@ const busLabel = (bus: unknown, reason: string): string => (typeof bus !== 'stri
 /**
  * `GET /metrics` (Prometheus text format) and the API side of the ingest metrics: request
  * latency of the put routes and refusals by error code (the put path itself counts stored
- * events, duplicates and rule matches). The hooks are attached to the two put routes only (as
+ * events, duplicates and rule matches). The hooks are attached to the put routes only (as
  * they are added, through onRoute), so no other route runs them; call this on the root
  * instance before the routes are registered.
  */
@@ -34,6 +34,10 @@ export function installMetrics(app: FastifyInstance, metrics: SwitchyardMetrics)
     }
     const labels = { route };
     addRouteHook(opts, 'onResponse', (req: FastifyRequest, reply: FastifyReply, done: () => void) => {
+      if (!isPutRequest(route, req.headers)) {
+        done();
+        return;
+      }
       metrics.ingestSeconds.observe(labels, reply.elapsedTime / 1000);
       if (reply.statusCode >= 400) {
         const reason = codes.get(req.raw) ?? `http_${reply.statusCode}`;

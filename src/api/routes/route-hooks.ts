@@ -1,9 +1,15 @@
 import type { FastifyInstance, RouteOptions } from 'fastify';
 
-/** Which put route: the CloudEvents HTTP binding, or PutEvents. */
-export type PutRoute = 'http' | 'put-events';
+/** Which put route: the CloudEvents HTTP binding, PutEvents, or the AWS EventBridge API's PutEvents. */
+export type PutRoute = 'http' | 'put-events' | 'aws-put-events';
 
-const PUT_ROUTES: Readonly<Record<string, PutRoute>> = { '/v1/buses/:bus/events': 'http', '/v1/events': 'put-events' };
+/** `POST /` is the AWS EventBridge API (src/api/aws): a put only when its operation is PutEvents. */
+const PUT_ROUTES: Readonly<Record<string, PutRoute>> = { '/v1/buses/:bus/events': 'http', '/v1/events': 'put-events', '/': 'aws-put-events' };
+
+/** True for a request of a put route that is a put (every request but the AWS API's other operations). */
+export function isPutRequest(route: PutRoute, headers: Readonly<Record<string, string | string[] | undefined>>): boolean {
+  return route !== 'aws-put-events' || headers['x-amz-target'] === 'AWSEvents.PutEvents';
+}
 
 type HookName = 'onRequest' | 'onResponse' | 'onError' | 'preSerialization';
 

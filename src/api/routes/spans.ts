@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Tracer } from '../../observe/index.js';
-import { addRouteHook, onPutRoutes } from './route-hooks.js';
+import { addRouteHook, isPutRequest, onPutRoutes } from './route-hooks.js';
 
 /**
  * One ingest span, `send <bus>` (kind server), per put request, a child of the producer's
@@ -13,10 +13,14 @@ export function installIngestSpans(app: FastifyInstance, tracer: Tracer): void {
   onPutRoutes(app, (route, opts) => {
     const url = opts.url;
     addRouteHook(opts, 'onResponse', (req: FastifyRequest, reply: FastifyReply, done: () => void) => {
+      if (!isPutRequest(route, req.headers)) {
+        done();
+        return;
+      }
       const tp = req.headers.traceparent;
       const end = tracer.now();
       const bus = route === 'http' ? (req.params as { bus: string }).bus : undefined;
-      tracer.ingest(typeof tp === 'string' ? tp : undefined, end - reply.elapsedTime, end, url, reply.statusCode, bus);
+      tracer.ingest(typeof tp === 'string' ? tp : undefined, end - reply.elapsedTime, end, route === 'aws-put-events' ? '/ (AWSEvents.PutEvents)' : url, reply.statusCode, bus);
       done();
     });
   });
