@@ -11,7 +11,9 @@ export type TimelineStep =
   | { readonly at: string; readonly step: 'received'; readonly mode: string; readonly size: number }
   | { readonly at: string; readonly step: 'matched'; readonly rules: readonly string[] }
   | { readonly at: string; readonly step: 'attempt'; readonly rule: string; readonly target: string; readonly n: number; readonly ok: boolean; readonly status: number | null; readonly durationMs: number; readonly error: string | null; readonly note?: string }
-  | { readonly at: string; readonly step: 'delivered' | 'dead'; readonly rule: string; readonly target: string; readonly reason?: string };
+  | { readonly at: string; readonly step: 'delivered' | 'dead'; readonly rule: string; readonly target: string; readonly reason?: string }
+  /** A replay (or resend) enqueued the delivery again (docs/replay.md). */
+  | { readonly at: string; readonly step: 'replayed'; readonly replay: string; readonly rule: string; readonly target: string };
 
 export interface TargetTrace {
   readonly rule: string;
@@ -22,6 +24,8 @@ export interface TargetTrace {
   readonly payloadTruncated: boolean;
   readonly attempts: readonly (Omit<TraceAttempt, 'at'> & { readonly at: string })[];
   readonly lastError: string | null;
+  /** The replay that enqueued this delivery, for a replayed one. */
+  readonly replay?: string;
 }
 
 /** The answer of GET /v1/buses/{bus}/events/{id}/trace. */
@@ -101,6 +105,7 @@ export async function buildTrace(store: ObserveIndex, rules: readonly RuleRecord
     { at: iso(e.receivedAt), step: 'matched', rules: e.matchedRules },
   ];
   const targets: TargetTrace[] = deliveries.map((d) => {
+    if (d.replay !== undefined && d.replay !== null) timeline.push({ at: iso(d.createdAt), step: 'replayed', replay: d.replay, rule: d.rule, target: d.target });
     for (const a of d.attempts) {
       // A successful attempt may carry a note (e.g. a bus target that skipped a loop): not an error.
       const error = a.ok ? null : a.message ?? a.errorClass;
@@ -116,6 +121,7 @@ export async function buildTrace(store: ObserveIndex, rules: readonly RuleRecord
       payloadTruncated: payload !== null && payload.length > options.payloadLimit,
       attempts: d.attempts.map((a) => ({ ...a, at: iso(a.at) })),
       lastError: d.lastError,
+      ...(d.replay === undefined || d.replay === null ? {} : { replay: d.replay }),
     };
   });
   // Stable sort: steps at the same instant keep their causal order (received, matched, attempt, outcome).

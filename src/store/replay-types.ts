@@ -110,9 +110,9 @@ export interface ReplayStore {
   list(query: ReplayQuery): Promise<ReplayRecord[]>;
   /**
    * Moves a job to `to` if its state is one of `from` (compare and set); answers the job as it
-   * is afterwards, or undefined when it does not exist. `error` is kept with `failed`.
+   * is afterwards and whether it changed, or undefined when it does not exist. `error` is kept with `failed`.
    */
-  transition(id: string, from: readonly ReplayState[], to: ReplayState, now: number, error?: string): Promise<ReplayRecord | undefined>;
+  transition(id: string, from: readonly ReplayState[], to: ReplayState, now: number, error?: string): Promise<{ replay: ReplayRecord; changed: boolean } | undefined>;
   /**
    * Commits one step while the job is `running`: enqueues its deliveries (due now, with their
    * event text and the job's id) and moves the cursor and counts, in one write. Answers false,

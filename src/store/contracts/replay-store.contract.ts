@@ -79,17 +79,18 @@ const cases: Case[] = [
 
   ['replays - transition changes state only from the states named; finished jobs keep their end', async ({ store, clock }) => {
     await store.replays.create(job('j'), clock.now());
-    assert.equal((await store.replays.transition('j', ['running'], 'paused', clock.now()))?.state, 'paused');
-    assert.equal((await store.replays.transition('j', ['running'], 'cancelled', clock.now()))?.state, 'paused', 'not from paused');
+    assert.deepEqual(await store.replays.transition('j', ['running'], 'paused', clock.now()).then((r) => [r?.replay.state, r?.changed]), ['paused', true]);
+    assert.deepEqual(await store.replays.transition('j', ['running'], 'paused', clock.now()).then((r) => [r?.replay.state, r?.changed]), ['paused', false], 'not again');
+    assert.equal((await store.replays.transition('j', ['running'], 'cancelled', clock.now()))?.replay.state, 'paused', 'not from paused');
     clock.advance(5);
     const resumed = await store.replays.transition('j', ['paused'], 'running', clock.now());
-    assert.equal(resumed?.state, 'running');
-    assert.equal(resumed?.runningSince, clock.now());
+    assert.equal(resumed?.replay.state, 'running');
+    assert.equal(resumed?.replay.runningSince, clock.now());
     const cancelled = await store.replays.transition('j', ['running', 'paused'], 'cancelled', clock.now());
-    assert.equal(cancelled?.state, 'cancelled');
-    assert.equal(cancelled?.finishedAt, clock.now());
-    assert.equal((await store.replays.transition('j', ['running', 'paused'], 'running', clock.now()))?.state, 'cancelled');
-    assert.equal((await store.replays.transition('j', ['cancelled'], 'failed', clock.now(), 'boom'))?.error, 'boom');
+    assert.equal(cancelled?.replay.state, 'cancelled');
+    assert.equal(cancelled?.replay.finishedAt, clock.now());
+    assert.equal((await store.replays.transition('j', ['running', 'paused'], 'running', clock.now()))?.changed, false);
+    assert.equal((await store.replays.transition('j', ['cancelled'], 'failed', clock.now(), 'boom'))?.replay.error, 'boom');
     assert.equal(await store.replays.transition('nope', ['running'], 'paused', clock.now()), undefined);
   }],
 

@@ -142,14 +142,14 @@ export class SqliteReplayStore implements ReplayStore {
     return (this.#db.prepare<Args, ReplayRow>(sql).all(...args, q.limit)).map(toRecord);
   }
 
-  async transition(id: string, from: readonly ReplayState[], to: ReplayState, now: number, error?: string): Promise<ReplayRecord | undefined> {
+  async transition(id: string, from: readonly ReplayState[], to: ReplayState, now: number, error?: string): Promise<{ replay: ReplayRecord; changed: boolean } | undefined> {
     return this.#health.run(WRITER, () => this.#db.transaction(() => {
       const row = this.#s.get!.get(id) as ReplayRow | undefined;
       if (row === undefined) return undefined;
-      if (!from.includes(row.state as ReplayState)) return toRecord(row);
+      if (!from.includes(row.state as ReplayState)) return { replay: toRecord(row), changed: false };
       if (to === 'running') this.#s.toRunning!.run(to, now, now, id);
       else this.#s.toOther!.run(to, now, to === 'paused' ? null : now, error ?? null, id);
-      return toRecord(this.#s.get!.get(id) as ReplayRow);
+      return { replay: toRecord(this.#s.get!.get(id) as ReplayRow), changed: true };
     })());
   }
 
