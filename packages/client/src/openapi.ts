@@ -857,6 +857,7 @@ export interface components {
             concurrency?: unknown;
             connection?: unknown;
             deadLetter?: unknown;
+            delivery?: unknown;
             exchange?: unknown;
             /** @description Unique within the rule. */
             id: string;
@@ -940,6 +941,7 @@ export interface components {
             circuitBreaker?: unknown;
             concurrency?: unknown;
             deadLetter?: unknown;
+            delivery?: unknown;
             /** @description Unique within the rule. */
             id: string;
             /**
@@ -1154,6 +1156,7 @@ export interface components {
             circuitBreaker?: unknown;
             concurrency?: unknown;
             deadLetter?: unknown;
+            delivery?: unknown;
             fsync?: unknown;
             /** @description Unique within the rule. */
             id: string;
@@ -1244,6 +1247,7 @@ export interface components {
             concurrency?: unknown;
             connection?: unknown;
             deadLetter?: unknown;
+            delivery?: unknown;
             headers?: unknown;
             /** @description Unique within the rule. */
             id: string;
@@ -1382,6 +1386,7 @@ export interface components {
             circuitBreaker?: unknown;
             concurrency?: unknown;
             deadLetter?: unknown;
+            delivery?: unknown;
             /** @description Unique within the rule. */
             id: string;
             /**
@@ -1405,6 +1410,7 @@ export interface components {
             concurrency?: unknown;
             connection?: unknown;
             deadLetter?: unknown;
+            delivery?: unknown;
             /** @description Unique within the rule. */
             id: string;
             /**
@@ -1432,6 +1438,7 @@ export interface components {
             concurrency?: unknown;
             connection?: unknown;
             deadLetter?: unknown;
+            delivery?: unknown;
             /** @description Unique within the rule. */
             id: string;
             jetstream?: unknown;
@@ -1500,6 +1507,7 @@ export interface components {
             concurrency?: unknown;
             connection?: unknown;
             deadLetter?: unknown;
+            delivery?: unknown;
             /** @description Unique within the rule. */
             id: string;
             /**
@@ -1626,6 +1634,7 @@ export interface components {
             concurrency?: unknown;
             connection?: unknown;
             deadLetter?: unknown;
+            delivery?: unknown;
             /** @description Unique within the rule. */
             id: string;
             key?: unknown;
@@ -1875,6 +1884,7 @@ export interface components {
             concurrency?: unknown;
             connection?: unknown;
             deadLetter?: unknown;
+            delivery?: unknown;
             /** @description Unique within the rule. */
             id: string;
             key?: unknown;
@@ -1904,6 +1914,7 @@ export interface components {
             concurrency?: unknown;
             connection?: unknown;
             deadLetter?: unknown;
+            delivery?: unknown;
             from?: unknown;
             html?: unknown;
             /** @description Unique within the rule. */

@@ -78,6 +78,8 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
       // leased again after its lease ended, completed already) is left as it is.
       delivered: p(`UPDATE deliveries SET state = 'delivered', leased = 0, attempts = attempts + 1, done_at = ?, last_error = NULL
                     WHERE id = ? AND leased = ? RETURNING bus, rule, target, grp`),
+      dropped: p(`UPDATE deliveries SET state = 'dropped', leased = 0, attempts = attempts + ?, done_at = ?, last_error = ?
+                  WHERE id = ? AND leased = ? RETURNING bus, rule, target, grp`),
       retry: p('UPDATE deliveries SET due_at = ?, leased = 0, attempts = attempts + 1, last_error = ? WHERE id = ? AND leased = ?'),
       release: p('UPDATE deliveries SET due_at = ?, leased = 0 WHERE id = ? AND leased = ?'),
       dead: p(`UPDATE deliveries SET state = 'dead', leased = 0, done_at = ?, last_error = ?, payload = ?, attempts = attempts + ?,
@@ -222,6 +224,13 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
         const k = s.delivered!.get(now, id, token) as KeyRow | undefined;
         if (k === undefined) return false;
         this.#recordAttempt(id, c.attempt);
+        this.#promoteNext(k, now);
+        return true;
+      }
+      case 'dropped': {
+        const k = s.dropped!.get(c.attempt === null ? 0 : 1, now, c.reason, id, token) as KeyRow | undefined;
+        if (k === undefined) return false;
+        if (c.attempt !== null) this.#recordAttempt(id, c.attempt);
         this.#promoteNext(k, now);
         return true;
       }
