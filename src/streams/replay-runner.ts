@@ -13,7 +13,7 @@ export interface ReplayRunnerOptions {
   readonly view: RuleView;
   readonly clock: Clock;
   readonly log: ReplayRunnerLog;
-  /** Events read and committed per step (default 500). */
+  /** Events read and committed per step (default 1000). */
   readonly batchSize?: number;
 }
 
@@ -42,7 +42,7 @@ export class ReplayRunner {
 
   constructor(o: ReplayRunnerOptions) {
     this.#o = o;
-    this.#batch = Math.max(1, o.batchSize ?? 500);
+    this.#batch = Math.max(1, o.batchSize ?? 1000);
     this.#unwatch = o.view.watch(() => {
       this.#generation++;
     });
