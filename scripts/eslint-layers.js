@@ -12,6 +12,7 @@ export const LAYERS = {
   store: 2,
   delivery: 3,
   sources: 3,
+  streams: 4,
   ingest: 4,
   observe: 4,
   api: 5,

@@ -29,6 +29,9 @@ import { installJsonBodyParser } from './json-body.js';
 import { whoamiRoutes } from './routes/whoami.js';
 import { consoleRoutes, defaultConsoleDir } from './routes/console.js';
 import { catalogRoutes } from './routes/catalog.js';
+import { replayRoutes } from './routes/replays.js';
+import { archiveRoutes } from './routes/archives.js';
+import type { ArchiveService, ReplayService } from '../streams/index.js';
 
 /** Observability wiring (src/observe): search, trace, live tail, metrics, system events. */
 export interface ApiObserveDeps {
@@ -67,6 +70,8 @@ export interface ApiDeps {
   readonly consoleDir?: string;
   /** The AWS EventBridge API (`POST /`, docs/aws-compatibility.md); served only when given. */
   readonly aws?: AwsApiSettings;
+  /** Replays and archives (docs/replay.md); their routes are absent without them. */
+  readonly replay?: { readonly replays: ReplayService; readonly archives: ArchiveService };
 }
 
 export interface AwsApiSettings {
@@ -141,6 +146,10 @@ export async function buildApi(app: FastifyInstance, deps: ApiDeps): Promise<voi
   if (deps.delivery !== undefined) {
     await app.register(deadLetterRoutes, { store: deps.store, clock: deps.delivery.clock });
     await app.register(targetStateRoutes, { ...deps.delivery, store: deps.store });
+  }
+  if (deps.replay !== undefined) {
+    await app.register(replayRoutes, { replays: deps.replay.replays });
+    await app.register(archiveRoutes, { archives: deps.replay.archives });
   }
   await app.register(whoamiRoutes, { apiKeys: deps.apiKeys });
   await app.register(consoleRoutes, { dir: deps.consoleDir ?? defaultConsoleDir });

@@ -67,6 +67,17 @@ const OPERATION_IDS: Readonly<Record<string, string>> = {
   'DELETE /v1/dead-letters/{id}': 'deleteDeadLetter',
   'POST /v1/dead-letters/redrive': 'redriveDeadLetters',
   'POST /v1/dead-letters/purge': 'purgeDeadLetters',
+  'POST /v1/buses/{bus}/replays': 'startReplay',
+  'POST /v1/buses/{bus}/events/{id}/resend': 'resendEvent',
+  'GET /v1/replays': 'listReplays',
+  'GET /v1/replays/{id}': 'getReplay',
+  'POST /v1/replays/{id}/pause': 'pauseReplay',
+  'POST /v1/replays/{id}/resume': 'resumeReplay',
+  'POST /v1/replays/{id}/cancel': 'cancelReplay',
+  'PUT /v1/buses/{bus}/archives/{name}': 'putArchive',
+  'GET /v1/buses/{bus}/archives': 'listArchives',
+  'GET /v1/buses/{bus}/archives/{name}': 'getArchive',
+  'DELETE /v1/buses/{bus}/archives/{name}': 'deleteArchive',
 };
 
 /** Named components for the main bodies: the response (or each item of a listed page) and the request. */
@@ -91,6 +102,12 @@ const NAMING: Readonly<Record<string, Naming>> = {
   listConnections: { item: 'Connection', page: 'ConnectionList' },
   getConnection: { response: 'Connection' },
   putConnection: { response: 'Connection', request: 'ConnectionInput' },
+  startReplay: { response: 'Replay', request: 'ReplayInput' },
+  getReplay: { response: 'Replay' },
+  listReplays: { item: 'Replay', page: 'ReplayList' },
+  getArchive: { response: 'Archive' },
+  listArchives: { item: 'Archive', page: 'ArchiveList' },
+  putArchive: { response: 'Archive', request: 'ArchiveInput' },
 };
 
 const ref = (name: string): Json => ({ $ref: `#/components/schemas/${name}` });

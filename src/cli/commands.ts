@@ -5,6 +5,7 @@ import { configCommand } from './commands/config.js';
 import { connectionsCommand } from './commands/connections.js';
 import { targetsCommand } from './commands/targets.js';
 import { deadLettersCommand } from './commands/dead-letters.js';
+import { archivesCommand, replaysCommand } from './commands/replays.js';
 import { eventsCommand } from './commands/events.js';
 import { putCommand } from './commands/put.js';
 import { tailCommand } from './commands/tail.js';
@@ -23,7 +24,7 @@ import type { CliIo } from './io.js';
  * and its flags with `withClientOptions`, and throws (ApiError, ConnectionError, UsageError) for
  * `runProgram` to report.
  */
-export const CLIENT_COMMANDS: readonly ClientCommand[] = [putCommand, eventsCommand, busesCommand, rulesCommand, testPatternCommand, testTransformCommand, traceCommand, tailCommand, schemasCommand, deadLettersCommand, targetsCommand, connectionsCommand, catalogCommand, configCommand];
+export const CLIENT_COMMANDS: readonly ClientCommand[] = [putCommand, eventsCommand, busesCommand, rulesCommand, testPatternCommand, testTransformCommand, traceCommand, tailCommand, schemasCommand, deadLettersCommand, targetsCommand, connectionsCommand, catalogCommand, configCommand, replaysCommand, archivesCommand];
 
 /**
  * Registers the client commands on `program`. Call after `program.exitOverride()` so the

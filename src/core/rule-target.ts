@@ -112,4 +112,6 @@ export type RuleTarget = TargetKindFields & SharedTargetFields & {
   readonly batch?: { readonly maxBatchSize: number; readonly maxBatchWindowMs?: number };
   readonly ordering?: { readonly groupBy: string };
   readonly deadLetter?: DeadLetterTarget;
+  /** `at-least-once` (the default: retried, then dead-lettered) or `at-most-once` (one attempt, never retried, not dead-lettered). */
+  readonly delivery?: 'at-least-once' | 'at-most-once';
 };

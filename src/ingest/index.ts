@@ -1,4 +1,4 @@
-export { IngestService, type IngestLimits, type PutResult, type EntryResult, type HttpPut, type IngestObserver } from './ingest-service.js';
+export { IngestService, type ArchiveMatcher, type IngestLimits, type PutResult, type EntryResult, type HttpPut, type IngestObserver } from './ingest-service.js';
 export { BUS_TARGET_CLIENT, type PutOrigin, type HttpOrigin, type BusTargetOrigin, type SystemOrigin, type HttpClient } from './put-origin.js';
 export type { PutOutcome, PutOptions } from './put-outcome.js';
 export { type EventRouter } from './router.js';

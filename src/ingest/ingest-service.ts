@@ -9,6 +9,11 @@ import type { EventRouter } from './router.js';
 import type { DeliveryPlanner } from './rule-router.js';
 import { noValidation, type EventCheck, type EventValidator } from './validator.js';
 
+/** Names the archives of a bus an event (its JSON-format text) goes to; undefined for none (src/streams ArchiveRouter). */
+export interface ArchiveMatcher {
+  route(bus: string, text: string): readonly string[] | undefined;
+}
+
 export interface IngestLimits {
   readonly maxEventBytes: number;
   readonly maxBatchEvents: number;
@@ -61,6 +66,7 @@ export class IngestService {
   readonly #observer: IngestObserver | undefined;
   readonly #validator: EventValidator;
   readonly #planner: DeliveryPlanner | undefined;
+  readonly #archives: ArchiveMatcher | undefined;
   #inFlight = 0;
   #idle: (() => void)[] = [];
 
@@ -69,7 +75,7 @@ export class IngestService {
    * `buses` is the store's bus directory (CatalogView): the per-entry bus checks of `putEntries`
    * read it instead of awaiting the catalog; a bus it does not know (yet) is asked of the catalog.
    */
-  constructor(deps: { store: Store; buses: BusDirectory; router: EventRouter; limits: IngestLimits; observer?: IngestObserver; validator?: EventValidator; planner?: DeliveryPlanner }) {
+  constructor(deps: { store: Store; buses: BusDirectory; router: EventRouter; limits: IngestLimits; observer?: IngestObserver; validator?: EventValidator; planner?: DeliveryPlanner; archives?: ArchiveMatcher }) {
     this.#store = deps.store;
     this.#buses = deps.buses;
     this.#router = deps.router;
@@ -77,6 +83,7 @@ export class IngestService {
     this.#observer = deps.observer;
     this.#validator = deps.validator ?? noValidation;
     this.#planner = deps.planner;
+    this.#archives = deps.archives;
   }
 
   /**
@@ -316,6 +323,7 @@ export class IngestService {
       deliveries: this.#planner === undefined || matchedRules.length === 0 ? undefined : this.#planner.deliveries(bus, matchedRules, ev),
       client: origin.client,
       traceparent: origin.traceparent,
+      archives: this.#archives?.route(bus, body),
     };
   }
 

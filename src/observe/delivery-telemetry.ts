@@ -99,6 +99,11 @@ export class DeliveryTelemetry implements DeliveryObserver {
     this.#system?.deadLettered(key, d === undefined ? undefined : { id: d.eventId, sequence: d.sequence }, dead.count, reason);
   }
 
+  onDropped(key: TargetKey, d: ObservedDelivery, reason: string): void {
+    this.#metrics?.dropped(key);
+    this.#log.warn({ ...key, eventId: d.eventId, sequence: d.sequence, deliveryId: d.id, reason }, 'delivery dropped (at-most-once)');
+  }
+
   onBreaker(key: TargetKey, state: BreakerState): void {
     this.#metrics?.circuitChanged(key, state.type);
     if (state.type === 'open') {

@@ -203,6 +203,11 @@ export class SwitchyardMetrics {
     this.deadLetters.inc({ bus: t.bus, rule: t.rule, target: t.target }, count);
   }
 
+  /** An at-most-once delivery was dropped after its one failed attempt. */
+  dropped(t: TargetLabels): void {
+    this.deliveries.inc({ bus: t.bus, rule: t.rule, target: t.target, outcome: 'dropped' });
+  }
+
   circuitChanged(t: TargetLabels, state: CircuitState): void {
     this.circuit.set({ bus: t.bus, rule: t.rule, target: t.target }, CIRCUIT_STATE[state]);
   }

@@ -4,14 +4,16 @@ import type { ObserveIndex, RuleRecord, SchemaCheckRecord, StoredEvent, TraceAtt
 import { eventTraceparent, formatTraceparent } from './traceparent.js';
 
 /** Final state of an event: where it ended up, or that it is still on its way. */
-export type FinalState = 'no-rule-matched' | 'delivered' | 'pending' | 'retrying' | 'dead' | 'no-deliveries';
+export type FinalState = 'no-rule-matched' | 'delivered' | 'pending' | 'retrying' | 'dead' | 'dropped' | 'no-deliveries';
 
 /** One step of the timeline, in time order. */
 export type TimelineStep =
   | { readonly at: string; readonly step: 'received'; readonly mode: string; readonly size: number }
   | { readonly at: string; readonly step: 'matched'; readonly rules: readonly string[] }
   | { readonly at: string; readonly step: 'attempt'; readonly rule: string; readonly target: string; readonly n: number; readonly ok: boolean; readonly status: number | null; readonly durationMs: number; readonly error: string | null; readonly note?: string }
-  | { readonly at: string; readonly step: 'delivered' | 'dead'; readonly rule: string; readonly target: string; readonly reason?: string };
+  | { readonly at: string; readonly step: 'delivered' | 'dead' | 'dropped'; readonly rule: string; readonly target: string; readonly reason?: string }
+  /** A replay (or resend) enqueued the delivery again (docs/replay.md). */
+  | { readonly at: string; readonly step: 'replayed'; readonly replay: string; readonly rule: string; readonly target: string };
 
 export interface TargetTrace {
   readonly rule: string;
@@ -22,6 +24,8 @@ export interface TargetTrace {
   readonly payloadTruncated: boolean;
   readonly attempts: readonly (Omit<TraceAttempt, 'at'> & { readonly at: string })[];
   readonly lastError: string | null;
+  /** The replay that enqueued this delivery, for a replayed one. */
+  readonly replay?: string;
 }
 
 /** The answer of GET /v1/buses/{bus}/events/{id}/trace. */
@@ -81,8 +85,11 @@ function finalStateOf(matched: readonly string[], states: readonly { state: stri
   if (matched.length === 0) return 'no-rule-matched';
   if (states.length === 0) return 'no-deliveries';
   if (states.some((s) => s.state === 'dead')) return 'dead';
-  if (states.some((s) => s.state !== 'delivered' && s.attempts > 0)) return 'retrying';
-  if (states.some((s) => s.state !== 'delivered')) return 'pending';
+  const open = states.filter((s) => s.state !== 'delivered' && s.state !== 'dropped');
+  if (open.some((s) => s.attempts > 0)) return 'retrying';
+  if (open.length > 0) return 'pending';
+  // At-most-once targets (docs/delivery.md): a failed attempt ends the delivery dropped.
+  if (states.some((s) => s.state === 'dropped')) return 'dropped';
   return 'delivered';
 }
 
@@ -101,13 +108,14 @@ export async function buildTrace(store: ObserveIndex, rules: readonly RuleRecord
     { at: iso(e.receivedAt), step: 'matched', rules: e.matchedRules },
   ];
   const targets: TargetTrace[] = deliveries.map((d) => {
+    if (d.replay !== undefined && d.replay !== null) timeline.push({ at: iso(d.createdAt), step: 'replayed', replay: d.replay, rule: d.rule, target: d.target });
     for (const a of d.attempts) {
       // A successful attempt may carry a note (e.g. a bus target that skipped a loop): not an error.
       const error = a.ok ? null : a.message ?? a.errorClass;
       timeline.push({ at: iso(a.at), step: 'attempt', rule: d.rule, target: d.target, n: a.n, ok: a.ok, status: a.status, durationMs: a.durationMs, error, ...(a.ok && a.message !== null ? { note: a.message } : {}) });
     }
-    if (d.doneAt !== null && (d.state === 'delivered' || d.state === 'dead')) {
-      timeline.push({ at: iso(d.doneAt), step: d.state, rule: d.rule, target: d.target, ...(d.state === 'dead' && d.lastError !== null ? { reason: d.lastError } : {}) });
+    if (d.doneAt !== null && (d.state === 'delivered' || d.state === 'dead' || d.state === 'dropped')) {
+      timeline.push({ at: iso(d.doneAt), step: d.state, rule: d.rule, target: d.target, ...(d.state !== 'delivered' && d.lastError !== null ? { reason: d.lastError } : {}) });
     }
     const payload = d.payload ?? sentPayload(byName.get(d.rule), d.target, e, options.maxTransformOutputBytes);
     return {
@@ -116,6 +124,7 @@ export async function buildTrace(store: ObserveIndex, rules: readonly RuleRecord
       payloadTruncated: payload !== null && payload.length > options.payloadLimit,
       attempts: d.attempts.map((a) => ({ ...a, at: iso(a.at) })),
       lastError: d.lastError,
+      ...(d.replay === undefined || d.replay === null ? {} : { replay: d.replay }),
     };
   });
   // Stable sort: steps at the same instant keep their causal order (received, matched, attempt, outcome).

@@ -10,6 +10,7 @@ import { SchemaDiscovery, SchemaRegistry, SchemaValidator, type SchemaCheck } fr
 import { buildApi, clientErrorHandler, frameworkErrors, MAX_PATH_SEGMENT } from '../api/index.js';
 import { createDeliveryWiring, type DeliveryWiring } from './delivery-wiring.js';
 import { followSchemaChanges } from './schema-sync.js';
+import { ArchiveService, ReplayRunner, ReplayService } from '../streams/index.js';
 
 const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -34,6 +35,7 @@ export class SwitchyardServer {
   #sweeper: RetentionSweeper | undefined;
   #observe: Observability | undefined;
   #delivery: DeliveryWiring | undefined;
+  #replays: ReplayRunner | undefined;
   #ready = false;
   #stopping: Promise<void> | undefined;
 
@@ -57,6 +59,12 @@ export class SwitchyardServer {
   get delivery(): DeliveryWiring {
     if (this.#delivery === undefined) throw new Error('server not started');
     return this.#delivery;
+  }
+
+  /** The replay runner, once started (tests wait on it). */
+  get replayRunner(): ReplayRunner {
+    if (this.#replays === undefined) throw new Error('server not started');
+    return this.#replays;
   }
 
   /** The base URL once listening, e.g. http://127.0.0.1:8080. */
@@ -106,7 +114,18 @@ export class SwitchyardServer {
     const put: IngestService['put'] = (bus, events, origin, options) => this.#started().put(bus, events, origin, options);
     const delivery = createDeliveryWiring(c, { store: this.#store, rules: view, clock: this.#clock, log: app.log, put, observer: obs.delivery, ...(this.#logStream === undefined ? {} : { logSink: this.#logStream }) });
     this.#delivery = delivery;
+    // Archives are routed at ingest (the put path names the archives an event goes to); a deleted
+    // bus took its archives with it in the store.
+    const archives = new ArchiveService(this.#store);
+    await archives.load();
+    view.watch((change) => {
+      if (change.type === 'bus' && change.op === 'delete') archives.busDeleted(change.bus);
+    });
+    const replayRunner = new ReplayRunner({ store: this.#store, view, clock: this.#clock, log: app.log });
+    this.#replays = replayRunner;
+    const replays = new ReplayService({ store: this.#store, view, runner: replayRunner, clock: this.#clock });
     this.#ingest = new IngestService({
+      archives: archives.router,
       store: this.#store,
       buses: view,
       router,
@@ -136,6 +155,7 @@ export class SwitchyardServer {
       schemas,
       connections: { vault: delivery.vault, keyring: delivery.keyring, clock: this.#clock },
       delivery: { dispatcher: delivery.dispatcher, clock: this.#clock },
+      replay: { replays, archives },
       aws: !c.aws.enabled ? undefined : {
         account: c.aws.account, region: c.aws.region, accessKeys: c.auth.awsAccessKeys, clock: this.#clock,
         open: Object.keys(c.auth.awsAccessKeys).length === 0 && isLoopback(c.server.host), maxEventBytes: c.limits.maxEventBytes,
@@ -151,6 +171,8 @@ export class SwitchyardServer {
       onSwept: (n) => log.info({ deleted: n }, 'retention sweep'),
     });
     await delivery.start();
+    // Replays left running by a previous process resume after their cursor.
+    await replayRunner.resumeAll();
     await app.listen({ host: c.server.host, port: c.server.port });
     await this.#sweeper?.start();
     this.#ready = true;
@@ -178,6 +200,7 @@ export class SwitchyardServer {
       } else {
         await this.#delivery?.stop();
       }
+      await this.#replays?.stop();
       await this.#ingest?.drain();
       await this.#observe?.stop();
       this.#view?.close();

@@ -77,6 +77,11 @@ export interface LeaseRef {
 export type Completion =
   | { readonly type: 'delivered'; readonly id: DeliveryId; readonly lease: string; readonly attempt: AttemptRecord }
   | { readonly type: 'retry'; readonly id: DeliveryId; readonly lease: string; readonly attempt: AttemptRecord; readonly dueAt: number; readonly error: string }
+  /**
+   * An at-most-once target's failed (or interrupted) attempt: the delivery ends `dropped`, never
+   * retried nor dead-lettered; a FIFO group moves on as after a delivery.
+   */
+  | { readonly type: 'dropped'; readonly id: DeliveryId; readonly lease: string; readonly attempt: AttemptRecord | null; readonly reason: string }
   /** Lease given back without an attempt (shutdown, circuit open): due again at `dueAt`. */
   | { readonly type: 'release'; readonly id: DeliveryId; readonly lease: string; readonly dueAt: number }
   | {

@@ -21,3 +21,7 @@ export { ChangeFeed, type CatalogChange, type CatalogListener, type CatalogWatch
 /** Bus policy lives in src/core/bus-policy.ts; re-exported for the store's users. */
 export { PROTECTED_BUSES, SYSTEM_BUS } from '../core/index.js';
 export { CatalogView, type BusDirectory, type BusEntry, type RuleView } from './catalog-view.js';
+export type { ArchiveRecord, NewArchive, ArchiveStats, ArchiveStore } from './archive-types.js';
+export type {
+  ReplayState, ReplayDestination, NewReplay, ReplayRecord, ReplayDelivery, ReplayStep, ReplayRange, ReplayBound, ReplayQuery, ReplayStore,
+} from './replay-types.js';

@@ -46,6 +46,8 @@ export interface TraceDelivery {
   /** The transformed payload (kept for dead letters), or null. */
   readonly payload: string | null;
   readonly attempts: readonly TraceAttempt[];
+  /** The replay job that enqueued this delivery (replay-types.ts); absent or null for a live one. */
+  readonly replay?: string | null;
 }
 
 /** Where an event came from, kept beside it at ingest. */

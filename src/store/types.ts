@@ -7,6 +7,8 @@ import type { ObserveIndex } from './observe-types.js';
 import type { EventTypeCatalog } from './event-type-types.js';
 import type { StoreWrites } from './write-health.js';
 import type { CatalogWatch } from './change-feed.js';
+import type { ArchiveStore } from './archive-types.js';
+import type { ReplayStore } from './replay-types.js';
 
 /** Retention of a bus: events older than maxAgeMs, or beyond the newest maxCount, are swept. */
 export interface Retention {
@@ -50,6 +52,8 @@ export interface AppendItem {
   readonly traceparent?: string | undefined;
   /** Deliveries to enqueue with the event, in the same transaction (matched rules × targets). */
   readonly deliveries?: readonly DeliveryEnqueue[] | undefined;
+  /** Names of the bus's archives the event matched (archive-types.ts): copied there in the same transaction. */
+  readonly archives?: readonly string[] | undefined;
 }
 
 /** What became of one appended item; the order of outcomes is the order of items. */
@@ -203,6 +207,10 @@ export interface Store {
   readonly observe: ObserveIndex;
   /** The event catalogue: every (bus, source, type) seen, kept at append (event-type-types.ts). */
   readonly eventTypes: EventTypeCatalog;
+  /** Archives of buses and their archived events (archive-types.ts). */
+  readonly archives: ArchiveStore;
+  /** Replay jobs, and reads of a bus's window over its log and archives (replay-types.ts). */
+  readonly replays: ReplayStore;
   /** Retention sweep and size; absent on a backend that does not offer it. */
   readonly housekeeping?: Housekeeping;
   /**

@@ -92,6 +92,42 @@ export interface paths {
         patch: operations["updateBus"];
         trace?: never;
     };
+    "/v1/buses/{bus}/archives": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the archives of a bus */
+        get: operations["listArchives"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/buses/{bus}/archives/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get an archive with the count and size of its events */
+        get: operations["getArchive"];
+        /** Create or replace an archive: a filtered copy of the bus kept for its own retention (or forever), read by replays */
+        put: operations["putArchive"];
+        post?: never;
+        /** Delete an archive and its archived events */
+        delete: operations["deleteArchive"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/buses/{bus}/asyncapi": {
         parameters: {
             query?: never;
@@ -144,6 +180,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/buses/{bus}/events/{id}/resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resend one stored event to a rule's targets (or one of them), marked with `swyreplay`: a one-event replay */
+        post: operations["resendEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/buses/{bus}/events/{id}/trace": {
         parameters: {
             query?: never;
@@ -155,6 +208,23 @@ export interface paths {
         get: operations["getEventTrace"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/buses/{bus}/replays": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start a replay: the window of the bus (and its archives) is matched again and delivered, marked with `swyreplay` */
+        post: operations["startReplay"];
         delete?: never;
         options?: never;
         head?: never;
@@ -490,6 +560,91 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/replays": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List replays, newest first */
+        get: operations["listReplays"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/replays/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a replay with its progress (processed/total, rate, ETA) */
+        get: operations["getReplay"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/replays/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a running or paused replay (deliveries already enqueued stay) */
+        post: operations["cancelReplay"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/replays/{id}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Pause a running replay (it stops after its current step) */
+        post: operations["pauseReplay"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/replays/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resume a paused replay where it stopped */
+        post: operations["resumeReplay"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/rules/check": {
         parameters: {
             query?: never;
@@ -702,6 +857,7 @@ export interface components {
             concurrency?: unknown;
             connection?: unknown;
             deadLetter?: unknown;
+            delivery?: unknown;
             enrich?: unknown;
             exchange?: unknown;
             /** @description Unique within the rule. */
@@ -724,6 +880,35 @@ export interface components {
             transform?: unknown;
             url?: unknown;
             variables?: unknown;
+        };
+        Archive: {
+            bus?: string;
+            bytes?: number;
+            /** Format: date-time */
+            createdAt?: string;
+            description?: string | null;
+            /** @description archived events held now (get only) */
+            events?: number;
+            name?: string;
+            pattern?: {
+                [key: string]: unknown;
+            } | null;
+            /** @description null: kept forever */
+            retentionMs?: number | null;
+            /** Format: date-time */
+            updatedAt?: string;
+        };
+        ArchiveInput: {
+            description?: string | null;
+            /** @description archive only events matching this event pattern; absent: every event */
+            pattern?: {
+                [key: string]: unknown;
+            } | null;
+            /** @description absent or null: forever */
+            retentionMs?: number | null;
+        };
+        ArchiveList: {
+            items?: components["schemas"]["Archive"][];
         };
         Bus: {
             /** Format: date-time */
@@ -757,6 +942,7 @@ export interface components {
             circuitBreaker?: unknown;
             concurrency?: unknown;
             deadLetter?: unknown;
+            delivery?: unknown;
             enrich?: unknown;
             /** @description Unique within the rule. */
             id: string;
@@ -780,6 +966,45 @@ export interface components {
                 maxAgeMs?: number | null;
                 maxCount?: number | null;
             };
+        };
+        CancelReplayResponse: {
+            bus?: string;
+            /** Format: date-time */
+            createdAt?: string;
+            destination?: {
+                bus?: string;
+                rule?: string;
+                target?: string;
+            };
+            error?: string;
+            /** Format: date-time */
+            finishedAt?: string;
+            fromSequence?: number;
+            id?: string;
+            /** @enum {string} */
+            kind?: "replay" | "resend";
+            pattern?: {
+                [key: string]: unknown;
+            };
+            progress?: {
+                cursor?: number;
+                /** @description deliveries enqueued */
+                enqueued?: number;
+                etaSeconds?: number | null;
+                matched?: number;
+                /** @description events read so far */
+                processed?: number;
+                /** @description events per second since the replay last started running */
+                rate?: number;
+                /** @description events in the window when the replay started */
+                total?: number;
+            };
+            ratePerSecond?: number;
+            /** @enum {string} */
+            state?: "running" | "paused" | "completed" | "cancelled" | "failed";
+            toSequence?: number;
+            /** Format: date-time */
+            updatedAt?: string;
         };
         CheckSchemaCompatibilityRequest: {
             /**
@@ -933,6 +1158,7 @@ export interface components {
             circuitBreaker?: unknown;
             concurrency?: unknown;
             deadLetter?: unknown;
+            delivery?: unknown;
             enrich?: unknown;
             fsync?: unknown;
             /** @description Unique within the rule. */
@@ -1024,6 +1250,7 @@ export interface components {
             concurrency?: unknown;
             connection?: unknown;
             deadLetter?: unknown;
+            delivery?: unknown;
             enrich?: unknown;
             headers?: unknown;
             /** @description Unique within the rule. */
@@ -1163,6 +1390,7 @@ export interface components {
             circuitBreaker?: unknown;
             concurrency?: unknown;
             deadLetter?: unknown;
+            delivery?: unknown;
             enrich?: unknown;
             /** @description Unique within the rule. */
             id: string;
@@ -1187,6 +1415,7 @@ export interface components {
             concurrency?: unknown;
             connection?: unknown;
             deadLetter?: unknown;
+            delivery?: unknown;
             enrich?: unknown;
             /** @description Unique within the rule. */
             id: string;
@@ -1215,6 +1444,7 @@ export interface components {
             concurrency?: unknown;
             connection?: unknown;
             deadLetter?: unknown;
+            delivery?: unknown;
             enrich?: unknown;
             /** @description Unique within the rule. */
             id: string;
@@ -1236,6 +1466,45 @@ export interface components {
             url?: unknown;
             variables?: unknown;
         };
+        PauseReplayResponse: {
+            bus?: string;
+            /** Format: date-time */
+            createdAt?: string;
+            destination?: {
+                bus?: string;
+                rule?: string;
+                target?: string;
+            };
+            error?: string;
+            /** Format: date-time */
+            finishedAt?: string;
+            fromSequence?: number;
+            id?: string;
+            /** @enum {string} */
+            kind?: "replay" | "resend";
+            pattern?: {
+                [key: string]: unknown;
+            };
+            progress?: {
+                cursor?: number;
+                /** @description deliveries enqueued */
+                enqueued?: number;
+                etaSeconds?: number | null;
+                matched?: number;
+                /** @description events read so far */
+                processed?: number;
+                /** @description events per second since the replay last started running */
+                rate?: number;
+                /** @description events in the window when the replay started */
+                total?: number;
+            };
+            ratePerSecond?: number;
+            /** @enum {string} */
+            state?: "running" | "paused" | "completed" | "cancelled" | "failed";
+            toSequence?: number;
+            /** Format: date-time */
+            updatedAt?: string;
+        };
         /** @description A `postgres` target (docs/targets.md). */
         PostgresTarget: {
             batch?: unknown;
@@ -1245,6 +1514,7 @@ export interface components {
             concurrency?: unknown;
             connection?: unknown;
             deadLetter?: unknown;
+            delivery?: unknown;
             enrich?: unknown;
             /** @description Unique within the rule. */
             id: string;
@@ -1372,6 +1642,7 @@ export interface components {
             concurrency?: unknown;
             connection?: unknown;
             deadLetter?: unknown;
+            delivery?: unknown;
             enrich?: unknown;
             /** @description Unique within the rule. */
             id: string;
@@ -1412,6 +1683,150 @@ export interface components {
         };
         RedriveDeadLettersResponse: {
             redriven?: number;
+        };
+        Replay: {
+            bus?: string;
+            /** Format: date-time */
+            createdAt?: string;
+            destination?: {
+                bus?: string;
+                rule?: string;
+                target?: string;
+            };
+            error?: string;
+            /** Format: date-time */
+            finishedAt?: string;
+            fromSequence?: number;
+            id?: string;
+            /** @enum {string} */
+            kind?: "replay" | "resend";
+            pattern?: {
+                [key: string]: unknown;
+            };
+            progress?: {
+                cursor?: number;
+                /** @description deliveries enqueued */
+                enqueued?: number;
+                etaSeconds?: number | null;
+                matched?: number;
+                /** @description events read so far */
+                processed?: number;
+                /** @description events per second since the replay last started running */
+                rate?: number;
+                /** @description events in the window when the replay started */
+                total?: number;
+            };
+            ratePerSecond?: number;
+            /** @enum {string} */
+            state?: "running" | "paused" | "completed" | "cancelled" | "failed";
+            toSequence?: number;
+            /** Format: date-time */
+            updatedAt?: string;
+        };
+        ReplayInput: {
+            /** @description `{ "bus" }`: every enabled rule of the bus as it is now; `{ "rule" }`: that rule's targets; `{ "rule", "target" }`: that target only. */
+            destination: {
+                /** @description Bus name: letters, digits, `.`, `_`, `-`; at most 64 characters. */
+                bus?: string;
+                rule?: string;
+                target?: string;
+            };
+            /** @description A bus sequence (integer, inclusive) or an RFC 3339 time (receive time; `from` inclusive, `to` exclusive). */
+            from: number | string;
+            /** @description only events matching this event pattern too */
+            pattern?: {
+                [key: string]: unknown;
+            };
+            ratePerSecond?: number;
+            /** @description A bus sequence (integer, inclusive) or an RFC 3339 time (receive time; `from` inclusive, `to` exclusive). */
+            to?: number | string;
+        };
+        ReplayList: {
+            items?: components["schemas"]["Replay"][];
+        };
+        ResendEventRequest: {
+            rule: string;
+            /** @description the event's source, when ids repeat across sources */
+            source?: string;
+            target?: string;
+        };
+        ResendEventResponse: {
+            bus?: string;
+            /** Format: date-time */
+            createdAt?: string;
+            destination?: {
+                bus?: string;
+                rule?: string;
+                target?: string;
+            };
+            error?: string;
+            /** Format: date-time */
+            finishedAt?: string;
+            fromSequence?: number;
+            id?: string;
+            /** @enum {string} */
+            kind?: "replay" | "resend";
+            pattern?: {
+                [key: string]: unknown;
+            };
+            progress?: {
+                cursor?: number;
+                /** @description deliveries enqueued */
+                enqueued?: number;
+                etaSeconds?: number | null;
+                matched?: number;
+                /** @description events read so far */
+                processed?: number;
+                /** @description events per second since the replay last started running */
+                rate?: number;
+                /** @description events in the window when the replay started */
+                total?: number;
+            };
+            ratePerSecond?: number;
+            /** @enum {string} */
+            state?: "running" | "paused" | "completed" | "cancelled" | "failed";
+            toSequence?: number;
+            /** Format: date-time */
+            updatedAt?: string;
+        };
+        ResumeReplayResponse: {
+            bus?: string;
+            /** Format: date-time */
+            createdAt?: string;
+            destination?: {
+                bus?: string;
+                rule?: string;
+                target?: string;
+            };
+            error?: string;
+            /** Format: date-time */
+            finishedAt?: string;
+            fromSequence?: number;
+            id?: string;
+            /** @enum {string} */
+            kind?: "replay" | "resend";
+            pattern?: {
+                [key: string]: unknown;
+            };
+            progress?: {
+                cursor?: number;
+                /** @description deliveries enqueued */
+                enqueued?: number;
+                etaSeconds?: number | null;
+                matched?: number;
+                /** @description events read so far */
+                processed?: number;
+                /** @description events per second since the replay last started running */
+                rate?: number;
+                /** @description events in the window when the replay started */
+                total?: number;
+            };
+            ratePerSecond?: number;
+            /** @enum {string} */
+            state?: "running" | "paused" | "completed" | "cancelled" | "failed";
+            toSequence?: number;
+            /** Format: date-time */
+            updatedAt?: string;
         };
         RotateSigningSecretRequest: {
             /**
@@ -1478,6 +1893,7 @@ export interface components {
             concurrency?: unknown;
             connection?: unknown;
             deadLetter?: unknown;
+            delivery?: unknown;
             enrich?: unknown;
             /** @description Unique within the rule. */
             id: string;
@@ -1508,6 +1924,7 @@ export interface components {
             concurrency?: unknown;
             connection?: unknown;
             deadLetter?: unknown;
+            delivery?: unknown;
             enrich?: unknown;
             from?: unknown;
             html?: unknown;
@@ -1847,6 +2264,148 @@ export interface operations {
             };
         };
     };
+    listArchives: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Bus name: letters, digits, `.`, `_`, `-`; at most 64 characters. */
+                bus: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArchiveList"];
+                };
+            };
+        };
+    };
+    getArchive: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Bus name: letters, digits, `.`, `_`, `-`; at most 64 characters. */
+                bus: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Archive"];
+                };
+            };
+        };
+    };
+    putArchive: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Bus name: letters, digits, `.`, `_`, `-`; at most 64 characters. */
+                bus: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ArchiveInput"];
+            };
+        };
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Archive"];
+                };
+            };
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Archive"];
+                };
+            };
+        };
+    };
+    deleteArchive: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Bus name: letters, digits, `.`, `_`, `-`; at most 64 characters. */
+                bus: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     getBusAsyncApi: {
         parameters: {
             query?: never;
@@ -2019,6 +2578,43 @@ export interface operations {
             };
         };
     };
+    resendEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Bus name: letters, digits, `.`, `_`, `-`; at most 64 characters. */
+                bus: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResendEventRequest"];
+            };
+        };
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResendEventResponse"];
+                };
+            };
+        };
+    };
     getEventTrace: {
         parameters: {
             query?: {
@@ -2052,6 +2648,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["GetEventTraceResponse"];
+                };
+            };
+        };
+    };
+    startReplay: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Bus name: letters, digits, `.`, `_`, `-`; at most 64 characters. */
+                bus: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReplayInput"];
+            };
+        };
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Replay"];
                 };
             };
         };
@@ -2914,6 +3546,164 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TestPatternResponse"];
+                };
+            };
+        };
+    };
+    listReplays: {
+        parameters: {
+            query?: {
+                /** @description Bus name: letters, digits, `.`, `_`, `-`; at most 64 characters. */
+                bus?: string;
+                limit?: number;
+                state?: "running" | "paused" | "completed" | "cancelled" | "failed";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReplayList"];
+                };
+            };
+        };
+    };
+    getReplay: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Replay"];
+                };
+            };
+        };
+    };
+    cancelReplay: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CancelReplayResponse"];
+                };
+            };
+        };
+    };
+    pauseReplay: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PauseReplayResponse"];
+                };
+            };
+        };
+    };
+    resumeReplay: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResumeReplayResponse"];
                 };
             };
         };

@@ -37,6 +37,8 @@ export interface DeliveryObserver {
    * absent) when a target's whole queue is dead-lettered (rule or target gone, target disabled).
    */
   onDeadLetter(key: TargetKey, dead: { readonly delivery?: ObservedDelivery; readonly count: number }, reason: string): void;
+  /** An at-most-once target's delivery was dropped after its one attempt failed (optional). */
+  onDropped?(key: TargetKey, delivery: ObservedDelivery, reason: string): void;
   /** The circuit breaker changed state (closed → open, open → half-open, half-open → closed/open). */
   onBreaker(key: TargetKey, state: BreakerState): void;
   /** The target was disabled after failing continuously since `failingSince` (ms). */

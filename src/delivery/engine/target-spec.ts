@@ -20,7 +20,7 @@ export const DEAD_LETTER_SUFFIX = '#dead-letter';
 const TARGET_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 /** The generic fields of every target (DESIGN §8 T); each kind adds its own (TargetKind.fields). */
-export const ENGINE_FIELDS = ['id', 'kind', 'transform', 'sendAs', 'retry', 'timeoutMs', 'concurrency', 'rateLimit', 'circuitBreaker', 'batch', 'ordering', 'deadLetter'] as const;
+export const ENGINE_FIELDS = ['id', 'kind', 'transform', 'sendAs', 'retry', 'timeoutMs', 'concurrency', 'rateLimit', 'circuitBreaker', 'batch', 'ordering', 'deadLetter', 'delivery'] as const;
 /** Every field a target of each kind may have (the engine's and the kind's), by kind: for the OpenAPI document. */
 export function targetFieldsByKind(): Readonly<Record<string, readonly string[]>> {
   return Object.fromEntries(Object.entries(targetKinds).map(([name, k]) => [name, [...ENGINE_FIELDS, ...k.fields]]));
@@ -53,6 +53,8 @@ export interface EngineTargetSpec {
   readonly batch: { readonly maxBatchSize: number; readonly maxBatchWindowMs: number } | undefined;
   readonly concurrency: number;
   readonly circuitBreaker: { readonly failureThreshold: number; readonly openMs: number };
+  /** One attempt, never retried, not dead-lettered: a failure drops the delivery (docs/delivery.md). */
+  readonly atMostOnce: boolean;
 }
 
 export interface EngineDefaults {
@@ -145,6 +147,11 @@ function checkOne(t: Obj, at: string, out: Violation[], nested: boolean, limits:
     }
     if (isObj(o)) checkKnownFields(o, ORDERING_FIELDS, `${at}/ordering`, out);
   }
+  if (t.delivery !== undefined) {
+    if (nested) out.push({ path: `${at}/delivery`, reason: 'is not supported on a dead-letter target' });
+    else if (t.delivery !== 'at-least-once' && t.delivery !== 'at-most-once') out.push({ path: `${at}/delivery`, reason: 'must be "at-least-once" or "at-most-once"' });
+    else if (t.delivery === 'at-most-once' && t.deadLetter !== undefined) out.push({ path: `${at}/deadLetter`, reason: 'an at-most-once target is never dead-lettered: remove deadLetter or deliver at-least-once' });
+  }
   if (t.deadLetter !== undefined) {
     if (nested) out.push({ path: `${at}/deadLetter`, reason: 'a dead-letter target has no dead-letter target of its own' });
     else if (!isObj(t.deadLetter)) out.push({ path: `${at}/deadLetter`, reason: 'must be a target object ({ kind, … })' });
@@ -219,6 +226,7 @@ export function resolveTargetSpec(t: TargetSpec, id: string, d: EngineDefaults):
     batch: batch === undefined ? undefined : { maxBatchSize: batch.maxBatchSize, maxBatchWindowMs: batch.maxBatchWindowMs ?? 0 },
     concurrency: t.concurrency ?? d.concurrency,
     circuitBreaker: { failureThreshold: cb?.failureThreshold ?? d.breakerFailureThreshold, openMs: cb?.openMs ?? d.breakerOpenMs },
+    atMostOnce: rule?.delivery === 'at-most-once',
   };
 }
 

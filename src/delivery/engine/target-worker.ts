@@ -489,6 +489,12 @@ export class TargetWorker {
       this.#tell((o) => o.onDelivered(this.key, observed(d), now));
       return { type: 'delivered', id: d.id, lease: d.lease, attempt };
     }
+    if (this.#spec.atMostOnce) {
+      // One attempt, made (or interrupted by a shutdown): never sent again, never dead-lettered.
+      const reason = `at-most-once: ${outcome.errorClass}${outcome.status === undefined ? '' : ` ${outcome.status}`}: ${outcome.message}`;
+      this.#tell((o) => o.onDropped?.(this.key, observed(d), reason));
+      return { type: 'dropped', id: d.id, lease: d.lease, attempt, reason };
+    }
     if (this.#abort.signal.aborted) return { type: 'release', id: d.id, lease: d.lease, dueAt: now };
     if (this.#health?.disabledAt != null) {
       // This attempt (or one beside it) disabled the target: the delivery is dead-lettered for that

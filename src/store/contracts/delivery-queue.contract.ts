@@ -305,6 +305,18 @@ const cases: Case[] = [
     assert.deepEqual(await s.deliveries.attempts(d!.id), [failedAttempt(now)]);
     assert.deepEqual(await s.deliveries.health(t1), { failingSince: now, disabledAt: null });
   }],
+
+  ['delivery queue - a dropped delivery (at-most-once) keeps its attempt, is neither due again nor dead, and hands its FIFO group on', async ({ store, clock }) => {
+    const now = clock.now();
+    await store.events.append([routed('default', 'a', ['t1'], { group: 'g' }), routed('default', 'b', ['t1'], { group: 'g' })]);
+    const [d] = await store.deliveries.lease(t1, now, now + LEASE, 10);
+    assert.equal(await store.deliveries.complete([{ type: 'dropped', id: d!.id, lease: d!.lease, attempt: failedAttempt(now), reason: 'at-most-once: http 503' }], now), 1);
+    assert.equal(await store.deliveries.complete([{ type: 'dropped', id: d!.id, lease: d!.lease, attempt: failedAttempt(now), reason: 'again' }], now), 0, 'a finished lease');
+    assert.deepEqual(await store.deliveries.attempts(d!.id), [failedAttempt(now)]);
+    assert.deepEqual(await countsOf(store, t1), { pending: 1, inFlight: 0, dead: 0 });
+    const next = await store.deliveries.lease(t1, now + LEASE + 1, now + 2 * LEASE, 10);
+    assert.deepEqual(next.map((x) => x.eventId), ['b'], 'only the next of the group, never the dropped one again');
+  }],
 ];
 
 /** Runs the delivery queue's contract (queue and dead letters) against a backend. */

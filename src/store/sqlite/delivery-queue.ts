@@ -3,6 +3,7 @@ import type {
   AttemptRecord, Completion, DeadLetter, DeadLetterFilter, DeadLetterPage, DeliveryEnqueue, DeliveryId, DeliveryQueue,
   LeasedDelivery, TargetCounts, TargetHealth, TargetKey, WorkListener,
 } from '../delivery-types.js';
+import type { ReplayDelivery } from '../replay-types.js';
 import { SqliteDeadLetters, rowId } from './dead-letters.js';
 import { WriteHealth, silentStoreLog, type StoreLog } from '../write-health.js';
 import { sqliteStorageFault } from './storage-fault.js';
@@ -59,6 +60,8 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
     this.#s = {
       insert: p(`INSERT INTO deliveries (bus, seq, event_id, rule, target, grp, state, due_at, first_at, created_at, event_body)
                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      insertReplayed: p(`INSERT INTO deliveries (bus, seq, event_id, rule, target, grp, state, due_at, first_at, created_at, event_body, replay)
+                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       groupBusy: p(`SELECT 1 AS x FROM deliveries WHERE bus = ? AND rule = ? AND target = ? AND grp = ? AND state IN ('pending', 'waiting') LIMIT 1`),
       // Ordered exactly as deliveries_due is (due_at, first_at, rowid): read in index order up to
       // the limit. Ordering by (due_at, id) alone made SQLite sort every row sharing a due time
@@ -75,6 +78,8 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
       // leased again after its lease ended, completed already) is left as it is.
       delivered: p(`UPDATE deliveries SET state = 'delivered', leased = 0, attempts = attempts + 1, done_at = ?, last_error = NULL
                     WHERE id = ? AND leased = ? RETURNING bus, rule, target, grp`),
+      dropped: p(`UPDATE deliveries SET state = 'dropped', leased = 0, attempts = attempts + ?, done_at = ?, last_error = ?
+                  WHERE id = ? AND leased = ? RETURNING bus, rule, target, grp`),
       retry: p('UPDATE deliveries SET due_at = ?, leased = 0, attempts = attempts + 1, last_error = ? WHERE id = ? AND leased = ?'),
       release: p('UPDATE deliveries SET due_at = ?, leased = 0 WHERE id = ? AND leased = ?'),
       dead: p(`UPDATE deliveries SET state = 'dead', leased = 0, done_at = ?, last_error = ?, payload = ?, attempts = attempts + ?,
@@ -131,6 +136,18 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
     for (const d of deliveries) {
       const state = d.group !== null && this.#groupBusy(bus, d.rule, d.target, d.group) ? 'waiting' : 'pending';
       this.#s.insert!.run(bus, seq, eventId, d.rule, d.target, d.group, state, now, now, now, null);
+      this.#touch({ bus, rule: d.rule, target: d.target });
+    }
+  }
+
+  /**
+   * Enqueues a replay job's deliveries, each with its replayed event text (migration 013). Like
+   * {@link enqueue}, runs inside the caller's transaction; announce after the commit.
+   */
+  enqueueReplayed(bus: string, replay: string, deliveries: readonly ReplayDelivery[], now: number): void {
+    for (const d of deliveries) {
+      const state = d.group !== null && this.#groupBusy(bus, d.rule, d.target, d.group) ? 'waiting' : 'pending';
+      this.#s.insertReplayed!.run(bus, d.seq, d.eventId, d.rule, d.target, d.group, state, now, now, now, d.body, replay);
       this.#touch({ bus, rule: d.rule, target: d.target });
     }
   }
@@ -207,6 +224,13 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
         const k = s.delivered!.get(now, id, token) as KeyRow | undefined;
         if (k === undefined) return false;
         this.#recordAttempt(id, c.attempt);
+        this.#promoteNext(k, now);
+        return true;
+      }
+      case 'dropped': {
+        const k = s.dropped!.get(c.attempt === null ? 0 : 1, now, c.reason, id, token) as KeyRow | undefined;
+        if (k === undefined) return false;
+        if (c.attempt !== null) this.#recordAttempt(id, c.attempt);
         this.#promoteNext(k, now);
         return true;
       }

@@ -68,6 +68,7 @@ export class SqliteEventLog implements EventLog {
     getById: Statement<[string, string], EventRow>;
     getByIdSource: Statement<[string, string, string], EventRow>;
     count: Statement<[string], { n: number }>;
+    archive: Statement<[string, string, number, string, string, string, string | null, string | null, number, string, number, string, string, string]>;
   };
   readonly #listStatements = new Map<string, Statement<(string | number)[], EventRow>>();
   #closed = false;
@@ -102,6 +103,9 @@ export class SqliteEventLog implements EventLog {
       getById: db.prepare(`SELECT ${COLUMNS} FROM events WHERE bus = ? AND id = ? ORDER BY seq DESC LIMIT 1`),
       getByIdSource: db.prepare(`SELECT ${COLUMNS} FROM events WHERE bus = ? AND id = ? AND source = ? ORDER BY seq DESC LIMIT 1`),
       count: db.prepare('SELECT COUNT(*) AS n FROM events WHERE bus = ?'),
+      // Archives (migration 013): an archive deleted since the put was routed is skipped (OR IGNORE).
+      archive: db.prepare(`INSERT OR IGNORE INTO archive_events (bus, archive, seq, id, source, type, subject, time, received_at, mode, size, body)
+                           SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM archives WHERE bus = ? AND name = ?)`),
     };
     const tx = db.transaction((items: AppendItem[]) => this.#write(items));
     this.#committer = new GroupCommitter((items) => {
@@ -149,6 +153,9 @@ export class SqliteEventLog implements EventLog {
       const { lastInsertRowid } = this.#s.insert.run(it.bus, seq, it.id, it.source, it.type, it.subject ?? null, it.time ?? null, now, it.mode, it.size, matched, it.body, it.client ?? null, it.traceparent ?? null);
       this.#fullText.appended(lastInsertRowid, it.body);
       if (it.deliveries !== undefined && it.deliveries.length > 0) this.#queue?.enqueue(it.bus, seq, it.id, it.deliveries, now);
+      if (it.archives !== undefined) {
+        for (const a of it.archives) this.#s.archive.run(it.bus, a, seq, it.id, it.source, it.type, it.subject ?? null, it.time ?? null, now, it.mode, it.size, it.body, it.bus, a);
+      }
       tally?.add(it.bus, it.source, it.type, seq, it.id, it.body);
       out.push({ type: 'stored', sequence: seq, receivedAt: now });
       next.set(it.bus, seq + 1);

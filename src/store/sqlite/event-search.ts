@@ -42,7 +42,7 @@ const STATE_SQL: Record<EventDeliveryState, string> = {
 
 interface DeliveryRow {
   id: number; rule: string; target: string; state: string; created_at: number; done_at: number | null;
-  due_at: number; last_error: string | null; payload: string | null;
+  due_at: number; last_error: string | null; payload: string | null; replay: string | null;
 }
 interface AttemptRow { n: number; at: number; duration_ms: number; ok: number; status: number | null; error_class: string | null; message: string | null }
 
@@ -100,14 +100,14 @@ export class SqliteObserveStore implements ObserveIndex {
 
   async deliveries(bus: string, sequence: number): Promise<TraceDelivery[]> {
     const rows = this.#db.prepare<[string, number], DeliveryRow>(
-      'SELECT id, rule, target, state, created_at, done_at, due_at, last_error, payload FROM deliveries WHERE bus = ? AND seq = ? ORDER BY id',
+      'SELECT id, rule, target, state, created_at, done_at, due_at, last_error, payload, replay FROM deliveries WHERE bus = ? AND seq = ? ORDER BY id',
     ).all(bus, sequence);
     const attempts = this.#db.prepare<[number], AttemptRow>(
       'SELECT n, at, duration_ms, ok, status, error_class, message FROM delivery_attempts WHERE delivery_id = ? ORDER BY n',
     );
     return rows.map((r) => ({
       id: r.id, rule: r.rule, target: r.target, state: r.state, createdAt: r.created_at, doneAt: r.done_at,
-      dueAt: r.due_at, lastError: r.last_error, payload: r.payload,
+      dueAt: r.due_at, lastError: r.last_error, payload: r.payload, replay: r.replay,
       attempts: attempts.all(r.id).map((a): TraceAttempt => ({
         n: a.n, at: a.at, durationMs: a.duration_ms, ok: a.ok === 1, status: a.status, errorClass: a.error_class, message: a.message,
       })),

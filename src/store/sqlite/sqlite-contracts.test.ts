@@ -10,6 +10,8 @@ import { runObserveIndexContract } from '../contracts/observe-index.contract.js'
 import { runCatalogFeedContract } from '../contracts/catalog-feed.contract.js';
 import { runHousekeepingContract } from '../contracts/housekeeping.contract.js';
 import { runEventTypesContract } from '../contracts/event-types.contract.js';
+import { runArchiveStoreContract } from '../contracts/archive-store.contract.js';
+import { runReplayStoreContract } from '../contracts/replay-store.contract.js';
 import { SqliteStore } from './sqlite-store.js';
 
 const open = (dataDir: string, o: BackendOptions): SqliteStore => new SqliteStore({
@@ -33,6 +35,8 @@ const REOPEN_CASES = [
   'delivery queue - after a reopen a leased delivery is leased again, at the latest when its lease ends',
   'delivery queue - a reopened store keeps pending deliveries, attempts and target health',
   'event catalogue - a reopened store keeps its rows and goes on counting',
+  'archives - a reopened store keeps archives and their copies',
+  'replays - a reopened store keeps jobs with their cursor and state',
 ];
 
 const inMemory: ContractOptions = {
@@ -72,4 +76,6 @@ for (const backend of [inMemory, onFile]) {
   runCatalogFeedContract(backend);
   runHousekeepingContract(backend);
   runEventTypesContract(backend);
+  runArchiveStoreContract(backend);
+  runReplayStoreContract(backend);
 }

@@ -21,6 +21,10 @@ import { WriteHealth, isStoreUnavailable, silentStoreLog, type RetryBackoff, typ
 import { sqliteStorageFault } from './storage-fault.js';
 import { SpaceProbe } from './space-probe.js';
 import { DirectoryLock } from './directory-lock.js';
+import { SqliteArchiveStore } from './archive-store.js';
+import { SqliteReplayStore } from './replay-store.js';
+import type { ArchiveStore } from '../archive-types.js';
+import type { ReplayStore } from '../replay-types.js';
 import { makePrivateDir, touchPrivateFile } from './data-dir.js';
 
 export interface SqliteStoreOptions {
@@ -81,6 +85,8 @@ export class SqliteStore implements Store {
   readonly eventTypes: EventTypeCatalog;
   readonly housekeeping: Housekeeping;
   readonly deliveries: SqliteDeliveryQueue;
+  readonly archives: ArchiveStore;
+  readonly replays: ReplayStore;
   readonly db: Database;
   /** Which writers are failing on a storage fault (disk full, I/O error); see WriteHealth. */
   readonly writes: WriteHealth;
@@ -153,6 +159,8 @@ export class SqliteStore implements Store {
     };
     this.deliveries = new SqliteDeliveryQueue(db, { health: this.writes, log });
     this.#expireLeases(log);
+    this.archives = new SqliteArchiveStore(db, opts.clock, this.writes);
+    this.replays = new SqliteReplayStore(db, this.deliveries, this.writes);
     const eventTypes = new SqliteEventTypes(db, opts.maxTypesPerBus ?? DEFAULT_MAX_TYPES_PER_BUS);
     this.eventTypes = eventTypes;
     this.#log = new SqliteEventLog(db, { ...opts, health: this.writes }, this.#fullText, this.deliveries, eventTypes);
@@ -175,7 +183,11 @@ export class SqliteStore implements Store {
 
   /** The retention sweep, synchronously (what `housekeeping.sweepRetention` runs). */
   sweepRetentionNow(): number {
-    return this.writes.run('retention sweep', () => sweepRetention(this.db, this.#opts.clock.now(), this.#opts.dedupeWindowMs, this.#opts.sweepBatch));
+    const now = this.#opts.clock.now();
+    const n = this.writes.run('retention sweep', () => sweepRetention(this.db, now, this.#opts.dedupeWindowMs, this.#opts.sweepBatch));
+    // Archived copies past their archive's own retention (migration 013); not counted as bus events.
+    void this.archives.sweep(now, this.#opts.sweepBatch).catch(() => undefined);
+    return n;
   }
 
   /** The next background WAL checkpoint (undefined when there is none: `:memory:` or disabled). */
