@@ -47,7 +47,9 @@ export type TargetKindFields =
     }
   | { readonly kind: 'bus'; readonly bus: string }
   | { readonly kind: 'log'; readonly level?: TargetLogLevel }
-  | { readonly kind: 'file'; readonly path: string; readonly fsync?: boolean };
+  | { readonly kind: 'file'; readonly path: string; readonly fsync?: boolean }
+  /** A pull queue (docs/queues.md): consumers receive, ack, release or reject; nothing is pushed. */
+  | { readonly kind: 'queue'; readonly queue: string; readonly lockMs?: number; readonly maxReceives?: number };
 
 /** A `retry` field: a preset name, or a policy (docs/targets.md). */
 export type RetrySpec =
