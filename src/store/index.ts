@@ -21,3 +21,4 @@ export { ChangeFeed, type CatalogChange, type CatalogListener, type CatalogWatch
 /** Bus policy lives in src/core/bus-policy.ts; re-exported for the store's users. */
 export { PROTECTED_BUSES, SYSTEM_BUS } from '../core/index.js';
 export { CatalogView, type BusDirectory, type BusEntry, type RuleView } from './catalog-view.js';
+export type { ConsumerRecord, NewConsumer, ConsumerStore } from './consumer-types.js';

@@ -7,6 +7,7 @@ import type { ObserveIndex } from './observe-types.js';
 import type { EventTypeCatalog } from './event-type-types.js';
 import type { StoreWrites } from './write-health.js';
 import type { CatalogWatch } from './change-feed.js';
+import type { ConsumerStore } from './consumer-types.js';
 
 /** Retention of a bus: events older than maxAgeMs, or beyond the newest maxCount, are swept. */
 export interface Retention {
@@ -203,6 +204,8 @@ export interface Store {
   readonly observe: ObserveIndex;
   /** The event catalogue: every (bus, source, type) seen, kept at append (event-type-types.ts). */
   readonly eventTypes: EventTypeCatalog;
+  /** Durable consumers' committed offsets (consumer-types.ts, docs/consumers.md). */
+  readonly consumers: ConsumerStore;
   /** Retention sweep and size; absent on a backend that does not offer it. */
   readonly housekeeping?: Housekeeping;
   /**

@@ -11,6 +11,7 @@ import { runCatalogFeedContract } from '../contracts/catalog-feed.contract.js';
 import { runHousekeepingContract } from '../contracts/housekeeping.contract.js';
 import { runEventTypesContract } from '../contracts/event-types.contract.js';
 import { runPullQueueContract } from '../contracts/delivery-pull.contract.js';
+import { runConsumersContract } from '../contracts/consumers.contract.js';
 import { SqliteStore } from './sqlite-store.js';
 
 const open = (dataDir: string, o: BackendOptions): SqliteStore => new SqliteStore({
@@ -35,6 +36,7 @@ const REOPEN_CASES = [
   'delivery queue - a reopened store keeps pending deliveries, attempts and target health',
   'event catalogue - a reopened store keeps its rows and goes on counting',
   'pull queue - a reopened store keeps pull leases until their time, and their tokens still settle',
+  'consumers - a reopened store keeps consumers and their offsets',
 ];
 
 const inMemory: ContractOptions = {
@@ -75,4 +77,5 @@ for (const backend of [inMemory, onFile]) {
   runHousekeepingContract(backend);
   runEventTypesContract(backend);
   runPullQueueContract(backend);
+  runConsumersContract(backend);
 }

@@ -8,6 +8,7 @@ import { migrate } from './migrations.js';
 import { SqliteEventLog } from './event-log.js';
 import { SqliteEventTypes } from './event-types.js';
 import { FullTextIndexer } from './full-text-indexer.js';
+import { SqliteConsumers } from './consumers.js';
 import { SqliteDeliveryQueue } from './delivery-queue.js';
 import { SqliteBusCatalog } from './bus-catalog.js';
 import { SqliteRuleCatalog } from './rule-catalog.js';
@@ -81,6 +82,7 @@ export class SqliteStore implements Store {
   readonly eventTypes: EventTypeCatalog;
   readonly housekeeping: Housekeeping;
   readonly deliveries: SqliteDeliveryQueue;
+  readonly consumers: SqliteConsumers;
   readonly db: Database;
   /** Which writers are failing on a storage fault (disk full, I/O error); see WriteHealth. */
   readonly writes: WriteHealth;
@@ -153,6 +155,7 @@ export class SqliteStore implements Store {
     };
     this.deliveries = new SqliteDeliveryQueue(db, { health: this.writes, log });
     this.#expireLeases(log);
+    this.consumers = new SqliteConsumers(db, this.writes);
     const eventTypes = new SqliteEventTypes(db, opts.maxTypesPerBus ?? DEFAULT_MAX_TYPES_PER_BUS);
     this.eventTypes = eventTypes;
     this.#log = new SqliteEventLog(db, { ...opts, health: this.writes }, this.#fullText, this.deliveries, eventTypes);
