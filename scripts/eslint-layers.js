@@ -14,6 +14,7 @@ export const LAYERS = {
   sources: 3,
   ingest: 4,
   observe: 4,
+  streams: 3,
   api: 5,
   server: 6,
   cli: 7,

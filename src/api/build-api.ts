@@ -29,6 +29,9 @@ import { installJsonBodyParser } from './json-body.js';
 import { whoamiRoutes } from './routes/whoami.js';
 import { consoleRoutes, defaultConsoleDir } from './routes/console.js';
 import { catalogRoutes } from './routes/catalog.js';
+import type { DurableConsumers, PullQueues } from '../streams/index.js';
+import { queueRoutes } from './routes/queues.js';
+import { consumerRoutes } from './routes/consumers.js';
 
 /** Observability wiring (src/observe): search, trace, live tail, metrics, system events. */
 export interface ApiObserveDeps {
@@ -67,6 +70,8 @@ export interface ApiDeps {
   readonly consoleDir?: string;
   /** The AWS EventBridge API (`POST /`, docs/aws-compatibility.md); served only when given. */
   readonly aws?: AwsApiSettings;
+  /** Pull queues and durable consumers (docs/queues.md, docs/consumers.md); the routes exist only when given. */
+  readonly streams?: { readonly queues: PullQueues; readonly consumers: DurableConsumers };
 }
 
 export interface AwsApiSettings {
@@ -141,6 +146,10 @@ export async function buildApi(app: FastifyInstance, deps: ApiDeps): Promise<voi
   if (deps.delivery !== undefined) {
     await app.register(deadLetterRoutes, { store: deps.store, clock: deps.delivery.clock });
     await app.register(targetStateRoutes, { ...deps.delivery, store: deps.store });
+  }
+  if (deps.streams !== undefined) {
+    await app.register(queueRoutes, { store: deps.store, queues: deps.streams.queues });
+    await app.register(consumerRoutes, { consumers: deps.streams.consumers });
   }
   await app.register(whoamiRoutes, { apiKeys: deps.apiKeys });
   await app.register(consoleRoutes, { dir: deps.consoleDir ?? defaultConsoleDir });

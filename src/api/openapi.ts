@@ -67,6 +67,20 @@ const OPERATION_IDS: Readonly<Record<string, string>> = {
   'DELETE /v1/dead-letters/{id}': 'deleteDeadLetter',
   'POST /v1/dead-letters/redrive': 'redriveDeadLetters',
   'POST /v1/dead-letters/purge': 'purgeDeadLetters',
+  'GET /v1/buses/{bus}/queues': 'listQueues',
+  'GET /v1/buses/{bus}/queues/{queue}': 'getQueue',
+  'POST /v1/buses/{bus}/queues/{queue}/receive': 'receiveQueueEvents',
+  'POST /v1/buses/{bus}/queues/{queue}/acknowledge': 'acknowledgeQueueEvents',
+  'POST /v1/buses/{bus}/queues/{queue}/release': 'releaseQueueEvents',
+  'POST /v1/buses/{bus}/queues/{queue}/reject': 'rejectQueueEvents',
+  'POST /v1/buses/{bus}/queues/{queue}/renew': 'renewQueueLocks',
+  'GET /v1/buses/{bus}/consumers': 'listConsumers',
+  'POST /v1/buses/{bus}/consumers': 'createConsumer',
+  'GET /v1/buses/{bus}/consumers/{name}': 'getConsumer',
+  'DELETE /v1/buses/{bus}/consumers/{name}': 'deleteConsumer',
+  'POST /v1/buses/{bus}/consumers/{name}/fetch': 'fetchConsumerEvents',
+  'POST /v1/buses/{bus}/consumers/{name}/commit': 'commitConsumerOffset',
+  'POST /v1/buses/{bus}/consumers/{name}/reset': 'resetConsumerOffset',
 };
 
 /** Named components for the main bodies: the response (or each item of a listed page) and the request. */
@@ -91,6 +105,19 @@ const NAMING: Readonly<Record<string, Naming>> = {
   listConnections: { item: 'Connection', page: 'ConnectionList' },
   getConnection: { response: 'Connection' },
   putConnection: { response: 'Connection', request: 'ConnectionInput' },
+  listQueues: { item: 'Queue', page: 'QueueList' },
+  getQueue: { response: 'Queue' },
+  receiveQueueEvents: { response: 'ReceiveResult' },
+  acknowledgeQueueEvents: { response: 'LockTokenResult' },
+  releaseQueueEvents: { response: 'LockTokenResult' },
+  rejectQueueEvents: { response: 'LockTokenResult' },
+  renewQueueLocks: { response: 'LockTokenResult' },
+  listConsumers: { item: 'Consumer', page: 'ConsumerList' },
+  getConsumer: { response: 'Consumer' },
+  createConsumer: { response: 'Consumer', request: 'ConsumerCreate' },
+  commitConsumerOffset: { response: 'Consumer' },
+  resetConsumerOffset: { response: 'Consumer' },
+  fetchConsumerEvents: { response: 'FetchResult' },
 };
 
 const ref = (name: string): Json => ({ $ref: `#/components/schemas/${name}` });

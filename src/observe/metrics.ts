@@ -1,4 +1,5 @@
 import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { registerStreamGauges, type StreamsSource } from './stream-metrics.js';
 import { FastCounter, FastHistogram } from './fast-metrics.js';
 import type { AppendItem, AppendOutcome } from '../store/index.js';
 
@@ -115,6 +116,11 @@ export class SwitchyardMetrics {
       });
     }
     if (opts.processMetrics) collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** Adds the pull-queue depth and consumer lag gauges (stream-metrics.ts), read from `source` at scrape time. */
+  setStreamsSource(source: StreamsSource): void {
+    registerStreamGauges(this.registry, source);
   }
 
   /** Where the backlog gauges read pending counts at scrape time (the delivery queue). */
