@@ -8,7 +8,11 @@ const all = readdirSync(dir)
   .filter((f) => f.endsWith('.ts') && f !== 'run.ts' && !f.startsWith('_'))
   .map((f) => f.slice(0, -3))
   .sort();
-const names = process.argv.slice(2).length > 0 ? process.argv.slice(2) : all;
+/** Named groups of benchmarks (`npm run bench:stream` runs the `stream` group). */
+const GROUPS: Readonly<Record<string, readonly string[]>> = {
+  stream: ['stream-queues'],
+};
+const names = process.argv.slice(2).length > 0 ? process.argv.slice(2).flatMap((n) => GROUPS[n] ?? [n]) : all;
 let failed = false;
 for (const name of names) {
   if (!all.includes(name)) {

@@ -32,6 +32,9 @@ import { catalogRoutes } from './routes/catalog.js';
 import { replayRoutes } from './routes/replays.js';
 import { archiveRoutes } from './routes/archives.js';
 import type { ArchiveService, ReplayService } from '../streams/index.js';
+import type { DurableConsumers, PullQueues } from '../streams/index.js';
+import { queueRoutes } from './routes/queues.js';
+import { consumerRoutes } from './routes/consumers.js';
 
 /** Observability wiring (src/observe): search, trace, live tail, metrics, system events. */
 export interface ApiObserveDeps {
@@ -72,6 +75,8 @@ export interface ApiDeps {
   readonly aws?: AwsApiSettings;
   /** Replays and archives (docs/replay.md); their routes are absent without them. */
   readonly replay?: { readonly replays: ReplayService; readonly archives: ArchiveService };
+  /** Pull queues and durable consumers (docs/queues.md, docs/consumers.md); the routes exist only when given. */
+  readonly streams?: { readonly queues: PullQueues; readonly consumers: DurableConsumers };
 }
 
 export interface AwsApiSettings {
@@ -150,6 +155,10 @@ export async function buildApi(app: FastifyInstance, deps: ApiDeps): Promise<voi
   if (deps.replay !== undefined) {
     await app.register(replayRoutes, { replays: deps.replay.replays });
     await app.register(archiveRoutes, { archives: deps.replay.archives });
+  }
+  if (deps.streams !== undefined) {
+    await app.register(queueRoutes, { store: deps.store, queues: deps.streams.queues });
+    await app.register(consumerRoutes, { consumers: deps.streams.consumers });
   }
   await app.register(whoamiRoutes, { apiKeys: deps.apiKeys });
   await app.register(consoleRoutes, { dir: deps.consoleDir ?? defaultConsoleDir });

@@ -78,6 +78,20 @@ const OPERATION_IDS: Readonly<Record<string, string>> = {
   'GET /v1/buses/{bus}/archives': 'listArchives',
   'GET /v1/buses/{bus}/archives/{name}': 'getArchive',
   'DELETE /v1/buses/{bus}/archives/{name}': 'deleteArchive',
+  'GET /v1/buses/{bus}/queues': 'listQueues',
+  'GET /v1/buses/{bus}/queues/{queue}': 'getQueue',
+  'POST /v1/buses/{bus}/queues/{queue}/receive': 'receiveQueueEvents',
+  'POST /v1/buses/{bus}/queues/{queue}/acknowledge': 'acknowledgeQueueEvents',
+  'POST /v1/buses/{bus}/queues/{queue}/release': 'releaseQueueEvents',
+  'POST /v1/buses/{bus}/queues/{queue}/reject': 'rejectQueueEvents',
+  'POST /v1/buses/{bus}/queues/{queue}/renew': 'renewQueueLocks',
+  'GET /v1/buses/{bus}/consumers': 'listConsumers',
+  'POST /v1/buses/{bus}/consumers': 'createConsumer',
+  'GET /v1/buses/{bus}/consumers/{name}': 'getConsumer',
+  'DELETE /v1/buses/{bus}/consumers/{name}': 'deleteConsumer',
+  'POST /v1/buses/{bus}/consumers/{name}/fetch': 'fetchConsumerEvents',
+  'POST /v1/buses/{bus}/consumers/{name}/commit': 'commitConsumerOffset',
+  'POST /v1/buses/{bus}/consumers/{name}/reset': 'resetConsumerOffset',
 };
 
 /** Named components for the main bodies: the response (or each item of a listed page) and the request. */
@@ -108,6 +122,19 @@ const NAMING: Readonly<Record<string, Naming>> = {
   getArchive: { response: 'Archive' },
   listArchives: { item: 'Archive', page: 'ArchiveList' },
   putArchive: { response: 'Archive', request: 'ArchiveInput' },
+  listQueues: { item: 'Queue', page: 'QueueList' },
+  getQueue: { response: 'Queue' },
+  receiveQueueEvents: { response: 'ReceiveResult' },
+  acknowledgeQueueEvents: { response: 'LockTokenResult' },
+  releaseQueueEvents: { response: 'LockTokenResult' },
+  rejectQueueEvents: { response: 'LockTokenResult' },
+  renewQueueLocks: { response: 'LockTokenResult' },
+  listConsumers: { item: 'Consumer', page: 'ConsumerList' },
+  getConsumer: { response: 'Consumer' },
+  createConsumer: { response: 'Consumer', request: 'ConsumerCreate' },
+  commitConsumerOffset: { response: 'Consumer' },
+  resetConsumerOffset: { response: 'Consumer' },
+  fetchConsumerEvents: { response: 'FetchResult' },
 };
 
 const ref = (name: string): Json => ({ $ref: `#/components/schemas/${name}` });

@@ -14,6 +14,8 @@ import { rulesCommand } from './commands/rules.js';
 import { schemasCommand } from './commands/schemas.js';
 import { testPatternCommand } from './commands/test-pattern.js';
 import { testTransformCommand } from './commands/test-transform.js';
+import { queuesCommand } from './commands/queues.js';
+import { consumersCommand } from './commands/consumers.js';
 import type { ClientCommand, Env } from './context.js';
 import type { CliIo } from './io.js';
 
@@ -24,7 +26,7 @@ import type { CliIo } from './io.js';
  * and its flags with `withClientOptions`, and throws (ApiError, ConnectionError, UsageError) for
  * `runProgram` to report.
  */
-export const CLIENT_COMMANDS: readonly ClientCommand[] = [putCommand, eventsCommand, busesCommand, rulesCommand, testPatternCommand, testTransformCommand, traceCommand, tailCommand, schemasCommand, deadLettersCommand, targetsCommand, connectionsCommand, catalogCommand, configCommand, replaysCommand, archivesCommand];
+export const CLIENT_COMMANDS: readonly ClientCommand[] = [putCommand, eventsCommand, busesCommand, rulesCommand, testPatternCommand, testTransformCommand, traceCommand, tailCommand, schemasCommand, deadLettersCommand, targetsCommand, connectionsCommand, catalogCommand, configCommand, replaysCommand, archivesCommand, queuesCommand, consumersCommand];
 
 /**
  * Registers the client commands on `program`. Call after `program.exitOverride()` so the

@@ -62,7 +62,9 @@ export type TargetKindFields =
       readonly from: string; readonly to: string; readonly cc?: string; readonly bcc?: string;
       readonly replyTo?: string; readonly subject: string; readonly text?: string; readonly html?: string;
     }
-  | (BrokerFields & { readonly kind: 's3'; readonly bucket: string; readonly key: string; readonly region?: string });
+  | (BrokerFields & { readonly kind: 's3'; readonly bucket: string; readonly key: string; readonly region?: string })
+  /** A pull queue (docs/queues.md): consumers receive, ack, release or reject; nothing is pushed. */
+  | { readonly kind: 'queue'; readonly queue: string; readonly lockMs?: number; readonly maxReceives?: number };
 
 /** The fields the broker kinds share (docs/targets.md): where, with which credentials, how an event is laid out. */
 export interface BrokerFields {

@@ -1,4 +1,5 @@
 import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { registerStreamGauges, type StreamsSource } from './stream-metrics.js';
 import { FastCounter, FastHistogram } from './fast-metrics.js';
 import type { AppendItem, AppendOutcome } from '../store/index.js';
 
@@ -51,6 +52,7 @@ export class SwitchyardMetrics {
   readonly #now: () => number;
   readonly #targets = new WeakMap<TargetLabels, TargetSeries>();
   #backlog: () => Promise<readonly TargetBacklog[]> | readonly TargetBacklog[] = () => [];
+  #streams: StreamsSource = async () => ({ queues: [], consumers: [] });
   /** The backlog read once for the scrape in progress (both backlog gauges use it). */
   #scraping: readonly TargetBacklog[] | undefined;
 
@@ -114,7 +116,13 @@ export class SwitchyardMetrics {
         },
       });
     }
+    registerStreamGauges(this.registry, () => this.#streams());
     if (opts.processMetrics) collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** Adds the pull-queue depth and consumer lag gauges (stream-metrics.ts), read from `source` at scrape time. */
+  setStreamsSource(source: StreamsSource): void {
+    this.#streams = source;
   }
 
   /** Where the backlog gauges read pending counts at scrape time (the delivery queue). */

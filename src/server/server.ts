@@ -11,6 +11,8 @@ import { buildApi, clientErrorHandler, frameworkErrors, MAX_PATH_SEGMENT } from 
 import { createDeliveryWiring, type DeliveryWiring } from './delivery-wiring.js';
 import { followSchemaChanges } from './schema-sync.js';
 import { ArchiveService, ReplayRunner, ReplayService } from '../streams/index.js';
+import { DurableConsumers, PullQueues } from '../streams/index.js';
+import { DEFAULT_LOCK_MS, DEFAULT_MAX_RECEIVES } from '../delivery/index.js';
 
 const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -36,6 +38,7 @@ export class SwitchyardServer {
   #observe: Observability | undefined;
   #delivery: DeliveryWiring | undefined;
   #replays: ReplayRunner | undefined;
+  #streams: { queues: PullQueues; consumers: DurableConsumers } | undefined;
   #ready = false;
   #stopping: Promise<void> | undefined;
 
@@ -65,6 +68,12 @@ export class SwitchyardServer {
   get replayRunner(): ReplayRunner {
     if (this.#replays === undefined) throw new Error('server not started');
     return this.#replays;
+  }
+
+  /** Pull queues and durable consumers (src/streams), once started. */
+  get streams(): { readonly queues: PullQueues; readonly consumers: DurableConsumers } {
+    if (this.#streams === undefined) throw new Error('server not started');
+    return this.#streams;
   }
 
   /** The base URL once listening, e.g. http://127.0.0.1:8080. */
@@ -137,6 +146,21 @@ export class SwitchyardServer {
       }),
       limits: { maxEventBytes: c.limits.maxEventBytes, maxBatchEvents: c.limits.maxBatchEvents, maxJsonDepth: c.limits.maxJsonDepth },
     });
+    const streams = {
+      queues: new PullQueues({ deliveries: this.#store.deliveries, rules: view, clock: this.#clock, defaults: { lockMs: DEFAULT_LOCK_MS, maxReceives: DEFAULT_MAX_RECEIVES } }),
+      consumers: new DurableConsumers({ store: this.#store, clock: this.#clock, appends: obs.feed }),
+    };
+    this.#streams = streams;
+    const store = this.#store;
+    obs.metrics?.setStreamsSource(async () => {
+      const queues = [];
+      const consumers = [];
+      for (const { name: b, nextSequence } of await store.catalog.buses.list()) {
+        for (const q of await streams.queues.list(b)) queues.push({ bus: b, queue: q.name, ...q.counts });
+        for (const c of await store.consumers.list(b)) consumers.push({ bus: b, consumer: c.name, lag: Math.max(0, nextSequence - 1 - c.offset) });
+      }
+      return { queues, consumers };
+    });
     await buildApi(app, {
       store: this.#store,
       ingest: this.#ingest,
@@ -156,6 +180,7 @@ export class SwitchyardServer {
       connections: { vault: delivery.vault, keyring: delivery.keyring, clock: this.#clock },
       delivery: { dispatcher: delivery.dispatcher, clock: this.#clock },
       replay: { replays, archives },
+      streams,
       aws: !c.aws.enabled ? undefined : {
         account: c.aws.account, region: c.aws.region, accessKeys: c.auth.awsAccessKeys, clock: this.#clock,
         open: Object.keys(c.auth.awsAccessKeys).length === 0 && isLoopback(c.server.host), maxEventBytes: c.limits.maxEventBytes,
@@ -190,6 +215,9 @@ export class SwitchyardServer {
     this.#stopping ??= (async () => {
       this.#ready = false;
       await this.#sweeper?.stop();
+      // Long polls answer now (empty) instead of holding the drain.
+      this.#streams?.queues.close();
+      this.#streams?.consumers.close();
       if (this.#app !== undefined) {
         const app = this.#app;
         const timer = setTimeout(() => app.server.closeAllConnections(), this.config.server.shutdownTimeoutMs);

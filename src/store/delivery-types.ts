@@ -157,6 +157,27 @@ export interface TargetCounts {
   readonly waiting?: number;
 }
 
+/**
+ * A settlement of a received (pull-queue) delivery, naming the lease its receive gave
+ * (docs/queues.md): `ack` finishes it, `release` gives it back (due again at `dueAt`), `reject`
+ * dead-letters it with the reason, `renew` extends its lock to `leaseUntil`.
+ */
+export type PullSettlement =
+  | { readonly type: 'ack'; readonly id: DeliveryId; readonly lease: string }
+  | { readonly type: 'release'; readonly id: DeliveryId; readonly lease: string; readonly dueAt: number }
+  | { readonly type: 'reject'; readonly id: DeliveryId; readonly lease: string; readonly reason: string }
+  | { readonly type: 'renew'; readonly id: DeliveryId; readonly lease: string; readonly leaseUntil: number };
+
+/**
+ * What a receive handed out: `deliveries` leased to the caller (`attempts` counts this receive),
+ * and `deadLettered`, how many were dead-lettered instead because they had been received
+ * `maxReceives` times already.
+ */
+export interface PullReceipt {
+  readonly deliveries: readonly LeasedDelivery[];
+  readonly deadLettered: number;
+}
+
 /** Told which targets may have work now: a hint, never the truth (the queue's rows are). */
 export type WorkListener = (keys: readonly TargetKey[]) => void;
 
@@ -199,6 +220,21 @@ export interface DeliveryQueue {
   health(key: TargetKey): Promise<TargetHealth | undefined>;
   setHealth(key: TargetKey, health: TargetHealth | undefined): Promise<void>;
   counts(key: TargetKey): Promise<TargetCounts>;
+  /**
+   * Pull queues (targets nobody pushes to, docs/queues.md). Leases up to `limit` due deliveries
+   * of the target like {@link lease}, counting each lease as a receive (`attempts` + 1); a due
+   * delivery already received `maxReceives` times is dead-lettered instead ("max receives
+   * exceeded"). A pull lease outlives a restart of the server: only its end (`leaseUntil`) or
+   * a settlement ends it. FIFO groups hold as for pushed deliveries: only a group's head is ever
+   * leased, so one group's deliveries are never out to two consumers at once.
+   */
+  receive(key: TargetKey, now: number, leaseUntil: number, limit: number, maxReceives: number): Promise<PullReceipt>;
+  /**
+   * Applies settlements of received deliveries, together, each only while its lease is current
+   * (`renew` also only before the lease ends) and only for a delivery of one of `keys` (the
+   * queue's targets). Answers, in order, whether each was applied.
+   */
+  settle(keys: readonly TargetKey[], settlements: readonly PullSettlement[], now: number): Promise<boolean[]>;
   /** Deletes delivered deliveries (and their attempts) finished before `before`; returns how many. */
   sweepDelivered(before: number, limit: number): Promise<number>;
 }

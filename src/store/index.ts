@@ -6,7 +6,7 @@ export type { ConnectionRecord, NewConnection, ConnectionCatalog, StoredSigningS
 export type { EventSearchQuery, EventOrigin, ObserveIndex, EventDeliveryState, TraceDelivery, TraceAttempt, TargetBacklogRow } from './observe-types.js';
 export type {
   DeliveryEnqueue, TargetKey, LeasedDelivery, AttemptRecord, Completion, DeadLetterFilter, DeadLetterSummary, DeadLetter,
-  DeadLetterPage, TargetHealth, TargetCounts, DeliveryQueue, DeliveryId, LeaseRef, WorkListener,
+  DeadLetterPage, TargetHealth, TargetCounts, DeliveryQueue, DeliveryId, LeaseRef, WorkListener, PullSettlement, PullReceipt,
 } from './delivery-types.js';
 export { SAMPLE_MAX_CHARS } from './event-type-types.js';
 export type { EventTypeRecord, EventTypeBusSummary, EventTypeKey, EventTypeQuery, EventTypePage, EventTypeCatalog } from './event-type-types.js';
@@ -25,3 +25,4 @@ export type { ArchiveRecord, NewArchive, ArchiveStats, ArchiveStore } from './ar
 export type {
   ReplayState, ReplayDestination, NewReplay, ReplayRecord, ReplayDelivery, ReplayStep, ReplayRange, ReplayBound, ReplayQuery, ReplayStore,
 } from './replay-types.js';
+export type { ConsumerRecord, NewConsumer, ConsumerStore } from './consumer-types.js';

@@ -9,6 +9,7 @@ import type { StoreWrites } from './write-health.js';
 import type { CatalogWatch } from './change-feed.js';
 import type { ArchiveStore } from './archive-types.js';
 import type { ReplayStore } from './replay-types.js';
+import type { ConsumerStore } from './consumer-types.js';
 
 /** Retention of a bus: events older than maxAgeMs, or beyond the newest maxCount, are swept. */
 export interface Retention {
@@ -211,6 +212,8 @@ export interface Store {
   readonly archives: ArchiveStore;
   /** Replay jobs, and reads of a bus's window over its log and archives (replay-types.ts). */
   readonly replays: ReplayStore;
+  /** Durable consumers' committed offsets (consumer-types.ts, docs/consumers.md). */
+  readonly consumers: ConsumerStore;
   /** Retention sweep and size; absent on a backend that does not offer it. */
   readonly housekeeping?: Housekeeping;
   /**

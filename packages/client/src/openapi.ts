@@ -145,6 +145,93 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/buses/{bus}/consumers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the durable consumers of a bus with their offsets and lag */
+        get: operations["listConsumers"];
+        put?: never;
+        /** Create a durable consumer of a bus with an optional event pattern and a start position */
+        post: operations["createConsumer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/buses/{bus}/consumers/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a durable consumer: its committed offset, the bus head and the lag */
+        get: operations["getConsumer"];
+        put?: never;
+        post?: never;
+        /** Delete a durable consumer */
+        delete: operations["deleteConsumer"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/buses/{bus}/consumers/{name}/commit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Commit an offset (the sequence of the last event done with); the offset only moves forward */
+        post: operations["commitConsumerOffset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/buses/{bus}/consumers/{name}/fetch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Fetch up to `max` events after the committed offset, through the pattern, waiting up to `waitMs` for the first (long poll) */
+        post: operations["fetchConsumerEvents"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/buses/{bus}/consumers/{name}/reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reset a consumer's offset to a start position (earliest, latest, a sequence or a time), backwards or forwards */
+        post: operations["resetConsumerOffset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/buses/{bus}/events": {
         parameters: {
             query?: never;
@@ -208,6 +295,125 @@ export interface paths {
         get: operations["getEventTrace"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/buses/{bus}/queues": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the pull queues of a bus (targets of kind queue) with their counts */
+        get: operations["listQueues"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/buses/{bus}/queues/{queue}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a pull queue: the targets feeding it and its counts (ready, locked, dead) */
+        get: operations["getQueue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/buses/{bus}/queues/{queue}/acknowledge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Acknowledge received events by lock token: they are done and never handed out again */
+        post: operations["acknowledgeQueueEvents"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/buses/{bus}/queues/{queue}/receive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Receive up to `max` events under a lock, waiting up to `waitMs` for the first (long poll) */
+        post: operations["receiveQueueEvents"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/buses/{bus}/queues/{queue}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reject received events by lock token: they become dead letters with the reason */
+        post: operations["rejectQueueEvents"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/buses/{bus}/queues/{queue}/release": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Release received events by lock token: they are ready again, after `delayMs` */
+        post: operations["releaseQueueEvents"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/buses/{bus}/queues/{queue}/renew": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Renew the locks of received events: each is extended to now + visibilityMs (default: the queue's lockMs) */
+        post: operations["renewQueueLocks"];
         delete?: never;
         options?: never;
         head?: never;
@@ -822,6 +1028,10 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AcknowledgeQueueEventsRequest: {
+            /** @description Lock tokens from receive (`brokerProperties.lockToken`). */
+            lockTokens: string[];
+        };
         AddSchemaVersionRequest: {
             /**
              * @description Mode of a schema created by this call (default BACKWARD).
@@ -1040,6 +1250,9 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        CommitConsumerOffsetRequest: {
+            offset: number;
+        };
         /** @description A connection; secret fields (password, value, clientSecret) are always "***". */
         Connection: {
             /** Format: date-time */
@@ -1057,6 +1270,45 @@ export interface components {
         ConnectionInput: Record<string, never>;
         ConnectionList: {
             items?: components["schemas"]["Connection"][];
+        };
+        Consumer: {
+            bus?: string;
+            /** Format: date-time */
+            createdAt?: string;
+            /** @description the bus's last sequence */
+            head?: number;
+            /** @description events behind the head: head − offset (in sequences, pattern not applied) */
+            lag?: number;
+            name?: string;
+            /** @description the committed offset: the sequence of the last event the consumer is done with; fetches read after it */
+            offset?: number;
+            /** @description the event pattern the consumer reads through */
+            pattern?: {
+                [key: string]: unknown;
+            } | null;
+            /** Format: date-time */
+            updatedAt?: string;
+        };
+        ConsumerCreate: {
+            /** @description Consumer name: letters, digits, `.`, `_`, `-`; at most 64 characters. */
+            name: string;
+            /** @description an event pattern (docs/patterns.md) */
+            pattern?: {
+                [key: string]: unknown;
+            };
+            /**
+             * @description `"earliest"`, `"latest"`, `{ "sequence": n }` (the first event read) or `{ "time": "RFC 3339" }` (the first event received at or after it)
+             * @default latest
+             */
+            start: ("earliest" | "latest") | {
+                sequence: number;
+            } | {
+                /** Format: date-time */
+                time: string;
+            };
+        };
+        ConsumerList: {
+            items?: components["schemas"]["Consumer"][];
         };
         DeadLetter: {
             /** @description every attempt, oldest first (also those before a redrive) */
@@ -1151,6 +1403,27 @@ export interface components {
         EventPage: {
             items?: components["schemas"]["StoredEvent"][];
             next?: number;
+        };
+        FetchConsumerEventsRequest: {
+            /** @default 100 */
+            max: number;
+            /** @default 0 */
+            waitMs: number;
+        } | null;
+        FetchResult: {
+            events?: {
+                event?: {
+                    [key: string]: unknown;
+                };
+                /** Format: date-time */
+                receivedAt?: string;
+                sequence?: number;
+            }[];
+            head?: number;
+            /** @description head − the committed offset */
+            lag?: number;
+            /** @description commit this once done with these events (it also covers events the pattern skipped) */
+            offset?: number;
         };
         /** @description A `file` target (docs/targets.md). */
         FileTarget: {
@@ -1383,6 +1656,16 @@ export interface components {
                  */
                 state?: "enabled" | "disabled";
             }[];
+        };
+        LockTokenResult: {
+            failedLockTokens?: {
+                error?: {
+                    code?: string;
+                    message?: string;
+                };
+                lockToken?: string;
+            }[];
+            succeededLockTokens?: string[];
         };
         /** @description A `log` target (docs/targets.md). */
         LogTarget: {
@@ -1630,9 +1913,87 @@ export interface components {
             /** Format: date-time */
             updatedAt?: string;
         };
+        Queue: {
+            /** @description `ready`: waiting to be received (FIFO-waiting ones included); `locked`: received and not settled (an ended lock counts until received again); `dead`: dead letters */
+            counts?: {
+                dead?: number;
+                locked?: number;
+                ready?: number;
+            };
+            /** @description the rule targets that feed the queue */
+            feeds?: {
+                lockMs?: number;
+                maxReceives?: number;
+                ordered?: boolean;
+                rule?: string;
+                target?: string;
+            }[];
+            name?: string;
+        };
+        QueueList: {
+            items?: components["schemas"]["Queue"][];
+        };
+        /** @description A `queue` target (docs/targets.md). */
+        QueueTarget: {
+            batch?: unknown;
+            circuitBreaker?: unknown;
+            concurrency?: unknown;
+            deadLetter?: unknown;
+            delivery?: unknown;
+            enrich?: unknown;
+            /** @description Unique within the rule. */
+            id: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "queue";
+            lockMs?: unknown;
+            maxReceives?: unknown;
+            ordering?: unknown;
+            queue?: unknown;
+            rateLimit?: unknown;
+            retry?: unknown;
+            sendAs?: unknown;
+            split?: unknown;
+            timeoutMs?: unknown;
+            transform?: unknown;
+        };
         Readiness: {
             /** @enum {string} */
             status?: "ready" | "draining" | "store-unwritable";
+        };
+        ReceiveQueueEventsRequest: {
+            /**
+             * @description most events to receive
+             * @default 1
+             */
+            max: number;
+            /** @description Lock length in ms; default: the queue target's `lockMs`. */
+            visibilityMs?: number;
+            /**
+             * @description longest wait for the first event, ms
+             * @default 0
+             */
+            waitMs: number;
+        } | null;
+        ReceiveResult: {
+            value?: {
+                brokerProperties?: {
+                    /** @description receives of this event so far, this one included */
+                    deliveryCount?: number;
+                    group?: string | null;
+                    /** Format: date-time */
+                    lockedUntil?: string;
+                    lockToken?: string;
+                    rule?: string;
+                    sequence?: number;
+                };
+                /** @description the CloudEvent in the JSON format, as stored */
+                event?: {
+                    [key: string]: unknown;
+                };
+            }[];
         };
         /** @description A `redis` target (docs/targets.md). */
         RedisTarget: {
@@ -1683,6 +2044,27 @@ export interface components {
         };
         RedriveDeadLettersResponse: {
             redriven?: number;
+        };
+        RejectQueueEventsRequest: {
+            /** @description Lock tokens from receive (`brokerProperties.lockToken`). */
+            lockTokens: string[];
+            /** @description kept as the dead letter's last error */
+            reason?: string;
+        };
+        ReleaseQueueEventsRequest: {
+            /**
+             * @description ms before the released events are ready again
+             * @default 0
+             */
+            delayMs: number;
+            /** @description Lock tokens from receive (`brokerProperties.lockToken`). */
+            lockTokens: string[];
+        };
+        RenewQueueLocksRequest: {
+            /** @description Lock tokens from receive (`brokerProperties.lockToken`). */
+            lockTokens: string[];
+            /** @description Lock length in ms; default: the queue target's `lockMs`. */
+            visibilityMs?: number;
         };
         Replay: {
             bus?: string;
@@ -1788,6 +2170,15 @@ export interface components {
             toSequence?: number;
             /** Format: date-time */
             updatedAt?: string;
+        };
+        ResetConsumerOffsetRequest: {
+            /** @description `"earliest"`, `"latest"`, `{ "sequence": n }` (the first event read) or `{ "time": "RFC 3339" }` (the first event received at or after it) */
+            to: ("earliest" | "latest") | {
+                sequence: number;
+            } | {
+                /** Format: date-time */
+                time: string;
+            };
         };
         ResumeReplayResponse: {
             bus?: string;
@@ -1967,7 +2358,7 @@ export interface components {
             sequence?: number;
         };
         /** @description A rule target, by kind (docs/targets.md). */
-        Target: components["schemas"]["HttpTarget"] | components["schemas"]["BusTarget"] | components["schemas"]["LogTarget"] | components["schemas"]["FileTarget"] | components["schemas"]["NatsTarget"] | components["schemas"]["AmqpTarget"] | components["schemas"]["RedisTarget"] | components["schemas"]["MqttTarget"] | components["schemas"]["PostgresTarget"] | components["schemas"]["SmtpTarget"] | components["schemas"]["S3Target"];
+        Target: components["schemas"]["HttpTarget"] | components["schemas"]["BusTarget"] | components["schemas"]["LogTarget"] | components["schemas"]["FileTarget"] | components["schemas"]["NatsTarget"] | components["schemas"]["AmqpTarget"] | components["schemas"]["RedisTarget"] | components["schemas"]["MqttTarget"] | components["schemas"]["PostgresTarget"] | components["schemas"]["SmtpTarget"] | components["schemas"]["S3Target"] | components["schemas"]["QueueTarget"];
         TestPatternRequest: {
             /** @description the event (CloudEvent JSON form, or any JSON) */
             event?: unknown;
@@ -2438,6 +2829,263 @@ export interface operations {
             };
         };
     };
+    listConsumers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Bus name: letters, digits, `.`, `_`, `-`; at most 64 characters. */
+                bus: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsumerList"];
+                };
+            };
+        };
+    };
+    createConsumer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Bus name: letters, digits, `.`, `_`, `-`; at most 64 characters. */
+                bus: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConsumerCreate"];
+            };
+        };
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Consumer"];
+                };
+            };
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Consumer"];
+                };
+            };
+        };
+    };
+    getConsumer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Bus name: letters, digits, `.`, `_`, `-`; at most 64 characters. */
+                bus: string;
+                /** @description Consumer name: letters, digits, `.`, `_`, `-`; at most 64 characters. */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Consumer"];
+                };
+            };
+        };
+    };
+    deleteConsumer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Bus name: letters, digits, `.`, `_`, `-`; at most 64 characters. */
+                bus: string;
+                /** @description Consumer name: letters, digits, `.`, `_`, `-`; at most 64 characters. */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    commitConsumerOffset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Bus name: letters, digits, `.`, `_`, `-`; at most 64 characters. */
+                bus: string;
+                /** @description Consumer name: letters, digits, `.`, `_`, `-`; at most 64 characters. */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CommitConsumerOffsetRequest"];
+            };
+        };
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Consumer"];
+                };
+            };
+        };
+    };
+    fetchConsumerEvents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Bus name: letters, digits, `.`, `_`, `-`; at most 64 characters. */
+                bus: string;
+                /** @description Consumer name: letters, digits, `.`, `_`, `-`; at most 64 characters. */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FetchConsumerEventsRequest"];
+            };
+        };
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FetchResult"];
+                };
+            };
+        };
+    };
+    resetConsumerOffset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Bus name: letters, digits, `.`, `_`, `-`; at most 64 characters. */
+                bus: string;
+                /** @description Consumer name: letters, digits, `.`, `_`, `-`; at most 64 characters. */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResetConsumerOffsetRequest"];
+            };
+        };
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Consumer"];
+                };
+            };
+        };
+    };
     listEvents: {
         parameters: {
             query?: {
@@ -2648,6 +3296,262 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["GetEventTraceResponse"];
+                };
+            };
+        };
+    };
+    listQueues: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Bus name: letters, digits, `.`, `_`, `-`; at most 64 characters. */
+                bus: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueueList"];
+                };
+            };
+        };
+    };
+    getQueue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Bus name: letters, digits, `.`, `_`, `-`; at most 64 characters. */
+                bus: string;
+                /** @description Queue name (the `queue` field of a target of kind queue). */
+                queue: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Queue"];
+                };
+            };
+        };
+    };
+    acknowledgeQueueEvents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Bus name: letters, digits, `.`, `_`, `-`; at most 64 characters. */
+                bus: string;
+                /** @description Queue name (the `queue` field of a target of kind queue). */
+                queue: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AcknowledgeQueueEventsRequest"];
+            };
+        };
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LockTokenResult"];
+                };
+            };
+        };
+    };
+    receiveQueueEvents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Bus name: letters, digits, `.`, `_`, `-`; at most 64 characters. */
+                bus: string;
+                /** @description Queue name (the `queue` field of a target of kind queue). */
+                queue: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReceiveQueueEventsRequest"];
+            };
+        };
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReceiveResult"];
+                };
+            };
+        };
+    };
+    rejectQueueEvents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Bus name: letters, digits, `.`, `_`, `-`; at most 64 characters. */
+                bus: string;
+                /** @description Queue name (the `queue` field of a target of kind queue). */
+                queue: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RejectQueueEventsRequest"];
+            };
+        };
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LockTokenResult"];
+                };
+            };
+        };
+    };
+    releaseQueueEvents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Bus name: letters, digits, `.`, `_`, `-`; at most 64 characters. */
+                bus: string;
+                /** @description Queue name (the `queue` field of a target of kind queue). */
+                queue: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReleaseQueueEventsRequest"];
+            };
+        };
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LockTokenResult"];
+                };
+            };
+        };
+    };
+    renewQueueLocks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Bus name: letters, digits, `.`, `_`, `-`; at most 64 characters. */
+                bus: string;
+                /** @description Queue name (the `queue` field of a target of kind queue). */
+                queue: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RenewQueueLocksRequest"];
+            };
+        };
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LockTokenResult"];
                 };
             };
         };

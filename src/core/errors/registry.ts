@@ -11,6 +11,7 @@ import { deliveryErrors } from './codes/delivery.js';
 import { schemasErrors } from './codes/schemas.js';
 import { observeErrors } from './codes/observe.js';
 import { replayErrors } from './codes/replay.js';
+import { queueErrors } from './codes/queues.js';
 
 /**
  * The one registry of error codes (`SWY_<AREA>_<WHAT>`). docs/errors.md is generated from it
@@ -29,6 +30,7 @@ export const errorRegistry = {
   ...schemasErrors,
   ...observeErrors,
   ...replayErrors,
+  ...queueErrors,
 } as const;
 
 export type ErrorCode = keyof typeof errorRegistry;
@@ -47,6 +49,7 @@ export const errorAreas: ReadonlyArray<readonly [string, Readonly<Record<string,
   ['schemas', schemasErrors],
   ['observe', observeErrors],
   ['replay', replayErrors],
+  ['queues and consumers', queueErrors],
 ];
 
 export function errorSpec(code: ErrorCode): ErrorSpec {

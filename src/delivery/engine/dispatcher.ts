@@ -227,6 +227,8 @@ export class Dispatcher implements Service {
   }
 
   async #make(id: string, key: TargetKey): Promise<TargetWorker | undefined> {
+    // A queue's deliveries wait for consumers to pull them (src/streams): no worker pushes them.
+    if (this.#isQueue(key)) return undefined;
     const r = await this.#resolve(key);
     if (r.type === 'gone') {
       await this.#kill(key, r.reason);
@@ -242,18 +244,26 @@ export class Dispatcher implements Service {
     return worker;
   }
 
+  /** True when the key's target is (still) a pull queue. */
+  #isQueue(key: TargetKey): boolean {
+    const rule = this.#deps.rules.rule(key.bus, key.rule);
+    if (rule === undefined) return false;
+    const found = targetSpecOf(rule, key.target);
+    return found.type === 'found' && found.spec.kind === 'queue';
+  }
+
   /** Rebuilds a worker's target from its rule as committed now; retires the worker when the target is gone. */
   async #refresh(id: string, worker: TargetWorker): Promise<void> {
     const key = worker.key;
     const r = await this.#resolve(key);
     if (this.#workers.get(id) !== worker) return;
-    if (r.type === 'gone') {
+    if (r.type === 'gone' || this.#isQueue(key)) {
       this.#workers.delete(id);
       // Its leased work (buffered or in flight) is given back or finished first; then whatever
       // is left is dead-lettered. A worker made meanwhile means the target is back (rule put
       // again): its work is not dead.
       await worker.stop(this.#deps.options.shutdownGraceMs);
-      if (!this.#workers.has(id) && !this.#making.has(id)) await this.#kill(key, r.reason);
+      if (r.type === 'gone' && !this.#workers.has(id) && !this.#making.has(id)) await this.#kill(key, r.reason);
       return;
     }
     worker.update(r.spec, r.target);

@@ -104,6 +104,7 @@ function checkOne(t: Obj, at: string, out: Violation[], nested: boolean, limits:
   if (kind !== undefined) {
     // A dead-letter target refuses id, ordering, batch and deadLetter with reasons of their own.
     checkKnownFields(t, [...ENGINE_FIELDS, ...kind.fields], at, out);
+    if (nested && t.kind === 'queue') out.push({ path: `${at}/kind`, reason: 'a dead-letter target cannot be a queue: a queue\'s own dead letters are kept (docs/queues.md)' });
     if (nested && t.id !== undefined) out.push({ path: `${at}/id`, reason: 'a dead-letter target has no id of its own: its deliveries are "<target id>#dead-letter"' });
   }
   if (t.transform !== undefined) {

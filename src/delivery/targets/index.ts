@@ -9,3 +9,4 @@ export { LogTarget, type LogLevel } from './log-target.js';
 export { FileTarget } from './file-target.js';
 export { targetSettings, type TargetSettings } from './settings.js';
 export { DEFAULT_ENRICH_TIMEOUT_MS } from './http/enricher.js';
+export { QUEUE_NAME, DEFAULT_LOCK_MS, MIN_LOCK_MS, MAX_LOCK_MS, DEFAULT_MAX_RECEIVES, MAX_MAX_RECEIVES } from './queue-target.js';

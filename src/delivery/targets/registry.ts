@@ -15,6 +15,7 @@ import { SMTP_FIELDS, checkSmtpSpec, createSmtpTarget } from './smtp-target.js';
 import { S3_FIELDS, S3Target, checkS3Spec } from './s3-target.js';
 import { SplitTarget, checkSplit } from './split-target.js';
 import { Enricher, checkEnrichSpec, withEnrichment } from './http/enricher.js';
+import { QUEUE_FIELDS, QueueTarget, checkQueueSpec } from './queue-target.js';
 
 type SpecObject = Readonly<Record<string, unknown>>;
 
@@ -50,6 +51,7 @@ const kinds: Readonly<Record<string, TargetKind>> = {
   postgres: { fields: POSTGRES_FIELDS, check: checkPostgresSpec, create: createPostgresTarget },
   smtp: { fields: SMTP_FIELDS, check: checkSmtpSpec, create: createSmtpTarget },
   s3: { fields: S3_FIELDS, check: checkS3Spec, create: (s, d) => new S3Target(s, d) },
+  queue: { fields: QUEUE_FIELDS, check: checkQueueSpec, create: () => new QueueTarget() },
 };
 
 export const targetKinds: Readonly<Record<string, TargetKind>> = Object.fromEntries(Object.entries(kinds).map(([name, k]) => [name, {

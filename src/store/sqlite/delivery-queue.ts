@@ -1,7 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type {
   AttemptRecord, Completion, DeadLetter, DeadLetterFilter, DeadLetterPage, DeliveryEnqueue, DeliveryId, DeliveryQueue,
-  LeasedDelivery, TargetCounts, TargetHealth, TargetKey, WorkListener,
+  LeasedDelivery, PullReceipt, PullSettlement, TargetCounts, TargetHealth, TargetKey, WorkListener,
 } from '../delivery-types.js';
 import type { ReplayDelivery } from '../replay-types.js';
 import { SqliteDeadLetters, rowId } from './dead-letters.js';
@@ -50,6 +50,8 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
   readonly #leaseTx: (key: TargetKey, now: number, leaseUntil: number, limit: number, token: number) => LeaseRow[];
   readonly #health: WriteHealth;
   readonly #log: StoreLog;
+  readonly #receiveTx: (key: TargetKey, now: number, leaseUntil: number, limit: number, maxReceives: number, token: number) => { rows: LeaseRow[]; dead: number };
+  readonly #settleTx: (keys: readonly TargetKey[], settlements: readonly PullSettlement[], now: number) => boolean[];
 
   constructor(db: Database, deps: { health?: WriteHealth; log?: StoreLog } = {}) {
     this.#db = db;
@@ -93,7 +95,17 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
       promote: p(`UPDATE deliveries SET state = 'pending', due_at = ? WHERE id = (
                     SELECT id FROM deliveries INDEXED BY deliveries_group
                     WHERE bus = ? AND rule = ? AND target = ? AND grp = ? AND state IN ('pending', 'waiting') AND state = 'waiting' ORDER BY id LIMIT 1)`),
-      releaseAll: p('UPDATE deliveries SET due_at = min(due_at, ?), leased = 0 WHERE leased > 0'),
+      // A pull lease (pulled = 1) is held by a consumer outside this process: it keeps its time.
+      releaseAll: p('UPDATE deliveries SET due_at = min(due_at, ?), leased = 0 WHERE leased > 0 AND pulled = 0'),
+      receive: p('UPDATE deliveries SET due_at = ?, leased = ?, pulled = 1, attempts = attempts + 1 WHERE id = ?'),
+      overReceived: p(`UPDATE deliveries SET state = 'dead', leased = 0, pulled = 0, done_at = ?, last_error = ?, event_body = coalesce(event_body, ${EVENT_BODY})
+                       WHERE id = ? RETURNING bus, rule, target, grp`),
+      heldBy: p('SELECT bus, rule, target FROM deliveries WHERE id = ? AND leased = ? AND pulled = 1'),
+      ack: p(`UPDATE deliveries SET state = 'delivered', leased = 0, pulled = 0, done_at = ?, last_error = NULL WHERE id = ? AND leased = ? RETURNING bus, rule, target, grp`),
+      giveBack: p('UPDATE deliveries SET due_at = ?, leased = 0, pulled = 0 WHERE id = ? AND leased = ?'),
+      reject: p(`UPDATE deliveries SET state = 'dead', leased = 0, pulled = 0, done_at = ?, last_error = ?, event_body = coalesce(event_body, ${EVENT_BODY})
+                 WHERE id = ? AND leased = ? RETURNING bus, rule, target, grp`),
+      renew: p('UPDATE deliveries SET due_at = ? WHERE id = ? AND leased = ? AND due_at > ?'),
       maxToken: p('SELECT max(leased) AS t FROM deliveries WHERE leased > 0'),
       active: p(`SELECT DISTINCT bus, rule, target FROM deliveries WHERE state = 'pending'`),
       // Rows found on the partial indexes (a disabled target runs this on every wake-up; a
@@ -124,6 +136,31 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
       for (const r of rows) this.#s.lease!.run(leaseUntil, token, r.id);
       return rows;
     });
+    this.#receiveTx = db.transaction((key: TargetKey, now: number, leaseUntil: number, limit: number, maxReceives: number, token: number) => {
+      const rows: LeaseRow[] = [];
+      let dead = 0;
+      // A dead-lettered group head promotes its group's next delivery, due now: look again (bounded).
+      for (let pass = 0; pass < 4 && rows.length < limit; pass++) {
+        const due = this.#s.due!.all(key.bus, key.rule, key.target, now, limit - rows.length) as LeaseRow[];
+        let promoted = false;
+        for (const r of due) {
+          if (r.attempts >= maxReceives) {
+            const k = this.#s.overReceived!.get(now, `received ${r.attempts} times (maxReceives ${maxReceives}) without an ack`, r.id) as KeyRow | undefined;
+            if (k !== undefined) {
+              dead++;
+              if (k.grp !== null && this.#s.promote!.run(now, k.bus, k.rule, k.target, k.grp).changes > 0) promoted = true;
+            }
+            continue;
+          }
+          this.#s.receive!.run(leaseUntil, token, r.id);
+          rows.push({ ...r, attempts: r.attempts + 1 });
+        }
+        if (!promoted) break;
+      }
+      return { rows, dead };
+    });
+    this.#settleTx = db.transaction((keys: readonly TargetKey[], settlements: readonly PullSettlement[], now: number) =>
+      settlements.map((st) => this.#settle(keys, st, now)));
     this.#token = (this.#s.maxToken!.get() as { t: number | null }).t ?? 0;
   }
 
@@ -194,6 +231,51 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
       id: String(r.id), lease, leaseUntil, bus: r.bus, seq: r.seq, eventId: r.event_id, rule: r.rule, target: r.target, group: r.grp,
       attempts: r.attempts, firstAt: r.first_at, receivedAt: r.received_at ?? r.created_at, eventBody: r.body, traceparent: r.traceparent,
     }));
+  }
+
+  async receive(key: TargetKey, now: number, leaseUntil: number, limit: number, maxReceives: number): Promise<PullReceipt> {
+    const token = ++this.#token;
+    const lease = String(token);
+    const { rows, dead } = this.#health.run(W.leases, () => this.#receiveTx(key, now, leaseUntil, limit, maxReceives, token));
+    return {
+      deadLettered: dead,
+      deliveries: rows.map((r): LeasedDelivery => ({
+        id: String(r.id), lease, leaseUntil, bus: r.bus, seq: r.seq, eventId: r.event_id, rule: r.rule, target: r.target, group: r.grp,
+        attempts: r.attempts, firstAt: r.first_at, receivedAt: r.received_at ?? r.created_at, eventBody: r.body, traceparent: r.traceparent,
+      })),
+    };
+  }
+
+  async settle(keys: readonly TargetKey[], settlements: readonly PullSettlement[], now: number): Promise<boolean[]> {
+    if (settlements.length === 0) return [];
+    const applied = this.#health.run(W.outcomes, () => this.#settleTx(keys, settlements, now));
+    this.announce();
+    return applied;
+  }
+
+  /** One settlement, if its pull lease is current and its delivery belongs to one of `keys`. */
+  #settle(keys: readonly TargetKey[], st: PullSettlement, now: number): boolean {
+    const s = this.#s;
+    const id = rowId(st.id);
+    const token = rowId(st.lease);
+    if (id === undefined || token === undefined) return false;
+    const held = s.heldBy!.get(id, token) as TargetKey | undefined;
+    if (held === undefined || !keys.some((k) => k.bus === held.bus && k.rule === held.rule && k.target === held.target)) return false;
+    switch (st.type) {
+      case 'renew':
+        return s.renew!.run(st.leaseUntil, id, token, now).changes > 0;
+      case 'release':
+        if (s.giveBack!.run(st.dueAt, id, token).changes === 0) return false;
+        this.#touch(held);
+        return true;
+      case 'ack':
+      case 'reject': {
+        const k = (st.type === 'ack' ? s.ack!.get(now, id, token) : s.reject!.get(now, st.reason, id, token)) as KeyRow | undefined;
+        if (k === undefined) return false;
+        this.#promoteNext(k, now);
+        return true;
+      }
+    }
   }
 
   async nextDue(key: TargetKey): Promise<number | undefined> {

@@ -12,6 +12,8 @@ import { runHousekeepingContract } from '../contracts/housekeeping.contract.js';
 import { runEventTypesContract } from '../contracts/event-types.contract.js';
 import { runArchiveStoreContract } from '../contracts/archive-store.contract.js';
 import { runReplayStoreContract } from '../contracts/replay-store.contract.js';
+import { runPullQueueContract } from '../contracts/delivery-pull.contract.js';
+import { runConsumersContract } from '../contracts/consumers.contract.js';
 import { SqliteStore } from './sqlite-store.js';
 
 const open = (dataDir: string, o: BackendOptions): SqliteStore => new SqliteStore({
@@ -37,6 +39,8 @@ const REOPEN_CASES = [
   'event catalogue - a reopened store keeps its rows and goes on counting',
   'archives - a reopened store keeps archives and their copies',
   'replays - a reopened store keeps jobs with their cursor and state',
+  'pull queue - a reopened store keeps pull leases until their time, and their tokens still settle',
+  'consumers - a reopened store keeps consumers and their offsets',
 ];
 
 const inMemory: ContractOptions = {
@@ -78,4 +82,6 @@ for (const backend of [inMemory, onFile]) {
   runEventTypesContract(backend);
   runArchiveStoreContract(backend);
   runReplayStoreContract(backend);
+  runPullQueueContract(backend);
+  runConsumersContract(backend);
 }

@@ -8,6 +8,7 @@ import { migrate } from './migrations.js';
 import { SqliteEventLog } from './event-log.js';
 import { SqliteEventTypes } from './event-types.js';
 import { FullTextIndexer } from './full-text-indexer.js';
+import { SqliteConsumers } from './consumers.js';
 import { SqliteDeliveryQueue } from './delivery-queue.js';
 import { SqliteBusCatalog } from './bus-catalog.js';
 import { SqliteRuleCatalog } from './rule-catalog.js';
@@ -87,6 +88,7 @@ export class SqliteStore implements Store {
   readonly deliveries: SqliteDeliveryQueue;
   readonly archives: ArchiveStore;
   readonly replays: ReplayStore;
+  readonly consumers: SqliteConsumers;
   readonly db: Database;
   /** Which writers are failing on a storage fault (disk full, I/O error); see WriteHealth. */
   readonly writes: WriteHealth;
@@ -161,6 +163,7 @@ export class SqliteStore implements Store {
     this.#expireLeases(log);
     this.archives = new SqliteArchiveStore(db, opts.clock, this.writes);
     this.replays = new SqliteReplayStore(db, this.deliveries, this.writes);
+    this.consumers = new SqliteConsumers(db, this.writes);
     const eventTypes = new SqliteEventTypes(db, opts.maxTypesPerBus ?? DEFAULT_MAX_TYPES_PER_BUS);
     this.eventTypes = eventTypes;
     this.#log = new SqliteEventLog(db, { ...opts, health: this.writes }, this.#fullText, this.deliveries, eventTypes);

@@ -1,0 +1,42 @@
+import { Gauge, type Registry } from 'prom-client';
+
+/** What the pull-queue and durable-consumer gauges read at scrape time (src/streams). */
+export interface StreamsSnapshot {
+  readonly queues: readonly { readonly bus: string; readonly queue: string; readonly ready: number; readonly locked: number; readonly dead: number }[];
+  readonly consumers: readonly { readonly bus: string; readonly consumer: string; readonly lag: number }[];
+}
+
+export type StreamsSource = () => Promise<StreamsSnapshot>;
+
+/**
+ * The queue-depth and consumer-lag gauges (docs/metrics.md). The source is read once per scrape
+ * and shared by both gauges.
+ */
+export function registerStreamGauges(registry: Registry, source: StreamsSource): void {
+  let pending: Promise<StreamsSnapshot> | undefined;
+  // Both gauges collect within one scrape: the first read is shared, then dropped.
+  const read = (): Promise<StreamsSnapshot> => {
+    pending ??= source().finally(() => setImmediate(() => { pending = undefined; }));
+    return pending;
+  };
+  new Gauge({
+    name: 'switchyard_queue_messages', help: 'Events in a pull queue by state: ready (to be received), locked (received, not settled), dead (dead letters).', labelNames: ['bus', 'queue', 'state'], registers: [registry],
+    async collect() {
+      const s = await read();
+      this.reset();
+      for (const q of s.queues) {
+        this.set({ bus: q.bus, queue: q.queue, state: 'ready' }, q.ready);
+        this.set({ bus: q.bus, queue: q.queue, state: 'locked' }, q.locked);
+        this.set({ bus: q.bus, queue: q.queue, state: 'dead' }, q.dead);
+      }
+    },
+  });
+  new Gauge({
+    name: 'switchyard_consumer_lag', help: 'Events a durable consumer is behind its bus\'s head (head sequence − committed offset).', labelNames: ['bus', 'consumer'], registers: [registry],
+    async collect() {
+      const s = await read();
+      this.reset();
+      for (const c of s.consumers) this.set({ bus: c.bus, consumer: c.consumer }, c.lag);
+    },
+  });
+}
