@@ -15,7 +15,6 @@ export const LAYERS = {
   streams: 4,
   ingest: 4,
   observe: 4,
-  streams: 3,
   api: 5,
   server: 6,
   cli: 7,
