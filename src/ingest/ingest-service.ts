@@ -1,4 +1,4 @@
-import { DEFAULT_BUS, SwitchyardError, type ErrorCode, type Violation } from '../core/index.js';
+import { DEFAULT_BUS, SwitchyardError, systemClock, type Clock, type ErrorCode, type Violation } from '../core/index.js';
 import {
   decodeHttpRequest, parseEventJson, serializeEvent, eventSize, valueDepth, type CloudEvent, type ContentMode,
 } from '../events/index.js';
@@ -8,12 +8,17 @@ import type { PutOptions, PutOutcome } from './put-outcome.js';
 import type { EventRouter } from './router.js';
 import type { DeliveryPlanner } from './rule-router.js';
 import { noValidation, type EventCheck, type EventValidator } from './validator.js';
+import { DELIVER_AT, checkDelayMs, checkDeliverAt, withDeliverAt } from './delay.js';
 
 export interface IngestLimits {
   readonly maxEventBytes: number;
   readonly maxBatchEvents: number;
   readonly maxJsonDepth: number;
+  /** Longest delay of an event's deliveries (config ingest.maxDelayMs); 7 days when absent. */
+  readonly maxDelayMs?: number;
 }
+
+const DEFAULT_MAX_DELAY_MS = 7 * 24 * 3600 * 1000;
 
 /** One accepted event of a put over the CloudEvents HTTP binding (DESIGN §8). */
 export interface PutResult {
@@ -61,6 +66,8 @@ export class IngestService {
   readonly #observer: IngestObserver | undefined;
   readonly #validator: EventValidator;
   readonly #planner: DeliveryPlanner | undefined;
+  readonly #clock: Clock;
+  readonly #maxDelayMs: number;
   #inFlight = 0;
   #idle: (() => void)[] = [];
 
@@ -69,7 +76,7 @@ export class IngestService {
    * `buses` is the store's bus directory (CatalogView): the per-entry bus checks of `putEntries`
    * read it instead of awaiting the catalog; a bus it does not know (yet) is asked of the catalog.
    */
-  constructor(deps: { store: Store; buses: BusDirectory; router: EventRouter; limits: IngestLimits; observer?: IngestObserver; validator?: EventValidator; planner?: DeliveryPlanner }) {
+  constructor(deps: { store: Store; buses: BusDirectory; router: EventRouter; limits: IngestLimits; observer?: IngestObserver; validator?: EventValidator; planner?: DeliveryPlanner; clock?: Clock }) {
     this.#store = deps.store;
     this.#buses = deps.buses;
     this.#router = deps.router;
@@ -77,6 +84,8 @@ export class IngestService {
     this.#observer = deps.observer;
     this.#validator = deps.validator ?? noValidation;
     this.#planner = deps.planner;
+    this.#clock = deps.clock ?? systemClock;
+    this.#maxDelayMs = deps.limits.maxDelayMs ?? DEFAULT_MAX_DELAY_MS;
   }
 
   /**
@@ -102,12 +111,20 @@ export class IngestService {
     const checks: (EventCheck | undefined)[] = new Array(n);
     const sizes: number[] = new Array(n);
     const decoded = origin.kind === 'http';
+    // Due times of delayed events (the `deliverat` extension), allocated only when one is.
+    let dueAts: (number | undefined)[] | undefined;
     let refused = 0;
     for (let i = 0; i < n; i++) {
       const ev = events[i]!;
       const size = eventSize(ev);
       sizes[i] = size;
-      const problem = decoded ? undefined : this.#limitProblem(ev, size);
+      let problem: Refusal | undefined = decoded ? undefined : this.#limitProblem(ev, size);
+      const delay = ev.extensions[DELIVER_AT];
+      if (delay !== undefined && problem === undefined && options.ignoreDelay !== true) {
+        const d = checkDeliverAt(delay, this.#clock.now(), this.#maxDelayFor(bus));
+        if (d.ok) (dueAts ??= new Array<number | undefined>(n))[i] = d.at;
+        else problem = { code: 'SWY_INGEST_INVALID_DELAY', message: d.reason, violations: [{ path: `/${DELIVER_AT}`, reason: d.reason }] };
+      }
       const check = problem === undefined ? this.#validator.check(bus, ev) : undefined;
       checks[i] = check;
       if (problem !== undefined) {
@@ -133,14 +150,14 @@ export class IngestService {
     let kept = checks;
     if (refused === 0) {
       items = new Array(n);
-      for (let i = 0; i < n; i++) items[i] = this.#item(bus, events[i]!, sizes[i]!, recorded);
+      for (let i = 0; i < n; i++) items[i] = this.#item(bus, events[i]!, sizes[i]!, recorded, dueAts?.[i]);
     } else {
       items = [];
       slots = [];
       kept = [];
       for (let i = 0; i < n; i++) {
         if (outcomes[i] !== undefined) continue;
-        items.push(this.#item(bus, events[i]!, sizes[i]!, recorded));
+        items.push(this.#item(bus, events[i]!, sizes[i]!, recorded, dueAts?.[i]));
         slots.push(i);
         kept.push(checks[i]);
       }
@@ -205,7 +222,7 @@ export class IngestService {
         results[i] = { error: { code: 'SWY_INGEST_INVALID_ENTRIES', message: `${path} must be a JSON object` } };
         return;
       }
-      const { bus: rawBus, ...fields } = entry as Record<string, unknown>;
+      const { bus: rawBus, delayMs, ...fields } = entry as Record<string, unknown>;
       const bus = rawBus === undefined ? DEFAULT_BUS : rawBus;
       if (bus === SYSTEM_BUS) {
         const e = systemBusRefused();
@@ -221,14 +238,25 @@ export class IngestService {
         results[i] = { error: { code: 'SWY_EVENT_INVALID', message: parsed.violations.map((v) => `${v.path}: ${v.reason}`).join('; '), violations: parsed.violations } };
         return;
       }
-      const size = eventSize(parsed.event);
+      let ev = parsed.event;
+      if (delayMs !== undefined) {
+        const d = ev.extensions[DELIVER_AT] !== undefined
+          ? { ok: false as const, reason: `give ${DELIVER_AT} or delayMs, not both` }
+          : checkDelayMs(delayMs, this.#maxDelayMs);
+        if (!d.ok) {
+          results[i] = { error: { code: 'SWY_INGEST_INVALID_DELAY', message: d.reason, violations: [{ path: `${path}/delayMs`, reason: d.reason }] } };
+          return;
+        }
+        ev = withDeliverAt(ev, this.#clock.now() + d.ms);
+      }
+      const size = eventSize(ev);
       if (size > this.#limits.maxEventBytes) {
         results[i] = { error: { code: 'SWY_EVENT_TOO_LARGE', message: `event is ${size} bytes; the limit is ${this.#limits.maxEventBytes}` } };
         return;
       }
       let group = byBus.get(bus);
       if (group === undefined) byBus.set(bus, (group = { events: [], slots: [] }));
-      group.events.push(parsed.event);
+      group.events.push(ev);
       group.slots.push(i);
     });
     const origin: PutOrigin = { kind: 'http', mode: 'put-events', client: client?.client, traceparent: client?.traceparent };
@@ -271,8 +299,14 @@ export class IngestService {
     return new Set(found.filter((b) => b !== undefined));
   }
 
+  /** The longest delay on a bus: the configured one, and never past the bus's retention age. */
+  #maxDelayFor(bus: string): number {
+    const age = this.#buses.bus(bus)?.retention.maxAgeMs ?? null;
+    return age === null ? this.#maxDelayMs : Math.min(this.#maxDelayMs, age);
+  }
+
   /** The size and depth limits the HTTP decoders enforce, for events built in code. */
-  #limitProblem(ev: CloudEvent, size: number): { code: ErrorCode; message: string } | undefined {
+  #limitProblem(ev: CloudEvent, size: number): Refusal | undefined {
     if (size > this.#limits.maxEventBytes) return { code: 'SWY_EVENT_TOO_LARGE', message: `event is ${size} bytes; the limit is ${this.#limits.maxEventBytes}` };
     // The event object is level 1, so its data may nest one level less than the limit.
     if (ev.data.kind === 'json' && valueDepth(ev.data.value, this.#limits.maxJsonDepth) >= this.#limits.maxJsonDepth) {
@@ -298,7 +332,7 @@ export class IngestService {
     return marks === undefined ? undefined : Promise.all(marks);
   }
 
-  #item(bus: string, ev: CloudEvent, size: number, origin: RecordedOrigin): AppendItem {
+  #item(bus: string, ev: CloudEvent, size: number, origin: RecordedOrigin, deliverAt: number | undefined): AppendItem {
     // The one serialisation of the put path: the stored body, matched against and delivered from.
     const body = serializeEvent(ev);
     const matchedRules = this.#router.route(bus, ev, body);
@@ -316,6 +350,7 @@ export class IngestService {
       deliveries: this.#planner === undefined || matchedRules.length === 0 ? undefined : this.#planner.deliveries(bus, matchedRules, ev),
       client: origin.client,
       traceparent: origin.traceparent,
+      deliverAt,
     };
   }
 
@@ -339,6 +374,13 @@ export class IngestService {
   }
 }
 
+/** Why an event of a put is refused before it reaches the store. */
+interface Refusal {
+  readonly code: ErrorCode;
+  readonly message: string;
+  readonly violations?: readonly Violation[];
+}
+
 function systemBusRefused(): SwitchyardError {
   return new SwitchyardError('SWY_INGEST_SYSTEM_BUS', `only Switchyard puts events on "${SYSTEM_BUS}"; put yours on another bus`);
 }
@@ -349,16 +391,17 @@ function systemBusRefused(): SwitchyardError {
  */
 function refusal(outcomes: readonly PutOutcome[], batch: boolean): SwitchyardError {
   const violations: Violation[] = [];
-  let other: { code: ErrorCode; message: string } | undefined;
+  let other: { code: ErrorCode; message: string; violations?: readonly Violation[] | undefined } | undefined;
   outcomes.forEach((o, i) => {
     if (o.type !== 'refused') return;
+    const prefix = batch ? `/${i}` : '';
     if (o.code === 'SWY_SCHEMA_VALIDATION_FAILED') {
-      for (const v of o.violations ?? []) violations.push({ path: `${batch ? `/${i}` : ''}${v.path}`, reason: v.reason });
+      for (const v of o.violations ?? []) violations.push({ path: `${prefix}${v.path}`, reason: v.reason });
     } else {
-      other ??= o;
+      other ??= { code: o.code, message: o.message, violations: o.violations?.map((v) => ({ path: `${prefix}${v.path}`, reason: v.reason })) };
     }
   });
-  if (other !== undefined) return new SwitchyardError(other.code, other.message);
+  if (other !== undefined) return new SwitchyardError(other.code, other.message, other.violations === undefined ? undefined : { violations: other.violations });
   return new SwitchyardError('SWY_SCHEMA_VALIDATION_FAILED', `event data does not match its schema (${violations.length} violation(s))`, { violations });
 }
 

@@ -20,4 +20,9 @@ export interface PutOptions {
    * CloudEvents HTTP binding and bus targets put atomically; PutEvents entries stand alone.
    */
   readonly atomic?: boolean;
+  /**
+   * Deliver at once whatever the events' `deliverat` says (a replay re-sends events that were
+   * delayed already: docs/delay-and-transactions.md).
+   */
+  readonly ignoreDelay?: boolean;
 }

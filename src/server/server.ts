@@ -116,7 +116,8 @@ export class SwitchyardServer {
         discovery: new SchemaDiscovery(schemas),
         ...(obs.metrics === undefined ? {} : { onCheck: (bus: string, check: SchemaCheck) => obs.metrics?.schemaChecked(bus, check.mode, check.violations.length === 0) }),
       }),
-      limits: { maxEventBytes: c.limits.maxEventBytes, maxBatchEvents: c.limits.maxBatchEvents, maxJsonDepth: c.limits.maxJsonDepth },
+      limits: { maxEventBytes: c.limits.maxEventBytes, maxBatchEvents: c.limits.maxBatchEvents, maxJsonDepth: c.limits.maxJsonDepth, maxDelayMs: c.ingest.maxDelayMs },
+      clock: this.#clock,
     });
     await buildApi(app, {
       store: this.#store,

@@ -50,6 +50,11 @@ export interface AppendItem {
   readonly traceparent?: string | undefined;
   /** Deliveries to enqueue with the event, in the same transaction (matched rules × targets). */
   readonly deliveries?: readonly DeliveryEnqueue[] | undefined;
+  /**
+   * A delayed event (docs/delay-and-transactions.md): its deliveries are not due before this
+   * time (ms). The event itself is stored and readable at once.
+   */
+  readonly deliverAt?: number | undefined;
 }
 
 /** What became of one appended item; the order of outcomes is the order of items. */

@@ -1524,6 +1524,11 @@ export interface components {
             variables?: unknown;
         };
         StoredEvent: {
+            /**
+             * Format: date-time
+             * @description a delayed event: its deliveries start at this time (its `deliverat` attribute)
+             */
+            deliverAt?: string;
             /** @description A CloudEvent in the JSON format (attributes at top level, `data` or `data_base64`). */
             event?: {
                 id?: string;

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { SwitchyardError } from '../../core/index.js';
-import type { HttpClient, IngestService } from '../../ingest/index.js';
+import { storedDeliverAt, type HttpClient, type IngestService } from '../../ingest/index.js';
 import type { EventDeliveryState, Store, StoredEvent } from '../../store/index.js';
 import { compilePatternParam, formatTraceparent, parseTraceparent, searchEvents } from '../../observe/index.js';
 import { busName, problem, storedEvent } from '../schemas.js';
@@ -18,7 +18,9 @@ export interface EventRoutesDeps {
  * returned byte-exact (numbers beyond double precision included).
  */
 export function storedEventJson(e: StoredEvent): string {
-  return `{"event":${e.body},"sequence":${e.sequence},"receivedAt":"${new Date(e.receivedAt).toISOString()}","matchedRules":${JSON.stringify(e.matchedRules)}}`;
+  const at = storedDeliverAt(e.body);
+  const delayed = at === undefined ? '' : `,"deliverAt":"${new Date(at).toISOString()}"`;
+  return `{"event":${e.body},"sequence":${e.sequence},"receivedAt":"${new Date(e.receivedAt).toISOString()}","matchedRules":${JSON.stringify(e.matchedRules)}${delayed}}`;
 }
 
 /**

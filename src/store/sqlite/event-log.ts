@@ -148,7 +148,7 @@ export class SqliteEventLog implements EventLog {
       const matched = it.matchedRules.length === 0 ? '' : JSON.stringify(it.matchedRules);
       const { lastInsertRowid } = this.#s.insert.run(it.bus, seq, it.id, it.source, it.type, it.subject ?? null, it.time ?? null, now, it.mode, it.size, matched, it.body, it.client ?? null, it.traceparent ?? null);
       this.#fullText.appended(lastInsertRowid, it.body);
-      if (it.deliveries !== undefined && it.deliveries.length > 0) this.#queue?.enqueue(it.bus, seq, it.id, it.deliveries, now);
+      if (it.deliveries !== undefined && it.deliveries.length > 0) this.#queue?.enqueue(it.bus, seq, it.id, it.deliveries, now, it.deliverAt);
       tally?.add(it.bus, it.source, it.type, seq, it.id, it.body);
       out.push({ type: 'stored', sequence: seq, receivedAt: now });
       next.set(it.bus, seq + 1);
