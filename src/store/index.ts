@@ -21,3 +21,6 @@ export { ChangeFeed, type CatalogChange, type CatalogListener, type CatalogWatch
 /** Bus policy lives in src/core/bus-policy.ts; re-exported for the store's users. */
 export { PROTECTED_BUSES, SYSTEM_BUS } from '../core/index.js';
 export { CatalogView, type BusDirectory, type BusEntry, type RuleView } from './catalog-view.js';
+export type {
+  TransactionState, TransactionEndedBy, TransactionStep, TransactionRecord, NewTransaction, HeldEvent, HoldOutcome, EndOutcome, TransactionLog,
+} from './transaction-types.js';

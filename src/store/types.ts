@@ -7,6 +7,7 @@ import type { ObserveIndex } from './observe-types.js';
 import type { EventTypeCatalog } from './event-type-types.js';
 import type { StoreWrites } from './write-health.js';
 import type { CatalogWatch } from './change-feed.js';
+import type { TransactionLog } from './transaction-types.js';
 
 /** Retention of a bus: events older than maxAgeMs, or beyond the newest maxCount, are swept. */
 export interface Retention {
@@ -210,6 +211,8 @@ export interface Store {
   readonly eventTypes: EventTypeCatalog;
   /** Retention sweep and size; absent on a backend that does not offer it. */
   readonly housekeeping?: Housekeeping;
+  /** Transactional ("half") messages: held events, commit into the log, check-back bookkeeping (transaction-types.ts). */
+  readonly transactions: TransactionLog;
   /**
    * Which writers fail on a storage fault now (disk full, I/O error). Such a write throws
    * SWY_STORE_UNAVAILABLE (`isStoreUnavailable`); the state change is logged once by the store.

@@ -122,8 +122,22 @@ export class SqliteEventLog implements EventLog {
     return this.#committer.submit(items);
   }
 
+  /**
+   * Appends inside a write transaction the caller runs (a transaction commit: its events and its
+   * state change in one write); the caller calls {@link committed} after it. Not part of the port.
+   */
+  writeWithin(items: readonly AppendItem[]): AppendOutcome[] {
+    return this.#write(items);
+  }
+
+  /** After a {@link writeWithin} transaction ended: the full-text index and the dispatcher are told. */
+  committed(): void {
+    this.#fullText.committed();
+    this.#queue?.announce();
+  }
+
   /** Runs inside one write transaction: dedupe, assign sequences, insert. */
-  #write(items: AppendItem[]): AppendOutcome[] {
+  #write(items: readonly AppendItem[]): AppendOutcome[] {
     const now = this.#opts.clock.now();
     const window = this.#opts.dedupeWindowMs;
     const next = new Map<string, number>();

@@ -11,6 +11,7 @@ import { runCatalogFeedContract } from '../contracts/catalog-feed.contract.js';
 import { runHousekeepingContract } from '../contracts/housekeeping.contract.js';
 import { runEventTypesContract } from '../contracts/event-types.contract.js';
 import { runDelayedDeliveryContract } from '../contracts/delayed-delivery.contract.js';
+import { runTransactionLogContract } from '../contracts/transaction-log.contract.js';
 import { SqliteStore } from './sqlite-store.js';
 
 const open = (dataDir: string, o: BackendOptions): SqliteStore => new SqliteStore({
@@ -35,6 +36,7 @@ const REOPEN_CASES = [
   'delivery queue - a reopened store keeps pending deliveries, attempts and target health',
   'event catalogue - a reopened store keeps its rows and goes on counting',
   'delayed delivery - a reopened store keeps the due time of a delayed delivery',
+  'transaction log - a reopened store keeps open transactions, their held events and check-back times',
 ];
 
 const inMemory: ContractOptions = {
@@ -75,4 +77,5 @@ for (const backend of [inMemory, onFile]) {
   runHousekeepingContract(backend);
   runEventTypesContract(backend);
   runDelayedDeliveryContract(backend);
+  runTransactionLogContract(backend);
 }
