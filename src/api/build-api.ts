@@ -29,6 +29,7 @@ import { installJsonBodyParser } from './json-body.js';
 import { whoamiRoutes } from './routes/whoami.js';
 import { consoleRoutes, defaultConsoleDir } from './routes/console.js';
 import { catalogRoutes } from './routes/catalog.js';
+import { transactionRoutes, type TransactionRouteDeps } from './routes/transactions.js';
 
 /** Observability wiring (src/observe): search, trace, live tail, metrics, system events. */
 export interface ApiObserveDeps {
@@ -67,6 +68,8 @@ export interface ApiDeps {
   readonly consoleDir?: string;
   /** The AWS EventBridge API (`POST /`, docs/aws-compatibility.md); served only when given. */
   readonly aws?: AwsApiSettings;
+  /** Transactional messages (docs/delay-and-transactions.md); the routes exist only when given. */
+  readonly transactions?: TransactionRouteDeps;
 }
 
 export interface AwsApiSettings {
@@ -142,6 +145,7 @@ export async function buildApi(app: FastifyInstance, deps: ApiDeps): Promise<voi
     await app.register(deadLetterRoutes, { store: deps.store, clock: deps.delivery.clock });
     await app.register(targetStateRoutes, { ...deps.delivery, store: deps.store });
   }
+  if (deps.transactions !== undefined) await app.register(transactionRoutes, deps.transactions);
   await app.register(whoamiRoutes, { apiKeys: deps.apiKeys });
   await app.register(consoleRoutes, { dir: deps.consoleDir ?? defaultConsoleDir });
   if (deps.aws !== undefined) {

@@ -6,3 +6,5 @@ export { RuleRouter, type BusMatcher, type DeliveryPlanner } from './rule-router
 export { noValidation, type EventValidator, type EventCheck } from './validator.js';
 export { followRules } from './router-sync.js';
 export { DELIVER_AT, storedDeliverAt } from './delay.js';
+export { TransactionService, type TransactionSettings, type BeginOptions, type CommitResult } from './transaction-service.js';
+export { TransactionChecker, checkSigningRef, type CheckerSettings } from './transaction-checker.js';

@@ -2,7 +2,7 @@ import { DEFAULT_BUS, SwitchyardError, systemClock, type Clock, type ErrorCode, 
 import {
   decodeHttpRequest, parseEventJson, serializeEvent, eventSize, valueDepth, type CloudEvent, type ContentMode,
 } from '../events/index.js';
-import { SYSTEM_BUS, type AppendItem, type AppendOutcome, type BusDirectory, type Store } from '../store/index.js';
+import { SYSTEM_BUS, type AppendItem, type AppendOutcome, type BusDirectory, type HeldEvent, type HoldOutcome, type Store } from '../store/index.js';
 import { recordedOrigin, type HttpClient, type PutOrigin, type RecordedOrigin } from './put-origin.js';
 import type { PutOptions, PutOutcome } from './put-outcome.js';
 import type { EventRouter } from './router.js';
@@ -16,21 +16,21 @@ export interface IngestLimits {
   readonly maxJsonDepth: number;
   /** Longest delay of an event's deliveries (config ingest.maxDelayMs); 7 days when absent. */
   readonly maxDelayMs?: number;
+  /** Most events one transaction holds (config transactions.maxEvents); 10,000 when absent. */
+  readonly maxTransactionEvents?: number;
 }
 
 const DEFAULT_MAX_DELAY_MS = 7 * 24 * 3600 * 1000;
 
-/** One accepted event of a put over the CloudEvents HTTP binding (DESIGN §8). */
-export interface PutResult {
-  readonly id: string;
-  readonly source: string;
-  readonly sequence: number;
-  readonly duplicate?: true;
-}
+/** One accepted event of a put over the CloudEvents HTTP binding (DESIGN §8); `transaction` when held in one (no sequence yet). */
+export type PutResult =
+  | { readonly id: string; readonly source: string; readonly sequence: number; readonly duplicate?: true }
+  | { readonly id: string; readonly source: string; readonly transaction: string };
 
 /** One entry's result of a PutEvents call: stored (or duplicate) or an error for that entry. */
 export type EntryResult =
   | { readonly id: string; readonly source: string; readonly sequence: number; readonly duplicate?: true }
+  | { readonly id: string; readonly source: string; readonly transaction: string }
   | { readonly error: { readonly code: string; readonly message: string; readonly violations?: readonly Violation[] } };
 
 export interface HttpPut {
@@ -39,6 +39,8 @@ export interface HttpPut {
   readonly body: Buffer;
   /** The producer's address and traceparent, kept with each event for its trace (src/observe). */
   readonly client?: HttpClient;
+  /** Put the events into this open transaction of the bus (PutOptions.transaction). */
+  readonly transaction?: string;
 }
 
 /**
@@ -57,6 +59,8 @@ export interface IngestObserver {
  * wire format and call it; bus targets and system events call it directly.
  */
 const EMPTY: ReadonlySet<string> = new Set();
+const ATOMIC: PutOptions = { atomic: true };
+const DEFAULT_MAX_TRANSACTION_EVENTS = 10_000;
 
 export class IngestService {
   readonly #store: Store;
@@ -144,6 +148,7 @@ export class IngestService {
     }
     if (refused === n) return outcomes;
     const recorded = recordedOrigin(origin);
+    if (options.transaction !== undefined) return this.#hold(bus, options.transaction, events, sizes, recorded, outcomes);
     // The common case, nothing refused: items are the events in order, no slot bookkeeping.
     let items: AppendItem[];
     let slots: number[] | undefined;
@@ -192,12 +197,14 @@ export class IngestService {
       throw e;
     }
     const mode = decoded.mode;
-    const outcomes = await this.put(bus, decoded.events, { kind: 'http', mode, client: req.client?.client, traceparent: req.client?.traceparent }, { atomic: true });
+    const origin: PutOrigin = { kind: 'http', mode, client: req.client?.client, traceparent: req.client?.traceparent };
+    const outcomes = await this.put(bus, decoded.events, origin, req.transaction === undefined ? ATOMIC : { atomic: true, transaction: req.transaction });
     const results: PutResult[] = new Array(outcomes.length);
     for (let i = 0; i < outcomes.length; i++) {
       const o = outcomes[i]!;
       if (o.type === 'stored') results[i] = { id: o.id, source: o.source, sequence: o.sequence };
       else if (o.type === 'duplicate') results[i] = { id: o.id, source: o.source, sequence: o.sequence, duplicate: true };
+      else if (o.type === 'held') results[i] = { id: o.id, source: o.source, transaction: o.transaction };
       else throw refusal(outcomes, mode === 'batch');
     }
     return { mode, results };
@@ -215,14 +222,15 @@ export class IngestService {
     }
     const results: EntryResult[] = new Array(entries.length);
     const confirmed = await this.#busesOutsideDirectory(entries);
-    const byBus = new Map<string, { events: CloudEvent[]; slots: number[] }>();
+    // Entries by bus (and transaction: each one's put holds all or none of its entries).
+    const byBus = new Map<string, { bus: string; transaction: string | undefined; events: CloudEvent[]; slots: number[] }>();
     entries.forEach((entry, i) => {
       const path = `/entries/${i}`;
       if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
         results[i] = { error: { code: 'SWY_INGEST_INVALID_ENTRIES', message: `${path} must be a JSON object` } };
         return;
       }
-      const { bus: rawBus, delayMs, ...fields } = entry as Record<string, unknown>;
+      const { bus: rawBus, delayMs, transaction, ...fields } = entry as Record<string, unknown>;
       const bus = rawBus === undefined ? DEFAULT_BUS : rawBus;
       if (bus === SYSTEM_BUS) {
         const e = systemBusRefused();
@@ -231,6 +239,10 @@ export class IngestService {
       }
       if (typeof bus !== 'string' || (this.#buses.bus(bus) === undefined && !confirmed.has(bus))) {
         results[i] = { error: { code: 'SWY_STORE_BUS_NOT_FOUND', message: `bus ${JSON.stringify(bus)} does not exist` } };
+        return;
+      }
+      if (transaction !== undefined && (typeof transaction !== 'string' || transaction === '')) {
+        results[i] = { error: { code: 'SWY_INGEST_INVALID_ENTRIES', message: `${path}/transaction must be a transaction id`, violations: [{ path: `${path}/transaction`, reason: 'must be a non-empty string' }] } };
         return;
       }
       const parsed = parseEventJson(fields, { path });
@@ -254,14 +266,23 @@ export class IngestService {
         results[i] = { error: { code: 'SWY_EVENT_TOO_LARGE', message: `event is ${size} bytes; the limit is ${this.#limits.maxEventBytes}` } };
         return;
       }
-      let group = byBus.get(bus);
-      if (group === undefined) byBus.set(bus, (group = { events: [], slots: [] }));
+      const key = transaction === undefined ? bus : `${bus}\u0000${transaction as string}`;
+      let group = byBus.get(key);
+      if (group === undefined) byBus.set(key, (group = { bus, transaction: transaction as string | undefined, events: [], slots: [] }));
       group.events.push(ev);
       group.slots.push(i);
     });
     const origin: PutOrigin = { kind: 'http', mode: 'put-events', client: client?.client, traceparent: client?.traceparent };
-    await Promise.all([...byBus].map(async ([bus, g]) => {
-      const outcomes = await this.put(bus, g.events, origin);
+    await Promise.all([...byBus.values()].map(async (g) => {
+      let outcomes: PutOutcome[];
+      try {
+        outcomes = await this.put(g.bus, g.events, origin, g.transaction === undefined ? {} : { transaction: g.transaction });
+      } catch (e) {
+        // A transaction's refusal (unknown, ended, full) fails its entries, not the request.
+        if (g.transaction === undefined || !(e instanceof SwitchyardError) || e.status >= 500) throw e;
+        for (const i of g.slots) results[i] = { error: { code: e.code, message: e.message } };
+        return;
+      }
       outcomes.forEach((o, k) => {
         results[g.slots[k]!] = entryResult(o, `/entries/${g.slots[k]!}`);
       });
@@ -354,6 +375,52 @@ export class IngestService {
     };
   }
 
+  /** Puts the events not refused into an open transaction (all or none); the put fails as a whole when it cannot. */
+  async #hold(bus: string, transaction: string, events: readonly CloudEvent[], sizes: readonly number[], origin: RecordedOrigin, outcomes: PutOutcome[]): Promise<PutOutcome[]> {
+    const held: HeldEvent[] = [];
+    const slots: number[] = [];
+    for (let i = 0; i < events.length; i++) {
+      if (outcomes[i] !== undefined) continue;
+      const ev = events[i]!;
+      held.push({
+        id: ev.id, source: ev.source, type: ev.type, subject: ev.subject, time: ev.time, body: serializeEvent(ev), size: sizes[i]!,
+        mode: origin.mode, client: origin.client, traceparent: origin.traceparent,
+      });
+      slots.push(i);
+    }
+    let r: HoldOutcome;
+    this.#inFlight++;
+    try {
+      r = await this.#store.transactions.hold(bus, transaction, held, this.#limits.maxTransactionEvents ?? DEFAULT_MAX_TRANSACTION_EVENTS);
+    } catch (cause) {
+      throw new SwitchyardError('SWY_INGEST_STORE_FAILED', 'the events could not be stored; retry', { cause });
+    } finally {
+      this.#settled();
+    }
+    switch (r.type) {
+      case 'not-found':
+        throw transactionNotFound(bus, transaction);
+      case 'closed':
+        throw new SwitchyardError('SWY_INGEST_TX_CLOSED', `transaction "${transaction}" is ${r.state}; it takes no more events`);
+      case 'full':
+        throw new SwitchyardError('SWY_INGEST_TX_FULL', `transaction "${transaction}" holds ${r.events} event(s); ${held.length} more would pass the limit of ${this.#limits.maxTransactionEvents ?? DEFAULT_MAX_TRANSACTION_EVENTS}`);
+      case 'held':
+        slots.forEach((i) => {
+          outcomes[i] = { type: 'held', id: events[i]!.id, source: events[i]!.source, transaction };
+        });
+        return outcomes;
+    }
+  }
+
+  #settled(): void {
+    this.#inFlight--;
+    if (this.#inFlight === 0) {
+      const idle = this.#idle;
+      this.#idle = [];
+      for (const f of idle) f();
+    }
+  }
+
   async #append(items: AppendItem[]): Promise<AppendOutcome[]> {
     this.#inFlight++;
     try {
@@ -364,12 +431,7 @@ export class IngestService {
     } catch (cause) {
       throw new SwitchyardError('SWY_INGEST_STORE_FAILED', 'the events could not be stored; retry', { cause });
     } finally {
-      this.#inFlight--;
-      if (this.#inFlight === 0) {
-        const idle = this.#idle;
-        this.#idle = [];
-        for (const f of idle) f();
-      }
+      this.#settled();
     }
   }
 }
@@ -379,6 +441,11 @@ interface Refusal {
   readonly code: ErrorCode;
   readonly message: string;
   readonly violations?: readonly Violation[];
+}
+
+/** SWY_INGEST_TX_NOT_FOUND for a transaction id on a bus. */
+export function transactionNotFound(bus: string, id: string): SwitchyardError {
+  return new SwitchyardError('SWY_INGEST_TX_NOT_FOUND', `no transaction "${id}" on bus "${bus}"`);
 }
 
 function systemBusRefused(): SwitchyardError {
@@ -416,6 +483,8 @@ function entryResult(o: PutOutcome, path: string): EntryResult {
       const violations = o.violations.map((v) => ({ path: `${path}${v.path}`, reason: v.reason }));
       return { error: { code: o.code, message: violations.map((v) => `${v.path}: ${v.reason}`).join('; '), violations } };
     }
+    case 'held':
+      return { id: o.id, source: o.source, transaction: o.transaction };
     case 'withheld': // PutEvents entries stand alone (not an atomic put): never withheld
       return { error: { code: 'SWY_INGEST_INVALID_ENTRIES', message: 'not stored: another entry of the put was refused' } };
   }

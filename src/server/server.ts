@@ -3,7 +3,7 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { isLoopback, type Config } from '../config/index.js';
 import { systemClock, type Clock } from '../core/index.js';
 import { APPEND_WRITER, CatalogView, createStore, isStoreUnavailable, RetentionSweeper, SYSTEM_BUS, type Store } from '../store/index.js';
-import { IngestService, RuleRouter, followRules } from '../ingest/index.js';
+import { IngestService, RuleRouter, TransactionChecker, TransactionService, checkSigningRef, followRules } from '../ingest/index.js';
 import { newBusMatcher } from './matcher-factory.js';
 import { createObservability, type Observability } from '../observe/index.js';
 import { SchemaDiscovery, SchemaRegistry, SchemaValidator, type SchemaCheck } from '../schemas/index.js';
@@ -32,6 +32,7 @@ export class SwitchyardServer {
   #view: CatalogView | undefined;
   #ingest: IngestService | undefined;
   #sweeper: RetentionSweeper | undefined;
+  #checker: TransactionChecker | undefined;
   #observe: Observability | undefined;
   #delivery: DeliveryWiring | undefined;
   #ready = false;
@@ -57,6 +58,12 @@ export class SwitchyardServer {
   get delivery(): DeliveryWiring {
     if (this.#delivery === undefined) throw new Error('server not started');
     return this.#delivery;
+  }
+
+  /** The check-back scheduler of transactions, once started (tests run its rounds with `tick`). */
+  get transactionChecker(): TransactionChecker {
+    if (this.#checker === undefined) throw new Error('server not started');
+    return this.#checker;
   }
 
   /** The base URL once listening, e.g. http://127.0.0.1:8080. */
@@ -116,8 +123,23 @@ export class SwitchyardServer {
         discovery: new SchemaDiscovery(schemas),
         ...(obs.metrics === undefined ? {} : { onCheck: (bus: string, check: SchemaCheck) => obs.metrics?.schemaChecked(bus, check.mode, check.violations.length === 0) }),
       }),
-      limits: { maxEventBytes: c.limits.maxEventBytes, maxBatchEvents: c.limits.maxBatchEvents, maxJsonDepth: c.limits.maxJsonDepth, maxDelayMs: c.ingest.maxDelayMs },
+      limits: {
+        maxEventBytes: c.limits.maxEventBytes, maxBatchEvents: c.limits.maxBatchEvents, maxJsonDepth: c.limits.maxJsonDepth,
+        maxDelayMs: c.ingest.maxDelayMs, maxTransactionEvents: c.transactions.maxEvents,
+      },
       clock: this.#clock,
+    });
+    // Transactional messages: begin/commit/rollback, and the check-back scheduler (docs/delay-and-transactions.md).
+    const transactions = new TransactionService({
+      store: this.#store, buses: view, router, planner: router, observer: obs.observer, clock: this.#clock,
+      settings: { checkAfterMs: c.transactions.checkAfterMs, maxOpen: c.transactions.maxOpen },
+    });
+    this.#checker = new TransactionChecker({
+      store: this.#store, transactions, secrets: delivery.keyring, clock: this.#clock, log: app.log,
+      settings: {
+        maxChecks: c.transactions.maxChecks, defaultOutcome: c.transactions.defaultOutcome, checkIntervalMs: c.transactions.checkIntervalMs,
+        checkTimeoutMs: c.transactions.checkTimeoutMs, allowPrivateNetworks: delivery.allowPrivateNetworks, keepEndedMs: c.delivery.keepDeliveredMs,
+      },
     });
     await buildApi(app, {
       store: this.#store,
@@ -137,6 +159,7 @@ export class SwitchyardServer {
       schemas,
       connections: { vault: delivery.vault, keyring: delivery.keyring, clock: this.#clock },
       delivery: { dispatcher: delivery.dispatcher, clock: this.#clock },
+      transactions: { transactions, checkSecrets: { activeSecrets: (bus) => delivery.keyring.activeSecrets(checkSigningRef(bus), this.#clock.now()) } },
       aws: !c.aws.enabled ? undefined : {
         account: c.aws.account, region: c.aws.region, accessKeys: c.auth.awsAccessKeys, clock: this.#clock,
         open: Object.keys(c.auth.awsAccessKeys).length === 0 && isLoopback(c.server.host), maxEventBytes: c.limits.maxEventBytes,
@@ -154,6 +177,7 @@ export class SwitchyardServer {
     await delivery.start();
     await app.listen({ host: c.server.host, port: c.server.port });
     await this.#sweeper?.start();
+    await this.#checker.start();
     this.#ready = true;
     log.info({ url: this.url, dataDir: c.storage.dataDir, version }, 'switchyard ready');
   }
@@ -169,6 +193,7 @@ export class SwitchyardServer {
     this.#stopping ??= (async () => {
       this.#ready = false;
       await this.#sweeper?.stop();
+      await this.#checker?.stop();
       if (this.#app !== undefined) {
         const app = this.#app;
         const timer = setTimeout(() => app.server.closeAllConnections(), this.config.server.shutdownTimeoutMs);
