@@ -13,6 +13,7 @@ import { rulesCommand } from './commands/rules.js';
 import { schemasCommand } from './commands/schemas.js';
 import { testPatternCommand } from './commands/test-pattern.js';
 import { testTransformCommand } from './commands/test-transform.js';
+import { txCommand } from './commands/tx.js';
 import type { ClientCommand, Env } from './context.js';
 import type { CliIo } from './io.js';
 
@@ -23,7 +24,7 @@ import type { CliIo } from './io.js';
  * and its flags with `withClientOptions`, and throws (ApiError, ConnectionError, UsageError) for
  * `runProgram` to report.
  */
-export const CLIENT_COMMANDS: readonly ClientCommand[] = [putCommand, eventsCommand, busesCommand, rulesCommand, testPatternCommand, testTransformCommand, traceCommand, tailCommand, schemasCommand, deadLettersCommand, targetsCommand, connectionsCommand, catalogCommand, configCommand];
+export const CLIENT_COMMANDS: readonly ClientCommand[] = [putCommand, eventsCommand, busesCommand, rulesCommand, testPatternCommand, testTransformCommand, traceCommand, tailCommand, schemasCommand, deadLettersCommand, targetsCommand, connectionsCommand, catalogCommand, configCommand, txCommand];
 
 /**
  * Registers the client commands on `program`. Call after `program.exitOverride()` so the
