@@ -160,6 +160,18 @@ const cases: Case[] = [
     assert.equal((await store.transactions.get('default', 'open'))?.state, 'open');
   }],
 
+  ['transaction log - a deleted bus takes its transactions and their held events along', async ({ store, clock }) => {
+    await store.catalog.buses.create(newBus('gone'));
+    await store.transactions.begin({ ...tx('t1'), bus: 'gone' }, clock.now(), 10);
+    await store.transactions.hold('gone', 't1', [held('a')], 10);
+    await store.catalog.buses.delete('gone');
+    assert.equal(await store.transactions.get('gone', 't1'), undefined);
+    assert.deepEqual(await store.transactions.held('gone', 't1'), []);
+    assert.deepEqual(await store.transactions.claimDue(clock.now() + 10_000, clock.now() + 20_000, 10), []);
+    await store.catalog.buses.create(newBus('gone'));
+    assert.deepEqual(await store.transactions.hold('gone', 't1', [held('b')], 10), { type: 'not-found' });
+  }],
+
   ['transaction log - a reopened store keeps open transactions, their held events and check-back times', async (c) => {
     const now = c.clock.now();
     await c.store.transactions.begin(tx('t1', 1000), now, 10);
