@@ -35,6 +35,7 @@ import type { ArchiveService, ReplayService } from '../streams/index.js';
 import type { DurableConsumers, PullQueues } from '../streams/index.js';
 import { queueRoutes } from './routes/queues.js';
 import { consumerRoutes } from './routes/consumers.js';
+import { transactionRoutes, type TransactionRouteDeps } from './routes/transactions.js';
 
 /** Observability wiring (src/observe): search, trace, live tail, metrics, system events. */
 export interface ApiObserveDeps {
@@ -77,6 +78,8 @@ export interface ApiDeps {
   readonly replay?: { readonly replays: ReplayService; readonly archives: ArchiveService };
   /** Pull queues and durable consumers (docs/queues.md, docs/consumers.md); the routes exist only when given. */
   readonly streams?: { readonly queues: PullQueues; readonly consumers: DurableConsumers };
+  /** Transactional messages (docs/delay-and-transactions.md); the routes exist only when given. */
+  readonly transactions?: TransactionRouteDeps;
 }
 
 export interface AwsApiSettings {
@@ -160,6 +163,7 @@ export async function buildApi(app: FastifyInstance, deps: ApiDeps): Promise<voi
     await app.register(queueRoutes, { store: deps.store, queues: deps.streams.queues });
     await app.register(consumerRoutes, { consumers: deps.streams.consumers });
   }
+  if (deps.transactions !== undefined) await app.register(transactionRoutes, deps.transactions);
   await app.register(whoamiRoutes, { apiKeys: deps.apiKeys });
   await app.register(consoleRoutes, { dir: deps.consoleDir ?? defaultConsoleDir });
   if (deps.aws !== undefined) {

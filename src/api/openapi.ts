@@ -92,6 +92,11 @@ const OPERATION_IDS: Readonly<Record<string, string>> = {
   'POST /v1/buses/{bus}/consumers/{name}/fetch': 'fetchConsumerEvents',
   'POST /v1/buses/{bus}/consumers/{name}/commit': 'commitConsumerOffset',
   'POST /v1/buses/{bus}/consumers/{name}/reset': 'resetConsumerOffset',
+  'POST /v1/buses/{bus}/transactions': 'beginTransaction',
+  'GET /v1/buses/{bus}/transactions': 'listTransactions',
+  'GET /v1/buses/{bus}/transactions/{id}': 'getTransaction',
+  'POST /v1/buses/{bus}/transactions/{id}/commit': 'commitTransaction',
+  'POST /v1/buses/{bus}/transactions/{id}/rollback': 'rollbackTransaction',
 };
 
 /** Named components for the main bodies: the response (or each item of a listed page) and the request. */
@@ -112,6 +117,9 @@ const NAMING: Readonly<Record<string, Naming>> = {
   putEvents: { request: 'PutEventsRequest', response: 'PutEventsResult' },
   putBusEvents: { response: 'PutResult' },
   listDeadLetters: { item: 'DeadLetterSummary', page: 'DeadLetterPage' },
+  beginTransaction: { response: 'TransactionBegun', request: 'TransactionBegin' },
+  getTransaction: { response: 'Transaction' },
+  listTransactions: { item: 'Transaction', page: 'TransactionList' },
   getDeadLetter: { response: 'DeadLetter' },
   listConnections: { item: 'Connection', page: 'ConnectionList' },
   getConnection: { response: 'Connection' },
@@ -230,6 +238,7 @@ function transformObject({ openapiObject }: { openapiObject: Json }): Json {
         op.requestBody = ingestBody();
         const params = (op.parameters ?? []) as Json[];
         for (const h of CE_HEADERS) params.push({ in: 'header', name: h, required: false, schema: { type: 'string' }, description: `Binary mode: the event's ${h.slice(3)} attribute.` });
+        params.push({ in: 'header', name: 'switchyard-transaction', required: false, schema: { type: 'string' }, description: 'Put the events into this open transaction of the bus (held until it commits; docs/delay-and-transactions.md).' });
         op.parameters = params;
       }
       const responses = (op.responses ?? {}) as Record<string, Json>;

@@ -36,5 +36,6 @@ export const storedEvent = {
     sequence: { type: 'integer' },
     receivedAt: { type: 'string', format: 'date-time' },
     matchedRules: { type: 'array', items: { type: 'string' } },
+    deliverAt: { type: 'string', format: 'date-time', description: 'a delayed event: its deliveries start at this time (its `deliverat` attribute)' },
   },
 } as const;

@@ -16,6 +16,8 @@ export interface RequestOptions {
   /** The body text, sent as is (so JSON number literals reach the server byte-exact). */
   readonly body?: string;
   readonly contentType?: string;
+  /** Extra request headers (e.g. Switchyard-Transaction). */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /** A 2xx answer: its status and raw body text (empty for 204). */
@@ -73,7 +75,7 @@ export class SwitchyardClient {
   /** Sends one request; resolves only for 2xx. `path` starts with `/` and is already encoded. */
   async send(method: string, path: string, opts: RequestOptions = {}): Promise<RawAnswer> {
     const url = this.baseUrl + path + queryString(opts.query);
-    const headers: Record<string, string> = { accept: 'application/json, application/problem+json' };
+    const headers: Record<string, string> = { ...opts.headers, accept: 'application/json, application/problem+json' };
     if (opts.contentType !== undefined) headers['content-type'] = opts.contentType;
     if (this.apiKey !== undefined) headers.authorization = `Bearer ${this.apiKey}`;
     let status: number;

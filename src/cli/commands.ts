@@ -16,6 +16,7 @@ import { testPatternCommand } from './commands/test-pattern.js';
 import { testTransformCommand } from './commands/test-transform.js';
 import { queuesCommand } from './commands/queues.js';
 import { consumersCommand } from './commands/consumers.js';
+import { txCommand } from './commands/tx.js';
 import type { ClientCommand, Env } from './context.js';
 import type { CliIo } from './io.js';
 
@@ -26,7 +27,7 @@ import type { CliIo } from './io.js';
  * and its flags with `withClientOptions`, and throws (ApiError, ConnectionError, UsageError) for
  * `runProgram` to report.
  */
-export const CLIENT_COMMANDS: readonly ClientCommand[] = [putCommand, eventsCommand, busesCommand, rulesCommand, testPatternCommand, testTransformCommand, traceCommand, tailCommand, schemasCommand, deadLettersCommand, targetsCommand, connectionsCommand, catalogCommand, configCommand, replaysCommand, archivesCommand, queuesCommand, consumersCommand];
+export const CLIENT_COMMANDS: readonly ClientCommand[] = [putCommand, eventsCommand, busesCommand, rulesCommand, testPatternCommand, testTransformCommand, traceCommand, tailCommand, schemasCommand, deadLettersCommand, targetsCommand, connectionsCommand, catalogCommand, configCommand, replaysCommand, archivesCommand, queuesCommand, consumersCommand, txCommand];
 
 /**
  * Registers the client commands on `program`. Call after `program.exitOverride()` so the

@@ -7,8 +7,10 @@
 export interface PutResult {
   readonly id: string;
   readonly source: string;
-  readonly sequence: number;
+  readonly sequence?: number;
   readonly duplicate?: boolean;
+  /** Put into this open transaction: held, no sequence until it commits. */
+  readonly transaction?: string;
 }
 
 export interface PutAnswer {

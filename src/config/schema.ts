@@ -63,6 +63,21 @@ export const configSchema = {
       default: {},
       properties: {
         dedupeWindowMs: { type: 'integer', minimum: 0, default: 1 * DAY, description: 'Milliseconds during which a repeated (source, id) on a bus is answered as a duplicate and not stored again (24 h). 0 disables.' },
+        maxDelayMs: { type: 'integer', minimum: 0, default: 7 * DAY, description: 'Longest a producer may delay an event\'s deliveries (the `deliverat` extension or a PutEvents entry\'s `delayMs`; docs/delay-and-transactions.md): 7 days. Later is refused with a 400. 0 refuses every delay.' },
+      },
+    },
+    transactions: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        checkAfterMs: { type: 'integer', minimum: 100, maximum: 7 * DAY, default: 1 * MINUTE, description: 'Default time an open transaction waits before Switchyard checks back with its producer (a begin may set its own `checkAfterMs`), and between check-backs answered "unknown" (1 min).' },
+        maxChecks: { type: 'integer', minimum: 0, maximum: 1000, default: 15, description: 'Check-backs of one transaction before `defaultOutcome` applies.' },
+        defaultOutcome: { type: 'string', enum: ['rollback', 'commit'], default: 'rollback', description: 'What happens to a transaction whose check-backs are used up (or that has no check URL once it is due).' },
+        maxEvents: { type: 'integer', minimum: 1, maximum: 1000000, default: 10000, description: 'Most events one transaction holds; a put past it is refused with a 400.' },
+        maxOpen: { type: 'integer', minimum: 1, maximum: 10000000, default: 10000, description: 'Most transactions open at once (every bus); a begin past it is refused with 429.' },
+        checkIntervalMs: { type: 'integer', minimum: 10, maximum: 1 * MINUTE, default: 1 * SECOND, description: 'How often the check-back scheduler looks for transactions that fell due.' },
+        checkTimeoutMs: { type: 'integer', minimum: 100, maximum: 1 * MINUTE, default: 5 * SECOND, description: 'Timeout of one check-back request; a timeout counts as "unknown".' },
       },
     },
     retention: {
@@ -166,7 +181,11 @@ export interface Config {
   readonly storage: { readonly kind: 'sqlite'; readonly dataDir: string; readonly durability: 'process' | 'fsync'; readonly groupCommitMaxEvents: number; readonly fullTextFlushMs: number };
   readonly limits: { readonly maxEventBytes: number; readonly maxRequestBytes: number; readonly maxBatchEvents: number; readonly maxJsonDepth: number; readonly maxTransformOutputBytes?: number };
   readonly catalog: { readonly maxTypesPerBus: number };
-  readonly ingest: { readonly dedupeWindowMs: number };
+  readonly ingest: { readonly dedupeWindowMs: number; readonly maxDelayMs: number };
+  readonly transactions: {
+    readonly checkAfterMs: number; readonly maxChecks: number; readonly defaultOutcome: 'rollback' | 'commit';
+    readonly maxEvents: number; readonly maxOpen: number; readonly checkIntervalMs: number; readonly checkTimeoutMs: number;
+  };
   readonly retention: { readonly defaultMaxAgeMs: number; readonly sweepIntervalMs: number; readonly sweepBatch: number };
   readonly auth: { readonly apiKeys: Readonly<Record<string, readonly ('admin' | 'put' | 'read')[]>>; readonly awsAccessKeys: Readonly<Record<string, string>> };
   readonly aws: { readonly enabled: boolean; readonly account: string; readonly region: string };

@@ -15,3 +15,4 @@ export { eventJsonView } from './view.js';
 export { invalid as invalidEventError, pointer as jsonPointer } from './violations.js';
 export { scanJson, valueDepth, type JsonNode, type JsonMember, type ScanResult, type ScanOptions } from './json-scan.js';
 export { encodeHeaderValue, decodeHeaderValue } from './header-encoding.js';
+export { checkTimestamp } from './attribute-types.js';

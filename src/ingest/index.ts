@@ -5,3 +5,6 @@ export { type EventRouter } from './router.js';
 export { RuleRouter, type BusMatcher, type DeliveryPlanner } from './rule-router.js';
 export { noValidation, type EventValidator, type EventCheck } from './validator.js';
 export { followRules } from './router-sync.js';
+export { DELIVER_AT, storedDeliverAt } from './delay.js';
+export { TransactionService, type TransactionSettings, type BeginOptions, type CommitResult } from './transaction-service.js';
+export { TransactionChecker, checkSigningRef, type CheckerSettings } from './transaction-checker.js';

@@ -1,13 +1,14 @@
-import { DEFAULT_BUS, SwitchyardError, type ErrorCode, type Violation } from '../core/index.js';
+import { DEFAULT_BUS, SwitchyardError, systemClock, type Clock, type ErrorCode, type Violation } from '../core/index.js';
 import {
   decodeHttpRequest, parseEventJson, serializeEvent, eventSize, valueDepth, type CloudEvent, type ContentMode,
 } from '../events/index.js';
-import { SYSTEM_BUS, type AppendItem, type AppendOutcome, type BusDirectory, type Store } from '../store/index.js';
+import { SYSTEM_BUS, type AppendItem, type AppendOutcome, type BusDirectory, type HeldEvent, type HoldOutcome, type Store } from '../store/index.js';
 import { recordedOrigin, type HttpClient, type PutOrigin, type RecordedOrigin } from './put-origin.js';
 import type { PutOptions, PutOutcome } from './put-outcome.js';
 import type { EventRouter } from './router.js';
 import type { DeliveryPlanner } from './rule-router.js';
 import { noValidation, type EventCheck, type EventValidator } from './validator.js';
+import { DELIVER_AT, checkDelayMs, checkDeliverAt, withDeliverAt } from './delay.js';
 
 /** Names the archives of a bus an event (its JSON-format text) goes to; undefined for none (src/streams ArchiveRouter). */
 export interface ArchiveMatcher {
@@ -18,19 +19,23 @@ export interface IngestLimits {
   readonly maxEventBytes: number;
   readonly maxBatchEvents: number;
   readonly maxJsonDepth: number;
+  /** Longest delay of an event's deliveries (config ingest.maxDelayMs); 7 days when absent. */
+  readonly maxDelayMs?: number;
+  /** Most events one transaction holds (config transactions.maxEvents); 10,000 when absent. */
+  readonly maxTransactionEvents?: number;
 }
 
-/** One accepted event of a put over the CloudEvents HTTP binding (DESIGN §8). */
-export interface PutResult {
-  readonly id: string;
-  readonly source: string;
-  readonly sequence: number;
-  readonly duplicate?: true;
-}
+const DEFAULT_MAX_DELAY_MS = 7 * 24 * 3600 * 1000;
+
+/** One accepted event of a put over the CloudEvents HTTP binding (DESIGN §8); `transaction` when held in one (no sequence yet). */
+export type PutResult =
+  | { readonly id: string; readonly source: string; readonly sequence: number; readonly duplicate?: true }
+  | { readonly id: string; readonly source: string; readonly transaction: string };
 
 /** One entry's result of a PutEvents call: stored (or duplicate) or an error for that entry. */
 export type EntryResult =
   | { readonly id: string; readonly source: string; readonly sequence: number; readonly duplicate?: true }
+  | { readonly id: string; readonly source: string; readonly transaction: string }
   | { readonly error: { readonly code: string; readonly message: string; readonly violations?: readonly Violation[] } };
 
 export interface HttpPut {
@@ -39,6 +44,8 @@ export interface HttpPut {
   readonly body: Buffer;
   /** The producer's address and traceparent, kept with each event for its trace (src/observe). */
   readonly client?: HttpClient;
+  /** Put the events into this open transaction of the bus (PutOptions.transaction). */
+  readonly transaction?: string;
 }
 
 /**
@@ -57,6 +64,8 @@ export interface IngestObserver {
  * wire format and call it; bus targets and system events call it directly.
  */
 const EMPTY: ReadonlySet<string> = new Set();
+const ATOMIC: PutOptions = { atomic: true };
+const DEFAULT_MAX_TRANSACTION_EVENTS = 10_000;
 
 export class IngestService {
   readonly #store: Store;
@@ -67,6 +76,8 @@ export class IngestService {
   readonly #validator: EventValidator;
   readonly #planner: DeliveryPlanner | undefined;
   readonly #archives: ArchiveMatcher | undefined;
+  readonly #clock: Clock;
+  readonly #maxDelayMs: number;
   #inFlight = 0;
   #idle: (() => void)[] = [];
 
@@ -75,7 +86,7 @@ export class IngestService {
    * `buses` is the store's bus directory (CatalogView): the per-entry bus checks of `putEntries`
    * read it instead of awaiting the catalog; a bus it does not know (yet) is asked of the catalog.
    */
-  constructor(deps: { store: Store; buses: BusDirectory; router: EventRouter; limits: IngestLimits; observer?: IngestObserver; validator?: EventValidator; planner?: DeliveryPlanner; archives?: ArchiveMatcher }) {
+  constructor(deps: { store: Store; buses: BusDirectory; router: EventRouter; limits: IngestLimits; observer?: IngestObserver; validator?: EventValidator; planner?: DeliveryPlanner; archives?: ArchiveMatcher; clock?: Clock }) {
     this.#store = deps.store;
     this.#buses = deps.buses;
     this.#router = deps.router;
@@ -84,6 +95,8 @@ export class IngestService {
     this.#validator = deps.validator ?? noValidation;
     this.#planner = deps.planner;
     this.#archives = deps.archives;
+    this.#clock = deps.clock ?? systemClock;
+    this.#maxDelayMs = deps.limits.maxDelayMs ?? DEFAULT_MAX_DELAY_MS;
   }
 
   /**
@@ -109,12 +122,20 @@ export class IngestService {
     const checks: (EventCheck | undefined)[] = new Array(n);
     const sizes: number[] = new Array(n);
     const decoded = origin.kind === 'http';
+    // Due times of delayed events (the `deliverat` extension), allocated only when one is.
+    let dueAts: (number | undefined)[] | undefined;
     let refused = 0;
     for (let i = 0; i < n; i++) {
       const ev = events[i]!;
       const size = eventSize(ev);
       sizes[i] = size;
-      const problem = decoded ? undefined : this.#limitProblem(ev, size);
+      let problem: Refusal | undefined = decoded ? undefined : this.#limitProblem(ev, size);
+      const delay = ev.extensions[DELIVER_AT];
+      if (delay !== undefined && problem === undefined && options.ignoreDelay !== true) {
+        const d = checkDeliverAt(delay, this.#clock.now(), this.#maxDelayFor(bus));
+        if (d.ok) (dueAts ??= new Array<number | undefined>(n))[i] = d.at;
+        else problem = { code: 'SWY_INGEST_INVALID_DELAY', message: d.reason, violations: [{ path: `/${DELIVER_AT}`, reason: d.reason }] };
+      }
       const check = problem === undefined ? this.#validator.check(bus, ev) : undefined;
       checks[i] = check;
       if (problem !== undefined) {
@@ -134,20 +155,21 @@ export class IngestService {
     }
     if (refused === n) return outcomes;
     const recorded = recordedOrigin(origin);
+    if (options.transaction !== undefined) return this.#hold(bus, options.transaction, events, sizes, recorded, outcomes);
     // The common case, nothing refused: items are the events in order, no slot bookkeeping.
     let items: AppendItem[];
     let slots: number[] | undefined;
     let kept = checks;
     if (refused === 0) {
       items = new Array(n);
-      for (let i = 0; i < n; i++) items[i] = this.#item(bus, events[i]!, sizes[i]!, recorded);
+      for (let i = 0; i < n; i++) items[i] = this.#item(bus, events[i]!, sizes[i]!, recorded, dueAts?.[i]);
     } else {
       items = [];
       slots = [];
       kept = [];
       for (let i = 0; i < n; i++) {
         if (outcomes[i] !== undefined) continue;
-        items.push(this.#item(bus, events[i]!, sizes[i]!, recorded));
+        items.push(this.#item(bus, events[i]!, sizes[i]!, recorded, dueAts?.[i]));
         slots.push(i);
         kept.push(checks[i]);
       }
@@ -182,12 +204,14 @@ export class IngestService {
       throw e;
     }
     const mode = decoded.mode;
-    const outcomes = await this.put(bus, decoded.events, { kind: 'http', mode, client: req.client?.client, traceparent: req.client?.traceparent }, { atomic: true });
+    const origin: PutOrigin = { kind: 'http', mode, client: req.client?.client, traceparent: req.client?.traceparent };
+    const outcomes = await this.put(bus, decoded.events, origin, req.transaction === undefined ? ATOMIC : { atomic: true, transaction: req.transaction });
     const results: PutResult[] = new Array(outcomes.length);
     for (let i = 0; i < outcomes.length; i++) {
       const o = outcomes[i]!;
       if (o.type === 'stored') results[i] = { id: o.id, source: o.source, sequence: o.sequence };
       else if (o.type === 'duplicate') results[i] = { id: o.id, source: o.source, sequence: o.sequence, duplicate: true };
+      else if (o.type === 'held') results[i] = { id: o.id, source: o.source, transaction: o.transaction };
       else throw refusal(outcomes, mode === 'batch');
     }
     return { mode, results };
@@ -205,14 +229,15 @@ export class IngestService {
     }
     const results: EntryResult[] = new Array(entries.length);
     const confirmed = await this.#busesOutsideDirectory(entries);
-    const byBus = new Map<string, { events: CloudEvent[]; slots: number[] }>();
+    // Entries by bus (and transaction: each one's put holds all or none of its entries).
+    const byBus = new Map<string, { bus: string; transaction: string | undefined; events: CloudEvent[]; slots: number[] }>();
     entries.forEach((entry, i) => {
       const path = `/entries/${i}`;
       if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
         results[i] = { error: { code: 'SWY_INGEST_INVALID_ENTRIES', message: `${path} must be a JSON object` } };
         return;
       }
-      const { bus: rawBus, ...fields } = entry as Record<string, unknown>;
+      const { bus: rawBus, delayMs, transaction, ...fields } = entry as Record<string, unknown>;
       const bus = rawBus === undefined ? DEFAULT_BUS : rawBus;
       if (bus === SYSTEM_BUS) {
         const e = systemBusRefused();
@@ -223,24 +248,48 @@ export class IngestService {
         results[i] = { error: { code: 'SWY_STORE_BUS_NOT_FOUND', message: `bus ${JSON.stringify(bus)} does not exist` } };
         return;
       }
+      if (transaction !== undefined && (typeof transaction !== 'string' || transaction === '')) {
+        results[i] = { error: { code: 'SWY_INGEST_INVALID_ENTRIES', message: `${path}/transaction must be a transaction id`, violations: [{ path: `${path}/transaction`, reason: 'must be a non-empty string' }] } };
+        return;
+      }
       const parsed = parseEventJson(fields, { path });
       if (!parsed.ok) {
         results[i] = { error: { code: 'SWY_EVENT_INVALID', message: parsed.violations.map((v) => `${v.path}: ${v.reason}`).join('; '), violations: parsed.violations } };
         return;
       }
-      const size = eventSize(parsed.event);
+      let ev = parsed.event;
+      if (delayMs !== undefined) {
+        const d = ev.extensions[DELIVER_AT] !== undefined
+          ? { ok: false as const, reason: `give ${DELIVER_AT} or delayMs, not both` }
+          : checkDelayMs(delayMs, this.#maxDelayMs);
+        if (!d.ok) {
+          results[i] = { error: { code: 'SWY_INGEST_INVALID_DELAY', message: d.reason, violations: [{ path: `${path}/delayMs`, reason: d.reason }] } };
+          return;
+        }
+        ev = withDeliverAt(ev, this.#clock.now() + d.ms);
+      }
+      const size = eventSize(ev);
       if (size > this.#limits.maxEventBytes) {
         results[i] = { error: { code: 'SWY_EVENT_TOO_LARGE', message: `event is ${size} bytes; the limit is ${this.#limits.maxEventBytes}` } };
         return;
       }
-      let group = byBus.get(bus);
-      if (group === undefined) byBus.set(bus, (group = { events: [], slots: [] }));
-      group.events.push(parsed.event);
+      const key = transaction === undefined ? bus : `${bus}\u0000${transaction as string}`;
+      let group = byBus.get(key);
+      if (group === undefined) byBus.set(key, (group = { bus, transaction: transaction as string | undefined, events: [], slots: [] }));
+      group.events.push(ev);
       group.slots.push(i);
     });
     const origin: PutOrigin = { kind: 'http', mode: 'put-events', client: client?.client, traceparent: client?.traceparent };
-    await Promise.all([...byBus].map(async ([bus, g]) => {
-      const outcomes = await this.put(bus, g.events, origin);
+    await Promise.all([...byBus.values()].map(async (g) => {
+      let outcomes: PutOutcome[];
+      try {
+        outcomes = await this.put(g.bus, g.events, origin, g.transaction === undefined ? {} : { transaction: g.transaction });
+      } catch (e) {
+        // A transaction's refusal (unknown, ended, full) fails its entries, not the request.
+        if (g.transaction === undefined || !(e instanceof SwitchyardError) || e.status >= 500) throw e;
+        for (const i of g.slots) results[i] = { error: { code: e.code, message: e.message } };
+        return;
+      }
       outcomes.forEach((o, k) => {
         results[g.slots[k]!] = entryResult(o, `/entries/${g.slots[k]!}`);
       });
@@ -278,8 +327,14 @@ export class IngestService {
     return new Set(found.filter((b) => b !== undefined));
   }
 
+  /** The longest delay on a bus: the configured one, and never past the bus's retention age. */
+  #maxDelayFor(bus: string): number {
+    const age = this.#buses.bus(bus)?.retention.maxAgeMs ?? null;
+    return age === null ? this.#maxDelayMs : Math.min(this.#maxDelayMs, age);
+  }
+
   /** The size and depth limits the HTTP decoders enforce, for events built in code. */
-  #limitProblem(ev: CloudEvent, size: number): { code: ErrorCode; message: string } | undefined {
+  #limitProblem(ev: CloudEvent, size: number): Refusal | undefined {
     if (size > this.#limits.maxEventBytes) return { code: 'SWY_EVENT_TOO_LARGE', message: `event is ${size} bytes; the limit is ${this.#limits.maxEventBytes}` };
     // The event object is level 1, so its data may nest one level less than the limit.
     if (ev.data.kind === 'json' && valueDepth(ev.data.value, this.#limits.maxJsonDepth) >= this.#limits.maxJsonDepth) {
@@ -305,7 +360,7 @@ export class IngestService {
     return marks === undefined ? undefined : Promise.all(marks);
   }
 
-  #item(bus: string, ev: CloudEvent, size: number, origin: RecordedOrigin): AppendItem {
+  #item(bus: string, ev: CloudEvent, size: number, origin: RecordedOrigin, deliverAt: number | undefined): AppendItem {
     // The one serialisation of the put path: the stored body, matched against and delivered from.
     const body = serializeEvent(ev);
     const matchedRules = this.#router.route(bus, ev, body);
@@ -324,7 +379,54 @@ export class IngestService {
       client: origin.client,
       traceparent: origin.traceparent,
       archives: this.#archives?.route(bus, body),
+      deliverAt,
     };
+  }
+
+  /** Puts the events not refused into an open transaction (all or none); the put fails as a whole when it cannot. */
+  async #hold(bus: string, transaction: string, events: readonly CloudEvent[], sizes: readonly number[], origin: RecordedOrigin, outcomes: PutOutcome[]): Promise<PutOutcome[]> {
+    const held: HeldEvent[] = [];
+    const slots: number[] = [];
+    for (let i = 0; i < events.length; i++) {
+      if (outcomes[i] !== undefined) continue;
+      const ev = events[i]!;
+      held.push({
+        id: ev.id, source: ev.source, type: ev.type, subject: ev.subject, time: ev.time, body: serializeEvent(ev), size: sizes[i]!,
+        mode: origin.mode, client: origin.client, traceparent: origin.traceparent,
+      });
+      slots.push(i);
+    }
+    let r: HoldOutcome;
+    this.#inFlight++;
+    try {
+      r = await this.#store.transactions.hold(bus, transaction, held, this.#limits.maxTransactionEvents ?? DEFAULT_MAX_TRANSACTION_EVENTS);
+    } catch (cause) {
+      throw new SwitchyardError('SWY_INGEST_STORE_FAILED', 'the events could not be stored; retry', { cause });
+    } finally {
+      this.#settled();
+    }
+    switch (r.type) {
+      case 'not-found':
+        throw transactionNotFound(bus, transaction);
+      case 'closed':
+        throw new SwitchyardError('SWY_INGEST_TX_CLOSED', `transaction "${transaction}" is ${r.state}; it takes no more events`);
+      case 'full':
+        throw new SwitchyardError('SWY_INGEST_TX_FULL', `transaction "${transaction}" holds ${r.events} event(s); ${held.length} more would pass the limit of ${this.#limits.maxTransactionEvents ?? DEFAULT_MAX_TRANSACTION_EVENTS}`);
+      case 'held':
+        slots.forEach((i) => {
+          outcomes[i] = { type: 'held', id: events[i]!.id, source: events[i]!.source, transaction };
+        });
+        return outcomes;
+    }
+  }
+
+  #settled(): void {
+    this.#inFlight--;
+    if (this.#inFlight === 0) {
+      const idle = this.#idle;
+      this.#idle = [];
+      for (const f of idle) f();
+    }
   }
 
   async #append(items: AppendItem[]): Promise<AppendOutcome[]> {
@@ -337,14 +439,21 @@ export class IngestService {
     } catch (cause) {
       throw new SwitchyardError('SWY_INGEST_STORE_FAILED', 'the events could not be stored; retry', { cause });
     } finally {
-      this.#inFlight--;
-      if (this.#inFlight === 0) {
-        const idle = this.#idle;
-        this.#idle = [];
-        for (const f of idle) f();
-      }
+      this.#settled();
     }
   }
+}
+
+/** Why an event of a put is refused before it reaches the store. */
+interface Refusal {
+  readonly code: ErrorCode;
+  readonly message: string;
+  readonly violations?: readonly Violation[];
+}
+
+/** SWY_INGEST_TX_NOT_FOUND for a transaction id on a bus. */
+export function transactionNotFound(bus: string, id: string): SwitchyardError {
+  return new SwitchyardError('SWY_INGEST_TX_NOT_FOUND', `no transaction "${id}" on bus "${bus}"`);
 }
 
 function systemBusRefused(): SwitchyardError {
@@ -357,16 +466,17 @@ function systemBusRefused(): SwitchyardError {
  */
 function refusal(outcomes: readonly PutOutcome[], batch: boolean): SwitchyardError {
   const violations: Violation[] = [];
-  let other: { code: ErrorCode; message: string } | undefined;
+  let other: { code: ErrorCode; message: string; violations?: readonly Violation[] | undefined } | undefined;
   outcomes.forEach((o, i) => {
     if (o.type !== 'refused') return;
+    const prefix = batch ? `/${i}` : '';
     if (o.code === 'SWY_SCHEMA_VALIDATION_FAILED') {
-      for (const v of o.violations ?? []) violations.push({ path: `${batch ? `/${i}` : ''}${v.path}`, reason: v.reason });
+      for (const v of o.violations ?? []) violations.push({ path: `${prefix}${v.path}`, reason: v.reason });
     } else {
-      other ??= o;
+      other ??= { code: o.code, message: o.message, violations: o.violations?.map((v) => ({ path: `${prefix}${v.path}`, reason: v.reason })) };
     }
   });
-  if (other !== undefined) return new SwitchyardError(other.code, other.message);
+  if (other !== undefined) return new SwitchyardError(other.code, other.message, other.violations === undefined ? undefined : { violations: other.violations });
   return new SwitchyardError('SWY_SCHEMA_VALIDATION_FAILED', `event data does not match its schema (${violations.length} violation(s))`, { violations });
 }
 
@@ -381,6 +491,8 @@ function entryResult(o: PutOutcome, path: string): EntryResult {
       const violations = o.violations.map((v) => ({ path: `${path}${v.path}`, reason: v.reason }));
       return { error: { code: o.code, message: violations.map((v) => `${v.path}: ${v.reason}`).join('; '), violations } };
     }
+    case 'held':
+      return { id: o.id, source: o.source, transaction: o.transaction };
     case 'withheld': // PutEvents entries stand alone (not an atomic put): never withheld
       return { error: { code: 'SWY_INGEST_INVALID_ENTRIES', message: 'not stored: another entry of the put was refused' } };
   }

@@ -6,13 +6,15 @@ import type { ErrorCode, Violation } from '../core/index.js';
  * - `duplicate`: an event with its (source, id) is already on the bus, at `sequence`;
  * - `refused`: not stored, for the reason given (`violations` for a schema refusal, paths
  *   relative to the event);
- * - `withheld`: not stored because another event of the same atomic put was refused.
+ * - `withheld`: not stored because another event of the same atomic put was refused;
+ * - `held`: put into an open transaction (PutOptions.transaction): kept, not yet on the bus.
  */
 export type PutOutcome =
   | { readonly type: 'stored'; readonly id: string; readonly source: string; readonly sequence: number }
   | { readonly type: 'duplicate'; readonly id: string; readonly source: string; readonly sequence: number }
   | { readonly type: 'refused'; readonly id: string; readonly source: string; readonly code: ErrorCode; readonly message: string; readonly violations?: readonly Violation[] }
-  | { readonly type: 'withheld'; readonly id: string; readonly source: string };
+  | { readonly type: 'withheld'; readonly id: string; readonly source: string }
+  | { readonly type: 'held'; readonly id: string; readonly source: string; readonly transaction: string };
 
 export interface PutOptions {
   /**
@@ -20,4 +22,16 @@ export interface PutOptions {
    * CloudEvents HTTP binding and bus targets put atomically; PutEvents entries stand alone.
    */
   readonly atomic?: boolean;
+  /**
+   * Deliver at once whatever the events' `deliverat` says (a replay re-sends events that were
+   * delayed already: docs/delay-and-transactions.md).
+   */
+  readonly ignoreDelay?: boolean;
+  /**
+   * Put the events into this open transaction of the bus (docs/delay-and-transactions.md): they
+   * are held, not matched, delivered or readable until it commits. All of them or none: a
+   * transaction unknown (SWY_INGEST_TX_NOT_FOUND), ended (SWY_INGEST_TX_CLOSED) or full
+   * (SWY_INGEST_TX_FULL) refuses the put as a whole.
+   */
+  readonly transaction?: string;
 }

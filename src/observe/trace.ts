@@ -1,6 +1,6 @@
 import { testPattern, type MismatchReason } from '../rules/index.js';
 import { payloadSpec, renderPayload, targetSpecOf } from '../delivery/index.js';
-import type { ObserveIndex, RuleRecord, SchemaCheckRecord, StoredEvent, TraceAttempt } from '../store/index.js';
+import type { ObserveIndex, RuleRecord, SchemaCheckRecord, StoredEvent, TraceAttempt, TransactionRecord } from '../store/index.js';
 import { eventTraceparent, formatTraceparent } from './traceparent.js';
 
 /** Final state of an event: where it ended up, or that it is still on its way. */
@@ -13,7 +13,12 @@ export type TimelineStep =
   | { readonly at: string; readonly step: 'attempt'; readonly rule: string; readonly target: string; readonly n: number; readonly ok: boolean; readonly status: number | null; readonly durationMs: number; readonly error: string | null; readonly note?: string }
   | { readonly at: string; readonly step: 'delivered' | 'dead' | 'dropped'; readonly rule: string; readonly target: string; readonly reason?: string }
   /** A replay (or resend) enqueued the delivery again (docs/replay.md). */
-  | { readonly at: string; readonly step: 'replayed'; readonly replay: string; readonly rule: string; readonly target: string };
+  | { readonly at: string; readonly step: 'replayed'; readonly replay: string; readonly rule: string; readonly target: string }
+  /** A step of the transaction the event was committed by: begin, each check-back, the commit. */
+  | {
+      readonly at: string; readonly step: 'transaction'; readonly transaction: string; readonly type: 'begin' | 'check' | 'committed' | 'rolled-back';
+      readonly n?: number; readonly answer?: string; readonly by?: string; readonly detail?: string;
+    };
 
 export interface TargetTrace {
   readonly rule: string;
@@ -51,6 +56,10 @@ export interface EventTrace {
   readonly targets: readonly TargetTrace[];
   readonly finalState: FinalState;
   readonly timeline: readonly TimelineStep[];
+  /** A delayed event: its deliveries were not due before this time. */
+  readonly delayed?: { readonly deliverAt: string };
+  /** The transaction that committed the event, with its check-backs. */
+  readonly transaction?: { readonly id: string; readonly state: string; readonly checks: number };
 }
 
 export interface TraceOptions {
@@ -61,6 +70,10 @@ export interface TraceOptions {
   readonly maxTransformOutputBytes?: number;
   /** The schema violations recorded for the event in warn mode, if any. */
   readonly schemaCheck?: SchemaCheckRecord | undefined;
+  /** The event's due time, when it was delayed (its `deliverat`). */
+  readonly deliverAt?: number | undefined;
+  /** The transaction that committed the event, if one did. */
+  readonly transaction?: TransactionRecord | undefined;
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -127,6 +140,13 @@ export async function buildTrace(store: ObserveIndex, rules: readonly RuleRecord
       ...(d.replay === undefined || d.replay === null ? {} : { replay: d.replay }),
     };
   });
+  const tx = options.transaction;
+  if (tx !== undefined) {
+    for (const st of tx.history) {
+      const { type, at, ...rest } = st;
+      timeline.push({ at: iso(at), step: 'transaction', transaction: tx.id, type, ...rest });
+    }
+  }
   // Stable sort: steps at the same instant keep their causal order (received, matched, attempt, outcome).
   timeline.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
   let notMatched: EventTrace['rules']['notMatched'];
@@ -153,5 +173,7 @@ export async function buildTrace(store: ObserveIndex, rules: readonly RuleRecord
     targets,
     finalState: finalStateOf(e.matchedRules, deliveries.map((d) => ({ state: d.state, attempts: d.attempts.length }))),
     timeline,
+    ...(options.deliverAt === undefined ? {} : { delayed: { deliverAt: iso(options.deliverAt) } }),
+    ...(tx === undefined ? {} : { transaction: { id: tx.id, state: tx.state, checks: tx.checks } }),
   };
 }

@@ -3,7 +3,7 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { isLoopback, type Config } from '../config/index.js';
 import { systemClock, type Clock } from '../core/index.js';
 import { APPEND_WRITER, CatalogView, createStore, isStoreUnavailable, RetentionSweeper, SYSTEM_BUS, type Store } from '../store/index.js';
-import { IngestService, RuleRouter, followRules } from '../ingest/index.js';
+import { IngestService, RuleRouter, TransactionChecker, TransactionService, checkSigningRef, followRules } from '../ingest/index.js';
 import { newBusMatcher } from './matcher-factory.js';
 import { createObservability, type Observability } from '../observe/index.js';
 import { SchemaDiscovery, SchemaRegistry, SchemaValidator, type SchemaCheck } from '../schemas/index.js';
@@ -35,6 +35,7 @@ export class SwitchyardServer {
   #view: CatalogView | undefined;
   #ingest: IngestService | undefined;
   #sweeper: RetentionSweeper | undefined;
+  #checker: TransactionChecker | undefined;
   #observe: Observability | undefined;
   #delivery: DeliveryWiring | undefined;
   #replays: ReplayRunner | undefined;
@@ -74,6 +75,12 @@ export class SwitchyardServer {
   get streams(): { readonly queues: PullQueues; readonly consumers: DurableConsumers } {
     if (this.#streams === undefined) throw new Error('server not started');
     return this.#streams;
+  }
+
+  /** The check-back scheduler of transactions, once started (tests run its rounds with `tick`). */
+  get transactionChecker(): TransactionChecker {
+    if (this.#checker === undefined) throw new Error('server not started');
+    return this.#checker;
   }
 
   /** The base URL once listening, e.g. http://127.0.0.1:8080. */
@@ -144,7 +151,23 @@ export class SwitchyardServer {
         discovery: new SchemaDiscovery(schemas),
         ...(obs.metrics === undefined ? {} : { onCheck: (bus: string, check: SchemaCheck) => obs.metrics?.schemaChecked(bus, check.mode, check.violations.length === 0) }),
       }),
-      limits: { maxEventBytes: c.limits.maxEventBytes, maxBatchEvents: c.limits.maxBatchEvents, maxJsonDepth: c.limits.maxJsonDepth },
+      limits: {
+        maxEventBytes: c.limits.maxEventBytes, maxBatchEvents: c.limits.maxBatchEvents, maxJsonDepth: c.limits.maxJsonDepth,
+        maxDelayMs: c.ingest.maxDelayMs, maxTransactionEvents: c.transactions.maxEvents,
+      },
+      clock: this.#clock,
+    });
+    // Transactional messages: begin/commit/rollback, and the check-back scheduler (docs/delay-and-transactions.md).
+    const transactions = new TransactionService({
+      store: this.#store, buses: view, router, planner: router, observer: obs.observer, clock: this.#clock,
+      settings: { checkAfterMs: c.transactions.checkAfterMs, maxOpen: c.transactions.maxOpen },
+    });
+    this.#checker = new TransactionChecker({
+      store: this.#store, transactions, secrets: delivery.keyring, clock: this.#clock, log: app.log,
+      settings: {
+        maxChecks: c.transactions.maxChecks, defaultOutcome: c.transactions.defaultOutcome, checkIntervalMs: c.transactions.checkIntervalMs,
+        checkTimeoutMs: c.transactions.checkTimeoutMs, allowPrivateNetworks: delivery.allowPrivateNetworks, keepEndedMs: c.delivery.keepDeliveredMs,
+      },
     });
     const streams = {
       queues: new PullQueues({ deliveries: this.#store.deliveries, rules: view, clock: this.#clock, defaults: { lockMs: DEFAULT_LOCK_MS, maxReceives: DEFAULT_MAX_RECEIVES } }),
@@ -181,6 +204,7 @@ export class SwitchyardServer {
       delivery: { dispatcher: delivery.dispatcher, clock: this.#clock },
       replay: { replays, archives },
       streams,
+      transactions: { transactions, checkSecrets: { activeSecrets: (bus) => delivery.keyring.activeSecrets(checkSigningRef(bus), this.#clock.now()) } },
       aws: !c.aws.enabled ? undefined : {
         account: c.aws.account, region: c.aws.region, accessKeys: c.auth.awsAccessKeys, clock: this.#clock,
         open: Object.keys(c.auth.awsAccessKeys).length === 0 && isLoopback(c.server.host), maxEventBytes: c.limits.maxEventBytes,
@@ -200,6 +224,7 @@ export class SwitchyardServer {
     await replayRunner.resumeAll();
     await app.listen({ host: c.server.host, port: c.server.port });
     await this.#sweeper?.start();
+    await this.#checker.start();
     this.#ready = true;
     log.info({ url: this.url, dataDir: c.storage.dataDir, version }, 'switchyard ready');
   }
@@ -218,6 +243,7 @@ export class SwitchyardServer {
       // Long polls answer now (empty) instead of holding the drain.
       this.#streams?.queues.close();
       this.#streams?.consumers.close();
+      await this.#checker?.stop();
       if (this.#app !== undefined) {
         const app = this.#app;
         const timer = setTimeout(() => app.server.closeAllConnections(), this.config.server.shutdownTimeoutMs);

@@ -26,3 +26,6 @@ export type {
   ReplayState, ReplayDestination, NewReplay, ReplayRecord, ReplayDelivery, ReplayStep, ReplayRange, ReplayBound, ReplayQuery, ReplayStore,
 } from './replay-types.js';
 export type { ConsumerRecord, NewConsumer, ConsumerStore } from './consumer-types.js';
+export type {
+  TransactionState, TransactionEndedBy, TransactionStep, TransactionRecord, NewTransaction, HeldEvent, HoldOutcome, EndOutcome, TransactionLog,
+} from './transaction-types.js';

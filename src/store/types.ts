@@ -10,6 +10,7 @@ import type { CatalogWatch } from './change-feed.js';
 import type { ArchiveStore } from './archive-types.js';
 import type { ReplayStore } from './replay-types.js';
 import type { ConsumerStore } from './consumer-types.js';
+import type { TransactionLog } from './transaction-types.js';
 
 /** Retention of a bus: events older than maxAgeMs, or beyond the newest maxCount, are swept. */
 export interface Retention {
@@ -55,6 +56,11 @@ export interface AppendItem {
   readonly deliveries?: readonly DeliveryEnqueue[] | undefined;
   /** Names of the bus's archives the event matched (archive-types.ts): copied there in the same transaction. */
   readonly archives?: readonly string[] | undefined;
+  /**
+   * A delayed event (docs/delay-and-transactions.md): its deliveries are not due before this
+   * time (ms). The event itself is stored and readable at once.
+   */
+  readonly deliverAt?: number | undefined;
 }
 
 /** What became of one appended item; the order of outcomes is the order of items. */
@@ -216,6 +222,8 @@ export interface Store {
   readonly consumers: ConsumerStore;
   /** Retention sweep and size; absent on a backend that does not offer it. */
   readonly housekeeping?: Housekeeping;
+  /** Transactional ("half") messages: held events, commit into the log, check-back bookkeeping (transaction-types.ts). */
+  readonly transactions: TransactionLog;
   /**
    * Which writers fail on a storage fault now (disk full, I/O error). Such a write throws
    * SWY_STORE_UNAVAILABLE (`isStoreUnavailable`); the state change is logged once by the store.

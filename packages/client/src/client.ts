@@ -3,8 +3,8 @@ import { tail, type TailOptions } from './tail.js';
 import { Transport, type TransportOptions } from './transport.js';
 import type {
   Bus, BusInput, BusUpdate, CatalogEntry, CatalogPage, CatalogQuery, CloudEvent, CloudEventInput, CodeLanguage, CompatibilityMode, CompatibilityResult, Connection, ConnectionInput, DeadLetter,
-  DeadLetterFilter, DeadLetterSelection, DeadLetterSummary, EventQuery, Filter, Page, PatternTestResult, PutEntriesResult, PutEntry, PutResult,
-  Rule, RuleInput, Schema, SchemaSettings, SchemaVersion, SchemaVersionInput, SigningSecret, StoredEvent, TargetStatus, Trace,
+  DeadLetterFilter, DeadLetterSelection, DeadLetterSummary, EventQuery, Filter, HeldResult, Page, PatternTestResult, PutEntriesResult, PutEntry, PutResult,
+  Rule, RuleInput, Schema, SchemaSettings, SchemaVersion, SchemaVersionInput, SigningSecret, StoredEvent, TargetStatus, Trace, Transaction,
 } from './types.js';
 
 export type ClientOptions = TransportOptions;
@@ -168,6 +168,32 @@ export class SwitchyardClient {
     purge: async (s: DeadLetterSelection): Promise<number> =>
       (await this.transport.call<{ purged: number }, '/v1/dead-letters/purge', 'post'>({ method: 'post', path: '/v1/dead-letters/purge', body: 'filter' in s ? { filter: filterQuery(s.filter) } : s, retry: true })).purged,
     delete: async (id: string): Promise<void> => this.transport.call({ method: 'delete', path: '/v1/dead-letters/{id}', params: { id } }),
+  };
+
+  /**
+   * Transactions (docs/delay-and-transactions.md): events put into one are held until it commits
+   * (all at once, in put order) or rolls back. Begin, commit and rollback are not retried.
+   */
+  readonly transactions = {
+    begin: async (bus: string, opts: { checkUrl?: string; checkAfterMs?: number } = {}): Promise<Transaction> =>
+      this.transport.call({ method: 'post', path: '/v1/buses/{bus}/transactions', params: { bus }, body: opts }),
+    /** Puts events into an open transaction (retried like puts: dedup applies at the commit). */
+    put: async (bus: string, transaction: string, events: CloudEventInput | readonly CloudEventInput[]): Promise<HeldResult[]> => {
+      const many = Array.isArray(events);
+      const full = ((many ? events : [events]) as readonly CloudEventInput[]).map((e) => cloudEvent(e));
+      const r = await this.transport.call<{ results: HeldResult[] }, '/v1/buses/{bus}/events', 'post'>({
+        method: 'post', path: '/v1/buses/{bus}/events', params: { bus }, rawBody: JSON.stringify(many ? full : full[0]),
+        headers: { 'content-type': many ? 'application/cloudevents-batch+json' : 'application/cloudevents+json', 'switchyard-transaction': transaction },
+      });
+      return r.results;
+    },
+    get: async (bus: string, id: string): Promise<Transaction> => this.transport.call({ method: 'get', path: '/v1/buses/{bus}/transactions/{id}', params: { bus, id } }),
+    list: async (bus: string, q: { state?: Transaction['state']; limit?: number } = {}): Promise<Transaction[]> =>
+      (await this.transport.call<Items<Transaction>, '/v1/buses/{bus}/transactions', 'get'>({ method: 'get', path: '/v1/buses/{bus}/transactions', params: { bus }, query: { state: q.state, limit: q.limit ?? 100 } })).items,
+    commit: async (bus: string, id: string): Promise<{ transaction: Transaction; results: PutResult[] }> =>
+      this.transport.call({ method: 'post', path: '/v1/buses/{bus}/transactions/{id}/commit', params: { bus, id } }),
+    rollback: async (bus: string, id: string): Promise<Transaction> =>
+      (await this.transport.call<{ transaction: Transaction }, '/v1/buses/{bus}/transactions/{id}/rollback', 'post'>({ method: 'post', path: '/v1/buses/{bus}/transactions/{id}/rollback', params: { bus, id } })).transaction,
   };
 
   /** The event catalogue: every (source, type) seen per bus, with counts, a sample event and its schema. */

@@ -610,6 +610,75 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/buses/{bus}/transactions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List a bus's transactions, newest first */
+        get: operations["listTransactions"];
+        put?: never;
+        /** Begin a transaction: events put into it are held until it commits (or discarded by a rollback) */
+        post: operations["beginTransaction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/buses/{bus}/transactions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One transaction: state, events held, check-backs, history */
+        get: operations["getTransaction"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/buses/{bus}/transactions/{id}/commit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Commit: every held event goes on the bus at once, in put order, matched and delivered */
+        post: operations["commitTransaction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/buses/{bus}/transactions/{id}/rollback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Roll back: the held events are discarded */
+        post: operations["rollbackTransaction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/catalog": {
         parameters: {
             query?: never;
@@ -1253,6 +1322,58 @@ export interface components {
         CommitConsumerOffsetRequest: {
             offset: number;
         };
+        CommitTransactionResponse: {
+            results?: {
+                duplicate?: boolean;
+                id?: string;
+                sequence?: number;
+                source?: string;
+            }[];
+            transaction?: {
+                bus?: string;
+                checkAfterMs?: number;
+                checks?: number;
+                checkUrl?: string | null;
+                /** Format: date-time */
+                createdAt?: string;
+                /** Format: date-time */
+                endedAt?: string | null;
+                /** @description events held (open) or committed */
+                events?: number;
+                history?: {
+                    /**
+                     * @description check: the producer's answer
+                     * @enum {string}
+                     */
+                    answer?: "commit" | "rollback" | "unknown";
+                    /** Format: date-time */
+                    at?: string;
+                    /**
+                     * @description outcome: who ended it
+                     * @enum {string}
+                     */
+                    by?: "producer" | "check-back" | "default";
+                    detail?: string;
+                    /** @description check: its number */
+                    n?: number;
+                    /** @enum {string} */
+                    type?: "begin" | "check" | "committed" | "rolled-back";
+                }[];
+                id?: string;
+                /**
+                 * Format: date-time
+                 * @description when an open transaction is checked back next
+                 */
+                nextCheckAt?: string | null;
+                /** @description the sequences its commit stored */
+                sequences?: {
+                    first?: number;
+                    last?: number;
+                } | null;
+                /** @enum {string} */
+                state?: "open" | "committed" | "rolled-back";
+            };
+        };
         /** @description A connection; secret fields (password, value, clientSecret) are always "***". */
         Connection: {
             /** Format: date-time */
@@ -1867,7 +1988,7 @@ export interface components {
             validation?: "off" | "warn" | "enforce";
         };
         PutEventsRequest: {
-            /** @description CloudEvents in the JSON format, each with an optional `bus` (default `default`). Each entry is validated on its own: an invalid entry fails alone. */
+            /** @description CloudEvents in the JSON format, each with an optional `bus` (default `default`), `delayMs` (deliver after this many milliseconds; stored as the `deliverat` attribute) and `transaction` (hold it in this open transaction of its bus). Each entry is validated on its own: an invalid entry fails alone. */
             entries: unknown[];
         };
         PutEventsResult: {
@@ -1886,6 +2007,8 @@ export interface components {
                 id?: string;
                 sequence?: number;
                 source?: string;
+                /** @description held in this open transaction (the entry's `transaction`) */
+                transaction?: string;
             }[];
         };
         PutResult: {
@@ -1894,6 +2017,8 @@ export interface components {
                 id?: string;
                 sequence?: number;
                 source?: string;
+                /** @description put into this open transaction (the Switchyard-Transaction header): held, no sequence until it commits */
+                transaction?: string;
             }[];
         };
         PutSchemaRequest: {
@@ -2219,6 +2344,52 @@ export interface components {
             /** Format: date-time */
             updatedAt?: string;
         };
+        RollbackTransactionResponse: {
+            transaction?: {
+                bus?: string;
+                checkAfterMs?: number;
+                checks?: number;
+                checkUrl?: string | null;
+                /** Format: date-time */
+                createdAt?: string;
+                /** Format: date-time */
+                endedAt?: string | null;
+                /** @description events held (open) or committed */
+                events?: number;
+                history?: {
+                    /**
+                     * @description check: the producer's answer
+                     * @enum {string}
+                     */
+                    answer?: "commit" | "rollback" | "unknown";
+                    /** Format: date-time */
+                    at?: string;
+                    /**
+                     * @description outcome: who ended it
+                     * @enum {string}
+                     */
+                    by?: "producer" | "check-back" | "default";
+                    detail?: string;
+                    /** @description check: its number */
+                    n?: number;
+                    /** @enum {string} */
+                    type?: "begin" | "check" | "committed" | "rolled-back";
+                }[];
+                id?: string;
+                /**
+                 * Format: date-time
+                 * @description when an open transaction is checked back next
+                 */
+                nextCheckAt?: string | null;
+                /** @description the sequences its commit stored */
+                sequences?: {
+                    first?: number;
+                    last?: number;
+                } | null;
+                /** @enum {string} */
+                state?: "open" | "committed" | "rolled-back";
+            };
+        };
         RotateSigningSecretRequest: {
             /**
              * @description How long the previous secrets stay valid (default 24 h, at most 7 days).
@@ -2343,6 +2514,11 @@ export interface components {
             variables?: unknown;
         };
         StoredEvent: {
+            /**
+             * Format: date-time
+             * @description a delayed event: its deliveries start at this time (its `deliverat` attribute)
+             */
+            deliverAt?: string;
             /** @description A CloudEvent in the JSON format (attributes at top level, `data` or `data_base64`). */
             event?: {
                 id?: string;
@@ -2386,6 +2562,105 @@ export interface components {
         TestTransformResponse: {
             contentType?: string;
             output?: unknown;
+        };
+        Transaction: {
+            bus?: string;
+            checkAfterMs?: number;
+            checks?: number;
+            checkUrl?: string | null;
+            /** Format: date-time */
+            createdAt?: string;
+            /** Format: date-time */
+            endedAt?: string | null;
+            /** @description events held (open) or committed */
+            events?: number;
+            history?: {
+                /**
+                 * @description check: the producer's answer
+                 * @enum {string}
+                 */
+                answer?: "commit" | "rollback" | "unknown";
+                /** Format: date-time */
+                at?: string;
+                /**
+                 * @description outcome: who ended it
+                 * @enum {string}
+                 */
+                by?: "producer" | "check-back" | "default";
+                detail?: string;
+                /** @description check: its number */
+                n?: number;
+                /** @enum {string} */
+                type?: "begin" | "check" | "committed" | "rolled-back";
+            }[];
+            id?: string;
+            /**
+             * Format: date-time
+             * @description when an open transaction is checked back next
+             */
+            nextCheckAt?: string | null;
+            /** @description the sequences its commit stored */
+            sequences?: {
+                first?: number;
+                last?: number;
+            } | null;
+            /** @enum {string} */
+            state?: "open" | "committed" | "rolled-back";
+        };
+        TransactionBegin: {
+            /** @description wait before the first check-back and between check-backs (default: transactions.checkAfterMs) */
+            checkAfterMs?: number;
+            /** @description where Switchyard asks, once checkAfterMs passed with the transaction open, whether to commit or roll back (a signed POST) */
+            checkUrl?: string;
+        };
+        TransactionBegun: {
+            bus?: string;
+            checkAfterMs?: number;
+            checks?: number;
+            checkUrl?: string | null;
+            /** Format: date-time */
+            createdAt?: string;
+            /** Format: date-time */
+            endedAt?: string | null;
+            /** @description events held (open) or committed */
+            events?: number;
+            history?: {
+                /**
+                 * @description check: the producer's answer
+                 * @enum {string}
+                 */
+                answer?: "commit" | "rollback" | "unknown";
+                /** Format: date-time */
+                at?: string;
+                /**
+                 * @description outcome: who ended it
+                 * @enum {string}
+                 */
+                by?: "producer" | "check-back" | "default";
+                detail?: string;
+                /** @description check: its number */
+                n?: number;
+                /** @enum {string} */
+                type?: "begin" | "check" | "committed" | "rolled-back";
+            }[];
+            id?: string;
+            /**
+             * Format: date-time
+             * @description when an open transaction is checked back next
+             */
+            nextCheckAt?: string | null;
+            /** @description the sequences its commit stored */
+            sequences?: {
+                first?: number;
+                last?: number;
+            } | null;
+            /** @description with a checkUrl: the bus's secret check-backs are signed with (Standard Webhooks) */
+            signingSecret?: string;
+            /** @enum {string} */
+            state?: "open" | "committed" | "rolled-back";
+        };
+        TransactionList: {
+            items?: components["schemas"]["Transaction"][];
         };
         WhoamiResponse: {
             /** @enum {string} */
@@ -3155,6 +3430,8 @@ export interface operations {
                 "ce-time"?: string;
                 /** @description Binary mode: the event's type attribute. */
                 "ce-type"?: string;
+                /** @description Put the events into this open transaction of the bus (held until it commits; docs/delay-and-transactions.md). */
+                "switchyard-transaction"?: string;
             };
             path: {
                 /** @description Bus name: letters, digits, `.`, `_`, `-`; at most 64 characters. */
@@ -4041,6 +4318,179 @@ export interface operations {
                 };
                 content: {
                     "text/event-stream": string;
+                };
+            };
+        };
+    };
+    listTransactions: {
+        parameters: {
+            query?: {
+                limit?: number;
+                state?: "open" | "committed" | "rolled-back";
+            };
+            header?: never;
+            path: {
+                /** @description Bus name: letters, digits, `.`, `_`, `-`; at most 64 characters. */
+                bus: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransactionList"];
+                };
+            };
+        };
+    };
+    beginTransaction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Bus name: letters, digits, `.`, `_`, `-`; at most 64 characters. */
+                bus: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TransactionBegin"];
+            };
+        };
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransactionBegun"];
+                };
+            };
+        };
+    };
+    getTransaction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Bus name: letters, digits, `.`, `_`, `-`; at most 64 characters. */
+                bus: string;
+                /** @description transaction id (from begin) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Transaction"];
+                };
+            };
+        };
+    };
+    commitTransaction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Bus name: letters, digits, `.`, `_`, `-`; at most 64 characters. */
+                bus: string;
+                /** @description transaction id (from begin) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommitTransactionResponse"];
+                };
+            };
+        };
+    };
+    rollbackTransaction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Bus name: letters, digits, `.`, `_`, `-`; at most 64 characters. */
+                bus: string;
+                /** @description transaction id (from begin) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RollbackTransactionResponse"];
                 };
             };
         };

@@ -28,8 +28,11 @@ export interface PutResult {
   duplicate?: boolean;
 }
 
-/** One entry of a multi-bus put (`POST /v1/events`): an event and its bus (default `default`). */
-export type PutEntry = CloudEventInput & { bus?: string };
+/**
+ * One entry of a multi-bus put (`POST /v1/events`): an event and its bus (default `default`);
+ * `delayMs` delays its deliveries, `transaction` holds it in an open transaction of its bus.
+ */
+export type PutEntry = CloudEventInput & { bus?: string; delayMs?: number; transaction?: string };
 
 /** The outcome of one entry of a multi-bus put: a result, or the error of that entry alone. */
 export type PutEntryResult =
@@ -402,4 +405,39 @@ export interface Problem {
   code: string;
   instance?: string;
   violations?: Violation[];
+}
+
+/** An event put into an open transaction: held, with no sequence until the transaction commits. */
+export interface HeldResult {
+  id: string;
+  source: string;
+  transaction: string;
+}
+
+/** One step of a transaction's history: begin, a check-back and its answer, the outcome. */
+export interface TransactionStep {
+  type: 'begin' | 'check' | 'committed' | 'rolled-back';
+  at: string;
+  n?: number;
+  answer?: 'commit' | 'rollback' | 'unknown';
+  by?: 'producer' | 'check-back' | 'default';
+  detail?: string;
+}
+
+/** A transaction (docs/delay-and-transactions.md). */
+export interface Transaction {
+  id: string;
+  bus: string;
+  state: 'open' | 'committed' | 'rolled-back';
+  checkUrl: string | null;
+  checkAfterMs: number;
+  createdAt: string;
+  nextCheckAt: string | null;
+  checks: number;
+  events: number;
+  endedAt: string | null;
+  sequences: { first: number; last: number } | null;
+  history: TransactionStep[];
+  /** In the answer to a begin with a `checkUrl`: the secret check-backs are signed with. */
+  signingSecret?: string;
 }

@@ -1,9 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { SwitchyardError } from '../../core/index.js';
-import type { HttpClient, IngestService } from '../../ingest/index.js';
+import { storedDeliverAt, type HttpClient, type IngestService } from '../../ingest/index.js';
 import type { EventDeliveryState, Store, StoredEvent } from '../../store/index.js';
 import { compilePatternParam, formatTraceparent, parseTraceparent, searchEvents } from '../../observe/index.js';
 import { busName, problem, storedEvent } from '../schemas.js';
+import { TRANSACTION_HEADER } from './transactions.js';
 
 export interface EventRoutesDeps {
   readonly ingest: IngestService;
@@ -18,7 +19,9 @@ export interface EventRoutesDeps {
  * returned byte-exact (numbers beyond double precision included).
  */
 export function storedEventJson(e: StoredEvent): string {
-  return `{"event":${e.body},"sequence":${e.sequence},"receivedAt":"${new Date(e.receivedAt).toISOString()}","matchedRules":${JSON.stringify(e.matchedRules)}}`;
+  const at = storedDeliverAt(e.body);
+  const delayed = at === undefined ? '' : `,"deliverAt":"${new Date(at).toISOString()}"`;
+  return `{"event":${e.body},"sequence":${e.sequence},"receivedAt":"${new Date(e.receivedAt).toISOString()}","matchedRules":${JSON.stringify(e.matchedRules)}${delayed}}`;
 }
 
 /**
@@ -103,7 +106,13 @@ export async function eventRoutes(app: FastifyInstance, deps: EventRoutesDeps): 
             properties: {
               results: {
                 type: 'array',
-                items: { type: 'object', properties: { id: { type: 'string' }, source: { type: 'string' }, sequence: { type: 'integer' }, duplicate: { type: 'boolean' } } },
+                items: {
+                  type: 'object',
+                  properties: {
+                    id: { type: 'string' }, source: { type: 'string' }, sequence: { type: 'integer' }, duplicate: { type: 'boolean' },
+                    transaction: { type: 'string', description: 'put into this open transaction (the Switchyard-Transaction header): held, no sequence until it commits' },
+                  },
+                },
               },
             },
           },
@@ -113,7 +122,8 @@ export async function eventRoutes(app: FastifyInstance, deps: EventRoutesDeps): 
     }, async (req, reply) => {
       const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       const contentType = contentTypes.get(req.raw);
-      const { results } = await deps.ingest.putHttp(req.params.bus, { contentType, headers: headersForCodec(req.raw), body, client: originOf(req) });
+      const tx = req.headers[TRANSACTION_HEADER];
+      const { results } = await deps.ingest.putHttp(req.params.bus, { contentType, headers: headersForCodec(req.raw), body, client: originOf(req), transaction: typeof tx === 'string' ? tx : undefined });
       return reply.code(202).send({ results });
     });
   });
@@ -198,7 +208,7 @@ export async function eventRoutes(app: FastifyInstance, deps: EventRoutesDeps): 
         properties: {
           entries: {
             type: 'array',
-            description: 'CloudEvents in the JSON format, each with an optional `bus` (default `default`). Each entry is validated on its own: an invalid entry fails alone.',
+            description: 'CloudEvents in the JSON format, each with an optional `bus` (default `default`), `delayMs` (deliver after this many milliseconds; stored as the `deliverat` attribute) and `transaction` (hold it in this open transaction of its bus). Each entry is validated on its own: an invalid entry fails alone.',
             items: {},
           },
         },
@@ -214,6 +224,7 @@ export async function eventRoutes(app: FastifyInstance, deps: EventRoutesDeps): 
                 type: 'object',
                 properties: {
                   id: { type: 'string' }, source: { type: 'string' }, sequence: { type: 'integer' }, duplicate: { type: 'boolean' },
+                  transaction: { type: 'string', description: 'held in this open transaction (the entry\'s `transaction`)' },
                   error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' }, violations: entryViolations } },
                 },
               },

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { SwitchyardError } from '../../core/index.js';
 import { buildTrace } from '../../observe/index.js';
 import type { Store } from '../../store/index.js';
+import { storedDeliverAt } from '../../ingest/index.js';
 import { busName, problem } from '../schemas.js';
 
 export interface TraceRoutesDeps {
@@ -37,6 +38,7 @@ export async function traceRoutes(app: FastifyInstance, deps: TraceRoutesDeps): 
     if (e === undefined) throw new SwitchyardError('SWY_STORE_EVENT_NOT_FOUND', `no event "${id}" on bus "${bus}"`);
     const trace = await buildTrace(deps.store.observe, await deps.store.catalog.rules.list(bus), e, {
       explain: req.query.explain === true, payloadLimit: deps.payloadLimit, schemaCheck: await deps.store.catalog.schemas.invalid(bus, e.sequence),
+      deliverAt: storedDeliverAt(e.body), transaction: await deps.store.transactions.ofEvent(bus, e.sequence),
       ...(deps.maxTransformOutputBytes === undefined ? {} : { maxTransformOutputBytes: deps.maxTransformOutputBytes }),
     });
     return reply.type('application/json').send(JSON.stringify(trace));

@@ -26,6 +26,8 @@ interface PutFlags extends ClientFlags {
   readonly data?: string;
   readonly dataFile?: string;
   readonly ext: readonly string[];
+  readonly transaction?: string;
+  readonly deliverAt?: string;
 }
 
 /** What goes on the wire: the body text and its CloudEvents content mode. */
@@ -37,7 +39,7 @@ interface PutBody {
 const collect = (v: string, acc: readonly string[]): string[] => [...acc, v];
 
 /** The flags that describe one event; none of them may be combined with a file. */
-const EVENT_FLAGS = ['type', 'source', 'id', 'subject', 'time', 'dataschema', 'datacontenttype', 'data', 'dataFile'] as const;
+const EVENT_FLAGS = ['type', 'source', 'id', 'subject', 'time', 'dataschema', 'datacontenttype', 'data', 'dataFile', 'deliverAt'] as const;
 
 /**
  * Builds the structured-mode JSON text of one event from flags. The data text is spliced in as
@@ -51,6 +53,7 @@ async function eventFromFlags(f: PutFlags): Promise<PutBody> {
     const v = f[k];
     if (v !== undefined) attrs[k] = v;
   }
+  if (f.deliverAt !== undefined) attrs.deliverat = f.deliverAt;
   for (const kv of f.ext) {
     const eq = kv.indexOf('=');
     if (eq <= 0) throw new UsageError(`--ext "${kv}" must be key=value`);
@@ -100,10 +103,15 @@ async function run(fileArg: string | undefined, f: PutFlags, ctx: CommandContext
     body = await eventFromFlags(f);
   }
   const client = clientFor(f, ctx.env);
-  const answer = await client.send('POST', `/v1/buses/${segment(f.bus)}/events`, { body: body.text, contentType: body.contentType });
+  const headers = f.transaction === undefined ? undefined : { 'switchyard-transaction': f.transaction };
+  const answer = await client.send('POST', `/v1/buses/${segment(f.bus)}/events`, { body: body.text, contentType: body.contentType, ...(headers === undefined ? {} : { headers }) });
   if (f.json === true) return printJsonText(ctx.io.stdout, answer.text);
   const { results } = JSON.parse(answer.text) as PutAnswer;
-  printTable(ctx.io.stdout, ['id', 'source', 'sequence', 'duplicate'], results.map((r) => [r.id, r.source, r.sequence, r.duplicate === true ? 'yes' : '']));
+  if (f.transaction !== undefined) {
+    printTable(ctx.io.stdout, ['id', 'source', 'transaction'], results.map((r) => [r.id, r.source, r.transaction ?? '']));
+    return;
+  }
+  printTable(ctx.io.stdout, ['id', 'source', 'sequence', 'duplicate'], results.map((r) => [r.id, r.source, r.sequence ?? '', r.duplicate === true ? 'yes' : '']));
 }
 
 /** `switchyard put`: one event from flags, or a CloudEvent / array of them from a file or stdin. */
@@ -125,6 +133,8 @@ export const putCommand: ClientCommand = {
       .option('-d, --data <json>', 'event data as JSON text')
       .option('--data-file <path>', 'event data read from a JSON file')
       .option('-e, --ext <key=value>', 'extension attribute, as a string (repeatable)', collect, [] as string[])
+      .option('--deliver-at <time>', 'delay the event\'s deliveries until this time (RFC 3339; the deliverat attribute)')
+      .option('--transaction <id>', 'put into this open transaction (held until it commits; see `switchyard tx`)')
       .action((file: string | undefined, flags: PutFlags) => run(file, flags, ctx));
   },
 };

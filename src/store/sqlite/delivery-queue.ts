@@ -92,7 +92,8 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
                   VALUES (?, (SELECT coalesce(max(n), 0) + 1 FROM delivery_attempts WHERE delivery_id = ?), ?, ?, ?, ?, ?, ?, ?)`),
       // The IN term lets SQLite use the partial index deliveries_group (it does not infer it from
       // state = 'waiting'); without it every promotion scans the bus's deliveries.
-      promote: p(`UPDATE deliveries SET state = 'pending', due_at = ? WHERE id = (
+      // max(): a delayed delivery (due_at set at enqueue) keeps its due time when promoted early.
+      promote: p(`UPDATE deliveries SET state = 'pending', due_at = max(due_at, ?) WHERE id = (
                     SELECT id FROM deliveries INDEXED BY deliveries_group
                     WHERE bus = ? AND rule = ? AND target = ? AND grp = ? AND state IN ('pending', 'waiting') AND state = 'waiting' ORDER BY id LIMIT 1)`),
       // A pull lease (pulled = 1) is held by a consumer outside this process: it keeps its time.
@@ -167,12 +168,15 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
   /**
    * Enqueues an event's deliveries. Must run inside the transaction that appends the event, so
    * the event and its deliveries commit together. An ordered delivery waits behind an older
-   * one of its group.
+   * one of its group. A delayed event's deliveries (`deliverAt`) are due at that time, not
+   * before, even when promoted from their group's wait earlier.
    */
-  enqueue(bus: string, seq: number, eventId: string, deliveries: readonly DeliveryEnqueue[], now: number): void {
+  enqueue(bus: string, seq: number, eventId: string, deliveries: readonly DeliveryEnqueue[], now: number, deliverAt?: number): void {
+    const due = deliverAt === undefined || deliverAt < now ? now : deliverAt;
     for (const d of deliveries) {
       const state = d.group !== null && this.#groupBusy(bus, d.rule, d.target, d.group) ? 'waiting' : 'pending';
-      this.#s.insert!.run(bus, seq, eventId, d.rule, d.target, d.group, state, now, now, now, null);
+      // The retry budget (first_at) starts when the delivery falls due, not at the put.
+      this.#s.insert!.run(bus, seq, eventId, d.rule, d.target, d.group, state, due, due, now, null);
       this.#touch({ bus, rule: d.rule, target: d.target });
     }
   }

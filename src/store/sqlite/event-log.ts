@@ -126,8 +126,22 @@ export class SqliteEventLog implements EventLog {
     return this.#committer.submit(items);
   }
 
+  /**
+   * Appends inside a write transaction the caller runs (a transaction commit: its events and its
+   * state change in one write); the caller calls {@link committed} after it. Not part of the port.
+   */
+  writeWithin(items: readonly AppendItem[]): AppendOutcome[] {
+    return this.#write(items);
+  }
+
+  /** After a {@link writeWithin} transaction ended: the full-text index and the dispatcher are told. */
+  committed(): void {
+    this.#fullText.committed();
+    this.#queue?.announce();
+  }
+
   /** Runs inside one write transaction: dedupe, assign sequences, insert. */
-  #write(items: AppendItem[]): AppendOutcome[] {
+  #write(items: readonly AppendItem[]): AppendOutcome[] {
     const now = this.#opts.clock.now();
     const window = this.#opts.dedupeWindowMs;
     const next = new Map<string, number>();
@@ -152,7 +166,7 @@ export class SqliteEventLog implements EventLog {
       const matched = it.matchedRules.length === 0 ? '' : JSON.stringify(it.matchedRules);
       const { lastInsertRowid } = this.#s.insert.run(it.bus, seq, it.id, it.source, it.type, it.subject ?? null, it.time ?? null, now, it.mode, it.size, matched, it.body, it.client ?? null, it.traceparent ?? null);
       this.#fullText.appended(lastInsertRowid, it.body);
-      if (it.deliveries !== undefined && it.deliveries.length > 0) this.#queue?.enqueue(it.bus, seq, it.id, it.deliveries, now);
+      if (it.deliveries !== undefined && it.deliveries.length > 0) this.#queue?.enqueue(it.bus, seq, it.id, it.deliveries, now, it.deliverAt);
       if (it.archives !== undefined) {
         for (const a of it.archives) this.#s.archive.run(it.bus, a, seq, it.id, it.source, it.type, it.subject ?? null, it.time ?? null, now, it.mode, it.size, it.body, it.bus, a);
       }

@@ -14,6 +14,8 @@ import { runArchiveStoreContract } from '../contracts/archive-store.contract.js'
 import { runReplayStoreContract } from '../contracts/replay-store.contract.js';
 import { runPullQueueContract } from '../contracts/delivery-pull.contract.js';
 import { runConsumersContract } from '../contracts/consumers.contract.js';
+import { runDelayedDeliveryContract } from '../contracts/delayed-delivery.contract.js';
+import { runTransactionLogContract } from '../contracts/transaction-log.contract.js';
 import { SqliteStore } from './sqlite-store.js';
 
 const open = (dataDir: string, o: BackendOptions): SqliteStore => new SqliteStore({
@@ -41,6 +43,8 @@ const REOPEN_CASES = [
   'replays - a reopened store keeps jobs with their cursor and state',
   'pull queue - a reopened store keeps pull leases until their time, and their tokens still settle',
   'consumers - a reopened store keeps consumers and their offsets',
+  'delayed delivery - a reopened store keeps the due time of a delayed delivery',
+  'transaction log - a reopened store keeps open transactions, their held events and check-back times',
 ];
 
 const inMemory: ContractOptions = {
@@ -84,4 +88,6 @@ for (const backend of [inMemory, onFile]) {
   runReplayStoreContract(backend);
   runPullQueueContract(backend);
   runConsumersContract(backend);
+  runDelayedDeliveryContract(backend);
+  runTransactionLogContract(backend);
 }

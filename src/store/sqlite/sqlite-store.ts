@@ -6,6 +6,7 @@ import { ChangeFeed, type CatalogListener } from '../change-feed.js';
 import { SqliteConnectionCatalog } from './connection-catalog.js';
 import { migrate } from './migrations.js';
 import { SqliteEventLog } from './event-log.js';
+import { SqliteTransactionLog } from './transaction-log.js';
 import { SqliteEventTypes } from './event-types.js';
 import { FullTextIndexer } from './full-text-indexer.js';
 import { SqliteConsumers } from './consumers.js';
@@ -17,6 +18,7 @@ import { sweepRetention } from './retention.js';
 import { WalCheckpointer, type CheckpointResult } from './wal-checkpointer.js';
 import { SqliteObserveStore } from './event-search.js';
 import type { ObserveIndex } from '../observe-types.js';
+import type { TransactionLog } from '../transaction-types.js';
 import type { EventTypeCatalog } from '../event-type-types.js';
 import { WriteHealth, isStoreUnavailable, silentStoreLog, type RetryBackoff, type StoreLog } from '../write-health.js';
 import { sqliteStorageFault } from './storage-fault.js';
@@ -89,6 +91,7 @@ export class SqliteStore implements Store {
   readonly archives: ArchiveStore;
   readonly replays: ReplayStore;
   readonly consumers: SqliteConsumers;
+  readonly transactions: TransactionLog;
   readonly db: Database;
   /** Which writers are failing on a storage fault (disk full, I/O error); see WriteHealth. */
   readonly writes: WriteHealth;
@@ -168,6 +171,7 @@ export class SqliteStore implements Store {
     this.eventTypes = eventTypes;
     this.#log = new SqliteEventLog(db, { ...opts, health: this.writes }, this.#fullText, this.deliveries, eventTypes);
     this.events = this.#log;
+    this.transactions = new SqliteTransactionLog(db, this.#log, this.writes);
     if (file !== ':memory:') this.#probe = new SpaceProbe(this.writes, opts.dataDir, opts.spaceProbeBytes ?? DEFAULT_SPACE_PROBE_BYTES, opts.writeRetry);
   }
 

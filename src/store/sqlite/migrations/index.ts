@@ -14,6 +14,7 @@ import { migration as m012 } from './012-event-types.js';
 import { migration as m013 } from './013-replay-archives.js';
 import { migration as m016 } from './016-pull-leases.js';
 import { migration as m017 } from './017-consumers.js';
+import { migration as m019 } from './019-transactions.js';
 
 export type { Migration } from './migration.js';
 
@@ -21,4 +22,4 @@ export type { Migration } from './migration.js';
  * Every migration in version order. One file per migration (`NNN-name.ts`); versions are
  * reserved by area: 3 deliveries, 4 schemas, 5 observability.
  */
-export const migrations: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007, m008, m009, m010, m011, m012, m013, m016, m017];
+export const migrations: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007, m008, m009, m010, m011, m012, m013, m016, m017, m019];
