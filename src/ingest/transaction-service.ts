@@ -69,9 +69,7 @@ export class TransactionService {
    * await transactions.commit('orders', tx.id, 'producer');
    */
   async begin(bus: string, options: BeginOptions = {}): Promise<TransactionRecord> {
-    if (this.#buses.bus(bus) === undefined && (await this.#store.catalog.buses.get(bus)) === undefined) {
-      throw new SwitchyardError('SWY_STORE_BUS_NOT_FOUND', `bus "${bus}" does not exist`);
-    }
+    await this.#requireBus(bus);
     const tx = await this.#store.transactions.begin({
       bus, id: `tx_${randomUUID().replaceAll('-', '')}`, checkUrl: options.checkUrl ?? null, checkAfterMs: options.checkAfterMs ?? this.#settings.checkAfterMs,
     }, this.#clock.now(), this.#settings.maxOpen);
@@ -85,8 +83,16 @@ export class TransactionService {
     return tx;
   }
 
-  list(bus: string, state: TransactionState | undefined, limit: number): Promise<TransactionRecord[]> {
+  /** A bus's transactions, newest first; SWY_STORE_BUS_NOT_FOUND for a bus that does not exist. */
+  async list(bus: string, state: TransactionState | undefined, limit: number): Promise<TransactionRecord[]> {
+    await this.#requireBus(bus);
     return this.#store.transactions.list(bus, state, limit);
+  }
+
+  async #requireBus(bus: string): Promise<void> {
+    if (this.#buses.bus(bus) === undefined && (await this.#store.catalog.buses.get(bus)) === undefined) {
+      throw new SwitchyardError('SWY_STORE_BUS_NOT_FOUND', `bus "${bus}" does not exist`);
+    }
   }
 
   /**

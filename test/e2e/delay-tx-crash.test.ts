@@ -41,10 +41,10 @@ test('delay crash - after SIGKILL with a delayed backlog every delayed event is 
   const first = await start(dataDir);
   await putRule(first.url, 'default', 'late', { filter: { pattern: { type: ['late'] } }, targets: [{ id: 'h', kind: 'http', url: rx.url }] });
   const t0 = Date.now();
-  // Due from 1.5 s to 6 s after the put, spread evenly: some fall due before the kill, most after.
+  // Due from 1.5 s to 10 s after the put, spread evenly: some fall due before the kill, most after.
   const dueOf = new Map<string, number>();
   const events = Array.from({ length: DELAYED }, (_, i) => {
-    const due = t0 + 1500 + Math.floor((i * 4500) / DELAYED);
+    const due = t0 + 1500 + Math.floor((i * 8500) / DELAYED);
     dueOf.set(`late${i}`, due);
     return ce(`late${i}`, { type: 'late', deliverat: new Date(due).toISOString() });
   });
@@ -71,7 +71,7 @@ test('transaction crash - after SIGKILL an open transaction is still open with i
   receivers.push(rx, checks);
   const first = await start(dataDir);
   await putRule(first.url, 'default', 'txr', { filter: { pattern: { type: ['txr'] } }, targets: [{ id: 'h', kind: 'http', url: rx.url }] });
-  const b = await call<{ id: string }>(first.url, '/v1/buses/default/transactions', { json: { checkUrl: `${checks.url}/check`, checkAfterMs: 3000 } });
+  const b = await call<{ id: string }>(first.url, '/v1/buses/default/transactions', { json: { checkUrl: `${checks.url}/check`, checkAfterMs: 8000 } });
   assert.equal(b.status, 201, b.text);
   const tx = b.json.id;
   for (const id of ['x1', 'x2', 'x3']) {

@@ -104,6 +104,9 @@ test('transactions - hostile use: unknown ids, another bus, a full transaction, 
   const tx = await begin();
   assertProblem(await putInto(tx.id, [ce('o1')], 'other'), 404, 'SWY_INGEST_TX_NOT_FOUND');
   assertProblem(await call(t.url, '/v1/buses/nope/transactions', { json: {} }), 404, 'SWY_STORE_BUS_NOT_FOUND');
+  assertProblem(await call(t.url, '/v1/buses/nope/transactions'), 404, 'SWY_STORE_BUS_NOT_FOUND');
+  assertProblem(await call(t.url, '/v1/buses/default/transactions?state=half'), 400, 'SWY_API_VALIDATION');
+  assertProblem(await call(t.url, '/v1/buses/default/transactions?limit=0'), 400, 'SWY_API_VALIDATION');
   // maxEvents is 5: a put of 6 holds nothing; 4 then 2 refuses the second.
   assertProblem(await putInto(tx.id, [1, 2, 3, 4, 5, 6].map((i) => ce(`f${i}`, { source: 'urn:tx' }))), 400, 'SWY_INGEST_TX_FULL');
   assert.equal((await getTx(tx.id)).events, 0);
