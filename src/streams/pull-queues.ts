@@ -94,7 +94,7 @@ export class PullQueues {
   close(): void {
     this.#unwork();
     this.#dir.close();
-    this.#waiters.wakeAll();
+    this.#waiters.close();
   }
 
   /** Long-poll receives waiting now. */
@@ -126,7 +126,7 @@ export class PullQueues {
       const got = await this.#receiveOnce(feeds, req);
       const left = deadline - this.#deps.clock.now();
       if (got.length > 0 || left <= 0 || signal?.aborted === true) return got;
-      await this.#waiters.wait(qid, Math.min(left, POLL_MS), signal);
+      if (!(await this.#waiters.wait(qid, Math.min(left, POLL_MS), signal))) return got;
     }
   }
 
