@@ -403,3 +403,46 @@ export interface Problem {
   instance?: string;
   violations?: Violation[];
 }
+
+/** A pull queue (docs/queues.md): its counts and the rule targets feeding it. */
+export interface Queue {
+  name: string;
+  counts: { ready: number; locked: number; dead: number };
+  feeds: { rule: string; target: string; lockMs: number; maxReceives: number; ordered: boolean }[];
+}
+
+/** One received event: its lock token and receive count (Event Grid's `brokerProperties`), and the event. */
+export interface ReceivedEvent {
+  brokerProperties: { lockToken: string; deliveryCount: number; lockedUntil: string; sequence: number; group: string | null; rule: string };
+  event: CloudEvent;
+}
+
+/** The answer of acknowledge, release, reject and renew. */
+export interface LockTokenResult {
+  succeededLockTokens: string[];
+  failedLockTokens: { lockToken: string; error: { code: string; message: string } }[];
+}
+
+/** Where a durable consumer starts, or where a reset puts it. */
+export type ConsumerPosition = 'earliest' | 'latest' | { sequence: number } | { time: string };
+
+/** A durable consumer (docs/consumers.md). */
+export interface Consumer {
+  bus: string;
+  name: string;
+  pattern: Record<string, unknown> | null;
+  /** The sequence of the last event done with; fetches read after it. */
+  offset: number;
+  head: number;
+  lag: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface FetchResult {
+  events: { sequence: number; receivedAt: string; event: CloudEvent }[];
+  /** Commit this once done with these events. */
+  offset: number;
+  head: number;
+  lag: number;
+}
