@@ -143,8 +143,18 @@ export interface FileTarget extends TargetCommon {
   fsync?: boolean;
 }
 
+/** A pull queue (docs/queues.md): consumers receive and acknowledge; only `id` and `ordering` of the engine fields apply. */
+export interface QueueTarget {
+  id: string;
+  kind: 'queue';
+  queue: string;
+  lockMs?: number;
+  maxReceives?: number;
+  ordering?: { groupBy: string };
+}
+
 /** A rule target, by kind (docs/targets.md). */
-export type Target = HttpTarget | BusTarget | LogTarget | FileTarget;
+export type Target = HttpTarget | BusTarget | LogTarget | FileTarget | QueueTarget;
 
 export type RuleState = 'enabled' | 'disabled';
 
