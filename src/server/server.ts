@@ -128,7 +128,10 @@ export class SwitchyardServer {
       limits: { maxEventBytes: c.limits.maxEventBytes, maxBatchEvents: c.limits.maxBatchEvents, maxJsonDepth: c.limits.maxJsonDepth },
     });
     const streams = {
-      queues: new PullQueues({ deliveries: this.#store.deliveries, rules: view, clock: this.#clock, defaults: { lockMs: DEFAULT_LOCK_MS, maxReceives: DEFAULT_MAX_RECEIVES } }),
+      queues: new PullQueues({
+        deliveries: this.#store.deliveries, rules: view, clock: this.#clock, defaults: { lockMs: DEFAULT_LOCK_MS, maxReceives: DEFAULT_MAX_RECEIVES },
+        ...(obs.metrics === undefined ? {} : { observer: obs.metrics.queues }),
+      }),
       consumers: new DurableConsumers({ store: this.#store, clock: this.#clock, appends: obs.feed }),
     };
     this.#streams = streams;
