@@ -1,5 +1,5 @@
 import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
-import { registerStreamGauges, type StreamsSource } from './stream-metrics.js';
+import { QueueCounters, registerStreamGauges, type StreamsSource } from './stream-metrics.js';
 import { FastCounter, FastHistogram } from './fast-metrics.js';
 import type { AppendItem, AppendOutcome } from '../store/index.js';
 
@@ -70,6 +70,8 @@ export class SwitchyardMetrics {
   readonly putToDelivered: FastHistogram<'bus' | 'rule' | 'target'>;
   readonly deadLetters: FastCounter<'bus' | 'rule' | 'target'>;
   readonly circuit: Gauge<'bus' | 'rule' | 'target'>;
+  /** Pull-queue receives and settlements (src/streams' PullObserver). */
+  readonly queues: QueueCounters;
 
   constructor(opts: MetricsOptions) {
     this.#now = opts.now;
@@ -117,6 +119,7 @@ export class SwitchyardMetrics {
       });
     }
     registerStreamGauges(this.registry, () => this.#streams());
+    this.queues = new QueueCounters(this.registry);
     if (opts.processMetrics) collectDefaultMetrics({ register: this.registry });
   }
 

@@ -1,4 +1,5 @@
 import { Gauge, type Registry } from 'prom-client';
+import { FastCounter } from './fast-metrics.js';
 
 /** What the pull-queue and durable-consumer gauges read at scrape time (src/streams). */
 export interface StreamsSnapshot {
@@ -39,4 +40,27 @@ export function registerStreamGauges(registry: Registry, source: StreamsSource):
       for (const c of s.consumers) this.set({ bus: c.bus, consumer: c.consumer }, c.lag);
     },
   });
+}
+
+/** Counters of pull-queue receives and settlements (docs/metrics.md); fits src/streams' PullObserver. */
+export class QueueCounters {
+  readonly #received: FastCounter<'bus' | 'queue'>;
+  readonly #settled: FastCounter<'bus' | 'queue' | 'action' | 'result'>;
+
+  constructor(registry: Registry) {
+    const registers = [registry];
+    this.#received = new FastCounter({ name: 'switchyard_queue_received_total', help: 'Events handed out by pull-queue receives (each receive of an event counts).', labelNames: ['bus', 'queue'], registers });
+    this.#settled = new FastCounter({
+      name: 'switchyard_queue_settled_total', help: 'Pull-queue lock tokens settled, per action (ack, release, reject, renew; max-receives: dead-lettered at receive) and result (ok, lost, invalid).',
+      labelNames: ['bus', 'queue', 'action', 'result'], registers,
+    });
+  }
+
+  received(bus: string, queue: string, count: number): void {
+    this.#received.inc({ bus, queue }, count);
+  }
+
+  settled(bus: string, queue: string, action: string, result: string, count: number): void {
+    this.#settled.inc({ bus, queue, action, result }, count);
+  }
 }

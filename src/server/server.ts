@@ -170,7 +170,10 @@ export class SwitchyardServer {
       },
     });
     const streams = {
-      queues: new PullQueues({ deliveries: this.#store.deliveries, rules: view, clock: this.#clock, defaults: { lockMs: DEFAULT_LOCK_MS, maxReceives: DEFAULT_MAX_RECEIVES } }),
+      queues: new PullQueues({
+        deliveries: this.#store.deliveries, rules: view, clock: this.#clock, defaults: { lockMs: DEFAULT_LOCK_MS, maxReceives: DEFAULT_MAX_RECEIVES },
+        ...(obs.metrics === undefined ? {} : { observer: obs.metrics.queues }),
+      }),
       consumers: new DurableConsumers({ store: this.#store, clock: this.#clock, appends: obs.feed }),
     };
     this.#streams = streams;

@@ -67,7 +67,7 @@ export class DurableConsumers {
   }
 
   close(): void {
-    this.#waiters.wakeAll();
+    this.#waiters.close();
   }
 
   /** Long-poll fetches waiting now. */
@@ -124,33 +124,44 @@ export class DurableConsumers {
     return state(c, head);
   }
 
-  /** Up to `max` events after the committed offset through the pattern, waiting up to `waitMs` for the first. */
+  /**
+   * Up to `max` events after the committed offset through the pattern, waiting up to `waitMs`
+   * for the first. While it waits it goes on from where it stopped looking (not from the
+   * committed offset again), and it looks at no more than MAX_FETCH_SCAN events in all.
+   */
   async fetch(bus: string, name: string, max: number, waitMs: number, signal?: AbortSignal): Promise<FetchResult> {
     const deadline = this.#deps.clock.now() + waitMs;
     const unsub = waitMs > 0 ? this.#subscribe(bus) : undefined;
     try {
+      const c = await this.#record(bus, name);
+      let from = c.offset;
+      let budget = MAX_FETCH_SCAN;
       for (;;) {
-        const c = await this.#record(bus, name);
-        const r = await this.#read(c, max);
+        const r = await this.#read(c, from, max, budget);
+        from = r.offset;
+        budget -= r.scanned;
         const left = deadline - this.#deps.clock.now();
-        if (r.events.length > 0 || left <= 0 || signal?.aborted === true) {
+        const answer = r.events.length > 0 || left <= 0 || budget <= 0 || signal?.aborted === true
+          || !(await this.#waiters.wait(bus, Math.min(left, POLL_MS), signal));
+        if (answer) {
           const head = await this.#head(bus);
-          return { ...r, head, lag: Math.max(0, head - c.offset) };
+          const now = await this.#deps.store.consumers.get(bus, name);
+          const committed = now?.offset ?? c.offset;
+          return { events: r.events, offset: Math.max(r.offset, committed), head, lag: Math.max(0, head - committed) };
         }
-        await this.#waiters.wait(bus, Math.min(left, POLL_MS), signal);
       }
     } finally {
       unsub?.();
     }
   }
 
-  async #read(c: ConsumerRecord, max: number): Promise<{ events: StoredEvent[]; offset: number }> {
+  async #read(c: ConsumerRecord, after: number, max: number, budget: number): Promise<{ events: StoredEvent[]; offset: number; scanned: number }> {
     const m = c.pattern === null ? undefined : this.#matcher(c);
     const events: StoredEvent[] = [];
-    let offset = c.offset;
+    let offset = after;
     let scanned = 0;
-    while (events.length < max && scanned < MAX_FETCH_SCAN) {
-      const limit = m === undefined ? max - events.length : Math.min(SCAN_PAGE, MAX_FETCH_SCAN - scanned);
+    while (events.length < max && scanned < budget) {
+      const limit = m === undefined ? max - events.length : Math.min(SCAN_PAGE, budget - scanned);
       const page = await this.#deps.store.events.list({ bus: c.bus, after: offset, limit });
       for (const e of page.items) {
         scanned++;
@@ -160,7 +171,7 @@ export class DurableConsumers {
       }
       if (page.items.length < limit) break;
     }
-    return { events, offset };
+    return { events, offset, scanned };
   }
 
   #matcher(c: ConsumerRecord): RuleMatcher {

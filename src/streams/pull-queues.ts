@@ -49,7 +49,16 @@ export interface QueueSummary {
   readonly counts: { readonly ready: number; readonly locked: number; readonly dead: number };
 }
 
+/** Told what receives and settlements did (metrics); every method must be cheap and must not throw. */
+export interface PullObserver {
+  received(bus: string, queue: string, count: number): void;
+  /** `action` is a settlement, or `max-receives` for events dead-lettered at receive; `result` per lock token. */
+  settled(bus: string, queue: string, action: SettleAction['type'] | 'max-receives', result: 'ok' | 'lost' | 'invalid', count: number): void;
+}
+
 export interface PullQueueDeps {
+  /** Metrics of receives and settlements; none when absent. */
+  readonly observer?: PullObserver;
   readonly deliveries: DeliveryQueue;
   readonly rules: ConstructorParameters<typeof QueueDirectory>[0];
   readonly clock: Clock;
@@ -94,7 +103,7 @@ export class PullQueues {
   close(): void {
     this.#unwork();
     this.#dir.close();
-    this.#waiters.wakeAll();
+    this.#waiters.close();
   }
 
   /** Long-poll receives waiting now. */
@@ -123,14 +132,14 @@ export class PullQueues {
     for (const f of feeds) this.#queueOf.set(keyId(f.key), qid);
     const deadline = this.#deps.clock.now() + req.waitMs;
     for (;;) {
-      const got = await this.#receiveOnce(feeds, req);
+      const got = await this.#receiveOnce(bus, queue, feeds, req);
       const left = deadline - this.#deps.clock.now();
       if (got.length > 0 || left <= 0 || signal?.aborted === true) return got;
-      await this.#waiters.wait(qid, Math.min(left, POLL_MS), signal);
+      if (!(await this.#waiters.wait(qid, Math.min(left, POLL_MS), signal))) return got;
     }
   }
 
-  async #receiveOnce(feeds: readonly QueueFeed[], req: ReceiveRequest): Promise<ReceivedEvent[]> {
+  async #receiveOnce(bus: string, queue: string, feeds: readonly QueueFeed[], req: ReceiveRequest): Promise<ReceivedEvent[]> {
     const out: ReceivedEvent[] = [];
     const start = this.#turn++ % feeds.length;
     for (let i = 0; i < feeds.length && out.length < req.max; i++) {
@@ -144,7 +153,9 @@ export class PullQueues {
         else out.push(received(d, d.eventBody));
       }
       if (gone.length > 0) await this.#deps.deliveries.settle([f.key], gone, now);
+      if (r.deadLettered > 0) this.#deps.observer?.settled(bus, queue, 'max-receives', 'ok', r.deadLettered);
     }
+    if (out.length > 0) this.#deps.observer?.received(bus, queue, out.length);
     return out;
   }
 
@@ -174,6 +185,13 @@ export class PullQueues {
       if (applied[i] === true) succeeded.push(a.token);
       else failed.push({ lockToken: a.token, code: 'SWY_QUEUE_LOCK_LOST', message: 'the lock is no longer held: settled already, ended and taken by another receive, or (renew) ended' });
     });
+    const o = this.#deps.observer;
+    if (o !== undefined) {
+      const invalid = failed.filter((f) => f.code === 'SWY_QUEUE_LOCK_TOKEN_INVALID').length;
+      if (succeeded.length > 0) o.settled(bus, queue, action.type, 'ok', succeeded.length);
+      if (failed.length > invalid) o.settled(bus, queue, action.type, 'lost', failed.length - invalid);
+      if (invalid > 0) o.settled(bus, queue, action.type, 'invalid', invalid);
+    }
     return { succeeded, failed };
   }
 

@@ -8,6 +8,7 @@ export class Waiters {
   readonly #byKey = new Map<string, Set<() => void>>();
   readonly #maxWaiters: number;
   #count = 0;
+  #closed = false;
 
   constructor(maxWaiters: number) {
     this.#maxWaiters = maxWaiters;
@@ -18,10 +19,14 @@ export class Waiters {
     return this.#count;
   }
 
-  /** Resolves on a wake-up of `key`, after `ms`, or when `signal` aborts, whichever comes first. */
-  wait(key: string, ms: number, signal?: AbortSignal): Promise<void> {
-    if (ms <= 0 || signal?.aborted === true || this.#count >= this.#maxWaiters) return Promise.resolve();
-    return new Promise<void>((resolve) => {
+  /**
+   * Resolves on a wake-up of `key`, after `ms`, or when `signal` aborts, whichever comes first,
+   * with true; with false at once when it does not wait (no time left, aborted, closed, or
+   * `maxWaiters` waiting already): the caller then answers instead of looking again.
+   */
+  wait(key: string, ms: number, signal?: AbortSignal): Promise<boolean> {
+    if (ms <= 0 || signal?.aborted === true || this.#closed || this.#count >= this.#maxWaiters) return Promise.resolve(false);
+    return new Promise<boolean>((resolve) => {
       let set = this.#byKey.get(key);
       if (set === undefined) {
         set = new Set();
@@ -34,7 +39,7 @@ export class Waiters {
         signal?.removeEventListener('abort', done);
         if (waiters.delete(done)) this.#count--;
         if (waiters.size === 0 && this.#byKey.get(key) === waiters) this.#byKey.delete(key);
-        resolve();
+        resolve(true);
       };
       const timer = setTimeout(done, ms);
       waiters.add(done);
@@ -49,8 +54,9 @@ export class Waiters {
     for (const done of [...set]) done();
   }
 
-  /** Wakes everyone (shutdown). */
-  wakeAll(): void {
+  /** Wakes everyone and refuses later waits (shutdown): long polls answer now. */
+  close(): void {
+    this.#closed = true;
     for (const key of [...this.#byKey.keys()]) this.wake(key);
   }
 }

@@ -63,6 +63,10 @@ test('queues - receive, acknowledge, release with delay, reject to a dead letter
   assert.deepEqual(q.json.feeds.map((f) => f.rule), ['to-orders']);
   const metrics = await call(t.url, '/metrics');
   assert.match(metrics.text, /switchyard_queue_messages\{bus="default",queue="orders",state="dead"\} 1/);
+  assert.match(metrics.text, /switchyard_queue_received_total\{bus="default",queue="orders"\} 6/);
+  assert.match(metrics.text, /switchyard_queue_settled_total\{bus="default",queue="orders",action="ack",result="ok"\} 1/);
+  assert.match(metrics.text, /switchyard_queue_settled_total\{bus="default",queue="orders",action="ack",result="lost"\} 1/);
+  assert.match(metrics.text, /switchyard_queue_settled_total\{bus="default",queue="orders",action="ack",result="invalid"\} 1/);
 });
 
 test('queues - a long-poll receive wakes when an event is queued; maxReceives dead-letters; the dispatcher never pushes', async () => {

@@ -5,6 +5,7 @@ import type {
   Bus, BusInput, BusUpdate, CatalogEntry, CatalogPage, CatalogQuery, CloudEvent, CloudEventInput, CodeLanguage, CompatibilityMode, CompatibilityResult, Connection, ConnectionInput, DeadLetter,
   DeadLetterFilter, DeadLetterSelection, DeadLetterSummary, EventQuery, Filter, HeldResult, Page, PatternTestResult, PutEntriesResult, PutEntry, PutResult,
   Rule, RuleInput, Schema, SchemaSettings, SchemaVersion, SchemaVersionInput, SigningSecret, StoredEvent, TargetStatus, Trace, Transaction,
+  Queue, ReceivedEvent, LockTokenResult, Consumer, ConsumerPosition, FetchResult,
 } from './types.js';
 
 export type ClientOptions = TransportOptions;
@@ -194,6 +195,41 @@ export class SwitchyardClient {
       this.transport.call({ method: 'post', path: '/v1/buses/{bus}/transactions/{id}/commit', params: { bus, id } }),
     rollback: async (bus: string, id: string): Promise<Transaction> =>
       (await this.transport.call<{ transaction: Transaction }, '/v1/buses/{bus}/transactions/{id}/rollback', 'post'>({ method: 'post', path: '/v1/buses/{bus}/transactions/{id}/rollback', params: { bus, id } })).transaction,
+  };
+
+  /**
+   * Pull queues (docs/queues.md): receive under a lock (long poll with `waitMs`), then settle by
+   * lock tokens. Receives and settlements are never retried: a lost answer would hand the same
+   * events out twice or settle a lock another receive holds.
+   */
+  readonly queues = {
+    list: async (bus: string): Promise<Queue[]> => (await this.transport.call<Items<Queue>, '/v1/buses/{bus}/queues', 'get'>({ method: 'get', path: '/v1/buses/{bus}/queues', params: { bus } })).items,
+    get: async (bus: string, queue: string): Promise<Queue> => this.transport.call({ method: 'get', path: '/v1/buses/{bus}/queues/{queue}', params: { bus, queue } }),
+    receive: async (bus: string, queue: string, o: { max?: number; waitMs?: number; visibilityMs?: number } = {}): Promise<ReceivedEvent[]> =>
+      (await this.transport.call<{ value: ReceivedEvent[] }, '/v1/buses/{bus}/queues/{queue}/receive', 'post'>({ method: 'post', path: '/v1/buses/{bus}/queues/{queue}/receive', params: { bus, queue }, body: o })).value,
+    acknowledge: async (bus: string, queue: string, lockTokens: readonly string[]): Promise<LockTokenResult> =>
+      this.transport.call({ method: 'post', path: '/v1/buses/{bus}/queues/{queue}/acknowledge', params: { bus, queue }, body: { lockTokens: [...lockTokens] } }),
+    release: async (bus: string, queue: string, lockTokens: readonly string[], o: { delayMs?: number } = {}): Promise<LockTokenResult> =>
+      this.transport.call({ method: 'post', path: '/v1/buses/{bus}/queues/{queue}/release', params: { bus, queue }, body: { lockTokens: [...lockTokens], ...o } }),
+    reject: async (bus: string, queue: string, lockTokens: readonly string[], o: { reason?: string } = {}): Promise<LockTokenResult> =>
+      this.transport.call({ method: 'post', path: '/v1/buses/{bus}/queues/{queue}/reject', params: { bus, queue }, body: { lockTokens: [...lockTokens], ...o } }),
+    renew: async (bus: string, queue: string, lockTokens: readonly string[], o: { visibilityMs?: number } = {}): Promise<LockTokenResult> =>
+      this.transport.call({ method: 'post', path: '/v1/buses/{bus}/queues/{queue}/renew', params: { bus, queue }, body: { lockTokens: [...lockTokens], ...o } }),
+  };
+
+  /** Durable consumers (docs/consumers.md): fetch after the committed offset, commit, reset. */
+  readonly consumers = {
+    create: async (bus: string, c: { name: string; pattern?: Record<string, unknown>; start?: ConsumerPosition }): Promise<Consumer> =>
+      this.transport.call({ method: 'post', path: '/v1/buses/{bus}/consumers', params: { bus }, body: c }),
+    list: async (bus: string): Promise<Consumer[]> => (await this.transport.call<Items<Consumer>, '/v1/buses/{bus}/consumers', 'get'>({ method: 'get', path: '/v1/buses/{bus}/consumers', params: { bus } })).items,
+    get: async (bus: string, name: string): Promise<Consumer> => this.transport.call({ method: 'get', path: '/v1/buses/{bus}/consumers/{name}', params: { bus, name } }),
+    delete: async (bus: string, name: string): Promise<void> => this.transport.call({ method: 'delete', path: '/v1/buses/{bus}/consumers/{name}', params: { bus, name } }),
+    fetch: async (bus: string, name: string, o: { max?: number; waitMs?: number } = {}): Promise<FetchResult> =>
+      this.transport.call({ method: 'post', path: '/v1/buses/{bus}/consumers/{name}/fetch', params: { bus, name }, body: o, retry: true }),
+    commit: async (bus: string, name: string, offset: number): Promise<Consumer> =>
+      this.transport.call({ method: 'post', path: '/v1/buses/{bus}/consumers/{name}/commit', params: { bus, name }, body: { offset }, retry: true }),
+    reset: async (bus: string, name: string, to: ConsumerPosition): Promise<Consumer> =>
+      this.transport.call({ method: 'post', path: '/v1/buses/{bus}/consumers/{name}/reset', params: { bus, name }, body: { to } }),
   };
 
   /** The event catalogue: every (source, type) seen per bus, with counts, a sample event and its schema. */

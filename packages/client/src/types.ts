@@ -146,8 +146,18 @@ export interface FileTarget extends TargetCommon {
   fsync?: boolean;
 }
 
+/** A pull queue (docs/queues.md): consumers receive and acknowledge; only `id` and `ordering` of the engine fields apply. */
+export interface QueueTarget {
+  id: string;
+  kind: 'queue';
+  queue: string;
+  lockMs?: number;
+  maxReceives?: number;
+  ordering?: { groupBy: string };
+}
+
 /** A rule target, by kind (docs/targets.md). */
-export type Target = HttpTarget | BusTarget | LogTarget | FileTarget;
+export type Target = HttpTarget | BusTarget | LogTarget | FileTarget | QueueTarget;
 
 export type RuleState = 'enabled' | 'disabled';
 
@@ -440,4 +450,47 @@ export interface Transaction {
   history: TransactionStep[];
   /** In the answer to a begin with a `checkUrl`: the secret check-backs are signed with. */
   signingSecret?: string;
+}
+
+/** A pull queue (docs/queues.md): its counts and the rule targets feeding it. */
+export interface Queue {
+  name: string;
+  counts: { ready: number; locked: number; dead: number };
+  feeds: { rule: string; target: string; lockMs: number; maxReceives: number; ordered: boolean }[];
+}
+
+/** One received event: its lock token and receive count (Event Grid's `brokerProperties`), and the event. */
+export interface ReceivedEvent {
+  brokerProperties: { lockToken: string; deliveryCount: number; lockedUntil: string; sequence: number; group: string | null; rule: string };
+  event: CloudEvent;
+}
+
+/** The answer of acknowledge, release, reject and renew. */
+export interface LockTokenResult {
+  succeededLockTokens: string[];
+  failedLockTokens: { lockToken: string; error: { code: string; message: string } }[];
+}
+
+/** Where a durable consumer starts, or where a reset puts it. */
+export type ConsumerPosition = 'earliest' | 'latest' | { sequence: number } | { time: string };
+
+/** A durable consumer (docs/consumers.md). */
+export interface Consumer {
+  bus: string;
+  name: string;
+  pattern: Record<string, unknown> | null;
+  /** The sequence of the last event done with; fetches read after it. */
+  offset: number;
+  head: number;
+  lag: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface FetchResult {
+  events: { sequence: number; receivedAt: string; event: CloudEvent }[];
+  /** Commit this once done with these events. */
+  offset: number;
+  head: number;
+  lag: number;
 }

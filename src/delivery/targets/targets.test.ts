@@ -14,7 +14,7 @@ after(() => world.close());
 const never = new AbortController().signal;
 
 test('validateTargetSpec - an unknown kind is one violation at /kind', () => {
-  assert.deepEqual(validateTargetSpec({ id: 'a', kind: 'pigeon' }, '/targets/0'), [{ path: '/targets/0/kind', reason: 'must be one of http, bus, log, file, nats, amqp, redis, mqtt, postgres, smtp, s3' }]);
+  assert.deepEqual(validateTargetSpec({ id: 'a', kind: 'pigeon' }, '/targets/0'), [{ path: '/targets/0/kind', reason: 'must be one of http, bus, log, file, nats, amqp, redis, mqtt, postgres, smtp, s3, queue' }]);
   assert.deepEqual(validateTargetSpec('x', '/t'), [{ path: '/t', reason: 'must be an object' }]);
 });
 

@@ -51,6 +51,8 @@ const cases: Case[] = [
       { type: 'renew', ...ref(b), leaseUntil: now + 5000 },
     ], now), [true, true]);
     assert.deepEqual((await store.deliveries.receive(q, now + 499, now + 2000, 10, 5)).deliveries, [], 'released with a delay: not before it');
+    const log = await store.deliveries.attempts(a!.id);
+    assert.deepEqual(log.map((x) => [x.at, x.ok, x.errorClass]), [[now, false, 'released']], 'a release is kept in the attempt log');
     const back = (await store.deliveries.receive(q, now + 1500, now + 3000, 10, 5)).deliveries;
     assert.deepEqual(back.map((d) => [d.eventId, d.attempts]), [['a', 2]], 'b\'s renewed lock still holds');
     assert.deepEqual(await store.deliveries.settle(keys, [{ type: 'renew', ...ref(back[0]), leaseUntil: now + 9000 }], now + 3000), [false], 'a lock that ended is not renewed');

@@ -101,7 +101,7 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
       receive: p('UPDATE deliveries SET due_at = ?, leased = ?, pulled = 1, attempts = attempts + 1 WHERE id = ?'),
       overReceived: p(`UPDATE deliveries SET state = 'dead', leased = 0, pulled = 0, done_at = ?, last_error = ?, event_body = coalesce(event_body, ${EVENT_BODY})
                        WHERE id = ? RETURNING bus, rule, target, grp`),
-      heldBy: p('SELECT bus, rule, target FROM deliveries WHERE id = ? AND leased = ? AND pulled = 1'),
+      heldBy: p('SELECT bus, rule, target, attempts FROM deliveries WHERE id = ? AND leased = ? AND pulled = 1'),
       ack: p(`UPDATE deliveries SET state = 'delivered', leased = 0, pulled = 0, done_at = ?, last_error = NULL WHERE id = ? AND leased = ? RETURNING bus, rule, target, grp`),
       giveBack: p('UPDATE deliveries SET due_at = ?, leased = 0, pulled = 0 WHERE id = ? AND leased = ?'),
       reject: p(`UPDATE deliveries SET state = 'dead', leased = 0, pulled = 0, done_at = ?, last_error = ?, event_body = coalesce(event_body, ${EVENT_BODY})
@@ -263,14 +263,19 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
     const id = rowId(st.id);
     const token = rowId(st.lease);
     if (id === undefined || token === undefined) return false;
-    const held = s.heldBy!.get(id, token) as TargetKey | undefined;
+    const held = s.heldBy!.get(id, token) as (TargetKey & { attempts: number }) | undefined;
     if (held === undefined || !keys.some((k) => k.bus === held.bus && k.rule === held.rule && k.target === held.target)) return false;
     switch (st.type) {
       case 'renew':
         return s.renew!.run(st.leaseUntil, id, token, now).changes > 0;
       case 'release':
         if (s.giveBack!.run(st.dueAt, id, token).changes === 0) return false;
-        this.#touch(held);
+        // Kept in the attempt log, so the trace shows a consumer gave it back.
+        this.#recordAttempt(id, {
+          at: now, durationMs: 0, ok: false, status: null, errorClass: 'released', response: null,
+          message: `released by a consumer after receive ${held.attempts}; ready again at ${new Date(st.dueAt).toISOString()}`,
+        });
+        this.#touch({ bus: held.bus, rule: held.rule, target: held.target });
         return true;
       case 'ack':
       case 'reject': {

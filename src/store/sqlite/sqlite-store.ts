@@ -177,7 +177,8 @@ export class SqliteStore implements Store {
 
   /**
    * Leases of a previous process end now: this process holds the data directory's lock, so
-   * nothing else can be sending them. On a full disk they end at their own time instead.
+   * nothing else can be sending them. On a full disk they end at their own time instead. Pull
+   * leases (a consumer's receive of a queue, docs/queues.md) are held outside the server: they keep their time.
    */
   #expireLeases(log: StoreLog): void {
     try {
