@@ -117,6 +117,17 @@ test('replay - by time, rate limited, paused, resumed and finished; a cancelled 
   assert.deepEqual((await call<{ items: ReplayView[] }>(s.url, '/v1/replays?bus=r3&state=cancelled')).json.items.map((r) => r.id), [slow.id]);
 });
 
+test('replay - a replay whose rule is deleted while it runs fails, saying why', async () => {
+  await createBus(s.url, 'r7');
+  await putRule(s.url, 'r7', 'gone', { filter: { pattern: { source: ['urn:e2e'] } }, targets: [{ id: 't', kind: 'http', url: `${rx.url}/r7` }] });
+  await putEvents(s.url, 'r7', Array.from({ length: 20 }, (_, i) => ce(`r7-${i}`)));
+  const job = await startReplay('r7', { from: 1, destination: { rule: 'gone' }, ratePerSecond: 4 });
+  assert.equal((await call(s.url, '/v1/buses/r7/rules/gone', { method: 'DELETE' })).status, 204);
+  const failed = await untilState(job.id, 'failed');
+  assert.match(failed.error ?? '', /rule "gone"/);
+  assert.ok(failed.progress.processed < 20);
+});
+
 test('resend - one stored event to one target, marked; unknown event 404', async () => {
   await createBus(s.url, 'r4');
   await putRule(s.url, 'r4', 'h', { filter: { pattern: { type: ['com.example.test'] } }, targets: [{ id: 't', kind: 'http', url: `${rx.url}/r4` }] });

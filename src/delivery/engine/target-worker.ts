@@ -352,9 +352,7 @@ export class TargetWorker {
     const ready: { d: LeasedDelivery; payload: string; message: OutboundMessage; trace: DeliveryTraceContext | undefined }[] = [];
     for (const d of ds) {
       if (d.eventBody === null) {
-        const reason = 'the event was removed by retention before it was delivered';
-        completions.push({ type: 'dead', id: d.id, lease: d.lease, attempt: null, reason, payload: null });
-        this.#tell((o) => o.onDeadLetter(this.key, { delivery: observed(d), count: 1 }, reason));
+        completions.push(this.#unsendable(d, 'the event was removed by retention before it was delivered'));
         continue;
       }
       try {
@@ -362,9 +360,7 @@ export class TargetWorker {
         const p = renderPayload(spec, { bus: d.bus, id: d.eventId, body: d.eventBody, receivedAt: d.receivedAt }, { rule: d.rule, traceparent: trace?.traceparent });
         ready.push({ d, trace, payload: p.payload, message: { deliveryId: `dlv_${d.id}`, attempt: d.attempts + 1, bus: d.bus, rule: d.rule, targetId: baseTargetId(d.target), eventId: d.eventId, outbound: p.outbound, traceparent: trace?.header, tracestate: trace?.tracestate } });
       } catch (err) {
-        const reason = `could not prepare the payload: ${(err as Error).message}`;
-        completions.push({ type: 'dead', id: d.id, lease: d.lease, attempt: null, reason, payload: null });
-        this.#tell((o) => o.onDeadLetter(this.key, { delivery: observed(d), count: 1 }, reason));
+        completions.push(this.#unsendable(d, `could not prepare the payload: ${(err as Error).message}`));
       }
     }
     if (ready.length > 0) {
@@ -420,6 +416,16 @@ export class TargetWorker {
       }
     }, DEADLINE_CHECK_MS);
     this.#deadlineTimer.unref();
+  }
+
+  /** A delivery that cannot be sent at all: dead-lettered, or dropped on an at-most-once target. */
+  #unsendable(d: LeasedDelivery, reason: string): Completion {
+    if (this.#spec.atMostOnce) {
+      this.#tell((o) => o.onDropped?.(this.key, observed(d), reason));
+      return { type: 'dropped', id: d.id, lease: d.lease, attempt: null, reason: `at-most-once: ${reason}` };
+    }
+    this.#tell((o) => o.onDeadLetter(this.key, { delivery: observed(d), count: 1 }, reason));
+    return { type: 'dead', id: d.id, lease: d.lease, attempt: null, reason, payload: null };
   }
 
   #complete(d: LeasedDelivery, payload: string, outcome: SendOutcome, attempt: AttemptRecord, now: number): Completion {
