@@ -351,6 +351,11 @@ export class TargetWorker {
     const completions: Completion[] = [];
     const ready: { d: LeasedDelivery; payload: string; message: OutboundMessage; trace: DeliveryTraceContext | undefined }[] = [];
     for (const d of ds) {
+      if (spec.atMostOnce && (d.leases ?? 1) > 1) {
+        // An earlier lease ended without an outcome: it may have been sent. Never twice.
+        completions.push(this.#unsendable(d, 'an earlier lease ended without an outcome (a crash or a send past its lease): it may have been sent'));
+        continue;
+      }
       if (d.eventBody === null) {
         completions.push(this.#unsendable(d, 'the event was removed by retention before it was delivered'));
         continue;
