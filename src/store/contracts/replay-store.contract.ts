@@ -44,7 +44,7 @@ const cases: Case[] = [
   }],
 
   ['replays - events the bus dropped are read from its archives, each sequence once', async ({ store }) => {
-    if (store.housekeeping === undefined) return;
+    if (store.housekeeping === undefined) throw new Error('this case drops events by the retention sweep (Housekeeping): a backend without it skips the case by name, with a reason');
     await store.catalog.buses.create(newBus('b', { retention: { maxAgeMs: null, maxCount: 2 } }));
     await store.archives.put({ bus: 'b', name: 'a1', description: null, pattern: null, retentionMs: null });
     await store.archives.put({ bus: 'b', name: 'a2', description: null, pattern: null, retentionMs: null });
@@ -61,7 +61,7 @@ const cases: Case[] = [
   }],
 
   ['replays - a window by time covers archived events the bus dropped', async ({ store, clock }) => {
-    if (store.housekeeping === undefined) return;
+    if (store.housekeeping === undefined) throw new Error('this case drops events by the retention sweep (Housekeeping): a backend without it skips the case by name, with a reason');
     await store.catalog.buses.create(newBus('b', { retention: { maxAgeMs: null, maxCount: 1 } }));
     await store.archives.put({ bus: 'b', name: 'a', description: null, pattern: null, retentionMs: null });
     const t0 = clock.now();
