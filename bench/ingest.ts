@@ -26,6 +26,8 @@ const BATCH = 100;
 async function startSwitchyard(): Promise<{ url: string; pid: number }> {
   const server = await startServer('swy-bench-', {}, 20_000);
   await api(server.url, 'POST', '/v1/buses', { name: 'bench' });
+  // BENCH_INGEST_ARCHIVE=1: an archive without a pattern on the bus (every event copied at append; docs/replay.md).
+  if (process.env.BENCH_INGEST_ARCHIVE === '1') await api(server.url, 'PUT', '/v1/buses/bench/archives/all', {});
   return server;
 }
 

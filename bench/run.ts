@@ -10,7 +10,7 @@ const all = readdirSync(dir)
   .sort();
 /** Named groups of benchmarks (`npm run bench:stream` runs the `stream` group). */
 const GROUPS: Readonly<Record<string, readonly string[]>> = {
-  stream: ['stream-queues'],
+  stream: ['stream-replay', 'stream-queues'],
 };
 const names = process.argv.slice(2).length > 0 ? process.argv.slice(2).flatMap((n) => GROUPS[n] ?? [n]) : all;
 let failed = false;

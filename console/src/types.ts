@@ -30,7 +30,8 @@ export type TimelineStep =
   | { at: string; step: 'received'; mode: string; size: number }
   | { at: string; step: 'matched'; rules: string[] }
   | { at: string; step: 'attempt'; rule: string; target: string; n: number; ok: boolean; status: number | null; durationMs: number; error: string | null; note?: string }
-  | { at: string; step: 'delivered' | 'dead'; rule: string; target: string; reason?: string };
+  | { at: string; step: 'delivered' | 'dead' | 'dropped'; rule: string; target: string; reason?: string }
+  | { at: string; step: 'replayed'; replay: string; rule: string; target: string };
 
 export interface Trace {
   bus: string; id: string; source: string; type: string; sequence: number;

@@ -50,6 +50,12 @@ export interface LeasedDelivery {
   readonly eventBody: string | null;
   /** The W3C traceparent of the request that put the event (src/observe), if it had one. */
   readonly traceparent?: string | null | undefined;
+  /**
+   * How many times the delivery was leased, this lease included; a lease given back by a
+   * `release` does not count. More than 1: an earlier lease ended without an outcome (a crash, a
+   * send past its lease). A backend that does not count leases leaves it out.
+   */
+  readonly leases?: number;
 }
 
 /** One attempt as recorded. `response` is at most 1 KiB. */

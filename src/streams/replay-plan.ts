@@ -13,9 +13,14 @@ interface PlannedTarget {
 }
 
 export interface PlannedStep {
+  /** How many of the events given were planned (all, unless the delivery cap cut the step short). */
+  readonly consumed: number;
   readonly matched: number;
   readonly deliveries: ReplayDelivery[];
 }
+
+/** Most deliveries one step enqueues (an event matching many rules × targets ends its step early). */
+export const MAX_STEP_DELIVERIES = 10_000;
 
 /**
  * What a replay job does with each event it reads, compiled from the rules as they are now:
@@ -71,7 +76,11 @@ export class ReplayPlan {
   step(events: readonly StoredEvent[]): PlannedStep {
     const deliveries: ReplayDelivery[] = [];
     let matched = 0;
+    let consumed = 0;
     for (const ev of events) {
+      // Always at least one event per step, so a step makes progress whatever its fan-out.
+      if (consumed > 0 && deliveries.length >= MAX_STEP_DELIVERIES) break;
+      consumed++;
       if (this.#pattern !== undefined && this.#pattern.matchText(ev.body).length === 0) continue;
       const rules = this.#rules.matchText(ev.body);
       if (rules.length === 0) continue;
@@ -89,7 +98,7 @@ export class ReplayPlan {
         }
       }
     }
-    return { matched, deliveries };
+    return { consumed, matched, deliveries };
   }
 }
 

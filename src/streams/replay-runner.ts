@@ -100,13 +100,13 @@ export class ReplayRunner {
       const started = performance.now();
       const events = await store.replays.read(job.bus, job.cursor, job.toSeq, limit);
       const step = plan.step(events);
-      const last = events[events.length - 1];
-      const done = events.length < limit || last === undefined || last.sequence >= job.toSeq;
+      const last = events[step.consumed - 1];
+      const done = step.consumed === events.length && (events.length < limit || last === undefined || last.sequence >= job.toSeq);
       const ok = await store.replays.advance(id, {
-        cursor: last?.sequence ?? job.toSeq, processed: events.length, matched: step.matched, deliveries: step.deliveries, done,
+        cursor: last?.sequence ?? job.toSeq, processed: step.consumed, matched: step.matched, deliveries: step.deliveries, done,
       }, clock.now());
       if (!ok || done) return;
-      const wait = job.ratePerSecond === null ? 0 : (events.length * 1000) / job.ratePerSecond - (performance.now() - started);
+      const wait = job.ratePerSecond === null ? 0 : (step.consumed * 1000) / job.ratePerSecond - (performance.now() - started);
       try {
         // Without a rate, a zero wait still yields to the event loop between steps.
         await sleep(Math.max(0, wait), undefined, { signal: this.#abort.signal });

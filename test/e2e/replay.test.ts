@@ -17,7 +17,7 @@ let s: TestServer;
 let rx: Receiver;
 before(async () => {
   s = await startTestServer({ delivery: { pollIntervalMs: 50 } });
-  rx = await startReceiver(() => ({ status: 200 }));
+  rx = await startReceiver((r) => ({ status: r.url === '/r8bad' ? 400 : 200 }));
 });
 after(async () => {
   await s.close();
@@ -115,6 +115,37 @@ test('replay - by time, rate limited, paused, resumed and finished; a cancelled 
   const listed = await call<{ items: ReplayView[] }>(s.url, '/v1/replays?bus=r3');
   assert.deepEqual(listed.json.items.map((r) => r.id), [slow.id, job.id]);
   assert.deepEqual((await call<{ items: ReplayView[] }>(s.url, '/v1/replays?bus=r3&state=cancelled')).json.items.map((r) => r.id), [slow.id]);
+});
+
+test('replay - a replay whose rule is deleted while it runs fails, saying why', async () => {
+  await createBus(s.url, 'r7');
+  await putRule(s.url, 'r7', 'gone', { filter: { pattern: { source: ['urn:e2e'] } }, targets: [{ id: 't', kind: 'http', url: `${rx.url}/r7` }] });
+  await putEvents(s.url, 'r7', Array.from({ length: 20 }, (_, i) => ce(`r7-${i}`)));
+  const job = await startReplay('r7', { from: 1, destination: { rule: 'gone' }, ratePerSecond: 4 });
+  assert.equal((await call(s.url, '/v1/buses/r7/rules/gone', { method: 'DELETE' })).status, 204);
+  const failed = await untilState(job.id, 'failed');
+  assert.match(failed.error ?? '', /rule "gone"/);
+  assert.ok(failed.progress.processed < 20);
+});
+
+test('replay - through the delivery path: FIFO groups arrive in bus order, a refused delivery becomes a dead letter carrying swyreplay', async () => {
+  await createBus(s.url, 'r8');
+  await putEvents(s.url, 'r8', Array.from({ length: 30 }, (_, i) => ce(`r8-${i}`, { partitionkey: `g${i % 3}` })));
+  await putRule(s.url, 'r8', 'ordered', {
+    filter: { pattern: { source: ['urn:e2e'] } },
+    targets: [{ id: 'fifo', kind: 'http', url: `${rx.url}/r8fifo`, ordering: { groupBy: 'partitionkey' }, concurrency: 8 }, { id: 'bad', kind: 'http', url: `${rx.url}/r8bad` }],
+  });
+  const job = await startReplay('r8', { from: 1, destination: { rule: 'ordered' } });
+  await untilState(job.id, 'completed');
+  await rx.until('r8 fifo', (rs) => rs.filter((r) => r.url === '/r8fifo').length === 30);
+  for (const g of ['g0', 'g1', 'g2']) {
+    const ids = rx.requests.filter((r) => r.url === '/r8fifo' && r.headers['ce-partitionkey'] === g).map((r) => Number(String(r.headers['ce-id']).slice(3)));
+    assert.deepEqual(ids, [...ids].sort((a, b) => a - b), `group ${g} in bus order`);
+  }
+  await until('dead letters', async () => (await call<{ items: unknown[] }>(s.url, '/v1/dead-letters?bus=r8')).json.items.length === 30);
+  const [first] = (await call<{ items: { id: string }[] }>(s.url, '/v1/dead-letters?bus=r8&limit=1')).json.items;
+  const dead = await call<{ event: Record<string, unknown> }>(s.url, `/v1/dead-letters/${first!.id}`);
+  assert.equal(dead.json.event.swyreplay, job.id, 'the dead letter keeps the replayed event');
 });
 
 test('resend - one stored event to one target, marked; unknown event 404', async () => {

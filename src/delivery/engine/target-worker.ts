@@ -377,8 +377,7 @@ export class TargetWorker {
       if (p.type === 'ready') ready.push({ d, ...p.ready });
       else if (p.type === 'done') completions.push(p.completion);
       else {
-        completions.push({ type: 'dead', id: d.id, lease: d.lease, attempt: null, reason: p.reason, payload: null });
-        this.#tell((o) => o.onDeadLetter(this.key, { delivery: observed(d), count: 1 }, p.reason));
+        completions.push(this.#unsendable(d, p.reason));
       }
     }
     if (ready.length > 0) {
@@ -396,14 +395,17 @@ export class TargetWorker {
   /**
    * What one leased delivery sends: its payload rendered from the event (after the target's
    * enrichment step, when it has one) — or its completion already (the enrichment failed or
-   * answered with nothing to send), or why it can never be sent (dead-lettered at once).
+   * answered with nothing to send), or why it can never be sent (dead-lettered at once, or
+   * dropped on an at-most-once target: #unsendable).
    */
   async #prepare(d: LeasedDelivery, target: Target): Promise<
     | { type: 'ready'; ready: { payload: string; message: OutboundMessage; trace: DeliveryTraceContext | undefined } }
     | { type: 'done'; completion: Completion }
     | { type: 'dead'; reason: string }> {
-    if (d.eventBody === null) return { type: 'dead', reason: 'the event was removed by retention before it was delivered' };
     const spec = this.#spec;
+    // An earlier lease ended without an outcome: it may have been sent. Never twice.
+    if (spec.atMostOnce && (d.leases ?? 1) > 1) return { type: 'dead', reason: 'an earlier lease ended without an outcome (a crash or a send past its lease): it may have been sent' };
+    if (d.eventBody === null) return { type: 'dead', reason: 'the event was removed by retention before it was delivered' };
     let trace: DeliveryTraceContext | undefined;
     let body = d.eventBody;
     try {
@@ -482,6 +484,16 @@ export class TargetWorker {
       }
     }, DEADLINE_CHECK_MS);
     this.#deadlineTimer.unref();
+  }
+
+  /** A delivery that cannot be sent at all: dead-lettered, or dropped on an at-most-once target. */
+  #unsendable(d: LeasedDelivery, reason: string): Completion {
+    if (this.#spec.atMostOnce) {
+      this.#tell((o) => o.onDropped?.(this.key, observed(d), reason));
+      return { type: 'dropped', id: d.id, lease: d.lease, attempt: null, reason: `at-most-once: ${reason}` };
+    }
+    this.#tell((o) => o.onDeadLetter(this.key, { delivery: observed(d), count: 1 }, reason));
+    return { type: 'dead', id: d.id, lease: d.lease, attempt: null, reason, payload: null };
   }
 
   #complete(d: LeasedDelivery, payload: string, outcome: SendOutcome, attempt: AttemptRecord, now: number): Completion {

@@ -53,8 +53,9 @@ const cases: Case[] = [
     clock.advance(5);
     const [d] = await store.deliveries.lease(t1, clock.now(), clock.now() + LEASE, 10);
     assert.ok(d !== undefined);
-    const { id, lease, leaseUntil, ...rest } = d;
+    const { id, lease, leaseUntil, leases, ...rest } = d;
     assert.deepEqual([typeof id, typeof lease, leaseUntil], ['string', 'string', clock.now() + LEASE]);
+    assert.ok(leases === undefined || leases === 1, 'a first lease counts 1 (or the backend does not count)');
     assert.deepEqual({ ...rest }, {
       bus: 'default', seq, eventId: 'a', rule: 'r', target: 't1', group: 'g', attempts: 0,
       firstAt: clock.now() - 5, receivedAt: clock.now() - 5, eventBody: it.body, traceparent: tp,
@@ -304,6 +305,19 @@ const cases: Case[] = [
     assert.deepEqual((await s.deliveries.lease(t1, now + 10, now + LEASE, 1)).map((x) => [x.id, x.attempts]), [[d!.id, 1]]);
     assert.deepEqual(await s.deliveries.attempts(d!.id), [failedAttempt(now)]);
     assert.deepEqual(await s.deliveries.health(t1), { failingSince: now, disabledAt: null });
+  }],
+
+  ['delivery queue - leases are counted: a lease that ended counts, a release gives its lease back', async ({ store, clock }) => {
+    const now = clock.now();
+    await store.events.append([routed('default', 'a', ['t1'])]);
+    const [first] = await store.deliveries.lease(t1, now, now + LEASE, 1);
+    if (first?.leases === undefined) return; // a backend that does not count leases
+    assert.equal(first.leases, 1);
+    const [again] = await store.deliveries.lease(t1, now + LEASE, now + 2 * LEASE, 1);
+    assert.equal(again?.leases, 2, 'leased again after its lease ended');
+    await store.deliveries.complete([{ type: 'release', id: again!.id, lease: again!.lease, dueAt: now + LEASE }], now + LEASE);
+    const [third] = await store.deliveries.lease(t1, now + LEASE, now + 3 * LEASE, 1);
+    assert.equal(third?.leases, 2, 'the released lease is not counted');
   }],
 
   ['delivery queue - a dropped delivery (at-most-once) keeps its attempt, is neither due again nor dead, and hands its FIFO group on', async ({ store, clock }) => {

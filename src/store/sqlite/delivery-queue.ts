@@ -10,7 +10,7 @@ import { sqliteStorageFault } from './storage-fault.js';
 
 interface LeaseRow {
   id: number; bus: string; seq: number; event_id: string; rule: string; target: string; grp: string | null;
-  attempts: number; first_at: number; created_at: number; received_at: number | null; body: string | null; traceparent: string | null;
+  attempts: number; first_at: number; created_at: number; received_at: number | null; body: string | null; traceparent: string | null; leases: number;
 }
 
 interface KeyRow { bus: string; rule: string; target: string; grp: string | null }
@@ -68,12 +68,13 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
       // Ordered exactly as deliveries_due is (due_at, first_at, rowid): read in index order up to
       // the limit. Ordering by (due_at, id) alone made SQLite sort every row sharing a due time
       // (a whole put batch) with its event body, for each lease: ~6× the cost per leased row.
-      due: p(`SELECT d.id, d.bus, d.seq, d.event_id, d.rule, d.target, d.grp, d.attempts, d.first_at, d.created_at,
+      due: p(`SELECT d.id, d.bus, d.seq, d.event_id, d.rule, d.target, d.grp, d.attempts, d.first_at, d.created_at, d.leases,
                      e.received_at, coalesce(d.event_body, e.body) AS body, e.traceparent
               FROM deliveries d INDEXED BY deliveries_due LEFT JOIN events e ON e.bus = d.bus AND e.seq = d.seq
               WHERE d.bus = ? AND d.rule = ? AND d.target = ? AND d.state = 'pending' AND d.due_at <= ?
               ORDER BY d.due_at, d.first_at, d.id LIMIT ?`),
-      lease: p('UPDATE deliveries SET due_at = ?, leased = ? WHERE id = ?'),
+      // `leases` (migration 014) counts leases; a release (no attempt) gives its lease back.
+      lease: p('UPDATE deliveries SET due_at = ?, leased = ?, leases = leases + 1 WHERE id = ?'),
       nextDue: p(`SELECT min(due_at) AS d FROM deliveries WHERE bus = ? AND rule = ? AND target = ? AND state = 'pending'`),
       // A finished row returns its key: a FIFO group head then promotes its group's next row.
       // Every completion names its lease: a row no longer holding that token (killed, redriven,
@@ -83,7 +84,7 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
       dropped: p(`UPDATE deliveries SET state = 'dropped', leased = 0, attempts = attempts + ?, done_at = ?, last_error = ?
                   WHERE id = ? AND leased = ? RETURNING bus, rule, target, grp`),
       retry: p('UPDATE deliveries SET due_at = ?, leased = 0, attempts = attempts + 1, last_error = ? WHERE id = ? AND leased = ?'),
-      release: p('UPDATE deliveries SET due_at = ?, leased = 0 WHERE id = ? AND leased = ?'),
+      release: p('UPDATE deliveries SET due_at = ?, leased = 0, leases = max(leases - 1, 0) WHERE id = ? AND leased = ?'),
       dead: p(`UPDATE deliveries SET state = 'dead', leased = 0, done_at = ?, last_error = ?, payload = ?, attempts = attempts + ?,
                  event_body = coalesce(event_body, ${EVENT_BODY}) WHERE id = ? AND leased = ? RETURNING bus, rule, target, grp`),
       forward: p(`INSERT INTO deliveries (bus, seq, event_id, rule, target, grp, state, due_at, first_at, created_at, event_body)
@@ -233,7 +234,7 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
     const lease = String(token);
     return this.#health.run(W.leases, () => this.#leaseTx(key, now, leaseUntil, limit, token)).map((r): LeasedDelivery => ({
       id: String(r.id), lease, leaseUntil, bus: r.bus, seq: r.seq, eventId: r.event_id, rule: r.rule, target: r.target, group: r.grp,
-      attempts: r.attempts, firstAt: r.first_at, receivedAt: r.received_at ?? r.created_at, eventBody: r.body, traceparent: r.traceparent,
+      attempts: r.attempts, firstAt: r.first_at, receivedAt: r.received_at ?? r.created_at, eventBody: r.body, traceparent: r.traceparent, leases: r.leases + 1,
     }));
   }
 

@@ -107,7 +107,7 @@ export class SqliteObserveStore implements ObserveIndex {
     );
     return rows.map((r) => ({
       id: r.id, rule: r.rule, target: r.target, state: r.state, createdAt: r.created_at, doneAt: r.done_at,
-      dueAt: r.due_at, lastError: r.last_error, payload: r.payload, replay: r.replay,
+      dueAt: r.due_at, lastError: r.last_error, payload: r.payload, ...(r.replay === null ? {} : { replay: r.replay }),
       attempts: attempts.all(r.id).map((a): TraceAttempt => ({
         n: a.n, at: a.at, durationMs: a.duration_ms, ok: a.ok === 1, status: a.status, errorClass: a.error_class, message: a.message,
       })),

@@ -6,6 +6,7 @@ import type {
 } from '../replay-types.js';
 import type { WriteHealth } from '../write-health.js';
 import type { SqliteDeliveryQueue } from './delivery-queue.js';
+import { archivedSeqAtOrAfter } from './archive-store.js';
 
 interface ReplayRow {
   id: string; bus: string; kind: string; state: string; from_seq: number; to_seq: number; total: number; pattern: string | null;
@@ -51,8 +52,8 @@ export class SqliteReplayStore implements ReplayStore {
       oldest: p('SELECT min(seq) AS s FROM events WHERE bus = ?'),
       firstAt: p('SELECT seq FROM events WHERE bus = ? AND received_at >= ? ORDER BY received_at, seq LIMIT 1'),
       lastBefore: p('SELECT seq FROM events WHERE bus = ? AND received_at < ? ORDER BY received_at DESC, seq DESC LIMIT 1'),
-      aFirstAt: p('SELECT seq FROM archive_events WHERE bus = ? AND received_at >= ? ORDER BY seq LIMIT 1'),
-      aLastBefore: p('SELECT seq FROM archive_events WHERE bus = ? AND received_at < ? ORDER BY seq DESC LIMIT 1'),
+      aFirst: p('SELECT seq FROM archive_events WHERE bus = ? AND seq >= ? ORDER BY seq LIMIT 1'),
+      aLast: p('SELECT seq FROM archive_events WHERE bus = ? AND seq < ? ORDER BY seq DESC LIMIT 1'),
       countLog: p('SELECT count(*) AS n FROM events WHERE bus = ? AND seq >= ? AND seq <= ?'),
       countArchived: p('SELECT count(DISTINCT seq) AS n FROM archive_events WHERE bus = ? AND seq >= ? AND seq <= ?'),
       readLog: p(`SELECT ${EVENT_COLUMNS} FROM events WHERE bus = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?`),
@@ -86,14 +87,14 @@ export class SqliteReplayStore implements ReplayStore {
     if ('sequence' in from) {
       fromSeq = Math.max(1, from.sequence);
     } else {
-      const found = [seqOf(this.#s.firstAt!.get(bus, from.time)), seqOf(this.#s.aFirstAt!.get(bus, from.time))].filter((s) => s !== undefined);
+      const found = [seqOf(this.#s.firstAt!.get(bus, from.time)), seqOf(this.#s.aFirst!.get(bus, archivedSeqAtOrAfter(this.#db, bus, from.time)))].filter((s) => s !== undefined);
       fromSeq = found.length === 0 ? last + 1 : Math.min(...found);
     }
     let toSeq: number;
     if ('sequence' in to) {
       toSeq = Math.min(last, to.sequence);
     } else {
-      const found = [seqOf(this.#s.lastBefore!.get(bus, to.time)), seqOf(this.#s.aLastBefore!.get(bus, to.time))].filter((s) => s !== undefined);
+      const found = [seqOf(this.#s.lastBefore!.get(bus, to.time)), seqOf(this.#s.aLast!.get(bus, archivedSeqAtOrAfter(this.#db, bus, to.time)))].filter((s) => s !== undefined);
       toSeq = found.length === 0 ? fromSeq - 1 : Math.min(last, Math.max(...found));
     }
     if (toSeq < fromSeq) return { fromSeq, toSeq: fromSeq - 1, total: 0 };

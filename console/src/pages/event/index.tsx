@@ -10,7 +10,8 @@ function stepText(s: TimelineStep): string {
     case 'received': return `Received (${s.mode} mode, ${s.size} bytes)`;
     case 'matched': return s.rules.length === 0 ? 'No rule matched' : `Matched ${s.rules.join(', ')}`;
     case 'attempt': return `Attempt ${s.n} → ${s.rule}/${s.target}: ${s.ok ? 'ok' : 'failed'}${s.status === null ? '' : ` (HTTP ${s.status})`} in ${Math.round(s.durationMs)} ms${s.error === null ? '' : ` — ${s.error}`}${s.note === undefined ? '' : ` (${s.note})`}`;
-    default: return `${s.step === 'delivered' ? 'Delivered' : 'Dead-lettered'} ${s.rule}/${s.target}${s.reason === undefined ? '' : ` — ${s.reason}`}`;
+    case 'replayed': return `Replayed to ${s.rule}/${s.target} by replay ${s.replay}`;
+    default: return `${s.step === 'delivered' ? 'Delivered' : s.step === 'dropped' ? 'Dropped (at-most-once)' : 'Dead-lettered'} ${s.rule}/${s.target}${s.reason === undefined ? '' : ` — ${s.reason}`}`;
   }
 }
 

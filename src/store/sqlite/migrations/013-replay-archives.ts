@@ -5,7 +5,7 @@ import type { Migration } from './migration.js';
  *
  * - `archives`: one row per (bus, name); a deleted bus takes its archives (and their events).
  * - `archive_events`: archived copies written in the append's transaction, keyed by
- *   (bus, archive, seq): the bus sequence is kept so a replay reads archives and the log as one.
+ *   (bus, seq, archive): the bus sequence is kept so a replay reads archives and the log as one.
  * - `replays`: a job's window, destination, state and progress. `cursor` is the last sequence
  *   whose deliveries are committed; it moves in the transaction that enqueues them.
  * - `deliveries.replay`: the replay job a delivery was enqueued by (NULL for live ones), for
@@ -25,10 +25,14 @@ export const migration: Migration = {
       updated_at   INTEGER NOT NULL,
       PRIMARY KEY (bus, name)
     ) WITHOUT ROWID;
+    -- One B-tree, keyed in bus order: an append adds one entry per archive (no rowid table, no
+    -- secondary index), a replay reads a bus's archived sequences in order from the key.
+    -- received_at grows with seq on a bus, so the retention sweep finds its cut by a binary search
+    -- on the key instead of an index on received_at.
     CREATE TABLE archive_events (
       bus         TEXT    NOT NULL,
-      archive     TEXT    NOT NULL,
       seq         INTEGER NOT NULL,
+      archive     TEXT    NOT NULL,
       id          TEXT    NOT NULL,
       source      TEXT    NOT NULL,
       type        TEXT    NOT NULL,
@@ -38,11 +42,12 @@ export const migration: Migration = {
       mode        TEXT    NOT NULL,
       size        INTEGER NOT NULL,
       body        TEXT    NOT NULL,
-      PRIMARY KEY (bus, archive, seq),
-      FOREIGN KEY (bus, archive) REFERENCES archives (bus, name) ON DELETE CASCADE
-    );
-    CREATE INDEX archive_events_by_seq ON archive_events (bus, seq);
-    CREATE INDEX archive_events_by_received ON archive_events (bus, archive, received_at);
+      PRIMARY KEY (bus, seq, archive)
+    ) WITHOUT ROWID;
+    -- A deleted archive (or bus: archives go with it by the foreign key) takes its copies.
+    CREATE TRIGGER archives_drop_events AFTER DELETE ON archives BEGIN
+      DELETE FROM archive_events WHERE bus = old.bus AND archive = old.name;
+    END;
     CREATE TABLE replays (
       id               TEXT    PRIMARY KEY,
       bus              TEXT    NOT NULL REFERENCES buses (name) ON DELETE CASCADE,

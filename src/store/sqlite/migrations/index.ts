@@ -12,6 +12,7 @@ import { migration as m010 } from './010-backlog-covering.js';
 import { migration as m011 } from './011-lease-tokens.js';
 import { migration as m012 } from './012-event-types.js';
 import { migration as m013 } from './013-replay-archives.js';
+import { migration as m014 } from './014-lease-count.js';
 import { migration as m016 } from './016-pull-leases.js';
 import { migration as m017 } from './017-consumers.js';
 import { migration as m019 } from './019-transactions.js';
@@ -22,4 +23,4 @@ export type { Migration } from './migration.js';
  * Every migration in version order. One file per migration (`NNN-name.ts`); versions are
  * reserved by area: 3 deliveries, 4 schemas, 5 observability.
  */
-export const migrations: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007, m008, m009, m010, m011, m012, m013, m016, m017, m019];
+export const migrations: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007, m008, m009, m010, m011, m012, m013, m014, m016, m017, m019];
