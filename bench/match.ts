@@ -1,8 +1,15 @@
 // bench:match — event pattern matching on the cl2 corpus (bench/data, README there).
-// Figures: events/s per rule bank on the raw-text path (matchText) and the parsed path (match
-// on pre-parsed events), scaling with exact / numeric / wildcard rule counts, rule-add time,
-// memory per rule, and JSON.parse alone on the same corpus in the same run (the reference).
+// Part 1, in this process: events/s per rule bank on the raw-text path (matchText) and the
+// parsed path (match on pre-parsed events), scaling with exact / numeric / wildcard rule
+// counts, rule-add time, memory per rule, and JSON.parse alone on the same corpus in the same
+// run (the reference).
+// Part 2, the goals of issue 22: every bank (and ALL_65, 1,000 / 10,000 / 100,000 exact rules)
+// runs in MATCH_PROCS fresh processes (bench/_match-prof.ts, default 3, banks interleaved),
+// each giving the median over MATCH_ROUNDS rounds (default 5) of its own matchText / JSON.parse
+// ratio; printed: the median over the processes next to event-ruler's and quamina's ratios of
+// the bench README, and the spread between the slowest and the fastest process.
 // A wrong match count fails the run (exit 1), whatever the speed.
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { gunzipSync } from 'node:zlib';
@@ -23,12 +30,17 @@ const EXPECTED: Record<string, number> = {
   ANYTHING_BUT_WILDCARD_RULES: 249418, COMPLEX_ARRAYS_RULES: 68679,
 };
 const EXPECTED_ALL_65 = 1084973;
-/** README table: event-ruler's events/s on this corpus. */
-const RULER: Record<string, number> = {
-  EXACT_RULES: 255835, WILDCARD_RULES: 187668, PREFIX_RULES: 271341, PREFIX_EQUALS_IGNORE_CASE_RULES: 271653, SUFFIX_RULES: 263409,
-  SUFFIX_EQUALS_IGNORE_CASE_RULES: 265136, EQUALS_IGNORE_CASE_RULES: 238552, NUMERIC_RULES: 158202, ANYTHING_BUT_RULES: 158801,
-  ANYTHING_BUT_IGNORE_CASE_RULES: 156718, ANYTHING_BUT_PREFIX_RULES: 165136, ANYTHING_BUT_SUFFIX_RULES: 147726,
-  ANYTHING_BUT_WILDCARD_RULES: 167917, COMPLEX_ARRAYS_RULES: 37678, ALL_65: 49628, EXACT_10000: 226343, EXACT_100000: 89149,
+/** README "Same-run ratios to JSON.parse": event-ruler's and quamina's events/s over JSON.parse's,
+ * measured with both engines and JSON.parse alternated in one run (quamina: banks it supports). */
+const RULER_RATIO: Record<string, number> = {
+  EXACT_RULES: 2.05, WILDCARD_RULES: 1.79, PREFIX_RULES: 2.35, PREFIX_EQUALS_IGNORE_CASE_RULES: 2.14, SUFFIX_RULES: 2.22,
+  SUFFIX_EQUALS_IGNORE_CASE_RULES: 2.09, EQUALS_IGNORE_CASE_RULES: 1.88, NUMERIC_RULES: 1.2, ANYTHING_BUT_RULES: 1.14,
+  ANYTHING_BUT_IGNORE_CASE_RULES: 1.12, ANYTHING_BUT_PREFIX_RULES: 1.24, ANYTHING_BUT_SUFFIX_RULES: 1.37,
+  ANYTHING_BUT_WILDCARD_RULES: 1.46, COMPLEX_ARRAYS_RULES: 0.24, ALL_65: 0.37, EXACT_1000: 2.04, EXACT_10000: 1.06, EXACT_100000: 0.57,
+};
+const QUAMINA_RATIO: Record<string, number> = {
+  EXACT_RULES: 11.1, WILDCARD_RULES: 9.5, PREFIX_RULES: 8.6, EQUALS_IGNORE_CASE_RULES: 5.75, ANYTHING_BUT_RULES: 2.47,
+  EXACT_1000: 8.7, EXACT_10000: 4.74, EXACT_100000: 1.18,
 };
 
 let failed = false;
@@ -86,12 +98,8 @@ const jp = rate(() => {
 console.log(`JSON.parse alone: ${fmt(jp.perSec)} events/s (reference)\n`);
 cell = (perSec) => `${fmt(perSec)} (${(perSec / jp.perSec).toFixed(2)}×)`;
 
-/** README: JSON.parse alone in Node 20 on the machine of the event-ruler figures. */
-const RULER_JSON_PARSE = 160000;
-/** Our rate against event-ruler's, each as a multiple of its own JSON.parse (the README's advice). */
-const vsRuler = (perSec: number, key: string): string => `${((perSec / jp.perSec) / (RULER[key]! / RULER_JSON_PARSE)).toFixed(2)}×`;
-console.log('event-ruler columns: its events/s from the README and, after "/", ours over its, both as multiples of their JSON.parse');
-console.log('bank | matches | raw text ev/s (× JSON.parse) | parsed ev/s (× JSON.parse) | event-ruler ev/s (× its JSON.parse) | raw / ruler | parsed / ruler');
+console.log('part 1, one process (the goals are judged in part 2)');
+console.log('bank | matches | raw text ev/s (× JSON.parse) | parsed ev/s (× JSON.parse)');
 const bankNames = Object.keys(EXPECTED);
 const all65: [string, string][] = [];
 for (const name of bankNames) {
@@ -102,26 +110,29 @@ for (const name of bankNames) {
   const t = rate(textPass(m));
   const p = rate(parsedPass(m));
   const status = `${check(name, t.count, EXPECTED[name]!)}/${check(name, p.count, EXPECTED[name]!)}`;
-  console.log(`${name} | ${fmt(t.count)} ${status} | ${cell(t.perSec)} | ${cell(p.perSec)} | ${fmt(RULER[name]!)} (${(RULER[name]! / RULER_JSON_PARSE).toFixed(2)}×) | ${vsRuler(t.perSec, name)} | ${vsRuler(p.perSec, name)}`);
+  console.log(`${name} | ${fmt(t.count)} ${status} | ${cell(t.perSec)} | ${cell(p.perSec)}`);
 }
 {
   const m = new RuleMatcher();
   m.addAll(all65.map(([id, r]) => [id, { patternText: r }] as const));
   const t = rate(textPass(m));
   const p = rate(parsedPass(m));
-  console.log(`ALL 65 | ${fmt(t.count)} ${check('all', t.count, EXPECTED_ALL_65)}/${check('all', p.count, EXPECTED_ALL_65)} | ${cell(t.perSec)} | ${cell(p.perSec)} | ${fmt(RULER.ALL_65!)} (${(RULER.ALL_65! / RULER_JSON_PARSE).toFixed(2)}×) | ${vsRuler(t.perSec, 'ALL_65')} | ${vsRuler(p.perSec, 'ALL_65')}`);
+  console.log(`ALL 65 | ${fmt(t.count)} ${check('all', t.count, EXPECTED_ALL_65)}/${check('all', p.count, EXPECTED_ALL_65)} | ${cell(t.perSec)} | ${cell(p.perSec)}`);
 }
 
 // Scaling: N exact rules on properties.MAPBLKLOT. Values are the corpus's own (so some match)
 // padded with values that occur nowhere; the expected count comes from a Set lookup.
 const blklots = [...new Set(parsed.map((e) => (e.properties as Record<string, string>).MAPBLKLOT))];
-console.log('\nscaling | matches | raw text ev/s (× JSON.parse) | parsed ev/s (× JSON.parse) | build ms | µs/rule add | heap B/rule | event-ruler: raw / parsed over it');
-const rawRates: Record<number, number> = {};
-for (const n of [1, 100, 10000, 100000]) {
+/** The values of the n-exact-rule case (as bench/_match-prof.ts builds them) and its expected count. */
+function exactCase(n: number): { values: string[]; want: number } {
   const values: string[] = [];
   for (let i = 0; values.length < n; i++) values.push(i % 2 === 0 && i / 2 < blklots.length ? blklots[i / 2]! : `NX${i}`);
   const set = new Set(values);
-  const want = parsed.filter((e) => set.has((e.properties as Record<string, string>).MAPBLKLOT!)).length;
+  return { values, want: parsed.filter((e) => set.has((e.properties as Record<string, string>).MAPBLKLOT!)).length };
+}
+console.log('\nscaling | matches | raw text ev/s (× JSON.parse) | parsed ev/s (× JSON.parse) | build ms | µs/rule add | heap B/rule');
+for (const n of [1, 100, 1000, 10000, 100000]) {
+  const { values, want } = exactCase(n);
   gc();
   const heap0 = process.memoryUsage().heapUsed;
   const t0 = cpuSeconds();
@@ -134,7 +145,6 @@ for (const n of [1, 100, 10000, 100000]) {
   // big heap, a burst of load) should not decide it.
   const t = rate(textPass(m), 5);
   const p = rate(parsedPass(m), 5);
-  rawRates[n] = t.perSec;
   // Single adds into the loaded matcher (the API path), amortised: at least two full rebuild
   // cycles (a rebuild comes every ~sqrt(n) adds, see matcher.ts), at least 200 adds.
   const adds = Math.max(200, 2 * Math.ceil(Math.sqrt(n)) + 2);
@@ -142,10 +152,9 @@ for (const n of [1, 100, 10000, 100000]) {
   for (let i = 0; i < adds; i++) m.add(`extra${i}`, { pattern: { properties: { MAPBLKLOT: [`EXTRA${i}`] } } });
   const addUs = ((cpuSeconds() - a0) * 1e6) / adds;
   console.log(
-    `${fmt(n)} exact | ${fmt(t.count)} ${check(`exact ${n}`, t.count, want)}/${check(`exact ${n}`, p.count, want)} | ${cell(t.perSec)} | ${cell(p.perSec)} | ${buildMs.toFixed(0)} | ${addUs.toFixed(1)} | ${heapPerRule}${n >= 10000 ? ` | ruler ${fmt(RULER[`EXACT_${n}`]!)}: ${vsRuler(t.perSec, `EXACT_${n}`)} / ${vsRuler(p.perSec, `EXACT_${n}`)}` : ''}`,
+    `${fmt(n)} exact | ${fmt(t.count)} ${check(`exact ${n}`, t.count, want)}/${check(`exact ${n}`, p.count, want)} | ${cell(t.perSec)} | ${cell(p.perSec)} | ${buildMs.toFixed(0)} | ${addUs.toFixed(1)} | ${heapPerRule}`,
   );
 }
-console.log(`100,000 vs 10,000 exact rules (raw text): ${(rawRates[10000]! / rawRates[100000]!).toFixed(2)}× slower (goal ≤ 2×)`);
 
 // 1,000 numeric ranges on geometry.firstCoordinates.x and 100 wildcards on properties.STREET;
 // expected counts from the reference evaluator over the whole corpus.
@@ -174,6 +183,58 @@ for (const [name, pats] of [['1,000 numeric ranges', numeric], ['100 wildcards',
   const p = rate(parsedPass(m));
   console.log(`${name} | ${fmt(t.count)} ${check(name, t.count, want)}/${check(name, p.count, want)} | ${cell(t.perSec)} | ${cell(p.perSec)}`);
 }
+
+// Part 2: the goals, each case in fresh processes (see the header).
+const PROCS = Math.max(1, Number(process.env.MATCH_PROCS ?? 3));
+const ROUNDS = Math.max(1, Number(process.env.MATCH_ROUNDS ?? 5));
+const cases = [...bankNames, 'ALL_65', 'EXACT_1000', 'EXACT_10000', 'EXACT_100000'];
+const wantOf = (c: string): number => (c === 'ALL_65' ? EXPECTED_ALL_65 : /^EXACT_\d+$/.test(c) ? exactCase(Number(c.slice(6))).want : EXPECTED[c]!);
+interface ProcResult { count: number; ratio: number; minRatio: number; maxRatio: number; buildMs: number }
+const results = new Map<string, ProcResult[]>(cases.map((c) => [c, []]));
+const prof = new URL('_match-prof.ts', import.meta.url).pathname;
+console.log(`\npart 2: each case in ${PROCS} fresh processes (cases interleaved, order reversed every other sweep); per process the median over ${ROUNDS} rounds of matchText ÷ JSON.parse, the two alternated`);
+for (let p = 0; p < PROCS; p++) {
+  for (const c of p % 2 === 0 ? cases : [...cases].reverse()) {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', prof, c, 'text', String(ROUNDS)], { env: { ...process.env, JSON: '1' }, encoding: 'utf8' });
+    const line = r.stdout.trim().split('\n').at(-1) ?? '';
+    if (r.status !== 0 || !line.startsWith('{')) {
+      failed = true;
+      console.log(`${c}: process failed (${r.status}): ${r.stderr.slice(0, 500)}`);
+      continue;
+    }
+    results.get(c)!.push(JSON.parse(line) as ProcResult);
+  }
+}
+const med = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? NaN : (s[Math.floor((s.length - 1) / 2)]! + s[Math.ceil((s.length - 1) / 2)]!) / 2;
+};
+const verdict = (ok: boolean): string => (ok ? 'met' : 'NOT met');
+console.log('case | matches | × JSON.parse: median of processes (slowest–fastest process) | slowest ÷ fastest (goal ≤ 1.3) | event-ruler × | goal ≥ 2× ruler | quamina × | goal ≥ quamina');
+const medianRatio: Record<string, number> = {};
+let worstSpread = 1;
+for (const c of cases) {
+  const rs = results.get(c)!;
+  if (rs.length === 0) continue;
+  const ratios = rs.map((r) => r.ratio);
+  const m = (medianRatio[c] = med(ratios));
+  const spread = Math.max(...ratios) / Math.min(...ratios);
+  worstSpread = Math.max(worstSpread, spread);
+  const want = wantOf(c);
+  const counts = rs.map((r) => check(c, r.count, want));
+  const ruler = RULER_RATIO[c]!;
+  const quamina = QUAMINA_RATIO[c];
+  console.log(
+    `${c} | ${fmt(rs[0]!.count)} ${counts.every((x) => x === 'ok') ? 'ok' : counts.join('/')} | ${m.toFixed(2)}× (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}) | ` +
+      `${spread.toFixed(2)} ${verdict(spread <= 1.3)} | ${ruler.toFixed(2)}× | ${(m / ruler).toFixed(2)}× of it: ${verdict(m >= 2 * ruler)} | ` +
+      `${quamina === undefined ? '–' : `${quamina.toFixed(2)}×`} | ${quamina === undefined ? '–' : `${(m / quamina).toFixed(2)}× of it: ${verdict(m >= quamina)}`}`,
+  );
+}
+const growth = medianRatio.EXACT_10000! / medianRatio.EXACT_100000!;
+const build100k = med(results.get('EXACT_100000')!.map((r) => r.buildMs));
+console.log(`100,000 vs 10,000 exact rules: ${growth.toFixed(2)}× slower (goal ≤ 1.5×): ${verdict(growth <= 1.5)}`);
+console.log(`build of 100,000 exact rules (addAll, CPU ms, median of the processes): ${build100k.toFixed(0)} (goal ≤ 2,000): ${verdict(build100k <= 2000)}`);
+console.log(`slowest ÷ fastest process, worst case: ${worstSpread.toFixed(2)} (goal ≤ 1.3): ${verdict(worstSpread <= 1.3)}`);
 
 console.log(`load average at end: ${load()}`);
 if (failed) {

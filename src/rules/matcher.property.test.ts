@@ -11,7 +11,8 @@ import { parseJsonLossless } from './pattern/json-text.js';
 import { exactByPrinting } from './pattern/number.js';
 
 const KEYS = ['a', 'b', 'c'];
-const STRINGS = ['', 'x', 'xy', 'Xy', 'yx', 'x*y', '10.0.0.1', 'abc'];
+// 'İx' lower-cases to three code units, 'K' (Kelvin sign) to ASCII 'k': the case folding edges.
+const STRINGS = ['', 'x', 'xy', 'Xy', 'yx', 'x*y', '10.0.0.1', 'abc', 'İx', 'XÉ', '\u212Ay'];
 const NUMBERS = [0, -1, 1, 2.5, 3, 100, 1e21];
 
 const scalar = fc.oneof(fc.constantFrom(...STRINGS), fc.constantFrom(...NUMBERS), fc.boolean(), fc.constant(null));
@@ -26,6 +27,7 @@ const matcherValue = fc.oneof(
   fc.constantFrom(...STRINGS).map((s) => ({ prefix: s === '' ? 'x' : s })),
   fc.constantFrom(...STRINGS).map((s) => ({ suffix: s })),
   fc.constantFrom(...STRINGS).map((s) => ({ suffix: { 'equals-ignore-case': s } })),
+  fc.constantFrom(...STRINGS).map((s) => ({ prefix: { 'equals-ignore-case': s === '' ? 'x' : s } })),
   fc.constantFrom(...STRINGS).map((s) => ({ 'equals-ignore-case': s })),
   fc.constantFrom('x*', '*y', '*', 'x*y', 'x\\*y').map((s) => ({ wildcard: s })),
   fc.constantFrom(...NUMBERS).map((n) => ({ numeric: ['>=', n] })),

@@ -73,10 +73,9 @@ export class Snapshot {
   }
 
   private runPatterns(leaves: EventLeaves, stamp: number, out: string[]): void {
-    const removed = this.removed;
-    const emit = removed.size === 0 ? (r: RuleRef) => void out.push(r.id) : (r: RuleRef) => void (removed.has(r) || out.push(r.id));
-    if (this.base.size > 0) this.base.run(leaves, stamp, emit);
-    if (this.recent.size > 0) this.recent.run(leaves, stamp, emit);
+    const removed = this.removed.size === 0 ? null : this.removed;
+    if (this.base.size > 0) this.base.run(leaves, stamp, out, removed);
+    if (this.recent.size > 0) this.recent.run(leaves, stamp, out, removed);
   }
 
   private runPredicates(event: Record<string, unknown>, out: string[]): void {

@@ -14,7 +14,8 @@ import { buildPathTrie, type PathTrieNode } from '../event/path-trie.js';
 import type { EventLeaves } from '../event/flatten.js';
 import type { CompiledPattern, ValueMatcher } from '../pattern/types.js';
 import { NameState, type RuleRef } from './name-state.js';
-import { matcherKey } from './value-index.js';
+import type { Leaf } from '../pattern/types.js';
+import { matcherKey, type ValueIndex } from './value-index.js';
 
 export class Automaton {
   private constructor(
@@ -37,7 +38,7 @@ export class Automaton {
         let cur = start;
         for (const cond of alt) {
           paths.add(cond.path);
-          cur = step(cur, cond.path, cond.matchers, sharing);
+          cur = addStep(cur, cond.path, cond.matchers, sharing);
         }
         cur.addRule(ref);
       }
@@ -47,22 +48,40 @@ export class Automaton {
     return new Automaton(start, paths, buildPathTrie(paths), size);
   }
 
-  /** Calls `emit` once per matching rule (deduped with `stamp`, which must be fresh). */
-  run(leaves: EventLeaves, stamp: number, emit: (ref: RuleRef) => void): void {
-    visit(this.start, EMPTY, { leaves, stamp, emit, buf: [] });
+  /**
+   * Appends the id of each matching rule not in `removed` to `out`, once (deduped with `stamp`,
+   * which must be fresh).
+   */
+  run(leaves: EventLeaves, stamp: number, out: string[], removed: ReadonlySet<RuleRef> | null): void {
+    // Matching is synchronous and never re-entered (nothing here calls out), so one scratch
+    // walk serves every call: no allocation per event.
+    const w = WALK;
+    w.leaves = leaves;
+    w.stamp = stamp;
+    w.out = out;
+    w.removed = removed;
+    visit(this.start, EMPTY, w);
+    w.leaves = NO_LEAVES;
+    w.out = NO_OUT;
+    w.removed = null;
   }
 }
 
 const EMPTY: readonly number[] = [];
+const NO_LEAVES: EventLeaves = new Map();
+const NO_OUT: string[] = [];
 
-/** Per-match locals, passed down instead of captured (no closure per match). */
-interface Walk {
-  readonly leaves: EventLeaves;
-  readonly stamp: number;
-  readonly emit: (ref: RuleRef) => void;
+/** Per-match locals, passed down instead of captured (one shared instance: see `run`). */
+class Walk {
+  leaves: EventLeaves = NO_LEAVES;
+  stamp = 0;
+  out: string[] = NO_OUT;
+  removed: ReadonlySet<RuleRef> | null = null;
   /** Shared stack of successor states; each frame uses the slice above its mark. */
-  readonly buf: NameState[];
+  readonly buf: NameState[] = [];
 }
+
+const WALK = new Walk();
 
 /** Depth-first walk from `state` with array membership `acc` (see reference.ts semantics). */
 function visit(state: NameState, acc: readonly number[], w: Walk): void {
@@ -71,28 +90,23 @@ function visit(state: NameState, acc: readonly number[], w: Walk): void {
     const r = rules[i]!;
     if (r.stamp !== w.stamp) {
       r.stamp = w.stamp;
-      w.emit(r);
+      if (w.removed === null || !w.removed.has(r)) w.out.push(r.id);
     }
   }
-  const fields = state.fields;
-  if (fields.size > 0) {
+  const paths = state.fieldPaths;
+  if (paths.length > 0) {
     const leaves = w.leaves;
-    const entries = fields.size <= leaves.size ? fields : leaves;
-    for (const key of entries.keys()) {
-      const idx = fields.get(key);
-      const list = leaves.get(key);
-      if (idx === undefined || list === undefined) continue;
-      for (let li = 0; li < list.length; li++) {
-        const leaf = list[li]!;
-        if (!consistent(acc, leaf.arrays)) continue;
-        const buf = w.buf;
-        const mark = buf.length;
-        idx.collect(leaf.value, buf);
-        const end = buf.length;
-        if (end === mark) continue;
-        const next = merge(acc, leaf.arrays);
-        for (let k = mark; k < end; k++) visit(buf[k]!, next, w);
-        buf.length = mark;
+    if (paths.length <= leaves.size) {
+      const indexes = state.fieldIndexes;
+      for (let f = 0; f < paths.length; f++) {
+        const list = leaves.get(paths[f]!);
+        if (list !== undefined) step(indexes[f]!, list, acc, w);
+      }
+    } else {
+      const fields = state.fields;
+      for (const [key, list] of leaves) {
+        const idx = fields.get(key);
+        if (idx !== undefined) step(idx, list, acc, w);
       }
     }
   }
@@ -105,8 +119,24 @@ function visit(state: NameState, acc: readonly number[], w: Walk): void {
   }
 }
 
+/** Follows the transitions of `idx` for each leaf of its path consistent with `acc`. */
+function step(idx: ValueIndex, list: readonly Leaf[], acc: readonly number[], w: Walk): void {
+  for (let li = 0; li < list.length; li++) {
+    const leaf = list[li]!;
+    if (!consistent(acc, leaf.arrays)) continue;
+    const buf = w.buf;
+    const mark = buf.length;
+    idx.collect(leaf.value, buf);
+    const end = buf.length;
+    if (end === mark) continue;
+    const next = merge(acc, leaf.arrays);
+    for (let k = mark; k < end; k++) visit(buf[k]!, next, w);
+    buf.length = mark;
+  }
+}
+
 /** Adds the transitions of one condition leaving `cur`; returns the state after it. */
-function step(cur: NameState, path: string, matchers: readonly ValueMatcher[], sharing: NameState[]): NameState {
+function addStep(cur: NameState, path: string, matchers: readonly ValueMatcher[], sharing: NameState[]): NameState {
   if (matchers.length === 1) {
     const m = matchers[0]!;
     const absent = m.op === 'exists' && !m.value;

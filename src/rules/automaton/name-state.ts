@@ -20,11 +20,16 @@ export interface RuleRef {
 const NO_FIELDS: ReadonlyMap<string, ValueIndex> = new Map();
 const NO_ABSENT: ReadonlyMap<string, NameState[]> = new Map();
 const NO_RULES: readonly RuleRef[] = [];
+const NO_PATHS: readonly string[] = [];
+const NO_INDEXES: readonly ValueIndex[] = [];
 
 /** The maps and the rule list are allocated on first write: most states are a rule's last
  * state, with rules and nothing else, and three empty Maps would cost ~0.4 KB each. */
 export class NameState {
   fields: ReadonlyMap<string, ValueIndex> = NO_FIELDS;
+  /** The entries of `fields` as two parallel arrays, for the match loop (no iterator). */
+  fieldPaths: readonly string[] = NO_PATHS;
+  fieldIndexes: readonly ValueIndex[] = NO_INDEXES;
   absent: ReadonlyMap<string, NameState[]> = NO_ABSENT;
   rules: readonly RuleRef[] = NO_RULES;
   /** Exclusive successors by `${path}\0${matcherKey}` (see the sharing invariant); used while
@@ -35,7 +40,15 @@ export class NameState {
     if (this.fields === NO_FIELDS) this.fields = new Map();
     const fields = this.fields as Map<string, ValueIndex>;
     let idx = fields.get(path);
-    if (idx === undefined) fields.set(path, (idx = new ValueIndex()));
+    if (idx === undefined) {
+      fields.set(path, (idx = new ValueIndex()));
+      if (this.fieldPaths === NO_PATHS) {
+        this.fieldPaths = [];
+        this.fieldIndexes = [];
+      }
+      (this.fieldPaths as string[]).push(path);
+      (this.fieldIndexes as ValueIndex[]).push(idx);
+    }
     return idx;
   }
 

@@ -1,7 +1,8 @@
 /**
  * The value transitions leaving one state for one field path. Exact strings, numbers,
  * ignore-case values, IP addresses, prefixes and suffixes are hash-indexed, so a lookup costs
- * the same for 1 or 100,000 rules; numeric ranges sit in an interval index (range-index.ts,
+ * the same for 1 or 100,000 rules; prefixes and suffixes sit in character tries (affix-trie.ts,
+ * one step per character of the value); numeric ranges sit in an interval index (range-index.ts,
  * O(log n + matches)); anything-but matchers are indexed by what they exclude
  * (exclusion-index.ts); wildcard, cidr and exists are tested one by one. Each distinct matcher
  * (by matcherKey) is stored once however many rules share it.
@@ -13,31 +14,9 @@ import type { NumberInfo } from '../pattern/number.js';
 import type { NameState } from './name-state.js';
 import { ExclusionIndex } from './exclusion-index.js';
 import { RangeIndex } from './range-index.js';
+import { AffixTrie } from './affix-trie.js';
 
 type Targets = NameState[];
-
-/** Prefix or suffix index: values by text plus the distinct lengths to probe. */
-class AffixIndex {
-  readonly byValue = new Map<string, Targets>();
-  lengths: number[] = [];
-
-  add(value: string, target: NameState): void {
-    let t = this.byValue.get(value);
-    if (t === undefined) {
-      this.byValue.set(value, (t = []));
-      if (!this.lengths.includes(value.length)) this.lengths = [...this.lengths, value.length].sort((a, b) => a - b);
-    }
-    t.push(target);
-  }
-
-  collect(v: string, suffix: boolean, out: NameState[]): void {
-    for (const len of this.lengths) {
-      if (len > v.length) return;
-      const t = this.byValue.get(suffix ? v.slice(v.length - len) : v.slice(0, len));
-      if (t !== undefined) for (const s of t) out.push(s);
-    }
-  }
-}
 
 interface LinearEntry {
   readonly matcher: ValueMatcher;
@@ -95,17 +74,18 @@ export class ValueIndex {
   private trueT: Targets | undefined;
   private falseT: Targets | undefined;
   private nullT: Targets | undefined;
-  private prefix: AffixIndex | undefined;
-  private prefixIc: AffixIndex | undefined;
-  private suffix: AffixIndex | undefined;
-  private suffixIc: AffixIndex | undefined;
+  private prefix: AffixTrie | undefined;
+  private prefixIc: AffixTrie | undefined;
+  private suffix: AffixTrie | undefined;
+  private suffixIc: AffixTrie | undefined;
+  /** The first code unit of each equals-ignore-case value (lower-cased), to skip lower-casing
+   * values that cannot match (see collect). */
+  private ignoreCaseFirst: Set<number> | undefined;
   private ranges: RangeIndex | undefined;
   private exclusions: ExclusionIndex | undefined;
   private readonly linear: LinearEntry[] = [];
   /** Target lists of the distinct non-hashed matchers by matcherKey (ranges, exclusions, linear). */
   private readonly sharedByKey = new Map<string, Targets>();
-  /** Whether any string test needs the lower-cased value. */
-  private needsLower = false;
 
   add(m: ValueMatcher, target: NameState): void {
     switch (m.op) {
@@ -125,16 +105,14 @@ export class ValueIndex {
         (this.nullT ??= []).push(target);
         return;
       case 'equals-ignore-case':
-        this.needsLower = true;
         addTo((this.ignoreCase ??= new Map()), m.value, target);
+        (this.ignoreCaseFirst ??= new Set()).add(m.value.length === 0 ? -1 : m.value.charCodeAt(0));
         return;
       case 'prefix':
-        if (m.ignoreCase) this.needsLower = true;
-        (m.ignoreCase ? (this.prefixIc ??= new AffixIndex()) : (this.prefix ??= new AffixIndex())).add(m.value, target);
+        (m.ignoreCase ? (this.prefixIc ??= new AffixTrie(false, true)) : (this.prefix ??= new AffixTrie(false, false))).add(m.value, target);
         return;
       case 'suffix':
-        if (m.ignoreCase) this.needsLower = true;
-        (m.ignoreCase ? (this.suffixIc ??= new AffixIndex()) : (this.suffix ??= new AffixIndex())).add(m.value, target);
+        (m.ignoreCase ? (this.suffixIc ??= new AffixTrie(true, true)) : (this.suffix ??= new AffixTrie(true, false))).add(m.value, target);
         return;
       default: {
         const key = matcherKey(m);
@@ -158,13 +136,16 @@ export class ValueIndex {
         const ip = parseIp(v);
         if (ip !== undefined) pushAll(this.ips.get(ipKey(ip)), out);
       }
-      if (this.prefix !== undefined) this.prefix.collect(v, false, out);
-      if (this.suffix !== undefined) this.suffix.collect(v, true, out);
-      if (this.needsLower) {
-        const lower = v.toLowerCase();
-        if (this.ignoreCase !== undefined) pushAll(this.ignoreCase.get(lower), out);
-        if (this.prefixIc !== undefined) this.prefixIc.collect(lower, false, out);
-        if (this.suffixIc !== undefined) this.suffixIc.collect(lower, true, out);
+      if (this.prefix !== undefined) this.prefix.collect(v, out);
+      if (this.suffix !== undefined) this.suffix.collect(v, out);
+      if (this.prefixIc !== undefined) this.prefixIc.collect(v, out);
+      if (this.suffixIc !== undefined) this.suffixIc.collect(v, out);
+      if (this.ignoreCase !== undefined) {
+        // A value whose first character is ASCII lower-cases to a string opening with that
+        // character folded: when no value of the index opens so, skip the lower-casing.
+        let c = v.length === 0 ? -1 : v.charCodeAt(0);
+        if (c >= 65 && c <= 90) c += 32;
+        if (c >= 128 || this.ignoreCaseFirst!.has(c)) pushAll(this.ignoreCase.get(v.toLowerCase()), out);
       }
     } else if (v === true) pushAll(this.trueT, out);
     else if (v === false) pushAll(this.falseT, out);

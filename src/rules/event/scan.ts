@@ -45,9 +45,15 @@ class Scanner {
   /** The array membership of the current position, shared by its leaves (undefined: not taken yet). */
   private arrays: readonly number[] | undefined = NO_ARRAYS;
 
+  /** Whether the text holds a backslash anywhere. Without one (the common case) no string has
+   * an escape: string ends are one indexOf, and keys compare in place without a check. */
+  private readonly escapes: boolean;
+
   constructor(
     private readonly s: string,
-    private readonly probes: readonly string[] | null) {}
+    private readonly probes: readonly string[] | null) {
+    this.escapes = s.indexOf('\\') >= 0;
+  }
 
   /**
    * Whether the text after the cursor could hold no key that reaches a subtree already scanned:
@@ -57,7 +63,7 @@ class Scanner {
   private restCannotReachBack(): boolean {
     const s = this.s;
     const from = this.i;
-    if (s.indexOf('\\', from) >= 0) return false;
+    if (this.escapes) return false;
     const probes = this.probes;
     if (probes === null) return s.indexOf('.', from) < 0;
     // Probes are `name.` without the opening quote, checked before each hit: a search led by
@@ -84,6 +90,7 @@ class Scanner {
   private stringEnd(open: number): number {
     const s = this.s;
     let q = s.indexOf('"', open + 1);
+    if (!this.escapes) return q < 0 ? bad('unterminated string', open) : q + 1;
     for (;;) {
       if (q < 0) bad('unterminated string', open);
       let b = q - 1;
@@ -247,6 +254,27 @@ class Scanner {
     const end = this.stringEnd(this.i);
     const to = end - 1;
     const names = node.childNames;
+    if (node.children.size <= 8 && !this.escapes) {
+      // No escapes: the key is its raw text. It names a child, or reaches one as a dotted path
+      // only if it starts with a child's name and a dot (so no scan of the key for dots).
+      this.i = end;
+      const len = to - from;
+      for (let k = 0; k < names.length; k++) {
+        const name = names[k]!;
+        const nl = name.length;
+        if (nl > len || (nl < len && s.charCodeAt(from + nl) !== 46)) continue;
+        let j = 0;
+        while (j < nl && name.charCodeAt(j) === s.charCodeAt(from + j)) j++;
+        if (j < nl) continue;
+        if (nl === len) {
+          this.directKey = true;
+          return node.childNodes[k];
+        }
+        this.i = from - 1;
+        return this.keyByName(node);
+      }
+      return undefined;
+    }
     if (node.children.size <= 8) {
       this.i = end;
       const len = to - from;
@@ -271,6 +299,11 @@ class Scanner {
       if (plain) return undefined;
       this.i = from - 1;
     }
+    return this.keyByName(node);
+  }
+
+  /** The general key lookup: decodes the key at the cursor, splitting dotted keys. */
+  private keyByName(node: PathTrieNode): PathTrieNode | undefined {
     const key = this.readString();
     const child = node.child(key);
     this.directKey = child !== undefined && node.children.get(key) === child;

