@@ -10,6 +10,8 @@ import { SchemaDiscovery, SchemaRegistry, SchemaValidator, type SchemaCheck } fr
 import { buildApi, clientErrorHandler, frameworkErrors, MAX_PATH_SEGMENT } from '../api/index.js';
 import { createDeliveryWiring, type DeliveryWiring } from './delivery-wiring.js';
 import { followSchemaChanges } from './schema-sync.js';
+import { createSources } from './source-wiring.js';
+import type { SourceManager } from '../sources/index.js';
 
 const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -34,6 +36,7 @@ export class SwitchyardServer {
   #sweeper: RetentionSweeper | undefined;
   #observe: Observability | undefined;
   #delivery: DeliveryWiring | undefined;
+  #sources: SourceManager | undefined;
   #ready = false;
   #stopping: Promise<void> | undefined;
 
@@ -118,6 +121,8 @@ export class SwitchyardServer {
       }),
       limits: { maxEventBytes: c.limits.maxEventBytes, maxBatchEvents: c.limits.maxBatchEvents, maxJsonDepth: c.limits.maxJsonDepth },
     });
+    const sources = createSources(c, { store: this.#store, put, vault: delivery.vault, clock: this.#clock, log: app.log, observe: obs });
+    this.#sources = sources;
     await buildApi(app, {
       store: this.#store,
       ingest: this.#ingest,
@@ -136,6 +141,7 @@ export class SwitchyardServer {
       schemas,
       connections: { vault: delivery.vault, keyring: delivery.keyring, clock: this.#clock },
       delivery: { dispatcher: delivery.dispatcher, clock: this.#clock },
+      sources,
       aws: !c.aws.enabled ? undefined : {
         account: c.aws.account, region: c.aws.region, accessKeys: c.auth.awsAccessKeys, clock: this.#clock,
         open: Object.keys(c.auth.awsAccessKeys).length === 0 && isLoopback(c.server.host), maxEventBytes: c.limits.maxEventBytes,
@@ -151,6 +157,7 @@ export class SwitchyardServer {
       onSwept: (n) => log.info({ deleted: n }, 'retention sweep'),
     });
     await delivery.start();
+    await sources.start();
     await app.listen({ host: c.server.host, port: c.server.port });
     await this.#sweeper?.start();
     this.#ready = true;
@@ -178,6 +185,7 @@ export class SwitchyardServer {
       } else {
         await this.#delivery?.stop();
       }
+      await this.#sources?.stop();
       await this.#ingest?.drain();
       await this.#observe?.stop();
       this.#view?.close();
