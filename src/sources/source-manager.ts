@@ -260,6 +260,7 @@ export class SourceManager {
       if (o.type === 'stored') results.push({ id: o.id, source: o.source, sequence: o.sequence });
       else if (o.type === 'duplicate') results.push({ id: o.id, source: o.source, sequence: o.sequence, duplicate: true });
     }
+    if (v.success !== undefined) return { type: 'reply', reply: v.success };
     return { type: 'put', results };
   }
 

@@ -129,7 +129,8 @@ const PRESETS: readonly Preset[] = [
     // https://open.dingtalk.com/document/orgapp/configure-event-subcription (decrypted callback body)
     name: 'dingtalk',
     map: (doc) => ({
-      id: body(doc, 'EventId') ?? (header(doc, 'x-dingtalk-nonce') === undefined ? undefined : `${text(at(doc, 'query', 'timestamp')) ?? ''}-${text(at(doc, 'query', 'nonce')) ?? ''}`),
+      // DingTalk's callbacks carry no event id: the query's timestamp and nonce name the request.
+      id: body(doc, 'EventId') ?? (text(at(doc, 'query', 'nonce')) === undefined ? undefined : `${text(at(doc, 'query', 'timestamp')) ?? ''}-${text(at(doc, 'query', 'nonce')) ?? ''}`),
       type: dotted('com.dingtalk', body(doc, 'EventType')),
       source: body(doc, 'CorpId') === undefined ? 'https://open.dingtalk.com' : `https://open.dingtalk.com/corp/${body(doc, 'CorpId')}`,
       time: epoch(body(doc, 'TimeStamp'), true),
