@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import type { Violation } from '../../../core/index.js';
-import type { Secrets, Verification, VerifierKind, WebhookReply } from './types.js';
+import type { Secrets, VerifierKind, WebhookReply } from './types.js';
 import { connectionName, fail, header, onlyKeys, safeEqualText, secretOf, tolerance } from './util.js';
 
 const MAX_ENCRYPTED = 4 * 1024 * 1024;
