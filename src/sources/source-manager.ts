@@ -76,6 +76,9 @@ interface Entry {
   abort: AbortController | undefined;
 }
 
+/** Refusals that are the source's own trouble (every message would fail alike): the source is failing. */
+const SOURCE_FAULTS: ReadonlySet<string> = new Set(['SWY_STORE_BUS_NOT_FOUND', 'SWY_STORE_UNAVAILABLE', 'SWY_INGEST_STORE_FAILED', 'SWY_INGEST_SYSTEM_BUS']);
+
 const iso = (ms: number): string => new Date(ms).toISOString();
 const notFound = (name: string): SwitchyardError => new SwitchyardError('SWY_SOURCE_NOT_FOUND', `no source "${name}"`);
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
@@ -273,16 +276,17 @@ export class SourceManager {
     } catch (err) {
       const code = (err as { code?: string }).code;
       e.stats.rejected(message(err), now());
-      // A missing bus or a store fault is the source's own trouble (every request fails): failing.
-      if (code === 'SWY_STORE_BUS_NOT_FOUND' || code === 'SWY_STORE_UNAVAILABLE' || code === 'SWY_INGEST_STORE_FAILED') this.#failing(e, message(err));
+      if (code !== undefined && SOURCE_FAULTS.has(code)) this.#failing(e, message(err));
       throw err;
     }
-    this.#healthy(e);
     const refused = outcomes.find((o) => o.type === 'refused');
     if (refused !== undefined && refused.type === 'refused') {
       e.stats.rejected(`${refused.code}: ${refused.message}`, now(), events.length);
+      if (SOURCE_FAULTS.has(refused.code)) this.#failing(e, `${refused.code}: ${refused.message}`);
+      else this.#healthy(e);
       throw new SwitchyardError(refused.code, refused.message, refused.violations === undefined ? {} : { violations: [...refused.violations] });
     }
+    this.#healthy(e);
     const stored = outcomes.filter((o) => o.type === 'stored').length;
     e.stats.put(stored, now());
     return outcomes;
