@@ -445,13 +445,17 @@ export function isCloudEventRequest(req: { readonly headers: Readonly<Record<str
   return ct === STRUCTURED_MEDIA_TYPE || ct === BATCH_MEDIA_TYPE;
 }
 
+/** Headers that carry a credential itself (not a signature): never readable by a mapping, so never stored. */
+const CREDENTIAL_HEADERS: ReadonlySet<string> = new Set(['authorization', 'proxy-authorization', 'cookie', 'x-gitlab-token']);
+
 /**
  * The document a webhook's mapping reads: `{ method, headers, query, body }`; headers lower-case
- * (a repeated one as an array), `body` parsed when the mapping reads it and it is JSON, else text.
+ * (a repeated one as an array; credential headers left out), `body` parsed when the mapping reads
+ * it and it is JSON, else text.
  */
 export function webhookDocument(req: WebhookRequest, body: Buffer, contentType: string | undefined, parseBody: boolean): JsonObject {
   const headers: JsonObject = {};
-  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = v as JsonValue;
+  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined && !CREDENTIAL_HEADERS.has(k)) headers[k] = v as JsonValue;
   let parsed: JsonValue = null;
   if (parseBody && body.length > 0) {
     const ct = contentType?.split(';', 1)[0]?.trim().toLowerCase();

@@ -61,11 +61,16 @@ test('webhook sources - the generic mapping: JSONPath, constant, template, exten
       specversion: '1.0', id: 'r-77', source: 'https://shop.example', type: 'shop.order.created', subject: 'o-9', time: '2026-03-01T10:00:00Z',
       datacontenttype: 'application/json', tenant: 'acme', partitionkey: 'c-1', data: { id: 'o-9', customer: 'c-1', total: 12.5 },
     });
+    // A credential header cannot be mapped into an event (a mapping naming it finds nothing).
+    await call(t.url, '/v1/sources/leak', { method: 'PUT', json: { kind: 'webhook', bus: 'default', verify: { kind: 'none' }, mapping: { id: { value: 'leak-1' }, extensions: { auth: '$.headers.authorization', agent: '$.headers.x-agent' } } } });
+    assert.equal((await call(t.url, '/v1/sources/leak/webhook', { body: '{}', headers: { 'content-type': 'application/json', authorization: 'Bearer s3cret', 'x-agent': 'a' } })).status, 202);
+    const leak = (await call<{ event: Record<string, unknown> }>(t.url, '/v1/buses/default/events/leak-1')).json.event;
+    assert.deepEqual([leak.auth, leak.agent], [undefined, 'a']);
     const missing = assertProblem(await call(t.url, '/v1/sources/shop/webhook', { body: '{"topic":"x"}', headers: { 'content-type': 'application/json' } }), 400, 'SWY_SOURCE_MAPPING_FAILED');
     assert.deepEqual(missing.violations?.map((v) => v.path), ['/mapping/id']);
     const mt = assertProblem(await call(t.url, '/v1/sources/shop/webhook', { body: '{"topic":"x","at":"yesterday"}', headers: { 'content-type': 'application/json', 'x-request-id': 'r-79' } }), 400, 'SWY_SOURCE_MAPPING_FAILED');
     assert.ok(mt.violations?.some((v) => v.path === '/event/time'), JSON.stringify(mt.violations));
-    assert.equal((await call<{ items: unknown[] }>(t.url, '/v1/buses/default/events')).json.items.length, 1, 'the refused messages stored nothing');
+    assert.equal((await call<{ items: unknown[] }>(t.url, '/v1/buses/default/events')).json.items.length, 2, 'the refused messages stored nothing');
   } finally {
     await t.close();
   }
