@@ -445,13 +445,37 @@ export function isCloudEventRequest(req: { readonly headers: Readonly<Record<str
   return ct === STRUCTURED_MEDIA_TYPE || ct === BATCH_MEDIA_TYPE;
 }
 
+/**
+ * A form body as an object of its fields (the first value of a repeated one); a field holding
+ * JSON (GitHub's `payload`) is parsed too. At most 1,000 fields are read.
+ */
+function formFields(text: string): JsonObject {
+  const out: JsonObject = {};
+  let n = 0;
+  for (const [k, v] of new URLSearchParams(text)) {
+    if (++n > 1000) break;
+    if (Object.hasOwn(out, k)) continue;
+    const t = v.trimStart();
+    if (t.startsWith('{') || t.startsWith('[')) {
+      try {
+        out[k] = JSON.parse(v) as JsonValue;
+        continue;
+      } catch {
+        // kept as text
+      }
+    }
+    out[k] = v;
+  }
+  return out;
+}
+
 /** Headers that carry a credential itself (not a signature): never readable by a mapping, so never stored. */
 const CREDENTIAL_HEADERS: ReadonlySet<string> = new Set(['authorization', 'proxy-authorization', 'cookie', 'x-gitlab-token']);
 
 /**
  * The document a webhook's mapping reads: `{ method, headers, query, body }`; headers lower-case
  * (a repeated one as an array; credential headers left out), `body` parsed when the mapping reads
- * it and it is JSON, else text.
+ * it: JSON, a form's fields (a JSON field parsed), else the text.
  */
 export function webhookDocument(req: WebhookRequest, body: Buffer, contentType: string | undefined, parseBody: boolean): JsonObject {
   const headers: JsonObject = {};
@@ -466,6 +490,8 @@ export function webhookDocument(req: WebhookRequest, body: Buffer, contentType: 
       } catch {
         parsed = text;
       }
+    } else if (ct === 'application/x-www-form-urlencoded') {
+      parsed = formFields(text);
     } else {
       parsed = text;
     }

@@ -86,6 +86,8 @@ test('verification - Slack: the documented example request, a stale timestamp, t
   assert.equal(stored.length, 1);
   assert.equal(stored[0]!.data, body);
   assert.equal(stored[0]!.datacontenttype, 'application/x-www-form-urlencoded');
+  // The preset reads the form's fields: the team of the slash command.
+  assert.equal(stored[0]!.source, 'https://slack.com/team/T1DC2JH3J');
 });
 
 test('verification - Stripe: Stripe-Signature t=,v1= with tolerance; the preset maps id, type and time; replay stored once', async () => {
