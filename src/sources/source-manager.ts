@@ -455,16 +455,17 @@ function formFields(text: string): JsonObject {
   for (const [k, v] of new URLSearchParams(text)) {
     if (++n > 1000) break;
     if (Object.hasOwn(out, k)) continue;
+    let value: JsonValue = v;
     const t = v.trimStart();
     if (t.startsWith('{') || t.startsWith('[')) {
       try {
-        out[k] = JSON.parse(v) as JsonValue;
-        continue;
+        value = JSON.parse(v) as JsonValue;
       } catch {
         // kept as text
       }
     }
-    out[k] = v;
+    // Defined, not assigned: a field named __proto__ stays a field.
+    Object.defineProperty(out, k, { value, enumerable: true, writable: true, configurable: true });
   }
   return out;
 }

@@ -78,6 +78,11 @@ test('hostile sources - a mapping that would amplify its output is bounded; too 
   assert.equal(wildcard.status, 201);
   assertProblem(await call(t.url, '/v1/sources/wild/webhook', { body: '[1,2,3]', headers: { 'content-type': 'application/json' } }), 400, 'SWY_SOURCE_MAPPING_FAILED');
   assertProblem(await call(t.url, '/v1/sources/x', { method: 'PUT', body: '[]', headers: { 'content-type': 'application/json' } }), 400, 'SWY_API_VALIDATION');
+  // A form field named __proto__ is a field like any other.
+  assert.equal((await call(t.url, '/v1/sources/proto', { method: 'PUT', json: { kind: 'webhook', bus: 'default', verify: { kind: 'none' }, mapping: { id: '$.body.__proto__.id', type: '$.body.t' } } })).status, 201);
+  const proto = await call(t.url, '/v1/sources/proto/webhook', { body: `__proto__=${encodeURIComponent('{"id":"p-1"}')}&t=x`, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  assert.equal(proto.status, 202, proto.text);
+  assert.equal((await call(t.url, '/v1/buses/default/events/p-1')).status, 200);
 });
 
 test('handshake - OPTIONS with WebHook-Request-Origin on the webhook and put routes allows the origin (and a rate)', async () => {
