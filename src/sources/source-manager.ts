@@ -346,7 +346,11 @@ export class SourceManager {
       }
       return;
     }
-    if (old !== undefined && old.record.updatedAt === r.updatedAt && sameRecord(old.record, r)) return;
+    // Nothing that runs changed (a description, or the same change seen twice: the API's and the feed's): keep the runner.
+    if (old !== undefined && sameRecord(old.record, r)) {
+      old.record = r;
+      return;
+    }
     const entry: Entry = { record: r, kind: undefined, config: undefined, mapping: undefined, invalid: undefined, stats: old?.stats ?? new SourceStats(this.#o.clock.now()), runner: undefined, abort: undefined };
     const kind = this.#o.kinds.get(r.kind);
     if (kind === undefined) entry.invalid = `source kind "${r.kind}" is not known to this server`;
