@@ -36,6 +36,8 @@ import type { DurableConsumers, PullQueues } from '../streams/index.js';
 import { queueRoutes } from './routes/queues.js';
 import { consumerRoutes } from './routes/consumers.js';
 import { transactionRoutes, type TransactionRouteDeps } from './routes/transactions.js';
+import { sourceRoutes } from './routes/sources.js';
+import type { SourceManager } from '../sources/index.js';
 
 /** Observability wiring (src/observe): search, trace, live tail, metrics, system events. */
 export interface ApiObserveDeps {
@@ -80,6 +82,8 @@ export interface ApiDeps {
   readonly streams?: { readonly queues: PullQueues; readonly consumers: DurableConsumers };
   /** Transactional messages (docs/delay-and-transactions.md); the routes exist only when given. */
   readonly transactions?: TransactionRouteDeps;
+  /** Event sources (docs/sources.md); the routes exist only when given. */
+  readonly sources?: SourceManager;
 }
 
 export interface AwsApiSettings {
@@ -164,6 +168,7 @@ export async function buildApi(app: FastifyInstance, deps: ApiDeps): Promise<voi
     await app.register(consumerRoutes, { consumers: deps.streams.consumers });
   }
   if (deps.transactions !== undefined) await app.register(transactionRoutes, deps.transactions);
+  if (deps.sources !== undefined) await app.register(sourceRoutes, { sources: deps.sources, maxRequestBytes: deps.maxRequestBytes });
   await app.register(whoamiRoutes, { apiKeys: deps.apiKeys });
   await app.register(consoleRoutes, { dir: deps.consoleDir ?? defaultConsoleDir });
   if (deps.aws !== undefined) {

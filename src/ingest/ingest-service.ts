@@ -380,6 +380,7 @@ export class IngestService {
       traceparent: origin.traceparent,
       archives: this.#archives?.route(bus, body),
       deliverAt,
+      ...(origin.via === undefined ? {} : { via: origin.via }),
     };
   }
 

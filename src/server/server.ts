@@ -13,6 +13,8 @@ import { followSchemaChanges } from './schema-sync.js';
 import { ArchiveService, ReplayRunner, ReplayService } from '../streams/index.js';
 import { DurableConsumers, PullQueues } from '../streams/index.js';
 import { DEFAULT_LOCK_MS, DEFAULT_MAX_RECEIVES } from '../delivery/index.js';
+import { createSources } from './source-wiring.js';
+import type { SourceManager } from '../sources/index.js';
 
 const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -40,6 +42,7 @@ export class SwitchyardServer {
   #delivery: DeliveryWiring | undefined;
   #replays: ReplayRunner | undefined;
   #streams: { queues: PullQueues; consumers: DurableConsumers } | undefined;
+  #sources: SourceManager | undefined;
   #ready = false;
   #stopping: Promise<void> | undefined;
 
@@ -187,6 +190,8 @@ export class SwitchyardServer {
       }
       return { queues, consumers };
     });
+    const sources = createSources(c, { store: this.#store, put, vault: delivery.vault, clock: this.#clock, log: app.log, observe: obs });
+    this.#sources = sources;
     await buildApi(app, {
       store: this.#store,
       ingest: this.#ingest,
@@ -208,6 +213,7 @@ export class SwitchyardServer {
       replay: { replays, archives },
       streams,
       transactions: { transactions, checkSecrets: { activeSecrets: (bus) => delivery.keyring.activeSecrets(checkSigningRef(bus), this.#clock.now()) } },
+      sources,
       aws: !c.aws.enabled ? undefined : {
         account: c.aws.account, region: c.aws.region, accessKeys: c.auth.awsAccessKeys, clock: this.#clock,
         open: Object.keys(c.auth.awsAccessKeys).length === 0 && isLoopback(c.server.host), maxEventBytes: c.limits.maxEventBytes,
@@ -225,6 +231,7 @@ export class SwitchyardServer {
     await delivery.start();
     // Replays left running by a previous process resume after their cursor.
     await replayRunner.resumeAll();
+    await sources.start();
     await app.listen({ host: c.server.host, port: c.server.port });
     await this.#sweeper?.start();
     await this.#checker.start();
@@ -258,6 +265,7 @@ export class SwitchyardServer {
         await this.#delivery?.stop();
       }
       await this.#replays?.stop();
+      await this.#sources?.stop();
       await this.#ingest?.drain();
       await this.#observe?.stop();
       this.#view?.close();

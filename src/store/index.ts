@@ -3,6 +3,7 @@ export type {
   EventLog, BusCatalog, Store, RuleRecord, NewRule, RuleCatalog, Catalog, Housekeeping,
 } from './types.js';
 export type { ConnectionRecord, NewConnection, ConnectionCatalog, StoredSigningSecret } from './connection-types.js';
+export { ZERO_SOURCE_COUNTS, type SourceRecord, type NewSource, type SourceCatalog, type SourceCounts, type SourceState } from './source-types.js';
 export type { EventSearchQuery, EventOrigin, ObserveIndex, EventDeliveryState, TraceDelivery, TraceAttempt, TargetBacklogRow } from './observe-types.js';
 export type {
   DeliveryEnqueue, TargetKey, LeasedDelivery, AttemptRecord, Completion, DeadLetterFilter, DeadLetterSummary, DeadLetter,

@@ -2,6 +2,7 @@ import type { RuleTarget } from '../core/index.js';
 import type { ContentMode } from '../events/index.js';
 import type { SchemaCatalog } from './schema-types.js';
 import type { ConnectionCatalog } from './connection-types.js';
+import type { SourceCatalog } from './source-types.js';
 import type { DeliveryEnqueue, DeliveryQueue } from './delivery-types.js';
 import type { ObserveIndex } from './observe-types.js';
 import type { EventTypeCatalog } from './event-type-types.js';
@@ -52,6 +53,8 @@ export interface AppendItem {
   /** The producer's address and the put request's W3C traceparent (src/observe trace). */
   readonly client?: string | undefined;
   readonly traceparent?: string | undefined;
+  /** What received the event besides a plain put (an event source and its verification result; JSON text), for the trace. */
+  readonly via?: string | undefined;
   /** Deliveries to enqueue with the event, in the same transaction (matched rules × targets). */
   readonly deliveries?: readonly DeliveryEnqueue[] | undefined;
   /** Names of the bus's archives the event matched (archive-types.ts): copied there in the same transaction. */
@@ -186,6 +189,8 @@ export interface Catalog extends CatalogWatch {
   readonly schemas: SchemaCatalog;
   /** Connections and target signing secrets (sealed). */
   readonly connections: ConnectionCatalog;
+  /** Event sources (src/sources): webhook endpoints, broker subscriptions; with their counters. */
+  readonly sources: SourceCatalog;
 }
 
 /**

@@ -245,7 +245,8 @@ export interface paths {
         /** Put events on a bus (CloudEvents HTTP binding: binary, structured or batch mode) */
         post: operations["putBusEvents"];
         delete?: never;
-        options?: never;
+        /** CloudEvents webhook validation handshake (WebHook-Request-Origin → WebHook-Allowed-Origin) for the put route */
+        options: operations["putBusEventsHandshake"];
         head?: never;
         patch?: never;
         trace?: never;
@@ -1059,6 +1060,94 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/sources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List event sources with their status and counters */
+        get: operations["listSources"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sources/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get an event source with its status and counters */
+        get: operations["getSource"];
+        /** Create or replace an event source */
+        put: operations["putSource"];
+        post?: never;
+        /** Delete an event source */
+        delete: operations["deleteSource"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sources/{name}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Pause an event source (its webhook answers 503; a pulling source stops taking messages) */
+        post: operations["pauseSource"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sources/{name}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resume a paused event source */
+        post: operations["resumeSource"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sources/{name}/webhook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Receive a webhook for a webhook source: verified by the source (no API key), mapped to a CloudEvent (or taken as one) and put on its bus */
+        post: operations["receiveSourceWebhook"];
+        delete?: never;
+        /** CloudEvents webhook validation handshake (WebHook-Request-Origin → WebHook-Allowed-Origin) for a webhook source */
+        options: operations["sourceWebhookHandshake"];
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/transforms/test": {
         parameters: {
             query?: never;
@@ -1636,6 +1725,42 @@ export interface components {
                 secret?: string;
             }[];
         };
+        /** @description A source: its settings (kind-specific ones at the top level; connections are named, secrets never shown), status and counters. */
+        GetSourceResponse: {
+            bus?: string;
+            counters?: {
+                /** Format: date-time */
+                lastEventAt?: string | null;
+                put?: number;
+                received?: number;
+                rejected?: number;
+            };
+            /** Format: date-time */
+            createdAt?: string;
+            description?: string | null;
+            kind?: string;
+            mapping?: unknown;
+            name?: string;
+            /** @enum {string} */
+            state?: "running" | "paused";
+            status?: {
+                lastError?: string;
+                lastRejection?: {
+                    /** Format: date-time */
+                    at?: string;
+                    reason?: string;
+                };
+                /** Format: date-time */
+                since?: string;
+                /** @enum {string} */
+                state?: "running" | "paused" | "failing";
+            };
+            /** Format: date-time */
+            updatedAt?: string;
+            webhookPath?: string;
+        } & {
+            [key: string]: unknown;
+        };
         /** @description A `http` target (docs/targets.md). */
         HttpTarget: {
             batch?: unknown;
@@ -1646,6 +1771,7 @@ export interface components {
             deadLetter?: unknown;
             delivery?: unknown;
             enrich?: unknown;
+            handshake?: unknown;
             headers?: unknown;
             /** @description Unique within the rule. */
             id: string;
@@ -1743,6 +1869,43 @@ export interface components {
                 source?: string | null;
                 version?: number;
             }[];
+        };
+        ListSourcesResponse: {
+            items?: ({
+                bus?: string;
+                counters?: {
+                    /** Format: date-time */
+                    lastEventAt?: string | null;
+                    put?: number;
+                    received?: number;
+                    rejected?: number;
+                };
+                /** Format: date-time */
+                createdAt?: string;
+                description?: string | null;
+                kind?: string;
+                mapping?: unknown;
+                name?: string;
+                /** @enum {string} */
+                state?: "running" | "paused";
+                status?: {
+                    lastError?: string;
+                    lastRejection?: {
+                        /** Format: date-time */
+                        at?: string;
+                        reason?: string;
+                    };
+                    /** Format: date-time */
+                    since?: string;
+                    /** @enum {string} */
+                    state?: "running" | "paused" | "failing";
+                };
+                /** Format: date-time */
+                updatedAt?: string;
+                webhookPath?: string;
+            } & {
+                [key: string]: unknown;
+            })[];
         };
         ListTargetsResponse: {
             items?: {
@@ -1909,6 +2072,42 @@ export interface components {
             /** Format: date-time */
             updatedAt?: string;
         };
+        /** @description A source: its settings (kind-specific ones at the top level; connections are named, secrets never shown), status and counters. */
+        PauseSourceResponse: {
+            bus?: string;
+            counters?: {
+                /** Format: date-time */
+                lastEventAt?: string | null;
+                put?: number;
+                received?: number;
+                rejected?: number;
+            };
+            /** Format: date-time */
+            createdAt?: string;
+            description?: string | null;
+            kind?: string;
+            mapping?: unknown;
+            name?: string;
+            /** @enum {string} */
+            state?: "running" | "paused";
+            status?: {
+                lastError?: string;
+                lastRejection?: {
+                    /** Format: date-time */
+                    at?: string;
+                    reason?: string;
+                };
+                /** Format: date-time */
+                since?: string;
+                /** @enum {string} */
+                state?: "running" | "paused" | "failing";
+            };
+            /** Format: date-time */
+            updatedAt?: string;
+            webhookPath?: string;
+        } & {
+            [key: string]: unknown;
+        };
         /** @description A `postgres` target (docs/targets.md). */
         PostgresTarget: {
             batch?: unknown;
@@ -2038,6 +2237,53 @@ export interface components {
             /** Format: date-time */
             updatedAt?: string;
         };
+        /** @description { "kind": "webhook", "bus", "verify": { "kind": "none" | "github" | "gitlab" | "shopify" | "stripe" | "slack" | "standard-webhooks" | "hmac" | "basic" | "bearer" | "feishu" | "dingtalk", "connection"?, … }, "mapping"?: { "preset"?: "github" | "gitlab" | "stripe" | "shopify" | "slack" | "standard-webhooks" | "feishu" | "dingtalk", "id"?, "type"?, "source"?, "subject"?, "time"?, "extensions"?, "data"? }, "description"?, "state"?: "running"|"paused" } (docs/sources.md) */
+        PutSourceRequest: {
+            bus: string;
+            description?: string | null;
+            kind: string;
+            mapping?: unknown;
+            /** @enum {string} */
+            state?: "running" | "paused";
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description A source: its settings (kind-specific ones at the top level; connections are named, secrets never shown), status and counters. */
+        PutSourceResponse: {
+            bus?: string;
+            counters?: {
+                /** Format: date-time */
+                lastEventAt?: string | null;
+                put?: number;
+                received?: number;
+                rejected?: number;
+            };
+            /** Format: date-time */
+            createdAt?: string;
+            description?: string | null;
+            kind?: string;
+            mapping?: unknown;
+            name?: string;
+            /** @enum {string} */
+            state?: "running" | "paused";
+            status?: {
+                lastError?: string;
+                lastRejection?: {
+                    /** Format: date-time */
+                    at?: string;
+                    reason?: string;
+                };
+                /** Format: date-time */
+                since?: string;
+                /** @enum {string} */
+                state?: "running" | "paused" | "failing";
+            };
+            /** Format: date-time */
+            updatedAt?: string;
+            webhookPath?: string;
+        } & {
+            [key: string]: unknown;
+        };
         Queue: {
             /** @description `ready`: waiting to be received (FIFO-waiting ones included); `locked`: received and not settled (an ended lock counts until received again); `dead`: dead letters */
             counts?: {
@@ -2118,6 +2364,18 @@ export interface components {
                 event?: {
                     [key: string]: unknown;
                 };
+            }[];
+        };
+        /** @description A provider URL challenge answered */
+        ReceiveSourceWebhookResponse: {
+            [key: string]: unknown;
+        };
+        ReceiveSourceWebhookResponse2: {
+            results?: {
+                duplicate?: boolean;
+                id?: string;
+                sequence?: number;
+                source?: string;
             }[];
         };
         /** @description A `redis` target (docs/targets.md). */
@@ -2343,6 +2601,42 @@ export interface components {
             toSequence?: number;
             /** Format: date-time */
             updatedAt?: string;
+        };
+        /** @description A source: its settings (kind-specific ones at the top level; connections are named, secrets never shown), status and counters. */
+        ResumeSourceResponse: {
+            bus?: string;
+            counters?: {
+                /** Format: date-time */
+                lastEventAt?: string | null;
+                put?: number;
+                received?: number;
+                rejected?: number;
+            };
+            /** Format: date-time */
+            createdAt?: string;
+            description?: string | null;
+            kind?: string;
+            mapping?: unknown;
+            name?: string;
+            /** @enum {string} */
+            state?: "running" | "paused";
+            status?: {
+                lastError?: string;
+                lastRejection?: {
+                    /** Format: date-time */
+                    at?: string;
+                    reason?: string;
+                };
+                /** Format: date-time */
+                since?: string;
+                /** @enum {string} */
+                state?: "running" | "paused" | "failing";
+            };
+            /** Format: date-time */
+            updatedAt?: string;
+            webhookPath?: string;
+        } & {
+            [key: string]: unknown;
         };
         RollbackTransactionResponse: {
             transaction?: {
@@ -3465,6 +3759,45 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["PutResult"];
                 };
+            };
+        };
+    };
+    putBusEventsHandshake: {
+        parameters: {
+            query?: never;
+            header?: {
+                "webhook-request-origin"?: string;
+                "webhook-request-rate"?: string;
+            };
+            path: {
+                bus: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description WebHook-Allowed-Origin (and WebHook-Allowed-Rate) in the headers */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not a handshake (no WebHook-Request-Origin): the allowed methods */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -5472,6 +5805,290 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["GetSchemaSampleResponse"];
                 };
+            };
+        };
+    };
+    listSources: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The request was refused (docs/errors.md). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListSourcesResponse"];
+                };
+            };
+        };
+    };
+    getSource: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A source: its settings (kind-specific ones at the top level; connections are named, secrets never shown), status and counters. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetSourceResponse"];
+                };
+            };
+        };
+    };
+    putSource: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        /** @description { "kind": "webhook", "bus", "verify": { "kind": "none" | "github" | "gitlab" | "shopify" | "stripe" | "slack" | "standard-webhooks" | "hmac" | "basic" | "bearer" | "feishu" | "dingtalk", "connection"?, … }, "mapping"?: { "preset"?: "github" | "gitlab" | "stripe" | "shopify" | "slack" | "standard-webhooks" | "feishu" | "dingtalk", "id"?, "type"?, "source"?, "subject"?, "time"?, "extensions"?, "data"? }, "description"?, "state"?: "running"|"paused" } (docs/sources.md) */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PutSourceRequest"];
+            };
+        };
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A source: its settings (kind-specific ones at the top level; connections are named, secrets never shown), status and counters. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PutSourceResponse"];
+                };
+            };
+            /** @description A source: its settings (kind-specific ones at the top level; connections are named, secrets never shown), status and counters. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PutSourceResponse"];
+                };
+            };
+        };
+    };
+    deleteSource: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    pauseSource: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A source: its settings (kind-specific ones at the top level; connections are named, secrets never shown), status and counters. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PauseSourceResponse"];
+                };
+            };
+        };
+    };
+    resumeSource: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A source: its settings (kind-specific ones at the top level; connections are named, secrets never shown), status and counters. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResumeSourceResponse"];
+                };
+            };
+        };
+    };
+    receiveSourceWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A provider URL challenge answered */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReceiveSourceWebhookResponse"];
+                };
+            };
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReceiveSourceWebhookResponse2"];
+                };
+            };
+        };
+    };
+    sourceWebhookHandshake: {
+        parameters: {
+            query?: never;
+            header?: {
+                "webhook-request-origin"?: string;
+                "webhook-request-rate"?: string;
+            };
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description WebHook-Allowed-Origin (and WebHook-Allowed-Rate) in the headers */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not a handshake (no WebHook-Request-Origin): the allowed methods */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

@@ -12,6 +12,7 @@ import { schemasErrors } from './codes/schemas.js';
 import { observeErrors } from './codes/observe.js';
 import { replayErrors } from './codes/replay.js';
 import { queueErrors } from './codes/queues.js';
+import { sourcesErrors } from './codes/sources.js';
 
 /**
  * The one registry of error codes (`SWY_<AREA>_<WHAT>`). docs/errors.md is generated from it
@@ -31,6 +32,7 @@ export const errorRegistry = {
   ...observeErrors,
   ...replayErrors,
   ...queueErrors,
+  ...sourcesErrors,
 } as const;
 
 export type ErrorCode = keyof typeof errorRegistry;
@@ -50,6 +52,7 @@ export const errorAreas: ReadonlyArray<readonly [string, Readonly<Record<string,
   ['observe', observeErrors],
   ['replay', replayErrors],
   ['queues and consumers', queueErrors],
+  ['sources', sourcesErrors],
 ];
 
 export function errorSpec(code: ErrorCode): ErrorSpec {

@@ -16,6 +16,7 @@ import { runPullQueueContract } from '../contracts/delivery-pull.contract.js';
 import { runConsumersContract } from '../contracts/consumers.contract.js';
 import { runDelayedDeliveryContract } from '../contracts/delayed-delivery.contract.js';
 import { runTransactionLogContract } from '../contracts/transaction-log.contract.js';
+import { runSourceCatalogContract } from '../contracts/sources.contract.js';
 import { SqliteStore } from './sqlite-store.js';
 
 const open = (dataDir: string, o: BackendOptions): SqliteStore => new SqliteStore({
@@ -45,6 +46,7 @@ const REOPEN_CASES = [
   'consumers - a reopened store keeps consumers and their offsets',
   'delayed delivery - a reopened store keeps the due time of a delayed delivery',
   'transaction log - a reopened store keeps open transactions, their held events and check-back times',
+  'sources - a reopened store keeps sources, their state and counters',
 ];
 
 const inMemory: ContractOptions = {
@@ -90,4 +92,5 @@ for (const backend of [inMemory, onFile]) {
   runConsumersContract(backend);
   runDelayedDeliveryContract(backend);
   runTransactionLogContract(backend);
+  runSourceCatalogContract(backend);
 }
