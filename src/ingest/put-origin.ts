@@ -28,12 +28,18 @@ export interface SystemOrigin {
   readonly kind: 'system';
 }
 
+/** A schedule's fire (src/sources scheduler); recorded with the client `schedule:<name>`. */
+export interface ScheduleOrigin {
+  readonly kind: 'schedule';
+  readonly schedule: string;
+}
+
 /**
  * Where a put came from, tagged by `kind`. It decides what the put may do (only `system` writes
  * the system bus) and is kept with each event for its trace. Sources and the scheduler add a
  * kind of their own here and a case in {@link recordedOrigin}.
  */
-export type PutOrigin = HttpOrigin | BusTargetOrigin | SystemOrigin;
+export type PutOrigin = HttpOrigin | BusTargetOrigin | SystemOrigin | ScheduleOrigin;
 
 /** The address and traceparent a producer's HTTP request carries (see the events route). */
 export interface HttpClient {
@@ -63,5 +69,7 @@ export function recordedOrigin(o: PutOrigin): RecordedOrigin {
       return BUS_TARGET;
     case 'system':
       return SYSTEM;
+    case 'schedule':
+      return { mode: 'put-events', client: `schedule:${o.schedule}`, traceparent: undefined };
   }
 }

@@ -2,6 +2,7 @@ import type { RuleTarget } from '../core/index.js';
 import type { ContentMode } from '../events/index.js';
 import type { SchemaCatalog } from './schema-types.js';
 import type { ConnectionCatalog } from './connection-types.js';
+import type { ScheduleCatalog } from './schedule-types.js';
 import type { DeliveryEnqueue, DeliveryQueue } from './delivery-types.js';
 import type { ObserveIndex } from './observe-types.js';
 import type { EventTypeCatalog } from './event-type-types.js';
@@ -175,6 +176,8 @@ export interface Catalog extends CatalogWatch {
   readonly schemas: SchemaCatalog;
   /** Connections and target signing secrets (sealed). */
   readonly connections: ConnectionCatalog;
+  /** Schedules and their fire cursors (docs/scheduler.md). */
+  readonly schedules: ScheduleCatalog;
 }
 
 /**

@@ -10,6 +10,7 @@ import { transformErrors } from './codes/transform.js';
 import { deliveryErrors } from './codes/delivery.js';
 import { schemasErrors } from './codes/schemas.js';
 import { observeErrors } from './codes/observe.js';
+import { schedulesErrors } from './codes/schedules.js';
 
 /**
  * The one registry of error codes (`SWY_<AREA>_<WHAT>`). docs/errors.md is generated from it
@@ -27,6 +28,7 @@ export const errorRegistry = {
   ...deliveryErrors,
   ...schemasErrors,
   ...observeErrors,
+  ...schedulesErrors,
 } as const;
 
 export type ErrorCode = keyof typeof errorRegistry;
@@ -44,6 +46,7 @@ export const errorAreas: ReadonlyArray<readonly [string, Readonly<Record<string,
   ['delivery', deliveryErrors],
   ['schemas', schemasErrors],
   ['observe', observeErrors],
+  ['schedules', schedulesErrors],
 ];
 
 export function errorSpec(code: ErrorCode): ErrorSpec {

@@ -10,6 +10,7 @@ import { runObserveIndexContract } from '../contracts/observe-index.contract.js'
 import { runCatalogFeedContract } from '../contracts/catalog-feed.contract.js';
 import { runHousekeepingContract } from '../contracts/housekeeping.contract.js';
 import { runEventTypesContract } from '../contracts/event-types.contract.js';
+import { runScheduleCatalogContract } from '../contracts/schedule-catalog.contract.js';
 import { SqliteStore } from './sqlite-store.js';
 
 const open = (dataDir: string, o: BackendOptions): SqliteStore => new SqliteStore({
@@ -33,6 +34,7 @@ const REOPEN_CASES = [
   'delivery queue - after a reopen a leased delivery is leased again, at the latest when its lease ends',
   'delivery queue - a reopened store keeps pending deliveries, attempts and target health',
   'event catalogue - a reopened store keeps its rows and goes on counting',
+  'schedules - a reopened store keeps schedules and their cursors',
 ];
 
 const inMemory: ContractOptions = {
@@ -72,4 +74,5 @@ for (const backend of [inMemory, onFile]) {
   runCatalogFeedContract(backend);
   runHousekeepingContract(backend);
   runEventTypesContract(backend);
+  runScheduleCatalogContract(backend);
 }

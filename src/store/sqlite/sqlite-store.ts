@@ -4,6 +4,7 @@ import { defaultBus, type Clock } from '../../core/index.js';
 import type { Catalog, EventLog, Housekeeping, Store } from '../types.js';
 import { ChangeFeed, type CatalogListener } from '../change-feed.js';
 import { SqliteConnectionCatalog } from './connection-catalog.js';
+import { SqliteScheduleCatalog } from './schedule-catalog.js';
 import { migrate } from './migrations.js';
 import { SqliteEventLog } from './event-log.js';
 import { SqliteEventTypes } from './event-types.js';
@@ -136,6 +137,7 @@ export class SqliteStore implements Store {
       rules: new SqliteRuleCatalog(db, opts.clock, feed),
       schemas: new SqliteSchemaCatalog(db, opts.clock, feed),
       connections: new SqliteConnectionCatalog(db, opts.clock, feed),
+      schedules: new SqliteScheduleCatalog(db, opts.clock, feed),
       watch: (listener: CatalogListener) => feed.watch(listener),
     };
     this.catalog = catalog;
