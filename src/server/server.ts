@@ -10,6 +10,7 @@ import { SchemaDiscovery, SchemaRegistry, SchemaValidator, type SchemaCheck } fr
 import { buildApi, clientErrorHandler, frameworkErrors, MAX_PATH_SEGMENT } from '../api/index.js';
 import { createDeliveryWiring, type DeliveryWiring } from './delivery-wiring.js';
 import { followSchemaChanges } from './schema-sync.js';
+import { Scheduler } from '../sources/index.js';
 
 const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -34,6 +35,7 @@ export class SwitchyardServer {
   #sweeper: RetentionSweeper | undefined;
   #observe: Observability | undefined;
   #delivery: DeliveryWiring | undefined;
+  #scheduler: Scheduler | undefined;
   #ready = false;
   #stopping: Promise<void> | undefined;
 
@@ -57,6 +59,11 @@ export class SwitchyardServer {
   get delivery(): DeliveryWiring {
     if (this.#delivery === undefined) throw new Error('server not started');
     return this.#delivery;
+  }
+
+  /** The scheduler (docs/scheduler.md), once started; undefined when scheduler.enabled is false. */
+  get scheduler(): Scheduler | undefined {
+    return this.#scheduler;
   }
 
   /** The base URL once listening, e.g. http://127.0.0.1:8080. */
@@ -118,6 +125,11 @@ export class SwitchyardServer {
       }),
       limits: { maxEventBytes: c.limits.maxEventBytes, maxBatchEvents: c.limits.maxBatchEvents, maxJsonDepth: c.limits.maxJsonDepth },
     });
+    const ingest = this.#ingest;
+    this.#scheduler = !c.scheduler.enabled ? undefined : new Scheduler({
+      catalog: this.#store.catalog, clock: this.#clock, log: app.log, graceMs: c.scheduler.misfireGraceMs,
+      put: (bus, events, origin) => ingest.put(bus, events, origin),
+    });
     await buildApi(app, {
       store: this.#store,
       ingest: this.#ingest,
@@ -136,6 +148,7 @@ export class SwitchyardServer {
       schemas,
       connections: { vault: delivery.vault, keyring: delivery.keyring, clock: this.#clock },
       delivery: { dispatcher: delivery.dispatcher, clock: this.#clock },
+      schedules: { clock: this.#clock, maxEventBytes: c.limits.maxEventBytes, status: (name) => this.#scheduler?.status(name) },
       aws: !c.aws.enabled ? undefined : {
         account: c.aws.account, region: c.aws.region, accessKeys: c.auth.awsAccessKeys, clock: this.#clock,
         open: Object.keys(c.auth.awsAccessKeys).length === 0 && isLoopback(c.server.host), maxEventBytes: c.limits.maxEventBytes,
@@ -153,6 +166,7 @@ export class SwitchyardServer {
     await delivery.start();
     await app.listen({ host: c.server.host, port: c.server.port });
     await this.#sweeper?.start();
+    await this.#scheduler?.start();
     this.#ready = true;
     log.info({ url: this.url, dataDir: c.storage.dataDir, version }, 'switchyard ready');
   }
@@ -168,6 +182,7 @@ export class SwitchyardServer {
     this.#stopping ??= (async () => {
       this.#ready = false;
       await this.#sweeper?.stop();
+      await this.#scheduler?.stop();
       if (this.#app !== undefined) {
         const app = this.#app;
         const timer = setTimeout(() => app.server.closeAllConnections(), this.config.server.shutdownTimeoutMs);

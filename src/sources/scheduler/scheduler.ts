@@ -1,4 +1,4 @@
-import type { Clock, ErrorCode, Service } from '../../core/index.js';
+import { SwitchyardError, type Clock, type ErrorCode, type Service } from '../../core/index.js';
 import type { CloudEvent } from '../../events/index.js';
 import type { CatalogChange, CatalogWatch, ScheduleCatalog, ScheduleRecord } from '../../store/index.js';
 import { decideFires, nextDue, type FireDecision } from './catch-up.js';
@@ -154,8 +154,11 @@ export class Scheduler implements Service {
       const events = d.put.slice(i, i + PUT_BATCH).map((t) => fireEvent(r.name, r.event, t));
       const outcomes = await this.#d.put(r.bus, events, { kind: 'schedule', schedule: r.name });
       for (const o of outcomes) {
-        // A refused event (a schema in enforce mode, a limit) would be refused again: it is
-        // logged and counted as the last error, and the fire is dealt with.
+        // A missing bus may come back: the fire is not dealt with, the pass is retried (and the
+        // catch-up policy decides once the fire is late).
+        if (o.type === 'refused' && o.code === 'SWY_STORE_BUS_NOT_FOUND') throw new SwitchyardError(o.code, o.message);
+        // Another refusal (a schema in enforce mode, a limit) would be refused again: it is
+        // logged and kept as the last error, and the fire is dealt with.
         if (o.type === 'refused') {
           this.#d.log.warn({ schedule: r.name, code: o.code }, `a scheduled event was refused: ${o.message}`);
           const entry = this.#entries.get(r.name);
