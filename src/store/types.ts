@@ -3,6 +3,7 @@ import type { ContentMode } from '../events/index.js';
 import type { SchemaCatalog } from './schema-types.js';
 import type { ConnectionCatalog } from './connection-types.js';
 import type { ScheduleCatalog } from './schedule-types.js';
+import type { SourceDeadLetterStore } from './source-dead-letter-types.js';
 import type { DeliveryEnqueue, DeliveryQueue } from './delivery-types.js';
 import type { ObserveIndex } from './observe-types.js';
 import type { EventTypeCatalog } from './event-type-types.js';
@@ -206,6 +207,8 @@ export interface Store {
   readonly observe: ObserveIndex;
   /** The event catalogue: every (bus, source, type) seen, kept at append (event-type-types.ts). */
   readonly eventTypes: EventTypeCatalog;
+  /** Messages pulling sources could not take (poison messages), with the reason. */
+  readonly sourceDeadLetters: SourceDeadLetterStore;
   /** Retention sweep and size; absent on a backend that does not offer it. */
   readonly housekeeping?: Housekeeping;
   /**

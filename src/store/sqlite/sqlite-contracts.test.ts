@@ -11,6 +11,7 @@ import { runCatalogFeedContract } from '../contracts/catalog-feed.contract.js';
 import { runHousekeepingContract } from '../contracts/housekeeping.contract.js';
 import { runEventTypesContract } from '../contracts/event-types.contract.js';
 import { runScheduleCatalogContract } from '../contracts/schedule-catalog.contract.js';
+import { runSourceDeadLettersContract } from '../contracts/source-dead-letters.contract.js';
 import { SqliteStore } from './sqlite-store.js';
 
 const open = (dataDir: string, o: BackendOptions): SqliteStore => new SqliteStore({
@@ -35,6 +36,7 @@ const REOPEN_CASES = [
   'delivery queue - a reopened store keeps pending deliveries, attempts and target health',
   'event catalogue - a reopened store keeps its rows and goes on counting',
   'schedules - a reopened store keeps schedules and their cursors',
+  'source dead letters - a reopened store keeps them',
 ];
 
 const inMemory: ContractOptions = {
@@ -75,4 +77,5 @@ for (const backend of [inMemory, onFile]) {
   runHousekeepingContract(backend);
   runEventTypesContract(backend);
   runScheduleCatalogContract(backend);
+  runSourceDeadLettersContract(backend);
 }

@@ -5,6 +5,8 @@ import type { Catalog, EventLog, Housekeeping, Store } from '../types.js';
 import { ChangeFeed, type CatalogListener } from '../change-feed.js';
 import { SqliteConnectionCatalog } from './connection-catalog.js';
 import { SqliteScheduleCatalog } from './schedule-catalog.js';
+import { SqliteSourceDeadLetters } from './source-dead-letters.js';
+import type { SourceDeadLetterStore } from '../source-dead-letter-types.js';
 import { migrate } from './migrations.js';
 import { SqliteEventLog } from './event-log.js';
 import { SqliteEventTypes } from './event-types.js';
@@ -80,6 +82,7 @@ export class SqliteStore implements Store {
   readonly catalog: Catalog;
   readonly observe: ObserveIndex;
   readonly eventTypes: EventTypeCatalog;
+  readonly sourceDeadLetters: SourceDeadLetterStore;
   readonly housekeeping: Housekeeping;
   readonly deliveries: SqliteDeliveryQueue;
   readonly db: Database;
@@ -157,6 +160,7 @@ export class SqliteStore implements Store {
     this.#expireLeases(log);
     const eventTypes = new SqliteEventTypes(db, opts.maxTypesPerBus ?? DEFAULT_MAX_TYPES_PER_BUS);
     this.eventTypes = eventTypes;
+    this.sourceDeadLetters = new SqliteSourceDeadLetters(db, opts.clock);
     this.#log = new SqliteEventLog(db, { ...opts, health: this.writes }, this.#fullText, this.deliveries, eventTypes);
     this.events = this.#log;
     if (file !== ':memory:') this.#probe = new SpaceProbe(this.writes, opts.dataDir, opts.spaceProbeBytes ?? DEFAULT_SPACE_PROBE_BYTES, opts.writeRetry);
