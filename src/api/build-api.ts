@@ -30,6 +30,8 @@ import { installJsonBodyParser } from './json-body.js';
 import { whoamiRoutes } from './routes/whoami.js';
 import { consoleRoutes, defaultConsoleDir } from './routes/console.js';
 import { catalogRoutes } from './routes/catalog.js';
+import { sourceRoutes } from './routes/sources.js';
+import type { SourceManager } from '../sources/index.js';
 
 /** Observability wiring (src/observe): search, trace, live tail, metrics, system events. */
 export interface ApiObserveDeps {
@@ -70,6 +72,8 @@ export interface ApiDeps {
   readonly consoleDir?: string;
   /** The AWS EventBridge API (`POST /`, docs/aws-compatibility.md); served only when given. */
   readonly aws?: AwsApiSettings;
+  /** Event sources (docs/sources.md); the routes exist only when given. */
+  readonly sources?: SourceManager;
 }
 
 export interface AwsApiSettings {
@@ -146,6 +150,7 @@ export async function buildApi(app: FastifyInstance, deps: ApiDeps): Promise<voi
     await app.register(deadLetterRoutes, { store: deps.store, clock: deps.delivery.clock });
     await app.register(targetStateRoutes, { ...deps.delivery, store: deps.store });
   }
+  if (deps.sources !== undefined) await app.register(sourceRoutes, { sources: deps.sources, maxRequestBytes: deps.maxRequestBytes });
   await app.register(whoamiRoutes, { apiKeys: deps.apiKeys });
   await app.register(consoleRoutes, { dir: deps.consoleDir ?? defaultConsoleDir });
   if (deps.aws !== undefined) {

@@ -316,6 +316,7 @@ export class IngestService {
       deliveries: this.#planner === undefined || matchedRules.length === 0 ? undefined : this.#planner.deliveries(bus, matchedRules, ev),
       client: origin.client,
       traceparent: origin.traceparent,
+      ...(origin.via === undefined ? {} : { via: origin.via }),
     };
   }
 

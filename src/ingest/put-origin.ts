@@ -35,11 +35,28 @@ export interface ScheduleOrigin {
 }
 
 /**
+ * An event source (src/sources): a webhook it received and verified, or a message it took from a
+ * broker. `mode` is the CloudEvents mode when the message already was a CloudEvent (absent when
+ * the source mapped it). Recorded with the source and its verification result for the trace.
+ */
+export interface SourceOrigin {
+  readonly kind: 'source';
+  /** The source's name and kind. */
+  readonly source: string;
+  readonly sourceKind: string;
+  /** How the source authenticated what it received (`github: signature verified`). */
+  readonly verification?: string | undefined;
+  readonly mode?: ContentMode | undefined;
+  readonly client?: string | undefined;
+  readonly traceparent?: string | undefined;
+}
+
+/**
  * Where a put came from, tagged by `kind`. It decides what the put may do (only `system` writes
  * the system bus) and is kept with each event for its trace. Sources and the scheduler add a
  * kind of their own here and a case in {@link recordedOrigin}.
  */
-export type PutOrigin = HttpOrigin | BusTargetOrigin | SystemOrigin | ScheduleOrigin;
+export type PutOrigin = HttpOrigin | BusTargetOrigin | SystemOrigin | ScheduleOrigin | SourceOrigin;
 
 /** The address and traceparent a producer's HTTP request carries (see the events route). */
 export interface HttpClient {
@@ -47,11 +64,13 @@ export interface HttpClient {
   readonly traceparent?: string | undefined;
 }
 
-/** How an origin is recorded with each event (the store's mode, client and traceparent). */
+/** How an origin is recorded with each event (the store's mode, client, traceparent and via). */
 export interface RecordedOrigin {
   readonly mode: ContentMode;
   readonly client: string | undefined;
   readonly traceparent: string | undefined;
+  /** JSON text naming the source and its verification (source origins only). */
+  readonly via?: string | undefined;
 }
 
 /** The client recorded for events a bus target forwarded. */
@@ -71,5 +90,10 @@ export function recordedOrigin(o: PutOrigin): RecordedOrigin {
       return SYSTEM;
     case 'schedule':
       return { mode: 'put-events', client: `schedule:${o.schedule}`, traceparent: undefined };
+    case 'source':
+      return {
+        mode: o.mode ?? 'binary', client: o.client, traceparent: o.traceparent,
+        via: JSON.stringify({ source: o.source, kind: o.sourceKind, ...(o.verification === undefined ? {} : { verification: o.verification }), ...(o.mode === undefined ? { mapped: true } : {}) }),
+      };
   }
 }

@@ -3,7 +3,7 @@
 export { searchEvents, type SearchOptions } from './search.js';
 export { compilePatternParam, type CompiledMatcherLike } from './pattern-filter.js';
 export { buildTrace, type EventTrace, type TargetTrace, type TimelineStep, type FinalState, type TraceOptions } from './trace.js';
-export { SwitchyardMetrics, CIRCUIT_STATE, type CircuitState, type TargetLabels, type TargetBacklog, type MetricsOptions } from './metrics.js';
+export { SwitchyardMetrics, CIRCUIT_STATE, type CircuitState, type TargetLabels, type TargetBacklog, type MetricsOptions, type SourceMetrics } from './metrics.js';
 export { EventFeed } from './event-feed.js';
 export {
   parseTraceparent, formatTraceparent, eventTraceparent, newSpanId, newTraceId, type TraceParent,

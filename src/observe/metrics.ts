@@ -1,4 +1,13 @@
-import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** One event source's counters and health, as the per-source series show them. */
+export interface SourceMetrics {
+  readonly name: string;
+  readonly kind: string;
+  readonly bus: string;
+  readonly counts: { readonly received: number; readonly put: number; readonly rejected: number };
+  readonly failing: boolean;
+}
 import { FastCounter, FastHistogram } from './fast-metrics.js';
 import type { AppendItem, AppendOutcome } from '../store/index.js';
 
@@ -51,6 +60,7 @@ export class SwitchyardMetrics {
   readonly #now: () => number;
   readonly #targets = new WeakMap<TargetLabels, TargetSeries>();
   #backlog: () => Promise<readonly TargetBacklog[]> | readonly TargetBacklog[] = () => [];
+  #sources: () => readonly SourceMetrics[] = () => [];
   /** The backlog read once for the scrape in progress (both backlog gauges use it). */
   #scraping: readonly TargetBacklog[] | undefined;
 
@@ -114,7 +124,33 @@ export class SwitchyardMetrics {
         },
       });
     }
+    const sources = (): readonly SourceMetrics[] => this.#sources();
+    for (const [field, name, help] of [
+      ['received', 'switchyard_source_received_total', 'Requests or messages an event source received, per source (failed verifications included).'],
+      ['put', 'switchyard_source_put_total', 'Events an event source put on its bus, per source (duplicates excluded).'],
+      ['rejected', 'switchyard_source_rejected_total', 'Requests or messages an event source refused (failed verification, mapping error, paused, refused put), per source.'],
+    ] as const) {
+      new Counter({
+        name, help, labelNames: ['source', 'kind', 'bus'], registers,
+        collect() {
+          this.reset();
+          for (const s of sources()) this.inc({ source: s.name, kind: s.kind, bus: s.bus }, s.counts[field]);
+        },
+      });
+    }
+    new Gauge({
+      name: 'switchyard_source_failing', help: 'Whether an event source is failing (1) or not (0), per source.', labelNames: ['source', 'kind', 'bus'], registers,
+      collect() {
+        this.reset();
+        for (const s of sources()) this.set({ source: s.name, kind: s.kind, bus: s.bus }, s.failing ? 1 : 0);
+      },
+    });
     if (opts.processMetrics) collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** Where the per-source series read their counts at scrape time (src/sources' manager). */
+  setSourceStats(source: () => readonly SourceMetrics[]): void {
+    this.#sources = source;
   }
 
   /** Where the backlog gauges read pending counts at scrape time (the delivery queue). */

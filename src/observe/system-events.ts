@@ -16,6 +16,8 @@ export const SYSTEM_EVENT_TYPES = {
   targetDisabled: 'switchyard.target.disabled',
   circuitOpened: 'switchyard.circuit.opened',
   circuitClosed: 'switchyard.circuit.closed',
+  sourceFailing: 'switchyard.source.failing',
+  sourceRecovered: 'switchyard.source.recovered',
 } as const;
 
 /**
@@ -70,6 +72,13 @@ export class SystemEvents {
   circuit(t: TargetLabels, state: 'opened' | 'closed', data: Record<string, JsonValue> = {}): void {
     if (t.bus === SYSTEM_BUS) return;
     this.#publish(state === 'opened' ? SYSTEM_EVENT_TYPES.circuitOpened : SYSTEM_EVENT_TYPES.circuitClosed, `buses/${t.bus}/rules/${t.rule}/targets/${t.target}`, { ...t, ...data });
+  }
+
+  /** An event source started failing (with its error) or recovered (src/sources). */
+  sourceHealth(source: { readonly name: string; readonly kind: string; readonly bus: string }, state: 'failing' | 'recovered', error?: string): void {
+    this.#publish(state === 'failing' ? SYSTEM_EVENT_TYPES.sourceFailing : SYSTEM_EVENT_TYPES.sourceRecovered, `sources/${source.name}`, {
+      source: source.name, kind: source.kind, bus: source.bus, ...(error === undefined ? {} : { error }),
+    });
   }
 
   /** Waits for every publish still in flight (graceful shutdown, tests). */

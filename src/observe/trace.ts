@@ -1,3 +1,4 @@
+import type { JsonValue } from '../core/index.js';
 import { testPattern, type MismatchReason } from '../rules/index.js';
 import { payloadSpec, renderPayload, targetSpecOf } from '../delivery/index.js';
 import type { ObserveIndex, RuleRecord, SchemaCheckRecord, StoredEvent, TraceAttempt } from '../store/index.js';
@@ -31,7 +32,8 @@ export interface EventTrace {
   readonly source: string;
   readonly type: string;
   readonly sequence: number;
-  readonly received: { readonly at: string; readonly size: number; readonly mode: string; readonly client: string | null; readonly traceparent: string | null };
+  /** `via`: the event source that received it and its verification result (src/sources), when one did. */
+  readonly received: { readonly at: string; readonly size: number; readonly mode: string; readonly client: string | null; readonly traceparent: string | null; readonly via?: JsonValue };
   /**
    * An event is stored only once it passed CloudEvents 1.0 validation (and its schema in enforce
    * mode); in warn mode it is stored despite schema violations, which are listed here.
@@ -136,7 +138,10 @@ export async function buildTrace(store: ObserveIndex, rules: readonly RuleRecord
   }
   return {
     bus: e.bus, id: e.id, source: e.source, type: e.type, sequence: e.sequence,
-    received: { at: iso(e.receivedAt), size: e.size, mode: e.mode, client: origin.client, traceparent: tp === undefined ? null : formatTraceparent(tp) },
+    received: {
+      at: iso(e.receivedAt), size: e.size, mode: e.mode, client: origin.client, traceparent: tp === undefined ? null : formatTraceparent(tp),
+      ...(origin.via === undefined || origin.via === null ? {} : { via: parseVia(origin.via) }),
+    },
     validation: options.schemaCheck === undefined
       ? { result: 'valid' }
       : { result: 'schema-violations', schema: options.schemaCheck.schema, violations: options.schemaCheck.violations },
@@ -145,4 +150,13 @@ export async function buildTrace(store: ObserveIndex, rules: readonly RuleRecord
     finalState: finalStateOf(e.matchedRules, deliveries.map((d) => ({ state: d.state, attempts: d.attempts.length }))),
     timeline,
   };
+}
+
+/** The stored `via` (JSON text written by ingest) as a value; text that does not parse is shown as it is. */
+function parseVia(text: string): JsonValue {
+  try {
+    return JSON.parse(text) as JsonValue;
+  } catch {
+    return text;
+  }
 }

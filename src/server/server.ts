@@ -10,7 +10,8 @@ import { SchemaDiscovery, SchemaRegistry, SchemaValidator, type SchemaCheck } fr
 import { buildApi, clientErrorHandler, frameworkErrors, MAX_PATH_SEGMENT } from '../api/index.js';
 import { createDeliveryWiring, type DeliveryWiring } from './delivery-wiring.js';
 import { followSchemaChanges } from './schema-sync.js';
-import { Scheduler } from '../sources/index.js';
+import { createSources } from './source-wiring.js';
+import { Scheduler, type SourceManager } from '../sources/index.js';
 
 const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -36,6 +37,7 @@ export class SwitchyardServer {
   #observe: Observability | undefined;
   #delivery: DeliveryWiring | undefined;
   #scheduler: Scheduler | undefined;
+  #sources: SourceManager | undefined;
   #ready = false;
   #stopping: Promise<void> | undefined;
 
@@ -130,6 +132,8 @@ export class SwitchyardServer {
       catalog: this.#store.catalog, clock: this.#clock, log: app.log, graceMs: c.scheduler.misfireGraceMs,
       put: (bus, events, origin) => ingest.put(bus, events, origin),
     });
+    const sources = createSources(c, { store: this.#store, put, vault: delivery.vault, clock: this.#clock, log: app.log, observe: obs });
+    this.#sources = sources;
     await buildApi(app, {
       store: this.#store,
       ingest: this.#ingest,
@@ -149,6 +153,7 @@ export class SwitchyardServer {
       connections: { vault: delivery.vault, keyring: delivery.keyring, clock: this.#clock },
       delivery: { dispatcher: delivery.dispatcher, clock: this.#clock },
       schedules: { clock: this.#clock, maxEventBytes: c.limits.maxEventBytes, status: (name) => this.#scheduler?.status(name) },
+      sources,
       aws: !c.aws.enabled ? undefined : {
         account: c.aws.account, region: c.aws.region, accessKeys: c.auth.awsAccessKeys, clock: this.#clock,
         open: Object.keys(c.auth.awsAccessKeys).length === 0 && isLoopback(c.server.host), maxEventBytes: c.limits.maxEventBytes,
@@ -164,6 +169,7 @@ export class SwitchyardServer {
       onSwept: (n) => log.info({ deleted: n }, 'retention sweep'),
     });
     await delivery.start();
+    await sources.start();
     await app.listen({ host: c.server.host, port: c.server.port });
     await this.#sweeper?.start();
     await this.#scheduler?.start();
@@ -193,6 +199,7 @@ export class SwitchyardServer {
       } else {
         await this.#delivery?.stop();
       }
+      await this.#sources?.stop();
       await this.#ingest?.drain();
       await this.#observe?.stop();
       this.#view?.close();

@@ -54,6 +54,8 @@ export interface EventOrigin {
   readonly client: string | null;
   /** The W3C traceparent of the put request, when the producer sent one. */
   readonly traceparent: string | null;
+  /** What received the event besides a plain put (an event source, its verification; JSON text); null for none. */
+  readonly via?: string | null;
 }
 
 /** Unfinished deliveries of one target (pending, retrying or waiting on their FIFO group). */

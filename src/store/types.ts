@@ -4,6 +4,7 @@ import type { SchemaCatalog } from './schema-types.js';
 import type { ConnectionCatalog } from './connection-types.js';
 import type { ScheduleCatalog } from './schedule-types.js';
 import type { SourceDeadLetterStore } from './source-dead-letter-types.js';
+import type { SourceCatalog } from './source-types.js';
 import type { DeliveryEnqueue, DeliveryQueue } from './delivery-types.js';
 import type { ObserveIndex } from './observe-types.js';
 import type { EventTypeCatalog } from './event-type-types.js';
@@ -50,6 +51,8 @@ export interface AppendItem {
   /** The producer's address and the put request's W3C traceparent (src/observe trace). */
   readonly client?: string | undefined;
   readonly traceparent?: string | undefined;
+  /** What received the event besides a plain put (an event source and its verification result; JSON text), for the trace. */
+  readonly via?: string | undefined;
   /** Deliveries to enqueue with the event, in the same transaction (matched rules × targets). */
   readonly deliveries?: readonly DeliveryEnqueue[] | undefined;
 }
@@ -179,6 +182,8 @@ export interface Catalog extends CatalogWatch {
   readonly connections: ConnectionCatalog;
   /** Schedules and their fire cursors (docs/scheduler.md). */
   readonly schedules: ScheduleCatalog;
+  /** Event sources (src/sources): webhook endpoints, broker subscriptions; with their counters. */
+  readonly sources: SourceCatalog;
 }
 
 /**

@@ -122,7 +122,8 @@ export interface paths {
         /** Put events on a bus (CloudEvents HTTP binding: binary, structured or batch mode) */
         post: operations["putBusEvents"];
         delete?: never;
-        options?: never;
+        /** CloudEvents webhook validation handshake (WebHook-Request-Origin → WebHook-Allowed-Origin) for the put route */
+        options: operations["putBusEventsHandshake"];
         head?: never;
         patch?: never;
         trace?: never;
@@ -665,6 +666,94 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/sources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List event sources with their status and counters */
+        get: operations["listSources"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sources/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get an event source with its status and counters */
+        get: operations["getSource"];
+        /** Create or replace an event source */
+        put: operations["putSource"];
+        post?: never;
+        /** Delete an event source */
+        delete: operations["deleteSource"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sources/{name}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Pause an event source (its webhook answers 503; a pulling source stops taking messages) */
+        post: operations["pauseSource"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sources/{name}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resume a paused event source */
+        post: operations["resumeSource"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sources/{name}/webhook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Receive a webhook for a webhook source: verified by the source (no API key), mapped to a CloudEvent (or taken as one) and put on its bus */
+        post: operations["receiveSourceWebhook"];
+        delete?: never;
+        /** CloudEvents webhook validation handshake (WebHook-Request-Origin → WebHook-Allowed-Origin) for a webhook source */
+        options: operations["sourceWebhookHandshake"];
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/transforms/test": {
         parameters: {
             query?: never;
@@ -1088,6 +1177,42 @@ export interface components {
                 secret?: string;
             }[];
         };
+        /** @description A source: its settings (kind-specific ones at the top level; connections are named, secrets never shown), status and counters. */
+        GetSourceResponse: {
+            bus?: string;
+            counters?: {
+                /** Format: date-time */
+                lastEventAt?: string | null;
+                put?: number;
+                received?: number;
+                rejected?: number;
+            };
+            /** Format: date-time */
+            createdAt?: string;
+            description?: string | null;
+            kind?: string;
+            mapping?: unknown;
+            name?: string;
+            /** @enum {string} */
+            state?: "running" | "paused";
+            status?: {
+                lastError?: string;
+                lastRejection?: {
+                    /** Format: date-time */
+                    at?: string;
+                    reason?: string;
+                };
+                /** Format: date-time */
+                since?: string;
+                /** @enum {string} */
+                state?: "running" | "paused" | "failing";
+            };
+            /** Format: date-time */
+            updatedAt?: string;
+            webhookPath?: string;
+        } & {
+            [key: string]: unknown;
+        };
         /** @description A `http` target (docs/targets.md). */
         HttpTarget: {
             batch?: unknown;
@@ -1235,6 +1360,43 @@ export interface components {
                 version?: number;
             }[];
         };
+        ListSourcesResponse: {
+            items?: ({
+                bus?: string;
+                counters?: {
+                    /** Format: date-time */
+                    lastEventAt?: string | null;
+                    put?: number;
+                    received?: number;
+                    rejected?: number;
+                };
+                /** Format: date-time */
+                createdAt?: string;
+                description?: string | null;
+                kind?: string;
+                mapping?: unknown;
+                name?: string;
+                /** @enum {string} */
+                state?: "running" | "paused";
+                status?: {
+                    lastError?: string;
+                    lastRejection?: {
+                        /** Format: date-time */
+                        at?: string;
+                        reason?: string;
+                    };
+                    /** Format: date-time */
+                    since?: string;
+                    /** @enum {string} */
+                    state?: "running" | "paused" | "failing";
+                };
+                /** Format: date-time */
+                updatedAt?: string;
+                webhookPath?: string;
+            } & {
+                [key: string]: unknown;
+            })[];
+        };
         ListTargetsResponse: {
             items?: {
                 /** @description { "type": "closed", "consecutiveFailures" } | { "type": "open", "until" } | { "type": "half-open" } */
@@ -1344,6 +1506,42 @@ export interface components {
             transform?: unknown;
             url?: unknown;
             variables?: unknown;
+        };
+        /** @description A source: its settings (kind-specific ones at the top level; connections are named, secrets never shown), status and counters. */
+        PauseSourceResponse: {
+            bus?: string;
+            counters?: {
+                /** Format: date-time */
+                lastEventAt?: string | null;
+                put?: number;
+                received?: number;
+                rejected?: number;
+            };
+            /** Format: date-time */
+            createdAt?: string;
+            description?: string | null;
+            kind?: string;
+            mapping?: unknown;
+            name?: string;
+            /** @enum {string} */
+            state?: "running" | "paused";
+            status?: {
+                lastError?: string;
+                lastRejection?: {
+                    /** Format: date-time */
+                    at?: string;
+                    reason?: string;
+                };
+                /** Format: date-time */
+                since?: string;
+                /** @enum {string} */
+                state?: "running" | "paused" | "failing";
+            };
+            /** Format: date-time */
+            updatedAt?: string;
+            webhookPath?: string;
+        } & {
+            [key: string]: unknown;
         };
         /** @description A `postgres` target (docs/targets.md). */
         PostgresTarget: {
@@ -1552,9 +1750,68 @@ export interface components {
             /** Format: date-time */
             updatedAt?: string;
         };
+        /** @description { "kind": "webhook", "bus", "verify": { "kind": "none" | "github" | "gitlab" | "shopify" | "stripe" | "slack" | "standard-webhooks" | "hmac" | "basic" | "bearer", "connection"?, … }, "mapping"?: { "preset"?: "github" | "gitlab" | "stripe" | "shopify" | "slack" | "standard-webhooks" | "feishu" | "dingtalk", "id"?, "type"?, "source"?, "subject"?, "time"?, "extensions"?, "data"? }, "description"?, "state"?: "running"|"paused" } (docs/sources.md) */
+        PutSourceRequest: {
+            bus: string;
+            description?: string | null;
+            kind: string;
+            mapping?: unknown;
+            /** @enum {string} */
+            state?: "running" | "paused";
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description A source: its settings (kind-specific ones at the top level; connections are named, secrets never shown), status and counters. */
+        PutSourceResponse: {
+            bus?: string;
+            counters?: {
+                /** Format: date-time */
+                lastEventAt?: string | null;
+                put?: number;
+                received?: number;
+                rejected?: number;
+            };
+            /** Format: date-time */
+            createdAt?: string;
+            description?: string | null;
+            kind?: string;
+            mapping?: unknown;
+            name?: string;
+            /** @enum {string} */
+            state?: "running" | "paused";
+            status?: {
+                lastError?: string;
+                lastRejection?: {
+                    /** Format: date-time */
+                    at?: string;
+                    reason?: string;
+                };
+                /** Format: date-time */
+                since?: string;
+                /** @enum {string} */
+                state?: "running" | "paused" | "failing";
+            };
+            /** Format: date-time */
+            updatedAt?: string;
+            webhookPath?: string;
+        } & {
+            [key: string]: unknown;
+        };
         Readiness: {
             /** @enum {string} */
             status?: "ready" | "draining" | "store-unwritable";
+        };
+        /** @description A provider URL challenge answered */
+        ReceiveSourceWebhookResponse: {
+            [key: string]: unknown;
+        };
+        ReceiveSourceWebhookResponse2: {
+            results?: {
+                duplicate?: boolean;
+                id?: string;
+                sequence?: number;
+                source?: string;
+            }[];
         };
         /** @description A `redis` target (docs/targets.md). */
         RedisTarget: {
@@ -1603,6 +1860,42 @@ export interface components {
         };
         RedriveDeadLettersResponse: {
             redriven?: number;
+        };
+        /** @description A source: its settings (kind-specific ones at the top level; connections are named, secrets never shown), status and counters. */
+        ResumeSourceResponse: {
+            bus?: string;
+            counters?: {
+                /** Format: date-time */
+                lastEventAt?: string | null;
+                put?: number;
+                received?: number;
+                rejected?: number;
+            };
+            /** Format: date-time */
+            createdAt?: string;
+            description?: string | null;
+            kind?: string;
+            mapping?: unknown;
+            name?: string;
+            /** @enum {string} */
+            state?: "running" | "paused";
+            status?: {
+                lastError?: string;
+                lastRejection?: {
+                    /** Format: date-time */
+                    at?: string;
+                    reason?: string;
+                };
+                /** Format: date-time */
+                since?: string;
+                /** @enum {string} */
+                state?: "running" | "paused" | "failing";
+            };
+            /** Format: date-time */
+            updatedAt?: string;
+            webhookPath?: string;
+        } & {
+            [key: string]: unknown;
         };
         RotateSigningSecretRequest: {
             /**
@@ -2170,6 +2463,45 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["PutResult"];
                 };
+            };
+        };
+    };
+    putBusEventsHandshake: {
+        parameters: {
+            query?: never;
+            header?: {
+                "webhook-request-origin"?: string;
+                "webhook-request-rate"?: string;
+            };
+            path: {
+                bus: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description WebHook-Allowed-Origin (and WebHook-Allowed-Rate) in the headers */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not a handshake (no WebHook-Request-Origin): the allowed methods */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -3650,6 +3982,290 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["GetSchemaSampleResponse"];
                 };
+            };
+        };
+    };
+    listSources: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The request was refused (docs/errors.md). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListSourcesResponse"];
+                };
+            };
+        };
+    };
+    getSource: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A source: its settings (kind-specific ones at the top level; connections are named, secrets never shown), status and counters. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetSourceResponse"];
+                };
+            };
+        };
+    };
+    putSource: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        /** @description { "kind": "webhook", "bus", "verify": { "kind": "none" | "github" | "gitlab" | "shopify" | "stripe" | "slack" | "standard-webhooks" | "hmac" | "basic" | "bearer", "connection"?, … }, "mapping"?: { "preset"?: "github" | "gitlab" | "stripe" | "shopify" | "slack" | "standard-webhooks" | "feishu" | "dingtalk", "id"?, "type"?, "source"?, "subject"?, "time"?, "extensions"?, "data"? }, "description"?, "state"?: "running"|"paused" } (docs/sources.md) */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PutSourceRequest"];
+            };
+        };
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A source: its settings (kind-specific ones at the top level; connections are named, secrets never shown), status and counters. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PutSourceResponse"];
+                };
+            };
+            /** @description A source: its settings (kind-specific ones at the top level; connections are named, secrets never shown), status and counters. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PutSourceResponse"];
+                };
+            };
+        };
+    };
+    deleteSource: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    pauseSource: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A source: its settings (kind-specific ones at the top level; connections are named, secrets never shown), status and counters. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PauseSourceResponse"];
+                };
+            };
+        };
+    };
+    resumeSource: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A source: its settings (kind-specific ones at the top level; connections are named, secrets never shown), status and counters. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResumeSourceResponse"];
+                };
+            };
+        };
+    };
+    receiveSourceWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A provider URL challenge answered */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReceiveSourceWebhookResponse"];
+                };
+            };
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReceiveSourceWebhookResponse2"];
+                };
+            };
+        };
+    };
+    sourceWebhookHandshake: {
+        parameters: {
+            query?: never;
+            header?: {
+                "webhook-request-origin"?: string;
+                "webhook-request-rate"?: string;
+            };
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description WebHook-Allowed-Origin (and WebHook-Allowed-Rate) in the headers */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not a handshake (no WebHook-Request-Origin): the allowed methods */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

@@ -11,6 +11,7 @@ import { deliveryErrors } from './codes/delivery.js';
 import { schemasErrors } from './codes/schemas.js';
 import { observeErrors } from './codes/observe.js';
 import { schedulesErrors } from './codes/schedules.js';
+import { sourcesErrors } from './codes/sources.js';
 
 /**
  * The one registry of error codes (`SWY_<AREA>_<WHAT>`). docs/errors.md is generated from it
@@ -29,6 +30,7 @@ export const errorRegistry = {
   ...schemasErrors,
   ...observeErrors,
   ...schedulesErrors,
+  ...sourcesErrors,
 } as const;
 
 export type ErrorCode = keyof typeof errorRegistry;
@@ -47,6 +49,7 @@ export const errorAreas: ReadonlyArray<readonly [string, Readonly<Record<string,
   ['schemas', schemasErrors],
   ['observe', observeErrors],
   ['schedules', schedulesErrors],
+  ['sources', sourcesErrors],
 ];
 
 export function errorSpec(code: ErrorCode): ErrorSpec {

@@ -90,6 +90,12 @@ const cases: Case[] = [
     assert.equal(await store.observe.origin('default', 99), undefined);
   }],
 
+  ['observe index - origin keeps what received the event (via) when the put named it', async ({ store }) => {
+    const via = '{"source":"gh","kind":"webhook","verification":"github: verified"}';
+    const [a] = await store.events.append([item('default', '1', { client: '10.0.0.1', via })]);
+    assert.deepEqual(await store.observe.origin('default', stored(a)), { client: '10.0.0.1', traceparent: null, via });
+  }],
+
   ['observe index - an event trace lists its deliveries, oldest first, each with its attempts', async ({ store, clock }) => {
     const [o, plain] = await store.events.append([routed('default', 'a', ['t1', 't2']), item('default', 'b')]);
     const seq = stored(o);

@@ -64,7 +64,7 @@ export class SqliteEventLog implements EventLog {
     setSeq: Statement<[number, string]>;
     dedupeGet: Statement<[string, string, string], { seq: number; received_at: number }>;
     dedupePut: Statement<[string, string, string, number, number, number]>;
-    insert: Statement<[string, number, string, string, string, string | null, string | null, number, string, number, string, string, string | null, string | null]>;
+    insert: Statement<[string, number, string, string, string, string | null, string | null, number, string, number, string, string, string | null, string | null, string | null]>;
     getById: Statement<[string, string], EventRow>;
     getByIdSource: Statement<[string, string, string], EventRow>;
     count: Statement<[string], { n: number }>;
@@ -97,8 +97,8 @@ export class SqliteEventLog implements EventLog {
         'INSERT INTO dedupe (bus, source, id, seq, received_at) VALUES (?, ?, ?, ?, ?) '
         + 'ON CONFLICT (bus, source, id) DO UPDATE SET seq = excluded.seq, received_at = excluded.received_at WHERE dedupe.received_at <= ?',
       ),
-      // client and traceparent (migration 005) are written, never read here: src/observe reads them.
-      insert: db.prepare(`INSERT INTO events (${COLUMNS}, client, traceparent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      // client and traceparent (migration 005) and via (022) are written, never read here: src/observe reads them.
+      insert: db.prepare(`INSERT INTO events (${COLUMNS}, client, traceparent, via) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       getById: db.prepare(`SELECT ${COLUMNS} FROM events WHERE bus = ? AND id = ? ORDER BY seq DESC LIMIT 1`),
       getByIdSource: db.prepare(`SELECT ${COLUMNS} FROM events WHERE bus = ? AND id = ? AND source = ? ORDER BY seq DESC LIMIT 1`),
       count: db.prepare('SELECT COUNT(*) AS n FROM events WHERE bus = ?'),
@@ -146,7 +146,7 @@ export class SqliteEventLog implements EventLog {
         continue;
       }
       const matched = it.matchedRules.length === 0 ? '' : JSON.stringify(it.matchedRules);
-      const { lastInsertRowid } = this.#s.insert.run(it.bus, seq, it.id, it.source, it.type, it.subject ?? null, it.time ?? null, now, it.mode, it.size, matched, it.body, it.client ?? null, it.traceparent ?? null);
+      const { lastInsertRowid } = this.#s.insert.run(it.bus, seq, it.id, it.source, it.type, it.subject ?? null, it.time ?? null, now, it.mode, it.size, matched, it.body, it.client ?? null, it.traceparent ?? null, it.via ?? null);
       this.#fullText.appended(lastInsertRowid, it.body);
       if (it.deliveries !== undefined && it.deliveries.length > 0) this.#queue?.enqueue(it.bus, seq, it.id, it.deliveries, now);
       tally?.add(it.bus, it.source, it.type, seq, it.id, it.body);

@@ -49,7 +49,7 @@ interface AttemptRow { n: number; at: number; duration_ms: number; ok: number; s
 /** Search, origin and size queries of the embedded store (migration 005). */
 export class SqliteObserveStore implements ObserveIndex {
   readonly #db: Database;
-  readonly #origin: Statement<[string, number], { client: string | null; traceparent: string | null }>;
+  readonly #origin: Statement<[string, number], { client: string | null; traceparent: string | null; via: string | null }>;
   readonly #pages: Statement<[], { n: number }>;
   readonly #pageSize: number;
   #backlog: { pending: Statement<[], TargetBacklogRow>; waiting: Statement<[], TargetBacklogRow> } | undefined;
@@ -59,7 +59,7 @@ export class SqliteObserveStore implements ObserveIndex {
   constructor(db: Database, beforeTextSearch: () => void = () => undefined) {
     this.#db = db;
     this.#beforeTextSearch = beforeTextSearch;
-    this.#origin = db.prepare('SELECT client, traceparent FROM events WHERE bus = ? AND seq = ?');
+    this.#origin = db.prepare('SELECT client, traceparent, via FROM events WHERE bus = ? AND seq = ?');
     this.#pages = db.prepare('SELECT (page_count - freelist_count) AS n FROM pragma_page_count, pragma_freelist_count');
     this.#pageSize = db.pragma('page_size', { simple: true }) as number;
   }
@@ -95,7 +95,9 @@ export class SqliteObserveStore implements ObserveIndex {
   }
 
   async origin(bus: string, sequence: number): Promise<EventOrigin | undefined> {
-    return this.#origin.get(bus, sequence);
+    const r = this.#origin.get(bus, sequence);
+    if (r === undefined) return undefined;
+    return r.via === null ? { client: r.client, traceparent: r.traceparent } : r;
   }
 
   async deliveries(bus: string, sequence: number): Promise<TraceDelivery[]> {

@@ -12,6 +12,7 @@ import { runHousekeepingContract } from '../contracts/housekeeping.contract.js';
 import { runEventTypesContract } from '../contracts/event-types.contract.js';
 import { runScheduleCatalogContract } from '../contracts/schedule-catalog.contract.js';
 import { runSourceDeadLettersContract } from '../contracts/source-dead-letters.contract.js';
+import { runSourceCatalogContract } from '../contracts/sources.contract.js';
 import { SqliteStore } from './sqlite-store.js';
 
 const open = (dataDir: string, o: BackendOptions): SqliteStore => new SqliteStore({
@@ -37,6 +38,7 @@ const REOPEN_CASES = [
   'event catalogue - a reopened store keeps its rows and goes on counting',
   'schedules - a reopened store keeps schedules and their cursors',
   'source dead letters - a reopened store keeps them',
+  'sources - a reopened store keeps sources, their state and counters',
 ];
 
 const inMemory: ContractOptions = {
@@ -78,4 +80,5 @@ for (const backend of [inMemory, onFile]) {
   runEventTypesContract(backend);
   runScheduleCatalogContract(backend);
   runSourceDeadLettersContract(backend);
+  runSourceCatalogContract(backend);
 }

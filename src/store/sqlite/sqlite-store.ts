@@ -7,6 +7,7 @@ import { SqliteConnectionCatalog } from './connection-catalog.js';
 import { SqliteScheduleCatalog } from './schedule-catalog.js';
 import { SqliteSourceDeadLetters } from './source-dead-letters.js';
 import type { SourceDeadLetterStore } from '../source-dead-letter-types.js';
+import { SqliteSourceCatalog } from './source-catalog.js';
 import { migrate } from './migrations.js';
 import { SqliteEventLog } from './event-log.js';
 import { SqliteEventTypes } from './event-types.js';
@@ -141,6 +142,7 @@ export class SqliteStore implements Store {
       schemas: new SqliteSchemaCatalog(db, opts.clock, feed),
       connections: new SqliteConnectionCatalog(db, opts.clock, feed),
       schedules: new SqliteScheduleCatalog(db, opts.clock, feed),
+      sources: new SqliteSourceCatalog(db, opts.clock, feed),
       watch: (listener: CatalogListener) => feed.watch(listener),
     };
     this.catalog = catalog;

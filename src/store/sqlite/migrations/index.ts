@@ -11,6 +11,7 @@ import { migration as m009 } from './009-dead-letter-index.js';
 import { migration as m010 } from './010-backlog-covering.js';
 import { migration as m011 } from './011-lease-tokens.js';
 import { migration as m012 } from './012-event-types.js';
+import { migration as m022 } from './022-sources.js';
 import { migration as m025 } from './025-schedules.js';
 import { migration as m026 } from './026-source-dead-letters.js';
 
@@ -18,6 +19,6 @@ export type { Migration } from './migration.js';
 
 /**
  * Every migration in version order. One file per migration (`NNN-name.ts`); versions are
- * reserved by area: 3 deliveries, 4 schemas, 5 observability; 25-27 sources and the scheduler.
+ * reserved by area: 3 deliveries, 4 schemas, 5 observability, 22-24 sources, 25-27 broker sources and the scheduler.
  */
-export const migrations: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007, m008, m009, m010, m011, m012, m025, m026];
+export const migrations: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007, m008, m009, m010, m011, m012, m022, m025, m026];
