@@ -31,6 +31,7 @@ import { whoamiRoutes } from './routes/whoami.js';
 import { consoleRoutes, defaultConsoleDir } from './routes/console.js';
 import { catalogRoutes } from './routes/catalog.js';
 import { sourceRoutes } from './routes/sources.js';
+import { sourceDeadLetterRoutes } from './routes/source-dead-letters.js';
 import type { SourceManager } from '../sources/index.js';
 
 /** Observability wiring (src/observe): search, trace, live tail, metrics, system events. */
@@ -151,6 +152,7 @@ export async function buildApi(app: FastifyInstance, deps: ApiDeps): Promise<voi
     await app.register(targetStateRoutes, { ...deps.delivery, store: deps.store });
   }
   if (deps.sources !== undefined) await app.register(sourceRoutes, { sources: deps.sources, maxRequestBytes: deps.maxRequestBytes });
+  if (deps.sources !== undefined) await app.register(sourceDeadLetterRoutes, { store: deps.store });
   await app.register(whoamiRoutes, { apiKeys: deps.apiKeys });
   await app.register(consoleRoutes, { dir: deps.consoleDir ?? defaultConsoleDir });
   if (deps.aws !== undefined) {

@@ -72,6 +72,8 @@ const OPERATION_IDS: Readonly<Record<string, string>> = {
   'DELETE /v1/sources/{name}': 'deleteSource',
   'POST /v1/sources/{name}/pause': 'pauseSource',
   'POST /v1/sources/{name}/resume': 'resumeSource',
+  'GET /v1/sources/{name}/dead-letters': 'listSourceDeadLetters',
+  'DELETE /v1/sources/{name}/dead-letters': 'purgeSourceDeadLetters',
   'POST /v1/sources/{name}/webhook': 'receiveSourceWebhook',
   'OPTIONS /v1/sources/{name}/webhook': 'sourceWebhookHandshake',
   'OPTIONS /v1/buses/{bus}/events': 'putBusEventsHandshake',

@@ -3,7 +3,7 @@ import type { Clock } from '../core/index.js';
 import type { ConnectionVault } from '../delivery/index.js';
 import type { IngestService } from '../ingest/index.js';
 import type { Observability } from '../observe/index.js';
-import { SourceKinds, SourceManager, webhookKind, type SourceLog, type SourcePublisher } from '../sources/index.js';
+import { SourceKinds, SourceManager, brokerKinds, webhookKind, type BrokerLimits, type SourceLog, type SourcePublisher } from '../sources/index.js';
 import type { Store } from '../store/index.js';
 
 export interface SourceWiringDeps {
@@ -17,9 +17,11 @@ export interface SourceWiringDeps {
   readonly observe: Observability;
 }
 
-/** The built-in source kinds. A kind added later (broker sources, schedules) is registered here. */
-export function sourceKinds(): SourceKinds {
-  return new SourceKinds().register(webhookKind);
+/** The built-in source kinds: webhook and the broker kinds (src/sources/brokers). */
+export function sourceKinds(limits: BrokerLimits): SourceKinds {
+  const kinds = new SourceKinds().register(webhookKind);
+  for (const k of brokerKinds(limits)) kinds.register(k);
+  return kinds;
 }
 
 /**
@@ -35,7 +37,8 @@ export function createSources(c: Config, deps: SourceWiringDeps): SourceManager 
   const system = deps.observe.systemEvents;
   const manager = new SourceManager({
     catalog: deps.store.catalog,
-    kinds: sourceKinds(),
+    deadLetters: deps.store.sourceDeadLetters,
+    kinds: sourceKinds({ maxEventBytes: c.limits.maxEventBytes, maxBatchEvents: c.limits.maxBatchEvents, maxJsonDepth: c.limits.maxJsonDepth }),
     publisher,
     secrets: { credentials: async (name) => await deps.vault.credentials(name) },
     health: system === undefined ? undefined : {

@@ -16,6 +16,7 @@ export { presetNames } from './mapping/presets.js';
 export { webhookKind, WEBHOOK_KIND, type WebhookConfig } from './webhook/webhook-kind.js';
 export { verifierKinds, type WebhookRequest, type WebhookReply, type Verification } from './webhook/verify/index.js';
 export { handshake, type HandshakeAnswer } from './webhook/handshake.js';
+export { brokerKinds, type BrokerLimits } from './brokers/index.js';
 // Public surface of src/sources (DESIGN.md §3). Filled in as the folder grows.
 export {
   Scheduler, type SchedulerDeps, type SchedulerLog, type ScheduleStatus, type ScheduleOrigin, type FirePut, type FireOutcome,

@@ -702,6 +702,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/sources/{name}/dead-letters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the messages a source could not take (poison messages), with the reason, oldest first */
+        get: operations["listSourceDeadLetters"];
+        put?: never;
+        post?: never;
+        /** Purge a source's dead letters */
+        delete: operations["purgeSourceDeadLetters"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/sources/{name}/pause": {
         parameters: {
             query?: never;
@@ -1360,6 +1378,27 @@ export interface components {
                 version?: number;
             }[];
         };
+        ListSourceDeadLettersResponse: {
+            items?: {
+                code?: string;
+                /** Format: date-time */
+                deadAt?: string;
+                id?: number;
+                message?: {
+                    /** @description base64 */
+                    body?: string;
+                    contentType?: string | null;
+                    headers?: {
+                        [key: string]: string;
+                    };
+                    origin?: string;
+                    truncated?: boolean;
+                };
+                reason?: string;
+                source?: string;
+            }[];
+            next?: number;
+        };
         ListSourcesResponse: {
             items?: ({
                 bus?: string;
@@ -1604,6 +1643,9 @@ export interface components {
             ids?: (string | number)[];
         };
         PurgeDeadLettersResponse: {
+            purged?: number;
+        };
+        PurgeSourceDeadLettersResponse: {
             purged?: number;
         };
         PutBusSchemaSettingsRequest: {
@@ -4116,6 +4158,71 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    listSourceDeadLetters: {
+        parameters: {
+            query?: {
+                after?: number;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListSourceDeadLettersResponse"];
+                };
+            };
+        };
+    };
+    purgeSourceDeadLetters: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PurgeSourceDeadLettersResponse"];
+                };
             };
         };
     };

@@ -39,6 +39,12 @@ export interface MappingContext {
   /** Default `type` (e.g. `switchyard.webhook.received`). */
   readonly defaultType: string;
   readonly now: number;
+  /**
+   * The id when neither the mapping nor its preset gives one (default: a random UUID). Broker
+   * kinds pass one the broker keeps across redeliveries (a JetStream sequence, a stream entry
+   * id, an AMQP message-id), so a message redelivered after its commit is a duplicate.
+   */
+  readonly defaultId?: string | undefined;
 }
 
 export interface CompiledMapping {
@@ -213,7 +219,7 @@ function buildMapping(
         if (f !== undefined) return attributeText(f(doc, ctx), `/mapping/${a}`, out, required);
         return given[a];
       };
-      const id = attr('id', false) ?? randomUUID();
+      const id = attr('id', false) ?? ctx.defaultId ?? randomUUID();
       const type = attr('type', false) ?? ctx.defaultType;
       const source = attr('source', false) ?? `/sources/${ctx.name}`;
       const subject = attr('subject', false);
