@@ -4,6 +4,7 @@ import { catalogCommand } from './commands/catalog.js';
 import { configCommand } from './commands/config.js';
 import { connectionsCommand } from './commands/connections.js';
 import { schedulesCommand } from './commands/schedules.js';
+import { sourcesCommand } from './commands/sources.js';
 import { targetsCommand } from './commands/targets.js';
 import { deadLettersCommand } from './commands/dead-letters.js';
 import { eventsCommand } from './commands/events.js';
@@ -24,7 +25,7 @@ import type { CliIo } from './io.js';
  * and its flags with `withClientOptions`, and throws (ApiError, ConnectionError, UsageError) for
  * `runProgram` to report.
  */
-export const CLIENT_COMMANDS: readonly ClientCommand[] = [putCommand, eventsCommand, busesCommand, rulesCommand, testPatternCommand, testTransformCommand, traceCommand, tailCommand, schemasCommand, deadLettersCommand, targetsCommand, connectionsCommand, schedulesCommand, catalogCommand, configCommand];
+export const CLIENT_COMMANDS: readonly ClientCommand[] = [putCommand, eventsCommand, busesCommand, rulesCommand, testPatternCommand, testTransformCommand, traceCommand, tailCommand, schemasCommand, deadLettersCommand, targetsCommand, connectionsCommand, schedulesCommand, sourcesCommand, catalogCommand, configCommand];
 
 /**
  * Registers the client commands on `program`. Call after `program.exitOverride()` so the

@@ -78,6 +78,9 @@ interface Entry {
   abort: AbortController | undefined;
 }
 
+/** Refusals that are the source's own trouble (every message would fail alike): the source is failing. */
+const SOURCE_FAULTS: ReadonlySet<string> = new Set(['SWY_STORE_BUS_NOT_FOUND', 'SWY_STORE_UNAVAILABLE', 'SWY_INGEST_STORE_FAILED', 'SWY_INGEST_SYSTEM_BUS']);
+
 const iso = (ms: number): string => new Date(ms).toISOString();
 const notFound = (name: string): SwitchyardError => new SwitchyardError('SWY_SOURCE_NOT_FOUND', `no source "${name}"`);
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
@@ -262,6 +265,7 @@ export class SourceManager {
       if (o.type === 'stored') results.push({ id: o.id, source: o.source, sequence: o.sequence });
       else if (o.type === 'duplicate') results.push({ id: o.id, source: o.source, sequence: o.sequence, duplicate: true });
     }
+    if (v.success !== undefined) return { type: 'reply', reply: v.success };
     return { type: 'put', results };
   }
 
@@ -274,16 +278,17 @@ export class SourceManager {
     } catch (err) {
       const code = (err as { code?: string }).code;
       e.stats.rejected(message(err), now());
-      // A missing bus or a store fault is the source's own trouble (every request fails): failing.
-      if (code === 'SWY_STORE_BUS_NOT_FOUND' || code === 'SWY_STORE_UNAVAILABLE' || code === 'SWY_INGEST_STORE_FAILED') this.#failing(e, message(err));
+      if (code !== undefined && SOURCE_FAULTS.has(code)) this.#failing(e, message(err));
       throw err;
     }
-    this.#healthy(e);
     const refused = outcomes.find((o) => o.type === 'refused');
     if (refused !== undefined && refused.type === 'refused') {
       e.stats.rejected(`${refused.code}: ${refused.message}`, now(), events.length);
+      if (SOURCE_FAULTS.has(refused.code)) this.#failing(e, `${refused.code}: ${refused.message}`);
+      else this.#healthy(e);
       throw new SwitchyardError(refused.code, refused.message, refused.violations === undefined ? {} : { violations: [...refused.violations] });
     }
+    this.#healthy(e);
     const stored = outcomes.filter((o) => o.type === 'stored').length;
     e.stats.put(stored, now());
     return outcomes;
@@ -447,12 +452,41 @@ export function isCloudEventRequest(req: { readonly headers: Readonly<Record<str
 }
 
 /**
+ * A form body as an object of its fields (the first value of a repeated one); a field holding
+ * JSON (GitHub's `payload`) is parsed too. At most 1,000 fields are read.
+ */
+function formFields(text: string): JsonObject {
+  const out: JsonObject = {};
+  let n = 0;
+  for (const [k, v] of new URLSearchParams(text)) {
+    if (++n > 1000) break;
+    if (Object.hasOwn(out, k)) continue;
+    let value: JsonValue = v;
+    const t = v.trimStart();
+    if (t.startsWith('{') || t.startsWith('[')) {
+      try {
+        value = JSON.parse(v) as JsonValue;
+      } catch {
+        // kept as text
+      }
+    }
+    // Defined, not assigned: a field named __proto__ stays a field.
+    Object.defineProperty(out, k, { value, enumerable: true, writable: true, configurable: true });
+  }
+  return out;
+}
+
+/** Headers that carry a credential itself (not a signature): never readable by a mapping, so never stored. */
+const CREDENTIAL_HEADERS: ReadonlySet<string> = new Set(['authorization', 'proxy-authorization', 'cookie', 'x-gitlab-token']);
+
+/**
  * The document a webhook's mapping reads: `{ method, headers, query, body }`; headers lower-case
- * (a repeated one as an array), `body` parsed when the mapping reads it and it is JSON, else text.
+ * (a repeated one as an array; credential headers left out), `body` parsed when the mapping reads
+ * it: JSON, a form's fields (a JSON field parsed), else the text.
  */
 export function webhookDocument(req: WebhookRequest, body: Buffer, contentType: string | undefined, parseBody: boolean): JsonObject {
   const headers: JsonObject = {};
-  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = v as JsonValue;
+  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined && !CREDENTIAL_HEADERS.has(k)) headers[k] = v as JsonValue;
   let parsed: JsonValue = null;
   if (parseBody && body.length > 0) {
     const ct = contentType?.split(';', 1)[0]?.trim().toLowerCase();
@@ -463,6 +497,8 @@ export function webhookDocument(req: WebhookRequest, body: Buffer, contentType: 
       } catch {
         parsed = text;
       }
+    } else if (ct === 'application/x-www-form-urlencoded') {
+      parsed = formFields(text);
     } else {
       parsed = text;
     }

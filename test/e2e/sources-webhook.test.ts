@@ -118,3 +118,20 @@ test('webhook sources - the resource: list, get (no secret anywhere), pause (503
     await t.close();
   }
 });
+
+test('webhook sources - a GitHub delivery sent as a form (payload=<JSON>) is verified over the raw body and mapped from the payload field', async () => {
+  const t = await startTestServer();
+  try {
+    await githubSource(t.url);
+    const payload = JSON.stringify({ action: 'closed', repository: { html_url: 'https://github.com/o/f', full_name: 'o/f' } });
+    const body = `payload=${encodeURIComponent(payload)}`;
+    const a = await call(t.url, '/v1/sources/gh/webhook', {
+      body, headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-hub-signature-256': ghSign(body), 'x-github-event': 'issues', 'x-github-delivery': 'form-1' },
+    });
+    assert.equal(a.status, 202, a.text);
+    const e = (await call<{ event: Record<string, unknown> }>(t.url, '/v1/buses/default/events/form-1')).json.event;
+    assert.deepEqual([e.type, e.source, e.subject, e.data], ['com.github.issues.closed', 'https://github.com/o/f', 'o/f', body]);
+  } finally {
+    await t.close();
+  }
+});

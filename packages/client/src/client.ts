@@ -4,7 +4,7 @@ import { Transport, type TransportOptions } from './transport.js';
 import type {
   Bus, BusInput, BusUpdate, CatalogEntry, CatalogPage, CatalogQuery, CloudEvent, CloudEventInput, CodeLanguage, CompatibilityMode, CompatibilityResult, Connection, ConnectionInput, DeadLetter,
   DeadLetterFilter, DeadLetterSelection, DeadLetterSummary, EventQuery, Filter, Page, PatternTestResult, PutEntriesResult, PutEntry, PutResult,
-  Rule, RuleInput, Schema, SchemaSettings, SchemaVersion, SchemaVersionInput, SigningSecret, StoredEvent, TargetStatus, Trace,
+  Rule, RuleInput, Schema, SchemaSettings, Source, SourceInput, SchemaVersion, SchemaVersionInput, SigningSecret, StoredEvent, TargetStatus, Trace,
 } from './types.js';
 
 export type ClientOptions = TransportOptions;
@@ -121,6 +121,16 @@ export class SwitchyardClient {
     get: async (name: string): Promise<Connection> => this.transport.call({ method: 'get', path: '/v1/connections/{name}', params: { name } }),
     list: async (): Promise<Connection[]> => (await this.transport.call<Items<Connection>, '/v1/connections', 'get'>({ method: 'get', path: '/v1/connections' })).items,
     delete: async (name: string): Promise<void> => this.transport.call({ method: 'delete', path: '/v1/connections/{name}', params: { name } }),
+  };
+
+  /** Event sources (docs/sources.md): webhook endpoints verified and mapped onto CloudEvents. */
+  readonly sources = {
+    put: async (name: string, s: SourceInput): Promise<Source> => this.transport.call({ method: 'put', path: '/v1/sources/{name}', params: { name }, body: s }),
+    get: async (name: string): Promise<Source> => this.transport.call({ method: 'get', path: '/v1/sources/{name}', params: { name } }),
+    list: async (): Promise<Source[]> => (await this.transport.call<Items<Source>, '/v1/sources', 'get'>({ method: 'get', path: '/v1/sources' })).items,
+    delete: async (name: string): Promise<void> => this.transport.call({ method: 'delete', path: '/v1/sources/{name}', params: { name } }),
+    pause: async (name: string): Promise<Source> => this.transport.call({ method: 'post', path: '/v1/sources/{name}/pause', params: { name }, retry: true }),
+    resume: async (name: string): Promise<Source> => this.transport.call({ method: 'post', path: '/v1/sources/{name}/resume', params: { name }, retry: true }),
   };
 
   readonly schemas = {

@@ -1239,6 +1239,7 @@ export interface components {
             concurrency?: unknown;
             connection?: unknown;
             deadLetter?: unknown;
+            handshake?: unknown;
             headers?: unknown;
             /** @description Unique within the rule. */
             id: string;
@@ -1792,7 +1793,7 @@ export interface components {
             /** Format: date-time */
             updatedAt?: string;
         };
-        /** @description { "kind": "webhook", "bus", "verify": { "kind": "none" | "github" | "gitlab" | "shopify" | "stripe" | "slack" | "standard-webhooks" | "hmac" | "basic" | "bearer", "connection"?, … }, "mapping"?: { "preset"?: "github" | "gitlab" | "stripe" | "shopify" | "slack" | "standard-webhooks" | "feishu" | "dingtalk", "id"?, "type"?, "source"?, "subject"?, "time"?, "extensions"?, "data"? }, "description"?, "state"?: "running"|"paused" } (docs/sources.md) */
+        /** @description { "kind": "webhook", "bus", "verify": { "kind": "none" | "github" | "gitlab" | "shopify" | "stripe" | "slack" | "standard-webhooks" | "hmac" | "basic" | "bearer" | "feishu" | "dingtalk", "connection"?, … }, "mapping"?: { "preset"?: "github" | "gitlab" | "stripe" | "shopify" | "slack" | "standard-webhooks" | "feishu" | "dingtalk", "id"?, "type"?, "source"?, "subject"?, "time"?, "extensions"?, "data"? }, "description"?, "state"?: "running"|"paused" } (docs/sources.md) */
         PutSourceRequest: {
             bus: string;
             description?: string | null;
@@ -4096,7 +4097,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        /** @description { "kind": "webhook", "bus", "verify": { "kind": "none" | "github" | "gitlab" | "shopify" | "stripe" | "slack" | "standard-webhooks" | "hmac" | "basic" | "bearer", "connection"?, … }, "mapping"?: { "preset"?: "github" | "gitlab" | "stripe" | "shopify" | "slack" | "standard-webhooks" | "feishu" | "dingtalk", "id"?, "type"?, "source"?, "subject"?, "time"?, "extensions"?, "data"? }, "description"?, "state"?: "running"|"paused" } (docs/sources.md) */
+        /** @description { "kind": "webhook", "bus", "verify": { "kind": "none" | "github" | "gitlab" | "shopify" | "stripe" | "slack" | "standard-webhooks" | "hmac" | "basic" | "bearer" | "feishu" | "dingtalk", "connection"?, … }, "mapping"?: { "preset"?: "github" | "gitlab" | "stripe" | "shopify" | "slack" | "standard-webhooks" | "feishu" | "dingtalk", "id"?, "type"?, "source"?, "subject"?, "time"?, "extensions"?, "data"? }, "description"?, "state"?: "running"|"paused" } (docs/sources.md) */
         requestBody: {
             content: {
                 "application/json": components["schemas"]["PutSourceRequest"];

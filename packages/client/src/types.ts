@@ -217,6 +217,56 @@ export type ConnectionInput = { description?: string } & (
   | { kind: 'oauth2'; tokenUrl: string; clientId: string; clientSecret?: string; scope?: string; audience?: string; clientAuth?: 'basic' | 'body' }
 );
 
+/** An attribute of a source mapping: a JSONPath (`$…`), a constant, or a template rendered as text. */
+export type MappingField = string | { value: string | number | boolean } | { template: string; variables?: Record<string, string> };
+
+/** How a source turns a message into a CloudEvent (docs/sources.md#mapping). */
+export interface SourceMapping {
+  preset?: 'github' | 'gitlab' | 'stripe' | 'shopify' | 'slack' | 'standard-webhooks' | 'feishu' | 'dingtalk';
+  id?: MappingField;
+  type?: MappingField;
+  source?: MappingField;
+  subject?: MappingField;
+  time?: MappingField;
+  dataschema?: MappingField;
+  extensions?: Record<string, MappingField>;
+  /** A transformer (partial, template, constant); without one the body is the data, byte-exact. */
+  data?: unknown;
+  datacontenttype?: string;
+}
+
+/** How a webhook source verifies its requests; secrets come from the named connections. */
+export type WebhookVerification =
+  | { kind: 'github' | 'gitlab' | 'shopify' | 'basic' | 'bearer'; connection: string }
+  | { kind: 'stripe' | 'slack' | 'standard-webhooks'; connection: string; toleranceSeconds?: number }
+  | { kind: 'hmac'; connection: string; header: string; algorithm?: 'sha1' | 'sha256' | 'sha512'; encoding?: 'hex' | 'base64'; prefix?: string; signed?: string; timestampHeader?: string; toleranceSeconds?: number }
+  | { kind: 'feishu'; connection?: string; tokenConnection?: string; toleranceSeconds?: number }
+  | { kind: 'dingtalk'; connection: string; aesKeyConnection: string; receiveId?: string; toleranceSeconds?: number }
+  | { kind: 'none' };
+
+/** An event source to put: common fields and the kind's settings (a webhook's `verify`). */
+export interface SourceInput {
+  kind: string;
+  bus: string;
+  description?: string | null;
+  state?: 'running' | 'paused';
+  mapping?: SourceMapping | null;
+  verify?: WebhookVerification;
+  [setting: string]: unknown;
+}
+
+/** An event source as the server shows it: settings, status and counters; never a secret. */
+export interface Source extends SourceInput {
+  name: string;
+  description: string | null;
+  state: 'running' | 'paused';
+  status: { state: 'running' | 'paused' | 'failing'; since: string; lastError?: string; lastRejection?: { at: string; reason: string } };
+  counters: { received: number; put: number; rejected: number; lastEventAt: string | null };
+  webhookPath?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
 export type CompatibilityMode = 'BACKWARD' | 'FORWARD' | 'FULL' | 'NONE';
 
 export interface Schema {

@@ -126,6 +126,22 @@ test('client connections - put (secret masked), get, list, delete', async () => 
   assert.ok(err instanceof ApiError && err.code === 'SWY_DELIVERY_CONNECTION_NOT_FOUND');
 });
 
+test('client sources - put (no secret shown), get with status and counters, pause, resume, list, delete', async () => {
+  await client.connections.put('gh', { kind: 'basic', username: 'u', password: 'p4ss' });
+  const s = await client.sources.put('gh', { kind: 'webhook', bus: 'default', verify: { kind: 'basic', connection: 'gh' }, mapping: { preset: 'github' } });
+  assert.deepEqual([s.kind, s.status.state, s.counters.received, s.webhookPath], ['webhook', 'running', 0, '/v1/sources/gh/webhook']);
+  assert.deepEqual((await client.sources.get('gh')).verify, { kind: 'basic', connection: 'gh' });
+  assert.equal((await client.sources.pause('gh')).state, 'paused');
+  assert.equal((await client.sources.resume('gh')).status.state, 'running');
+  assert.deepEqual((await client.sources.list()).map((x) => x.name), ['gh']);
+  const bad = await client.sources.put('x', { kind: 'webhook', bus: 'default' }).catch((e: unknown) => e);
+  assert.ok(bad instanceof ApiError && bad.code === 'SWY_SOURCE_INVALID');
+  await client.sources.delete('gh');
+  await client.connections.delete('gh');
+  const gone = await client.sources.get('gh').catch((e: unknown) => e);
+  assert.ok(gone instanceof ApiError && gone.code === 'SWY_SOURCE_NOT_FOUND');
+});
+
 test('client schemas - versions, compatibility, code, sample, settings, AsyncAPI, delete', async () => {
   const schema = { type: 'object', properties: { id: { type: 'integer' } }, required: ['id'] };
   const v1 = await client.schemas.addVersion('shop.order', { schema });

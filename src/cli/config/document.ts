@@ -1,6 +1,7 @@
 /**
  * The configuration-as-code document (docs/config-as-code.md): buses with their settings and
- * rules, connections (secrets only as `${env:NAME}` references) and schemas with their versions.
+ * rules, connections (secrets only as `${env:NAME}` references), schemas with their versions and
+ * event sources (their settings; never their status or counters).
  * What `switchyard export` writes and `diff`/`apply` read. Only the shape is checked here; the
  * server checks the contents (patterns, targets, schemas) when they are applied.
  */
@@ -53,10 +54,17 @@ export interface SchemaDoc {
   readonly versions: readonly SchemaVersionDoc[];
 }
 
+/** An event source: `kind`, `bus` and its other fields as the API takes them (docs/sources.md). */
+export interface SourceDoc {
+  readonly name: string;
+  readonly fields: Readonly<Record<string, unknown>>;
+}
+
 export interface ConfigDoc {
   readonly buses: readonly BusDoc[];
   readonly connections: readonly ConnectionDoc[];
   readonly schemas: readonly SchemaDoc[];
+  readonly sources: readonly SourceDoc[];
 }
 
 type Obj = Readonly<Record<string, unknown>>;
@@ -97,7 +105,7 @@ export function parseConfig(value: unknown, origin: string): ConfigDoc {
   };
 
   if (!isObj(value)) throw new UsageError(`${origin} must hold a configuration document (an object with buses, connections, schemas)`);
-  known(value, ['version', 'buses', 'connections', 'schemas'], '');
+  known(value, ['version', 'buses', 'connections', 'schemas', 'sources'], '');
   if (value.version !== undefined && value.version !== 1) bad('/version', 'must be 1');
 
   const buses = list(value, 'buses', '').map((b, i): BusDoc => {
@@ -177,8 +185,22 @@ export function parseConfig(value: unknown, origin: string): ConfigDoc {
   });
   unique(schemas.map((s) => (s.name === '' ? null : `${s.name}\u0000${s.source ?? ''}`)), '/schemas');
 
+  const sources = list(value, 'sources', '').map((x, i): SourceDoc => {
+    const path = `/sources/${i}`;
+    if (!isObj(x)) {
+      bad(path, 'must be an object');
+      return { name: '', fields: {} };
+    }
+    const { name, ...fields } = x;
+    if (typeof name !== 'string' || name === '') bad(`${path}/name`, 'is required (a string)');
+    if (typeof fields.kind !== 'string') bad(`${path}/kind`, 'is required (a string)');
+    if (typeof fields.bus !== 'string') bad(`${path}/bus`, 'is required (a string)');
+    return { name: typeof name === 'string' ? name : '', fields };
+  });
+  unique(sources.map((x) => x.name), '/sources');
+
   if (problems.length > 0) throw new UsageError(`${origin} is not a valid configuration document:\n  ${problems.join('\n  ')}`);
-  return { buses, connections, schemas };
+  return { buses, connections, schemas, sources };
 }
 
 /** The document as a plain value for YAML or JSON output (stable key order, defaults written out). */
@@ -194,5 +216,6 @@ export function configValue(doc: ConfigDoc): Record<string, unknown> {
     })),
     connections: doc.connections.map((c) => ({ name: c.name, ...c.fields })),
     schemas: doc.schemas.map((s) => ({ name: s.name, source: s.source, description: s.description, compatibility: s.compatibility, versions: s.versions })),
+    sources: doc.sources.map((x) => ({ name: x.name, ...x.fields })),
   };
 }

@@ -7,7 +7,7 @@ import { BUILT_IN_BUSES, MASK } from './server-state.js';
 /** One change that makes the server match the document, in the order apply runs them. */
 export interface Change {
   readonly op: 'create' | 'update' | 'delete';
-  readonly kind: 'connection' | 'bus' | 'schema-settings' | 'schema' | 'schema-version' | 'rule';
+  readonly kind: 'connection' | 'bus' | 'schema-settings' | 'schema' | 'schema-version' | 'rule' | 'source';
   /** `orders`, `orders/big-orders`, `com.shop.order.created (source s)`, `crm`. */
   readonly name: string;
   /** The fields an update changes. */
@@ -127,7 +127,28 @@ export function planChanges(desired: ConfigDoc, current: ConfigDoc, options: Pla
     for (const r of b.rules) planRule(b, r, haveRules.get(r.name), changes);
   }
 
+  // Sources after their buses and connections; null (an export's "no description") is left out.
+  const currentSources = new Map(current.sources.map((x) => [x.name, x]));
+  for (const x of desired.sources) {
+    const have = currentSources.get(x.name);
+    // A source without `state` is running (the API's default), so a document may leave it out.
+    const settings = (f: Readonly<Record<string, unknown>>): Record<string, unknown> => ({ state: 'running', ...Object.fromEntries(Object.entries(f).filter(([, v]) => v !== null)) });
+    const fields = settings(x.fields);
+    const haveFields = have === undefined ? undefined : settings(have.fields);
+    const keys = new Set([...Object.keys(fields), ...Object.keys(haveFields ?? {})]);
+    const differ = haveFields === undefined ? [] : [...keys].filter((k) => !same(fields[k] ?? null, haveFields[k] ?? null));
+    if (haveFields !== undefined && differ.length === 0) continue;
+    changes.push({
+      op: have === undefined ? 'create' : 'update', kind: 'source', name: x.name, ...(have === undefined ? {} : { fields: differ }),
+      run: async (client) => void (await client.send('PUT', `/v1/sources/${segment(x.name)}`, json(fields))),
+    });
+  }
+
   if (options.prune) {
+    const wantedSources = new Set(desired.sources.map((x) => x.name));
+    for (const x of current.sources) {
+      if (!wantedSources.has(x.name)) changes.push({ op: 'delete', kind: 'source', name: x.name, run: async (client) => void (await client.send('DELETE', `/v1/sources/${segment(x.name)}`)) });
+    }
     const wantedBuses = new Map(desired.buses.map((b) => [b.name, b]));
     for (const b of current.buses) {
       const keep = wantedBuses.get(b.name);

@@ -1,6 +1,6 @@
 import { segment, type SwitchyardClient } from '../client.js';
 import type { BusView } from '../wire.js';
-import type { BusDoc, ConfigDoc, ConnectionDoc, RuleDoc, SchemaDoc, SchemaSettings } from './document.js';
+import type { BusDoc, ConfigDoc, ConnectionDoc, RuleDoc, SchemaDoc, SchemaSettings, SourceDoc } from './document.js';
 
 /** Buses every server has: never created or deleted by apply; only their rules and settings are managed. */
 export const BUILT_IN_BUSES: ReadonlySet<string> = new Set(['default', 'switchyard.system']);
@@ -64,5 +64,10 @@ export async function readServerState(client: SwitchyardClient): Promise<ConfigD
     }
     schemas.push({ name: s.name, source: s.source, description: s.description, compatibility: s.compatibility, versions });
   }
-  return { buses, connections, schemas };
+  // A source's settings only: its status, counters and webhook path are the server's own.
+  const sources = (await get<{ items: Record<string, unknown>[] }>(client, '/v1/sources')).items.map((x): SourceDoc => {
+    const { name, status: _s, counters: _n, webhookPath: _w, createdAt: _c, updatedAt: _u, ...fields } = x;
+    return { name: name as string, fields };
+  });
+  return { buses, connections, schemas, sources };
 }

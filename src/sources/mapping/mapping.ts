@@ -21,7 +21,9 @@ import { presetNames, presetOf, type Preset, type PresetAttributes } from './pre
  * byte-exact. JSONPaths and templates read the *message document* the kind builds (webhooks:
  * `{ method, headers, query, body }`, `body` parsed when it is JSON). A preset fills what the
  * provider's requests say (GitHub: id from X-GitHub-Delivery, …); fields given here win.
- * Attributes neither gives default to a random id, the kind's type and `/sources/<name>`.
+ * Attributes neither gives default to a random id, the kind's type and `/sources/<name>`; an id,
+ * type or source the mapping names but the message lacks fails the message (a random id would
+ * defeat dedupe); a subject, time or extension it lacks is left out.
  */
 export interface MappingInput {
   /** What JSONPaths and templates read. */
@@ -219,9 +221,10 @@ function buildMapping(
         if (f !== undefined) return attributeText(f(doc, ctx), `/mapping/${a}`, out, required);
         return given[a];
       };
-      const id = attr('id', false) ?? ctx.defaultId ?? randomUUID();
-      const type = attr('type', false) ?? ctx.defaultType;
-      const source = attr('source', false) ?? `/sources/${ctx.name}`;
+      // id, type and source the mapping names must be found (a silent random id would defeat dedupe).
+      const id = attr('id', true) ?? ctx.defaultId ?? randomUUID();
+      const type = attr('type', true) ?? ctx.defaultType;
+      const source = attr('source', true) ?? `/sources/${ctx.name}`;
       const subject = attr('subject', false);
       const time = attr('time', false);
       const dataschema = attr('dataschema', false);

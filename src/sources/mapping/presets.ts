@@ -37,6 +37,11 @@ function text(v: JsonValue | undefined): string | undefined {
 
 const header = (doc: JsonObject, name: string): string | undefined => text(at(doc, 'headers', name));
 const body = (doc: JsonObject, ...path: string[]): string | undefined => text(at(doc.body, ...path));
+/** GitHub's form deliveries (application/x-www-form-urlencoded) carry the JSON in a `payload` field. */
+const githubPayload = (doc: JsonObject): JsonObject => {
+  const p = at(doc.body, 'payload');
+  return isJsonObject(p as JsonValue) ? { ...doc, body: p as JsonValue } : doc;
+};
 
 /** Epoch seconds (or milliseconds when `ms`) as RFC 3339. */
 function epoch(v: string | undefined, ms = false): string | undefined {
@@ -53,16 +58,19 @@ function rfc3339(v: string | undefined): string | undefined {
 
 const dotted = (...parts: (string | undefined)[]): string => parts.filter((p) => p !== undefined && p !== '').join('.');
 
+/** GitHub's headers and payload (https://docs.github.com/webhooks/webhook-events-and-payloads). */
+const githubMap = (doc: JsonObject): PresetAttributes => ({
+  id: header(doc, 'x-github-delivery'),
+  type: header(doc, 'x-github-event') === undefined ? undefined : dotted('com.github', header(doc, 'x-github-event'), body(doc, 'action')),
+  source: body(doc, 'repository', 'html_url') ?? body(doc, 'organization', 'url') ?? 'https://github.com',
+  subject: body(doc, 'repository', 'full_name'),
+});
+
 const PRESETS: readonly Preset[] = [
   {
     // https://docs.github.com/webhooks/webhook-events-and-payloads
     name: 'github',
-    map: (doc) => ({
-      id: header(doc, 'x-github-delivery'),
-      type: header(doc, 'x-github-event') === undefined ? undefined : dotted('com.github', header(doc, 'x-github-event'), body(doc, 'action')),
-      source: body(doc, 'repository', 'html_url') ?? body(doc, 'organization', 'url') ?? 'https://github.com',
-      subject: body(doc, 'repository', 'full_name'),
-    }),
+    map: (d) => githubMap(githubPayload(d)),
   },
   {
     // https://docs.gitlab.com/user/project/integrations/webhook_events/
@@ -129,7 +137,8 @@ const PRESETS: readonly Preset[] = [
     // https://open.dingtalk.com/document/orgapp/configure-event-subcription (decrypted callback body)
     name: 'dingtalk',
     map: (doc) => ({
-      id: body(doc, 'EventId') ?? (header(doc, 'x-dingtalk-nonce') === undefined ? undefined : `${text(at(doc, 'query', 'timestamp')) ?? ''}-${text(at(doc, 'query', 'nonce')) ?? ''}`),
+      // DingTalk's callbacks carry no event id: the query's timestamp and nonce name the request.
+      id: body(doc, 'EventId') ?? (text(at(doc, 'query', 'nonce')) === undefined ? undefined : `${text(at(doc, 'query', 'timestamp')) ?? ''}-${text(at(doc, 'query', 'nonce')) ?? ''}`),
       type: dotted('com.dingtalk', body(doc, 'EventType')),
       source: body(doc, 'CorpId') === undefined ? 'https://open.dingtalk.com' : `https://open.dingtalk.com/corp/${body(doc, 'CorpId')}`,
       time: epoch(body(doc, 'TimeStamp'), true),

@@ -3,6 +3,7 @@ import { checkDynamicParts, DynamicRequest, isDynamic, urlForChecks } from './dy
 import { CHAT_PRESETS, type ChatPreset } from './chat-presets.js';
 import { checkSignerSpec, signerSpecOf, type SignerSpec } from './signing/hmac-signer.js';
 import { checkReplySpec, type ReplySpec } from './reply.js';
+import { checkHandshakeSpec, handshakeSpecOf, type HandshakeSpec } from './handshake.js';
 
 /** The kind-specific fields of an http target, validated and with defaults applied. */
 export interface HttpTargetSpec {
@@ -24,6 +25,8 @@ export interface HttpTargetSpec {
   readonly signer?: SignerSpec;
   /** Puts a 2xx CloudEvent response on this bus (Knative reply semantics). */
   readonly reply?: ReplySpec;
+  /** The CloudEvents webhook validation handshake before the first delivery to each URL (handshake.ts). */
+  readonly handshake?: HandshakeSpec;
 }
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -37,7 +40,7 @@ const RESERVED_HEADERS = new Set([
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 /** The fields of an http target (besides the engine's generic ones). */
-export const HTTP_FIELDS = ['url', 'method', 'headers', 'mode', 'batchFormat', 'timeoutMs', 'connection', 'query', 'variables', 'preset', 'signer', 'reply'] as const;
+export const HTTP_FIELDS = ['url', 'method', 'headers', 'mode', 'batchFormat', 'timeoutMs', 'connection', 'query', 'variables', 'preset', 'signer', 'reply', 'handshake'] as const;
 
 /** Checks the http fields of `t` (an object), appending one violation per problem. */
 export function checkHttpSpec(t: Readonly<Record<string, unknown>>, path: string, out: Violation[]): void {
@@ -84,6 +87,7 @@ export function checkHttpSpec(t: Readonly<Record<string, unknown>>, path: string
     if (t.signer !== undefined) out.push({ path: `${path}/signer`, reason: 'a chat preset signs as its platform documents; give preset or signer' });
   }
   if (t.reply !== undefined) checkReplySpec(t.reply, path, out);
+  if (t.handshake !== undefined) checkHandshakeSpec(t.handshake, path, out);
   if (t.signer !== undefined) {
     checkSignerSpec(t.signer, path, out);
     if (t.connection === undefined) out.push({ path: `${path}/connection`, reason: 'a signer takes its secret from a connection (aws for sigv4, hmac for hmac)' });
@@ -104,5 +108,6 @@ export function httpSpecOf(t: Readonly<Record<string, unknown>>): HttpTargetSpec
     ...(typeof t.preset === 'string' ? { preset: t.preset as ChatPreset } : {}),
     ...(typeof t.reply === 'object' && t.reply !== null ? { reply: { bus: (t.reply as { bus: string }).bus } } : {}),
     ...(typeof t.signer === 'object' && t.signer !== null ? { signer: signerSpecOf(t.signer as Record<string, unknown>) } : {}),
+    ...(t.handshake === undefined ? {} : { handshake: handshakeSpecOf(t.handshake)! }),
   };
 }

@@ -15,6 +15,7 @@ import { isSensitiveHeader, redactExcerpt } from './redact.js';
 import { chatRequest, chatVerdict, presetSigns, type ChatRequest } from './chat-presets.js';
 import { signV4 } from './signing/sigv4.js';
 import { hmacHeaders } from './signing/hmac-signer.js';
+import { WebhookValidation } from './handshake.js';
 
 const USER_AGENT = 'Switchyard-Webhooks/1';
 
@@ -49,6 +50,8 @@ export class HttpTarget implements Target {
   readonly #headers: Readonly<Record<string, string>>;
   /** Values of the spec's credential-looking headers (a token set by hand instead of a connection). */
   readonly #headerSecrets: readonly string[];
+  /** The validation handshake's memory of allowed URLs, when the target asks for it. */
+  readonly #validation: WebhookValidation | undefined;
   #closed = false;
 
   constructor(spec: HttpTargetSpec, deps: TargetDeps) {
@@ -57,6 +60,7 @@ export class HttpTarget implements Target {
     // templated header values are rendered per request (spec.dynamic)
     this.#headers = Object.fromEntries(Object.entries(spec.headers).filter(([, v]) => !v.includes('${')).map(([k, v]) => [k.toLowerCase(), v]));
     this.#headerSecrets = Object.entries(this.#headers).filter(([k]) => isSensitiveHeader(k)).map(([, v]) => v);
+    this.#validation = spec.handshake === undefined ? undefined : new WebhookValidation(spec.handshake);
     const connectTimeout = Math.min(spec.timeoutMs, 10_000);
     this.#agent = new Agent({
       connections: 128,
@@ -122,6 +126,10 @@ export class HttpTarget implements Target {
       if (dyn !== undefined && !dyn.ok) return failedAttempt('rejected', `the request could not be built: ${dyn.reason}`);
       const url = dyn?.url ?? this.#spec.url;
       const dynHeaders = dyn?.headers ?? {};
+      if (this.#validation !== undefined) {
+        const refused = await this.#validation.check(url, this.#agent, { 'user-agent': USER_AGENT }, signal);
+        if (refused !== undefined) return { type: 'error', outcome: { type: 'failed', durationMs: 0, errorClass: 'http', message: refused } };
+      }
       // A chat preset or a signer reads its secret from the connection (kind hmac or aws).
       const needsSecret = this.#spec.signer !== undefined || (this.#spec.preset !== undefined && presetSigns(this.#spec.preset));
       const conn = needsSecret && this.#spec.connection !== undefined ? await this.#deps.connections.credentials(this.#spec.connection) : undefined;

@@ -1,13 +1,15 @@
 import type { Violation } from '../../../core/index.js';
 import { basic, bearer, genericHmac, github, gitlab, none, shopify } from './signatures.js';
 import { slack, standardWebhooks, stripe } from './timestamped.js';
+import { dingtalk, feishu } from './callbacks.js';
 import type { Secrets, Verification, VerifierKind, WebhookRequest } from './types.js';
 
 export type { Secrets, Verification, VerifierKind, WebhookRequest, WebhookReply } from './types.js';
 export { urlVerification } from './timestamped.js';
+export { dingtalkDecrypt, dingtalkEncrypt, feishuDecrypt } from './callbacks.js';
 
 const KINDS: readonly VerifierKind<never>[] = [
-  none, github, gitlab, shopify, stripe, slack, standardWebhooks, genericHmac, basic, bearer,
+  none, github, gitlab, shopify, stripe, slack, standardWebhooks, genericHmac, basic, bearer, feishu, dingtalk,
 ] as unknown as VerifierKind<never>[];
 
 const BY_KIND = new Map<string, VerifierKind<unknown>>(KINDS.map((k) => [k.kind, k as unknown as VerifierKind<unknown>]));

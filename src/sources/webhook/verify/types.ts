@@ -26,7 +26,11 @@ export interface WebhookReply {
  * a provider's URL challenge; then nothing is put).
  */
 export type Verification =
-  | { readonly ok: true; readonly label: string; readonly body?: Buffer; readonly reply?: WebhookReply }
+  | {
+    readonly ok: true; readonly label: string; readonly body?: Buffer; readonly reply?: WebhookReply;
+    /** The answer after a successful put, when the provider expects its own (DingTalk's encrypted "success"); default 202 with the results. */
+    readonly success?: WebhookReply;
+  }
   | { readonly ok: false; readonly reason: string };
 
 /** The secrets a verification reads, by connection name (resolved before `verify`). */
