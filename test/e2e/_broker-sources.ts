@@ -53,6 +53,27 @@ export async function jetStreamFixture(url = 'nats://127.0.0.1:4222'): Promise<B
   };
 }
 
+export async function natsCoreFixture(url = 'nats://127.0.0.1:4222'): Promise<BrokerFixture> {
+  const subject = `swysrc.core.${suffix()}`;
+  const nc: NatsConnection = await natsConnect({ servers: url });
+  return {
+    settings: { kind: 'nats', url, subject: `${subject}.>` },
+    binary: (a) => Object.fromEntries(Object.entries(a).map(([k, v]) => [`ce-${k}`, v])),
+    async publish(messages) {
+      for (const m of messages) {
+        const h = natsHeaders();
+        for (const [k, v] of Object.entries(m.headers ?? {})) h.set(k, v);
+        if (m.contentType !== undefined) h.set('content-type', m.contentType);
+        nc.publish(`${subject}.in`, m.body, { headers: h });
+      }
+      await nc.flush();
+    },
+    async close() {
+      await nc.close();
+    },
+  };
+}
+
 export async function amqpFixture(url = 'amqp://guest:guest@127.0.0.1:5672'): Promise<BrokerFixture> {
   const queue = `swy.src.${suffix()}`;
   const conn = await amqpConnect(url);

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { call } from './_client.js';
 import { startTestServer } from './harness.js';
 import {
-  amqpFixture, busEvents, jetStreamFixture, mqttFixture, postgresFixture, redisFixture, suffix, until, type BrokerFixture,
+  amqpFixture, busEvents, jetStreamFixture, natsCoreFixture, mqttFixture, postgresFixture, redisFixture, suffix, until, type BrokerFixture,
 } from './_broker-sources.js';
 
 /** A structured CloudEvent without a type and with an empty id: no binding can take it. */
@@ -59,6 +59,7 @@ async function exercise(make: () => Promise<BrokerFixture>, opts: { binary: bool
 }
 
 test('broker sources - nats-jetstream: mapped, binary, structured, a poison message dead-lettered', () => exercise(() => jetStreamFixture(), { binary: true }));
+test('broker sources - nats (core subject): mapped, binary, structured, a poison message dead-lettered', () => exercise(() => natsCoreFixture(), { binary: true }));
 test('broker sources - amqp (RabbitMQ): mapped, binary (cloudEvents: properties), structured, a poison message dead-lettered', () => exercise(() => amqpFixture(), { binary: true }));
 test('broker sources - redis-streams: mapped, binary (ce- fields), structured, a poison message dead-lettered', () => exercise(() => redisFixture(), { binary: true }));
 test('broker sources - mqtt (Mosquitto, MQTT 5): mapped, binary (user properties), structured, a poison message dead-lettered', () => exercise(() => mqttFixture(), { binary: true }));
