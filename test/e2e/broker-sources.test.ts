@@ -64,3 +64,24 @@ test('broker sources - amqp (RabbitMQ): mapped, binary (cloudEvents: properties)
 test('broker sources - redis-streams: mapped, binary (ce- fields), structured, a poison message dead-lettered', () => exercise(() => redisFixture(), { binary: true }));
 test('broker sources - mqtt (Mosquitto, MQTT 5): mapped, binary (user properties), structured, a poison message dead-lettered', () => exercise(() => mqttFixture(), { binary: true }));
 test('broker sources - postgres-notify: mapped, structured (sniffed), a poison message dead-lettered', () => exercise(() => postgresFixture(), { binary: false }));
+
+test('broker sources cli - sources dead-letters lists a poison message and --purge deletes it', async () => {
+  const { runCli } = await import('./_cli-in-process.js');
+  const t = await startTestServer();
+  const f = await redisFixture();
+  try {
+    assert.equal((await call(t.url, '/v1/sources/src', { method: 'PUT', json: { ...f.settings, bus: 'default' } })).status, 201);
+    await f.publish([{ body: POISON, contentType: 'application/cloudevents+json' }]);
+    await until(async () => (await call<DeadLetters>(t.url, '/v1/sources/src/dead-letters')).json.items.length === 1);
+    const list = await runCli(t.url, ['sources', 'dead-letters', 'src']);
+    assert.equal(list.code, 0, list.err);
+    assert.match(list.out, /swy:src:\S+\s.*SWY_EVENT_/);
+    const purge = await runCli(t.url, ['sources', 'dead-letters', 'src', '--purge']);
+    assert.match(purge.out, /purged 1 dead letters of source src/);
+    assert.equal((await call<DeadLetters>(t.url, '/v1/sources/src/dead-letters')).json.items.length, 0);
+    assert.equal((await call(t.url, '/v1/sources/missing/dead-letters')).status, 404);
+  } finally {
+    await t.close();
+    await f.close();
+  }
+});
