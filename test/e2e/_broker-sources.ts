@@ -135,7 +135,8 @@ export async function mqttFixture(url = 'mqtt://127.0.0.1:1883'): Promise<Broker
       }
     },
     async close() {
-      await client.endAsync();
+      // Forced: after a broker restart a graceful end may wait on an in-flight packet forever.
+      await client.endAsync(true);
     },
   };
 }

@@ -1,19 +1,19 @@
 // A broker source whose broker restarts mid-stream. The brokers here are private instances on
 // free ports with their own data directories (the machine's shared services are never touched):
-// nats-server with JetStream, redis-server with an append-only file. Every message the publisher
+// nats-server with JetStream, redis-server with an append-only file, mosquitto with persistence. Every message the publisher
 // got the broker's acknowledgement for ends stored exactly once. RabbitMQ is left out: a private
 // RabbitMQ node (Erlang VM, cookie, node name, management of its own) is impractical here, and
 // restarting the shared one would disturb every other user of this machine.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { call } from './_client.js';
 import { freePort } from './_child.js';
 import { startTestServer } from './harness.js';
-import { busEvents, jetStreamFixture, redisFixture, until, type BrokerFixture } from './_broker-sources.js';
+import { busEvents, jetStreamFixture, mqttFixture, redisFixture, until, type BrokerFixture } from './_broker-sources.js';
 
 const N = 300;
 
@@ -97,4 +97,14 @@ test('broker restart - redis-streams: a private redis-server (append-only) resta
   const port = await freePort();
   const b = privateBroker('redis-server', (p, dir) => ['--port', String(p), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'yes', '--appendfsync', 'always', '--dir', dir], 'redis', port);
   await restartMidStream(b, (url) => redisFixture(url));
+});
+
+test('broker restart - mqtt: a private mosquitto (persistence on) restarted mid-stream, nothing lost, nothing twice', async () => {
+  const port = await freePort();
+  const b = privateBroker('/usr/sbin/mosquitto', (p, dir) => {
+    const conf = path.join(dir, 'mosquitto.conf');
+    writeFileSync(conf, `listener ${p} 127.0.0.1\nallow_anonymous true\npersistence true\npersistence_location ${dir}/\n`);
+    return ['-c', conf];
+  }, 'mqtt', port);
+  await restartMidStream(b, (url) => mqttFixture(url));
 });

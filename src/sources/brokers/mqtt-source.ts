@@ -108,7 +108,8 @@ function startMqtt(run: SourceRun<MqttSourceConfig>, limits: BrokerLimits): Sour
       } catch (err) {
         if (!run.signal.aborted) run.failing(err);
       } finally {
-        await client?.endAsync().catch(() => undefined);
+        // Forced: a message not yet PUBACKed stays with the broker's session and comes back.
+        await client?.endAsync(true).catch(() => undefined);
       }
       if (!run.signal.aborted) await sleep(backoff.next(), run.signal);
     }
