@@ -10,6 +10,8 @@ const base = { id: '1', source: '/s', type: 't' };
 test('create - builds a validated event; JSON data from a value or from exact text', () => {
   assert.deepEqual(createEvent({ ...base, data: { kind: 'json', value: { a: [1] } } }).data, { kind: 'json', value: { a: [1] }, text: '{"a":[1]}' });
   assert.deepEqual(createEvent({ ...base, data: { kind: 'json', text: ' 1.0 ' } }).data, { kind: 'json', value: 1, text: ' 1.0 ' });
+  // Both given (the caller parsed the text already): the text verbatim, the value as given.
+  assert.deepEqual(createEvent({ ...base, data: { kind: 'json', value: { a: 1 }, text: '{"a": 1.0}' } }).data, { kind: 'json', value: { a: 1 }, text: '{"a": 1.0}' });
   assert.deepEqual(createEvent(base), { specversion: '1.0', ...base, extensions: {}, data: { kind: 'none' } });
 });
 

@@ -8,7 +8,11 @@ import { isWellFormedUtf16 } from './attribute-types.js';
 import type { AttributeValue, CloudEvent, CloudEventData } from './types.js';
 import { invalid } from './violations.js';
 
-/** Data for `createEvent`: JSON as a value or as exact text, text, bytes, or none. */
+/**
+ * Data for `createEvent`: JSON as a value or as exact text, text, bytes, or none. JSON given as
+ * both (a caller that parsed the text already) keeps the text verbatim and takes the value as its
+ * parse without parsing again: the caller vouches that value is JSON.parse(text).
+ */
 export type CreateEventData =
   | { readonly kind: 'none' }
   | { readonly kind: 'json'; readonly value: JsonValue; readonly text?: string }
@@ -70,7 +74,11 @@ function buildData(d: CreateEventData, contentType: string | undefined, out: Vio
       if (!jsonType) out.push({ path: '/datacontenttype', reason: 'JSON data needs a JSON datacontenttype (application/json, */*+json) or none' });
       let value: JsonValue;
       let text: string | undefined;
-      if (d.text !== undefined) {
+      const given = (d as { value?: JsonValue }).value;
+      if (d.text !== undefined && given !== undefined) {
+        text = d.text;
+        value = given;
+      } else if (d.text !== undefined) {
         text = d.text;
         try {
           value = JSON.parse(d.text) as JsonValue;

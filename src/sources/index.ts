@@ -8,7 +8,7 @@ export type {
   SourceHealthListener, SourceLog, ConfigCheck, SourceCheckContext,
 } from './types.js';
 export { SourceKinds } from './registry.js';
-export { SourceManager, isCloudEventRequest, webhookDocument, type SourceManagerOptions, type SourceView, type SourceWebhookRequest, type WebhookAnswer, type SourceMetricsRow } from './source-manager.js';
+export { SourceManager, type SourceManagerOptions, type SourceView, type SourceWebhookRequest, type WebhookAnswer, type SourceMetricsRow } from './source-manager.js';
 export { SourceStats, type SourceStatus } from './source-stats.js';
 export { checkSourceBody, COMMON_FIELDS, type SourceBody } from './source-spec.js';
 export { checkMapping, rawData, mappingFailed, type CompiledMapping, type MappingInput, type MappingContext } from './mapping/mapping.js';
@@ -16,8 +16,8 @@ export { presetNames } from './mapping/presets.js';
 export { webhookKind, WEBHOOK_KIND, type WebhookConfig } from './webhook/webhook-kind.js';
 export { verifierKinds, type WebhookRequest, type WebhookReply, type Verification } from './webhook/verify/index.js';
 export { handshake, type HandshakeAnswer } from './webhook/handshake.js';
+export { isCloudEventRequest, webhookDocument } from './webhook/webhook-document.js';
 export { brokerKinds, type BrokerLimits } from './brokers/index.js';
-// Public surface of src/sources (DESIGN.md §3). Filled in as the folder grows.
 export {
   Scheduler, type SchedulerDeps, type SchedulerLog, type ScheduleStatus, type ScheduleOrigin, type FirePut, type FireOutcome,
 } from './scheduler/scheduler.js';

@@ -1,5 +1,5 @@
-import { KeyedLock, SwitchyardError, type Clock, type JsonObject, type JsonValue, type Violation } from '../core/index.js';
-import { BATCH_MEDIA_TYPE, STRUCTURED_MEDIA_TYPE, decodeHttpRequest, type CloudEvent, type ContentMode } from '../events/index.js';
+import { KeyedLock, SwitchyardError, type Clock, type Violation } from '../core/index.js';
+import { decodeHttpRequest, type CloudEvent, type ContentMode } from '../events/index.js';
 import { ZERO_SOURCE_COUNTS, type Catalog, type CatalogChange, type SourceCounts, type DeadMessage, type SourceDeadLetterStore, type SourceRecord } from '../store/index.js';
 import { checkMapping, type CompiledMapping } from './mapping/mapping.js';
 import type { SourceKinds } from './registry.js';
@@ -10,6 +10,7 @@ import type {
 } from './types.js';
 import { WEBHOOK_KIND, type WebhookConfig } from './webhook/webhook-kind.js';
 import type { WebhookReply, WebhookRequest } from './webhook/verify/index.js';
+import { isCloudEventRequest, webhookDocument } from './webhook/webhook-document.js';
 
 export interface SourceManagerOptions {
   readonly catalog: Catalog;
@@ -348,7 +349,11 @@ export class SourceManager {
       }
       return;
     }
-    if (old !== undefined && old.record.updatedAt === r.updatedAt && sameRecord(old.record, r)) return;
+    // Nothing that runs changed (a description, or the same change seen twice: the API's and the feed's): keep the runner.
+    if (old !== undefined && sameRecord(old.record, r)) {
+      old.record = r;
+      return;
+    }
     const entry: Entry = { record: r, kind: undefined, config: undefined, mapping: undefined, invalid: undefined, stats: old?.stats ?? new SourceStats(this.#o.clock.now()), runner: undefined, abort: undefined };
     const kind = this.#o.kinds.get(r.kind);
     if (kind === undefined) entry.invalid = `source kind "${r.kind}" is not known to this server`;
@@ -442,66 +447,4 @@ function invalid(violations: readonly Violation[]): SwitchyardError {
   const first = violations[0];
   const msg = violations.length === 1 && first !== undefined ? `invalid source: ${first.path}: ${first.reason}` : `invalid source: ${violations.length} problems`;
   return new SwitchyardError('SWY_SOURCE_INVALID', msg, { violations: [...violations] });
-}
-
-/** A request in any CloudEvents HTTP mode: binary (ce-specversion), structured or batch. */
-export function isCloudEventRequest(req: { readonly headers: Readonly<Record<string, string | string[] | undefined>>; readonly contentType: string | undefined }): boolean {
-  if (req.headers['ce-specversion'] !== undefined) return true;
-  const ct = req.contentType?.split(';', 1)[0]?.trim().toLowerCase();
-  return ct === STRUCTURED_MEDIA_TYPE || ct === BATCH_MEDIA_TYPE;
-}
-
-/**
- * A form body as an object of its fields (the first value of a repeated one); a field holding
- * JSON (GitHub's `payload`) is parsed too. At most 1,000 fields are read.
- */
-function formFields(text: string): JsonObject {
-  const out: JsonObject = {};
-  let n = 0;
-  for (const [k, v] of new URLSearchParams(text)) {
-    if (++n > 1000) break;
-    if (Object.hasOwn(out, k)) continue;
-    let value: JsonValue = v;
-    const t = v.trimStart();
-    if (t.startsWith('{') || t.startsWith('[')) {
-      try {
-        value = JSON.parse(v) as JsonValue;
-      } catch {
-        // kept as text
-      }
-    }
-    // Defined, not assigned: a field named __proto__ stays a field.
-    Object.defineProperty(out, k, { value, enumerable: true, writable: true, configurable: true });
-  }
-  return out;
-}
-
-/** Headers that carry a credential itself (not a signature): never readable by a mapping, so never stored. */
-const CREDENTIAL_HEADERS: ReadonlySet<string> = new Set(['authorization', 'proxy-authorization', 'cookie', 'x-gitlab-token']);
-
-/**
- * The document a webhook's mapping reads: `{ method, headers, query, body }`; headers lower-case
- * (a repeated one as an array; credential headers left out), `body` parsed when the mapping reads
- * it: JSON, a form's fields (a JSON field parsed), else the text.
- */
-export function webhookDocument(req: WebhookRequest, body: Buffer, contentType: string | undefined, parseBody: boolean): JsonObject {
-  const headers: JsonObject = {};
-  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined && !CREDENTIAL_HEADERS.has(k)) headers[k] = v as JsonValue;
-  let parsed: JsonValue = null;
-  if (parseBody && body.length > 0) {
-    const ct = contentType?.split(';', 1)[0]?.trim().toLowerCase();
-    const text = body.toString('utf8');
-    if (ct === undefined || ct === 'application/json' || ct.endsWith('+json')) {
-      try {
-        parsed = JSON.parse(text) as JsonValue;
-      } catch {
-        parsed = text;
-      }
-    } else if (ct === 'application/x-www-form-urlencoded') {
-      parsed = formFields(text);
-    } else {
-      parsed = text;
-    }
-  }
-  return { method: req.method, headers, query: { ...req.query }, body: parsed };
 }

@@ -94,6 +94,11 @@ describe('source manager - a pulling kind', () => {
     await manager.put('t1', { kind: 'ticker', bus: 'ticks', count: 3 });
     await until('replace', () => log.length === 4);
     assert.deepEqual(log.slice(2), ['stop t1', 'start t1 3']);
+    // A description alone does not restart it.
+    await manager.put('t1', { kind: 'ticker', bus: 'ticks', count: 3, description: 'ticks' });
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(log.length, 4);
+    assert.equal((await manager.get('t1')).description, 'ticks');
   });
 
   test('source manager - a change written to the catalog by another node is followed', async () => {

@@ -1,6 +1,6 @@
 // The verifiers against the providers' published test vectors, and their refusals.
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { test } from 'node:test';
 import type { Violation } from '../../../core/index.js';
 import { dingtalkDecrypt, dingtalkEncrypt, feishuDecrypt } from './callbacks.js';
@@ -80,4 +80,28 @@ test('verify - settings: every problem is one violation', () => {
   assert.equal(checkVerifier({ kind: 'feishu' }, '/verify', out), undefined);
   assert.equal(checkVerifier('github', '/verify', out), undefined);
   assert.deepEqual(out.map((v) => v.path), ['/verify/kind', '/verify/connection', '/verify/toleranceSeconds', '/verify', '/verify']);
+});
+
+test('verify - none takes loopback senders only', () => {
+  const v = verifier({ kind: 'none' });
+  assert.equal(v.verify({ ...req({}, 'x'), loopback: true }, new Map(), 0).ok, true);
+  assert.deepEqual(v.verify(req({}, 'x'), new Map(), 0), { ok: false, reason: 'this source has no verification: it takes requests from the loopback interface only' });
+});
+
+test('verify - generic HMAC in hex with a prefix; basic and bearer compare the whole credential', () => {
+  const h = verifier({ kind: 'hmac', connection: 'c', header: 'X-Sig', algorithm: 'sha1', prefix: 'sha1=' });
+  const secrets = hmacSecret('k');
+  const sig = `sha1=${createHmac('sha1', 'k').update('body').digest('hex')}`;
+  assert.equal(h.verify(req({ 'x-sig': sig }, 'body'), secrets, 0).ok, true);
+  assert.equal(h.verify(req({ 'x-sig': sig.slice(5) }, 'body'), secrets, 0).ok, false);
+  assert.equal(h.verify(req({ 'x-sig': `${sig}00` }, 'body'), secrets, 0).ok, false);
+  const b = verifier({ kind: 'bearer', connection: 'c' });
+  assert.equal(b.verify(req({ authorization: 'Bearer k' }, ''), secrets, 0).ok, true);
+  assert.equal(b.verify(req({ authorization: 'Bearer kk' }, ''), secrets, 0).ok, false);
+  assert.equal(b.verify(req({ authorization: 'Bearer ' }, ''), secrets, 0).ok, false);
+  const basic = verifier({ kind: 'basic', connection: 'u' });
+  const users = new Map([['u', { kind: 'basic', username: 'a', password: 'b:c' }]]);
+  assert.equal(basic.verify(req({ authorization: `Basic ${Buffer.from('a:b:c').toString('base64')}` }, ''), users, 0).ok, true);
+  assert.equal(basic.verify(req({ authorization: `Basic ${Buffer.from('a:b').toString('base64')}` }, ''), users, 0).ok, false);
+  assert.equal(basic.verify(req({ authorization: `Basic ${Buffer.from('a:b:c').toString('base64')}` }, ''), secrets, 0).ok, false, 'an hmac connection is not a basic one');
 });
