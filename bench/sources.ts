@@ -11,10 +11,12 @@
 // per put of each. The machine's speed drifts between minutes; the per-round ratio compares two
 // runs seconds apart.
 //
-// Broker half (NATS JetStream, RabbitMQ sources): added with the broker sources.
+// Broker half (NATS JetStream, RabbitMQ sources): bench/_sources-brokers.ts — events/s each
+// source puts into a bus, beside the broker's own acknowledged publish rate in the same run.
 import os from 'node:os';
 import type { SourcesLoadResult, SourcesLoadSpec } from './_sources-load.js';
 import { machineLine } from './_machine.js';
+import { brokerHalf } from './_sources-brokers.js';
 import { api, firstLine, startServer, stopChildren, tsx } from './_processes.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -71,6 +73,7 @@ console.log(machineLine());
 console.log(`start: ${loadLine()}; ${ROUNDS} rounds of ${WARMUP_MS / 1000} s warm-up + ${DURATION_MS / 1000} s per load, ${CONNECTIONS} connections`);
 try {
   await webhookHalf();
+  await brokerHalf();
 } finally {
   stopChildren();
 }

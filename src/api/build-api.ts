@@ -17,6 +17,7 @@ import { patternRoutes } from './routes/patterns.js';
 import { lintRuleFilter, schemaRoutes } from './routes/schemas.js';
 import type { SchemaRegistry } from '../schemas/index.js';
 import { connectionRoutes, type ConnectionRouteDeps } from './routes/connections.js';
+import { scheduleRoutes, type ScheduleRouteDeps } from './routes/schedules.js';
 import type { EventFeed, SwitchyardMetrics, Tracer } from '../observe/index.js';
 import { traceRoutes } from './routes/trace.js';
 import { streamRoutes } from './routes/stream.js';
@@ -37,6 +38,7 @@ import { queueRoutes } from './routes/queues.js';
 import { consumerRoutes } from './routes/consumers.js';
 import { transactionRoutes, type TransactionRouteDeps } from './routes/transactions.js';
 import { sourceRoutes } from './routes/sources.js';
+import { sourceDeadLetterRoutes } from './routes/source-dead-letters.js';
 import type { SourceManager } from '../sources/index.js';
 
 /** Observability wiring (src/observe): search, trace, live tail, metrics, system events. */
@@ -70,6 +72,8 @@ export interface ApiDeps {
   readonly connections?: ConnectionRouteDeps;
   /** Search, trace, tail, /metrics and system events; without it only plain listing is served. */
   readonly observe?: ApiObserveDeps;
+  /** Schedules (docs/scheduler.md); the routes exist only when given. */
+  readonly schedules?: ScheduleRouteDeps;
   /** The dispatcher: dead letters and target state; the routes exist only when given. */
   readonly delivery?: DeliveryRouteDeps;
   /** The web console's build folder (default: dist/console of this checkout). */
@@ -155,6 +159,7 @@ export async function buildApi(app: FastifyInstance, deps: ApiDeps): Promise<voi
   await app.register(transformRoutes, { maxOutputBytes: deps.maxTransformOutputBytes, maxEventDepth: deps.maxJsonDepth });
   await app.register(patternRoutes);
   if (deps.connections !== undefined) await app.register(connectionRoutes, { ...deps.connections, store: deps.store });
+  if (deps.schedules !== undefined) await app.register(scheduleRoutes, { ...deps.schedules, store: deps.store });
   if (deps.delivery !== undefined) {
     await app.register(deadLetterRoutes, { store: deps.store, clock: deps.delivery.clock });
     await app.register(targetStateRoutes, { ...deps.delivery, store: deps.store });
@@ -169,6 +174,7 @@ export async function buildApi(app: FastifyInstance, deps: ApiDeps): Promise<voi
   }
   if (deps.transactions !== undefined) await app.register(transactionRoutes, deps.transactions);
   if (deps.sources !== undefined) await app.register(sourceRoutes, { sources: deps.sources, maxRequestBytes: deps.maxRequestBytes });
+  if (deps.sources !== undefined) await app.register(sourceDeadLetterRoutes, { store: deps.store });
   await app.register(whoamiRoutes, { apiKeys: deps.apiKeys });
   await app.register(consoleRoutes, { dir: deps.consoleDir ?? defaultConsoleDir });
   if (deps.aws !== undefined) {

@@ -3,6 +3,7 @@ import { busesCommand } from './commands/buses.js';
 import { catalogCommand } from './commands/catalog.js';
 import { configCommand } from './commands/config.js';
 import { connectionsCommand } from './commands/connections.js';
+import { schedulesCommand } from './commands/schedules.js';
 import { sourcesCommand } from './commands/sources.js';
 import { targetsCommand } from './commands/targets.js';
 import { deadLettersCommand } from './commands/dead-letters.js';
@@ -28,7 +29,7 @@ import type { CliIo } from './io.js';
  * and its flags with `withClientOptions`, and throws (ApiError, ConnectionError, UsageError) for
  * `runProgram` to report.
  */
-export const CLIENT_COMMANDS: readonly ClientCommand[] = [putCommand, eventsCommand, busesCommand, rulesCommand, testPatternCommand, testTransformCommand, traceCommand, tailCommand, schemasCommand, deadLettersCommand, targetsCommand, connectionsCommand, catalogCommand, configCommand, replaysCommand, archivesCommand, queuesCommand, consumersCommand, txCommand, sourcesCommand];
+export const CLIENT_COMMANDS: readonly ClientCommand[] = [putCommand, eventsCommand, busesCommand, rulesCommand, testPatternCommand, testTransformCommand, traceCommand, tailCommand, schemasCommand, deadLettersCommand, targetsCommand, connectionsCommand, catalogCommand, configCommand, replaysCommand, archivesCommand, queuesCommand, consumersCommand, txCommand, sourcesCommand, schedulesCommand];
 
 /**
  * Registers the client commands on `program`. Call after `program.exitOverride()` so the

@@ -80,6 +80,15 @@ export const configSchema = {
         checkTimeoutMs: { type: 'integer', minimum: 100, maximum: 1 * MINUTE, default: 5 * SECOND, description: 'Timeout of one check-back request; a timeout counts as "unknown".' },
       },
     },
+    scheduler: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        enabled: { type: 'boolean', default: true, description: 'Run the scheduler on this node (docs/scheduler.md). Several nodes may run it: each fire is stored once.' },
+        misfireGraceMs: { type: 'integer', minimum: 0, maximum: 1 * DAY, default: 1 * MINUTE, description: 'How late (after its flexible window) a fire may be put and still count as on time; older fires are missed and follow the schedule\'s catchUp policy (1 minute).' },
+      },
+    },
     retention: {
       type: 'object',
       additionalProperties: false,
@@ -187,6 +196,7 @@ export interface Config {
     readonly maxEvents: number; readonly maxOpen: number; readonly checkIntervalMs: number; readonly checkTimeoutMs: number;
   };
   readonly retention: { readonly defaultMaxAgeMs: number; readonly sweepIntervalMs: number; readonly sweepBatch: number };
+  readonly scheduler: { readonly enabled: boolean; readonly misfireGraceMs: number };
   readonly auth: { readonly apiKeys: Readonly<Record<string, readonly ('admin' | 'put' | 'read')[]>>; readonly awsAccessKeys: Readonly<Record<string, string>> };
   readonly aws: { readonly enabled: boolean; readonly account: string; readonly region: string };
   readonly delivery: {

@@ -28,6 +28,12 @@ export interface SystemOrigin {
   readonly kind: 'system';
 }
 
+/** A schedule's fire (src/sources scheduler); recorded with the client `schedule:<name>`. */
+export interface ScheduleOrigin {
+  readonly kind: 'schedule';
+  readonly schedule: string;
+}
+
 /**
  * An event source (src/sources): a webhook it received and verified, or a message it took from a
  * broker. `mode` is the CloudEvents mode when the message already was a CloudEvent (absent when
@@ -50,7 +56,7 @@ export interface SourceOrigin {
  * the system bus) and is kept with each event for its trace. Sources and the scheduler add a
  * kind of their own here and a case in {@link recordedOrigin}.
  */
-export type PutOrigin = HttpOrigin | BusTargetOrigin | SystemOrigin | SourceOrigin;
+export type PutOrigin = HttpOrigin | BusTargetOrigin | SystemOrigin | ScheduleOrigin | SourceOrigin;
 
 /** The address and traceparent a producer's HTTP request carries (see the events route). */
 export interface HttpClient {
@@ -82,6 +88,8 @@ export function recordedOrigin(o: PutOrigin): RecordedOrigin {
       return BUS_TARGET;
     case 'system':
       return SYSTEM;
+    case 'schedule':
+      return { mode: 'put-events', client: `schedule:${o.schedule}`, traceparent: undefined };
     case 'source':
       return {
         mode: o.mode ?? 'binary', client: o.client, traceparent: o.traceparent,

@@ -35,3 +35,17 @@ export interface PutOptions {
    */
   readonly transaction?: string;
 }
+
+/** An outcome of a put made outside any transaction: never `held`. */
+export type SettledOutcome = Exclude<PutOutcome, { readonly type: 'held' }>;
+
+/**
+ * The outcomes of a put that passed no transaction (a source, a schedule): none is `held`. Throws
+ * if one is, which would mean the put was made into a transaction after all.
+ */
+export function settledOutcomes(outcomes: readonly PutOutcome[]): SettledOutcome[] {
+  return outcomes.map((o) => {
+    if (o.type === 'held') throw new Error(`event ${o.id} was held by transaction ${o.transaction}; this put passes none`);
+    return o;
+  });
+}

@@ -3,7 +3,7 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { isLoopback, type Config } from '../config/index.js';
 import { systemClock, type Clock } from '../core/index.js';
 import { APPEND_WRITER, CatalogView, createStore, isStoreUnavailable, RetentionSweeper, SYSTEM_BUS, type Store } from '../store/index.js';
-import { IngestService, RuleRouter, TransactionChecker, TransactionService, checkSigningRef, followRules } from '../ingest/index.js';
+import { IngestService, RuleRouter, TransactionChecker, TransactionService, checkSigningRef, followRules, settledOutcomes } from '../ingest/index.js';
 import { newBusMatcher } from './matcher-factory.js';
 import { createObservability, type Observability } from '../observe/index.js';
 import { SchemaDiscovery, SchemaRegistry, SchemaValidator, type SchemaCheck } from '../schemas/index.js';
@@ -14,7 +14,7 @@ import { ArchiveService, ReplayRunner, ReplayService } from '../streams/index.js
 import { DurableConsumers, PullQueues } from '../streams/index.js';
 import { DEFAULT_LOCK_MS, DEFAULT_MAX_RECEIVES } from '../delivery/index.js';
 import { createSources } from './source-wiring.js';
-import type { SourceManager } from '../sources/index.js';
+import { Scheduler, type SourceManager } from '../sources/index.js';
 
 const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -42,6 +42,7 @@ export class SwitchyardServer {
   #delivery: DeliveryWiring | undefined;
   #replays: ReplayRunner | undefined;
   #streams: { queues: PullQueues; consumers: DurableConsumers } | undefined;
+  #scheduler: Scheduler | undefined;
   #sources: SourceManager | undefined;
   #ready = false;
   #stopping: Promise<void> | undefined;
@@ -84,6 +85,11 @@ export class SwitchyardServer {
   get transactionChecker(): TransactionChecker {
     if (this.#checker === undefined) throw new Error('server not started');
     return this.#checker;
+  }
+
+  /** The scheduler (docs/scheduler.md), once started; undefined when scheduler.enabled is false. */
+  get scheduler(): Scheduler | undefined {
+    return this.#scheduler;
   }
 
   /** The base URL once listening, e.g. http://127.0.0.1:8080. */
@@ -190,6 +196,11 @@ export class SwitchyardServer {
       }
       return { queues, consumers };
     });
+    const ingest = this.#ingest;
+    this.#scheduler = !c.scheduler.enabled ? undefined : new Scheduler({
+      catalog: this.#store.catalog, clock: this.#clock, log: app.log, graceMs: c.scheduler.misfireGraceMs,
+      put: async (bus, events, origin) => settledOutcomes(await ingest.put(bus, events, origin)),
+    });
     const sources = createSources(c, { store: this.#store, put, vault: delivery.vault, clock: this.#clock, log: app.log, observe: obs });
     this.#sources = sources;
     await buildApi(app, {
@@ -213,6 +224,7 @@ export class SwitchyardServer {
       replay: { replays, archives },
       streams,
       transactions: { transactions, checkSecrets: { activeSecrets: (bus) => delivery.keyring.activeSecrets(checkSigningRef(bus), this.#clock.now()) } },
+      schedules: { clock: this.#clock, maxEventBytes: c.limits.maxEventBytes, status: (name) => this.#scheduler?.status(name) },
       sources,
       aws: !c.aws.enabled ? undefined : {
         account: c.aws.account, region: c.aws.region, accessKeys: c.auth.awsAccessKeys, clock: this.#clock,
@@ -235,6 +247,7 @@ export class SwitchyardServer {
     await app.listen({ host: c.server.host, port: c.server.port });
     await this.#sweeper?.start();
     await this.#checker.start();
+    await this.#scheduler?.start();
     this.#ready = true;
     log.info({ url: this.url, dataDir: c.storage.dataDir, version }, 'switchyard ready');
   }
@@ -254,6 +267,7 @@ export class SwitchyardServer {
       this.#streams?.queues.close();
       this.#streams?.consumers.close();
       await this.#checker?.stop();
+      await this.#scheduler?.stop();
       if (this.#app !== undefined) {
         const app = this.#app;
         const timer = setTimeout(() => app.server.closeAllConnections(), this.config.server.shutdownTimeoutMs);

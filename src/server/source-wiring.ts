@@ -1,9 +1,9 @@
 import { isLoopback, type Config } from '../config/index.js';
 import type { Clock } from '../core/index.js';
 import type { ConnectionVault } from '../delivery/index.js';
-import type { IngestService, PutOutcome } from '../ingest/index.js';
+import { settledOutcomes, type IngestService } from '../ingest/index.js';
 import type { Observability } from '../observe/index.js';
-import { SourceKinds, SourceManager, webhookKind, type SourceLog, type SourcePublisher, type SourcePutOutcome } from '../sources/index.js';
+import { SourceKinds, SourceManager, brokerKinds, webhookKind, type BrokerLimits, type SourceLog, type SourcePublisher } from '../sources/index.js';
 import type { Store } from '../store/index.js';
 
 export interface SourceWiringDeps {
@@ -17,17 +17,11 @@ export interface SourceWiringDeps {
   readonly observe: Observability;
 }
 
-/** The built-in source kinds. A kind added later (broker sources, schedules) is registered here. */
-export function sourceKinds(): SourceKinds {
-  return new SourceKinds().register(webhookKind);
-}
-
-/** A source's put is never part of a transaction (it passes none), so no outcome is `held`. */
-function notHeld(outcomes: readonly PutOutcome[]): SourcePutOutcome[] {
-  return outcomes.map((o) => {
-    if (o.type === 'held') throw new Error(`event ${o.id} was held by a transaction; a source put passes none`);
-    return o;
-  });
+/** The built-in source kinds: webhook and the broker kinds (src/sources/brokers). */
+export function sourceKinds(limits: BrokerLimits): SourceKinds {
+  const kinds = new SourceKinds().register(webhookKind);
+  for (const k of brokerKinds(limits)) kinds.register(k);
+  return kinds;
 }
 
 /**
@@ -36,14 +30,15 @@ function notHeld(outcomes: readonly PutOutcome[]): SourcePutOutcome[] {
  */
 export function createSources(c: Config, deps: SourceWiringDeps): SourceManager {
   const publisher: SourcePublisher = {
-    put: async (bus, events, o) => notHeld(await deps.put(bus, events, {
+    put: async (bus, events, o) => settledOutcomes(await deps.put(bus, events, {
       kind: 'source', source: o.source, sourceKind: o.kind, verification: o.verification, mode: o.mode, client: o.client, traceparent: o.traceparent,
     }, { atomic: true })),
   };
   const system = deps.observe.systemEvents;
   const manager = new SourceManager({
     catalog: deps.store.catalog,
-    kinds: sourceKinds(),
+    deadLetters: deps.store.sourceDeadLetters,
+    kinds: sourceKinds({ maxEventBytes: c.limits.maxEventBytes, maxBatchEvents: c.limits.maxBatchEvents, maxJsonDepth: c.limits.maxJsonDepth }),
     publisher,
     secrets: { credentials: async (name) => await deps.vault.credentials(name) },
     health: system === undefined ? undefined : {

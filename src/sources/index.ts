@@ -17,3 +17,11 @@ export { webhookKind, WEBHOOK_KIND, type WebhookConfig } from './webhook/webhook
 export { verifierKinds, type WebhookRequest, type WebhookReply, type Verification } from './webhook/verify/index.js';
 export { handshake, type HandshakeAnswer } from './webhook/handshake.js';
 export { isCloudEventRequest, webhookDocument } from './webhook/webhook-document.js';
+export { brokerKinds, type BrokerLimits } from './brokers/index.js';
+export {
+  Scheduler, type SchedulerDeps, type SchedulerLog, type ScheduleStatus, type ScheduleOrigin, type FirePut, type FireOutcome,
+} from './scheduler/scheduler.js';
+export { parseSchedule, scheduleWindow, DEFAULT_MAX_CATCH_UP, MAX_FLEXIBLE_WINDOW_MS, type ScheduleBody } from './scheduler/schedule-spec.js';
+export { firesAfter, type FireWindow } from './scheduler/fire-times.js';
+export { fireEventId } from './scheduler/fire-event.js';
+export { MAX_FIRES_PER_PASS } from './scheduler/catch-up.js';

@@ -1,6 +1,6 @@
 import { KeyedLock, SwitchyardError, type Clock, type Violation } from '../core/index.js';
 import { decodeHttpRequest, type CloudEvent, type ContentMode } from '../events/index.js';
-import { ZERO_SOURCE_COUNTS, type Catalog, type CatalogChange, type SourceCounts, type SourceRecord } from '../store/index.js';
+import { ZERO_SOURCE_COUNTS, type Catalog, type CatalogChange, type SourceCounts, type DeadMessage, type SourceDeadLetterStore, type SourceRecord } from '../store/index.js';
 import { checkMapping, type CompiledMapping } from './mapping/mapping.js';
 import type { SourceKinds } from './registry.js';
 import { checkSourceBody, type SourceBody } from './source-spec.js';
@@ -28,6 +28,8 @@ export interface SourceManagerOptions {
   readonly limits: { readonly maxEventBytes: number; readonly maxBatchEvents: number; readonly maxJsonDepth: number };
   /** How often counters are added to the store (ms); 0: only at stop and on `flush`. Default 5000. */
   readonly flushIntervalMs?: number;
+  /** Where pulling kinds keep poison messages (`SourceRun.deadLetter`). */
+  readonly deadLetters: SourceDeadLetterStore;
 }
 
 /** A source as the API shows it: its settings, observed status and counters; never a secret. */
@@ -389,6 +391,10 @@ export class SourceManager {
       rejected: (n = 1) => e.stats.rejected('refused by the source', this.#o.clock.now(), n),
       failing: (err: unknown) => this.#failing(e, message(err)),
       healthy: () => this.#healthy(e),
+      deadLetter: async (message: DeadMessage, error: { readonly code: string; readonly reason: string }) => {
+        await this.#o.deadLetters.add({ source: r.name, code: error.code, reason: error.reason, message });
+        e.stats.rejected(`${error.code}: ${error.reason}`, this.#o.clock.now());
+      },
     };
     e.runner = (async () => {
       try {

@@ -1,6 +1,7 @@
 import type { Clock, ErrorCode, Violation } from '../core/index.js';
 import type { CloudEvent, ContentMode } from '../events/index.js';
 import type { CompiledMapping } from './mapping/mapping.js';
+import type { DeadMessage } from '../store/index.js';
 
 /**
  * Where a source's events came from, kept with each event for its trace (`via`). The server maps
@@ -90,6 +91,12 @@ export interface SourceRun<C> {
   failing(error: unknown): void;
   /** The source works again: status back to `running`. */
   healthy(): void;
+  /**
+   * Keeps a message the source cannot take (a poison message) in the source's dead letters with
+   * the reason, and counts it rejected; resolves once it is durable, so the kind acknowledges the
+   * broker message only then. Added for the broker kinds (src/sources/brokers).
+   */
+  deadLetter(message: DeadMessage, error: { readonly code: string; readonly reason: string }): Promise<void>;
 }
 
 /** A started pulling source; `stop` resolves once in-flight messages have settled (acknowledged or left for redelivery). */

@@ -10,6 +10,7 @@ import { silentStoreLog, type StoreLog } from './write-health.js';
  * - `schema` put: created, its description or compatibility changed, or a version added.
  * - `schema-settings`: a bus's validation/discovery settings changed.
  * - `signing-secrets`: a target's signing secrets were rotated (`target` is the target key).
+ * - `schedule`: a schedule was put or deleted (a fire moving its cursor is not announced).
  * - `source` put: an event source was created, replaced, paused or resumed (counters are not announced).
  */
 export type CatalogChange =
@@ -20,6 +21,7 @@ export type CatalogChange =
   | { readonly type: 'schema-settings'; readonly op: 'put'; readonly bus: string }
   | { readonly type: 'connection'; readonly op: 'put' | 'delete'; readonly name: string }
   | { readonly type: 'signing-secrets'; readonly op: 'put'; readonly target: string }
+  | { readonly type: 'schedule'; readonly op: 'put' | 'delete'; readonly name: string }
   | { readonly type: 'source'; readonly op: 'put' | 'delete'; readonly name: string };
 
 /**

@@ -2,6 +2,9 @@ export type {
   Retention, BusRecord, BusUpdate, NewBus, AppendItem, AppendOutcome, StoredEvent, EventQuery, EventPage,
   EventLog, BusCatalog, Store, RuleRecord, NewRule, RuleCatalog, Catalog, Housekeeping,
 } from './types.js';
+export { MAX_DEAD_LETTERS_PER_SOURCE } from './source-dead-letter-types.js';
+export type { DeadMessage, NewSourceDeadLetter, SourceDeadLetter, SourceDeadLetterPage, SourceDeadLetterStore } from './source-dead-letter-types.js';
+export type { ScheduleRecord, NewSchedule, ScheduleCatalog, ScheduleEventTemplate, CatchUpPolicy } from './schedule-types.js';
 export type { ConnectionRecord, NewConnection, ConnectionCatalog, StoredSigningSecret } from './connection-types.js';
 export { ZERO_SOURCE_COUNTS, type SourceRecord, type NewSource, type SourceCatalog, type SourceCounts, type SourceState } from './source-types.js';
 export type { EventSearchQuery, EventOrigin, ObserveIndex, EventDeliveryState, TraceDelivery, TraceAttempt, TargetBacklogRow } from './observe-types.js';

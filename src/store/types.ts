@@ -2,6 +2,8 @@ import type { RuleTarget } from '../core/index.js';
 import type { ContentMode } from '../events/index.js';
 import type { SchemaCatalog } from './schema-types.js';
 import type { ConnectionCatalog } from './connection-types.js';
+import type { ScheduleCatalog } from './schedule-types.js';
+import type { SourceDeadLetterStore } from './source-dead-letter-types.js';
 import type { SourceCatalog } from './source-types.js';
 import type { DeliveryEnqueue, DeliveryQueue } from './delivery-types.js';
 import type { ObserveIndex } from './observe-types.js';
@@ -189,6 +191,8 @@ export interface Catalog extends CatalogWatch {
   readonly schemas: SchemaCatalog;
   /** Connections and target signing secrets (sealed). */
   readonly connections: ConnectionCatalog;
+  /** Schedules and their fire cursors (docs/scheduler.md). */
+  readonly schedules: ScheduleCatalog;
   /** Event sources (src/sources): webhook endpoints, broker subscriptions; with their counters. */
   readonly sources: SourceCatalog;
 }
@@ -225,6 +229,8 @@ export interface Store {
   readonly replays: ReplayStore;
   /** Durable consumers' committed offsets (consumer-types.ts, docs/consumers.md). */
   readonly consumers: ConsumerStore;
+  /** Messages pulling sources could not take (poison messages), with the reason. */
+  readonly sourceDeadLetters: SourceDeadLetterStore;
   /** Retention sweep and size; absent on a backend that does not offer it. */
   readonly housekeeping?: Housekeeping;
   /** Transactional ("half") messages: held events, commit into the log, check-back bookkeeping (transaction-types.ts). */

@@ -938,6 +938,42 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/schedules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List schedules with their next fire times */
+        get: operations["listSchedules"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/schedules/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a schedule, its next 5 fire times and its status */
+        get: operations["getSchedule"];
+        /** Create or replace a schedule; its fires are put from now on (catchUp covers fires missed while no scheduler ran) */
+        put: operations["putSchedule"];
+        post?: never;
+        /** Delete a schedule */
+        delete: operations["deleteSchedule"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/schemas": {
         parameters: {
             query?: never;
@@ -1091,6 +1127,24 @@ export interface paths {
         post?: never;
         /** Delete an event source */
         delete: operations["deleteSource"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sources/{name}/dead-letters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the messages a source could not take (poison messages), with the reason, oldest first */
+        get: operations["listSourceDeadLetters"];
+        put?: never;
+        post?: never;
+        /** Purge a source's dead letters */
+        delete: operations["purgeSourceDeadLetters"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1689,6 +1743,45 @@ export interface components {
         GetHealthResponse: {
             status?: string;
         };
+        GetScheduleResponse: {
+            bus: string;
+            /** @enum {string} */
+            catchUp: "none" | "latest" | "all";
+            /** Format: date-time */
+            createdAt?: string;
+            description?: string | null;
+            /** Format: date-time */
+            end?: string | null;
+            event: {
+                data?: unknown;
+                source: string;
+                subject?: string;
+                type: string;
+            };
+            expression: string;
+            flexibleWindowMs?: number;
+            maxCatchUp?: number;
+            name: string;
+            /** @description The next 5 fire times (none when disabled or finished). */
+            nextFires: string[];
+            /** Format: date-time */
+            start?: string | null;
+            /** @enum {string} */
+            state: "enabled" | "disabled";
+            /** @description Progress: the cursor (every fire up to it is put or skipped) and, from this node's scheduler, its last fire and error. */
+            status?: {
+                /** Format: date-time */
+                cursor?: string;
+                fired?: number;
+                lastError?: string | null;
+                /** Format: date-time */
+                lastFireAt?: string | null;
+                skipped?: number;
+            };
+            timezone: string;
+            /** Format: date-time */
+            updatedAt?: string;
+        };
         GetSchemaCodeResponse: string;
         GetSchemaResponse: {
             /** @enum {string} */
@@ -1841,6 +1934,47 @@ export interface components {
                 types?: number;
             }[];
         };
+        ListSchedulesResponse: {
+            items?: {
+                bus: string;
+                /** @enum {string} */
+                catchUp: "none" | "latest" | "all";
+                /** Format: date-time */
+                createdAt?: string;
+                description?: string | null;
+                /** Format: date-time */
+                end?: string | null;
+                event: {
+                    data?: unknown;
+                    source: string;
+                    subject?: string;
+                    type: string;
+                };
+                expression: string;
+                flexibleWindowMs?: number;
+                maxCatchUp?: number;
+                name: string;
+                /** @description The next 5 fire times (none when disabled or finished). */
+                nextFires: string[];
+                /** Format: date-time */
+                start?: string | null;
+                /** @enum {string} */
+                state: "enabled" | "disabled";
+                /** @description Progress: the cursor (every fire up to it is put or skipped) and, from this node's scheduler, its last fire and error. */
+                status?: {
+                    /** Format: date-time */
+                    cursor?: string;
+                    fired?: number;
+                    lastError?: string | null;
+                    /** Format: date-time */
+                    lastFireAt?: string | null;
+                    skipped?: number;
+                };
+                timezone: string;
+                /** Format: date-time */
+                updatedAt?: string;
+            }[];
+        };
         ListSchemasResponse: {
             items?: {
                 /** @enum {string} */
@@ -1869,6 +2003,27 @@ export interface components {
                 source?: string | null;
                 version?: number;
             }[];
+        };
+        ListSourceDeadLettersResponse: {
+            items?: {
+                code?: string;
+                /** Format: date-time */
+                deadAt?: string;
+                id?: number;
+                message?: {
+                    /** @description base64 */
+                    body?: string;
+                    contentType?: string | null;
+                    headers?: {
+                        [key: string]: string;
+                    };
+                    origin?: string;
+                    truncated?: boolean;
+                };
+                reason?: string;
+                source?: string;
+            }[];
+            next?: number;
         };
         ListSourcesResponse: {
             items?: ({
@@ -2173,6 +2328,9 @@ export interface components {
         PurgeDeadLettersResponse: {
             purged?: number;
         };
+        PurgeSourceDeadLettersResponse: {
+            purged?: number;
+        };
         PutBusSchemaSettingsRequest: {
             discovery?: boolean;
             sampleRate?: number;
@@ -2219,6 +2377,90 @@ export interface components {
                 /** @description put into this open transaction (the Switchyard-Transaction header): held, no sequence until it commits */
                 transaction?: string;
             }[];
+        };
+        PutScheduleRequest: {
+            /** @description Bus name: letters, digits, `.`, `_`, `-`; at most 64 characters. */
+            bus: string;
+            /**
+             * @description Fires missed while no scheduler ran: skipped (none), the newest one put (latest), or the newest maxCatchUp put (all).
+             * @default none
+             * @enum {string}
+             */
+            catchUp: "none" | "latest" | "all";
+            description?: string | null;
+            /** @description RFC 3339: no fire at or after this time. */
+            end?: string | null;
+            /** @description The event each fire puts: its id is derived from the schedule and the fire time, its time is the fire time. */
+            event: {
+                /** @description Any JSON value, put as application/json data. */
+                data?: unknown;
+                source: string;
+                subject?: string;
+                type: string;
+            };
+            /** @description A cron expression of 5 fields (minute hour day-of-month month day-of-week) or 6 (seconds first), optionally written cron(...); rate(n seconds|minutes|hours|days); or at(RFC 3339 date-time with an offset). */
+            expression: string;
+            /**
+             * @description Each fire is put at a moment within this window after its time (the same moment on every node).
+             * @default 0
+             */
+            flexibleWindowMs: number;
+            /**
+             * @description Most missed fires put at once under catchUp: all.
+             * @default 10
+             */
+            maxCatchUp: number;
+            /** @description RFC 3339: no fire before this time (inclusive). */
+            start?: string | null;
+            /**
+             * @default enabled
+             * @enum {string}
+             */
+            state: "enabled" | "disabled";
+            /**
+             * @description IANA time zone the cron fields are read in (e.g. Europe/Berlin).
+             * @default UTC
+             */
+            timezone: string;
+        };
+        PutScheduleResponse: {
+            bus: string;
+            /** @enum {string} */
+            catchUp: "none" | "latest" | "all";
+            /** Format: date-time */
+            createdAt?: string;
+            description?: string | null;
+            /** Format: date-time */
+            end?: string | null;
+            event: {
+                data?: unknown;
+                source: string;
+                subject?: string;
+                type: string;
+            };
+            expression: string;
+            flexibleWindowMs?: number;
+            maxCatchUp?: number;
+            name: string;
+            /** @description The next 5 fire times (none when disabled or finished). */
+            nextFires: string[];
+            /** Format: date-time */
+            start?: string | null;
+            /** @enum {string} */
+            state: "enabled" | "disabled";
+            /** @description Progress: the cursor (every fire up to it is put or skipped) and, from this node's scheduler, its last fire and error. */
+            status?: {
+                /** Format: date-time */
+                cursor?: string;
+                fired?: number;
+                lastError?: string | null;
+                /** Format: date-time */
+                lastFireAt?: string | null;
+                skipped?: number;
+            };
+            timezone: string;
+            /** Format: date-time */
+            updatedAt?: string;
         };
         PutSchemaRequest: {
             /** @enum {string} */
@@ -5428,6 +5670,139 @@ export interface operations {
             };
         };
     };
+    listSchedules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The request was refused (docs/errors.md). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListSchedulesResponse"];
+                };
+            };
+        };
+    };
+    getSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetScheduleResponse"];
+                };
+            };
+        };
+    };
+    putSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PutScheduleRequest"];
+            };
+        };
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PutScheduleResponse"];
+                };
+            };
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PutScheduleResponse"];
+                };
+            };
+        };
+    };
+    deleteSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     listSchemas: {
         parameters: {
             query?: never;
@@ -5939,6 +6314,71 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    listSourceDeadLetters: {
+        parameters: {
+            query?: {
+                after?: number;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListSourceDeadLettersResponse"];
+                };
+            };
+        };
+    };
+    purgeSourceDeadLetters: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description RFC 9457 problem details (application/problem+json); see docs/errors.md. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PurgeSourceDeadLettersResponse"];
+                };
             };
         };
     };

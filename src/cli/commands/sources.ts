@@ -1,5 +1,5 @@
 /**
- * `switchyard sources list|get|put|delete|pause|resume` (`/v1/sources`, docs/sources.md). A
+ * `switchyard sources list|get|put|delete|pause|resume|dead-letters` (`/v1/sources`, docs/sources.md). A
  * source file names connections for its secrets; the server never shows a secret.
  */
 import { segment } from '../client.js';
@@ -80,5 +80,21 @@ export const sourcesCommand: ClientCommand = {
           print(ctx, [JSON.parse(text) as SourceView]);
         });
     }
+    withClientOptions(c.command('dead-letters')).description('list the messages a broker source could not take (poison messages), oldest first; --purge deletes them')
+      .argument('<name>', 'source name')
+      .option('--purge', 'delete them instead')
+      .action(async (name: string, f: ClientFlags & { purge?: boolean }) => {
+        const client = clientFor(f, ctx.env);
+        if (f.purge === true) {
+          const { text } = await client.send('DELETE', `${path(name)}/dead-letters`);
+          if (f.json === true) return printJsonText(ctx.io.stdout, text);
+          ctx.io.stdout.write(`purged ${(JSON.parse(text) as { purged: number }).purged} dead letters of source ${name}\n`);
+          return;
+        }
+        const { text } = await client.send('GET', `${path(name)}/dead-letters?limit=1000`);
+        if (f.json === true) return printJsonText(ctx.io.stdout, text);
+        const items = (JSON.parse(text) as { items: { id: number; deadAt: string; code: string; reason: string; message: { origin: string } }[] }).items;
+        printTable(ctx.io.stdout, ['id', 'dead at', 'from', 'code', 'reason'], items.map((d) => [d.id, d.deadAt, d.message.origin, d.code, d.reason]));
+      });
   },
 };

@@ -12,6 +12,7 @@ import { schemasErrors } from './codes/schemas.js';
 import { observeErrors } from './codes/observe.js';
 import { replayErrors } from './codes/replay.js';
 import { queueErrors } from './codes/queues.js';
+import { schedulesErrors } from './codes/schedules.js';
 import { sourcesErrors } from './codes/sources.js';
 
 /**
@@ -32,6 +33,7 @@ export const errorRegistry = {
   ...observeErrors,
   ...replayErrors,
   ...queueErrors,
+  ...schedulesErrors,
   ...sourcesErrors,
 } as const;
 
@@ -52,6 +54,7 @@ export const errorAreas: ReadonlyArray<readonly [string, Readonly<Record<string,
   ['observe', observeErrors],
   ['replay', replayErrors],
   ['queues and consumers', queueErrors],
+  ['schedules', schedulesErrors],
   ['sources', sourcesErrors],
 ];
 

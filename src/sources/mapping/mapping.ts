@@ -41,6 +41,12 @@ export interface MappingContext {
   /** Default `type` (e.g. `switchyard.webhook.received`). */
   readonly defaultType: string;
   readonly now: number;
+  /**
+   * The id when neither the mapping nor its preset gives one (default: a random UUID). Broker
+   * kinds pass one the broker keeps across redeliveries (a JetStream sequence, a stream entry
+   * id, an AMQP message-id), so a message redelivered after its commit is a duplicate.
+   */
+  readonly defaultId?: string | undefined;
 }
 
 export interface CompiledMapping {
@@ -216,7 +222,7 @@ function buildMapping(
         return given[a];
       };
       // id, type and source the mapping names must be found (a silent random id would defeat dedupe).
-      const id = attr('id', true) ?? randomUUID();
+      const id = attr('id', true) ?? ctx.defaultId ?? randomUUID();
       const type = attr('type', true) ?? ctx.defaultType;
       const source = attr('source', true) ?? `/sources/${ctx.name}`;
       const subject = attr('subject', false);

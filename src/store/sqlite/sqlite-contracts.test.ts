@@ -16,6 +16,8 @@ import { runPullQueueContract } from '../contracts/delivery-pull.contract.js';
 import { runConsumersContract } from '../contracts/consumers.contract.js';
 import { runDelayedDeliveryContract } from '../contracts/delayed-delivery.contract.js';
 import { runTransactionLogContract } from '../contracts/transaction-log.contract.js';
+import { runScheduleCatalogContract } from '../contracts/schedule-catalog.contract.js';
+import { runSourceDeadLettersContract } from '../contracts/source-dead-letters.contract.js';
 import { runSourceCatalogContract } from '../contracts/sources.contract.js';
 import { SqliteStore } from './sqlite-store.js';
 
@@ -46,6 +48,8 @@ const REOPEN_CASES = [
   'consumers - a reopened store keeps consumers and their offsets',
   'delayed delivery - a reopened store keeps the due time of a delayed delivery',
   'transaction log - a reopened store keeps open transactions, their held events and check-back times',
+  'schedules - a reopened store keeps schedules and their cursors',
+  'source dead letters - a reopened store keeps them',
   'sources - a reopened store keeps sources, their state and counters',
 ];
 
@@ -92,5 +96,7 @@ for (const backend of [inMemory, onFile]) {
   runConsumersContract(backend);
   runDelayedDeliveryContract(backend);
   runTransactionLogContract(backend);
+  runScheduleCatalogContract(backend);
+  runSourceDeadLettersContract(backend);
   runSourceCatalogContract(backend);
 }

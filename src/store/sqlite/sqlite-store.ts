@@ -4,6 +4,9 @@ import { defaultBus, type Clock } from '../../core/index.js';
 import type { Catalog, EventLog, Housekeeping, Store } from '../types.js';
 import { ChangeFeed, type CatalogListener } from '../change-feed.js';
 import { SqliteConnectionCatalog } from './connection-catalog.js';
+import { SqliteScheduleCatalog } from './schedule-catalog.js';
+import { SqliteSourceDeadLetters } from './source-dead-letters.js';
+import type { SourceDeadLetterStore } from '../source-dead-letter-types.js';
 import { SqliteSourceCatalog } from './source-catalog.js';
 import { migrate } from './migrations.js';
 import { SqliteEventLog } from './event-log.js';
@@ -87,6 +90,7 @@ export class SqliteStore implements Store {
   readonly catalog: Catalog;
   readonly observe: ObserveIndex;
   readonly eventTypes: EventTypeCatalog;
+  readonly sourceDeadLetters: SourceDeadLetterStore;
   readonly housekeeping: Housekeeping;
   readonly deliveries: SqliteDeliveryQueue;
   readonly archives: ArchiveStore;
@@ -148,6 +152,7 @@ export class SqliteStore implements Store {
       rules: new SqliteRuleCatalog(db, opts.clock, feed),
       schemas: new SqliteSchemaCatalog(db, opts.clock, feed),
       connections: new SqliteConnectionCatalog(db, opts.clock, feed),
+      schedules: new SqliteScheduleCatalog(db, opts.clock, feed),
       sources: new SqliteSourceCatalog(db, opts.clock, feed),
       watch: (listener: CatalogListener) => feed.watch(listener),
     };
@@ -171,6 +176,7 @@ export class SqliteStore implements Store {
     this.consumers = new SqliteConsumers(db, this.writes);
     const eventTypes = new SqliteEventTypes(db, opts.maxTypesPerBus ?? DEFAULT_MAX_TYPES_PER_BUS);
     this.eventTypes = eventTypes;
+    this.sourceDeadLetters = new SqliteSourceDeadLetters(db, opts.clock);
     this.#log = new SqliteEventLog(db, { ...opts, health: this.writes }, this.#fullText, this.deliveries, eventTypes);
     this.events = this.#log;
     this.transactions = new SqliteTransactionLog(db, this.#log, this.writes);

@@ -17,11 +17,13 @@ import { migration as m016 } from './016-pull-leases.js';
 import { migration as m017 } from './017-consumers.js';
 import { migration as m019 } from './019-transactions.js';
 import { migration as m022 } from './022-sources.js';
+import { migration as m025 } from './025-schedules.js';
+import { migration as m026 } from './026-source-dead-letters.js';
 
 export type { Migration } from './migration.js';
 
 /**
  * Every migration in version order. One file per migration (`NNN-name.ts`); versions are
- * reserved by area: 3 deliveries, 4 schemas, 5 observability, 22-24 sources.
+ * reserved by area: 3 deliveries, 4 schemas, 5 observability, 22-24 sources, 25-27 broker sources and the scheduler.
  */
-export const migrations: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007, m008, m009, m010, m011, m012, m013, m014, m016, m017, m019, m022];
+export const migrations: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007, m008, m009, m010, m011, m012, m013, m014, m016, m017, m019, m022, m025, m026];
