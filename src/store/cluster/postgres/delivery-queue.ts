@@ -8,7 +8,7 @@ import type { ChangeRelay } from './change-relay.js';
 import type { EventBodies } from './event-bodies.js';
 import { PgDeadLetters } from './dead-letters.js';
 import { rowId } from './delivery-ids.js';
-import { groupBusy, lockGroups, promoteNext, type GroupKey } from './fifo-lock.js';
+import { lockGroups, promoteNext, type GroupKey } from './fifo-lock.js';
 import { inTransaction, type Queryable } from './pg-client.js';
 
 /** The deliveries of one event of the log, as the log's consumer records them. */
@@ -101,8 +101,26 @@ export class PgDeliveryQueue implements DeliveryQueue {
           ON d.bus = x.bus AND d.seq = x.seq AND d.rule = x.rule AND d.target = x.target AND d.forwarded_from IS NULL`,
       [JSON.stringify(ordered.map(({ bus, seq, rule, target }) => ({ bus, seq, rule, target })))]);
       const isKnown = new Set(known.map((k) => JSON.stringify([k.bus, k.seq, k.rule, k.target])));
+      const oldestNew = new Map<string, number>();
+      for (const r of ordered) {
+        const id = JSON.stringify([r.bus, r.rule, r.target, r.grp]);
+        if (!isKnown.has(JSON.stringify([r.bus, r.seq, r.rule, r.target]))) oldestNew.set(id, Math.min(oldestNew.get(id) ?? Infinity, r.seq));
+      }
       const busy = new Map<string, boolean>();
-      for (const [id, g] of groups) busy.set(id, await groupBusy(c, g));
+      for (const [id, g] of groups) {
+        // Recorded out of bus order (log messages handled by several nodes at once): a head not
+        // yet leased that is younger than a new delivery steps back, so the group stays in bus
+        // order. A head already in flight cannot: the older delivery waits behind it.
+        const oldest = oldestNew.get(id);
+        if (oldest !== undefined) {
+          await c.query(`UPDATE deliveries SET state = 'waiting' WHERE bus = $1 AND rule = $2 AND target = $3 AND grp = $4
+            AND state = 'pending' AND lease IS NULL AND seq > $5`, [g.bus, g.rule, g.target, g.grp, oldest]);
+        }
+        // Busy: a head, or an older delivery already waiting (the new ones queue behind it).
+        const { rows: ahead } = await c.query(`SELECT 1 FROM deliveries WHERE bus = $1 AND rule = $2 AND target = $3 AND grp = $4
+          AND (state = 'pending' OR state = 'waiting' AND seq < $5) LIMIT 1`, [g.bus, g.rule, g.target, g.grp, oldest ?? 0]);
+        busy.set(id, ahead.length > 0);
+      }
       // A group's new rows take their states in bus order: the oldest is the head if the group has none.
       for (const r of [...ordered].sort((a, b) => a.seq - b.seq)) {
         if (isKnown.has(JSON.stringify([r.bus, r.seq, r.rule, r.target]))) continue;
