@@ -113,11 +113,11 @@ export class PgDeliveryQueue implements DeliveryQueue {
         // order. A head already in flight cannot: the older delivery waits behind it.
         const oldest = oldestNew.get(id);
         if (oldest !== undefined) {
-          await c.query(`UPDATE deliveries SET state = 'waiting' WHERE bus = $1 AND rule = $2 AND target = $3 AND grp = $4
+          await c.query(`UPDATE deliveries SET state = 'waiting' WHERE bus = $1 AND rule = $2 AND target = $3 AND md5(grp) = md5($4) AND grp = $4
             AND state = 'pending' AND lease IS NULL AND seq > $5`, [g.bus, g.rule, g.target, g.grp, oldest]);
         }
         // Busy: a head, or an older delivery already waiting (the new ones queue behind it).
-        const { rows: ahead } = await c.query(`SELECT 1 FROM deliveries WHERE bus = $1 AND rule = $2 AND target = $3 AND grp = $4
+        const { rows: ahead } = await c.query(`SELECT 1 FROM deliveries WHERE bus = $1 AND rule = $2 AND target = $3 AND md5(grp) = md5($4) AND grp = $4
           AND (state = 'pending' OR state = 'waiting' AND seq < $5) LIMIT 1`, [g.bus, g.rule, g.target, g.grp, oldest ?? 0]);
         busy.set(id, ahead.length > 0);
       }

@@ -101,7 +101,7 @@ async function tallyTypes(c: Queryable, events: readonly IndexedEvent[], max: nu
           sample_seq = CASE WHEN $4 > sample_seq THEN $4 ELSE sample_seq END,
           sample_id = CASE WHEN $4 > sample_seq THEN $5 ELSE sample_id END,
           sample_body = CASE WHEN $4 > sample_seq THEN $6 ELSE sample_body END
-        WHERE bus = $7 AND source = $8 AND type = $9`, [s.count, s.first, s.last, s.seq, s.id, body, s.bus, s.source, s.type]);
+        WHERE bus = $7 AND md5(source) = md5($8) AND md5(type) = md5($9) AND source = $8 AND type = $9`, [s.count, s.first, s.last, s.seq, s.id, body, s.bus, s.source, s.type]);
       if ((bumped.rowCount ?? 0) > 0) continue;
       if (held + added >= max) {
         overflow += s.count;

@@ -18,7 +18,8 @@ import type { PgMigration } from './migration.js';
  *   target) — recording it again (a redelivered log message) is a no-op. Dead-letter copies
  *   (`forwarded_from`) are outside the key.
  * - `deliveries_group_head`: at most one `pending` row per FIFO group, cluster-wide. Writers that
- *   change a group's head take the group's advisory lock first (delivery-queue.ts).
+ *   change a group's head take the group's advisory lock first (delivery-queue.ts). Group keys
+ *   come from events (any length): indexes hold their md5, queries compare both.
  */
 export const migration: PgMigration = {
   version: 3,
@@ -45,9 +46,9 @@ export const migration: PgMigration = {
       forwarded_from int8
     );
     CREATE UNIQUE INDEX deliveries_key ON deliveries (bus, seq, rule, target) WHERE forwarded_from IS NULL;
-    CREATE UNIQUE INDEX deliveries_group_head ON deliveries (bus, rule, target, grp) WHERE state = 'pending' AND grp IS NOT NULL;
+    CREATE UNIQUE INDEX deliveries_group_head ON deliveries (bus, rule, target, md5(grp)) WHERE state = 'pending' AND grp IS NOT NULL;
     CREATE INDEX deliveries_due ON deliveries (bus, rule, target, due_at, first_at, id) WHERE state = 'pending';
-    CREATE INDEX deliveries_waiting ON deliveries (bus, rule, target, grp, seq, id) WHERE state = 'waiting';
+    CREATE INDEX deliveries_group ON deliveries (bus, rule, target, md5(grp), seq, id) WHERE state IN ('pending', 'waiting') AND grp IS NOT NULL;
     CREATE INDEX deliveries_dead ON deliveries (id) WHERE state = 'dead';
     CREATE INDEX deliveries_done ON deliveries (done_at) WHERE state = 'delivered';
     CREATE INDEX deliveries_event ON deliveries (bus, seq);
