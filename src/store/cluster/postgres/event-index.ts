@@ -48,7 +48,7 @@ export async function indexEvents(c: Queryable, events: readonly IndexedEvent[],
            ARRAY(SELECT jsonb_array_elements_text(x.matched_rules)), x.client, x.traceparent,
            ARRAY(SELECT jsonb_array_elements_text(x.words))
     FROM jsonb_to_recordset($1::jsonb) AS x(bus text, seq int8, id text, source text, type text, subject text, time text, mode text,
-         size int8, received_at int8, matched_rules jsonb, client text, traceparent text, words jsonb)
+         size int8, received_at float8, matched_rules jsonb, client text, traceparent text, words jsonb)
     WHERE EXISTS (SELECT 1 FROM buses b WHERE b.name = x.bus)
     ORDER BY x.bus, x.seq
     ON CONFLICT (bus, seq) DO NOTHING

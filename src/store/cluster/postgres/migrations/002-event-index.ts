@@ -30,7 +30,7 @@ export const migration: PgMigration = {
       time          text,
       mode          text NOT NULL,
       size          int8 NOT NULL,
-      received_at   int8 NOT NULL,
+      received_at   float8 NOT NULL,
       matched_rules text[] NOT NULL,
       client        text,
       traceparent   text,
@@ -47,7 +47,7 @@ export const migration: PgMigration = {
       seq        int8 NOT NULL,
       schema     text NOT NULL,
       violations text NOT NULL,
-      checked_at int8 NOT NULL,
+      checked_at float8 NOT NULL,
       PRIMARY KEY (bus, seq)
     );
     CREATE TABLE event_types (
@@ -55,8 +55,8 @@ export const migration: PgMigration = {
       source      text COLLATE "C" NOT NULL,
       type        text COLLATE "C" NOT NULL,
       count       int8 NOT NULL,
-      first_seen  int8 NOT NULL,
-      last_seen   int8 NOT NULL,
+      first_seen  float8 NOT NULL,
+      last_seen   float8 NOT NULL,
       sample_seq  int8 NOT NULL,
       sample_id   text NOT NULL,
       sample_body text
