@@ -283,7 +283,16 @@ export class PgDeliveryQueue implements DeliveryQueue {
   }
 
   async activeTargets(): Promise<TargetKey[]> {
-    const { rows } = await this.#pool.query<TargetKey>("SELECT DISTINCT bus, rule, target FROM deliveries WHERE state = 'pending'");
+    // A loose index scan over deliveries_due: one index probe per distinct target, however many
+    // deliveries are pending (every node runs this every few dispatcher ticks).
+    const { rows } = await this.#pool.query<TargetKey>(`
+      WITH RECURSIVE t AS (
+        (SELECT bus, rule, target FROM deliveries WHERE state = 'pending' ORDER BY bus, rule, target LIMIT 1)
+        UNION ALL
+        SELECT n.bus, n.rule, n.target FROM t, LATERAL (
+          SELECT bus, rule, target FROM deliveries WHERE state = 'pending' AND (bus, rule, target) > (t.bus, t.rule, t.target)
+          ORDER BY bus, rule, target LIMIT 1) n)
+      SELECT bus, rule, target FROM t`);
     return rows.map((r) => ({ bus: r.bus, rule: r.rule, target: r.target }));
   }
 

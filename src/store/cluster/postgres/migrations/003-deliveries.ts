@@ -50,6 +50,7 @@ export const migration: PgMigration = {
     CREATE INDEX deliveries_due ON deliveries (bus, rule, target, due_at, first_at, id) WHERE state = 'pending';
     CREATE INDEX deliveries_group ON deliveries (bus, rule, target, md5(grp), seq, id) WHERE state IN ('pending', 'waiting') AND grp IS NOT NULL;
     CREATE INDEX deliveries_dead ON deliveries (id) WHERE state = 'dead';
+    CREATE INDEX deliveries_unfinished ON deliveries (bus, rule, target, state) WHERE state <> 'delivered';
     CREATE INDEX deliveries_done ON deliveries (done_at) WHERE state = 'delivered';
     CREATE INDEX deliveries_event ON deliveries (bus, seq);
     CREATE TABLE delivery_attempts (
