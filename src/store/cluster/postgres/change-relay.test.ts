@@ -56,3 +56,16 @@ test('change relay - after its LISTEN connection is killed a node reconnects and
     stop();
   }
 });
+
+test('change relay - a NOTIFY this node cannot read (another version, a stray sender) is ignored; the feed goes on', async () => {
+  const seen: CatalogChange[] = [];
+  const stop = a.catalog.watch((c) => seen.push(c));
+  try {
+    const ch = channelsOf(schema);
+    await b.pool.query('SELECT pg_notify($1, $2), pg_notify($3, $4)', [ch.work, 'not json', ch.catalog, '{"id": "x"']);
+    await b.catalog.buses.create({ name: 'after-garbage', retention: { maxAgeMs: null, maxCount: null } });
+    await until(() => seen.some((c) => c.type === 'bus' && c.bus === 'after-garbage'), 'the next change');
+  } finally {
+    stop();
+  }
+});
