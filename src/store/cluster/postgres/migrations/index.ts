@@ -1,0 +1,9 @@
+import type { PgMigration } from './migration.js';
+import { migration as m001 } from './001-catalog.js';
+import { migration as m002 } from './002-event-index.js';
+import { migration as m003 } from './003-deliveries.js';
+
+export type { PgMigration } from './migration.js';
+
+/** Every migration, in version order. */
+export const pgMigrations: readonly PgMigration[] = [m001, m002, m003];
