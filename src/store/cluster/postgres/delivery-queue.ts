@@ -2,13 +2,15 @@ import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type {
   AttemptRecord, Completion, DeadLetter, DeadLetterFilter, DeadLetterPage, DeliveryEnqueue, DeliveryId, DeliveryQueue,
-  LeasedDelivery, TargetCounts, TargetHealth, TargetKey, WorkListener,
+  LeasedDelivery, PullReceipt, PullSettlement, TargetCounts, TargetHealth, TargetKey, WorkListener,
 } from '../../delivery-types.js';
 import type { ChangeRelay } from './change-relay.js';
 import type { EventBodies } from './event-bodies.js';
 import { PgDeadLetters } from './dead-letters.js';
 import { rowId } from './delivery-ids.js';
-import { lockGroups, promoteNext, type GroupKey } from './fifo-lock.js';
+import { lockGroups, promoteAfter, type GroupKey } from './fifo-lock.js';
+import { Touched } from './touched.js';
+import { receivePulled, settlePulled, type PullDeps } from './pull-leases.js';
 import { inTransaction, type Queryable } from './pg-client.js';
 
 /** The deliveries of one event of the log, as the log's consumer records them. */
@@ -17,6 +19,8 @@ export interface DeliveryRecord {
   readonly seq: number;
   readonly eventId: string;
   readonly deliveries: readonly DeliveryEnqueue[];
+  /** A delayed event (AppendItem.deliverAt): its deliveries are due at this time (ms), not before; a past time is now. */
+  readonly deliverAt?: number | undefined;
 }
 
 interface LeaseRow {
@@ -25,19 +29,6 @@ interface LeaseRow {
 }
 
 interface FinishedRow { bus: string; rule: string; target: string; grp: string | null; seq: number }
-
-const keyId = (k: TargetKey): string => JSON.stringify([k.bus, k.rule, k.target]);
-
-/** Collects distinct targets (work hints). */
-class Touched {
-  readonly #m = new Map<string, TargetKey>();
-  add(k: TargetKey): void {
-    this.#m.set(keyId(k), { bus: k.bus, rule: k.rule, target: k.target });
-  }
-  get keys(): TargetKey[] {
-    return [...this.#m.values()];
-  }
-}
 
 /**
  * The delivery queue on PostgreSQL, shared by every node (schema and state machine: migration
@@ -60,12 +51,14 @@ export class PgDeliveryQueue implements DeliveryQueue {
   readonly #relay: ChangeRelay;
   readonly #bodies: EventBodies;
   readonly #dead: PgDeadLetters;
+  readonly #pull: PullDeps;
 
   constructor(pool: pg.Pool, relay: ChangeRelay, bodies: EventBodies) {
     this.#pool = pool;
     this.#relay = relay;
     this.#bodies = bodies;
     this.#dead = new PgDeadLetters(pool, bodies);
+    this.#pull = { pool, bodies, notifyWork: (c, keys) => relay.notifyWork(c, keys), tellWork: (keys) => relay.tellWork(keys) };
   }
 
   /**
@@ -87,7 +80,11 @@ export class PgDeliveryQueue implements DeliveryQueue {
    */
   async enqueueIn(c: Queryable, records: readonly DeliveryRecord[], now: number, touched: Touched): Promise<number> {
     // Inserted in the records' order (delivery ids, and so dead-letter listings, follow it).
-    const rows = records.flatMap((r) => r.deliveries.map((d) => ({ bus: r.bus, seq: r.seq, event_id: r.eventId, rule: d.rule, target: d.target, grp: d.group, state: 'pending' })));
+    // The retry budget (first_at) starts when a delivery falls due: at deliverAt for a delayed event.
+    const rows = records.flatMap((r) => r.deliveries.map((d) => ({
+      bus: r.bus, seq: r.seq, event_id: r.eventId, rule: d.rule, target: d.target, grp: d.group, state: 'pending',
+      due: r.deliverAt === undefined || r.deliverAt < now ? now : r.deliverAt,
+    })));
     if (rows.length === 0) return 0;
     const ordered = rows.filter((r) => r.grp !== null);
     if (ordered.length > 0) {
@@ -131,8 +128,8 @@ export class PgDeliveryQueue implements DeliveryQueue {
     }
     const { rows: inserted } = await c.query<TargetKey>(`
       INSERT INTO deliveries (bus, seq, event_id, rule, target, grp, state, due_at, first_at, created_at)
-      SELECT x.bus, x.seq, x.event_id, x.rule, x.target, x.grp, x.state, $2, $2, $2
-      FROM jsonb_to_recordset($1::jsonb) AS x(bus text, seq int8, event_id text, rule text, target text, grp text, state text, n int8)
+      SELECT x.bus, x.seq, x.event_id, x.rule, x.target, x.grp, x.state, x.due, x.due, $2
+      FROM jsonb_to_recordset($1::jsonb) AS x(bus text, seq int8, event_id text, rule text, target text, grp text, state text, due float8, n int8)
       ORDER BY x.n
       ON CONFLICT (bus, seq, rule, target) WHERE forwarded_from IS NULL DO NOTHING
       RETURNING bus, rule, target`, [JSON.stringify(rows.map((r, n) => ({ ...r, n }))), now]);
@@ -164,7 +161,7 @@ export class PgDeliveryQueue implements DeliveryQueue {
         ORDER BY due_at, first_at, id LIMIT $5
         FOR UPDATE SKIP LOCKED),
       leased AS (
-        UPDATE deliveries d SET due_at = $6, lease = $7 FROM picked WHERE d.id = picked.id
+        UPDATE deliveries d SET due_at = $6, lease = $7, pulled = false FROM picked WHERE d.id = picked.id
         RETURNING d.id, d.bus, d.seq, d.event_id, d.rule, d.target, d.grp, d.attempts, d.first_at, d.created_at, d.event_body, picked.due_at AS old_due)
       SELECT l.*, e.received_at, e.traceparent FROM leased l LEFT JOIN event_index e ON e.bus = l.bus AND e.seq = l.seq
       ORDER BY l.old_due, l.first_at, l.id`, [key.bus, key.rule, key.target, now, limit, leaseUntil, lease]);
@@ -177,6 +174,14 @@ export class PgDeliveryQueue implements DeliveryQueue {
       attempts: r.attempts, firstAt: r.first_at, receivedAt: r.received_at ?? r.created_at,
       eventBody: r.event_body ?? (r.received_at === null ? null : bodies.get(r.seq) ?? null), traceparent: r.traceparent,
     }));
+  }
+
+  async receive(key: TargetKey, now: number, leaseUntil: number, limit: number, maxReceives: number): Promise<PullReceipt> {
+    return receivePulled(this.#pull, key, now, leaseUntil, limit, maxReceives);
+  }
+
+  async settle(keys: readonly TargetKey[], settlements: readonly PullSettlement[], now: number): Promise<boolean[]> {
+    return settlePulled(this.#pull, keys, settlements, now);
   }
 
   async nextDue(key: TargetKey): Promise<number | undefined> {
@@ -244,6 +249,15 @@ export class PgDeliveryQueue implements DeliveryQueue {
         await this.#promote(c, rows[0], now, touched);
         return true;
       }
+      case 'dropped': {
+        const { rows } = await c.query<FinishedRow>(`
+          UPDATE deliveries SET state = 'dropped', lease = NULL, attempts = attempts + $1, done_at = $2, last_error = $3
+          WHERE id = $4 AND lease = $5 AND state = 'pending' RETURNING bus, rule, target, grp, seq`, [x.attempt === null ? 0 : 1, now, x.reason, id, lease]);
+        if (rows[0] === undefined) return false;
+        if (x.attempt !== null) await this.#recordAttempt(c, id, x.attempt);
+        await this.#promote(c, rows[0], now, touched);
+        return true;
+      }
       case 'dead': {
         const { rows } = await c.query<FinishedRow>(`
           UPDATE deliveries SET state = 'dead', lease = NULL, done_at = $1, last_error = $2, payload = $3, attempts = attempts + $4,
@@ -268,10 +282,7 @@ export class PgDeliveryQueue implements DeliveryQueue {
 
   /** A finished group head hands its group to the next waiting delivery, under the group's lock. */
   async #promote(c: Queryable, k: FinishedRow, now: number, touched: Touched): Promise<void> {
-    if (k.grp === null) return;
-    const g = { bus: k.bus, rule: k.rule, target: k.target, grp: k.grp };
-    await lockGroups(c, [g]);
-    if (await promoteNext(c, g, now)) touched.add(k);
+    await promoteAfter(c, k, now, touched);
   }
 
   /** Appends an attempt as number max(n) + 1 of the delivery (the log outlives redrives, which reset `attempts`). */
@@ -357,17 +368,22 @@ export class PgDeliveryQueue implements DeliveryQueue {
              count(*) FILTER (WHERE state = 'pending' AND lease IS NOT NULL)::int8 AS in_flight,
              count(*) FILTER (WHERE state = 'waiting')::int8 AS waiting,
              count(*) FILTER (WHERE state = 'dead')::int8 AS dead
-      FROM deliveries WHERE bus = $1 AND rule = $2 AND target = $3 AND state <> 'delivered'`, [key.bus, key.rule, key.target]);
+      FROM deliveries WHERE bus = $1 AND rule = $2 AND target = $3 AND state NOT IN ('delivered', 'dropped')`, [key.bus, key.rule, key.target]);
     const r = rows[0] ?? { pending: 0, in_flight: 0, waiting: 0, dead: 0 };
     return { pending: r.pending + r.waiting, inFlight: r.in_flight, dead: r.dead, waiting: r.waiting };
   }
 
   async sweepDelivered(before: number, limit: number): Promise<number> {
     // Attempts go with their delivery (foreign key cascade).
-    const r = await this.#pool.query(`
-      DELETE FROM deliveries WHERE id IN (SELECT id FROM deliveries WHERE state = 'delivered' AND done_at < $1 ORDER BY done_at LIMIT $2)`, [before, limit]);
-    return r.rowCount ?? 0;
+    // Dropped deliveries (at-most-once) are finished too: swept like delivered ones.
+    let n = 0;
+    for (const state of ['delivered', 'dropped']) {
+      if (n >= limit) break;
+      const r = await this.#pool.query(`
+        DELETE FROM deliveries WHERE id IN (SELECT id FROM deliveries WHERE state = $3 AND done_at < $1 ORDER BY done_at LIMIT $2)`, [before, limit - n, state]);
+      n += r.rowCount ?? 0;
+    }
+    return n;
   }
 }
 
-export type { Touched };

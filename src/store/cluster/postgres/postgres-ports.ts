@@ -48,6 +48,8 @@ export interface PostgresPortsOptions {
 export interface AppendedEntry {
   readonly event: IndexedEvent;
   readonly deliveries: readonly DeliveryEnqueue[];
+  /** A delayed event (AppendItem.deliverAt, ms): its deliveries are due then, not before. */
+  readonly deliverAt?: number | undefined;
 }
 
 /** What PostgreSQL holds for a cluster node (DESIGN.md §4); see index.ts for the contract with the event log. */
@@ -150,7 +152,7 @@ export async function openPostgresPorts(opts: PostgresPortsOptions): Promise<Pos
         const { rows } = await c.query<{ bus: string }>('SELECT name AS bus FROM buses WHERE name = ANY($1::text[])', [[...new Set(entries.map((e) => e.event.bus))]]);
         const live = new Set(rows.map((r) => r.bus));
         const records = entries.filter((e) => live.has(e.event.bus) && e.deliveries.length > 0)
-          .map((e) => ({ bus: e.event.bus, seq: e.event.sequence, eventId: e.event.id, deliveries: e.deliveries }));
+          .map((e) => ({ bus: e.event.bus, seq: e.event.sequence, eventId: e.event.id, deliveries: e.deliveries, deliverAt: e.deliverAt }));
         return { events, deliveries: records.length === 0 ? 0 : await deliveries.enqueueIn(c, records, now, touched) };
       });
       deliveries.tell(touched);

@@ -78,6 +78,7 @@ export class StandInEventLog implements EventLog {
           traceparent: it.traceparent ?? null,
         },
         deliveries: it.deliveries ?? [],
+        deliverAt: it.deliverAt,
       });
       out.push({ type: 'stored', sequence: seq, receivedAt: now });
     }
