@@ -13,6 +13,7 @@ import { runHousekeepingContract } from '../../contracts/housekeeping.contract.j
 import { runEventTypesContract } from '../../contracts/event-types.contract.js';
 import { runPullQueueContract } from '../../contracts/delivery-pull.contract.js';
 import { runDelayedDeliveryContract } from '../../contracts/delayed-delivery.contract.js';
+import { runConsumersContract } from '../../contracts/consumers.contract.js';
 import type { Store } from '../../types.js';
 import { WriteHealth } from '../../write-health.js';
 import { openPostgresPorts, type PostgresPorts } from './index.js';
@@ -60,7 +61,7 @@ function asStore(ports: PostgresPorts, log: StandInEventLog): Store {
   return {
     events: log, catalog: ports.catalog, deliveries: ports.deliveries, observe: ports.observe, eventTypes: ports.eventTypes,
     housekeeping: ports.housekeeping, writes: new WriteHealth({ classify: () => undefined }), close: () => ports.close(),
-    archives: notYet('archives'), replays: notYet('replays'), consumers: notYet('consumers'), transactions: notYet('transactions'),
+    archives: notYet('archives'), replays: notYet('replays'), consumers: ports.consumers, transactions: notYet('transactions'),
   };
 }
 
@@ -96,3 +97,4 @@ runHousekeepingContract(backend);
 runEventTypesContract(backend);
 runPullQueueContract(backend);
 runDelayedDeliveryContract(backend);
+runConsumersContract(backend);

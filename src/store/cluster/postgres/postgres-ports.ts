@@ -19,6 +19,7 @@ import { noEventBodies, type EventBodies } from './event-bodies.js';
 import type { Housekeeping } from '../../types.js';
 import type { DeliveryEnqueue } from '../../delivery-types.js';
 import { PgDeliveryQueue } from './delivery-queue.js';
+import { PgConsumers } from './consumers.js';
 import { checkSchemaName, inTransaction, openPool } from './pg-client.js';
 
 export interface PostgresPortsOptions {
@@ -75,6 +76,8 @@ export interface PostgresPorts {
    * Answers how many events and deliveries were new.
    */
   recordAppended(entries: readonly AppendedEntry[]): Promise<{ events: number; deliveries: number }>;
+  /** Durable consumers' committed offsets (the events themselves are read from the log). */
+  readonly consumers: PgConsumers;
   /** The node's pool (for the cluster store's own queries; closed by `close`). */
   readonly pool: pg.Pool;
   /** Whether the change feed's connection is up now (for /readyz). */
@@ -142,6 +145,7 @@ export async function openPostgresPorts(opts: PostgresPortsOptions): Promise<Pos
     observe: new PgObserveIndex(pool, bodies),
     housekeeping: indexHousekeeping(pool, schema, () => opts.clock.now(), opts.sweepBatch ?? 10_000),
     deliveries,
+    consumers: new PgConsumers(pool),
     indexAppended: async (events) => inTransaction(pool, (c) => indexEvents(c, events, maxTypes)),
     recordAppended: async (entries) => {
       const touched = deliveries.touched();
