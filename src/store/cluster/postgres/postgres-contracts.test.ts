@@ -14,6 +14,7 @@ import { runEventTypesContract } from '../../contracts/event-types.contract.js';
 import { runPullQueueContract } from '../../contracts/delivery-pull.contract.js';
 import { runDelayedDeliveryContract } from '../../contracts/delayed-delivery.contract.js';
 import { runConsumersContract } from '../../contracts/consumers.contract.js';
+import { runTransactionLogContract } from '../../contracts/transaction-log.contract.js';
 import type { Store } from '../../types.js';
 import { WriteHealth } from '../../write-health.js';
 import { openPostgresPorts, type PostgresPorts } from './index.js';
@@ -44,9 +45,10 @@ const EVENT_LOG_CASES = [
   'event log - a reopened store still deduplicates within the window',
 ];
 
-async function open(schema: string, o: BackendOptions, bodies: MemoryBodies): Promise<PostgresPorts> {
+async function open(schema: string, o: BackendOptions, bodies: MemoryBodies, log: () => StandInEventLog): Promise<PostgresPorts> {
   return openPostgresPorts({
     url: TEST_POSTGRES_URL, schema, clock: o.clock, defaultRetentionMaxAgeMs: 7 * 24 * 3600 * 1000, poolSize: 4, eventBodies: bodies,
+    appendCommitted: (key, items) => log().appendKeyed(key, items),
     ...(o.maxTypesPerBus === undefined ? {} : { maxTypesPerBus: o.maxTypesPerBus }),
   });
 }
@@ -61,7 +63,7 @@ function asStore(ports: PostgresPorts, log: StandInEventLog): Store {
   return {
     events: log, catalog: ports.catalog, deliveries: ports.deliveries, observe: ports.observe, eventTypes: ports.eventTypes,
     housekeeping: ports.housekeeping, writes: new WriteHealth({ classify: () => undefined }), close: () => ports.close(),
-    archives: notYet('archives'), replays: notYet('replays'), consumers: ports.consumers, transactions: notYet('transactions'),
+    archives: notYet('archives'), replays: notYet('replays'), consumers: ports.consumers, transactions: ports.transactions,
   };
 }
 
@@ -70,13 +72,13 @@ const backend: ContractOptions = {
   create: async (o): Promise<ContractBackend> => {
     const schema = freshSchema();
     const bodies = new MemoryBodies();
-    let ports = await open(schema, o, bodies);
-    const log = new StandInEventLog(() => ports, o.clock, o.dedupeWindowMs, bodies);
+    let ports = await open(schema, o, bodies, () => log);
+    const log: StandInEventLog = new StandInEventLog(() => ports, o.clock, o.dedupeWindowMs, bodies);
     return {
       store: asStore(ports, log),
       reopen: async () => {
         await ports.close();
-        ports = await open(schema, o, bodies);
+        ports = await open(schema, o, bodies, () => log);
         return asStore(ports, log);
       },
       cleanup: async () => {
@@ -98,3 +100,4 @@ runEventTypesContract(backend);
 runPullQueueContract(backend);
 runDelayedDeliveryContract(backend);
 runConsumersContract(backend);
+runTransactionLogContract(backend);

@@ -20,6 +20,7 @@ import type { Housekeeping } from '../../types.js';
 import type { DeliveryEnqueue } from '../../delivery-types.js';
 import { PgDeliveryQueue } from './delivery-queue.js';
 import { PgConsumers } from './consumers.js';
+import { PgTransactionLog, type CommittedAppender } from './transaction-log.js';
 import { checkSchemaName, inTransaction, openPool } from './pg-client.js';
 
 export interface PostgresPortsOptions {
@@ -41,6 +42,13 @@ export interface PostgresPortsOptions {
   readonly nextSequence?: NextSequence;
   /** Reads event bodies from the log for search results and leases (default: none, every body reads as gone). */
   readonly eventBodies?: EventBodies;
+  /**
+   * The log's idempotent append for transaction commits (transaction-log.ts, docs/cluster.md);
+   * absent, `transactions.commit` is refused.
+   */
+  readonly appendCommitted?: CommittedAppender;
+  /** How long a commit's node has to append before another node may take the commit over (default 60 s). */
+  readonly commitClaimMs?: number;
   /** Most index rows the retention sweep removes per bus per run (retention.sweepBatch; default 10,000). */
   readonly sweepBatch?: number;
 }
@@ -78,6 +86,11 @@ export interface PostgresPorts {
   recordAppended(entries: readonly AppendedEntry[]): Promise<{ events: number; deliveries: number }>;
   /** Durable consumers' committed offsets (the events themselves are read from the log). */
   readonly consumers: PgConsumers;
+  /**
+   * Transactional messages: held events in PostgreSQL, commits appended through `appendCommitted`;
+   * `transactions.resumeCommits` finishes commits whose node died before appending (run it from upkeep).
+   */
+  readonly transactions: PgTransactionLog;
   /** The node's pool (for the cluster store's own queries; closed by `close`). */
   readonly pool: pg.Pool;
   /** Whether the change feed's connection is up now (for /readyz). */
@@ -146,6 +159,9 @@ export async function openPostgresPorts(opts: PostgresPortsOptions): Promise<Pos
     housekeeping: indexHousekeeping(pool, schema, () => opts.clock.now(), opts.sweepBatch ?? 10_000),
     deliveries,
     consumers: new PgConsumers(pool),
+    transactions: new PgTransactionLog({
+      pool, clock: opts.clock, append: opts.appendCommitted, ...(opts.commitClaimMs === undefined ? {} : { commitClaimMs: opts.commitClaimMs }),
+    }),
     indexAppended: async (events) => inTransaction(pool, (c) => indexEvents(c, events, maxTypes)),
     recordAppended: async (entries) => {
       const touched = deliveries.touched();

@@ -44,6 +44,20 @@ export class StandInEventLog implements EventLog {
     return run;
   }
 
+  readonly #keyed = new Map<string, AppendOutcome>();
+
+  /**
+   * The idempotent append of transaction commits (CommittedAppender), as JetStream's
+   * `Nats-Msg-Id` dedupe gives it: item n under `${key}/${n}` is stored once; again, it answers
+   * the first outcome.
+   */
+  async appendKeyed(key: string, items: readonly AppendItem[]): Promise<AppendOutcome[]> {
+    const fresh = items.map((it, n) => ({ it, k: `${key}/${n}` })).filter(({ k }) => !this.#keyed.has(k));
+    const outcomes = await this.append(fresh.map(({ it }) => it));
+    fresh.forEach(({ k }, i) => this.#keyed.set(k, outcomes[i]!));
+    return items.map((_it, n) => this.#keyed.get(`${key}/${n}`)!);
+  }
+
   async #append(items: readonly AppendItem[]): Promise<AppendOutcome[]> {
     const ports = this.#ports();
     const now = this.#clock.now();
