@@ -15,6 +15,7 @@ import { runPullQueueContract } from '../../contracts/delivery-pull.contract.js'
 import { runDelayedDeliveryContract } from '../../contracts/delayed-delivery.contract.js';
 import { runConsumersContract } from '../../contracts/consumers.contract.js';
 import { runTransactionLogContract } from '../../contracts/transaction-log.contract.js';
+import { runArchiveStoreContract } from '../../contracts/archive-store.contract.js';
 import type { Store } from '../../types.js';
 import { WriteHealth } from '../../write-health.js';
 import { openPostgresPorts, type PostgresPorts } from './index.js';
@@ -63,7 +64,7 @@ function asStore(ports: PostgresPorts, log: StandInEventLog): Store {
   return {
     events: log, catalog: ports.catalog, deliveries: ports.deliveries, observe: ports.observe, eventTypes: ports.eventTypes,
     housekeeping: ports.housekeeping, writes: new WriteHealth({ classify: () => undefined }), close: () => ports.close(),
-    archives: notYet('archives'), replays: notYet('replays'), consumers: ports.consumers, transactions: ports.transactions,
+    archives: ports.archives, replays: notYet('replays'), consumers: ports.consumers, transactions: ports.transactions,
   };
 }
 
@@ -101,3 +102,4 @@ runPullQueueContract(backend);
 runDelayedDeliveryContract(backend);
 runConsumersContract(backend);
 runTransactionLogContract(backend);
+runArchiveStoreContract(backend);

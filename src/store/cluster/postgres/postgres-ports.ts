@@ -20,6 +20,7 @@ import type { Housekeeping } from '../../types.js';
 import type { DeliveryEnqueue } from '../../delivery-types.js';
 import { PgDeliveryQueue } from './delivery-queue.js';
 import { PgConsumers } from './consumers.js';
+import { PgArchiveStore, archiveIn } from './archive-store.js';
 import { PgTransactionLog, type CommittedAppender } from './transaction-log.js';
 import { checkSchemaName, inTransaction, openPool } from './pg-client.js';
 
@@ -59,6 +60,8 @@ export interface AppendedEntry {
   readonly deliveries: readonly DeliveryEnqueue[];
   /** A delayed event (AppendItem.deliverAt, ms): its deliveries are due then, not before. */
   readonly deliverAt?: number | undefined;
+  /** The archives the put named (AppendItem.archives): the event is copied into each that still exists. */
+  readonly archives?: readonly string[] | undefined;
 }
 
 /** What PostgreSQL holds for a cluster node (DESIGN.md §4); see index.ts for the contract with the event log. */
@@ -79,7 +82,7 @@ export interface PostgresPorts {
   /**
    * Indexes events and records their deliveries in ONE transaction, idempotently: an event
    * indexed already is not indexed again, a delivery recorded already on (bus, seq, rule, target)
-   * is skipped. After it resolves both are committed (acknowledge the log's message then); work
+   * is skipped; archived copies (`archives`) likewise, once per (bus, archive, seq). After it resolves all are committed (acknowledge the log's message then); work
    * hints go to every node. Events (and so deliveries) of a bus that no longer exists are skipped.
    * Answers how many events and deliveries were new.
    */
@@ -91,6 +94,8 @@ export interface PostgresPorts {
    * `transactions.resumeCommits` finishes commits whose node died before appending (run it from upkeep).
    */
   readonly transactions: PgTransactionLog;
+  /** Archives; their copies (with event text, so they outlive the stream) are written by `recordAppended`. */
+  readonly archives: PgArchiveStore;
   /** The node's pool (for the cluster store's own queries; closed by `close`). */
   readonly pool: pg.Pool;
   /** Whether the change feed's connection is up now (for /readyz). */
@@ -159,6 +164,7 @@ export async function openPostgresPorts(opts: PostgresPortsOptions): Promise<Pos
     housekeeping: indexHousekeeping(pool, schema, () => opts.clock.now(), opts.sweepBatch ?? 10_000),
     deliveries,
     consumers: new PgConsumers(pool),
+    archives: new PgArchiveStore(pool, opts.clock),
     transactions: new PgTransactionLog({
       pool, clock: opts.clock, append: opts.appendCommitted, ...(opts.commitClaimMs === undefined ? {} : { commitClaimMs: opts.commitClaimMs }),
     }),
@@ -173,6 +179,7 @@ export async function openPostgresPorts(opts: PostgresPortsOptions): Promise<Pos
         const live = new Set(rows.map((r) => r.bus));
         const records = entries.filter((e) => live.has(e.event.bus) && e.deliveries.length > 0)
           .map((e) => ({ bus: e.event.bus, seq: e.event.sequence, eventId: e.event.id, deliveries: e.deliveries, deliverAt: e.deliverAt }));
+        await archiveIn(c, entries.filter((e) => live.has(e.event.bus) && (e.archives?.length ?? 0) > 0).map((e) => ({ event: e.event, archives: e.archives ?? [] })));
         return { events, deliveries: records.length === 0 ? 0 : await deliveries.enqueueIn(c, records, now, touched) };
       });
       deliveries.tell(touched);

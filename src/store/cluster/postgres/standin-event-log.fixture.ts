@@ -93,6 +93,7 @@ export class StandInEventLog implements EventLog {
         },
         deliveries: it.deliveries ?? [],
         deliverAt: it.deliverAt,
+        archives: it.archives,
       });
       out.push({ type: 'stored', sequence: seq, receivedAt: now });
     }
