@@ -95,7 +95,7 @@ export class PgDeliveryQueue implements DeliveryQueue {
       const { rows: known } = await c.query<{ bus: string; seq: number; rule: string; target: string }>(`
         SELECT d.bus, d.seq, d.rule, d.target FROM deliveries d
         JOIN jsonb_to_recordset($1::jsonb) AS x(bus text, seq int8, rule text, target text)
-          ON d.bus = x.bus AND d.seq = x.seq AND d.rule = x.rule AND d.target = x.target AND d.forwarded_from IS NULL`,
+          ON d.bus = x.bus AND d.seq = x.seq AND d.rule = x.rule AND d.target = x.target AND d.forwarded_from IS NULL AND d.replay IS NULL`,
       [JSON.stringify(ordered.map(({ bus, seq, rule, target }) => ({ bus, seq, rule, target })))]);
       const isKnown = new Set(known.map((k) => JSON.stringify([k.bus, k.seq, k.rule, k.target])));
       const oldestNew = new Map<string, number>();
@@ -131,7 +131,7 @@ export class PgDeliveryQueue implements DeliveryQueue {
       SELECT x.bus, x.seq, x.event_id, x.rule, x.target, x.grp, x.state, x.due, x.due, $2
       FROM jsonb_to_recordset($1::jsonb) AS x(bus text, seq int8, event_id text, rule text, target text, grp text, state text, due float8, n int8)
       ORDER BY x.n
-      ON CONFLICT (bus, seq, rule, target) WHERE forwarded_from IS NULL DO NOTHING
+      ON CONFLICT (bus, seq, rule, target) WHERE forwarded_from IS NULL AND replay IS NULL DO NOTHING
       RETURNING bus, rule, target`, [JSON.stringify(rows.map((r, n) => ({ ...r, n }))), now]);
     for (const k of inserted) touched.add(k);
     await this.#relay.notifyWork(c, touched.keys);

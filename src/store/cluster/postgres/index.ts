@@ -30,6 +30,7 @@ export type { DeliveryRecord, PgDeliveryQueue } from './delivery-queue.js';
 export type { PgObserveIndex } from './observe-index.js';
 export type { PgConsumers } from './consumers.js';
 export type { PgArchiveStore } from './archive-store.js';
+export type { PgReplayStore } from './replay-store.js';
 export type { PgTransactionLog, CommittedAppender } from './transaction-log.js';
 export type { NextSequence } from './bus-catalog.js';
 export { migratePostgres } from './migrate.js';

@@ -16,6 +16,7 @@ import { runDelayedDeliveryContract } from '../../contracts/delayed-delivery.con
 import { runConsumersContract } from '../../contracts/consumers.contract.js';
 import { runTransactionLogContract } from '../../contracts/transaction-log.contract.js';
 import { runArchiveStoreContract } from '../../contracts/archive-store.contract.js';
+import { runReplayStoreContract } from '../../contracts/replay-store.contract.js';
 import type { Store } from '../../types.js';
 import { WriteHealth } from '../../write-health.js';
 import { openPostgresPorts, type PostgresPorts } from './index.js';
@@ -64,7 +65,7 @@ function asStore(ports: PostgresPorts, log: StandInEventLog): Store {
   return {
     events: log, catalog: ports.catalog, deliveries: ports.deliveries, observe: ports.observe, eventTypes: ports.eventTypes,
     housekeeping: ports.housekeeping, writes: new WriteHealth({ classify: () => undefined }), close: () => ports.close(),
-    archives: ports.archives, replays: notYet('replays'), consumers: ports.consumers, transactions: ports.transactions,
+    archives: ports.archives, replays: ports.replays, consumers: ports.consumers, transactions: ports.transactions,
   };
 }
 
@@ -103,3 +104,4 @@ runDelayedDeliveryContract(backend);
 runConsumersContract(backend);
 runTransactionLogContract(backend);
 runArchiveStoreContract(backend);
+runReplayStoreContract(backend);

@@ -21,6 +21,7 @@ import type { DeliveryEnqueue } from '../../delivery-types.js';
 import { PgDeliveryQueue } from './delivery-queue.js';
 import { PgConsumers } from './consumers.js';
 import { PgArchiveStore, archiveIn } from './archive-store.js';
+import { PgReplayStore } from './replay-store.js';
 import { PgTransactionLog, type CommittedAppender } from './transaction-log.js';
 import { checkSchemaName, inTransaction, openPool } from './pg-client.js';
 
@@ -96,6 +97,8 @@ export interface PostgresPorts {
   readonly transactions: PgTransactionLog;
   /** Archives; their copies (with event text, so they outlive the stream) are written by `recordAppended`. */
   readonly archives: PgArchiveStore;
+  /** Replay jobs; reads over the index + log and, for what the stream dropped, the archives' copies. */
+  readonly replays: PgReplayStore;
   /** The node's pool (for the cluster store's own queries; closed by `close`). */
   readonly pool: pg.Pool;
   /** Whether the change feed's connection is up now (for /readyz). */
@@ -165,6 +168,10 @@ export async function openPostgresPorts(opts: PostgresPortsOptions): Promise<Pos
     deliveries,
     consumers: new PgConsumers(pool),
     archives: new PgArchiveStore(pool, opts.clock),
+    replays: new PgReplayStore({
+      pool, bodies, nextSequence: async (bus) => (await buses.get(bus))?.nextSequence,
+      notifyWork: (c, keys) => r.notifyWork(c, keys), tellWork: (keys) => r.tellWork(keys),
+    }),
     transactions: new PgTransactionLog({
       pool, clock: opts.clock, append: opts.appendCommitted, ...(opts.commitClaimMs === undefined ? {} : { commitClaimMs: opts.commitClaimMs }),
     }),

@@ -6,8 +6,9 @@ import { migration as m004 } from './004-pull-leases.js';
 import { migration as m005 } from './005-consumers.js';
 import { migration as m006 } from './006-transactions.js';
 import { migration as m007 } from './007-archives.js';
+import { migration as m008 } from './008-replays.js';
 
 export type { PgMigration } from './migration.js';
 
 /** Every migration, in version order. */
-export const pgMigrations: readonly PgMigration[] = [m001, m002, m003, m004, m005, m006, m007];
+export const pgMigrations: readonly PgMigration[] = [m001, m002, m003, m004, m005, m006, m007, m008];
