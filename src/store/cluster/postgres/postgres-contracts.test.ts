@@ -55,11 +55,6 @@ async function open(schema: string, o: BackendOptions, bodies: MemoryBodies, log
   });
 }
 
-/** A port not built on PostgreSQL yet: any call fails loudly (its suite is not run). */
-function notYet<T extends object>(port: string): T {
-  return new Proxy({} as T, { get: (_t, name) => () => { throw new Error(`${port}.${String(name)} is not built on PostgreSQL yet`); } });
-}
-
 /** The ports as a Store, with the stand-in log in front (it reads `current()`, so a reopen switches it). */
 function asStore(ports: PostgresPorts, log: StandInEventLog): Store {
   return {
