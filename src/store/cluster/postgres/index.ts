@@ -22,6 +22,13 @@
  * 5. Deleting a bus removes what PostgreSQL holds of it; the stream is the cluster store's to delete.
  *    The retention sweep (`housekeeping.sweepRetention`) trims the index by the same rule the stream's
  *    MaxAge/MaxMsgs apply.
+ * 6. An `AppendedEntry` carries what the put decided beyond the event: `deliverAt` (a delayed
+ *    event: its deliveries are due then) and `archives` (the archives it is copied into, with its
+ *    text). Both must travel in the log's message so the consumer can pass them on.
+ * 7. Transactions: pass `appendCommitted` (the log's append, idempotent per `${key}/${n}` —
+ *    JetStream `Nats-Msg-Id`), and run `transactions.resumeCommits(now, limit)` from the node's
+ *    upkeep so a commit whose node died mid-append is finished by another (docs/cluster.md).
+ *    Upkeep also runs `transactions.sweepEnded`, `archives.sweep` and `deliveries.sweepDelivered`.
  */
 export { openPostgresPorts, type PostgresPorts, type PostgresPortsOptions, type AppendedEntry } from './postgres-ports.js';
 export type { IndexedEvent } from './event-index.js';
