@@ -8,7 +8,7 @@ interface ArchiveRow {
   bus: string; name: string; description: string | null; pattern: string | null; retention_ms: number | null; created_at: number; updated_at: number;
 }
 
-const COLS = 'bus, name, description, pattern::text AS pattern, retention_ms, created_at, updated_at';
+const COLS = 'bus, name, description, pattern, retention_ms, created_at, updated_at';
 
 const toRecord = (r: ArchiveRow): ArchiveRecord => ({
   bus: r.bus, name: r.name, description: r.description, pattern: r.pattern === null ? null : JSON.parse(r.pattern) as unknown,
@@ -64,7 +64,7 @@ export class PgArchiveStore implements ArchiveStore {
       if (bus.length === 0) return undefined;
       const now = this.#clock.now();
       const { rows } = await c.query<ArchiveRow & { created: boolean }>(`
-        INSERT INTO archives (bus, name, description, pattern, retention_ms, created_at, updated_at) VALUES ($1, $2, $3, $4::jsonb, $5, $6, $6)
+        INSERT INTO archives (bus, name, description, pattern, retention_ms, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6)
         ON CONFLICT (bus, name) DO UPDATE SET description = excluded.description, pattern = excluded.pattern,
           retention_ms = excluded.retention_ms, updated_at = excluded.updated_at
         RETURNING ${COLS}, (xmax = 0) AS created`, [a.bus, a.name, a.description, pattern, a.retentionMs, now]);

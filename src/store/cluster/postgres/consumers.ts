@@ -3,8 +3,7 @@ import type { ConsumerRecord, ConsumerStore, NewConsumer } from '../../consumer-
 
 interface Row { bus: string; name: string; pattern: string | null; committed: number; created_at: number; updated_at: number }
 
-// pattern as text: JSON.parse gives the value back exactly as stored (jsonb keeps the value, not the spelling).
-const COLS = 'bus, name, pattern::text AS pattern, committed, created_at, updated_at';
+const COLS = 'bus, name, pattern, committed, created_at, updated_at';
 
 const record = (r: Row): ConsumerRecord => ({
   bus: r.bus, name: r.name, pattern: r.pattern === null ? null : JSON.parse(r.pattern) as unknown, offset: r.committed, createdAt: r.created_at, updatedAt: r.updated_at,
@@ -28,7 +27,7 @@ export class PgConsumers implements ConsumerStore {
     const { rows } = await this.#pool.query<Row & { created: boolean }>(`
       WITH ins AS (
         INSERT INTO consumers (bus, name, pattern, committed, created_at, updated_at)
-        SELECT name, $2, $3::jsonb, $4, $5, $5 FROM buses WHERE name = $1
+        SELECT name, $2, $3, $4, $5, $5 FROM buses WHERE name = $1
         ON CONFLICT (bus, name) DO NOTHING
         RETURNING ${COLS})
       SELECT *, true AS created FROM ins

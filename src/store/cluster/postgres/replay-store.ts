@@ -12,7 +12,7 @@ import { Touched } from './touched.js';
 
 interface ReplayRow {
   id: string; bus: string; kind: string; state: string; from_seq: number; to_seq: number; total: number; pattern: string | null;
-  destination: ReplayDestination; rate: number | null; cursor: number; processed: number; matched: number; enqueued: number;
+  destination: string; rate: number | null; cursor: number; processed: number; matched: number; enqueued: number;
   created_at: number; updated_at: number; running_since: number | null; processed_at_run: number; finished_at: number | null; error: string | null;
 }
 
@@ -21,13 +21,13 @@ interface EventRow {
   body: string | null;
 }
 
-const COLS = `id, bus, kind, state, from_seq, to_seq, total, pattern::text AS pattern, destination, rate, cursor, processed, matched, enqueued,
+const COLS = `id, bus, kind, state, from_seq, to_seq, total, pattern, destination, rate, cursor, processed, matched, enqueued,
   created_at, updated_at, running_since, processed_at_run, finished_at, error`;
 const EVENT_COLS = 'seq, id, source, type, subject, time, received_at, mode, size';
 
 const toRecord = (r: ReplayRow): ReplayRecord => ({
   id: r.id, bus: r.bus, kind: r.kind as ReplayRecord['kind'], state: r.state as ReplayState, fromSeq: r.from_seq, toSeq: r.to_seq, total: r.total,
-  pattern: r.pattern === null ? null : JSON.parse(r.pattern) as unknown, destination: r.destination,
+  pattern: r.pattern === null ? null : JSON.parse(r.pattern) as unknown, destination: JSON.parse(r.destination) as ReplayDestination,
   ratePerSecond: r.rate, cursor: r.cursor, processed: r.processed, matched: r.matched, enqueued: r.enqueued, createdAt: r.created_at,
   updatedAt: r.updated_at, runningSince: r.running_since, processedAtRun: r.processed_at_run, finishedAt: r.finished_at, error: r.error,
 });
@@ -134,7 +134,7 @@ export class PgReplayStore implements ReplayStore {
   async create(r: NewReplay, now: number): Promise<ReplayRecord> {
     const { rows } = await this.#d.pool.query<ReplayRow>(`
       INSERT INTO replays (id, bus, kind, state, from_seq, to_seq, total, pattern, destination, rate, cursor, created_at, updated_at, running_since)
-      VALUES ($1, $2, $3, 'running', $4, $5, $6, $7::jsonb, $8::jsonb, $9, $10, $11, $11, $11) RETURNING ${COLS}`,
+      VALUES ($1, $2, $3, 'running', $4, $5, $6, $7, $8, $9, $10, $11, $11, $11) RETURNING ${COLS}`,
     [r.id, r.bus, r.kind, r.fromSeq, r.toSeq, r.total, r.pattern === null || r.pattern === undefined ? null : JSON.stringify(r.pattern),
       JSON.stringify(r.destination), r.ratePerSecond, r.fromSeq - 1, now]);
     return toRecord(rows[0]!);

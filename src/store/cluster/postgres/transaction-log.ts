@@ -43,6 +43,13 @@ function toRecord(r: TxRow): TransactionRecord {
   };
 }
 
+/**
+ * JSON text for a jsonb parameter. jsonb holds no U+0000, and a step's `detail` may quote a
+ * producer's answer: a NUL there is kept as U+FFFD rather than failing the write (an escaped
+ * backslash before `u0000` is left alone).
+ */
+const jsonb = (v: unknown): string => JSON.stringify(v).replace(/(?<!\\)((?:\\\\)*)\\u0000/g, '$1\\ufffd');
+
 /** The idempotency key of a transaction's commit in the log. */
 const commitKey = (bus: string, id: string): string => `swy-tx/${bus}/${id}`;
 
@@ -98,7 +105,7 @@ export class PgTransactionLog implements TransactionLog {
       const { rows: made } = await c.query<TxRow>(`
         INSERT INTO transactions (bus, id, state, check_url, check_after_ms, created_at, next_check_at, history)
         VALUES ($1, $2, 'open', $3, $4, $5, $6, $7::jsonb) RETURNING ${COLS}`,
-      [tx.bus, tx.id, tx.checkUrl, tx.checkAfterMs, now, now + tx.checkAfterMs, JSON.stringify(history)]);
+      [tx.bus, tx.id, tx.checkUrl, tx.checkAfterMs, now, now + tx.checkAfterMs, jsonb(history)]);
       return toRecord(made[0]!);
     });
   }
@@ -155,8 +162,8 @@ export class PgTransactionLog implements TransactionLog {
       if (r.state === 'committing') return { type: 'decided' };
       if (r.state !== 'open') return { type: 'closed', state: toRecord(r).state };
       if (r.events !== expected) return { type: 'changed' };
-      await c.query(`UPDATE transactions SET state = 'committing', next_check_at = NULL, commit_items = $1::jsonb, commit_step = $2::jsonb, commit_claim = $3
-        WHERE bus = $4 AND id = $5`, [JSON.stringify(items), JSON.stringify(step), this.#clock.now() + this.#claimMs, bus, id]);
+      await c.query(`UPDATE transactions SET state = 'committing', next_check_at = NULL, commit_items = $1, commit_step = $2::jsonb, commit_claim = $3
+        WHERE bus = $4 AND id = $5`, [JSON.stringify(items), jsonb(step), this.#clock.now() + this.#claimMs, bus, id]);
       await c.query('DELETE FROM transaction_events WHERE bus = $1 AND tx = $2', [bus, id]);
       return { type: 'decided' };
     });
@@ -166,10 +173,11 @@ export class PgTransactionLog implements TransactionLog {
 
   /** Steps 2 and 3 of a decided commit: append (idempotent), then end the transaction with its sequences. */
   async #finish(append: CommittedAppender, bus: string, id: string): Promise<EndOutcome> {
-    const { rows } = await this.#pool.query<{ commit_items: AppendItem[] | null }>(
+    const { rows } = await this.#pool.query<{ commit_items: string | null }>(
       "SELECT commit_items FROM transactions WHERE bus = $1 AND id = $2 AND state = 'committing'", [bus, id]);
-    const items = rows[0]?.commit_items;
-    if (items !== undefined && items !== null) {
+    const text = rows[0]?.commit_items;
+    if (text !== undefined && text !== null) {
+      const items = JSON.parse(text) as AppendItem[];
       const outcomes = await append(commitKey(bus, id), items);
       const seqs = outcomes.flatMap((o) => (o.type === 'stored' ? [o.sequence] : []));
       await this.#pool.query(`
@@ -214,7 +222,7 @@ export class PgTransactionLog implements TransactionLog {
       await c.query('DELETE FROM transaction_events WHERE bus = $1 AND tx = $2', [bus, id]);
       const { rows } = await c.query<TxRow>(`
         UPDATE transactions SET state = 'rolled-back', ended_at = $1, next_check_at = NULL, history = history || $2::jsonb
-        WHERE bus = $3 AND id = $4 RETURNING ${COLS}`, [step.at, JSON.stringify([step]), bus, id]);
+        WHERE bus = $3 AND id = $4 RETURNING ${COLS}`, [step.at, jsonb([step]), bus, id]);
       return { type: 'ended', transaction: toRecord(rows[0]!), outcomes: [] };
     });
   }
@@ -235,7 +243,7 @@ export class PgTransactionLog implements TransactionLog {
   async recordCheck(bus: string, id: string, step: TransactionStep & { type: 'check' }, nextCheckAt: number): Promise<boolean> {
     const r = await this.#pool.query(`
       UPDATE transactions SET checks = checks + 1, next_check_at = $1, history = history || $2::jsonb
-      WHERE bus = $3 AND id = $4 AND state = 'open'`, [nextCheckAt, JSON.stringify([step]), bus, id]);
+      WHERE bus = $3 AND id = $4 AND state = 'open'`, [nextCheckAt, jsonb([step]), bus, id]);
     return (r.rowCount ?? 0) > 0;
   }
 

@@ -3,7 +3,7 @@ import type { PgMigration } from './migration.js';
 /**
  * Durable consumers (docs/consumers.md): a named reader of a bus and its committed offset, the
  * sequence of the last event it is done with. Only the offset lives here; the events are read
- * from the log (JetStream) by the caller. `pattern` is the event pattern's JSON, or NULL. They go
+ * from the log (JetStream) by the caller. `pattern` is the event pattern's JSON text, or NULL (text, not jsonb: a pattern may name any string, U+0000 included). They go
  * with their bus (foreign key).
  */
 export const migration: PgMigration = {
@@ -13,7 +13,7 @@ export const migration: PgMigration = {
     CREATE TABLE consumers (
       bus        text COLLATE "C" NOT NULL REFERENCES buses (name) ON DELETE CASCADE,
       name       text COLLATE "C" NOT NULL,
-      pattern    jsonb,
+      pattern    text,
       committed  int8 NOT NULL,
       created_at float8 NOT NULL,
       updated_at float8 NOT NULL,

@@ -9,7 +9,7 @@ import type { PgMigration } from './migration.js';
  *   open ──commit (decided)──▶ committing ──(appended to the log)──▶ committed
  *     └──rollback──▶ rolled-back
  *
- * `committing` keeps the routed events to append (`commit_items`, put order) and the commit step;
+ * `committing` keeps the routed events to append (`commit_items`, their JSON text in put order) and the commit step;
  * the held rows are gone. Whoever holds the commit's claim (`commit_claim`, a time) appends
  * them under the transaction's idempotency key and ends it; a node that finds the claim ended
  * (its committer died) takes it over and does the same. `seqs` are the sequences the commit
@@ -34,7 +34,7 @@ export const migration: PgMigration = {
       last_seq       int8,
       seqs           int8[],
       history        jsonb NOT NULL,
-      commit_items   jsonb,
+      commit_items   text,
       commit_step    jsonb,
       commit_claim   float8,
       PRIMARY KEY (bus, id)

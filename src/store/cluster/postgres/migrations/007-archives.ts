@@ -15,7 +15,7 @@ export const migration: PgMigration = {
       bus          text COLLATE "C" NOT NULL REFERENCES buses (name) ON DELETE CASCADE,
       name         text COLLATE "C" NOT NULL,
       description  text,
-      pattern      jsonb,
+      pattern      text,
       retention_ms float8,
       created_at   float8 NOT NULL,
       updated_at   float8 NOT NULL,
