@@ -249,7 +249,7 @@ export class PgTransactionLog implements TransactionLog {
 
   async ofEvent(bus: string, sequence: number): Promise<TransactionRecord | undefined> {
     const { rows } = await this.#pool.query<TxRow>(`
-      SELECT ${COLS} FROM transactions WHERE bus = $1 AND first_seq <= $2 AND last_seq >= $2 AND $2 = ANY(seqs)
+      SELECT ${COLS} FROM transactions WHERE seqs @> ARRAY[$2::int8] AND seqs IS NOT NULL AND bus = $1
       ORDER BY first_seq DESC LIMIT 1`, [bus, sequence]);
     return rows[0] === undefined ? undefined : toRecord(rows[0]);
   }

@@ -42,7 +42,7 @@ export const migration: PgMigration = {
     CREATE INDEX transactions_due ON transactions (next_check_at) WHERE state = 'open';
     CREATE INDEX transactions_committing ON transactions (commit_claim) WHERE state = 'committing';
     CREATE INDEX transactions_ended ON transactions (ended_at) WHERE state IN ('committed', 'rolled-back');
-    CREATE INDEX transactions_seq ON transactions (bus, first_seq) WHERE first_seq IS NOT NULL;
+    CREATE INDEX transactions_seqs ON transactions USING gin (seqs) WHERE seqs IS NOT NULL;
     CREATE INDEX transactions_list ON transactions (bus, created_at DESC, id DESC);
     CREATE TABLE transaction_events (
       bus         text COLLATE "C" NOT NULL,
