@@ -1,0 +1,14 @@
+import type { PgMigration } from './migration.js';
+import { migration as m001 } from './001-catalog.js';
+import { migration as m002 } from './002-event-index.js';
+import { migration as m003 } from './003-deliveries.js';
+import { migration as m004 } from './004-pull-leases.js';
+import { migration as m005 } from './005-consumers.js';
+import { migration as m006 } from './006-transactions.js';
+import { migration as m007 } from './007-archives.js';
+import { migration as m008 } from './008-replays.js';
+
+export type { PgMigration } from './migration.js';
+
+/** Every migration, in version order. */
+export const pgMigrations: readonly PgMigration[] = [m001, m002, m003, m004, m005, m006, m007, m008];
