@@ -83,7 +83,7 @@ export class SwitchyardServer {
       // Route schema validators (JSON bodies strict, text parts coerced): src/api/validators.ts.
     });
     this.#app = app;
-    this.#store = createStore(c, this.#clock, app.log);
+    this.#store = await createStore(c, this.#clock, app.log);
     // Buses and rules in memory, following the catalog's change feed for the life of the store:
     // the put path's bus directory, and the rules the router and the dispatcher read.
     const view = await CatalogView.open(this.#store.catalog, app.log);
@@ -154,7 +154,7 @@ export class SwitchyardServer {
     await app.listen({ host: c.server.host, port: c.server.port });
     await this.#sweeper?.start();
     this.#ready = true;
-    log.info({ url: this.url, dataDir: c.storage.dataDir, version }, 'switchyard ready');
+    log.info({ url: this.url, ...(c.storage.kind === 'cluster' ? { storage: 'cluster', streamPrefix: c.storage.nats.streamPrefix, postgresSchema: c.storage.postgres.schema } : { dataDir: c.storage.dataDir }), version }, 'switchyard ready');
   }
 
   /** The ingest service; the delivery and observe parts are built before it and call it only once started. */
