@@ -84,8 +84,9 @@ export class LogRecorder {
         if (batch.length > 0) await this.#recordBatch(bus, batch);
         backoff = 250;
       } catch (err) {
+        // A stream not made yet (the bus's change can arrive first) is waited for quietly.
         if (isStreamNotFound(err)) ready = false;
-        if (!this.#stopped && !state.stopped) this.#o.log.warn({ err, bus }, 'log recorder: fetch failed; retrying');
+        else if (!this.#stopped && !state.stopped) this.#o.log.warn({ err, bus }, 'log recorder: fetch failed; retrying');
         await sleep(backoff);
         backoff = Math.min(backoff * 2, 5000);
       }
