@@ -114,6 +114,7 @@ export class SwitchyardServer {
       observer: obs.observer,
       validator: new SchemaValidator(schemas, {
         discovery: new SchemaDiscovery(schemas),
+        ...(this.#store.coordination === undefined ? {} : { leading: ((co) => () => co.leading())(this.#store.coordination) }),
         ...(obs.metrics === undefined ? {} : { onCheck: (bus: string, check: SchemaCheck) => obs.metrics?.schemaChecked(bus, check.mode, check.violations.length === 0) }),
       }),
       limits: { maxEventBytes: c.limits.maxEventBytes, maxBatchEvents: c.limits.maxBatchEvents, maxJsonDepth: c.limits.maxJsonDepth },

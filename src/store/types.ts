@@ -189,6 +189,15 @@ export interface Housekeeping {
 }
 
 /**
+ * Where work that must run once per installation runs (the retention sweep, schema discovery,
+ * rule-change system events), for a backend that several processes open at once: only where
+ * `leading()` is true now. A backend one process owns has none (callers treat that as leading).
+ */
+export interface Coordination {
+  leading(): boolean;
+}
+
+/**
  * A storage backend, as narrow ports: the event log, the catalog (with its change feed), the
  * delivery queue, the observe index and, optionally, housekeeping. Every port method that may
  * touch I/O returns a promise; the put path reads in-memory views kept current by the catalog's
@@ -205,6 +214,8 @@ export interface Store {
   readonly eventTypes: EventTypeCatalog;
   /** Retention sweep and size; absent on a backend that does not offer it. */
   readonly housekeeping?: Housekeeping;
+  /** Once-per-installation work runs only where this leads; absent on a one-process backend. */
+  readonly coordination?: Coordination;
   /**
    * Which writers fail on a storage fault now (disk full, I/O error). Such a write throws
    * SWY_STORE_UNAVAILABLE (`isStoreUnavailable`); the state change is logged once by the store.

@@ -2,7 +2,7 @@
 // PostgreSQL (DESIGN.md §4, docs/cluster.md). Any number of identical nodes open it at once.
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../core/index.js';
-import type { BusCatalog, BusRecord, Catalog, EventLog, Housekeeping, Store, AppendItem, AppendOutcome } from '../types.js';
+import type { BusCatalog, BusRecord, Catalog, Coordination, EventLog, Housekeeping, Store, AppendItem, AppendOutcome } from '../types.js';
 import type { Completion, DeliveryQueue, LeasedDelivery, DeadLetter } from '../delivery-types.js';
 import type { ObserveIndex } from '../observe-types.js';
 import type { EventTypeCatalog } from '../event-type-types.js';
@@ -57,6 +57,7 @@ export class ClusterStore implements Store {
   readonly observe: ObserveIndex;
   readonly eventTypes: EventTypeCatalog;
   readonly housekeeping: Housekeeping;
+  readonly coordination: Coordination;
   readonly writes: StoreWrites;
   /** This node's id (NOTIFY payloads, logs). */
   readonly nodeId: string;
@@ -82,6 +83,7 @@ export class ClusterStore implements Store {
     this.#streams = streams;
     this.#health = health;
     this.leadership = parts.leadership;
+    this.coordination = { leading: () => parts.leadership.leading };
     this.writes = health.writes;
     this.#recorder = new LogRecorder({ link, names, log: parts.storeLog, record: (records) => this.#record(records) });
     this.events = this.#eventLog();
