@@ -1,6 +1,6 @@
 export type {
   Retention, BusRecord, BusUpdate, NewBus, AppendItem, AppendOutcome, StoredEvent, EventQuery, EventPage,
-  EventLog, BusCatalog, Store, RuleRecord, NewRule, RuleCatalog, Catalog, Housekeeping, Coordination,
+  EventLog, BusCatalog, Store, RuleRecord, NewRule, RuleCatalog, Catalog, Housekeeping, Coordination, RateLimits,
 } from './types.js';
 export type { ConnectionRecord, NewConnection, ConnectionCatalog, StoredSigningSecret } from './connection-types.js';
 export type { EventSearchQuery, EventOrigin, ObserveIndex, EventDeliveryState, TraceDelivery, TraceAttempt, TargetBacklogRow } from './observe-types.js';

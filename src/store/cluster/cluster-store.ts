@@ -2,7 +2,7 @@
 // PostgreSQL (DESIGN.md §4, docs/cluster.md). Any number of identical nodes open it at once.
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../core/index.js';
-import type { BusCatalog, BusRecord, Catalog, Coordination, EventLog, Housekeeping, Store, AppendItem, AppendOutcome } from '../types.js';
+import type { BusCatalog, BusRecord, Catalog, Coordination, EventLog, RateLimits, Housekeeping, Store, AppendItem, AppendOutcome } from '../types.js';
 import type { Completion, DeliveryQueue, LeasedDelivery, DeadLetter } from '../delivery-types.js';
 import type { ObserveIndex } from '../observe-types.js';
 import type { EventTypeCatalog } from '../event-type-types.js';
@@ -17,6 +17,7 @@ import { LogRecorder } from './log-recorder.js';
 import { EngineHealth } from './engine-health.js';
 import { unavailable, unreachableAtStart } from './engine-fault.js';
 import { Leadership } from './leadership.js';
+import { PgRateLimits, RATE_BUCKETS_DDL } from './rate-limits.js';
 import { sweepLogByAge } from './jetstream/log-sweep.js';
 
 export interface ClusterStoreOptions {
@@ -58,6 +59,7 @@ export class ClusterStore implements Store {
   readonly eventTypes: EventTypeCatalog;
   readonly housekeeping: Housekeeping;
   readonly coordination: Coordination;
+  readonly rateLimits: RateLimits;
   readonly writes: StoreWrites;
   /** This node's id (NOTIFY payloads, logs). */
   readonly nodeId: string;
@@ -84,6 +86,7 @@ export class ClusterStore implements Store {
     this.#health = health;
     this.leadership = parts.leadership;
     this.coordination = { leading: () => parts.leadership.leading };
+    this.rateLimits = new PgRateLimits(pg.pool);
     this.writes = health.writes;
     this.#recorder = new LogRecorder({ link, names, log: parts.storeLog, record: (records) => this.#record(records) });
     this.events = this.#eventLog();
@@ -145,6 +148,11 @@ export class ClusterStore implements Store {
     }
     let leadership: Leadership | undefined;
     try {
+      // The cluster's own table beside the PostgreSQL ports' migrations (idempotent, every node).
+      await pg.pool.query(RATE_BUCKETS_DDL).catch((err: { code?: string }) => {
+        // Nodes starting together race on IF NOT EXISTS: another one made it.
+        if (err.code !== '23505' && err.code !== '42P07') throw err;
+      });
       const health = new EngineHealth({ log: storeLog, now: () => opts.clock.now(), probePostgres: async () => void (await pg.pool.query('SELECT 1')) });
       leadership = await Leadership.start({ url: opts.postgresUrl, key: `switchyard:${opts.postgresSchema}:${opts.streamPrefix}`, log: storeLog });
       const log = new JetStreamEventLog({
