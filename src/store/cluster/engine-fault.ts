@@ -26,9 +26,10 @@ export function engineFault(err: unknown): string | undefined {
 
 /** The store's "cannot write now" error for a failure of `engine`. */
 export function unavailable(engine: Engine, cause: unknown): SwitchyardError {
-  const err = new SwitchyardError('SWY_STORE_UNAVAILABLE', `${ENGINE_NAMES[engine]} is unreachable; nothing of this request was acknowledged, retry later`, { cause });
-  Object.defineProperty(err, 'engine', { value: engine });
-  return err;
+  // The cause names the engine, so WriteHealth (which classifies the cause) records the fault.
+  const why = cause instanceof Error ? cause.message : String(cause);
+  const down = Object.assign(new Error(`${ENGINE_NAMES[engine]} unreachable: ${why}`, { cause }), { engine });
+  return new SwitchyardError('SWY_STORE_UNAVAILABLE', `${ENGINE_NAMES[engine]} is unreachable; nothing of this request was acknowledged, retry later`, { cause: down });
 }
 
 /** Refusing to start: an engine cannot be reached. */

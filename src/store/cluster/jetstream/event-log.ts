@@ -7,6 +7,7 @@ import type { AppendItem, AppendOutcome, EventLog, EventPage, EventQuery, Retent
 import { decodeRecord, encodeRecord, type LogRecord } from './log-record.js';
 import type { StreamNames } from './names.js';
 import { isStreamNotFound, type BusStreams } from './streams.js';
+import { unavailable } from '../engine-fault.js';
 
 /** Most dedupe hops for one item (see #publish); each is a window that has passed by the clock. */
 const MAX_DEDUPE_HOPS = 8;
@@ -32,8 +33,7 @@ export interface JetStreamEventLogDeps {
   readonly health: (ok: boolean, err?: unknown) => void;
 }
 
-export const logUnavailable = (cause: unknown): SwitchyardError =>
-  new SwitchyardError('SWY_STORE_UNAVAILABLE', 'the event log (NATS JetStream) did not acknowledge the append; nothing was acknowledged, retry later', { cause });
+export const logUnavailable = (cause: unknown): SwitchyardError => unavailable('nats', cause);
 
 /**
  * Dedupe: the message id is derived from (source, id), so JetStream refuses a repeat inside its
