@@ -129,8 +129,13 @@ export class ChangeRelay {
     if (m.payload === undefined) return;
     const payload = m.payload;
     if (m.channel === this.#channels.work) {
-      const note = JSON.parse(payload) as WorkNote;
-      if (note.n !== this.#opts.nodeId) this.tellWork(note.k.map(([bus, rule, target]) => ({ bus, rule, target })));
+      // Runs in the client's event handler: a payload this node cannot read is logged, never thrown.
+      try {
+        const note = JSON.parse(payload) as WorkNote;
+        if (note.n !== this.#opts.nodeId) this.tellWork(note.k.map(([bus, rule, target]) => ({ bus, rule, target })));
+      } catch (err) {
+        this.#opts.log.warn({ err }, 'PostgreSQL change feed: unreadable work hint ignored');
+      }
       return;
     }
     this.#enqueue(async () => {

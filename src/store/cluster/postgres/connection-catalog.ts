@@ -63,7 +63,7 @@ export class PgConnectionCatalog implements ConnectionCatalog {
       if (secrets.length > 0) {
         await q.query(`
           INSERT INTO signing_secrets (target_key, created_at, sealed, expires_at)
-          SELECT $1, * FROM unnest($2::int8[], $3::text[], $4::int8[])`,
+          SELECT $1, * FROM unnest($2::float8[], $3::text[], $4::float8[])`,
         [targetKey, secrets.map((s) => s.createdAt), secrets.map((s) => s.sealed), secrets.map((s) => s.expiresAt)]);
       }
       return { value: undefined, changes: [{ type: 'signing-secrets', op: 'put', target: targetKey }] };

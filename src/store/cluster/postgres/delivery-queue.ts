@@ -113,11 +113,11 @@ export class PgDeliveryQueue implements DeliveryQueue {
         // order. A head already in flight cannot: the older delivery waits behind it.
         const oldest = oldestNew.get(id);
         if (oldest !== undefined) {
-          await c.query(`UPDATE deliveries SET state = 'waiting' WHERE bus = $1 AND rule = $2 AND target = $3 AND grp = $4
+          await c.query(`UPDATE deliveries SET state = 'waiting' WHERE bus = $1 AND rule = $2 AND target = $3 AND md5(grp) = md5($4) AND grp = $4
             AND state = 'pending' AND lease IS NULL AND seq > $5`, [g.bus, g.rule, g.target, g.grp, oldest]);
         }
         // Busy: a head, or an older delivery already waiting (the new ones queue behind it).
-        const { rows: ahead } = await c.query(`SELECT 1 FROM deliveries WHERE bus = $1 AND rule = $2 AND target = $3 AND grp = $4
+        const { rows: ahead } = await c.query(`SELECT 1 FROM deliveries WHERE bus = $1 AND rule = $2 AND target = $3 AND md5(grp) = md5($4) AND grp = $4
           AND (state = 'pending' OR state = 'waiting' AND seq < $5) LIMIT 1`, [g.bus, g.rule, g.target, g.grp, oldest ?? 0]);
         busy.set(id, ahead.length > 0);
       }
@@ -283,7 +283,16 @@ export class PgDeliveryQueue implements DeliveryQueue {
   }
 
   async activeTargets(): Promise<TargetKey[]> {
-    const { rows } = await this.#pool.query<TargetKey>("SELECT DISTINCT bus, rule, target FROM deliveries WHERE state = 'pending'");
+    // A loose index scan over deliveries_due: one index probe per distinct target, however many
+    // deliveries are pending (every node runs this every few dispatcher ticks).
+    const { rows } = await this.#pool.query<TargetKey>(`
+      WITH RECURSIVE t AS (
+        (SELECT bus, rule, target FROM deliveries WHERE state = 'pending' ORDER BY bus, rule, target LIMIT 1)
+        UNION ALL
+        SELECT n.bus, n.rule, n.target FROM t, LATERAL (
+          SELECT bus, rule, target FROM deliveries WHERE state = 'pending' AND (bus, rule, target) > (t.bus, t.rule, t.target)
+          ORDER BY bus, rule, target LIMIT 1) n)
+      SELECT bus, rule, target FROM t`);
     return rows.map((r) => ({ bus: r.bus, rule: r.rule, target: r.target }));
   }
 

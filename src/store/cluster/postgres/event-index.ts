@@ -48,7 +48,7 @@ export async function indexEvents(c: Queryable, events: readonly IndexedEvent[],
            ARRAY(SELECT jsonb_array_elements_text(x.matched_rules)), x.client, x.traceparent,
            ARRAY(SELECT jsonb_array_elements_text(x.words))
     FROM jsonb_to_recordset($1::jsonb) AS x(bus text, seq int8, id text, source text, type text, subject text, time text, mode text,
-         size int8, received_at int8, matched_rules jsonb, client text, traceparent text, words jsonb)
+         size int8, received_at float8, matched_rules jsonb, client text, traceparent text, words jsonb)
     WHERE EXISTS (SELECT 1 FROM buses b WHERE b.name = x.bus)
     ORDER BY x.bus, x.seq
     ON CONFLICT (bus, seq) DO NOTHING
@@ -101,7 +101,7 @@ async function tallyTypes(c: Queryable, events: readonly IndexedEvent[], max: nu
           sample_seq = CASE WHEN $4 > sample_seq THEN $4 ELSE sample_seq END,
           sample_id = CASE WHEN $4 > sample_seq THEN $5 ELSE sample_id END,
           sample_body = CASE WHEN $4 > sample_seq THEN $6 ELSE sample_body END
-        WHERE bus = $7 AND source = $8 AND type = $9`, [s.count, s.first, s.last, s.seq, s.id, body, s.bus, s.source, s.type]);
+        WHERE bus = $7 AND md5(source) = md5($8) AND md5(type) = md5($9) AND source = $8 AND type = $9`, [s.count, s.first, s.last, s.seq, s.id, body, s.bus, s.source, s.type]);
       if ((bumped.rowCount ?? 0) > 0) continue;
       if (held + added >= max) {
         overflow += s.count;

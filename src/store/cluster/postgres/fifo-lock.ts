@@ -20,7 +20,7 @@ export async function lockGroups(c: Queryable, keys: Iterable<GroupKey>): Promis
 /** Whether a group has an unfinished delivery (a head, or rows behind it). Call holding its lock. */
 export async function groupBusy(c: Queryable, k: GroupKey): Promise<boolean> {
   const { rows } = await c.query(
-    "SELECT 1 FROM deliveries WHERE bus = $1 AND rule = $2 AND target = $3 AND grp = $4 AND state IN ('pending', 'waiting') LIMIT 1",
+    "SELECT 1 FROM deliveries WHERE bus = $1 AND rule = $2 AND target = $3 AND md5(grp) = md5($4) AND grp = $4 AND state IN ('pending', 'waiting') LIMIT 1",
     [k.bus, k.rule, k.target, k.grp]);
   return rows.length > 0;
 }
@@ -29,8 +29,8 @@ export async function groupBusy(c: Queryable, k: GroupKey): Promise<boolean> {
 export async function promoteNext(c: Queryable, k: GroupKey, now: number): Promise<boolean> {
   const r = await c.query(`
     UPDATE deliveries SET state = 'pending', due_at = $5 WHERE id = (
-      SELECT id FROM deliveries WHERE bus = $1 AND rule = $2 AND target = $3 AND grp = $4 AND state = 'waiting' ORDER BY seq, id LIMIT 1)
-    AND NOT EXISTS (SELECT 1 FROM deliveries WHERE bus = $1 AND rule = $2 AND target = $3 AND grp = $4 AND state = 'pending')`,
+      SELECT id FROM deliveries WHERE bus = $1 AND rule = $2 AND target = $3 AND md5(grp) = md5($4) AND grp = $4 AND state = 'waiting' ORDER BY seq, id LIMIT 1)
+    AND NOT EXISTS (SELECT 1 FROM deliveries WHERE bus = $1 AND rule = $2 AND target = $3 AND md5(grp) = md5($4) AND grp = $4 AND state = 'pending')`,
   [k.bus, k.rule, k.target, k.grp, now]);
   return (r.rowCount ?? 0) > 0;
 }

@@ -45,7 +45,7 @@ export class PgObserveIndex implements ObserveIndex {
       where.push(cond(`$${args.length}`));
     };
     add((p) => `e.bus = ${p}`, q.bus);
-    add((p) => `e.type = ${p}`, q.type);
+    add((p) => `md5(e.type) = md5(${p}) AND e.type = ${p}`, q.type);
     add((p) => `e.source = ${p}`, q.source);
     add((p) => `e.subject = ${p}`, q.subject);
     add((p) => `e.received_at >= ${p}`, q.from);
@@ -88,9 +88,15 @@ export class PgObserveIndex implements ObserveIndex {
   /** The newest indexed event with this id on the bus (and source), for the log's `get`. */
   async find(bus: string, id: string, source?: string): Promise<StoredEvent | undefined> {
     const { rows } = source === undefined
-      ? await this.#pool.query<IndexRow>(`SELECT ${COLUMNS} FROM event_index e WHERE e.bus = $1 AND e.id = $2 ORDER BY e.seq DESC LIMIT 1`, [bus, id])
-      : await this.#pool.query<IndexRow>(`SELECT ${COLUMNS} FROM event_index e WHERE e.bus = $1 AND e.id = $2 AND e.source = $3 ORDER BY e.seq DESC LIMIT 1`, [bus, id, source]);
+      ? await this.#pool.query<IndexRow>(`SELECT ${COLUMNS} FROM event_index e WHERE e.bus = $1 AND md5(e.id) = md5($2) AND e.id = $2 ORDER BY e.seq DESC LIMIT 1`, [bus, id])
+      : await this.#pool.query<IndexRow>(`SELECT ${COLUMNS} FROM event_index e WHERE e.bus = $1 AND md5(e.id) = md5($2) AND e.id = $2 AND e.source = $3 ORDER BY e.seq DESC LIMIT 1`, [bus, id, source]);
     return (await this.withBodies(rows))[0];
+  }
+
+  /** How many events of the bus the index holds (the log's `count` in the cluster). */
+  async count(bus: string): Promise<number> {
+    const { rows } = await this.#pool.query<{ n: number }>('SELECT count(*)::int8 AS n FROM event_index WHERE bus = $1', [bus]);
+    return rows[0]?.n ?? 0;
   }
 
   async origin(bus: string, sequence: number): Promise<EventOrigin | undefined> {

@@ -61,7 +61,7 @@ export class StandInEventLog implements EventLog {
       const key = `${it.bus}\u0000${it.source}\u0000${it.id}`;
       if (this.#window > 0) {
         const prior = firstInBatch.get(key) ?? (await ports.pool.query<{ seq: number }>(
-          'SELECT seq FROM event_index WHERE bus = $1 AND source = $2 AND id = $3 AND received_at > $4 ORDER BY seq LIMIT 1',
+          'SELECT seq FROM event_index WHERE bus = $1 AND md5(id) = md5($3) AND source = $2 AND id = $3 AND received_at > $4 ORDER BY seq LIMIT 1',
           [it.bus, it.source, it.id, now - this.#window])).rows[0]?.seq;
         if (prior !== undefined) {
           out.push({ type: 'duplicate', sequence: prior, receivedAt: now });
@@ -94,7 +94,6 @@ export class StandInEventLog implements EventLog {
   }
 
   async count(bus: string): Promise<number> {
-    const { rows } = await this.#ports().pool.query<{ n: number }>('SELECT count(*)::int8 AS n FROM event_index WHERE bus = $1', [bus]);
-    return rows[0]?.n ?? 0;
+    return this.#ports().observe.count(bus);
   }
 }

@@ -4,7 +4,8 @@ import type { PgMigration } from './migration.js';
  * The catalog (DESIGN.md §4): buses, rules, the schema registry with per-bus settings,
  * connections and target signing secrets — the tables of SQLite migrations 001/002/004/006 minus
  * the events, which live in JetStream. Names are `COLLATE "C"` so listings and prefixes order by
- * code point as on SQLite, whatever the database's collation. Times are ms (int8).
+ * code point as on SQLite, whatever the database's collation. Times are ms as float8: what the
+ * clock (or a measured duration) gave, fractions kept, as SQLite keeps them.
  *
  * `buses.next_seq` is the sequence the next event of the bus receives as far as the index has
  * seen (indexAppended raises it); the event log's own sequence (the stream's) is the truth.
@@ -19,7 +20,7 @@ export const migration: PgMigration = {
     CREATE TABLE buses (
       name        text COLLATE "C" PRIMARY KEY,
       description text,
-      created_at  int8 NOT NULL,
+      created_at  float8 NOT NULL,
       max_age_ms  int8,
       max_count   int8,
       next_seq    int8 NOT NULL DEFAULT 1
@@ -31,8 +32,8 @@ export const migration: PgMigration = {
       state       text NOT NULL CHECK (state IN ('enabled', 'disabled')),
       filter      text NOT NULL,
       targets     text NOT NULL,
-      created_at  int8 NOT NULL,
-      updated_at  int8 NOT NULL,
+      created_at  float8 NOT NULL,
+      updated_at  float8 NOT NULL,
       PRIMARY KEY (bus, name)
     );
     CREATE TABLE schemas (
@@ -41,8 +42,8 @@ export const migration: PgMigration = {
       description   text,
       compatibility text NOT NULL CHECK (compatibility IN ('BACKWARD', 'FORWARD', 'FULL', 'NONE')),
       latest        int8 NOT NULL DEFAULT 0,
-      created_at    int8 NOT NULL,
-      updated_at    int8 NOT NULL,
+      created_at    float8 NOT NULL,
+      updated_at    float8 NOT NULL,
       PRIMARY KEY (name, source)
     );
     CREATE TABLE schema_versions (
@@ -52,7 +53,7 @@ export const migration: PgMigration = {
       dialect    text NOT NULL CHECK (dialect IN ('2020-12', 'draft-07')),
       body       text NOT NULL,
       origin     text NOT NULL CHECK (origin IN ('api', 'discovery')),
-      created_at int8 NOT NULL,
+      created_at float8 NOT NULL,
       PRIMARY KEY (name, source, version),
       FOREIGN KEY (name, source) REFERENCES schemas (name, source) ON DELETE CASCADE
     );
@@ -61,7 +62,7 @@ export const migration: PgMigration = {
       validation  text NOT NULL CHECK (validation IN ('off', 'warn', 'enforce')),
       discovery   boolean NOT NULL,
       sample_rate float8 NOT NULL CHECK (sample_rate > 0 AND sample_rate <= 1),
-      updated_at  int8 NOT NULL
+      updated_at  float8 NOT NULL
     );
     CREATE TABLE connections (
       name        text COLLATE "C" PRIMARY KEY,
@@ -69,14 +70,14 @@ export const migration: PgMigration = {
       description text,
       config      text NOT NULL,
       sealed      text NOT NULL,
-      created_at  int8 NOT NULL,
-      updated_at  int8 NOT NULL
+      created_at  float8 NOT NULL,
+      updated_at  float8 NOT NULL
     );
     CREATE TABLE signing_secrets (
       target_key text COLLATE "C" NOT NULL,
-      created_at int8 NOT NULL,
+      created_at float8 NOT NULL,
       sealed     text NOT NULL,
-      expires_at int8,
+      expires_at float8,
       PRIMARY KEY (target_key, created_at)
     );
     CREATE TABLE catalog_changes (

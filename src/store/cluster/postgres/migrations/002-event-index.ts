@@ -8,6 +8,9 @@ import type { PgMigration } from './migration.js';
  * - `event_index`: one row per stored event, keyed (bus, seq). `words` are the distinct
  *   lower-cased words of the payload (`data`), searched with `@>` on a GIN index: every word of
  *   a query must occur, nothing in the query is syntax.
+ * - Attribute values are producers' text of any length (up to the event size): btree indexes
+ *   hold their md5 (a btree entry holds at most ~2.7 kB), and queries compare both the hash
+ *   (to use the index) and the value.
  * - `event_schema_checks` goes with its event: the index sweep and a bus delete remove it. No
  *   foreign key: a mark may be written before the log's consumer has indexed its event.
  * - `event_types` / `event_type_buses`: the catalogue (event-type-types.ts); counts are "seen"
@@ -27,16 +30,15 @@ export const migration: PgMigration = {
       time          text,
       mode          text NOT NULL,
       size          int8 NOT NULL,
-      received_at   int8 NOT NULL,
+      received_at   float8 NOT NULL,
       matched_rules text[] NOT NULL,
       client        text,
       traceparent   text,
       words         text[] NOT NULL,
       PRIMARY KEY (bus, seq)
     );
-    CREATE INDEX event_index_id ON event_index (bus, id, seq);
-    CREATE INDEX event_index_source_id ON event_index (bus, source, id, received_at);
-    CREATE INDEX event_index_type ON event_index (bus, type, seq);
+    CREATE INDEX event_index_id ON event_index (bus, md5(id), seq);
+    CREATE INDEX event_index_type ON event_index (bus, md5(type), seq);
     CREATE INDEX event_index_received ON event_index (bus, received_at);
     CREATE INDEX event_index_words ON event_index USING gin (words);
     CREATE INDEX event_index_rules ON event_index USING gin (matched_rules);
@@ -45,7 +47,7 @@ export const migration: PgMigration = {
       seq        int8 NOT NULL,
       schema     text NOT NULL,
       violations text NOT NULL,
-      checked_at int8 NOT NULL,
+      checked_at float8 NOT NULL,
       PRIMARY KEY (bus, seq)
     );
     CREATE TABLE event_types (
@@ -53,13 +55,13 @@ export const migration: PgMigration = {
       source      text COLLATE "C" NOT NULL,
       type        text COLLATE "C" NOT NULL,
       count       int8 NOT NULL,
-      first_seen  int8 NOT NULL,
-      last_seen   int8 NOT NULL,
+      first_seen  float8 NOT NULL,
+      last_seen   float8 NOT NULL,
       sample_seq  int8 NOT NULL,
       sample_id   text NOT NULL,
-      sample_body text,
-      PRIMARY KEY (bus, source, type)
+      sample_body text
     );
+    CREATE UNIQUE INDEX event_types_key ON event_types (bus, md5(source), md5(type));
     CREATE TABLE event_type_buses (
       bus      text COLLATE "C" PRIMARY KEY,
       types    int8 NOT NULL,
