@@ -14,6 +14,7 @@ import { BusStreams } from './jetstream/streams.js';
 import { JetStreamEventLog } from './jetstream/event-log.js';
 import type { LogRecord } from './jetstream/log-record.js';
 import { LogRecorder } from './log-recorder.js';
+import { RecordBatcher } from './record-batcher.js';
 import { EngineHealth } from './engine-health.js';
 import { unavailable, unreachableAtStart } from './engine-fault.js';
 import { Leadership } from './leadership.js';
@@ -72,6 +73,7 @@ export class ClusterStore implements Store {
   readonly #health: EngineHealth;
   readonly #streams: BusStreams;
   readonly #unwatch: () => void;
+  readonly #batcher: RecordBatcher<LogRecord>;
 
   private constructor(parts: {
     link: NatsLink; pg: PostgresPorts; log: JetStreamEventLog; streams: BusStreams; names: StreamNames; health: EngineHealth;
@@ -88,7 +90,8 @@ export class ClusterStore implements Store {
     this.coordination = { leading: () => parts.leadership.leading };
     this.rateLimits = new PgRateLimits(pg.pool);
     this.writes = health.writes;
-    this.#recorder = new LogRecorder({ link, names, log: parts.storeLog, record: (records) => this.#record(records) });
+    this.#batcher = new RecordBatcher((records) => this.#record(records), 2000);
+    this.#recorder = new LogRecorder({ link, names, log: parts.storeLog, record: (records) => this.#recordMissing(records) });
     this.events = this.#eventLog();
     this.catalog = { ...pg.catalog, buses: this.#busCatalog(pg.catalog.buses), watch: (l) => pg.catalog.watch(l) };
     this.deliveries = this.#deliveryQueue(pg.deliveries);
@@ -176,6 +179,19 @@ export class ClusterStore implements Store {
     }
   }
 
+  /**
+   * The recorder's path: most events were recorded by the node that appended them, so only the
+   * ones the index does not have yet are recorded (an event's index row and deliveries commit
+   * together, so an indexed event has its deliveries).
+   */
+  async #recordMissing(records: readonly LogRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    const bus = records[0]!.event.bus;
+    const { rows } = await this.#pg.pool.query<{ seq: number }>('SELECT seq FROM event_index WHERE bus = $1 AND seq = ANY($2::int8[])', [bus, records.map((r) => r.event.sequence)]);
+    const have = new Set(rows.map((r) => Number(r.seq)));
+    await this.#record(records.filter((r) => !have.has(r.event.sequence)));
+  }
+
   /** Records appended events into PostgreSQL: index rows, catalogue counts and deliveries, idempotently. */
   async #record(records: readonly LogRecord[]): Promise<void> {
     if (records.length === 0) return;
@@ -204,7 +220,7 @@ export class ClusterStore implements Store {
           if (r !== undefined) records.push(r);
         }
         try {
-          await this.#record(records);
+          await this.#batcher.submit(records);
         } catch (err) {
           // In the log but not recorded: the recorder will; the producer's retry is a duplicate.
           if (health.failed('postgres', err)) throw unavailable('postgres', err);
