@@ -162,6 +162,7 @@ export class ClusterStore implements Store {
         js: link.js, jsm: link.jsm, names, streams, clock: opts.clock, dedupeWindowMs: opts.dedupeWindowMs,
         busRetention: async (bus) => (await pg.catalog.buses.get(bus))?.retention,
         connected: () => link.up,
+        maxPayload: () => link.nc.info?.max_payload,
         health: (ok, err) => (ok ? health.up('nats') : health.failed('nats', err)),
       });
       holder.log = log;

@@ -29,6 +29,8 @@ export interface JetStreamEventLogDeps {
   readonly busRetention: (bus: string) => Promise<Retention | undefined>;
   /** Whether the connection to NATS is up now: while it is not, appends fail at once instead of waiting for a timeout. */
   readonly connected: () => boolean;
+  /** The NATS server's largest message (bytes), when known. */
+  readonly maxPayload: () => number | undefined;
   /** Told of each engine failure of an append (false) and of each success (true): readiness follows it. */
   readonly health: (ok: boolean, err?: unknown) => void;
 }
@@ -68,6 +70,18 @@ export class JetStreamEventLog implements EventLog {
 
   async #append(items: readonly AppendItem[]): Promise<AppendOutcome[]> {
     const now = this.#d.clock.now();
+    // Too large for the NATS server (its max_payload, 1 MiB by default): the producer's error, not
+    // an outage; checked before anything is published, so nothing of the request is stored.
+    const max = this.#d.maxPayload();
+    if (max !== undefined) {
+      // Encoded only when it could be near the limit (at most 3 bytes per UTF-16 unit, 64 KiB of metadata).
+      const over = items.filter((it) => it.body.length * 3 + 65_536 > max && Buffer.byteLength(encodeRecord(it, now)) > max);
+      if (over.length > 0) {
+        throw new SwitchyardError('SWY_EVENT_TOO_LARGE', `${over.length} event(s) larger than the NATS server's max_payload (${max} bytes); raise max_payload or lower limits.maxEventBytes`, {
+          violations: over.map((it) => ({ path: `/${it.id}`, reason: `larger than the event log's message limit (${max} bytes)` })),
+        });
+      }
+    }
     // Publishes go out in item order on one connection, so JetStream assigns sequences in that order.
     const settled = await Promise.allSettled(items.map((it) => this.#publish(it, now)));
     const out: AppendOutcome[] = [];
@@ -90,6 +104,7 @@ export class JetStreamEventLog implements EventLog {
     const d = this.#d;
     const subject = d.names.subject(it.bus, it.source, it.id);
     const data = encodeRecord(it, now);
+
     const window = d.dedupeWindowMs;
     let msgID = window > 0 ? d.names.msgId(it.source, it.id) : undefined;
     for (let hop = 0; hop < MAX_DEDUPE_HOPS; hop++) {
