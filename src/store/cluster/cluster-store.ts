@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../core/index.js';
 import type { BusCatalog, BusRecord, Catalog, Coordination, EventLog, RateLimits, Housekeeping, Store, AppendItem, AppendOutcome } from '../types.js';
-import type { Completion, DeliveryQueue, LeasedDelivery, DeadLetter } from '../delivery-types.js';
+import type { DeliveryQueue, LeasedDelivery, DeadLetter } from '../delivery-types.js';
 import type { ObserveIndex } from '../observe-types.js';
 import type { EventTypeCatalog } from '../event-type-types.js';
 import { silentStoreLog, type StoreLog, type StoreWrites } from '../write-health.js';
@@ -283,8 +283,7 @@ export class ClusterStore implements Store {
         return r === undefined ? d : { ...d, event: r.event.body };
       },
       nextDue: (key) => q.nextDue(key),
-      // The queue's attempt columns are integers (ms); the engine measures durations with a fraction.
-      complete: (completions, now) => q.complete(completions.map(wholeMs), now),
+      complete: (completions, now) => q.complete(completions, now),
       activeTargets: () => q.activeTargets(),
       watchWork: (listener) => q.watchWork(listener),
       killTarget: (key, reason, now) => q.killTarget(key, reason, now),
@@ -308,11 +307,6 @@ export class ClusterStore implements Store {
     await this.#pg.close();
     await this.#link.close();
   }
-}
-
-function wholeMs(c: Completion): Completion {
-  if (c.type === 'release' || c.attempt === null || Number.isInteger(c.attempt.durationMs)) return c;
-  return { ...c, attempt: { ...c.attempt, durationMs: Math.round(c.attempt.durationMs) } } as Completion;
 }
 
 function withSequence(it: AppendItem, sequence: number, receivedAt: number): LogRecord {
