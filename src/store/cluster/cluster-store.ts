@@ -270,10 +270,17 @@ export class ClusterStore implements Store {
         const missing = leased.filter((d) => d.eventBody === null);
         if (missing.length === 0) return leased;
         const bodies = new Map<string, string>();
-        await Promise.all(missing.map(async (d) => {
-          const r = await log.record(d.bus, d.seq);
-          if (r !== undefined) bodies.set(leaseKey(d), r.event.body);
-        }));
+        try {
+          await Promise.all(missing.map(async (d) => {
+            const r = await log.record(d.bus, d.seq);
+            if (r !== undefined) bodies.set(leaseKey(d), r.event.body);
+          }));
+        } catch (err) {
+          // The log cannot be read now (NATS down): give the leases back, due again in a second,
+          // rather than hold them until they end.
+          await q.complete(leased.map((d) => ({ type: 'release', id: d.id, lease: d.lease, dueAt: now + 1000 })), now).catch(() => undefined);
+          throw unavailable('nats', err);
+        }
         return leased.map((d) => (d.eventBody === null ? { ...d, eventBody: bodies.get(leaseKey(d)) ?? null } : d));
       },
       getDead: async (id): Promise<DeadLetter | undefined> => {
