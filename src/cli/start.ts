@@ -3,7 +3,7 @@ import { isSwitchyardError } from '../core/index.js';
 import { SwitchyardServer } from '../server/index.js';
 
 /** Start-up refusals the operator fixes (config, a data directory in use): one line, exit code 2, no stack. */
-const refusal = (e: unknown): boolean => isSwitchyardError(e) && (e.code.startsWith('SWY_CONFIG_') || e.code === 'SWY_STORE_DIR_LOCKED');
+const refusal = (e: unknown): boolean => isSwitchyardError(e) && (e.code.startsWith('SWY_CONFIG_') || (e.code === 'SWY_STORE_DIR_LOCKED' || e.code === 'SWY_STORE_ENGINE_UNREACHABLE'));
 
 /** The environment variables of the client commands (src/cli/context.ts), not server config. */
 const CLIENT_ENV = new Set(['SWITCHYARD_URL', 'SWITCHYARD_API_KEY']);

@@ -154,5 +154,12 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
       `refusing to listen on ${config.server.host} without API keys: set auth.apiKeys (key → scopes) in switchyard.yaml or SWITCHYARD_AUTH_API_KEYS, or listen on 127.0.0.1`,
     );
   }
+  if (config.storage.kind === 'cluster' && config.delivery.secretKey === undefined) {
+    // A key generated into each node's data directory would differ per node: a secret sealed on
+    // one node could not be opened on another.
+    throw new SwitchyardError('SWY_CONFIG_INVALID', 'invalid configuration: delivery.secretKey: required with storage.kind cluster (every node seals and opens secrets with the same key: 32 bytes in base64, e.g. `openssl rand -base64 32`)', {
+      violations: [{ path: 'delivery.secretKey', reason: 'required with storage.kind cluster' }],
+    });
+  }
   return deepFreeze(config);
 }

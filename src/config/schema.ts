@@ -30,11 +30,33 @@ export const configSchema = {
       additionalProperties: false,
       default: {},
       properties: {
-        kind: { type: 'string', enum: ['sqlite'], default: 'sqlite', description: 'Storage backend. `sqlite` is the embedded store (one file, no setup).' },
+        kind: { type: 'string', enum: ['sqlite', 'cluster'], default: 'sqlite', description: 'Storage backend. `sqlite` is the embedded store (one file, no setup); `cluster` runs this node as one of N identical nodes over NATS JetStream (the event log) and PostgreSQL (everything else): docs/cluster.md.' },
         dataDir: { type: 'string', minLength: 1, default: './data', description: 'Directory of the embedded store; created if missing (file switchyard.db).' },
         durability: { type: 'string', enum: ['process', 'fsync'], default: 'process', description: '`process`: an acknowledged event survives a process crash (WAL, synchronous=NORMAL). `fsync`: also survives power loss (synchronous=FULL).' },
         groupCommitMaxEvents: { type: 'integer', minimum: 1, default: 5000, description: 'Most events committed in one group-commit transaction.' },
         fullTextFlushMs: { type: 'integer', minimum: 1, maximum: 60 * SECOND, default: 100, description: 'Longest an appended event waits before the payload full-text index takes it (in batches; a text search indexes what is waiting first, so results stay exact).' },
+        connectTimeoutMs: { type: 'integer', minimum: 100, maximum: 300 * SECOND, default: 5 * SECOND, description: 'Cluster mode: how long a starting node waits for NATS and PostgreSQL before it refuses to start (5 s).' },
+        nats: {
+          type: 'object',
+          additionalProperties: false,
+          default: {},
+          properties: {
+            servers: { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1, default: ['nats://127.0.0.1:4222'], description: 'Cluster mode: the NATS servers (JetStream enabled) holding the event log. As an environment variable: a JSON array.' },
+            streamPrefix: { type: 'string', pattern: '^[A-Za-z0-9_-]+$', maxLength: 64, default: 'SWITCHYARD', description: 'Cluster mode: the event log has one stream per bus, named `<prefix>_<bus>`; installations sharing a NATS account use different prefixes.' },
+            replicas: { type: 'integer', minimum: 1, maximum: 5, default: 1, description: 'Cluster mode: replicas of each bus stream (3 on a JetStream cluster of 3 or more servers).' },
+            requestTimeoutMs: { type: 'integer', minimum: 100, maximum: 60 * SECOND, default: 5 * SECOND, description: 'Cluster mode: a JetStream publish acknowledgement or read that takes longer fails; the put answers 503 (and its retry is deduplicated).' },
+          },
+        },
+        postgres: {
+          type: 'object',
+          additionalProperties: false,
+          default: {},
+          properties: {
+            url: { type: 'string', minLength: 1, default: 'postgres://postgres@127.0.0.1:5432/postgres', description: 'Cluster mode: the PostgreSQL holding the catalog, the delivery queue, the search index and traces.' },
+            schema: { type: 'string', pattern: '^[a-z_][a-z0-9_]{0,62}$', default: 'switchyard', description: 'Cluster mode: the PostgreSQL schema of the tables (created and migrated at start).' },
+            poolSize: { type: 'integer', minimum: 1, maximum: 1000, default: 10, description: 'Cluster mode: connections in each node\'s PostgreSQL pool (plus one for LISTEN and one for the leader lock).' },
+          },
+        },
       },
     },
     limits: {
@@ -187,7 +209,12 @@ export type OtlpSampler = 'always_on' | 'always_off' | 'traceidratio' | 'parentb
 
 export interface Config {
   readonly server: { readonly host: string; readonly port: number; readonly shutdownTimeoutMs: number; readonly maxHeaderCount: number };
-  readonly storage: { readonly kind: 'sqlite'; readonly dataDir: string; readonly durability: 'process' | 'fsync'; readonly groupCommitMaxEvents: number; readonly fullTextFlushMs: number };
+  readonly storage: {
+    readonly kind: 'sqlite' | 'cluster'; readonly dataDir: string; readonly durability: 'process' | 'fsync'; readonly groupCommitMaxEvents: number; readonly fullTextFlushMs: number;
+    readonly connectTimeoutMs: number;
+    readonly nats: { readonly servers: readonly string[]; readonly streamPrefix: string; readonly replicas: number; readonly requestTimeoutMs: number };
+    readonly postgres: { readonly url: string; readonly schema: string; readonly poolSize: number };
+  };
   readonly limits: { readonly maxEventBytes: number; readonly maxRequestBytes: number; readonly maxBatchEvents: number; readonly maxJsonDepth: number; readonly maxTransformOutputBytes?: number };
   readonly catalog: { readonly maxTypesPerBus: number };
   readonly ingest: { readonly dedupeWindowMs: number; readonly maxDelayMs: number };

@@ -86,7 +86,8 @@ export async function createObservability(config: ObserveConfig, deps: {
   if (config.systemEvents) {
     await deps.store.catalog.buses.ensure(systemBus());
     systemEvents = new SystemEvents({ publisher: deps.publisher, onError: (err) => deps.log.error({ err }, 'system event not put'), now: deps.now });
-    unwatch = publishRuleChanges(deps.rules, systemEvents);
+    const coordination = deps.store.coordination;
+    unwatch = publishRuleChanges(deps.rules, systemEvents, coordination === undefined ? undefined : () => coordination.leading());
   }
   const observer = observers([metrics, feed, tracer], (err) => deps.log.error({ err }, 'ingest observer failed'));
   const delivery = new DeliveryTelemetry({ metrics, tracer, systemEvents, log: deps.log });

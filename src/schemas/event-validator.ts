@@ -34,7 +34,11 @@ export class SchemaValidator {
   readonly #random: () => number;
   readonly #onCheck: SchemaCheckListener | undefined;
 
-  constructor(registry: SchemaRegistry, opts: { discovery?: SchemaDiscovery; random?: () => number; onCheck?: SchemaCheckListener } = {}) {
+  readonly #leading: () => boolean;
+
+  /** `leading`: several processes on one store sample for discovery only where it answers true (once per cluster). */
+  constructor(registry: SchemaRegistry, opts: { discovery?: SchemaDiscovery; random?: () => number; onCheck?: SchemaCheckListener; leading?: () => boolean } = {}) {
+    this.#leading = opts.leading ?? (() => true);
     this.#registry = registry;
     this.#discovery = opts.discovery;
     this.#random = opts.random ?? Math.random;
@@ -50,7 +54,7 @@ export class SchemaValidator {
 
   #check(bus: string, event: CloudEvent): SchemaCheck | undefined {
     const settings = this.#registry.settings(bus);
-    if (settings.discovery && this.#discovery !== undefined && (settings.sampleRate >= 1 || this.#random() < settings.sampleRate)) {
+    if (settings.discovery && this.#discovery !== undefined && this.#leading() && (settings.sampleRate >= 1 || this.#random() < settings.sampleRate)) {
       // In the background: the put does not wait for a registration (it never rejects).
       void this.#discovery.observe(bus, event);
     }

@@ -116,7 +116,7 @@ export class SwitchyardServer {
       // Route schema validators (JSON bodies strict, text parts coerced): src/api/validators.ts.
     });
     this.#app = app;
-    this.#store = createStore(c, this.#clock, app.log);
+    this.#store = await createStore(c, this.#clock, app.log);
     // Buses and rules in memory, following the catalog's change feed for the life of the store:
     // the put path's bus directory, and the rules the router and the dispatcher read.
     const view = await CatalogView.open(this.#store.catalog, app.log);
@@ -158,6 +158,7 @@ export class SwitchyardServer {
       observer: obs.observer,
       validator: new SchemaValidator(schemas, {
         discovery: new SchemaDiscovery(schemas),
+        ...(this.#store.coordination === undefined ? {} : { leading: ((co) => () => co.leading())(this.#store.coordination) }),
         ...(obs.metrics === undefined ? {} : { onCheck: (bus: string, check: SchemaCheck) => obs.metrics?.schemaChecked(bus, check.mode, check.violations.length === 0) }),
       }),
       limits: {
@@ -249,7 +250,7 @@ export class SwitchyardServer {
     await this.#checker.start();
     await this.#scheduler?.start();
     this.#ready = true;
-    log.info({ url: this.url, dataDir: c.storage.dataDir, version }, 'switchyard ready');
+    log.info({ url: this.url, ...(c.storage.kind === 'cluster' ? { storage: 'cluster', streamPrefix: c.storage.nats.streamPrefix, postgresSchema: c.storage.postgres.schema } : { dataDir: c.storage.dataDir }), version }, 'switchyard ready');
   }
 
   /** The ingest service; the delivery and observe parts are built before it and call it only once started. */

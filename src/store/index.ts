@@ -1,6 +1,6 @@
 export type {
   Retention, BusRecord, BusUpdate, NewBus, AppendItem, AppendOutcome, StoredEvent, EventQuery, EventPage,
-  EventLog, BusCatalog, Store, RuleRecord, NewRule, RuleCatalog, Catalog, Housekeeping,
+  EventLog, BusCatalog, Store, RuleRecord, NewRule, RuleCatalog, Catalog, Housekeeping, Coordination, RateLimits,
 } from './types.js';
 export { MAX_DEAD_LETTERS_PER_SOURCE } from './source-dead-letter-types.js';
 export type { DeadMessage, NewSourceDeadLetter, SourceDeadLetter, SourceDeadLetterPage, SourceDeadLetterStore } from './source-dead-letter-types.js';

@@ -209,6 +209,24 @@ export interface Housekeeping {
 }
 
 /**
+ * Where work that must run once per installation runs (the retention sweep, schema discovery,
+ * rule-change system events), for a backend that several processes open at once: only where
+ * `leading()` is true now. A backend one process owns has none (callers treat that as leading).
+ */
+export interface Coordination {
+  leading(): boolean;
+}
+
+/**
+ * Per-target rate limits shared by every process on one store (a cluster): a token bucket of
+ * `perSecond` tokens up to `burst`, kept by the backend. `take` grants up to `want` tokens now
+ * (fewer, or none, when the bucket is short) and says when the next one accrues.
+ */
+export interface RateLimits {
+  take(key: string, perSecond: number, burst: number, want: number, now: number): Promise<{ readonly granted: number; readonly waitMs: number }>;
+}
+
+/**
  * A storage backend, as narrow ports: the event log, the catalog (with its change feed), the
  * delivery queue, the observe index and, optionally, housekeeping. Every port method that may
  * touch I/O returns a promise; the put path reads in-memory views kept current by the catalog's
@@ -235,6 +253,10 @@ export interface Store {
   readonly housekeeping?: Housekeeping;
   /** Transactional ("half") messages: held events, commit into the log, check-back bookkeeping (transaction-types.ts). */
   readonly transactions: TransactionLog;
+  /** Once-per-installation work runs only where this leads; absent on a one-process backend. */
+  readonly coordination?: Coordination;
+  /** Rate limits shared by the processes of a cluster; absent where one process delivers (it keeps its own buckets). */
+  readonly rateLimits?: RateLimits;
   /**
    * Which writers fail on a storage fault now (disk full, I/O error). Such a write throws
    * SWY_STORE_UNAVAILABLE (`isStoreUnavailable`); the state change is logged once by the store.

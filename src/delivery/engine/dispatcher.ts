@@ -239,6 +239,7 @@ export class Dispatcher implements Service {
       queue: this.#deps.store.deliveries, writer: this.#writer, clock: this.#deps.clock, random: this.#deps.random ?? Math.random,
       leaseMs: this.#deps.options.leaseMs, pollIntervalMs: this.#deps.options.pollIntervalMs, disableAfterMs: this.#deps.options.disableAfterMs,
       log: (level, obj, msg) => this.#log(level, obj, msg), observer: this.#deps.observer ?? noDeliveryObserver,
+      ...(this.#deps.store.rateLimits === undefined ? {} : { rateLimits: this.#deps.store.rateLimits }),
     });
     this.#workers.set(id, worker);
     return worker;

@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import type { Clock, JsonValue } from '../../core/index.js';
-import { isStoreUnavailable, type AttemptRecord, type Completion, type DeliveryQueue, type LeasedDelivery, type TargetHealth, type TargetKey } from '../../store/index.js';
+import { isStoreUnavailable, type AttemptRecord, type Completion, type DeliveryQueue, type LeasedDelivery, type RateLimits, type TargetHealth, type TargetKey } from '../../store/index.js';
 import type { OutboundMessage, SendOutcome, Target } from '../target.js';
 import { CircuitBreaker, type BreakerState } from './circuit-breaker.js';
 import type { CompletionWriter } from './completion-writer.js';
@@ -10,7 +10,8 @@ import { renderPayload } from './render-payload.js';
 import { decideRetry, shouldRetry } from './retry-policy.js';
 import { DEAD_LETTER_SUFFIX, type EngineTargetSpec } from './target-spec.js';
 import { withFailureExtensions } from './failure-extensions.js';
-import { TokenBucket } from './token-bucket.js';
+import { TokenBucket, type RateGate } from './token-bucket.js';
+import { SharedRateGate } from './shared-rate-gate.js';
 import { DEFAULT_ENRICH_TIMEOUT_MS } from '../targets/index.js';
 
 export interface WorkerDeps {
@@ -27,6 +28,8 @@ export interface WorkerDeps {
   readonly log: (level: 'warn' | 'error', obj: object, msg: string) => void;
   /** Told of attempts, outcomes, breaker changes (metrics, spans, system events); none by default. */
   readonly observer?: DeliveryObserver;
+  /** Rate limits shared with other processes (a cluster); absent: an in-process token bucket per worker. */
+  readonly rateLimits?: RateLimits;
 }
 
 /** Why deliveries to a disabled target are dead-lettered. */
@@ -84,7 +87,7 @@ export class TargetWorker {
   readonly #deps: WorkerDeps;
   readonly #observer: DeliveryObserver;
   readonly #breaker: CircuitBreaker;
-  #bucket: TokenBucket | undefined;
+  #bucket: RateGate | undefined;
   /** Passed to every send; aborted by stop() once the grace is over. */
   readonly #abort = new AbortController();
   /**
@@ -118,9 +121,19 @@ export class TargetWorker {
     this.#deps = deps;
     this.#observer = deps.observer ?? noDeliveryObserver;
     this.#breaker = new CircuitBreaker(spec.circuitBreaker.failureThreshold, spec.circuitBreaker.openMs);
-    this.#bucket = spec.rateLimit === undefined ? undefined : new TokenBucket(spec.rateLimit.perSecond, spec.rateLimit.burst, deps.clock.now());
+    this.#bucket = this.#rateGate(spec);
     // Every send in flight listens on this one signal (up to the target's concurrency).
     setMaxListeners(0, this.#abort.signal);
+  }
+
+  #rateGate(spec: EngineTargetSpec): RateGate | undefined {
+    const rate = spec.rateLimit;
+    if (rate === undefined) return undefined;
+    const shared = this.#deps.rateLimits;
+    if (shared === undefined) return new TokenBucket(rate.perSecond, rate.burst, this.#deps.clock.now());
+    return new SharedRateGate(shared, this.key, rate, () => this.wake(), (err) => {
+      if (!isStoreUnavailable(err)) this.#deps.log('error', { err, target: this.key }, 'shared rate limit unavailable');
+    });
   }
 
   get spec(): EngineTargetSpec {
@@ -132,7 +145,7 @@ export class TargetWorker {
     this.#retired.push(this.#target);
     const was = this.#spec;
     if (was.rateLimit?.perSecond !== spec.rateLimit?.perSecond || was.rateLimit?.burst !== spec.rateLimit?.burst) {
-      this.#bucket = spec.rateLimit === undefined ? undefined : new TokenBucket(spec.rateLimit.perSecond, spec.rateLimit.burst, this.#deps.clock.now());
+      this.#bucket = this.#rateGate(spec);
     }
     this.#breaker.configure(spec.circuitBreaker.failureThreshold, spec.circuitBreaker.openMs);
     this.#spec = spec;

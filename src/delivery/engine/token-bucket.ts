@@ -1,8 +1,17 @@
+/** What a target worker asks of its rate limit (synchronously, on its pump). */
+export interface RateGate {
+  /** Whole tokens available now. */
+  available(now: number): number;
+  take(n: number, now: number): void;
+  /** Milliseconds until it is worth asking again. */
+  waitMs(now: number): number;
+}
+
 /**
  * A token bucket: `perSecond` tokens accrue continuously up to `burst`; each delivery takes one.
  * Time comes from the caller, so tests move it without sleeping.
  */
-export class TokenBucket {
+export class TokenBucket implements RateGate {
   readonly #perMs: number;
   readonly #burst: number;
   #tokens: number;

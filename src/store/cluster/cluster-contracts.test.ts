@@ -1,0 +1,49 @@
+// The cluster backend runs every store contract (src/store/contracts) against the machine's NATS
+// JetStream and PostgreSQL, each case in its own stream prefix and schema, dropped afterwards.
+import type { ContractBackend, ContractOptions } from '../contracts/contract.fixture.js';
+import { runEventLogContract } from '../contracts/event-log.contract.js';
+import { runCatalogContract } from '../contracts/catalog.contract.js';
+import { runDeliveryQueueContract } from '../contracts/delivery-queue.contract.js';
+import { runObserveIndexContract } from '../contracts/observe-index.contract.js';
+import { runCatalogFeedContract } from '../contracts/catalog-feed.contract.js';
+import { runHousekeepingContract } from '../contracts/housekeeping.contract.js';
+import { runEventTypesContract } from '../contracts/event-types.contract.js';
+import { dropNamespace, isolatedNames, openTestStore, testStoreOptions } from './cluster-store.fixture.js';
+import type { ClusterStore } from './cluster-store.js';
+
+const cluster: ContractOptions = {
+  name: 'cluster (JetStream + PostgreSQL)',
+  create: async (o): Promise<ContractBackend> => {
+    const ns = isolatedNames('c');
+    const opts = testStoreOptions(ns, o.clock, { dedupeWindowMs: o.dedupeWindowMs, ...(o.maxTypesPerBus === undefined ? {} : { maxTypesPerBus: o.maxTypesPerBus }) });
+    let store: ClusterStore;
+    try {
+      store = await openTestStore(opts);
+    } catch (err) {
+      await dropNamespace(ns);
+      throw err;
+    }
+    let open = true;
+    return {
+      store,
+      reopen: async () => {
+        await store.close();
+        store = await openTestStore(opts);
+        return store;
+      },
+      cleanup: async () => {
+        if (open) await store.close().catch(() => undefined);
+        open = false;
+        await dropNamespace(ns);
+      },
+    };
+  },
+};
+
+runEventLogContract(cluster);
+runCatalogContract(cluster);
+runDeliveryQueueContract(cluster);
+runObserveIndexContract(cluster);
+runCatalogFeedContract(cluster);
+runHousekeepingContract(cluster);
+runEventTypesContract(cluster);
