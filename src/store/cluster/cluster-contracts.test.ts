@@ -8,6 +8,15 @@ import { runObserveIndexContract } from '../contracts/observe-index.contract.js'
 import { runCatalogFeedContract } from '../contracts/catalog-feed.contract.js';
 import { runHousekeepingContract } from '../contracts/housekeeping.contract.js';
 import { runEventTypesContract } from '../contracts/event-types.contract.js';
+import { runArchiveStoreContract } from '../contracts/archive-store.contract.js';
+import { runReplayStoreContract } from '../contracts/replay-store.contract.js';
+import { runPullQueueContract } from '../contracts/delivery-pull.contract.js';
+import { runConsumersContract } from '../contracts/consumers.contract.js';
+import { runDelayedDeliveryContract } from '../contracts/delayed-delivery.contract.js';
+import { runTransactionLogContract } from '../contracts/transaction-log.contract.js';
+import { runScheduleCatalogContract } from '../contracts/schedule-catalog.contract.js';
+import { runSourceDeadLettersContract } from '../contracts/source-dead-letters.contract.js';
+import { runSourceCatalogContract } from '../contracts/sources.contract.js';
 import { dropNamespace, isolatedNames, openTestStore, testStoreOptions } from './cluster-store.fixture.js';
 import type { ClusterStore } from './cluster-store.js';
 
@@ -47,3 +56,12 @@ runObserveIndexContract(cluster);
 runCatalogFeedContract(cluster);
 runHousekeepingContract(cluster);
 runEventTypesContract(cluster);
+runArchiveStoreContract(cluster);
+runReplayStoreContract(cluster);
+runPullQueueContract(cluster);
+runConsumersContract(cluster);
+runDelayedDeliveryContract(cluster);
+runTransactionLogContract(cluster);
+runScheduleCatalogContract(cluster);
+runSourceDeadLettersContract(cluster);
+runSourceCatalogContract(cluster);

@@ -4,6 +4,11 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../core/index.js';
 import type { BusCatalog, BusRecord, Catalog, Coordination, EventLog, RateLimits, Housekeeping, Store, AppendItem, AppendOutcome } from '../types.js';
 import type { DeliveryQueue, LeasedDelivery, DeadLetter } from '../delivery-types.js';
+import type { ArchiveStore } from '../archive-types.js';
+import type { ReplayStore } from '../replay-types.js';
+import type { ConsumerStore } from '../consumer-types.js';
+import type { TransactionLog } from '../transaction-types.js';
+import type { SourceDeadLetterStore } from '../source-dead-letter-types.js';
 import type { ObserveIndex } from '../observe-types.js';
 import type { EventTypeCatalog } from '../event-type-types.js';
 import { silentStoreLog, type StoreLog, type StoreWrites } from '../write-health.js';
@@ -58,6 +63,11 @@ export class ClusterStore implements Store {
   readonly deliveries: DeliveryQueue;
   readonly observe: ObserveIndex;
   readonly eventTypes: EventTypeCatalog;
+  readonly archives: ArchiveStore;
+  readonly replays: ReplayStore;
+  readonly consumers: ConsumerStore;
+  readonly transactions: TransactionLog;
+  readonly sourceDeadLetters: SourceDeadLetterStore;
   readonly housekeeping: Housekeeping;
   readonly coordination: Coordination;
   readonly rateLimits: RateLimits;
@@ -97,15 +107,25 @@ export class ClusterStore implements Store {
     this.deliveries = this.#deliveryQueue(pg.deliveries);
     this.observe = pg.observe;
     this.eventTypes = pg.eventTypes;
+    this.archives = pg.archives;
+    this.replays = pg.replays;
+    this.consumers = pg.consumers;
+    this.transactions = pg.transactions;
+    this.sourceDeadLetters = pg.sourceDeadLetters;
     this.housekeeping = {
       // Once per cluster: the leader sweeps. The log's streams drop events past MaxAge/MaxMsgs
       // themselves (on the server's clock); the sweep also removes, by the store's clock, what the
       // server has not removed yet, then the index rows of events no longer in the log.
       sweepRetention: async () => {
         if (!this.leadership.leading) return 0;
+        const now = opts.clock.now();
         for (const b of await pg.catalog.buses.list()) {
-          if (b.retention.maxAgeMs !== null) await sweepLogByAge(link.jsm, names.stream(b.name), opts.clock.now() - b.retention.maxAgeMs, opts.sweepBatch);
+          if (b.retention.maxAgeMs !== null) await sweepLogByAge(link.jsm, names.stream(b.name), now - b.retention.maxAgeMs, opts.sweepBatch);
         }
+        // Archived copies past their archive's own retention; transaction commits whose node died
+        // before appending them (their claim ended) are finished here (docs/cluster.md).
+        await pg.archives.sweep(now, opts.sweepBatch);
+        await pg.transactions.resumeCommits(now, 100);
         return pg.housekeeping.sweepRetention();
       },
       sizeBytes: () => pg.housekeeping.sizeBytes(),
@@ -129,7 +149,7 @@ export class ClusterStore implements Store {
     });
     const streams = new BusStreams(link.jsm, names, { dedupeWindowMs: opts.dedupeWindowMs, replicas: opts.replicas });
     let pg: PostgresPorts;
-    const holder: { log?: JetStreamEventLog } = {};
+    const holder: { log?: JetStreamEventLog; store?: ClusterStore } = {};
     try {
       pg = await openPostgresPorts({
         url: opts.postgresUrl, schema: opts.postgresSchema, clock: opts.clock, defaultRetentionMaxAgeMs: opts.defaultRetentionMaxAgeMs,
@@ -144,6 +164,12 @@ export class ClusterStore implements Store {
           }
         },
         eventBodies: { read: async (bus, seqs) => holder.log === undefined ? new Map() : readBodies(holder.log, bus, seqs) },
+        // A transaction's commit appends through this node's put path: the log's (source, id)
+        // message ids make a resumed commit's second append store nothing twice.
+        appendCommitted: async (_key, items) => {
+          if (holder.store === undefined) throw unavailable('nats', new Error('the event log is not open yet'));
+          return holder.store.events.append(items);
+        },
       });
     } catch (err) {
       await link.close();
@@ -167,6 +193,7 @@ export class ClusterStore implements Store {
       });
       holder.log = log;
       const store = new ClusterStore({ link, pg, log, streams, names, health, leadership, opts, nodeId, storeLog });
+      holder.store = store;
       for (const b of await pg.catalog.buses.list()) {
         await streams.ensure(b.name, b.retention);
         store.#recorder.follow(b.name);
@@ -196,7 +223,9 @@ export class ClusterStore implements Store {
   /** Records appended events into PostgreSQL: index rows, catalogue counts and deliveries, idempotently. */
   async #record(records: readonly LogRecord[]): Promise<void> {
     if (records.length === 0) return;
-    await this.#pg.recordAppended(records.map((r) => ({ event: { ...r.event, client: r.client, traceparent: r.traceparent }, deliveries: r.deliveries })));
+    await this.#pg.recordAppended(records.map((r) => ({
+      event: { ...r.event, client: r.client, traceparent: r.traceparent }, deliveries: r.deliveries, deliverAt: r.deliverAt, archives: r.archives,
+    })));
   }
 
   #eventLog(): EventLog {
@@ -264,25 +293,30 @@ export class ClusterStore implements Store {
   /** The queue in PostgreSQL, with event bodies read from the log where the queue has none. */
   #deliveryQueue(q: DeliveryQueue): DeliveryQueue {
     const log = this.#log;
+    const withBodies = async (leased: LeasedDelivery[], now: number): Promise<LeasedDelivery[]> => {
+      const missing = leased.filter((d) => d.eventBody === null);
+      if (missing.length === 0) return leased;
+      const bodies = new Map<string, string>();
+      try {
+        await Promise.all(missing.map(async (d) => {
+          const r = await log.record(d.bus, d.seq);
+          if (r !== undefined) bodies.set(leaseKey(d), r.event.body);
+        }));
+      } catch (err) {
+        // The log cannot be read now (NATS down): give the leases back, due again in a second,
+        // rather than hold them until they end.
+        await q.complete(leased.map((d) => ({ type: 'release', id: d.id, lease: d.lease, dueAt: now + 1000 })), now).catch(() => undefined);
+        throw unavailable('nats', err);
+      }
+      return leased.map((d) => (d.eventBody === null ? { ...d, eventBody: bodies.get(leaseKey(d)) ?? null } : d));
+    };
     return {
-      lease: async (key, now, leaseUntil, limit): Promise<LeasedDelivery[]> => {
-        const leased = await q.lease(key, now, leaseUntil, limit);
-        const missing = leased.filter((d) => d.eventBody === null);
-        if (missing.length === 0) return leased;
-        const bodies = new Map<string, string>();
-        try {
-          await Promise.all(missing.map(async (d) => {
-            const r = await log.record(d.bus, d.seq);
-            if (r !== undefined) bodies.set(leaseKey(d), r.event.body);
-          }));
-        } catch (err) {
-          // The log cannot be read now (NATS down): give the leases back, due again in a second,
-          // rather than hold them until they end.
-          await q.complete(leased.map((d) => ({ type: 'release', id: d.id, lease: d.lease, dueAt: now + 1000 })), now).catch(() => undefined);
-          throw unavailable('nats', err);
-        }
-        return leased.map((d) => (d.eventBody === null ? { ...d, eventBody: bodies.get(leaseKey(d)) ?? null } : d));
+      lease: async (key, now, leaseUntil, limit): Promise<LeasedDelivery[]> => withBodies(await q.lease(key, now, leaseUntil, limit), now),
+      receive: async (key, now, leaseUntil, limit, maxReceives) => {
+        const r = await q.receive(key, now, leaseUntil, limit, maxReceives);
+        return { ...r, deliveries: await withBodies([...r.deliveries], now) };
       },
+      settle: (keys, settlements, now) => q.settle(keys, settlements, now),
       getDead: async (id): Promise<DeadLetter | undefined> => {
         const d = await q.getDead(id);
         if (d === undefined || d.event !== null) return d;
@@ -325,6 +359,8 @@ function withSequence(it: AppendItem, sequence: number, receivedAt: number): Log
     client: it.client ?? null,
     traceparent: it.traceparent ?? null,
     deliveries: it.deliveries ?? [],
+    ...(it.deliverAt === undefined ? {} : { deliverAt: it.deliverAt }),
+    ...(it.archives === undefined || it.archives.length === 0 ? {} : { archives: it.archives }),
   };
 }
 

@@ -20,12 +20,18 @@ interface Meta {
   readonly tp: string | null;
   /** The deliveries computed at ingest (matched rules × targets): the log carries them to the recorder. */
   readonly d: readonly DeliveryEnqueue[];
+  /** A delayed event's due time (AppendItem.deliverAt, ms), when it has one. */
+  readonly da?: number;
+  /** The archives the put copies the event into (AppendItem.archives), when any. */
+  readonly ar?: readonly string[];
 }
 
 export function encodeRecord(it: AppendItem, receivedAt: number): string {
   const meta: Meta = {
     i: it.id, s: it.source, t: it.type, su: it.subject ?? null, ti: it.time ?? null, r: receivedAt, m: it.mode, z: it.size,
     mr: it.matchedRules, c: it.client ?? null, tp: it.traceparent ?? null, d: it.deliveries ?? [],
+    ...(it.deliverAt === undefined ? {} : { da: it.deliverAt }),
+    ...(it.archives === undefined || it.archives.length === 0 ? {} : { ar: it.archives }),
   };
   return `${JSON.stringify(meta)}\n${it.body}`;
 }
@@ -36,6 +42,10 @@ export interface LogRecord {
   readonly client: string | null;
   readonly traceparent: string | null;
   readonly deliveries: readonly DeliveryEnqueue[];
+  /** A delayed event: its deliveries are due at this time (ms). */
+  readonly deliverAt?: number;
+  /** The archives the event is copied into. */
+  readonly archives?: readonly string[];
 }
 
 export function decodeRecord(bus: string, sequence: number, text: string): LogRecord {
@@ -50,5 +60,7 @@ export function decodeRecord(bus: string, sequence: number, text: string): LogRe
     client: m.c,
     traceparent: m.tp,
     deliveries: m.d,
+    ...(m.da === undefined ? {} : { deliverAt: m.da }),
+    ...(m.ar === undefined ? {} : { archives: m.ar }),
   };
 }

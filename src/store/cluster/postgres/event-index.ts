@@ -1,4 +1,4 @@
-import type { ContentMode } from '../../../events/index.js';
+import type { StoredEvent } from '../../types.js';
 import { SAMPLE_MAX_CHARS } from '../../event-type-types.js';
 import type { Queryable } from './pg-client.js';
 import { payloadText, wordsOf } from './payload-words.js';
@@ -7,19 +7,7 @@ import { payloadText, wordsOf } from './payload-words.js';
  * One event of the log to index: what the log stored (StoredEvent) plus its ingest origin.
  * `body` is read for the payload's words and the catalogue's sample; it is not kept here.
  */
-export interface IndexedEvent {
-  readonly bus: string;
-  readonly sequence: number;
-  readonly receivedAt: number;
-  readonly id: string;
-  readonly source: string;
-  readonly type: string;
-  readonly subject: string | null;
-  readonly time: string | null;
-  readonly mode: ContentMode;
-  readonly size: number;
-  readonly matchedRules: readonly string[];
-  readonly body: string;
+export interface IndexedEvent extends StoredEvent {
   readonly client?: string | null | undefined;
   readonly traceparent?: string | null | undefined;
 }
