@@ -10,6 +10,8 @@ import { payloadText, wordsOf } from './payload-words.js';
 export interface IndexedEvent extends StoredEvent {
   readonly client?: string | null | undefined;
   readonly traceparent?: string | null | undefined;
+  /** What received the event besides a plain put (AppendItem.via: a source and its verification, JSON text). */
+  readonly via?: string | null | undefined;
 }
 
 /** PostgreSQL text holds no NUL: one in an attribute is kept as U+FFFD rather than failing the row (and the consumer) forever. */
@@ -28,15 +30,15 @@ export async function indexEvents(c: Queryable, events: readonly IndexedEvent[],
   const rows = events.map((e) => ({
     bus: clean(e.bus), seq: e.sequence, id: clean(e.id), source: clean(e.source), type: clean(e.type), subject: clean(e.subject),
     time: clean(e.time), mode: e.mode, size: e.size, received_at: e.receivedAt, matched_rules: e.matchedRules.map(clean),
-    client: clean(e.client ?? null), traceparent: clean(e.traceparent ?? null), words: wordsOf(payloadText(e.body)),
+    client: clean(e.client ?? null), traceparent: clean(e.traceparent ?? null), via: clean(e.via ?? null), words: wordsOf(payloadText(e.body)),
   }));
   const { rows: inserted } = await c.query<Inserted>(`
-    INSERT INTO event_index (bus, seq, id, source, type, subject, time, mode, size, received_at, matched_rules, client, traceparent, words)
+    INSERT INTO event_index (bus, seq, id, source, type, subject, time, mode, size, received_at, matched_rules, client, traceparent, via, words)
     SELECT x.bus, x.seq, x.id, x.source, x.type, x.subject, x.time, x.mode, x.size, x.received_at,
-           ARRAY(SELECT jsonb_array_elements_text(x.matched_rules)), x.client, x.traceparent,
+           ARRAY(SELECT jsonb_array_elements_text(x.matched_rules)), x.client, x.traceparent, x.via,
            ARRAY(SELECT jsonb_array_elements_text(x.words))
     FROM jsonb_to_recordset($1::jsonb) AS x(bus text, seq int8, id text, source text, type text, subject text, time text, mode text,
-         size int8, received_at float8, matched_rules jsonb, client text, traceparent text, words jsonb)
+         size int8, received_at float8, matched_rules jsonb, client text, traceparent text, via text, words jsonb)
     WHERE EXISTS (SELECT 1 FROM buses b WHERE b.name = x.bus)
     ORDER BY x.bus, x.seq
     ON CONFLICT (bus, seq) DO NOTHING

@@ -24,11 +24,15 @@
  *    MaxAge/MaxMsgs apply.
  * 6. An `AppendedEntry` carries what the put decided beyond the event: `deliverAt` (a delayed
  *    event: its deliveries are due then) and `archives` (the archives it is copied into, with its
- *    text). Both must travel in the log's message so the consumer can pass them on.
+ *    text). Both must travel in the log's message so the consumer can pass them on, and so must
+ *    the event's `client`, `traceparent` and `via` (AppendItem.via: the source that received it), which
+ *    the index keeps for the trace's origin.
  * 7. Transactions: pass `appendCommitted` (the log's append, idempotent per `${key}/${n}` —
  *    JetStream `Nats-Msg-Id`), and run `transactions.resumeCommits(now, limit)` from the node's
  *    upkeep so a commit whose node died mid-append is finished by another (docs/cluster.md).
  *    Upkeep also runs `transactions.sweepEnded`, `archives.sweep` and `deliveries.sweepDelivered`.
+ * 8. Sources, schedules (`catalog.sources`, `catalog.schedules`, on the change feed) and
+ *    `sourceDeadLetters` are shared by every node; source counters flushed by several nodes add up.
  */
 export { openPostgresPorts, type PostgresPorts, type PostgresPortsOptions, type AppendedEntry } from './postgres-ports.js';
 export type { IndexedEvent } from './event-index.js';
@@ -39,6 +43,9 @@ export type { PgConsumers } from './consumers.js';
 export type { PgArchiveStore } from './archive-store.js';
 export type { PgReplayStore } from './replay-store.js';
 export type { PgTransactionLog, CommittedAppender } from './transaction-log.js';
+export type { PgSourceCatalog } from './source-catalog.js';
+export type { PgScheduleCatalog } from './schedule-catalog.js';
+export type { PgSourceDeadLetters } from './source-dead-letters.js';
 export type { NextSequence } from './bus-catalog.js';
 export { migratePostgres } from './migrate.js';
 export { pgMigrations, type PgMigration } from './migrations/index.js';

@@ -100,8 +100,11 @@ export class PgObserveIndex implements ObserveIndex {
   }
 
   async origin(bus: string, sequence: number): Promise<EventOrigin | undefined> {
-    const { rows } = await this.#pool.query<EventOrigin>('SELECT client, traceparent FROM event_index WHERE bus = $1 AND seq = $2', [bus, sequence]);
-    return rows[0] === undefined ? undefined : { client: rows[0].client, traceparent: rows[0].traceparent };
+    const { rows } = await this.#pool.query<{ client: string | null; traceparent: string | null; via: string | null }>(
+      'SELECT client, traceparent, via FROM event_index WHERE bus = $1 AND seq = $2', [bus, sequence]);
+    const r = rows[0];
+    if (r === undefined) return undefined;
+    return r.via === null ? { client: r.client, traceparent: r.traceparent } : { client: r.client, traceparent: r.traceparent, via: r.via };
   }
 
   async deliveries(bus: string, sequence: number): Promise<TraceDelivery[]> {

@@ -17,6 +17,9 @@ import { runConsumersContract } from '../../contracts/consumers.contract.js';
 import { runTransactionLogContract } from '../../contracts/transaction-log.contract.js';
 import { runArchiveStoreContract } from '../../contracts/archive-store.contract.js';
 import { runReplayStoreContract } from '../../contracts/replay-store.contract.js';
+import { runSourceCatalogContract } from '../../contracts/sources.contract.js';
+import { runScheduleCatalogContract } from '../../contracts/schedule-catalog.contract.js';
+import { runSourceDeadLettersContract } from '../../contracts/source-dead-letters.contract.js';
 import type { Store } from '../../types.js';
 import { WriteHealth } from '../../write-health.js';
 import { openPostgresPorts, type PostgresPorts } from './index.js';
@@ -61,6 +64,7 @@ function asStore(ports: PostgresPorts, log: StandInEventLog): Store {
     events: log, catalog: ports.catalog, deliveries: ports.deliveries, observe: ports.observe, eventTypes: ports.eventTypes,
     housekeeping: ports.housekeeping, writes: new WriteHealth({ classify: () => undefined }), close: () => ports.close(),
     archives: ports.archives, replays: ports.replays, consumers: ports.consumers, transactions: ports.transactions,
+    sourceDeadLetters: ports.sourceDeadLetters,
   };
 }
 
@@ -100,3 +104,6 @@ runConsumersContract(backend);
 runTransactionLogContract(backend);
 runArchiveStoreContract(backend);
 runReplayStoreContract(backend);
+runSourceCatalogContract(backend);
+runScheduleCatalogContract(backend);
+runSourceDeadLettersContract(backend);

@@ -10,6 +10,9 @@ import { PgBusCatalog, type NextSequence } from './bus-catalog.js';
 import { PgRuleCatalog } from './rule-catalog.js';
 import { PgSchemaCatalog } from './schema-catalog.js';
 import { PgConnectionCatalog } from './connection-catalog.js';
+import { PgSourceCatalog } from './source-catalog.js';
+import { PgScheduleCatalog } from './schedule-catalog.js';
+import { PgSourceDeadLetters } from './source-dead-letters.js';
 import { PgEventTypes } from './event-types.js';
 import { indexEvents, type IndexedEvent } from './event-index.js';
 import { migratePostgres } from './migrate.js';
@@ -97,6 +100,8 @@ export interface PostgresPorts {
   readonly transactions: PgTransactionLog;
   /** Archives; their copies (with event text, so they outlive the stream) are written by `recordAppended`. */
   readonly archives: PgArchiveStore;
+  /** Messages pulling sources could not take (poison messages), with the reason; shared by every node. */
+  readonly sourceDeadLetters: PgSourceDeadLetters;
   /** Replay jobs; reads over the index + log and, for what the stream dropped, the archives' copies. */
   readonly replays: PgReplayStore;
   /** The node's pool (for the cluster store's own queries; closed by `close`). */
@@ -154,6 +159,8 @@ export async function openPostgresPorts(opts: PostgresPortsOptions): Promise<Pos
     rules: new PgRuleCatalog(pool, opts.clock, r),
     schemas: new PgSchemaCatalog(pool, opts.clock, r),
     connections: new PgConnectionCatalog(pool, opts.clock, r),
+    sources: new PgSourceCatalog(pool, opts.clock, r),
+    schedules: new PgScheduleCatalog(pool, opts.clock, r),
     watch: (listener: CatalogListener) => r.feed.watch(listener),
   };
   const maxTypes = opts.maxTypesPerBus ?? DEFAULT_MAX_TYPES_PER_BUS;
@@ -168,6 +175,7 @@ export async function openPostgresPorts(opts: PostgresPortsOptions): Promise<Pos
     deliveries,
     consumers: new PgConsumers(pool),
     archives: new PgArchiveStore(pool, opts.clock),
+    sourceDeadLetters: new PgSourceDeadLetters(pool, opts.clock),
     replays: new PgReplayStore({
       pool, bodies, nextSequence: async (bus) => (await buses.get(bus))?.nextSequence,
       notifyWork: (c, keys) => r.notifyWork(c, keys), tellWork: (keys) => r.tellWork(keys),

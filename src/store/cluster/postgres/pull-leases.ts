@@ -22,6 +22,9 @@ interface ReceivedRow {
   first_at: number; created_at: number; event_body: string | null; received_at: number | null; traceparent: string | null;
 }
 
+/** A due time for a message: ISO text, or the number itself where no date can show it. */
+const readyAt = (ms: number): string => (Number.isFinite(ms) && Math.abs(ms) <= 8.64e15 ? new Date(ms).toISOString() : `${ms} ms`);
+
 interface KeyRow { bus: string; rule: string; target: string; grp: string | null }
 
 /** The hooks of the queue a pull operation uses: work hints (NOTIFY in the transaction, then in-process). */
@@ -128,8 +131,8 @@ export async function settlePulled(deps: PullDeps, keys: readonly TargetKey[], s
 }
 
 async function settleOne(c: Queryable, keys: readonly TargetKey[], s: PullSettlement, id: number, now: number, deadBodies: Map<number, string>, touched: Touched): Promise<boolean> {
-  const { rows: held } = await c.query<KeyRow>(
-    "SELECT bus, rule, target, grp FROM deliveries WHERE id = $1 AND lease = $2 AND pulled AND state = 'pending' FOR UPDATE", [id, s.lease]);
+  const { rows: held } = await c.query<KeyRow & { attempts: number }>(
+    "SELECT bus, rule, target, grp, attempts FROM deliveries WHERE id = $1 AND lease = $2 AND pulled AND state = 'pending' FOR UPDATE", [id, s.lease]);
   const h = held[0];
   if (h === undefined || !keys.some((k) => sameKey(k, h))) return false;
   switch (s.type) {
@@ -137,6 +140,11 @@ async function settleOne(c: Queryable, keys: readonly TargetKey[], s: PullSettle
       return ((await c.query('UPDATE deliveries SET due_at = $1 WHERE id = $2 AND lease = $3 AND due_at > $4', [s.leaseUntil, id, s.lease, now])).rowCount ?? 0) > 0;
     case 'release':
       await c.query('UPDATE deliveries SET due_at = $1, lease = NULL, pulled = false WHERE id = $2', [s.dueAt, id]);
+      // Kept in the attempt log (as number max(n) + 1), so the trace shows a consumer gave it back.
+      await c.query(`
+        INSERT INTO delivery_attempts (delivery_id, n, at, duration_ms, ok, status, error_class, message, response)
+        VALUES ($1, (SELECT coalesce(max(n), 0) + 1 FROM delivery_attempts WHERE delivery_id = $1), $2, 0, false, NULL, 'released', $3, NULL)`,
+      [id, now, `released by a consumer after receive ${h.attempts}; ready again at ${readyAt(s.dueAt)}`]);
       touched.add(h);
       return true;
     case 'ack':

@@ -89,7 +89,7 @@ export class StandInEventLog implements EventLog {
         event: {
           bus: it.bus, sequence: seq, receivedAt: now, id: it.id, source: it.source, type: it.type, subject: it.subject ?? null,
           time: it.time ?? null, mode: it.mode, size: it.size, matchedRules: it.matchedRules, body: it.body, client: it.client ?? null,
-          traceparent: it.traceparent ?? null,
+          traceparent: it.traceparent ?? null, via: it.via ?? null,
         },
         deliveries: it.deliveries ?? [],
         deliverAt: it.deliverAt,
