@@ -224,7 +224,7 @@ export class ClusterStore implements Store {
   async #record(records: readonly LogRecord[]): Promise<void> {
     if (records.length === 0) return;
     await this.#pg.recordAppended(records.map((r) => ({
-      event: { ...r.event, client: r.client, traceparent: r.traceparent }, deliveries: r.deliveries, deliverAt: r.deliverAt, archives: r.archives,
+      event: { ...r.event, client: r.client, traceparent: r.traceparent, via: r.via ?? null }, deliveries: r.deliveries, deliverAt: r.deliverAt, archives: r.archives,
     })));
   }
 
@@ -361,6 +361,7 @@ function withSequence(it: AppendItem, sequence: number, receivedAt: number): Log
     deliveries: it.deliveries ?? [],
     ...(it.deliverAt === undefined ? {} : { deliverAt: it.deliverAt }),
     ...(it.archives === undefined || it.archives.length === 0 ? {} : { archives: it.archives }),
+    ...(it.via === undefined ? {} : { via: it.via }),
   };
 }
 

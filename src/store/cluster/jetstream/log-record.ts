@@ -24,6 +24,8 @@ interface Meta {
   readonly da?: number;
   /** The archives the put copies the event into (AppendItem.archives), when any. */
   readonly ar?: readonly string[];
+  /** What received the event besides a plain put (AppendItem.via), when anything did. */
+  readonly v?: string;
 }
 
 export function encodeRecord(it: AppendItem, receivedAt: number): string {
@@ -32,6 +34,7 @@ export function encodeRecord(it: AppendItem, receivedAt: number): string {
     mr: it.matchedRules, c: it.client ?? null, tp: it.traceparent ?? null, d: it.deliveries ?? [],
     ...(it.deliverAt === undefined ? {} : { da: it.deliverAt }),
     ...(it.archives === undefined || it.archives.length === 0 ? {} : { ar: it.archives }),
+    ...(it.via === undefined ? {} : { v: it.via }),
   };
   return `${JSON.stringify(meta)}\n${it.body}`;
 }
@@ -46,6 +49,8 @@ export interface LogRecord {
   readonly deliverAt?: number;
   /** The archives the event is copied into. */
   readonly archives?: readonly string[];
+  /** What received the event besides a plain put (a source and its verification, JSON text). */
+  readonly via?: string;
 }
 
 export function decodeRecord(bus: string, sequence: number, text: string): LogRecord {
@@ -62,5 +67,6 @@ export function decodeRecord(bus: string, sequence: number, text: string): LogRe
     deliveries: m.d,
     ...(m.da === undefined ? {} : { deliverAt: m.da }),
     ...(m.ar === undefined ? {} : { archives: m.ar }),
+    ...(m.v === undefined ? {} : { via: m.v }),
   };
 }
