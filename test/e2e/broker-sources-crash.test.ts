@@ -10,7 +10,13 @@ import { amqpFixture, busEvents, jetStreamFixture, mqttFixture, redisFixture, un
 
 const N = 400;
 
-async function crashMidStream(make: () => Promise<BrokerFixture>, extra: Record<string, unknown> = {}): Promise<void> {
+/**
+ * `queued`: the broker keeps messages for the source while its process is down (a durable queue,
+ * a consumer group, a durable consumer), so half the stream is published only after the kill:
+ * the kill always lands mid-stream, however fast the source drained the first half. An MQTT
+ * session may not outlive the connection, so there the whole stream is published at once.
+ */
+async function crashMidStream(make: () => Promise<BrokerFixture>, extra: Record<string, unknown> = {}, queued = true): Promise<void> {
   const dir = tempDataDir();
   const f = await make();
   let child = await startChild(dir);
@@ -25,13 +31,15 @@ async function crashMidStream(make: () => Promise<BrokerFixture>, extra: Record<
       body: JSON.stringify({ i }), contentType: 'application/json',
       headers: f.binary({ specversion: '1.0', id: `m-${i}`, source: '/crash', type: 'crash.test' }),
     }));
-    const publishing = f.publish(messages);
+    const later = queued ? messages.slice(N / 2) : [];
+    const publishing = f.publish(queued ? messages.slice(0, N / 2) : messages);
     const firstUrl = child.url;
     await until(async () => (await busEvents(firstUrl, 'default')).length >= 20);
     const beforeKill = (await busEvents(firstUrl, 'default')).length;
     child.proc.kill('SIGKILL');
     await child.exited;
     await publishing;
+    await f.publish(later);
     assert.ok(beforeKill < N, `killed mid-stream (${beforeKill} of ${N} stored)`);
     child = await startChild(dir);
     const url = child.url;
@@ -53,4 +61,4 @@ async function crashMidStream(make: () => Promise<BrokerFixture>, extra: Record<
 test('broker sources crash - nats-jetstream: killed mid-stream, restarted: every message stored once', () => crashMidStream(() => jetStreamFixture(), { ackWaitMs: 2000 }));
 test('broker sources crash - amqp: killed mid-stream, restarted: every message stored once', () => crashMidStream(() => amqpFixture()));
 test('broker sources crash - redis-streams: killed mid-stream, restarted: every message stored once', () => crashMidStream(() => redisFixture()));
-test('broker sources crash - mqtt: killed mid-stream, restarted: every message stored once', () => crashMidStream(() => mqttFixture()));
+test('broker sources crash - mqtt: killed mid-stream, restarted: every message stored once', () => crashMidStream(() => mqttFixture(), {}, false));
