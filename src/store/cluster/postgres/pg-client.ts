@@ -36,15 +36,26 @@ export type Queryable = Pick<pg.PoolClient, 'query'>;
 /** Runs `fn` in a transaction on one pooled connection; rolls back when it throws. */
 export async function inTransaction<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
   const c = await pool.connect();
+  // A checked-out client has no pool listener: its connection failing (the server going away
+  // between two queries) would be an unhandled 'error' event and end the process. Listen, and
+  // hand a broken client back to be destroyed rather than reused.
+  let broken: Error | undefined;
+  const onError = (err: Error): void => {
+    broken = err;
+  };
+  c.on('error', onError);
   try {
     await c.query('BEGIN');
     const value = await fn(c);
     await c.query('COMMIT');
     return value;
   } catch (err) {
-    await c.query('ROLLBACK').catch(() => undefined);
+    await c.query('ROLLBACK').catch((e: unknown) => {
+      broken ??= e instanceof Error ? e : new Error(String(e));
+    });
     throw err;
   } finally {
-    c.release();
+    c.off('error', onError);
+    c.release(broken);
   }
 }
