@@ -3,34 +3,11 @@ import type { Clock } from '../../core/index.js';
 import type { NewSource, SourceCatalog, SourceCounts, SourceRecord, SourceState } from '../source-types.js';
 import type { ChangeFeed } from '../change-feed.js';
 import { writeAndAnnounce } from './announce.js';
+import { SOURCE_COLUMNS, sourceRecordOf, type SourceCountRow, type SourceRow } from '../source-rows.js';
 
-interface SourceRow {
-  name: string;
-  kind: string;
-  bus: string;
-  description: string | null;
-  state: string;
-  config: string;
-  mapping: string | null;
-  created_at: number;
-  updated_at: number;
-}
-
-interface CountRow { name: string; received: number; put: number; rejected: number; last_event_at: number | null }
-
-const COLUMNS = 'name, kind, bus, description, state, config, mapping, created_at, updated_at';
-
-const toRecord = (r: SourceRow): SourceRecord => ({
-  name: r.name,
-  kind: r.kind,
-  bus: r.bus,
-  description: r.description,
-  state: r.state === 'paused' ? 'paused' : 'running',
-  config: JSON.parse(r.config) as Record<string, unknown>,
-  mapping: r.mapping === null ? null : JSON.parse(r.mapping) as unknown,
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-});
+type CountRow = SourceCountRow;
+const COLUMNS = SOURCE_COLUMNS;
+const toRecord = sourceRecordOf;
 
 /** Event sources of the embedded store (migration 022). */
 export class SqliteSourceCatalog implements SourceCatalog {

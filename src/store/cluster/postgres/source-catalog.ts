@@ -3,35 +3,15 @@ import type { Clock } from '../../../core/index.js';
 import type { NewSource, SourceCatalog, SourceCounts, SourceRecord, SourceState } from '../../source-types.js';
 import type { ChangeRelay } from './change-relay.js';
 import { writeAndAnnounce } from './write-announce.js';
+import { SOURCE_COLUMNS, sourceRecordOf, type SourceCountRow, type SourceRow as BaseSourceRow } from '../../source-rows.js';
 
-interface SourceRow {
-  name: string;
-  kind: string;
-  bus: string;
-  description: string | null;
-  state: string;
-  config: string;
-  mapping: string | null;
-  created_at: number;
-  updated_at: number;
+interface SourceRow extends BaseSourceRow {
   created?: boolean;
 }
 
-interface CountRow { name: string; received: number; put: number; rejected: number; last_event_at: number | null }
-
-const COLUMNS = 'name, kind, bus, description, state, config, mapping, created_at, updated_at';
-
-const toRecord = (r: SourceRow): SourceRecord => ({
-  name: r.name,
-  kind: r.kind,
-  bus: r.bus,
-  description: r.description,
-  state: r.state === 'paused' ? 'paused' : 'running',
-  config: JSON.parse(r.config) as Record<string, unknown>,
-  mapping: r.mapping === null ? null : JSON.parse(r.mapping) as unknown,
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-});
+type CountRow = SourceCountRow;
+const COLUMNS = SOURCE_COLUMNS;
+const toRecord = sourceRecordOf;
 
 /** Event sources in PostgreSQL (migration 009), shared by every node; counters add up across nodes. */
 export class PgSourceCatalog implements SourceCatalog {
