@@ -29,6 +29,12 @@ export default tseslint.config(
     rules: { 'no-restricted-properties': 'off' },
   },
   {
+    // The console's Content-Security-Policy forbids eval: page.waitForFunction polls its predicate
+    // with eval inside the page and fails whenever the first check is false. Poll from Node.
+    files: ['test/console/**'],
+    rules: { 'no-restricted-syntax': ['error', { selector: "CallExpression[callee.property.name='waitForFunction']", message: "The console's CSP forbids eval: poll with until() and a locator instead." }] },
+  },
+  {
     // The client runs in browsers too: Web APIs only, no Node built-ins.
     files: ['packages/client/src/**'],
     languageOptions: { globals: { ...globals.browser } },

@@ -3,7 +3,7 @@
 // for this type" opening the rule editor with the pattern filled in.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { BATCH, call, ce } from '../e2e/_client.js';
+import { BATCH, call, ce, until } from '../e2e/_client.js';
 import { startTestServer, type TestServer } from '../e2e/harness.js';
 import { assertAccessible, assertNoHorizontalScroll, launch, screenshot, type Browser } from './_browser.js';
 
@@ -60,13 +60,13 @@ test('console catalogue - every (source, type) of a bus with counts, sample and 
   // The type prefix filter.
   await page.getByLabel('Type starts with').fill('shop.order.p');
   await page.getByRole('button', { name: 'Filter' }).click();
-  await page.waitForFunction('document.querySelectorAll("table[aria-label=\'Event types\'] tbody tr").length === 1');
+  await until('the filtered catalogue', async () => (await rows.count()) === 1);
   assert.equal(await rows.locator('td').nth(1).innerText(), 'shop.order.paid');
 
   // New rule for this type: the editor opens with the pattern of the pair.
   await page.getByRole('link', { name: 'New rule for this type: shop.order.paid from urn:shop:web' }).click();
   await page.getByRole('heading', { name: /New rule/ }).waitFor();
-  await page.waitForFunction('document.getElementById("rule-doc")?.value.includes("shop.order.paid")');
+  await until('the rule editor filled in', async () => (await page.locator('#rule-doc').inputValue()).includes('shop.order.paid'));
   const doc = JSON.parse(await page.locator('#rule-doc').inputValue()) as { filter: unknown };
   assert.deepEqual(doc.filter, { pattern: { source: ['urn:shop:web'], type: ['shop.order.paid'] } });
   await page.getByLabel('Event (JSON)').fill(JSON.stringify(ce('x', { source: 'urn:shop:web', type: 'shop.order.paid' })));

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { call, ce } from '../e2e/_client.js';
+import { call, ce, until } from '../e2e/_client.js';
 import { startTestServer, type TestServer } from '../e2e/harness.js';
 import { assertAccessible, launch, screenshot, type Browser } from './_browser.js';
 
@@ -63,7 +63,7 @@ test('console keys - a read-only key sees no edit, enable, redrive or purge cont
   assert.equal(await page.getByRole('link', { name: 'New rule' }).count(), 0);
   await page.getByRole('link', { name: 'orders' }).click();
   const editor = page.getByLabel(/^Rule \(JSON\)/);
-  await page.waitForFunction('document.getElementById("rule-doc")?.value.includes("order.created")');
+  await until('the rule editor filled in', async () => (await editor.inputValue()).includes('order.created'));
   assert.equal(await editor.getAttribute('readonly'), '');
   assert.equal(await page.getByRole('button', { name: 'Save rule' }).count(), 0);
   await page.getByLabel('Event (JSON)').fill(JSON.stringify(ce('x', { type: 'order.created' })));
