@@ -1,4 +1,4 @@
-import type { SourceRecord } from './source-types.js';
+import type { SourceCounts, SourceRecord } from './source-types.js';
 
 /** A source as both backends store it (config and mapping as JSON text). */
 export interface SourceRow {
@@ -16,7 +16,7 @@ export interface SourceRow {
 /** A source's counters as both backends store them. */
 export interface SourceCountRow { name: string; received: number; put: number; rejected: number; last_event_at: number | null }
 
-/** The columns of a SourceRow, in a SELECT. */
+/** The columns of a SourceRow, in a SELECT or an INSERT. */
 export const SOURCE_COLUMNS = 'name, kind, bus, description, state, config, mapping, created_at, updated_at';
 
 export const sourceRecordOf = (r: SourceRow): SourceRecord => ({
@@ -30,3 +30,5 @@ export const sourceRecordOf = (r: SourceRow): SourceRecord => ({
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });
+
+export const sourceCountsOf = (r: SourceCountRow): SourceCounts => ({ received: r.received, put: r.put, rejected: r.rejected, lastEventAt: r.last_event_at });

@@ -3,23 +3,7 @@ import { SwitchyardError, assertBusDeletable, type Clock } from '../../core/inde
 import type { BusCatalog, BusRecord, BusUpdate, NewBus } from '../types.js';
 import type { ChangeFeed } from '../change-feed.js';
 import { writeAndAnnounce } from './announce.js';
-
-interface BusRow {
-  name: string;
-  description: string | null;
-  created_at: number;
-  max_age_ms: number | null;
-  max_count: number | null;
-  next_seq: number;
-}
-
-const toRecord = (r: BusRow): BusRecord => ({
-  name: r.name,
-  description: r.description,
-  createdAt: r.created_at,
-  retention: { maxAgeMs: r.max_age_ms, maxCount: r.max_count },
-  nextSequence: r.next_seq,
-});
+import { busRecordOf as toRecord, type BusRow } from '../bus-rows.js';
 
 /** Buses; which ones always exist and cannot be deleted is bus policy (src/core/bus-policy.ts). */
 export class SqliteBusCatalog implements BusCatalog {

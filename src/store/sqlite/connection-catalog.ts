@@ -3,28 +3,7 @@ import type { Clock } from '../../core/index.js';
 import type { ConnectionCatalog, ConnectionRecord, NewConnection, StoredSigningSecret } from '../connection-types.js';
 import type { ChangeFeed } from '../change-feed.js';
 import { writeAndAnnounce } from './announce.js';
-
-interface ConnectionRow {
-  name: string;
-  kind: string;
-  description: string | null;
-  config: string;
-  sealed: string;
-  created_at: number;
-  updated_at: number;
-}
-
-interface SecretRow { sealed: string; created_at: number; expires_at: number | null }
-
-const toRecord = (r: ConnectionRow): ConnectionRecord => ({
-  name: r.name,
-  kind: r.kind,
-  description: r.description,
-  config: JSON.parse(r.config) as Record<string, unknown>,
-  sealed: r.sealed,
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-});
+import { connectionRecordOf as toRecord, signingSecretOf, type ConnectionRow, type SigningSecretRow } from '../connection-rows.js';
 
 /** Connections and target signing secrets; holds only sealed secrets (see connection-types.ts). */
 export class SqliteConnectionCatalog implements ConnectionCatalog {
@@ -69,9 +48,9 @@ export class SqliteConnectionCatalog implements ConnectionCatalog {
   }
 
   async signingSecrets(targetKey: string): Promise<StoredSigningSecret[]> {
-    return this.#db.prepare<[string], SecretRow>('SELECT sealed, created_at, expires_at FROM signing_secrets WHERE target_key = ? ORDER BY created_at DESC')
+    return this.#db.prepare<[string], SigningSecretRow>('SELECT sealed, created_at, expires_at FROM signing_secrets WHERE target_key = ? ORDER BY created_at DESC')
       .all(targetKey)
-      .map((r) => ({ sealed: r.sealed, createdAt: r.created_at, expiresAt: r.expires_at }));
+      .map(signingSecretOf);
   }
 
   async setSigningSecrets(targetKey: string, secrets: readonly StoredSigningSecret[]): Promise<void> {

@@ -1,7 +1,8 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { ContentMode } from '../../events/index.js';
 import type { EventPage, StoredEvent } from '../types.js';
-import type { EventDeliveryState, EventOrigin, EventSearchQuery, ObserveIndex, TargetBacklogRow, TraceAttempt, TraceDelivery } from '../observe-types.js';
+import type { EventOrigin, EventSearchQuery, ObserveIndex, TargetBacklogRow, TraceAttempt, TraceDelivery } from '../observe-types.js';
+import { DELIVERY_STATE_SQL as STATE_SQL } from '../delivery-state-sql.js';
 
 interface Row {
   bus: string; seq: number; id: string; source: string; type: string; subject: string | null; time: string | null;
@@ -28,17 +29,6 @@ export function ftsQuery(text: string): string | undefined {
   if (words.length === 0) return undefined;
   return words.map((w) => `"${w.replaceAll('"', '""')}"`).join(' AND ');
 }
-
-/** SQL conditions on an event (alias `e`) for each delivery state; see EventDeliveryState. */
-const STATE_SQL: Record<EventDeliveryState, string> = {
-  dead: "EXISTS (SELECT 1 FROM deliveries d WHERE d.bus = e.bus AND d.seq = e.seq AND d.state = 'dead')",
-  retrying: "NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.bus = e.bus AND d.seq = e.seq AND d.state = 'dead')"
-    + " AND EXISTS (SELECT 1 FROM deliveries d WHERE d.bus = e.bus AND d.seq = e.seq AND d.state IN ('pending', 'waiting') AND d.attempts > 0)",
-  pending: "NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.bus = e.bus AND d.seq = e.seq AND (d.state = 'dead' OR d.attempts > 0 AND d.state <> 'delivered'))"
-    + " AND EXISTS (SELECT 1 FROM deliveries d WHERE d.bus = e.bus AND d.seq = e.seq AND d.state IN ('pending', 'waiting'))",
-  delivered: "EXISTS (SELECT 1 FROM deliveries d WHERE d.bus = e.bus AND d.seq = e.seq)"
-    + " AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.bus = e.bus AND d.seq = e.seq AND d.state <> 'delivered')",
-};
 
 interface DeliveryRow {
   id: number; rule: string; target: string; state: string; created_at: number; done_at: number | null;

@@ -1,31 +1,9 @@
 import type { Database } from 'better-sqlite3';
-import { SwitchyardError, type Clock, type RuleTarget } from '../../core/index.js';
+import { SwitchyardError, type Clock } from '../../core/index.js';
 import type { NewRule, RuleCatalog, RuleRecord } from '../types.js';
 import type { ChangeFeed } from '../change-feed.js';
 import { writeAndAnnounce } from './announce.js';
-
-interface RuleRow {
-  bus: string;
-  name: string;
-  description: string | null;
-  state: 'enabled' | 'disabled';
-  filter: string;
-  targets: string;
-  created_at: number;
-  updated_at: number;
-}
-
-const toRecord = (r: RuleRow): RuleRecord => ({
-  bus: r.bus,
-  name: r.name,
-  description: r.description,
-  state: r.state,
-  filter: JSON.parse(r.filter) as unknown,
-  // Parsed by the delivery layer before it was saved: a RuleTarget[] as written.
-  targets: JSON.parse(r.targets) as RuleTarget[],
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-});
+import { ruleRecordOf as toRecord, type RuleRow } from '../rule-rows.js';
 
 /** Rules per bus. Deleting a bus deletes its rules (foreign key cascade). Changes are announced on the feed after commit. */
 export class SqliteRuleCatalog implements RuleCatalog {

@@ -3,31 +3,7 @@ import type { Clock } from '../../core/index.js';
 import type { NewSchedule, ScheduleCatalog, ScheduleRecord } from '../schedule-types.js';
 import type { ChangeFeed } from '../change-feed.js';
 import { writeAndAnnounce } from './announce.js';
-
-interface ScheduleRow {
-  name: string;
-  spec: string;
-  state: 'enabled' | 'disabled';
-  cursor: number;
-  created_at: number;
-  updated_at: number;
-}
-
-type Spec = Omit<NewSchedule, 'name' | 'state'>;
-
-const specOf = (s: NewSchedule): Spec => ({
-  description: s.description, bus: s.bus, expression: s.expression, timezone: s.timezone, event: s.event,
-  start: s.start, end: s.end, flexibleWindowMs: s.flexibleWindowMs, catchUp: s.catchUp, maxCatchUp: s.maxCatchUp,
-});
-
-const toRecord = (r: ScheduleRow): ScheduleRecord => ({
-  ...(JSON.parse(r.spec) as Spec),
-  name: r.name,
-  state: r.state,
-  cursor: r.cursor,
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-});
+import { SCHEDULE_COLUMNS as COLUMNS, scheduleRecordOf as toRecord, scheduleSpecOf, type ScheduleRow } from '../schedule-rows.js';
 
 /** Schedules in the embedded store (migration 025). */
 export class SqliteScheduleCatalog implements ScheduleCatalog {
@@ -46,11 +22,11 @@ export class SqliteScheduleCatalog implements ScheduleCatalog {
       const now = this.#clock.now();
       const existed = this.#db.prepare<[string], { n: number }>('SELECT 1 AS n FROM schedules WHERE name = ?').get(s.name) !== undefined;
       const row = this.#db.prepare<[string, string, string, number, number, number], ScheduleRow>(`
-        INSERT INTO schedules (name, spec, state, cursor, created_at, updated_at)
+        INSERT INTO schedules (${COLUMNS})
         VALUES (?, ?, ?, ?, ?, ?)
         ON CONFLICT (name) DO UPDATE SET spec = excluded.spec, state = excluded.state,
           cursor = MAX(cursor, excluded.cursor), updated_at = excluded.updated_at
-        RETURNING *`).get(s.name, JSON.stringify(specOf(s)), s.state, now, now, now);
+        RETURNING *`).get(s.name, scheduleSpecOf(s), s.state, now, now, now);
       return { value: { schedule: toRecord(row!), created: !existed }, changes: [{ type: 'schedule', op: 'put', name: s.name }] };
     });
   }

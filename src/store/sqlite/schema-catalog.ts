@@ -5,26 +5,10 @@ import type {
 } from '../schema-types.js';
 import type { ChangeFeed } from '../change-feed.js';
 import { writeAndAnnounce } from './announce.js';
-
-interface SchemaRow { name: string; source: string; description: string | null; compatibility: CompatibilityMode; latest: number; created_at: number; updated_at: number }
-interface VersionRow { name: string; source: string; version: number; dialect: SchemaDialect; body: string; origin: 'api' | 'discovery'; created_at: number }
-interface SettingsRow { bus: string; validation: BusSchemaSettings['validation']; discovery: 0 | 1; sample_rate: number }
-interface CheckRow { bus: string; seq: number; schema: string; violations: string; checked_at: number }
-
-/** Source scope as stored: '' stands for "any source" so the primary key stays NOT NULL. */
-const scope = (source: string | null): string => source ?? '';
-const unscope = (source: string): string | null => (source === '' ? null : source);
-
-const toSchema = (r: SchemaRow): SchemaRecord => ({
-  name: r.name, source: unscope(r.source), description: r.description, compatibility: r.compatibility,
-  latestVersion: r.latest, createdAt: r.created_at, updatedAt: r.updated_at,
-});
-const toVersion = (r: VersionRow): SchemaVersionRecord => ({
-  name: r.name, source: unscope(r.source), version: r.version, dialect: r.dialect,
-  schema: JSON.parse(r.body) as JsonValue, origin: r.origin, createdAt: r.created_at,
-});
-
-export const DEFAULT_BUS_SCHEMA_SETTINGS = { validation: 'off', discovery: false, sampleRate: 1 } as const;
+import {
+  DEFAULT_BUS_SCHEMA_SETTINGS, schemaCheckOf, schemaRecordOf as toSchema, schemaSettingsOf as toSettings, schemaVersionOf as toVersion, scope,
+  type SchemaCheckRow as CheckRow, type SchemaRow, type SchemaSettingsRow as SettingsRow, type SchemaVersionRow as VersionRow,
+} from '../schema-rows.js';
 
 /** The schema registry's tables (migration 004). Writers are serialized by SQLite. */
 export class SqliteSchemaCatalog implements SchemaCatalog {
@@ -104,14 +88,11 @@ export class SqliteSchemaCatalog implements SchemaCatalog {
 
   #settings(bus: string): BusSchemaSettings {
     const r = this.#db.prepare<[string], SettingsRow>('SELECT * FROM bus_schema_settings WHERE bus = ?').get(bus);
-    return r === undefined
-      ? { bus, ...DEFAULT_BUS_SCHEMA_SETTINGS }
-      : { bus, validation: r.validation, discovery: r.discovery === 1, sampleRate: r.sample_rate };
+    return r === undefined ? { bus, ...DEFAULT_BUS_SCHEMA_SETTINGS } : toSettings(r);
   }
 
   async listSettings(): Promise<BusSchemaSettings[]> {
-    return this.#db.prepare<[], SettingsRow>('SELECT * FROM bus_schema_settings ORDER BY bus').all()
-      .map((r) => ({ bus: r.bus, validation: r.validation, discovery: r.discovery === 1, sampleRate: r.sample_rate }));
+    return this.#db.prepare<[], SettingsRow>('SELECT * FROM bus_schema_settings ORDER BY bus').all().map(toSettings);
   }
 
   async setSettings(s: BusSchemaSettings): Promise<BusSchemaSettings> {
@@ -132,8 +113,6 @@ export class SqliteSchemaCatalog implements SchemaCatalog {
 
   async invalid(bus: string, sequence: number): Promise<SchemaCheckRecord | undefined> {
     const r = this.#db.prepare<[string, number], CheckRow>('SELECT * FROM event_schema_checks WHERE bus = ? AND seq = ?').get(bus, sequence);
-    return r === undefined
-      ? undefined
-      : { bus: r.bus, sequence: r.seq, schema: r.schema, violations: JSON.parse(r.violations) as SchemaCheckRecord['violations'], checkedAt: r.checked_at };
+    return r === undefined ? undefined : schemaCheckOf(r);
   }
 }

@@ -3,11 +3,7 @@ import type { Clock } from '../../core/index.js';
 import type { NewSource, SourceCatalog, SourceCounts, SourceRecord, SourceState } from '../source-types.js';
 import type { ChangeFeed } from '../change-feed.js';
 import { writeAndAnnounce } from './announce.js';
-import { SOURCE_COLUMNS, sourceRecordOf, type SourceCountRow, type SourceRow } from '../source-rows.js';
-
-type CountRow = SourceCountRow;
-const COLUMNS = SOURCE_COLUMNS;
-const toRecord = sourceRecordOf;
+import { SOURCE_COLUMNS as COLUMNS, sourceCountsOf, sourceRecordOf as toRecord, type SourceCountRow, type SourceRow } from '../source-rows.js';
 
 /** Event sources of the embedded store (migration 022). */
 export class SqliteSourceCatalog implements SourceCatalog {
@@ -78,7 +74,7 @@ export class SqliteSourceCatalog implements SourceCatalog {
   }
 
   async counts(): Promise<Map<string, SourceCounts>> {
-    const rows = this.#db.prepare<[], CountRow>('SELECT name, received, put, rejected, last_event_at FROM sources').all();
-    return new Map(rows.map((r) => [r.name, { received: r.received, put: r.put, rejected: r.rejected, lastEventAt: r.last_event_at }]));
+    const rows = this.#db.prepare<[], SourceCountRow>('SELECT name, received, put, rejected, last_event_at FROM sources').all();
+    return new Map(rows.map((r) => [r.name, sourceCountsOf(r)]));
   }
 }

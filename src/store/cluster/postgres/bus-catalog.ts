@@ -3,13 +3,7 @@ import { SwitchyardError, assertBusDeletable, type Clock } from '../../../core/i
 import type { BusCatalog, BusRecord, BusUpdate, NewBus } from '../../types.js';
 import type { ChangeRelay } from './change-relay.js';
 import { writeAndAnnounce } from './write-announce.js';
-
-interface BusRow { name: string; description: string | null; created_at: number; max_age_ms: number | null; max_count: number | null; next_seq: number }
-
-const toRecord = (r: BusRow): BusRecord => ({
-  name: r.name, description: r.description, createdAt: r.created_at,
-  retention: { maxAgeMs: r.max_age_ms, maxCount: r.max_count }, nextSequence: r.next_seq,
-});
+import { busRecordOf as toRecord, type BusRow } from '../../bus-rows.js';
 
 /**
  * Where a bus's next sequence comes from: the event log (the stream's last sequence + 1) when the

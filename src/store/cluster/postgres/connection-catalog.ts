@@ -3,14 +3,11 @@ import type { Clock } from '../../../core/index.js';
 import type { ConnectionCatalog, ConnectionRecord, NewConnection, StoredSigningSecret } from '../../connection-types.js';
 import type { ChangeRelay } from './change-relay.js';
 import { writeAndAnnounce } from './write-announce.js';
+import { connectionRecordOf as toRecord, signingSecretOf, type ConnectionRow as BaseConnectionRow, type SigningSecretRow } from '../../connection-rows.js';
 
-interface ConnectionRow { name: string; kind: string; description: string | null; config: string; sealed: string; created_at: number; updated_at: number; created?: boolean }
-interface SecretRow { sealed: string; created_at: number; expires_at: number | null }
-
-const toRecord = (r: ConnectionRow): ConnectionRecord => ({
-  name: r.name, kind: r.kind, description: r.description, config: JSON.parse(r.config) as Record<string, unknown>,
-  sealed: r.sealed, createdAt: r.created_at, updatedAt: r.updated_at,
-});
+interface ConnectionRow extends BaseConnectionRow {
+  created?: boolean;
+}
 
 /** Connections and target signing secrets in PostgreSQL; holds only sealed secrets (see connection-types.ts). */
 export class PgConnectionCatalog implements ConnectionCatalog {
@@ -53,8 +50,8 @@ export class PgConnectionCatalog implements ConnectionCatalog {
   }
 
   async signingSecrets(targetKey: string): Promise<StoredSigningSecret[]> {
-    const { rows } = await this.#pool.query<SecretRow>('SELECT sealed, created_at, expires_at FROM signing_secrets WHERE target_key = $1 ORDER BY created_at DESC', [targetKey]);
-    return rows.map((r) => ({ sealed: r.sealed, createdAt: r.created_at, expiresAt: r.expires_at }));
+    const { rows } = await this.#pool.query<SigningSecretRow>('SELECT sealed, created_at, expires_at FROM signing_secrets WHERE target_key = $1 ORDER BY created_at DESC', [targetKey]);
+    return rows.map(signingSecretOf);
   }
 
   async setSigningSecrets(targetKey: string, secrets: readonly StoredSigningSecret[]): Promise<void> {

@@ -1,24 +1,15 @@
 import type pg from 'pg';
 import type { ContentMode } from '../../../events/index.js';
 import type { EventPage, StoredEvent } from '../../types.js';
-import type { EventDeliveryState, EventOrigin, EventSearchQuery, ObserveIndex, TargetBacklogRow, TraceAttempt, TraceDelivery } from '../../observe-types.js';
+import type { EventOrigin, EventSearchQuery, ObserveIndex, TargetBacklogRow, TraceAttempt, TraceDelivery } from '../../observe-types.js';
 import type { EventBodies } from './event-bodies.js';
 import { wordsOf } from './payload-words.js';
+import { DELIVERY_STATE_SQL as STATE_SQL } from '../../delivery-state-sql.js';
 
 interface IndexRow {
   bus: string; seq: number; id: string; source: string; type: string; subject: string | null; time: string | null;
   mode: ContentMode; size: number; received_at: number; matched_rules: string[];
 }
-
-const STATE_SQL: Record<EventDeliveryState, string> = {
-  dead: "EXISTS (SELECT 1 FROM deliveries d WHERE d.bus = e.bus AND d.seq = e.seq AND d.state = 'dead')",
-  retrying: "NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.bus = e.bus AND d.seq = e.seq AND d.state = 'dead')"
-    + " AND EXISTS (SELECT 1 FROM deliveries d WHERE d.bus = e.bus AND d.seq = e.seq AND d.state IN ('pending', 'waiting') AND d.attempts > 0)",
-  pending: "NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.bus = e.bus AND d.seq = e.seq AND (d.state = 'dead' OR d.attempts > 0 AND d.state <> 'delivered'))"
-    + " AND EXISTS (SELECT 1 FROM deliveries d WHERE d.bus = e.bus AND d.seq = e.seq AND d.state IN ('pending', 'waiting'))",
-  delivered: "EXISTS (SELECT 1 FROM deliveries d WHERE d.bus = e.bus AND d.seq = e.seq)"
-    + " AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.bus = e.bus AND d.seq = e.seq AND d.state <> 'delivered')",
-};
 
 const COLUMNS = 'e.bus, e.seq, e.id, e.source, e.type, e.subject, e.time, e.mode, e.size, e.received_at, e.matched_rules';
 

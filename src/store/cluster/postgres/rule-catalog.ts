@@ -1,19 +1,13 @@
 import type pg from 'pg';
-import { SwitchyardError, type Clock, type RuleTarget } from '../../../core/index.js';
+import { SwitchyardError, type Clock } from '../../../core/index.js';
 import type { NewRule, RuleCatalog, RuleRecord } from '../../types.js';
 import type { ChangeRelay } from './change-relay.js';
 import { writeAndAnnounce } from './write-announce.js';
+import { ruleRecordOf as toRecord, type RuleRow as BaseRuleRow } from '../../rule-rows.js';
 
-interface RuleRow { bus: string; name: string; description: string | null; state: 'enabled' | 'disabled'; filter: string; targets: string; created_at: number; updated_at: number; created?: boolean }
-
-// Filter and targets are kept as JSON text, not jsonb: they read back exactly as written (key order included).
-const toRecord = (r: RuleRow): RuleRecord => ({
-  bus: r.bus, name: r.name, description: r.description, state: r.state,
-  filter: JSON.parse(r.filter) as unknown,
-  // Parsed by the delivery layer before it was saved: a RuleTarget[] as written.
-  targets: JSON.parse(r.targets) as RuleTarget[],
-  createdAt: r.created_at, updatedAt: r.updated_at,
-});
+interface RuleRow extends BaseRuleRow {
+  created?: boolean;
+}
 
 /** Rules per bus in PostgreSQL; a bus's rules go with it (foreign key cascade). */
 export class PgRuleCatalog implements RuleCatalog {

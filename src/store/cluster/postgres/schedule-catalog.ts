@@ -3,34 +3,11 @@ import type { Clock } from '../../../core/index.js';
 import type { NewSchedule, ScheduleCatalog, ScheduleRecord } from '../../schedule-types.js';
 import type { ChangeRelay } from './change-relay.js';
 import { writeAndAnnounce } from './write-announce.js';
+import { SCHEDULE_COLUMNS as COLUMNS, scheduleRecordOf as toRecord, scheduleSpecOf, type ScheduleRow as BaseScheduleRow } from '../../schedule-rows.js';
 
-interface ScheduleRow {
-  name: string;
-  spec: string;
-  state: 'enabled' | 'disabled';
-  cursor: number;
-  created_at: number;
-  updated_at: number;
+interface ScheduleRow extends BaseScheduleRow {
   created?: boolean;
 }
-
-type Spec = Omit<NewSchedule, 'name' | 'state'>;
-
-const specOf = (s: NewSchedule): Spec => ({
-  description: s.description, bus: s.bus, expression: s.expression, timezone: s.timezone, event: s.event,
-  start: s.start, end: s.end, flexibleWindowMs: s.flexibleWindowMs, catchUp: s.catchUp, maxCatchUp: s.maxCatchUp,
-});
-
-const toRecord = (r: ScheduleRow): ScheduleRecord => ({
-  ...(JSON.parse(r.spec) as Spec),
-  name: r.name,
-  state: r.state,
-  cursor: r.cursor,
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-});
-
-const COLUMNS = 'name, spec, state, cursor, created_at, updated_at';
 
 /** Schedules in PostgreSQL (migration 010), shared by every node; the cursor only moves forward. */
 export class PgScheduleCatalog implements ScheduleCatalog {
@@ -52,7 +29,7 @@ export class PgScheduleCatalog implements ScheduleCatalog {
         ON CONFLICT (name) DO UPDATE SET spec = excluded.spec, state = excluded.state,
           cursor = GREATEST(schedules.cursor, excluded.cursor), updated_at = excluded.updated_at
         RETURNING ${COLUMNS}, (xmax = 0) AS created`,
-      [s.name, JSON.stringify(specOf(s)), s.state, this.#clock.now()]);
+      [s.name, scheduleSpecOf(s), s.state, this.#clock.now()]);
       const row = rows[0]!;
       return { value: { schedule: toRecord(row), created: row.created === true }, changes: [{ type: 'schedule', op: 'put', name: s.name }] };
     });

@@ -5,27 +5,10 @@ import type {
 } from '../../schema-types.js';
 import type { ChangeRelay } from './change-relay.js';
 import { writeAndAnnounce } from './write-announce.js';
-
-interface SchemaRow { name: string; source: string; description: string | null; compatibility: CompatibilityMode; latest: number; created_at: number; updated_at: number }
-interface VersionRow { name: string; source: string; version: number; dialect: SchemaDialect; body: string; origin: 'api' | 'discovery'; created_at: number }
-interface SettingsRow { bus: string; validation: BusSchemaSettings['validation']; discovery: boolean; sample_rate: number }
-interface CheckRow { bus: string; seq: number; schema: string; violations: string; checked_at: number }
-
-/** Source scope as stored: '' stands for "any source" so the primary key stays NOT NULL (as on SQLite). */
-const scope = (source: string | null): string => source ?? '';
-const unscope = (source: string): string | null => (source === '' ? null : source);
-
-const toSchema = (r: SchemaRow): SchemaRecord => ({
-  name: r.name, source: unscope(r.source), description: r.description, compatibility: r.compatibility,
-  latestVersion: r.latest, createdAt: r.created_at, updatedAt: r.updated_at,
-});
-const toVersion = (r: VersionRow): SchemaVersionRecord => ({
-  name: r.name, source: unscope(r.source), version: r.version, dialect: r.dialect,
-  schema: JSON.parse(r.body) as JsonValue, origin: r.origin, createdAt: r.created_at,
-});
-const toSettings = (r: SettingsRow): BusSchemaSettings => ({ bus: r.bus, validation: r.validation, discovery: r.discovery, sampleRate: r.sample_rate });
-
-const DEFAULT_SETTINGS = { validation: 'off', discovery: false, sampleRate: 1 } as const;
+import {
+  DEFAULT_BUS_SCHEMA_SETTINGS, schemaCheckOf, schemaRecordOf as toSchema, schemaSettingsOf as toSettings, schemaVersionOf as toVersion, scope,
+  type SchemaCheckRow as CheckRow, type SchemaRow, type SchemaSettingsRow as SettingsRow, type SchemaVersionRow as VersionRow,
+} from '../../schema-rows.js';
 
 /**
  * The schema registry's storage in PostgreSQL. Version numbers stay gap-free across nodes: the
@@ -98,7 +81,7 @@ export class PgSchemaCatalog implements SchemaCatalog {
 
   async settings(bus: string): Promise<BusSchemaSettings> {
     const { rows } = await this.#pool.query<SettingsRow>('SELECT * FROM bus_schema_settings WHERE bus = $1', [bus]);
-    return rows[0] === undefined ? { bus, ...DEFAULT_SETTINGS } : toSettings(rows[0]);
+    return rows[0] === undefined ? { bus, ...DEFAULT_BUS_SCHEMA_SETTINGS } : toSettings(rows[0]);
   }
 
   async listSettings(): Promise<BusSchemaSettings[]> {
@@ -125,9 +108,6 @@ export class PgSchemaCatalog implements SchemaCatalog {
 
   async invalid(bus: string, sequence: number): Promise<SchemaCheckRecord | undefined> {
     const { rows } = await this.#pool.query<CheckRow>('SELECT * FROM event_schema_checks WHERE bus = $1 AND seq = $2', [bus, sequence]);
-    const r = rows[0];
-    return r === undefined
-      ? undefined
-      : { bus: r.bus, sequence: r.seq, schema: r.schema, violations: JSON.parse(r.violations) as SchemaCheckRecord['violations'], checkedAt: r.checked_at };
+    return rows[0] === undefined ? undefined : schemaCheckOf(rows[0]);
   }
 }

@@ -3,15 +3,11 @@ import type { Clock } from '../../../core/index.js';
 import type { NewSource, SourceCatalog, SourceCounts, SourceRecord, SourceState } from '../../source-types.js';
 import type { ChangeRelay } from './change-relay.js';
 import { writeAndAnnounce } from './write-announce.js';
-import { SOURCE_COLUMNS, sourceRecordOf, type SourceCountRow, type SourceRow as BaseSourceRow } from '../../source-rows.js';
+import { SOURCE_COLUMNS as COLUMNS, sourceCountsOf, sourceRecordOf as toRecord, type SourceCountRow, type SourceRow as BaseSourceRow } from '../../source-rows.js';
 
 interface SourceRow extends BaseSourceRow {
   created?: boolean;
 }
-
-type CountRow = SourceCountRow;
-const COLUMNS = SOURCE_COLUMNS;
-const toRecord = sourceRecordOf;
 
 /** Event sources in PostgreSQL (migration 009), shared by every node; counters add up across nodes. */
 export class PgSourceCatalog implements SourceCatalog {
@@ -84,7 +80,7 @@ export class PgSourceCatalog implements SourceCatalog {
   }
 
   async counts(): Promise<Map<string, SourceCounts>> {
-    const { rows } = await this.#pool.query<CountRow>('SELECT name, received, put, rejected, last_event_at FROM sources');
-    return new Map(rows.map((r) => [r.name, { received: r.received, put: r.put, rejected: r.rejected, lastEventAt: r.last_event_at }]));
+    const { rows } = await this.#pool.query<SourceCountRow>('SELECT name, received, put, rejected, last_event_at FROM sources');
+    return new Map(rows.map((r) => [r.name, sourceCountsOf(r)]));
   }
 }
