@@ -1,31 +1,14 @@
 import type { Database, Statement } from 'better-sqlite3';
-import type { ContentMode } from '../../events/index.js';
 import type { StoredEvent } from '../types.js';
 import type {
-  NewReplay, ReplayBound, ReplayDestination, ReplayQuery, ReplayRange, ReplayRecord, ReplayState, ReplayStep, ReplayStore,
+  NewReplay, ReplayBound, ReplayQuery, ReplayRange, ReplayRecord, ReplayState, ReplayStep, ReplayStore,
 } from '../replay-types.js';
 import type { WriteHealth } from '../write-health.js';
 import type { SqliteDeliveryQueue } from './delivery-queue.js';
 import { archivedSeqAtOrAfter } from './archive-store.js';
-
-interface ReplayRow {
-  id: string; bus: string; kind: string; state: string; from_seq: number; to_seq: number; total: number; pattern: string | null;
-  destination: string; rate: number | null; cursor: number; processed: number; matched: number; enqueued: number;
-  created_at: number; updated_at: number; running_since: number | null; processed_at_run: number; finished_at: number | null; error: string | null;
-}
-
-interface EventRow {
-  seq: number; id: string; source: string; type: string; subject: string | null; time: string | null; received_at: number; mode: string; size: number; body: string;
-}
+import { replayEventOf, replayRecordOf as toRecord, type ReplayEventRow as EventRow, type ReplayRow } from '../replay-rows.js';
 
 type Args = (string | number | null)[];
-
-const toRecord = (r: ReplayRow): ReplayRecord => ({
-  id: r.id, bus: r.bus, kind: r.kind as ReplayRecord['kind'], state: r.state as ReplayState, fromSeq: r.from_seq, toSeq: r.to_seq, total: r.total,
-  pattern: r.pattern === null ? null : JSON.parse(r.pattern) as unknown, destination: JSON.parse(r.destination) as ReplayDestination,
-  ratePerSecond: r.rate, cursor: r.cursor, processed: r.processed, matched: r.matched, enqueued: r.enqueued, createdAt: r.created_at,
-  updatedAt: r.updated_at, runningSince: r.running_since, processedAtRun: r.processed_at_run, finishedAt: r.finished_at, error: r.error,
-});
 
 const WRITER = 'replays';
 const EVENT_COLUMNS = 'seq, id, source, type, subject, time, received_at, mode, size, body';
@@ -115,10 +98,7 @@ export class SqliteReplayStore implements ReplayStore {
       const after = Math.max(afterSeq, rows.length === 0 ? afterSeq : rows[rows.length - 1]!.seq);
       rows.push(...this.#s.readLog!.all(bus, after, toSeq, limit - rows.length) as EventRow[]);
     }
-    return rows.map((r) => ({
-      bus, sequence: r.seq, receivedAt: r.received_at, id: r.id, source: r.source, type: r.type, subject: r.subject, time: r.time,
-      mode: r.mode as ContentMode, size: r.size, matchedRules: [], body: r.body,
-    }));
+    return rows.map((r) => replayEventOf(bus, r));
   }
 
   async create(r: NewReplay, now: number): Promise<ReplayRecord> {

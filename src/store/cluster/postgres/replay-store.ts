@@ -1,41 +1,21 @@
 import type pg from 'pg';
-import type { ContentMode } from '../../../events/index.js';
 import type { StoredEvent } from '../../types.js';
 import type { TargetKey } from '../../delivery-types.js';
 import type {
-  NewReplay, ReplayBound, ReplayDelivery, ReplayDestination, ReplayQuery, ReplayRange, ReplayRecord, ReplayState, ReplayStep, ReplayStore,
+  NewReplay, ReplayBound, ReplayDelivery, ReplayQuery, ReplayRange, ReplayRecord, ReplayState, ReplayStep, ReplayStore,
 } from '../../replay-types.js';
 import type { EventBodies } from './event-bodies.js';
 import { groupBusy, lockGroups } from './fifo-lock.js';
 import { inTransaction, type Queryable } from './pg-client.js';
 import { Touched } from './touched.js';
+import { replayEventOf as toEvent, replayRecordOf as toRecord, type ReplayEventRow, type ReplayRow } from '../../replay-rows.js';
 
-interface ReplayRow {
-  id: string; bus: string; kind: string; state: string; from_seq: number; to_seq: number; total: number; pattern: string | null;
-  destination: string; rate: number | null; cursor: number; processed: number; matched: number; enqueued: number;
-  created_at: number; updated_at: number; running_since: number | null; processed_at_run: number; finished_at: number | null; error: string | null;
-}
-
-interface EventRow {
-  seq: number; id: string; source: string; type: string; subject: string | null; time: string | null; received_at: number; mode: string; size: number;
-  body: string | null;
-}
+/** An event in the index: its text is in the log (`body` is read from there). */
+type EventRow = Omit<ReplayEventRow, 'body'>;
 
 const COLS = `id, bus, kind, state, from_seq, to_seq, total, pattern, destination, rate, cursor, processed, matched, enqueued,
   created_at, updated_at, running_since, processed_at_run, finished_at, error`;
 const EVENT_COLS = 'seq, id, source, type, subject, time, received_at, mode, size';
-
-const toRecord = (r: ReplayRow): ReplayRecord => ({
-  id: r.id, bus: r.bus, kind: r.kind as ReplayRecord['kind'], state: r.state as ReplayState, fromSeq: r.from_seq, toSeq: r.to_seq, total: r.total,
-  pattern: r.pattern === null ? null : JSON.parse(r.pattern) as unknown, destination: JSON.parse(r.destination) as ReplayDestination,
-  ratePerSecond: r.rate, cursor: r.cursor, processed: r.processed, matched: r.matched, enqueued: r.enqueued, createdAt: r.created_at,
-  updatedAt: r.updated_at, runningSince: r.running_since, processedAtRun: r.processed_at_run, finishedAt: r.finished_at, error: r.error,
-});
-
-const toEvent = (bus: string, r: EventRow & { body: string }): StoredEvent => ({
-  bus, sequence: r.seq, receivedAt: r.received_at, id: r.id, source: r.source, type: r.type, subject: r.subject, time: r.time,
-  mode: r.mode as ContentMode, size: r.size, matchedRules: [], body: r.body,
-});
 
 export interface PgReplayStoreDeps {
   readonly pool: pg.Pool;
@@ -109,7 +89,7 @@ export class PgReplayStore implements ReplayStore {
     const out: StoredEvent[] = [];
     const archivedTo = Math.min(toSeq, (oldest ?? Number.MAX_SAFE_INTEGER) - 1);
     if (afterSeq < archivedTo) {
-      const { rows } = await pool.query<EventRow & { body: string }>(`
+      const { rows } = await pool.query<ReplayEventRow>(`
         SELECT DISTINCT ON (seq) ${EVENT_COLS}, body FROM archive_events WHERE bus = $1 AND seq > $2 AND seq <= $3 ORDER BY seq, archive LIMIT $4`,
       [bus, afterSeq, archivedTo, limit]);
       out.push(...rows.map((r) => toEvent(bus, r)));
