@@ -1,23 +1,8 @@
 import type { Database } from 'better-sqlite3';
-import type { AttemptRecord, DeadLetter, DeadLetterFilter, DeadLetterPage, DeadLetterSummary, DeliveryId, TargetKey } from '../delivery-types.js';
-
-interface DeadRow {
-  id: number; bus: string; seq: number; event_id: string; rule: string; target: string; grp: string | null;
-  created_at: number; done_at: number; attempts: number; last_error: string | null;
-}
-
-interface AttemptRow {
-  at: number; duration_ms: number; ok: number; status: number | null; error_class: string | null; message: string | null; response: string | null;
-}
-
-/** The row id a delivery id (or cursor) of this backend stands for: its decimal text; undefined for any other text. */
-export function rowId(id: string): number | undefined {
-  if (!/^[1-9][0-9]{0,15}$/.test(id)) return undefined;
-  const n = Number(id);
-  return Number.isSafeInteger(n) ? n : undefined;
-}
-
-const SUMMARY = 'id, bus, seq, event_id, rule, target, grp, created_at, done_at, attempts, last_error';
+import type { AttemptRecord, DeadLetter, DeadLetterFilter, DeadLetterPage, DeliveryId, TargetKey } from '../delivery-types.js';
+import {
+  DEAD_LETTER_COLUMNS as SUMMARY, attemptRecordOf as attempt, deadLetterSummaryOf as summary, rowId, type AttemptRow, type DeadLetterRow as DeadRow,
+} from '../delivery-rows.js';
 
 export function deadLetterWhere(f: DeadLetterFilter): { sql: string; args: (string | number)[] } {
   const parts = ["state = 'dead'"];
@@ -40,15 +25,6 @@ export function deadLetterWhere(f: DeadLetterFilter): { sql: string; args: (stri
   if (f.bus !== undefined || f.rule !== undefined || f.target !== undefined) parts.push("state IN ('waiting', 'dead')");
   return { sql: parts.join(' AND '), args };
 }
-
-const summary = (r: DeadRow): DeadLetterSummary => ({
-  id: String(r.id), bus: r.bus, sequence: r.seq, eventId: r.event_id, rule: r.rule, target: r.target, group: r.grp,
-  createdAt: r.created_at, deadAt: r.done_at, attempts: r.attempts, lastError: r.last_error,
-});
-
-const attempt = (r: AttemptRow): AttemptRecord => ({
-  at: r.at, durationMs: r.duration_ms, ok: r.ok === 1, status: r.status, errorClass: r.error_class, message: r.message, response: r.response,
-});
 
 /** Dead letters: deliveries in state `dead`, kept with their event, payload and attempts. */
 export class SqliteDeadLetters {

@@ -4,7 +4,8 @@ import type {
   LeasedDelivery, PullReceipt, PullSettlement, TargetCounts, TargetHealth, TargetKey, WorkListener,
 } from '../delivery-types.js';
 import type { ReplayDelivery } from '../replay-types.js';
-import { SqliteDeadLetters, rowId } from './dead-letters.js';
+import { SqliteDeadLetters } from './dead-letters.js';
+import { rowId } from '../delivery-rows.js';
 import { WriteHealth, silentStoreLog, type StoreLog } from '../write-health.js';
 import { sqliteStorageFault } from './storage-fault.js';
 

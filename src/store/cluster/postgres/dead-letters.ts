@@ -1,20 +1,11 @@
 import type pg from 'pg';
-import type { AttemptRecord, DeadLetter, DeadLetterFilter, DeadLetterPage, DeadLetterSummary, DeliveryId, TargetKey } from '../../delivery-types.js';
+import type { AttemptRecord, DeadLetter, DeadLetterFilter, DeadLetterPage, DeliveryId, TargetKey } from '../../delivery-types.js';
 import type { EventBodies } from './event-bodies.js';
-import { rowId } from './delivery-ids.js';
 import { groupBusy, lockGroups } from './fifo-lock.js';
 import { inTransaction, type Queryable } from './pg-client.js';
-
-interface DeadRow {
-  id: number; bus: string; seq: number; event_id: string; rule: string; target: string; grp: string | null;
-  created_at: number; done_at: number; attempts: number; last_error: string | null;
-}
-
-interface AttemptRow {
-  at: number; duration_ms: number; ok: boolean; status: number | null; error_class: string | null; message: string | null; response: string | null;
-}
-
-const SUMMARY = 'id, bus, seq, event_id, rule, target, grp, created_at, done_at, attempts, last_error';
+import {
+  DEAD_LETTER_COLUMNS as SUMMARY, attemptRecordOf as attempt, deadLetterSummaryOf as summary, rowId, type AttemptRow, type DeadLetterRow as DeadRow,
+} from '../../delivery-rows.js';
 
 /** The WHERE of a dead-letter filter, with its parameters numbered from `first`. */
 function deadWhere(f: DeadLetterFilter, first = 1): { sql: string; args: unknown[] } {
@@ -34,15 +25,6 @@ function deadWhere(f: DeadLetterFilter, first = 1): { sql: string; args: unknown
   add('done_at <', f.to);
   return { sql: parts.join(' AND '), args };
 }
-
-const summary = (r: DeadRow): DeadLetterSummary => ({
-  id: String(r.id), bus: r.bus, sequence: r.seq, eventId: r.event_id, rule: r.rule, target: r.target, group: r.grp,
-  createdAt: r.created_at, deadAt: r.done_at, attempts: r.attempts, lastError: r.last_error,
-});
-
-const attempt = (r: AttemptRow): AttemptRecord => ({
-  at: r.at, durationMs: r.duration_ms, ok: r.ok, status: r.status, errorClass: r.error_class, message: r.message, response: r.response,
-});
 
 /** Dead letters on PostgreSQL: deliveries in state `dead`, with their event, payload and attempts. */
 export class PgDeadLetters {

@@ -7,7 +7,7 @@ import type {
 import type { ChangeRelay } from './change-relay.js';
 import type { EventBodies } from './event-bodies.js';
 import { PgDeadLetters } from './dead-letters.js';
-import { rowId } from './delivery-ids.js';
+import { rowId } from '../../delivery-rows.js';
 import { lockGroups, promoteAfter, type GroupKey } from './fifo-lock.js';
 import { Touched } from './touched.js';
 import { receivePulled, settlePulled, type PullDeps } from './pull-leases.js';

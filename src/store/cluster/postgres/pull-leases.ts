@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { LeasedDelivery, PullReceipt, PullSettlement, TargetKey } from '../../delivery-types.js';
 import type { EventBodies } from './event-bodies.js';
-import { rowId } from './delivery-ids.js';
+import { rowId } from '../../delivery-rows.js';
 import { promoteAfter } from './fifo-lock.js';
 import { inTransaction, type Queryable } from './pg-client.js';
 import { Touched } from './touched.js';
