@@ -1,6 +1,7 @@
 import type { Violation } from '../core/index.js';
 import { checkAbsoluteUri, checkString, checkTimestamp, checkUriReference } from './attribute-types.js';
 import { parseMediaType } from './media-type.js';
+import type { AttributeValue, CloudEvent } from './types.js';
 
 /** The context attributes the spec defines, each with the type check of its value. */
 export const CORE_ATTRIBUTES = ['specversion', 'id', 'source', 'type', 'datacontenttype', 'dataschema', 'subject', 'time'] as const;
@@ -42,4 +43,17 @@ export function checkCoreValue(name: CoreAttribute, value: string): string | und
 /** Pushes a violation; shared helper so every module formats them alike. */
 export function report(out: Violation[], path: string, reason: string, code?: Violation['code']): void {
   out.push(code === undefined ? { path, reason } : { path, reason, code });
+}
+
+/**
+ * The event that checked core attributes, extensions and data make, as both modes build it:
+ * the optional attributes are set only when given. Call it only once the required ones passed.
+ */
+export function eventOf(core: Partial<Record<CoreAttribute, string>>, extensions: Record<string, AttributeValue>, data: CloudEvent['data']): CloudEvent {
+  const ev: { -readonly [K in keyof CloudEvent]: CloudEvent[K] } = { specversion: '1.0', id: core.id ?? '', source: core.source ?? '', type: core.type ?? '', extensions, data };
+  if (core.datacontenttype !== undefined) ev.datacontenttype = core.datacontenttype;
+  if (core.dataschema !== undefined) ev.dataschema = core.dataschema;
+  if (core.subject !== undefined) ev.subject = core.subject;
+  if (core.time !== undefined) ev.time = core.time;
+  return ev;
 }

@@ -1,6 +1,6 @@
 import type { JsonValue, Violation } from '../core/index.js';
 import { checkAttributeName, checkString } from './attribute-types.js';
-import { checkCoreValue, isCoreAttribute, report, REQUIRED_ATTRIBUTES, type CoreAttribute } from './attributes.js';
+import { checkCoreValue, isCoreAttribute, report, REQUIRED_ATTRIBUTES, eventOf, type CoreAttribute } from './attributes.js';
 import { decodeHeaderValue } from './header-encoding.js';
 import { scanJson } from './json-scan.js';
 import type { ResolvedLimits } from './limits.js';
@@ -11,7 +11,6 @@ import type { AttributeValue, CloudEvent, CloudEventData } from './types.js';
 
 export type HeaderMap = Readonly<Record<string, string | string[] | undefined>>;
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /**
  * Decodes a binary-mode request (HTTP binding §3.1): attributes from `ce-*` headers (percent-
@@ -79,11 +78,7 @@ export function decodeBinary(contentType: string | undefined, headers: HeaderMap
   const data = bodyData(core.datacontenttype, body, limits, out);
   if (out.length > 0) return { violations: out };
 
-  const ev: Mutable<CloudEvent> = { specversion: '1.0', id: core.id ?? '', source: core.source ?? '', type: core.type ?? '', extensions, data };
-  if (core.datacontenttype !== undefined) ev.datacontenttype = core.datacontenttype;
-  if (core.dataschema !== undefined) ev.dataschema = core.dataschema;
-  if (core.subject !== undefined) ev.subject = core.subject;
-  if (core.time !== undefined) ev.time = core.time;
+  const ev = eventOf(core, extensions, data);
   const size = eventSize(ev);
   if (size > limits.maxEventBytes) {
     return { violations: [{ path: 'body', reason: `event is ${size} bytes, over the limit of ${limits.maxEventBytes}`, code: 'SWY_EVENT_TOO_LARGE' }] };

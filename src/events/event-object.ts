@@ -1,6 +1,6 @@
 import type { JsonValue, Violation } from '../core/index.js';
 import { checkAttributeName, checkInteger, checkString, isWellFormedUtf16 } from './attribute-types.js';
-import { isCoreAttribute, checkCoreValue, report, REQUIRED_ATTRIBUTES, type CoreAttribute } from './attributes.js';
+import { isCoreAttribute, checkCoreValue, report, REQUIRED_ATTRIBUTES, eventOf, type CoreAttribute } from './attributes.js';
 import { decodeBase64, isBase64 } from './base64.js';
 import type { JsonNode } from './json-scan.js';
 import type { ResolvedLimits } from './limits.js';
@@ -20,7 +20,6 @@ export interface ObjectSource {
   readonly limits: ResolvedLimits;
 }
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /**
  * Validates one event in the JSON format (an already-parsed object) and builds the CloudEvent.
@@ -94,11 +93,7 @@ export function eventFromObject(obj: Readonly<Record<string, unknown>>, src: Obj
   const data = buildData(core.datacontenttype, hasData, dataValue, base64, src, members.get('data'), out);
   if (out.length > before) return undefined;
 
-  const ev: Mutable<CloudEvent> = { specversion: '1.0', id: core.id ?? '', source: core.source ?? '', type: core.type ?? '', extensions, data };
-  if (core.datacontenttype !== undefined) ev.datacontenttype = core.datacontenttype;
-  if (core.dataschema !== undefined) ev.dataschema = core.dataschema;
-  if (core.subject !== undefined) ev.subject = core.subject;
-  if (core.time !== undefined) ev.time = core.time;
+  const ev = eventOf(core, extensions, data);
   const size = eventSize(ev);
   if (size > src.limits.maxEventBytes) {
     report(out, src.path, `event is ${size} bytes, over the limit of ${src.limits.maxEventBytes}`, 'SWY_EVENT_TOO_LARGE');
