@@ -12,7 +12,7 @@ import type { SourceDeadLetterStore } from '../source-dead-letter-types.js';
 import type { ObserveIndex } from '../observe-types.js';
 import type { EventTypeCatalog } from '../event-type-types.js';
 import { silentStoreLog, type StoreLog, type StoreWrites } from '../write-health.js';
-import { openPostgresPorts, type PostgresPorts } from './postgres/index.js';
+import { openPostgresPorts, safeUrl, type PostgresPorts } from './postgres/index.js';
 import { NatsLink } from './nats-link.js';
 import { StreamNames } from './jetstream/names.js';
 import { BusStreams } from './jetstream/streams.js';
@@ -372,14 +372,4 @@ async function readBodies(log: JetStreamEventLog, bus: string, seqs: readonly nu
     if (r !== undefined) out.set(s, r.event.body);
   }));
   return out;
-}
-
-function safeUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    u.password = '';
-    return u.toString();
-  } catch {
-    return '(unparsable URL)';
-  }
 }

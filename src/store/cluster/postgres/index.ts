@@ -34,7 +34,7 @@
  * 8. Sources, schedules (`catalog.sources`, `catalog.schedules`, on the change feed) and
  *    `sourceDeadLetters` are shared by every node; source counters flushed by several nodes add up.
  */
-export { openPostgresPorts, type PostgresPorts, type PostgresPortsOptions, type AppendedEntry } from './postgres-ports.js';
+export { openPostgresPorts, safeUrl, type PostgresPorts, type PostgresPortsOptions, type AppendedEntry } from './postgres-ports.js';
 export type { IndexedEvent } from './event-index.js';
 export type { EventBodies } from './event-bodies.js';
 export type { DeliveryRecord, PgDeliveryQueue } from './delivery-queue.js';

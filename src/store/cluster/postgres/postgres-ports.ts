@@ -114,7 +114,7 @@ export interface PostgresPorts {
 const DEFAULT_MAX_TYPES_PER_BUS = 5000;
 
 /** The URL without its password, for messages. */
-const safeUrl = (url: string): string => {
+export const safeUrl = (url: string): string => {
   try {
     const u = new URL(url);
     u.password = '';
