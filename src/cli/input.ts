@@ -96,3 +96,12 @@ export function requireArray(doc: Document, what: string): readonly unknown[] {
   if (!Array.isArray(doc.value)) throw new UsageError(`${doc.origin} must hold ${what} (a JSON array)`);
   return doc.value;
 }
+
+/** The event pattern a flag gives as JSON text (checked by the server); a usage error when the text is not JSON. */
+export function eventPatternFlag(flag: string, text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new UsageError(`${flag} must be an event pattern in JSON, e.g. '{"type":["order.created"]}'`);
+  }
+}

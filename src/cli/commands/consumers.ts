@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { clientFor, withClientOptions, type ClientCommand, type ClientFlags, type CommandContext } from '../context.js';
 import { parseDuration, parsePositiveInt } from '../duration.js';
 import { UsageError } from '../errors.js';
+import { eventPatternFlag } from '../input.js';
 import { printJsonText, printTable } from '../output.js';
 
 interface BusFlags extends ClientFlags { readonly bus?: string }
@@ -13,14 +14,6 @@ interface CreateFlags extends BusFlags { readonly pattern?: string; readonly sta
 interface FetchFlags extends BusFlags { readonly max?: string; readonly wait?: string; readonly commit?: boolean }
 interface Consumer { name: string; offset: number; head: number; lag: number; pattern: unknown; updatedAt: string }
 interface Fetched { events: { sequence: number; receivedAt: string; event: { id?: unknown; type?: unknown; source?: unknown } }[]; offset: number; head: number; lag: number }
-
-function parseJsonFlag(flag: string, text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw new UsageError(`${flag} must be an event pattern in JSON, e.g. '{"type":["order.created"]}'`);
-  }
-}
 
 const base = (f: BusFlags, name?: string): string => `/v1/buses/${encodeURIComponent(f.bus ?? 'default')}/consumers${name === undefined ? '' : `/${encodeURIComponent(name)}`}`;
 
@@ -72,7 +65,7 @@ export const consumersCommand: ClientCommand = {
       .option('--pattern <json>', 'an event pattern (JSON) the consumer reads through')
       .option('--start <position>', 'earliest, latest (default), a sequence number or an RFC 3339 time')
       .action((name: string, f: CreateFlags) => one('POST', base(f), {
-        name, ...(f.pattern === undefined ? {} : { pattern: parseJsonFlag('--pattern', f.pattern) }), ...(f.start === undefined ? {} : { start: position('--start', f.start) }),
+        name, ...(f.pattern === undefined ? {} : { pattern: eventPatternFlag('--pattern', f.pattern) }), ...(f.start === undefined ? {} : { start: position('--start', f.start) }),
       }, f, ctx));
     withBus(c.command('list')).description('the consumers of a bus with their lag').action((f: BusFlags) => list(f, ctx));
     withBus(c.command('get')).description('one consumer: offset, head, lag').argument('<name>', 'consumer name')

@@ -6,6 +6,7 @@
 import { clientFor, withClientOptions, type ClientCommand, type ClientFlags, type CommandContext } from '../context.js';
 import { parsePositiveInt } from '../duration.js';
 import { UsageError } from '../errors.js';
+import { eventPatternFlag } from '../input.js';
 import { printJson, printJsonText, printTable } from '../output.js';
 
 interface ReplayView {
@@ -66,14 +67,7 @@ function printReplay(r: ReplayView, ctx: CommandContext): void {
 
 async function start(f: StartFlags, ctx: CommandContext): Promise<void> {
   if (f.bus === undefined || f.from === undefined) throw new UsageError('--bus and --from are required');
-  let pattern: unknown;
-  if (f.pattern !== undefined) {
-    try {
-      pattern = JSON.parse(f.pattern);
-    } catch {
-      throw new UsageError('--pattern must be an event pattern in JSON');
-    }
-  }
+  const pattern = f.pattern === undefined ? undefined : eventPatternFlag('--pattern', f.pattern);
   const body = {
     from: boundOf(f.from), ...(f.to === undefined ? {} : { to: boundOf(f.to) }), destination: destinationOf(f),
     ...(pattern === undefined ? {} : { pattern }), ...(f.rate === undefined ? {} : { ratePerSecond: Number(f.rate) }),
@@ -162,14 +156,7 @@ export const archivesCommand: ClientCommand = {
       .option('--retention-ms <ms>', 'keep archived events this long (default: forever)')
       .option('--description <text>', 'a description')
       .action(async (bus: string, name: string, f: ClientFlags & { pattern?: string; retentionMs?: string; description?: string }) => {
-        let pattern: unknown;
-        if (f.pattern !== undefined) {
-          try {
-            pattern = JSON.parse(f.pattern);
-          } catch {
-            throw new UsageError('--pattern must be an event pattern in JSON');
-          }
-        }
+        const pattern = f.pattern === undefined ? undefined : eventPatternFlag('--pattern', f.pattern);
         const body = { ...(pattern === undefined ? {} : { pattern }), ...(f.retentionMs === undefined ? {} : { retentionMs: parsePositiveInt('--retention-ms', f.retentionMs) }), ...(f.description === undefined ? {} : { description: f.description }) };
         const answer = await clientFor(f, ctx.env).json<ArchiveView>('PUT', `/v1/buses/${enc(bus)}/archives/${enc(name)}`, { body: JSON.stringify(body), contentType: 'application/json' });
         if (f.json === true) return printJson(ctx.io.stdout, answer);

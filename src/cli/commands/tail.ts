@@ -2,6 +2,7 @@ import { request } from 'undici';
 import { parseProblem, segment } from '../client.js';
 import { clientFor, withClientOptions, type ClientCommand, type ClientFlags, type CommandContext } from '../context.js';
 import { ApiError, ConnectionError, UsageError } from '../errors.js';
+import { eventPatternFlag } from '../input.js';
 import type { StoredEventView } from '../wire.js';
 
 interface TailFlags extends ClientFlags {
@@ -92,13 +93,7 @@ async function tail(f: TailFlags, ctx: CommandContext): Promise<void> {
   const count = nonNegativeInt('--count', f.count);
   let lastId = nonNegativeInt('--after', f.after) ?? (f.fromStart === true ? 0 : undefined);
   if (count === 0) return;
-  if (f.pattern !== undefined) {
-    try {
-      JSON.parse(f.pattern);
-    } catch {
-      throw new UsageError('--pattern must be an event pattern in JSON, e.g. \'{"type":["order.created"]}\'');
-    }
-  }
+  if (f.pattern !== undefined) eventPatternFlag('--pattern', f.pattern);
   const key = client.apiKey;
   let printed = 0;
   let connectedOnce = false;
