@@ -5,7 +5,7 @@ import path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { after, test } from 'node:test';
 import { UsageError } from './errors.js';
-import { DocumentReader, inlineDocument } from './input.js';
+import { DocumentReader, eventPatternFlag, inlineDocument } from './input.js';
 import type { CliIo } from './io.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'swy-cli-input-'));
@@ -56,4 +56,10 @@ test('cli input - stdin is read at most once, and never implicitly from a termin
   await assert.rejects(r.file('--event', '-'), usage(/^--event - and --pattern - cannot both read stdin$/));
   await assert.rejects(new DocumentReader(io('{}', true)).stdin('stdin', { missing: 'give the event' }), usage(/^give the event$/));
   assert.equal((await new DocumentReader(io('{}', true)).stdin('--event -')).text, '{}');
+});
+
+test('cli input - an event pattern flag is JSON text; anything else is a usage error naming the flag', () => {
+  assert.deepEqual(eventPatternFlag('--pattern', '{"type":["order.created"]}'), { type: ['order.created'] });
+  assert.throws(() => eventPatternFlag('--pattern', '{type: order}'), usage(/^--pattern must be an event pattern in JSON, e\.g\. /));
+  assert.throws(() => eventPatternFlag('--pattern', ''), usage(/^--pattern must be/));
 });
