@@ -1,51 +1,34 @@
 // `switchyard queues …` and `switchyard consumers …` against a real server (in process: the
 // commands' own program over real HTTP, output captured).
 import assert from 'node:assert/strict';
-import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
-import { Command } from 'commander';
-import { runProgram } from '../../src/cli/index.js';
-import { queuesCommand } from '../../src/cli/commands/queues.js';
-import { consumersCommand } from '../../src/cli/commands/consumers.js';
 import { ce } from './_client.js';
+import { runCli } from './_cli-in-process.js';
 import { startTestServer } from './harness.js';
 import { putEvents, putRule } from './_delivery-receiver.js';
-
-async function cli(url: string, args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.setEncoding('utf8').on('data', (c: string) => { out += c; });
-  stderr.setEncoding('utf8').on('data', (c: string) => { err += c; });
-  const program = new Command().name('switchyard').exitOverride().configureOutput({ writeOut: (s) => { out += s; }, writeErr: (s) => { err += s; } });
-  for (const c of [queuesCommand, consumersCommand]) c.register(program, { env: { SWITCHYARD_URL: url }, io: { stdin: new PassThrough(), stdout, stderr } });
-  const code = await runProgram(program, ['node', 'switchyard', ...args], stderr);
-  return { code, out, err };
-}
 
 test('queues cli - list, receive (tokens printed), ack, release, reject; a missing token is a usage error', async () => {
   const t = await startTestServer();
   try {
     await putRule(t.url, 'default', 'cli-q', { filter: { pattern: { type: ['cliq'] } }, targets: [{ id: 'q', kind: 'queue', queue: 'work' }] });
     await putEvents(t.url, 'default', [ce('w1', { type: 'cliq' }), ce('w2', { type: 'cliq' }), ce('w3', { type: 'cliq' })]);
-    const listed = await cli(t.url, ['queues', 'list']);
+    const listed = await runCli(t.url, ['queues', 'list']);
     assert.equal(listed.code, 0, listed.err);
     assert.match(listed.out, /work.*3.*0.*0.*cli-q\/q/s);
-    const got = await cli(t.url, ['queues', 'receive', 'work', '--max', '3', '--json']);
+    const got = await runCli(t.url, ['queues', 'receive', 'work', '--max', '3', '--json']);
     assert.equal(got.code, 0, got.err);
     const tokens = (JSON.parse(got.out) as { value: { brokerProperties: { lockToken: string } }[] }).value.map((v) => v.brokerProperties.lockToken);
     assert.equal(tokens.length, 3);
-    const ack = await cli(t.url, ['queues', 'ack', 'work', tokens[0]!]);
+    const ack = await runCli(t.url, ['queues', 'ack', 'work', tokens[0]!]);
     assert.match(ack.out, /acknowledge: 1 succeeded, 0 failed/);
-    assert.match((await cli(t.url, ['queues', 'reject', 'work', tokens[1]!, '--reason', 'nope'])).out, /reject: 1 succeeded/);
-    assert.match((await cli(t.url, ['queues', 'release', 'work', tokens[2]!, '--delay', '1s'])).out, /release: 1 succeeded/);
-    assert.match((await cli(t.url, ['queues', 'ack', 'work', tokens[0]!])).out, /SWY_QUEUE_LOCK_LOST/);
-    const table = await cli(t.url, ['queues', 'get', 'work']);
+    assert.match((await runCli(t.url, ['queues', 'reject', 'work', tokens[1]!, '--reason', 'nope'])).out, /reject: 1 succeeded/);
+    assert.match((await runCli(t.url, ['queues', 'release', 'work', tokens[2]!, '--delay', '1s'])).out, /release: 1 succeeded/);
+    assert.match((await runCli(t.url, ['queues', 'ack', 'work', tokens[0]!])).out, /SWY_QUEUE_LOCK_LOST/);
+    const table = await runCli(t.url, ['queues', 'get', 'work']);
     assert.match(table.out, /dead\s*│\s*1/);
-    const usage = await cli(t.url, ['queues', 'ack', 'work']);
+    const usage = await runCli(t.url, ['queues', 'ack', 'work']);
     assert.notEqual(usage.code, 0);
-    const missing = await cli(t.url, ['queues', 'receive', 'nope']);
+    const missing = await runCli(t.url, ['queues', 'receive', 'nope']);
     assert.notEqual(missing.code, 0);
     assert.match(missing.err, /SWY_QUEUE_NOT_FOUND/);
   } finally {
@@ -57,20 +40,20 @@ test('consumers cli - create, fetch with commit, get the lag, reset, delete', as
   const t = await startTestServer();
   try {
     await putEvents(t.url, 'default', [ce('s1', { type: 'a' }), ce('s2', { type: 'b' })]);
-    const made = await cli(t.url, ['consumers', 'create', 'reader', '--start', 'earliest', '--pattern', '{"type":["a"]}']);
+    const made = await runCli(t.url, ['consumers', 'create', 'reader', '--start', 'earliest', '--pattern', '{"type":["a"]}']);
     assert.equal(made.code, 0, made.err);
-    const fetched = await cli(t.url, ['consumers', 'fetch', 'reader', '--commit']);
+    const fetched = await runCli(t.url, ['consumers', 'fetch', 'reader', '--commit']);
     assert.equal(fetched.code, 0, fetched.err);
     assert.match(fetched.out, /s1/);
     assert.doesNotMatch(fetched.out, /s2/);
     assert.match(fetched.out, /offset to commit: 2 \(committed\)/);
-    const got = await cli(t.url, ['consumers', 'get', 'reader', '--json']);
+    const got = await runCli(t.url, ['consumers', 'get', 'reader', '--json']);
     assert.deepEqual((({ offset, lag }) => [offset, lag])(JSON.parse(got.out) as { offset: number; lag: number }), [2, 0]);
-    assert.match((await cli(t.url, ['consumers', 'reset', 'reader', 'earliest'])).out, /reader/);
-    assert.match((await cli(t.url, ['consumers', 'list'])).out, /reader.*0.*2.*2/s);
-    const bad = await cli(t.url, ['consumers', 'reset', 'reader', 'whenever']);
+    assert.match((await runCli(t.url, ['consumers', 'reset', 'reader', 'earliest'])).out, /reader/);
+    assert.match((await runCli(t.url, ['consumers', 'list'])).out, /reader.*0.*2.*2/s);
+    const bad = await runCli(t.url, ['consumers', 'reset', 'reader', 'whenever']);
     assert.notEqual(bad.code, 0);
-    assert.match((await cli(t.url, ['consumers', 'delete', 'reader'])).out, /deleted consumer reader/);
+    assert.match((await runCli(t.url, ['consumers', 'delete', 'reader'])).out, /deleted consumer reader/);
   } finally {
     await t.close();
   }
