@@ -2,10 +2,7 @@
 // own program over real HTTP, output captured).
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { PassThrough } from 'node:stream';
-import { Command } from 'commander';
-import { runProgram } from '../../src/cli/index.js';
-import { connectionsCommand } from '../../src/cli/commands/connections.js';
+import { runCli } from './_cli-in-process.js';
 import { startTestServer, type TestServer } from './harness.js';
 
 let t: TestServer;
@@ -16,20 +13,7 @@ after(async () => {
   await t.close();
 });
 
-async function cli(args: string[], input = ''): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const stdin = new PassThrough();
-  stdin.end(input);
-  let out = '';
-  let err = '';
-  stdout.setEncoding('utf8').on('data', (c: string) => { out += c; });
-  stderr.setEncoding('utf8').on('data', (c: string) => { err += c; });
-  const program = new Command().name('switchyard').exitOverride().configureOutput({ writeOut: (s) => { out += s; }, writeErr: (s) => { err += s; } });
-  connectionsCommand.register(program, { env: { SWITCHYARD_URL: t.url }, io: { stdin, stdout, stderr } });
-  const code = await runProgram(program, ['node', 'switchyard', ...args], stderr);
-  return { code, out, err };
-}
+const cli = (args: string[], input = ''): Promise<{ code: number; out: string; err: string }> => runCli(t.url, args, {}, input);
 
 test('connections cli - put from stdin, list, get masks the secret, delete', async () => {
   const put = await cli(['connections', 'put', 'robot', '-f', '-'], '{"kind":"hmac","secret":"top-secret-value","description":"dingtalk"}');

@@ -3,11 +3,8 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { after, before, test } from 'node:test';
-import { PassThrough } from 'node:stream';
-import { Command } from 'commander';
-import { runProgram } from '../../src/cli/index.js';
-import { sourcesCommand } from '../../src/cli/commands/sources.js';
 import { call } from './_client.js';
+import { runCli } from './_cli-in-process.js';
 import { startTestServer, type TestServer } from './harness.js';
 
 let t: TestServer;
@@ -18,20 +15,7 @@ after(async () => {
   await t.close();
 });
 
-async function cli(args: string[], input = '', env: Record<string, string> = {}): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const stdin = new PassThrough();
-  stdin.end(input);
-  let out = '';
-  let err = '';
-  stdout.setEncoding('utf8').on('data', (c: string) => { out += c; });
-  stderr.setEncoding('utf8').on('data', (c: string) => { err += c; });
-  const program = new Command().name('switchyard').exitOverride().configureOutput({ writeOut: (s) => { out += s; }, writeErr: (s) => { err += s; } });
-  sourcesCommand.register(program, { env: { SWITCHYARD_URL: t.url, ...env }, io: { stdin, stdout, stderr } });
-  const code = await runProgram(program, ['node', 'switchyard', ...args], stderr);
-  return { code, out, err };
-}
+const cli = (args: string[], input = '', env: Record<string, string> = {}): Promise<{ code: number; out: string; err: string }> => runCli(t.url, args, env, input);
 
 test('sources cli - put from stdin, list with counters, pause and resume, get as JSON, delete', async () => {
   await call(t.url, '/v1/connections/hook', { method: 'PUT', json: { kind: 'hmac', secret: 's3cret' } });
