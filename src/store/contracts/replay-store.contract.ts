@@ -119,6 +119,7 @@ const cases: Case[] = [
     const [leased] = await store.deliveries.lease(target('t1'), clock.now(), clock.now() + 1000, 10);
     assert.equal(leased?.seq, 2);
     assert.equal(JSON.parse(leased?.eventBody ?? '{}').swyreplay, 'j', 'the replayed text, not the stored one');
+    assert.deepEqual((await store.observe.deliveries('default', 2)).map((d) => d.replay), ['j'], "the event's trace names the job that replayed it");
     await store.replays.transition('j', ['running'], 'paused', clock.now());
     assert.equal(await store.replays.advance('j', { cursor: 3, processed: 1, matched: 1, deliveries: [delivery(3)], done: true }, clock.now()), false);
     assert.deepEqual(await countsOf(store, target('t1')), { pending: 0, inFlight: 1, dead: 0 }, 'nothing enqueued while paused');

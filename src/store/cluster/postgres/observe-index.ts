@@ -101,16 +101,16 @@ export class PgObserveIndex implements ObserveIndex {
   async deliveries(bus: string, sequence: number): Promise<TraceDelivery[]> {
     const { rows } = await this.#pool.query<{
       id: number; rule: string; target: string; state: string; created_at: number; done_at: number | null; due_at: number;
-      last_error: string | null; payload: string | null; attempts: TraceAttempt[] | null;
+      last_error: string | null; payload: string | null; replay: string | null; attempts: TraceAttempt[] | null;
     }>(`
-      SELECT d.id, d.rule, d.target, d.state, d.created_at, d.done_at, d.due_at, d.last_error, d.payload,
+      SELECT d.id, d.rule, d.target, d.state, d.created_at, d.done_at, d.due_at, d.last_error, d.payload, d.replay,
         (SELECT json_agg(json_build_object('n', a.n, 'at', a.at, 'durationMs', a.duration_ms, 'ok', a.ok, 'status', a.status,
                  'errorClass', a.error_class, 'message', a.message) ORDER BY a.n)
          FROM delivery_attempts a WHERE a.delivery_id = d.id) AS attempts
       FROM deliveries d WHERE d.bus = $1 AND d.seq = $2 ORDER BY d.id`, [bus, sequence]);
     return rows.map((r) => ({
       id: r.id, rule: r.rule, target: r.target, state: r.state, createdAt: r.created_at, doneAt: r.done_at, dueAt: r.due_at,
-      lastError: r.last_error, payload: r.payload, attempts: r.attempts ?? [],
+      lastError: r.last_error, payload: r.payload, ...(r.replay === null ? {} : { replay: r.replay }), attempts: r.attempts ?? [],
     }));
   }
 
