@@ -32,6 +32,8 @@ interface Node {
   readonly rules: CatalogView;
   /** Circuit changes this node told (what its telemetry would log and put as system events). */
   readonly told: BreakerState['type'][];
+  /** The states this node's gauge followed (whoever changed the breaker). */
+  readonly seen: BreakerState['type'][];
   dispatcher: Dispatcher | undefined;
 }
 
@@ -41,14 +43,15 @@ const nodes: Node[] = [];
 let world: TestWorld;
 let rx: Receiver;
 
-const observer = (told: BreakerState['type'][]): DeliveryObserver => ({
+const observer = (n: Node): DeliveryObserver => ({
   onAttempt: () => undefined, onDelivered: () => undefined, onDeadLetter: () => undefined, onDisabled: () => undefined,
-  onBreaker: (_k, s) => void told.push(s.type),
+  onBreaker: (_k, s) => void n.told.push(s.type),
+  onBreakerState: (_k, s) => void n.seen.push(s.type),
 });
 
 async function startDispatcher(n: Node): Promise<void> {
   const d = new Dispatcher({
-    store: n.store, rules: n.rules, clock, options, random: () => 0.5, observer: observer(n.told),
+    store: n.store, rules: n.rules, clock, options, random: () => 0.5, observer: observer(n),
     createTarget: (spec) => createTarget(spec, world.deps()),
     log: { warn: () => undefined, error: (obj, msg) => assert.fail(`${n.name}: ${msg}: ${String((obj as { err?: unknown }).err)}`) },
   });
@@ -97,7 +100,7 @@ before(async () => {
   const opts = testStoreOptions(ns, clock);
   for (const name of ['a', 'b', 'c']) {
     const store = await openTestStore(opts);
-    nodes.push({ name, store, rules: await CatalogView.open(store.catalog), told: [], dispatcher: undefined });
+    nodes.push({ name, store, rules: await CatalogView.open(store.catalog), told: [], seen: [], dispatcher: undefined });
   }
 });
 
@@ -166,4 +169,9 @@ test('three nodes - failures on different nodes open one breaker everywhere; one
   assert.deepEqual(told.filter((t) => t.endsWith(':open')), ['c:open']);
   assert.equal(told.filter((t) => t.endsWith(':half-open')).length, 1, told.join(' '));
   assert.equal(told.filter((t) => t.endsWith(':closed')).length, 1, told.join(' '));
+  // Every node's gauge followed the breaker, whichever node changed it.
+  for (const n of nodes) {
+    assert.ok(n.seen.includes('open'), `${n.name} saw it open: ${n.seen.join(' ')}`);
+    assert.equal(n.seen.at(-1), 'closed', `${n.name} saw it closed: ${n.seen.join(' ')}`);
+  }
 });

@@ -15,6 +15,11 @@ export function breakerState(r: BreakerRecord, now: number): BreakerState {
 export interface BreakerHooks {
   /** This process made a transition: told once per transition across every process sharing the board. */
   readonly changed: (state: BreakerState) => void;
+  /**
+   * The state as this process knows it changed, whoever changed it (a gauge per process follows
+   * it): closed, open, or half-open once a probe is claimed. Optional.
+   */
+  readonly seen?: (state: BreakerState) => void;
   /** The record changed in a way that may let sends go (closed, a probe granted, a probe's holder done). */
   readonly wake: () => void;
   /** A write to the board failed (a shared board's database down): the view stays, the next outcome writes again. */
@@ -75,7 +80,13 @@ export class CircuitBreaker {
     if (record.version <= this.#record.version) return;
     const was = this.#record;
     this.#record = record;
-    if (record.openUntil !== was.openUntil || record.probeUntil !== was.probeUntil) this.#hooks.wake();
+    if (record.openUntil === was.openUntil && record.probeUntil === was.probeUntil) return;
+    this.#hooks.wake();
+    const kind = (r: BreakerRecord): string => (r.openUntil === null ? 'closed' : r.probeUntil === null ? 'open' : 'half-open');
+    if (this.#hooks.seen === undefined || (kind(was) === kind(record) && was.openUntil === record.openUntil)) return;
+    const state: BreakerState = record.openUntil === null ? { type: 'closed', consecutiveFailures: record.failures }
+      : record.probeUntil === null ? { type: 'open', until: record.openUntil } : { type: 'half-open' };
+    this.#hooks.seen(state);
   }
 
   state(now: number): BreakerState {

@@ -127,6 +127,7 @@ export class TargetWorker {
     this.#observer = deps.observer ?? noDeliveryObserver;
     this.#breaker = new CircuitBreaker(deps.breakers ?? new LocalBreakerBoard(), key, spec.circuitBreaker, this.#sendSpanMs(), {
       changed: (state) => this.#tell((o) => o.onBreaker(this.key, state)),
+      seen: (state) => this.#tell((o) => o.onBreakerState?.(this.key, state)),
       wake: () => this.wake(),
       failed: (err) => {
         if (!isStoreUnavailable(err)) this.#deps.log('error', { err, target: this.key }, 'writing the circuit breaker failed');
