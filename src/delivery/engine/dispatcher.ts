@@ -195,10 +195,7 @@ export class Dispatcher implements Service {
     if (!this.#running) return;
     for (const worker of this.#workers.values()) worker.wake();
     const tick = ++this.#ticks;
-    if (tick % SCAN_EVERY_TICKS === 0) {
-      await this.#scan();
-      if (this.#deps.store.breakers !== undefined) await this.#refreshBreakers();
-    }
+    if (tick % SCAN_EVERY_TICKS === 0) await this.#scan();
     if (tick % SWEEP_EVERY_TICKS === 0) {
       try {
         await this.#deps.store.deliveries.sweepDelivered(this.#deps.clock.now() - this.#deps.options.keepDeliveredMs, SWEEP_BATCH);
@@ -217,17 +214,6 @@ export class Dispatcher implements Service {
       for (const k of await this.#deps.store.deliveries.activeTargets()) await this.#wake(k);
     } catch (err) {
       this.#logFailure(err, {}, 'looking for targets with work failed');
-    }
-  }
-
-  /** Reads every worker's shared breaker again: a change notice missed (the board's feed was down) is caught up within a scan. */
-  async #refreshBreakers(): Promise<void> {
-    for (const w of [...this.#workers.values()]) {
-      try {
-        await w.refreshBreaker();
-      } catch (err) {
-        this.#logFailure(err, { target: w.key }, 'reading the circuit breaker failed');
-      }
     }
   }
 

@@ -185,11 +185,6 @@ export class TargetWorker {
     this.#breaker.apply(record);
   }
 
-  /** Reads the breaker again (a safety net for a change notice missed while the board's feed was down). */
-  async refreshBreaker(): Promise<void> {
-    if (this.#breaker.loaded) await this.#breaker.load();
-  }
-
   /** Looks for due work soon (coalesced; a pump running now runs once more after it). */
   wake(): void {
     if (this.#scheduled || this.#stopped) return;

@@ -50,8 +50,10 @@ const CLAIM = `
   RETURNING ${COLUMNS}`;
 
 const READ = `SELECT ${COLUMNS} FROM circuit_breakers WHERE bus = $1 AND rule = $2 AND target = $3`;
+/** Every breaker (one row per target that has failed): told again after the change feed reconnects. */
+const READ_ALL = `SELECT ${COLUMNS} FROM circuit_breakers`;
 
-interface Row { failures: number; open_until: number | null; probe_until: number | null; version: number; change: string | null }
+interface Row { bus: string; rule: string; target: string; failures: number; open_until: number | null; probe_until: number | null; version: number; change: string | null }
 
 const recordOf = (r: Row): BreakerRecord => ({ failures: Number(r.failures), openUntil: r.open_until === null ? null : Number(r.open_until), probeUntil: r.probe_until === null ? null : Number(r.probe_until), version: Number(r.version) });
 const keyArgs = (k: TargetKey): string[] => [k.bus, k.rule, k.target];
@@ -100,7 +102,7 @@ export class PgBreakerBoard implements BreakerBoard {
   watch(listener: BreakerListener): () => void {
     const entry = { fn: listener };
     this.#listeners.add(entry);
-    this.#unwatch ??= this.#relay.watchBreakers((n) => this.#tell(n));
+    this.#unwatch ??= this.#relay.watchBreakers((n) => this.#tell(n), () => void this.#resync());
     return () => {
       this.#listeners.delete(entry);
       if (this.#listeners.size === 0) {
@@ -108,6 +110,19 @@ export class PgBreakerBoard implements BreakerBoard {
         this.#unwatch = undefined;
       }
     };
+  }
+
+  /** After the change feed reconnects: every breaker told again (watchers keep the newest version). */
+  async #resync(): Promise<void> {
+    try {
+      const { rows } = await this.#pool.query<Row>(READ_ALL);
+      for (const r of rows) {
+        const rec = recordOf(r);
+        this.#tell([r.bus, r.rule, r.target, rec.failures, rec.openUntil, rec.probeUntil, rec.version]);
+      }
+    } catch (err) {
+      this.#log.warn({ err }, 'reading the circuit breakers again after a reconnect failed; they are read again at the next one');
+    }
   }
 
   #written(r: Row): BreakerWrite {

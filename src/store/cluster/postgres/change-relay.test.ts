@@ -38,9 +38,9 @@ test('change relay - after its LISTEN connection is killed a node reconnects and
   // Not the `default` bus each node ensures at open: the other node's NOTIFY of it may come late.
   const stop = a.catalog.watch((c) => void (!(c.type === 'bus' && c.bus === 'default') && seen.push(c)));
   try {
-    // Both nodes' listeners are on this schema's channel: kill node A's (its pid is the one A's pool does not know).
+    // Both nodes' listeners are on this schema's channels (the breaker channel is the last one each LISTENs to).
     const { rows } = await b.pool.query<{ pid: number }>(
-      "SELECT pid FROM pg_stat_activity WHERE query = $1 AND pid <> pg_backend_pid()", [`LISTEN "${channelsOf(schema).work}"`]);
+      "SELECT pid FROM pg_stat_activity WHERE query = $1 AND pid <> pg_backend_pid()", [`LISTEN "${channelsOf(schema).breaker}"`]);
     assert.equal(rows.length, 2, 'two listeners: one per node');
     // Kill both: node B's own feed then also has to come back for B's writes to be awaited normally.
     for (const r of rows) await b.pool.query('SELECT pg_terminate_backend($1)', [r.pid]);

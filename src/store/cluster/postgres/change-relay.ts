@@ -47,7 +47,7 @@ export class ChangeRelay {
   readonly #opts: ChangeRelayOptions;
   readonly #channels: { readonly catalog: string; readonly work: string; readonly breaker: string };
   readonly #work = new Set<{ readonly fn: WorkListener }>();
-  readonly #breakers = new Set<{ readonly fn: (note: BreakerNote) => void }>();
+  readonly #breakers = new Set<{ readonly fn: (note: BreakerNote) => void; readonly resync: () => void }>();
   #client: pg.Client | undefined;
   #connected = false;
   #closed = false;
@@ -109,7 +109,10 @@ export class ChangeRelay {
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
       this.#connect()
-        .then(() => this.#enqueue(() => this.#catchUp()))
+        .then(() => {
+          this.#enqueue(() => this.#catchUp());
+          for (const l of [...this.#breakers]) l.resync();
+        })
         .catch((err: unknown) => {
           this.#opts.log.warn({ err }, 'PostgreSQL change feed reconnect failed');
           this.#reconnectMs = Math.min(RECONNECT_MAX_MS, this.#reconnectMs * 2);
@@ -206,9 +209,12 @@ export class ChangeRelay {
     return this.#channels.breaker;
   }
 
-  /** Listens for circuit breaker changes (breaker-board.ts); lost while the connection is down (readers re-read now and then). */
-  watchBreakers(listener: (note: BreakerNote) => void): () => void {
-    const entry = { fn: listener };
+  /**
+   * Listens for circuit breaker changes (breaker-board.ts). Notices sent while the connection was
+   * down are lost: `resync` is called once it is back, to read the breakers again.
+   */
+  watchBreakers(listener: (note: BreakerNote) => void, resync: () => void): () => void {
+    const entry = { fn: listener, resync };
     this.#breakers.add(entry);
     return () => void this.#breakers.delete(entry);
   }
