@@ -7,7 +7,7 @@ export {
   type RetryPolicy, type RetrySchedule, type RetryDecision,
 } from './retry-policy.js';
 export { groupKey } from './group-key.js';
-export { CircuitBreaker, breakerState, type BreakerState, type BreakerHooks } from './circuit-breaker.js';
+export { CircuitBreaker, type BreakerState } from './circuit-breaker.js';
 export { TokenBucket } from './token-bucket.js';
 export { noDeliveryObserver, type DeliveryObserver, type ObservedDelivery, type DeliveryTraceContext } from './delivery-observer.js';
 export { renderPayload, payloadSpec, type Prepared, type PayloadSpec, type RenderedEvent, type RenderContext } from './render-payload.js';
