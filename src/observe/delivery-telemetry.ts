@@ -117,6 +117,10 @@ export class DeliveryTelemetry implements DeliveryObserver {
     }
   }
 
+  onBreakerState(key: TargetKey, state: BreakerState): void {
+    this.#metrics?.circuitChanged(key, state.type);
+  }
+
   onDisabled(key: TargetKey, failingSince: number): void {
     const since = new Date(failingSince).toISOString();
     this.#log.error({ ...key, failingSince: since }, 'target disabled');

@@ -15,6 +15,8 @@ export type {
 export { SAMPLE_MAX_CHARS } from './event-type-types.js';
 export type { EventTypeRecord, EventTypeBusSummary, EventTypeKey, EventTypeQuery, EventTypePage, EventTypeCatalog } from './event-type-types.js';
 export { createStore, type StoreConfig } from './create-store.js';
+export { CLEAN_BREAKER, type BreakerBoard, type BreakerRecord, type BreakerSettings, type BreakerChange, type BreakerWrite, type BreakerListener } from './breaker-types.js';
+export { LocalBreakerBoard } from './local-breaker-board.js';
 export { SqliteStore, DEFAULT_MAX_TYPES_PER_BUS, type SqliteStoreOptions } from './sqlite/sqlite-store.js';
 export { RetentionSweeper } from './retention-sweeper.js';
 export { APPEND_WRITER, isStoreUnavailable, type StoreLog, type StoreWrites, type WriteFault } from './write-health.js';

@@ -14,6 +14,7 @@ import type { ArchiveStore } from './archive-types.js';
 import type { ReplayStore } from './replay-types.js';
 import type { ConsumerStore } from './consumer-types.js';
 import type { TransactionLog } from './transaction-types.js';
+import type { BreakerBoard } from './breaker-types.js';
 
 /** Retention of a bus: events older than maxAgeMs, or beyond the newest maxCount, are swept. */
 export interface Retention {
@@ -257,6 +258,8 @@ export interface Store {
   readonly coordination?: Coordination;
   /** Rate limits shared by the processes of a cluster; absent where one process delivers (it keeps its own buckets). */
   readonly rateLimits?: RateLimits;
+  /** Circuit breakers shared by the processes of a cluster; absent where one process delivers (the engine keeps them in memory). */
+  readonly breakers?: BreakerBoard;
   /**
    * Which writers fail on a storage fault now (disk full, I/O error). Such a write throws
    * SWY_STORE_UNAVAILABLE (`isStoreUnavailable`); the state change is logged once by the store.

@@ -39,8 +39,17 @@ export interface DeliveryObserver {
   onDeadLetter(key: TargetKey, dead: { readonly delivery?: ObservedDelivery; readonly count: number }, reason: string): void;
   /** An at-most-once target's delivery was dropped after its one attempt failed (optional). */
   onDropped?(key: TargetKey, delivery: ObservedDelivery, reason: string): void;
-  /** The circuit breaker changed state (closed → open, open → half-open, half-open → closed/open). */
+  /**
+   * The circuit breaker changed state (closed → open, open → half-open, half-open → closed/open)
+   * by this process's doing: told once per transition even where the breaker is shared by a
+   * cluster's nodes (system events, logs).
+   */
   onBreaker(key: TargetKey, state: BreakerState): void;
+  /**
+   * The breaker's state as this process now knows it, whoever changed it (in a cluster: another
+   * node too): for what each process shows of it, such as a gauge (optional).
+   */
+  onBreakerState?(key: TargetKey, state: BreakerState): void;
   /** The target was disabled after failing continuously since `failingSince` (ms). */
   onDisabled(key: TargetKey, failingSince: number): void;
   /**

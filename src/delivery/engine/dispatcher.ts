@@ -1,7 +1,9 @@
 import type { Clock, Service } from '../../core/index.js';
-import { isStoreUnavailable, type CatalogChange, type RuleView, type Store, type TargetCounts, type TargetHealth, type TargetKey } from '../../store/index.js';
+import {
+  isStoreUnavailable, LocalBreakerBoard, type BreakerBoard, type CatalogChange, type RuleView, type Store, type TargetCounts, type TargetHealth, type TargetKey,
+} from '../../store/index.js';
 import type { Target } from '../target.js';
-import type { BreakerState } from './circuit-breaker.js';
+import { breakerState, type BreakerState } from './circuit-breaker.js';
 import { CompletionWriter } from './completion-writer.js';
 import { noDeliveryObserver, type DeliveryObserver } from './delivery-observer.js';
 import { ruleTargets, targetSpecOf, type TargetSpec } from './rule-target.js';
@@ -78,6 +80,8 @@ export class Dispatcher implements Service {
   readonly #deps: DispatcherDeps;
   readonly #defaults: EngineDefaults;
   readonly #writer: CompletionWriter;
+  /** The store's shared breakers (a cluster), else this process's own. */
+  readonly #breakers: BreakerBoard;
   readonly #workers = new Map<string, TargetWorker>();
   /** Workers being made (their rule is read first): a second wake-up waits for the same one. */
   readonly #making = new Map<string, Promise<TargetWorker | undefined>>();
@@ -86,6 +90,7 @@ export class Dispatcher implements Service {
   #tick: NodeJS.Timeout | undefined;
   #unwatch: (() => void) | undefined;
   #unwork: (() => void) | undefined;
+  #unbreak: (() => void) | undefined;
   #ticks = 0;
   #running = false;
 
@@ -96,6 +101,7 @@ export class Dispatcher implements Service {
       concurrency: o.defaultConcurrency, breakerFailureThreshold: o.breakerFailureThreshold, breakerOpenMs: o.breakerOpenMs,
       ...(o.maxTransformOutputBytes === undefined ? {} : { maxTransformOutputBytes: o.maxTransformOutputBytes }),
     };
+    this.#breakers = deps.store.breakers ?? new LocalBreakerBoard();
     this.#writer = new CompletionWriter(deps.store.deliveries, deps.clock, (err) => this.#logFailure(err, {}, 'writing delivery outcomes failed'));
   }
 
@@ -106,6 +112,7 @@ export class Dispatcher implements Service {
       for (const k of keys) void this.#wake(k);
     });
     this.#unwatch = this.#deps.rules.watch((c) => void this.#onCatalogChange(c));
+    this.#unbreak = this.#breakers.watch((key, record) => this.#workers.get(keyId(key))?.breakerChanged(record));
     await this.#scan();
     this.#tick = setInterval(() => void this.#onTick(), this.#deps.options.pollIntervalMs);
     this.#tick.unref();
@@ -119,6 +126,8 @@ export class Dispatcher implements Service {
     this.#unwatch = undefined;
     this.#unwork?.();
     this.#unwork = undefined;
+    this.#unbreak?.();
+    this.#unbreak = undefined;
     await Promise.allSettled([...this.#making.values()]);
     const workers = [...this.#workers.values()];
     this.#workers.clear();
@@ -141,7 +150,7 @@ export class Dispatcher implements Service {
       const health: TargetHealth | undefined = st?.health !== undefined ? st.health.value : await q.health(key);
       return {
         id, kind, state: health?.disabledAt != null ? 'disabled' : 'enabled',
-        breaker: st?.breaker ?? { type: 'closed', consecutiveFailures: 0 },
+        breaker: st?.breaker ?? breakerState(await this.#breakers.load(key), now),
         failingSince: health?.failingSince ?? null, disabledAt: health?.disabledAt ?? null,
         inFlight: st?.inFlight ?? 0, deliveries: await q.counts(key),
       };
@@ -159,8 +168,12 @@ export class Dispatcher implements Service {
     const r = this.#deps.rules.rule(key.bus, key.rule);
     if (r === undefined || targetSpecOf(r, key.target).type === 'gone') return false;
     const w = await this.#worker(key);
-    if (w !== undefined) await w.enable();
-    else await this.#deps.store.deliveries.setHealth(key, undefined);
+    if (w !== undefined) {
+      await w.enable();
+      return true;
+    }
+    await this.#deps.store.deliveries.setHealth(key, undefined);
+    if ((await this.#breakers.reset(key)).change === 'closed') this.#tellBreaker(key);
     return true;
   }
 
@@ -204,6 +217,14 @@ export class Dispatcher implements Service {
     }
   }
 
+  #tellBreaker(key: TargetKey): void {
+    try {
+      (this.#deps.observer ?? noDeliveryObserver).onBreaker(key, { type: 'closed', consecutiveFailures: 0 });
+    } catch (err) {
+      this.#log('error', { err, target: key }, 'delivery observer failed');
+    }
+  }
+
   /** Wakes the worker of a key (made on first use). Never throws: runs from hints and timers. */
   async #wake(key: TargetKey): Promise<void> {
     if (!this.#running) return;
@@ -240,6 +261,7 @@ export class Dispatcher implements Service {
       leaseMs: this.#deps.options.leaseMs, pollIntervalMs: this.#deps.options.pollIntervalMs, disableAfterMs: this.#deps.options.disableAfterMs,
       log: (level, obj, msg) => this.#log(level, obj, msg), observer: this.#deps.observer ?? noDeliveryObserver,
       ...(this.#deps.store.rateLimits === undefined ? {} : { rateLimits: this.#deps.store.rateLimits }),
+      breakers: this.#breakers,
     });
     this.#workers.set(id, worker);
     return worker;

@@ -1,6 +1,9 @@
 import { setMaxListeners } from 'node:events';
 import type { Clock, JsonValue } from '../../core/index.js';
-import { isStoreUnavailable, type AttemptRecord, type Completion, type DeliveryQueue, type LeasedDelivery, type RateLimits, type TargetHealth, type TargetKey } from '../../store/index.js';
+import {
+  isStoreUnavailable, LocalBreakerBoard, type AttemptRecord, type BreakerBoard, type BreakerRecord, type Completion, type DeliveryQueue, type LeasedDelivery, type RateLimits,
+  type TargetHealth, type TargetKey,
+} from '../../store/index.js';
 import type { OutboundMessage, SendOutcome, Target } from '../target.js';
 import { CircuitBreaker, type BreakerState } from './circuit-breaker.js';
 import type { CompletionWriter } from './completion-writer.js';
@@ -30,6 +33,8 @@ export interface WorkerDeps {
   readonly observer?: DeliveryObserver;
   /** Rate limits shared with other processes (a cluster); absent: an in-process token bucket per worker. */
   readonly rateLimits?: RateLimits;
+  /** Circuit breakers (shared with other processes in a cluster); absent: an in-process board of the worker's own. */
+  readonly breakers?: BreakerBoard;
 }
 
 /** Why deliveries to a disabled target are dead-lettered. */
@@ -120,7 +125,14 @@ export class TargetWorker {
     this.#target = target;
     this.#deps = deps;
     this.#observer = deps.observer ?? noDeliveryObserver;
-    this.#breaker = new CircuitBreaker(spec.circuitBreaker.failureThreshold, spec.circuitBreaker.openMs);
+    this.#breaker = new CircuitBreaker(deps.breakers ?? new LocalBreakerBoard(), key, spec.circuitBreaker, this.#sendSpanMs(), {
+      changed: (state) => this.#tell((o) => o.onBreaker(this.key, state)),
+      seen: (state) => this.#tell((o) => o.onBreakerState?.(this.key, state)),
+      wake: () => this.wake(),
+      failed: (err) => {
+        if (!isStoreUnavailable(err)) this.#deps.log('error', { err, target: this.key }, 'writing the circuit breaker failed');
+      },
+    });
     this.#bucket = this.#rateGate(spec);
     // Every send in flight listens on this one signal (up to the target's concurrency).
     setMaxListeners(0, this.#abort.signal);
@@ -147,8 +159,8 @@ export class TargetWorker {
     if (was.rateLimit?.perSecond !== spec.rateLimit?.perSecond || was.rateLimit?.burst !== spec.rateLimit?.burst) {
       this.#bucket = this.#rateGate(spec);
     }
-    this.#breaker.configure(spec.circuitBreaker.failureThreshold, spec.circuitBreaker.openMs);
     this.#spec = spec;
+    this.#breaker.configure(spec.circuitBreaker, this.#sendSpanMs());
     this.#target = target;
     this.#closeRetired();
     this.wake();
@@ -164,10 +176,13 @@ export class TargetWorker {
     this.#health = undefined;
     this.#healthLoaded = true;
     await this.#deps.queue.setHealth(this.key, undefined);
-    const before = this.#breaker.state(this.#deps.clock.now()).type;
-    this.#breaker.success();
-    if (before !== 'closed') this.#tell((o) => o.onBreaker(this.key, this.#breaker.state(this.#deps.clock.now())));
+    await this.#breaker.reset();
     this.wake();
+  }
+
+  /** A breaker record changed on the board (another process's write, told by the board's watch). */
+  breakerChanged(record: BreakerRecord): void {
+    this.#breaker.apply(record);
   }
 
   /** Looks for due work soon (coalesced; a pump running now runs once more after it). */
@@ -207,6 +222,7 @@ export class TargetWorker {
         this.#health = await queue.health(this.key);
         this.#healthLoaded = true;
       }
+      if (!this.#breaker.loaded) await this.#breaker.load();
       if (this.#health?.disabledAt != null) {
         // The kill ends the buffered leases too.
         this.#outstanding -= this.#buffer.length;
@@ -295,8 +311,7 @@ export class TargetWorker {
       }
       if (this.#breaker.state(now).type === 'half-open') {
         n = Math.min(n, perSend);
-        this.#breaker.probe();
-        this.#tell((o) => o.onBreaker(this.key, { type: 'half-open' }));
+        this.#breaker.probe(now);
       }
       const batch = this.#buffer.splice(0, n);
       this.#bucket?.take(batch.length, now);
@@ -543,14 +558,11 @@ export class TargetWorker {
   /** Breaker and persisted health follow every outcome; a target failing too long is disabled. */
   #observe(outcome: SendOutcome, now: number): void {
     if (this.#abort.signal.aborted) return;
-    const before = this.#breaker.state(now).type;
     // A receiver that answered with a status not worth retrying (400, 422, …) refused this
     // message but is up: the breaker closes as on a success, or one bad event would open it.
     const answered = outcome.type === 'delivered' || (outcome.errorClass === 'http' && !shouldRetry(this.#spec.retry, outcome));
-    if (answered) this.#breaker.success();
+    if (answered) this.#breaker.success(now);
     else this.#breaker.failure(now);
-    const after = this.#breaker.state(now);
-    if (after.type !== before) this.#tell((o) => o.onBreaker(this.key, after));
     if (outcome.type === 'delivered') {
       if (this.#health !== undefined) {
         this.#health = undefined;

@@ -17,6 +17,8 @@ import { runTransactionLogContract } from '../contracts/transaction-log.contract
 import { runScheduleCatalogContract } from '../contracts/schedule-catalog.contract.js';
 import { runSourceDeadLettersContract } from '../contracts/source-dead-letters.contract.js';
 import { runSourceCatalogContract } from '../contracts/sources.contract.js';
+import { runBreakerBoardContract } from '../contracts/breaker-board.contract.js';
+import { ManualClock } from '../../core/index.js';
 import { dropNamespace, isolatedNames, openTestStore, testStoreOptions } from './cluster-store.fixture.js';
 import type { ClusterStore } from './cluster-store.js';
 
@@ -65,3 +67,28 @@ runTransactionLogContract(cluster);
 runScheduleCatalogContract(cluster);
 runSourceDeadLettersContract(cluster);
 runSourceCatalogContract(cluster);
+
+// The store's shared breakers as two nodes of one cluster see them.
+runBreakerBoardContract({
+  name: 'cluster (two nodes)',
+  create: async () => {
+    const ns = isolatedNames('c');
+    const opts = testStoreOptions(ns, new ManualClock(), { dedupeWindowMs: 60_000 });
+    const nodes: ClusterStore[] = [];
+    try {
+      nodes.push(await openTestStore(opts));
+      nodes.push(await openTestStore(opts));
+    } catch (err) {
+      await Promise.all(nodes.map((n) => n.close()));
+      await dropNamespace(ns);
+      throw err;
+    }
+    return {
+      boards: [nodes[0]!.breakers, nodes[1]!.breakers],
+      cleanup: async () => {
+        await Promise.all(nodes.map((n) => n.close().catch(() => undefined)));
+        await dropNamespace(ns);
+      },
+    };
+  },
+});

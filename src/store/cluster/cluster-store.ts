@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../core/index.js';
 import type { BusCatalog, BusRecord, Catalog, Coordination, EventLog, RateLimits, Housekeeping, Store, AppendItem, AppendOutcome } from '../types.js';
+import type { BreakerBoard } from '../breaker-types.js';
 import type { DeliveryQueue, LeasedDelivery, DeadLetter } from '../delivery-types.js';
 import type { ArchiveStore } from '../archive-types.js';
 import type { ReplayStore } from '../replay-types.js';
@@ -23,7 +24,7 @@ import { RecordBatcher } from './record-batcher.js';
 import { EngineHealth } from './engine-health.js';
 import { unavailable, unreachableAtStart } from './engine-fault.js';
 import { Leadership } from './leadership.js';
-import { PgRateLimits, RATE_BUCKETS_DDL } from './rate-limits.js';
+import { PgRateLimits } from './rate-limits.js';
 import { sweepLogByAge } from './jetstream/log-sweep.js';
 
 export interface ClusterStoreOptions {
@@ -71,6 +72,8 @@ export class ClusterStore implements Store {
   readonly housekeeping: Housekeeping;
   readonly coordination: Coordination;
   readonly rateLimits: RateLimits;
+  /** Circuit breakers shared by every node (PostgreSQL, changes over LISTEN/NOTIFY). */
+  readonly breakers: BreakerBoard;
   readonly writes: StoreWrites;
   /** This node's id (NOTIFY payloads, logs). */
   readonly nodeId: string;
@@ -99,6 +102,7 @@ export class ClusterStore implements Store {
     this.leadership = parts.leadership;
     this.coordination = { leading: () => parts.leadership.leading };
     this.rateLimits = new PgRateLimits(pg.pool);
+    this.breakers = pg.breakers;
     this.writes = health.writes;
     this.#batcher = new RecordBatcher((records) => this.#record(records), 2000);
     this.#recorder = new LogRecorder({ link, names, log: parts.storeLog, record: (records) => this.#recordMissing(records) });
@@ -177,11 +181,6 @@ export class ClusterStore implements Store {
     }
     let leadership: Leadership | undefined;
     try {
-      // The cluster's own table beside the PostgreSQL ports' migrations (idempotent, every node).
-      await pg.pool.query(RATE_BUCKETS_DDL).catch((err: { code?: string }) => {
-        // Nodes starting together race on IF NOT EXISTS: another one made it.
-        if (err.code !== '23505' && err.code !== '42P07') throw err;
-      });
       const health = new EngineHealth({ log: storeLog, now: () => opts.clock.now(), probePostgres: async () => void (await pg.pool.query('SELECT 1')) });
       leadership = await Leadership.start({ url: opts.postgresUrl, key: `switchyard:${opts.postgresSchema}:${opts.streamPrefix}`, log: storeLog });
       const log = new JetStreamEventLog({

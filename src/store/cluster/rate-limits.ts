@@ -1,18 +1,9 @@
 // Per-target rate limits across the nodes of a cluster: one token bucket per target in
-// PostgreSQL, refilled and taken from in one atomic upsert (the row lock orders concurrent
-// takers). Nodes take small chunks (see delivery/engine/shared-rate-gate.ts), so the cost is one
+// PostgreSQL (`rate_buckets`, migration 013), refilled and taken from in one atomic upsert (the
+// row lock orders concurrent takers). Nodes take small chunks (see delivery/engine/shared-rate-gate.ts), so the cost is one
 // statement per chunk, not per delivery.
 import type pg from 'pg';
 import type { RateLimits } from '../types.js';
-
-/** The table (created with the node's schema at open; `IF NOT EXISTS`: every node runs it). */
-export const RATE_BUCKETS_DDL = `
-  CREATE TABLE IF NOT EXISTS rate_buckets (
-    key        text PRIMARY KEY,
-    tokens     float8 NOT NULL,
-    at         int8 NOT NULL,
-    last_grant int8 NOT NULL
-  )`;
 
 // $1 key, $2 perSecond, $3 burst, $4 want, $5 now. `avail` is the bucket refilled to now.
 const AVAIL = 'LEAST($3::float8, b.tokens + GREATEST(0, $5::int8 - b.at) * $2::float8 / 1000.0)';

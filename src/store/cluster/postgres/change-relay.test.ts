@@ -1,5 +1,5 @@
 // The change feed survives a lost LISTEN connection: it reconnects by itself and announces the
-// changes committed meanwhile (from catalog_changes), in order.
+// changes committed meanwhile (from catalog_changes), in order, and reads the circuit breakers again.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { ManualClock } from '../../../core/index.js';
@@ -38,9 +38,9 @@ test('change relay - after its LISTEN connection is killed a node reconnects and
   // Not the `default` bus each node ensures at open: the other node's NOTIFY of it may come late.
   const stop = a.catalog.watch((c) => void (!(c.type === 'bus' && c.bus === 'default') && seen.push(c)));
   try {
-    // Both nodes' listeners are on this schema's channel: kill node A's (its pid is the one A's pool does not know).
+    // Both nodes' listeners are on this schema's channels (the breaker channel is the last one each LISTENs to).
     const { rows } = await b.pool.query<{ pid: number }>(
-      "SELECT pid FROM pg_stat_activity WHERE query = $1 AND pid <> pg_backend_pid()", [`LISTEN "${channelsOf(schema).work}"`]);
+      "SELECT pid FROM pg_stat_activity WHERE query = $1 AND pid <> pg_backend_pid()", [`LISTEN "${channelsOf(schema).breaker}"`]);
     assert.equal(rows.length, 2, 'two listeners: one per node');
     // Kill both: node B's own feed then also has to come back for B's writes to be awaited normally.
     for (const r of rows) await b.pool.query('SELECT pg_terminate_backend($1)', [r.pid]);
@@ -66,6 +66,26 @@ test('change relay - a NOTIFY this node cannot read (another version, a stray se
     await b.pool.query('SELECT pg_notify($1, $2), pg_notify($3, $4)', [ch.work, 'not json', ch.catalog, '{"id": "x"']);
     await b.catalog.buses.create({ name: 'after-garbage', retention: { maxAgeMs: null, maxCount: null } });
     await until(() => seen.some((c) => c.type === 'bus' && c.bus === 'after-garbage'), 'the next change');
+  } finally {
+    stop();
+  }
+});
+
+test('change relay - a circuit breaker opened while a node\'s LISTEN connection was down reaches its watchers once it reconnects', async () => {
+  const key = { bus: 'default', rule: 'r', target: 'missed-breaker' };
+  const heard: number[] = [];
+  const stop = a.breakers.watch((k, r) => {
+    if (k.target === key.target && r.openUntil !== null) heard.push(r.openUntil);
+  });
+  try {
+    const { rows } = await b.pool.query<{ pid: number }>(
+      "SELECT pid FROM pg_stat_activity WHERE query = $1 AND pid <> pg_backend_pid()", [`LISTEN "${channelsOf(schema).breaker}"`]);
+    for (const r of rows) await b.pool.query('SELECT pg_terminate_backend($1)', [r.pid]);
+    await until(() => !a.listening(), 'node A to notice');
+    const w = await b.breakers.failure(key, { failureThreshold: 1, openMs: 60_000 }, 1000);
+    assert.equal(w.change, 'opened');
+    await until(() => a.listening(), 'node A to reconnect');
+    await until(() => heard.includes(61_000), 'node A\'s watcher to hear the breaker it missed');
   } finally {
     stop();
   }

@@ -7,6 +7,8 @@ import { clientConfig, quoteIdent, type Queryable } from './pg-client.js';
 
 /** A catalog change as notified: its row id in catalog_changes, and the change unless too long for a payload. */
 interface ChangeNote { readonly id: number; readonly c?: CatalogChange }
+/** A circuit breaker's row as notified (breaker-board.ts writes it): bus, rule, target, failures, open_until, probe_until, version. */
+export type BreakerNote = readonly [string, string, string, number, number | null, number | null, number];
 /** A work hint as notified: the node that sent it and the targets. */
 interface WorkNote { readonly n: string; readonly k: readonly (readonly [string, string, string])[] }
 
@@ -43,8 +45,9 @@ const RECONNECT_MAX_MS = 5000;
 export class ChangeRelay {
   readonly feed: ChangeFeed;
   readonly #opts: ChangeRelayOptions;
-  readonly #channels: { readonly catalog: string; readonly work: string };
+  readonly #channels: { readonly catalog: string; readonly work: string; readonly breaker: string };
   readonly #work = new Set<{ readonly fn: WorkListener }>();
+  readonly #breakers = new Set<{ readonly fn: (note: BreakerNote) => void; readonly resync: () => void }>();
   #client: pg.Client | undefined;
   #connected = false;
   #closed = false;
@@ -80,6 +83,7 @@ export class ChangeRelay {
     try {
       await client.query(`LISTEN ${quoteIdent(this.#channels.catalog)}`);
       await client.query(`LISTEN ${quoteIdent(this.#channels.work)}`);
+      await client.query(`LISTEN ${quoteIdent(this.#channels.breaker)}`);
     } catch (err) {
       await client.end().catch(() => undefined);
       throw err;
@@ -105,7 +109,10 @@ export class ChangeRelay {
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
       this.#connect()
-        .then(() => this.#enqueue(() => this.#catchUp()))
+        .then(() => {
+          this.#enqueue(() => this.#catchUp());
+          for (const l of [...this.#breakers]) l.resync();
+        })
         .catch((err: unknown) => {
           this.#opts.log.warn({ err }, 'PostgreSQL change feed reconnect failed');
           this.#reconnectMs = Math.min(RECONNECT_MAX_MS, this.#reconnectMs * 2);
@@ -135,6 +142,15 @@ export class ChangeRelay {
         if (note.n !== this.#opts.nodeId) this.tellWork(note.k.map(([bus, rule, target]) => ({ bus, rule, target })));
       } catch (err) {
         this.#opts.log.warn({ err }, 'PostgreSQL change feed: unreadable work hint ignored');
+      }
+      return;
+    }
+    if (m.channel === this.#channels.breaker) {
+      try {
+        const note = JSON.parse(payload) as BreakerNote;
+        for (const l of [...this.#breakers]) l.fn(note);
+      } catch (err) {
+        this.#opts.log.warn({ err }, 'PostgreSQL change feed: unreadable circuit breaker notice ignored');
       }
       return;
     }
@@ -186,6 +202,21 @@ export class ChangeRelay {
     const entry = { fn: listener };
     this.#work.add(entry);
     return () => void this.#work.delete(entry);
+  }
+
+  /** The channel circuit breaker writes NOTIFY on (every node's writes, this node's included). */
+  get breakerChannel(): string {
+    return this.#channels.breaker;
+  }
+
+  /**
+   * Listens for circuit breaker changes (breaker-board.ts). Notices sent while the connection was
+   * down are lost: `resync` is called once it is back, to read the breakers again.
+   */
+  watchBreakers(listener: (note: BreakerNote) => void, resync: () => void): () => void {
+    const entry = { fn: listener, resync };
+    this.#breakers.add(entry);
+    return () => void this.#breakers.delete(entry);
   }
 
   /** Tells this node's work listeners (in-process: after a local commit, or relayed). */

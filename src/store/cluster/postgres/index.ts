@@ -33,11 +33,14 @@
  *    Upkeep also runs `transactions.sweepEnded`, `archives.sweep` and `deliveries.sweepDelivered`.
  * 8. Sources, schedules (`catalog.sources`, `catalog.schedules`, on the change feed) and
  *    `sourceDeadLetters` are shared by every node; source counters flushed by several nodes add up.
+ * 9. `breakers` (circuit breakers, one row per target) are shared by every node; their changes
+ *    are NOTIFYed to every node's `watch` listeners.
  */
 export { openPostgresPorts, safeUrl, type PostgresPorts, type PostgresPortsOptions, type AppendedEntry } from './postgres-ports.js';
 export type { IndexedEvent } from './event-index.js';
 export type { EventBodies } from './event-bodies.js';
 export type { DeliveryRecord, PgDeliveryQueue } from './delivery-queue.js';
+export type { PgBreakerBoard } from './breaker-board.js';
 export type { PgObserveIndex } from './observe-index.js';
 export type { PgConsumers } from './consumers.js';
 export type { PgArchiveStore } from './archive-store.js';

@@ -20,6 +20,8 @@ import { runReplayStoreContract } from '../../contracts/replay-store.contract.js
 import { runSourceCatalogContract } from '../../contracts/sources.contract.js';
 import { runScheduleCatalogContract } from '../../contracts/schedule-catalog.contract.js';
 import { runSourceDeadLettersContract } from '../../contracts/source-dead-letters.contract.js';
+import { runBreakerBoardContract } from '../../contracts/breaker-board.contract.js';
+import { ManualClock } from '../../../core/index.js';
 import type { Store } from '../../types.js';
 import { WriteHealth } from '../../write-health.js';
 import { openPostgresPorts, type PostgresPorts } from './index.js';
@@ -107,3 +109,32 @@ runReplayStoreContract(backend);
 runSourceCatalogContract(backend);
 runScheduleCatalogContract(backend);
 runSourceDeadLettersContract(backend);
+
+// Two nodes' boards: two sets of ports (pools, LISTEN connections) on one schema.
+runBreakerBoardContract({
+  name: 'postgres (two nodes)',
+  create: async () => {
+    const schema = freshSchema();
+    const clock = new ManualClock();
+    const bodies = new MemoryBodies();
+    const o = { clock, dedupeWindowMs: 60_000 };
+    const nodes: PostgresPorts[] = [];
+    // No events are put in these cases: the ports never append.
+    const noLog = (): StandInEventLog => { throw new Error('no event log in the breaker board cases'); };
+    try {
+      nodes.push(await open(schema, o, bodies, noLog));
+      nodes.push(await open(schema, o, bodies, noLog));
+    } catch (err) {
+      await Promise.all(nodes.map((n) => n.close()));
+      await dropSchema(TEST_POSTGRES_URL, schema);
+      throw err;
+    }
+    return {
+      boards: [nodes[0]!.breakers, nodes[1]!.breakers],
+      cleanup: async () => {
+        await Promise.all(nodes.map((n) => n.close()));
+        await dropSchema(TEST_POSTGRES_URL, schema);
+      },
+    };
+  },
+});

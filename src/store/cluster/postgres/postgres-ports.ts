@@ -6,6 +6,7 @@ import type { CatalogListener } from '../../change-feed.js';
 import type { EventTypeCatalog } from '../../event-type-types.js';
 import { silentStoreLog, type StoreLog } from '../../write-health.js';
 import { ChangeRelay } from './change-relay.js';
+import { PgBreakerBoard } from './breaker-board.js';
 import { PgBusCatalog, type NextSequence } from './bus-catalog.js';
 import { PgRuleCatalog } from './rule-catalog.js';
 import { PgSchemaCatalog } from './schema-catalog.js';
@@ -104,6 +105,8 @@ export interface PostgresPorts {
   readonly sourceDeadLetters: PgSourceDeadLetters;
   /** Replay jobs; reads over the index + log and, for what the stream dropped, the archives' copies. */
   readonly replays: PgReplayStore;
+  /** Circuit breakers shared by every node (migration 014), their changes told over LISTEN/NOTIFY. */
+  readonly breakers: PgBreakerBoard;
   /** The node's pool (for the cluster store's own queries; closed by `close`). */
   readonly pool: pg.Pool;
   /** Whether the change feed's connection is up now (for /readyz). */
@@ -173,6 +176,7 @@ export async function openPostgresPorts(opts: PostgresPortsOptions): Promise<Pos
     observe: new PgObserveIndex(pool, bodies),
     housekeeping: indexHousekeeping(pool, schema, () => opts.clock.now(), opts.sweepBatch ?? 10_000),
     deliveries,
+    breakers: new PgBreakerBoard(pool, r, log),
     consumers: new PgConsumers(pool),
     archives: new PgArchiveStore(pool, opts.clock),
     sourceDeadLetters: new PgSourceDeadLetters(pool, opts.clock),

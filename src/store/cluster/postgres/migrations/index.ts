@@ -11,8 +11,10 @@ import { migration as m009 } from './009-sources.js';
 import { migration as m010 } from './010-schedules.js';
 import { migration as m011 } from './011-source-dead-letters.js';
 import { migration as m012 } from './012-event-via.js';
+import { migration as m013 } from './013-rate-buckets.js';
+import { migration as m014 } from './014-circuit-breakers.js';
 
 export type { PgMigration } from './migration.js';
 
 /** Every migration, in version order. */
-export const pgMigrations: readonly PgMigration[] = [m001, m002, m003, m004, m005, m006, m007, m008, m009, m010, m011, m012];
+export const pgMigrations: readonly PgMigration[] = [m001, m002, m003, m004, m005, m006, m007, m008, m009, m010, m011, m012, m013, m014];
