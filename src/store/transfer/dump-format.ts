@@ -1,4 +1,4 @@
-// The export file (`switchyard export`, docs/cluster.md): line-delimited JSON, one object a line,
+// The export file (`switchyard data export`, docs/cluster.md): line-delimited JSON, one object a line,
 // versioned. Layout, in this order:
 //
 //   {"format":"switchyard-export","version":1,"id":…,"createdAt":…,"schemaVersion":…}   header
