@@ -3,8 +3,8 @@
 // transaction, so the rows are one consistent snapshot. Rows are yielded one at a time (SQLite
 // cursors), so memory stays bounded whatever the size of the log.
 import path from 'node:path';
-import { existsSync } from 'node:fs';
-import { randomUUID } from 'node:crypto';
+import { existsSync, realpathSync } from 'node:fs';
+import { createHash, randomUUID } from 'node:crypto';
 import DatabaseCtor, { type Database } from 'better-sqlite3';
 import { SwitchyardError } from '../../core/index.js';
 import { DirectoryLock } from '../sqlite/directory-lock.js';
@@ -36,9 +36,11 @@ export class EmbeddedExport {
 
   /**
    * Opens `dataDir` for reading. Throws SWY_STORE_DIR_LOCKED while a server holds it, and refuses
-   * a directory without a database or one at another schema version than this build's.
+   * a directory without a database or one at another schema version than this build's. The
+   * export's id is random (a file), or with `stableId` derived from the directory's path, so a
+   * direct import (`--from-data-dir`) run again after a failure resumes what it wrote.
    */
-  static open(dataDir: string, now: number): EmbeddedExport {
+  static open(dataDir: string, now: number, opts: { stableId?: boolean } = {}): EmbeddedExport {
     const file = path.join(dataDir, 'switchyard.db');
     if (!existsSync(file)) throw new SwitchyardError('SWY_STORE_DUMP_INVALID', `${path.resolve(dataDir)} holds no embedded store (no switchyard.db)`);
     const lock = DirectoryLock.acquire(dataDir);
@@ -54,7 +56,8 @@ export class EmbeddedExport {
       // One snapshot for every table: the read transaction starts at the first read below.
       db.exec('BEGIN');
       db.prepare('SELECT 1 FROM buses LIMIT 1').get();
-      return new EmbeddedExport(db, lock, { format: DUMP_FORMAT, version: DUMP_VERSION, id: randomUUID(), createdAt: now, schemaVersion: current });
+      const id = opts.stableId === true ? `dir-${createHash('sha256').update(realpathSync(dataDir)).digest('hex').slice(0, 32)}` : randomUUID();
+      return new EmbeddedExport(db, lock, { format: DUMP_FORMAT, version: DUMP_VERSION, id, createdAt: now, schemaVersion: current });
     } catch (err) {
       db?.close();
       lock.release();

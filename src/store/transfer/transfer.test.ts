@@ -13,6 +13,9 @@ import type { Store } from '../types.js';
 import { dropNamespace, isolatedNames, openTestStore, testStoreOptions, TEST_POSTGRES } from '../cluster/cluster-store.fixture.js';
 import { item, stored } from '../contracts/contract.fixture.js';
 import { exportDataDir, importDataDir, importFile, type ClusterImportOptions } from './transfer.js';
+import { checkDump, readDump } from './dump-file.js';
+import type { DumpRow } from './dump-format.js';
+import { ClusterImport } from '../cluster/cluster-import.js';
 
 const WINDOW = 60_000;
 const dirs: string[] = [];
@@ -47,7 +50,17 @@ async function buildEmbedded(clock: ManualClock): Promise<string> {
     await s.catalog.connections.setSigningSecrets('orders/r/t', [{ sealed: 'SEALED:k1', createdAt: clock.now(), expiresAt: null }]);
     await s.archives.put({ bus: 'orders', name: 'a1', description: null, pattern: null, retentionMs: null });
     // orders: 4 events, each routed to the rule's target (pending deliveries), one a repeated (source, id) after the window.
-    for (const id of ['o1', 'o2', 'o3']) stored((await s.events.append([item('orders', id, { data: { n: id }, deliveries: [{ rule: 'r', target: 't', group: null }], matchedRules: ['r'] })]))[0]);
+    for (const id of ['o1', 'o2', 'o3']) {
+      const deliveries = [{ rule: 'r', target: 't', group: null }, ...(id === 'o2' ? [{ rule: 'r', target: 'd', group: null }] : [])];
+      stored((await s.events.append([item('orders', id, { data: { n: id }, deliveries, matchedRules: ['r'] })]))[0]);
+    }
+    // A dead letter with its attempt: o2's delivery to target d failed for good.
+    const [dead] = await s.deliveries.lease({ bus: 'orders', rule: 'r', target: 'd' }, clock.now(), clock.now() + 1000, 1);
+    const attempt = { at: clock.now(), durationMs: 5, ok: false, status: 500, errorClass: 'http', message: 'boom', response: 'nope' };
+    await s.deliveries.complete([{ type: 'dead', id: dead!.id, lease: dead!.lease, attempt, reason: 'boom', payload: null }], clock.now());
+    await s.catalog.sources.put({ name: 'hook', kind: 'webhook', bus: 'orders', description: null, state: 'running', config: { path: 'x' }, mapping: null });
+    await s.consumers.create({ bus: 'orders', name: 'billing', pattern: null, offset: 1 }, clock.now());
+    await s.catalog.schemas.setSettings({ bus: 'orders', validation: 'warn', discovery: true, sampleRate: 0.5 });
     clock.advance(WINDOW + 1);
     stored((await s.events.append([item('orders', 'o1', { data: { again: true } })]))[0]);
     // swept: 5 events, retention keeps the newest 3 (sequences 3..5).
@@ -74,6 +87,9 @@ async function snapshot(s: Store): Promise<Record<string, unknown>> {
     connections: await s.catalog.connections.list(),
     secrets: await s.catalog.connections.signingSecrets('orders/r/t'),
     archives: await s.archives.list(),
+    sources: await s.catalog.sources.list(),
+    consumers: await s.consumers.list('orders'),
+    settings: await s.catalog.schemas.settings('orders'),
   };
 }
 
@@ -99,7 +115,7 @@ describe('transfer - embedded export into a cluster', () => {
   it('transfer - export, import: catalog, events with their sequences and ids, deliveries, next sequences', async () => {
     const { rows } = await exportDataDir(dir, file, clock);
     assert.equal(rows.events, 7);
-    assert.equal(rows.deliveries, 3);
+    assert.equal(rows.deliveries, 4);
     const report = await importFile(file, importOptions(ns, clock), { replace: false });
     assert.equal(report.rows.events, 7);
     assert.equal(report.eventsResumed, 0);
@@ -121,6 +137,10 @@ describe('transfer - embedded export into a cluster', () => {
       const leased = await c.deliveries.lease({ bus: 'orders', rule: 'r', target: 't' }, clock.now(), clock.now() + 1000, 10);
       assert.deepEqual(leased.map((d) => d.seq).sort(), [1, 2, 3]);
       assert.ok(leased.every((d) => d.eventBody !== null && d.eventBody.includes(`"id":"o`)));
+      // The dead letter, with its attempt.
+      const deadLetters = await c.deliveries.listDead({ bus: 'orders' }, 10);
+      assert.deepEqual(deadLetters.items.map((d) => [d.sequence, d.target, d.lastError]), [[2, 'd', 'boom']]);
+      assert.deepEqual((await c.deliveries.attempts(deadLetters.items[0]!.id)).map((a) => [a.status, a.message]), [[500, 'boom']]);
     } finally {
       await c.close();
     }
@@ -138,7 +158,7 @@ describe('transfer - embedded export into a cluster', () => {
       await db.connect();
       try {
         const { rows } = await db.query(`SELECT count(*)::int AS n FROM "${ns.postgresSchema}".deliveries WHERE bus = 'orders'`);
-        assert.equal(rows[0].n, 3);
+        assert.equal(rows[0].n, 4);
       } finally {
         await db.end();
       }
@@ -180,6 +200,44 @@ describe('transfer - a gap inside the embedded log', () => {
     try {
       assert.deepEqual((await c.events.list({ bus: 'g', limit: 10 })).items.map((e) => [e.sequence, e.id]), [[1, 'e1'], [2, 'e2'], [5, 'e5'], [6, 'e6']]);
       assert.equal(stored((await c.events.append([item('g', 'e7')]))[0]), 7);
+    } finally {
+      await c.close();
+    }
+  });
+});
+
+describe('transfer - an import that died midway', () => {
+  const ns = isolatedNames('cxr');
+  after(() => dropNamespace(ns));
+
+  it('transfer - the same file again completes it: every event once, at its sequence', async () => {
+    const clock = new ManualClock(Date.now());
+    const dir = tmp();
+    const s = embedded(dir, clock);
+    await s.catalog.buses.create({ name: 'r', description: null, retention: { maxAgeMs: null, maxCount: null } });
+    for (let i = 1; i <= 10; i++) await s.events.append([item('r', `e${i}`, { deliveries: [{ rule: 'x', target: 't', group: null }], matchedRules: ['x'] })]);
+    await s.close();
+    const file = path.join(tmp(), 'dump.ndjson');
+    await exportDataDir(dir, file, clock);
+    // The process dies after the 6th event of the file (a throw from the row source).
+    const { header } = await checkDump(file);
+    const cluster = await ClusterImport.open(importOptions(ns, clock));
+    async function* dying(): AsyncGenerator<DumpRow> {
+      let events = 0;
+      for await (const r of readDump(file)) {
+        if (r.table === 'events' && ++events > 6) throw new Error('killed');
+        yield r;
+      }
+    }
+    await assert.rejects(cluster.write(header, dying(), false), /killed/);
+    await cluster.close();
+    const report = await importFile(file, importOptions(ns, clock), { replace: false });
+    assert.equal(report.eventsResumed, 6);
+    const c = await openTestStore(testStoreOptions(ns, clock, { dedupeWindowMs: WINDOW }));
+    try {
+      assert.deepEqual((await c.events.list({ bus: 'r', limit: 100 })).items.map((e) => [e.sequence, e.id]), Array.from({ length: 10 }, (_, i) => [i + 1, `e${i + 1}`]));
+      const leased = await c.deliveries.lease({ bus: 'r', rule: 'x', target: 't' }, clock.now(), clock.now() + 1000, 100);
+      assert.deepEqual(leased.map((d) => d.seq).sort((a, b) => a - b), Array.from({ length: 10 }, (_, i) => i + 1));
     } finally {
       await c.close();
     }

@@ -39,7 +39,7 @@ export async function importFile(file: string, target: ClusterImportOptions, opt
 
 /** Imports a data directory straight into the cluster (no file): the same as export then import. */
 export async function importDataDir(dataDir: string, target: ClusterImportOptions, opts: { replace: boolean }): Promise<ImportReport> {
-  const source = EmbeddedExport.open(dataDir, target.clock.now());
+  const source = EmbeddedExport.open(dataDir, target.clock.now(), { stableId: true });
   try {
     const buses = source.buses();
     const cluster = await ClusterImport.open(target);
