@@ -65,6 +65,19 @@ export const TABLES = {
 } as const satisfies Record<string, Record<string, ColumnKind>>;
 
 export type TableName = keyof typeof TABLES;
+
+/** Columns holding one of a few values (the cluster's tables check them; a file is refused before that). */
+const ENUMS: Partial<Record<TableName, Record<string, readonly string[]>>> = {
+  rules: { state: ['enabled', 'disabled'] },
+  schemas: { compatibility: ['BACKWARD', 'FORWARD', 'FULL', 'NONE'] },
+  schema_versions: { dialect: ['2020-12', 'draft-07'], origin: ['api', 'discovery'] },
+  bus_schema_settings: { validation: ['off', 'warn', 'enforce'] },
+  sources: { state: ['running', 'paused'] },
+  schedules: { state: ['enabled', 'disabled'] },
+  events: { mode: ['binary', 'structured', 'batch', 'put-events'] },
+  archive_events: { mode: ['binary', 'structured', 'batch', 'put-events'] },
+  deliveries: { state: ['pending', 'waiting', 'dead'] },
+};
 /** Tables in file order: a row never refers to a table after its own. */
 export const TABLE_ORDER = Object.keys(TABLES) as TableName[];
 
@@ -127,6 +140,9 @@ export function parseLine(text: string, line: number, previous: TableName | unde
   if (previous !== undefined && TABLE_ORDER.indexOf(t) < TABLE_ORDER.indexOf(previous)) throw dumpInvalid(line, `a "${t}" row after "${previous}" rows (the file is out of order)`);
   if (!isObject(v.row)) throw dumpInvalid(line, '"row" must be an object');
   checkColumns(v.row, TABLES[t], line, t);
+  for (const [col, values] of Object.entries(ENUMS[t] ?? {})) {
+    if (!values.includes(v.row[col] as string)) throw dumpInvalid(line, `${t}.${col}: expected one of ${values.join(', ')}`);
+  }
   if (t === 'deliveries') for (const a of v.row.attempt_log as unknown[]) checkColumns(a, ATTEMPT_COLUMNS, line, 'deliveries.attempt_log');
   return { table: t, row: v.row } as DumpRow;
 }

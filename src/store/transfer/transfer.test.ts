@@ -265,6 +265,7 @@ describe('transfer - hostile export files', () => {
     ['another format version', (l) => [l[0]!.replace('"version":1', '"version":2'), ...l.slice(1)], /line 1: export format version 2/],
     ['not an export at all', () => ['{"hello":1}'], /line 1: not a Switchyard export/],
     ['an unknown column', (l) => l.map((x) => (x.includes('"table":"events"') ? x.replace('"row":{', '"row":{"extra":1,') : x)), /unknown column "extra"/],
+    ['a value outside its column\'s set', (l) => l.map((x) => (x.includes('"table":"events"') ? x.replace('"mode":"structured"', '"mode":"weird"') : x)), /events\.mode: expected one of/],
     ['a wrong closing count', (l) => [...l.slice(0, -1), '{"end":true,"rows":999}'], /counts 999 rows/],
     ['events out of sequence order', (l) => {
       const ev = l.map((x, i) => [x, i] as const).filter(([x]) => x.includes('"table":"events"')).map(([, i]) => i);
