@@ -35,3 +35,4 @@ export type { ConsumerRecord, NewConsumer, ConsumerStore } from './consumer-type
 export type {
   TransactionState, TransactionEndedBy, TransactionStep, TransactionRecord, NewTransaction, HeldEvent, HoldOutcome, EndOutcome, TransactionLog,
 } from './transaction-types.js';
+export { exportDataDir, importFile, importDataDir, type ClusterImportOptions, type ImportReport } from './transfer/index.js';

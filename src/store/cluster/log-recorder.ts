@@ -96,6 +96,8 @@ export class LogRecorder {
   async #recordBatch(bus: string, batch: readonly JsMsg[]): Promise<void> {
     const records: LogRecord[] = [];
     for (const m of batch) {
+      // An import's gap placeholder (jetstream/log-import.ts), deleted right after it was stored.
+      if (m.data.length === 0) continue;
       try {
         records.push(decodeRecord(bus, m.seq, textDecoder.decode(m.data)));
       } catch (err) {

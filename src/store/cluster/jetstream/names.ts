@@ -53,6 +53,11 @@ export class StreamNames {
     return `${this.prefix}.${busToken(bus)}.${hashToken(source)}.${hashToken(id)}`;
   }
 
+  /** The subject of an import's gap placeholders (jetstream/log-import.ts): empty messages, deleted once stored. */
+  gapSubject(bus: string): string {
+    return `${this.prefix}.${busToken(bus)}.gap`;
+  }
+
   /** Subjects of every event with this id (any source). */
   idSubjects(bus: string, id: string): string {
     return `${this.prefix}.${busToken(bus)}.*.${hashToken(id)}`;
