@@ -5,8 +5,9 @@
 // (4 connections) and with single binary puts (32 connections), the order of the two builds
 // flipped every round, then runs the store ceiling (SqliteStore append of 100-event batches,
 // 4 in flight, this tree's store, no HTTP). Printed: per round events/s and server CPU µs per
-// event (all threads, over the measured window); then the median of the per-round ratios
-// (this / base, batch / store ceiling) with a bootstrap 90% interval.
+// event (all threads, over the measured window); then the median, over pairs of rounds of
+// opposite order, of the geometric mean of their two ratios (this / base, batch / store
+// ceiling) with a bootstrap 90% interval.
 // Goals (issue 22): batches ≥ 80% of the store ceiling and ≥ 35,000 events/s on a quiet machine;
 // single puts keep their CPU per put (ratio within noise of 1).
 import os from 'node:os';
@@ -16,7 +17,10 @@ import { storeCeiling } from './_ingest-store.js';
 import { machineLine } from './_machine.js';
 import { api, firstLine, root, startBuiltServer, stopChildren, tsx } from './_processes.js';
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+// Even: the build that runs second in a round does worse (seen 7 Dec at load 15: the second
+// single-put load lost up to 3×), so the verdict pairs rounds 2k and 2k + 1, whose orders are
+// opposite, and takes the geometric mean of the two ratios before the median.
+const ROUNDS = 2 * Math.max(1, Math.round(Number(process.env.BENCH_ROUNDS ?? 6) / 2));
 const WARMUP_MS = 1000;
 const DURATION_MS = 4000;
 const base = process.env.BENCH_BASE;
@@ -67,7 +71,7 @@ for (let i = 0; i < ROUNDS; i++) {
   const order: ('mine' | 'base')[] = i % 2 === 0 ? ['mine', 'base'] : ['base', 'mine'];
   const got: Partial<Record<'mine' | 'base', Round['base']>> = {};
   for (const who of order) got[who] = { batch: await load(servers[who].url, servers[who].pid, 'batch', `b${i}`), single: { evs: NaN, cpuUs: NaN } };
-  for (const who of [...order].reverse()) got[who]!.single = await load(servers[who].url, servers[who].pid, 'single', `s${i}`);
+  for (const who of order) got[who]!.single = await load(servers[who].url, servers[who].pid, 'single', `s${i}`);
   stopChildren();
   const st = await storeCeiling(100, 4, WARMUP_MS, DURATION_MS);
   const r: Round = { base: got.base!, mine: got.mine!, store: { evs: st.events / st.seconds, cpuUs: st.cpuUsPerEvent } };
@@ -76,10 +80,13 @@ for (let i = 0; i < ROUNDS; i++) {
   console.log(`${i + 1} | ${c(r.base.batch)} | ${c(r.mine.batch)} | ${c(r.base.single)} | ${c(r.mine.single)} | ${c(r.store)}`);
 }
 console.log(`after: ${loadLine()}`);
-const line = (name: string, xs: number[], unit = '×'): void => {
+/** Per pair of rounds (opposite orders): the geometric mean of their two ratios. */
+const paired = (xs: readonly number[]): number[] => xs.flatMap((x, i) => (i % 2 === 1 ? [Math.sqrt(x * xs[i - 1]!)] : []));
+const line = (name: string, all: number[], unit = '×'): void => {
+  const xs = paired(all);
   const [lo, hi] = medianInterval(xs);
   const f = (x: number): string => (unit === '%' ? `${(100 * x).toFixed(0)}%` : `${x.toFixed(3)}×`);
-  console.log(`${name}: median of per-round ratios ${f(median(xs))} (90% interval ${f(lo)} … ${f(hi)})`);
+  console.log(`${name}: median of per-pair ratios ${f(median(xs))} (90% interval ${f(lo)} … ${f(hi)})`);
 };
 line('batch events/s, this / base', rounds.map((r) => r.mine.batch.evs / r.base.batch.evs));
 line('batch server CPU per event, this / base', rounds.map((r) => r.mine.batch.cpuUs / r.base.batch.cpuUs));
