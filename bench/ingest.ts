@@ -6,15 +6,12 @@
 // run in their own process; the load generator (bench/_ingest-load.ts, undici Pool) in a third.
 // Goals (DESIGN §7): single-event binary POSTs ≥ 90% of the HTTP ceiling; 100-event batches
 // ≥ 50,000 events/s or ≥ 90% of the storage ceiling.
-import { mkdtempSync } from 'node:fs';
-import os, { tmpdir } from 'node:os';
-import path from 'node:path';
-import { systemClock } from '../src/core/index.js';
-import { SqliteStore } from '../src/store/index.js';
+import os from 'node:os';
 import { appendItems } from './_ingest-corpus.js';
 import type { LoadResult, LoadSpec } from './_ingest-load.js';
 import { machineLine } from './_machine.js';
-import { api, cpuSeconds, dirs, firstLine, rss, startServer, stopChildren, tsx } from './_processes.js';
+import { api, cpuSeconds, firstLine, rss, startServer, stopChildren, tsx } from './_processes.js';
+import { storeCeiling } from './_ingest-store.js';
 
 const WARMUP_MS = 1000;
 const DURATION_MS = 5000;
@@ -47,46 +44,6 @@ async function load(spec: Omit<LoadSpec, 'warmupMs' | 'durationMs'>): Promise<Lo
 
 const loadLine = (): string => `load average ${os.loadavg().map((l) => l.toFixed(2)).join(', ')} (${os.cpus().length} cores)`;
 
-/** The storage ceiling: `inFlight` concurrent appends of `size` events, back to back. */
-async function storeCeiling(size: number, inFlight: number, withoutFullText = false): Promise<{ events: number; seconds: number; cpuUsPerEvent: number }> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'swy-bench-store-'));
-  dirs.push(dir);
-  const store = new SqliteStore({
-    dataDir: dir, durability: 'process', groupCommitMaxEvents: 5000, dedupeWindowMs: 24 * 3600_000,
-    defaultRetentionMaxAgeMs: 7 * 24 * 3600_000, sweepBatch: 10_000, clock: systemClock,
-  });
-  await store.catalog.buses.create({ name: 'bench', retention: { maxAgeMs: null, maxCount: null } });
-  // Diagnostic only, on this throw-away file: what the payload full-text index costs. The FTS5
-  // table becomes a plain one, so the append still writes the same (rowid, payload) rows.
-  if (withoutFullText) store.db.exec('DROP TRIGGER events_fts_delete; DROP TABLE events_fts; CREATE TABLE events_fts (payload TEXT)');
-  // One template batch decoded by the codec; each append gets fresh ids (dedupe is on).
-  const template = appendItems('bench', 'tpl', size);
-  let n = 0;
-  const fresh = (): typeof template => {
-    const p = `s${n++}`;
-    return template.map((it, k) => ({ ...it, id: `${p}-${k}`, body: it.body.replace(`"id":"tpl-${k}"`, `"id":"${p}-${k}"`) }));
-  };
-  let events = 0;
-  let all = 0;
-  const cpu0 = process.cpuUsage();
-  const start = performance.now();
-  const measureFrom = start + WARMUP_MS;
-  const end = measureFrom + DURATION_MS;
-  await Promise.all(Array.from({ length: inFlight }, async () => {
-    while (performance.now() < end) {
-      const out = await store.events.append(fresh());
-      const t = performance.now();
-      const stored = out.filter((o) => o.type === 'stored').length;
-      all += stored;
-      if (t >= measureFrom && t <= end) events += stored;
-    }
-  }));
-  const cpu = process.cpuUsage(cpu0);
-  await store.close();
-  // Includes building the fresh batches (a few µs per event): an upper bound of the store's cost.
-  return { events, seconds: DURATION_MS / 1000, cpuUsPerEvent: (cpu.user + cpu.system) / all };
-}
-
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 const pct = (a: number, b: number): string => `${((100 * a) / b).toFixed(0)}%`;
 
@@ -115,10 +72,10 @@ const echoBatch = await row(`echo (HTTP ceiling), batch ${BATCH}, ${BATCH_CONNEC
 const batch = await row(`switchyard, batch ${BATCH}, ${BATCH_CONNECTIONS} conns`, { url: server.url, bus: 'bench', mode: 'batch', batchSize: BATCH, connections: BATCH_CONNECTIONS, runId: 's2' }, server.pid);
 stopChildren();
 
-const store = await storeCeiling(BATCH, BATCH_CONNECTIONS);
+const store = await storeCeiling(BATCH, BATCH_CONNECTIONS, WARMUP_MS, DURATION_MS);
 const storeRate = store.events / store.seconds;
-const storeSingle = await storeCeiling(1, SINGLE_CONNECTIONS);
-const storeNoFts = await storeCeiling(BATCH, BATCH_CONNECTIONS, true);
+const storeSingle = await storeCeiling(1, SINGLE_CONNECTIONS, WARMUP_MS, DURATION_MS);
+const storeNoFts = await storeCeiling(BATCH, BATCH_CONNECTIONS, WARMUP_MS, DURATION_MS, true);
 
 console.log(`after: ${loadLine()}`);
 console.log('\nrun | req/s | events/s | p50 ms | p99 ms | errors | server CPU µs/event | RSS MiB');

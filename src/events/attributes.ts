@@ -15,10 +15,27 @@ export function isCoreAttribute(name: string): name is CoreAttribute {
 }
 
 /**
+ * The last value of each core attribute that passed its check (`id` excluded: it never repeats).
+ * The events of a batch, and the puts of one producer, mostly share their source, type, time
+ * format and content type; a string comparison is far cheaper than the checks' regex passes.
+ * Values longer than MEMO_MAX_LENGTH are not kept, so the memo holds little memory.
+ */
+const lastValid: Partial<Record<CoreAttribute, string>> = {};
+const MEMO_MAX_LENGTH = 512;
+
+/**
  * Checks a core attribute's canonical string value; returns a reason or undefined. The JSON
- * format and the binary-mode headers share this, so both modes apply identical rules.
+ * format and the binary-mode headers share this, so both modes apply identical rules. The check
+ * is a pure function of (name, value), so a value equal to the last one accepted is accepted.
  */
 export function checkCoreValue(name: CoreAttribute, value: string): string | undefined {
+  if (lastValid[name] === value) return undefined;
+  const reason = checkCoreValueUncached(name, value);
+  if (reason === undefined && name !== 'id' && value.length <= MEMO_MAX_LENGTH) lastValid[name] = value;
+  return reason;
+}
+
+function checkCoreValueUncached(name: CoreAttribute, value: string): string | undefined {
   if (value.length === 0) return 'must be a non-empty string';
   const s = checkString(value);
   if (s !== undefined) return s;

@@ -2,7 +2,7 @@ import type { JsonValue, Violation } from '../core/index.js';
 import { checkAttributeName, checkInteger, checkString, isWellFormedUtf16 } from './attribute-types.js';
 import { isCoreAttribute, checkCoreValue, report, REQUIRED_ATTRIBUTES, eventOf, type CoreAttribute } from './attributes.js';
 import { decodeBase64, isBase64 } from './base64.js';
-import type { JsonNode } from './json-scan.js';
+import type { JsonMember, JsonNode } from './json-scan.js';
 import type { ResolvedLimits } from './limits.js';
 import { isJsonMediaType, parseMediaType } from './media-type.js';
 import { eventSize } from './size.js';
@@ -31,13 +31,10 @@ export interface ObjectSource {
  */
 export function eventFromObject(obj: Readonly<Record<string, unknown>>, src: ObjectSource, out: Violation[]): CloudEvent | undefined {
   const before = out.length;
-  const members = new Map<string, JsonNode>();
-  if (src.node?.members !== undefined) {
-    for (const m of src.node.members) {
-      if (members.has(m.key)) report(out, pointer(src.path, m.key), 'member appears more than once');
-      members.set(m.key, m.value);
-    }
-  }
+  const members = src.node?.members;
+  const keys = Object.keys(obj);
+  // JSON.parse keeps one member per name, so fewer keys than members means a name repeats.
+  if (members !== undefined && members.length !== keys.length) reportDuplicates(members, src.path, out);
   const core: Partial<Record<CoreAttribute, string>> = {};
   const extensions: Record<string, AttributeValue> = {};
   let extCount = 0;
@@ -45,7 +42,7 @@ export function eventFromObject(obj: Readonly<Record<string, unknown>>, src: Obj
   let dataValue: unknown;
   let base64: string | undefined;
 
-  for (const key of Object.keys(obj)) {
+  for (const key of keys) {
     const value = obj[key];
     if (key === 'data') {
       if (value !== undefined) {
@@ -80,7 +77,7 @@ export function eventFromObject(obj: Readonly<Record<string, unknown>>, src: Obj
       if (extCount === src.limits.maxExtensions + 1) report(out, src.path || '/', `more than ${src.limits.maxExtensions} extension attributes`);
       continue;
     }
-    const v = extensionValue(value, literalOf(src, members.get(key)));
+    const v = extensionValue(value, literalOf(src, memberNode(members, key)));
     if (typeof v === 'object') report(out, pointer(src.path, key), v.reason);
     else extensions[key] = v;
   }
@@ -90,7 +87,7 @@ export function eventFromObject(obj: Readonly<Record<string, unknown>>, src: Obj
   if (hasData && (base64 !== undefined || (obj['data_base64'] !== undefined && obj['data_base64'] !== null))) {
     report(out, pointer(src.path, 'data'), "'data' and 'data_base64' are mutually exclusive");
   }
-  const data = buildData(core.datacontenttype, hasData, dataValue, base64, src, members.get('data'), out);
+  const data = buildData(core.datacontenttype, hasData, dataValue, base64, src, memberNode(members, 'data'), out);
   if (out.length > before) return undefined;
 
   const ev = eventOf(core, extensions, data);
@@ -100,6 +97,21 @@ export function eventFromObject(obj: Readonly<Record<string, unknown>>, src: Obj
     return undefined;
   }
   return ev;
+}
+
+function reportDuplicates(members: readonly JsonMember[], path: string, out: Violation[]): void {
+  const seen = new Set<string>();
+  for (const m of members) {
+    if (seen.has(m.key)) report(out, pointer(path, m.key), 'member appears more than once');
+    seen.add(m.key);
+  }
+}
+
+/** The node of the member named `key` (the last one, as JSON.parse keeps the last duplicate). */
+function memberNode(members: readonly JsonMember[] | undefined, key: string): JsonNode | undefined {
+  if (members === undefined) return undefined;
+  for (let i = members.length - 1; i >= 0; i--) if (members[i]!.key === key) return members[i]!.value;
+  return undefined;
 }
 
 function jsonTypeOf(v: unknown): string {

@@ -123,3 +123,18 @@ test('http decode - batch: data text of each element is exact', () => {
   const r = decodeHttpRequest(batch(`[${ev('a', ',"data":1.0')},${ev('b', ',"data":[ 2 ]')}]`), limits);
   assert.deepEqual(r.events.map((e) => e.data.kind === 'json' && e.data.text), ['1.0', '[ 2 ]']);
 });
+
+test('http decode - batch: values repeated across events are each still checked (the last accepted value is remembered, no other)', () => {
+  const body = (time: string, ct: string): string => `[${ev('a', ',"time":"2024-05-01T10:00:00Z","datacontenttype":"application/json","data":{}')},`
+    + `${ev('b', `,"time":"${time}","datacontenttype":"${ct}","data":{}`)}]`;
+  assert.equal(decodeHttpRequest(batch(body('2024-05-01T10:00:00Z', 'application/json')), limits).events.length, 2);
+  const bad = rejects(batch(body('2024-05-01T10:00:00', 'application/json; x')), 'SWY_EVENT_INVALID');
+  assert.deepEqual(bad.violations.map((v) => v.path), ['/1/time', '/1/datacontenttype']);
+  // Accepted before, refused now for another reason: the second event repeats a member.
+  const dup = rejects(batch(`[${ev('a')},${ev('b', ',"type":"t2"')}]`), 'SWY_EVENT_INVALID');
+  assert.deepEqual(dup.violations, [{ path: '/1/type', reason: 'member appears more than once' }]);
+  // A valid text after an invalid one, and the invalid one again.
+  rejects(structured(ev('c', ',"time":"never"')), 'SWY_EVENT_INVALID');
+  assert.ok(decodeHttpRequest(structured(ev('d', ',"time":"2024-05-01T10:00:00Z"')), limits));
+  rejects(structured(ev('e', ',"time":"never"')), 'SWY_EVENT_INVALID');
+});

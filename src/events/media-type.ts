@@ -15,8 +15,26 @@ const TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
 const HEAD = new RegExp(`^(${TOKEN})/(${TOKEN})[ \\t]*`);
 const PARAM = new RegExp(`^;[ \\t]*(${TOKEN})=(?:(${TOKEN})|"((?:[^"\\\\\\x00-\\x08\\x0A-\\x1F\\x7F]|\\\\[\\t\\x20-\\x7E\\x80-\\xFF])*)")[ \\t]*`);
 
+/**
+ * The last text parsed and its result: most events of a batch, and most puts, carry the same
+ * content type, which each event parses twice (its check, then its data's kind). A result is
+ * never changed by its users (the type is read-only), so it can be handed out again.
+ */
+let lastText: string | undefined;
+let lastResult: MediaType | undefined;
+
 /** Parses a media type; `undefined` when it is not one. */
 export function parseMediaType(text: string): MediaType | undefined {
+  if (text === lastText) return lastResult;
+  const result = parseMediaTypeUncached(text);
+  if (text.length <= 256) {
+    lastText = text;
+    lastResult = result;
+  }
+  return result;
+}
+
+function parseMediaTypeUncached(text: string): MediaType | undefined {
   const s = text.trim();
   const head = HEAD.exec(s);
   if (head === null) return undefined;
