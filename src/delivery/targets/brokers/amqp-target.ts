@@ -1,4 +1,4 @@
-import { connect, type ChannelModel, type ConfirmChannel, type Message } from 'amqplib';
+import { connect, type ChannelModel, type ConfirmChannel, type Message, type Options } from 'amqplib';
 import type { Violation } from '../../../core/index.js';
 import type { Target } from '../../target.js';
 import type { TargetDeps } from '../deps.js';
@@ -32,6 +32,13 @@ interface AmqpClient {
   readonly returned: Set<string>;
   /** Why the server closed the channel (a 404 for a missing exchange), reported instead of "channel closed". */
   closedBy?: Error;
+}
+
+/** A message ready for basic.publish. */
+interface Prepared {
+  readonly key: string;
+  readonly body: Buffer;
+  readonly options: Options.Publish & { messageId: string };
 }
 
 /** A CloudEvents attribute as an AMQP application property (AMQP binding §3.1.3.1). */
@@ -83,31 +90,43 @@ class AmqpDriver implements BrokerDriver<AmqpClient> {
     }
   }
 
-  async publish(c: AmqpClient, messages: readonly BrokerMessage[]): Promise<void> {
-    const prepared = messages.map((m) => {
-      let key = '';
-      if (this.#routingKey !== undefined) {
-        const r = this.#routingKey.render(m.json, m.source);
-        if (!r.ok) throw new UnsendableError(r.reason);
-        if (Buffer.byteLength(r.key) > MAX_SHORTSTR) throw new UnsendableError(`the routing key is over ${MAX_SHORTSTR} bytes`);
-        key = r.key;
-      }
+  publish(c: AmqpClient, messages: readonly BrokerMessage[]): Promise<void> {
+    // every message is checked before any is published: an unsendable one fails the send as a whole
+    const prepared = messages.map((m) => this.#prepare(m));
+    if (prepared.length === 1) return this.#publishOne(c, prepared[0]!);
+    return Promise.all(prepared.map((p) => this.#publishOne(c, p))).then(() => undefined);
+  }
+
+  #prepare(m: BrokerMessage): Prepared {
+    let key = '';
+    if (this.#routingKey !== undefined) {
+      const r = this.#routingKey.render(m.json, m.source);
+      if (!r.ok) throw new UnsendableError(r.reason);
+      if (Buffer.byteLength(r.key) > MAX_SHORTSTR) throw new UnsendableError(`the routing key is over ${MAX_SHORTSTR} bytes`);
+      key = r.key;
+    }
+    const options: Prepared['options'] = { messageId: m.source.deliveryId, persistent: this.#persistent, mandatory: this.#mandatory };
+    if (m.contentType !== undefined) options.contentType = m.contentType;
+    // no headers table at all when there is nothing to put in it (structured mode, no trace)
+    if (m.attributes.length > 0 || m.source.traceparent !== undefined) {
       const headers: Record<string, string> = {};
       for (const [k, v] of m.attributes) headers[`${PROPERTY_PREFIX}${k}`] = v;
       if (m.source.traceparent !== undefined) headers.traceparent = m.source.traceparent;
-      return { key, m, headers };
-    });
-    await Promise.all(prepared.map(({ key, m, headers }) => new Promise<void>((resolve, reject) => {
-      const messageId = m.source.deliveryId;
-      c.channel.publish(this.#exchange, key, m.body, {
-        headers, messageId, persistent: this.#persistent, mandatory: this.#mandatory,
-        ...(m.contentType === undefined ? {} : { contentType: m.contentType }),
-      }, (err: unknown) => {
+      options.headers = headers;
+    }
+    return { key, body: m.body, options };
+  }
+
+  /** Publishes one message; resolves on its basic.ack (the channel's per-message confirm callback). */
+  #publishOne(c: AmqpClient, p: Prepared): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const messageId = p.options.messageId;
+      c.channel.publish(this.#exchange, p.key, p.body, p.options, (err: unknown) => {
         if (err !== null && err !== undefined) return reject(c.closedBy ?? (err instanceof Error && err.message !== 'message nacked' ? err : new NackError()));
-        if (c.returned.delete(messageId)) return reject(new UnsendableError(`no queue is bound for routing key "${key.slice(0, 200)}" on exchange "${this.#exchange}" (mandatory)`));
+        if (c.returned.size > 0 && c.returned.delete(messageId)) return reject(new UnsendableError(`no queue is bound for routing key "${p.key.slice(0, 200)}" on exchange "${this.#exchange}" (mandatory)`));
         resolve();
       });
-    })));
+    });
   }
 
   async close(c: AmqpClient): Promise<void> {

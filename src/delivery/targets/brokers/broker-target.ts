@@ -3,6 +3,7 @@ import { findBlocked } from '../../ssrf/index.js';
 import type { TargetDeps } from '../deps.js';
 import { guardBrokerHost, withCredentials, type BrokerCredentials } from './broker-url.js';
 import { encodeForBroker, type BrokerMessage, type ContentMode } from './ce-binding.js';
+import { SendWatch } from './send-watch.js';
 
 /** A failure a driver knows how to classify; `drop`: the connection is unusable, reconnect next time. */
 export interface DriverFailure {
@@ -22,7 +23,7 @@ export class UnsendableError extends Error {
 /**
  * What one broker kind supplies to {@link BrokerTarget}. `publish` resolves only once the broker
  * confirmed every message (JetStream ack, publisher confirm, PUBACK, command reply, commit), in
- * order; it throws UnsendableError for a message no retry can send.
+ * order; it fails with UnsendableError (thrown, or as the rejection) for a message no retry can send.
  */
 export interface BrokerDriver<C> {
   readonly kind: string;
@@ -42,14 +43,15 @@ export interface BrokerTargetOptions {
   readonly timeoutMs: number;
 }
 
-class TimeoutError extends Error {}
-
 /**
  * A target that publishes to a message broker through one pooled connection (a driver's
  * client), opened on the first send and shared by concurrent sends. A connection error drops
  * the connection (closing it) so the next send, a retry, opens a fresh one; the target's
  * `close` closes it for good. Success only on the broker's confirmation; every failure is a
  * classified `failed` outcome, never a rejection.
+ *
+ * A send's timeout and abort signal are watched by the target's {@link SendWatch}: no timer
+ * and no abort listener per send.
  */
 export class BrokerTarget<C> implements Target {
   readonly kind: string;
@@ -57,7 +59,10 @@ export class BrokerTarget<C> implements Target {
   readonly #o: BrokerTargetOptions;
   readonly #deps: TargetDeps;
   #client: Promise<C> | undefined;
+  /** The current connection once it opened (the value of `#client`), so a send need not await it. */
+  #ready: { readonly p: Promise<C>; readonly c: C } | undefined;
   #closed = false;
+  readonly #watch = new SendWatch();
 
   constructor(driver: BrokerDriver<C>, options: BrokerTargetOptions, deps: TargetDeps) {
     this.kind = driver.kind;
@@ -66,48 +71,66 @@ export class BrokerTarget<C> implements Target {
     this.#deps = deps;
   }
 
-  async send(messages: readonly OutboundMessage[], signal: AbortSignal): Promise<SendOutcome> {
+  send(messages: readonly OutboundMessage[], signal: AbortSignal): Promise<SendOutcome> {
     const started = performance.now();
-    const duration = (): number => Math.round((performance.now() - started) * 1000) / 1000;
-    const failed = (errorClass: ErrorClass, message: string): SendOutcome => ({ type: 'failed', durationMs: duration(), errorClass, message });
-    if (this.#closed) return failed('config', 'target is closed');
-    if (signal.aborted) return failed('network', 'aborted');
-    if (messages.length === 0) return { type: 'delivered', durationMs: 0 };
-    const encoded = messages.map((m) => encodeForBroker(m, this.#o.mode));
-    let timer: NodeJS.Timeout | undefined;
-    let onAbort: (() => void) | undefined;
-    const bounds = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new TimeoutError('timed out')), this.#o.timeoutMs);
-      onAbort = () => reject(new Error('aborted'));
-      signal.addEventListener('abort', onAbort, { once: true });
-    });
-    bounds.catch(() => undefined);
-    let client: Promise<C> | undefined;
+    if (this.#closed) return Promise.resolve(this.#failed(started, 'config', 'target is closed'));
+    if (signal.aborted) return Promise.resolve(this.#failed(started, 'network', 'aborted'));
+    if (messages.length === 0) return Promise.resolve({ type: 'delivered', durationMs: 0 });
+    let encoded: BrokerMessage[];
     try {
-      client = this.#connection();
-      const c = await Promise.race([client, bounds]);
-      await Promise.race([this.#driver.publish(c, encoded), bounds]);
-      return { type: 'delivered', durationMs: duration() };
+      encoded = messages.map((m) => encodeForBroker(m, this.#o.mode));
     } catch (err) {
-      if (err instanceof UnsendableError) return failed('rejected', err.message);
-      if (err instanceof TimeoutError) {
+      return Promise.resolve(this.#failed(started, 'rejected', `could not encode the message: ${(err as Error).message}`));
+    }
+    return new Promise<SendOutcome>((resolve) => {
+      let client: Promise<C> | undefined;
+      const w = this.#watch.add(started + this.#o.timeoutMs, signal, (why) => {
+        if (why === 'aborted') return resolve(this.#failed(started, 'network', 'aborted'));
         // The connection may be stuck (a broker that stopped answering): start afresh next time.
         this.#drop(client);
-        return failed('timeout', `timed out after ${this.#o.timeoutMs} ms waiting for the broker`);
+        resolve(this.#failed(started, 'timeout', `timed out after ${this.#o.timeoutMs} ms waiting for the broker`));
+      });
+      const done = (): void => {
+        if (w.end()) resolve({ type: 'delivered', durationMs: this.#duration(started) });
+      };
+      const fail = (err: unknown): void => {
+        if (w.end()) resolve(this.#classified(err, started, client, signal));
+      };
+      try {
+        const ready = this.#ready;
+        if (ready !== undefined) {
+          client = ready.p;
+          this.#driver.publish(ready.c, encoded).then(done, fail);
+        } else {
+          client = this.#connection();
+          // a send that timed out while connecting publishes nothing
+          client.then((c) => (w.open ? this.#driver.publish(c, encoded) : undefined)).then(done, fail);
+        }
+      } catch (err) {
+        fail(err);
       }
-      if (signal.aborted) return failed('network', 'aborted');
-      const blocked = findBlocked(err);
-      if (blocked !== undefined) {
-        this.#drop(client);
-        return failed('blocked', blocked.message);
-      }
-      const f = this.#driver.classify(err);
-      if (f.drop) this.#drop(client);
-      return failed(f.errorClass, f.message);
-    } finally {
-      clearTimeout(timer);
-      if (onAbort !== undefined) signal.removeEventListener('abort', onAbort);
+    });
+  }
+
+  #duration(started: number): number {
+    return Math.round((performance.now() - started) * 1000) / 1000;
+  }
+
+  #failed(started: number, errorClass: ErrorClass, message: string): SendOutcome {
+    return { type: 'failed', durationMs: this.#duration(started), errorClass, message };
+  }
+
+  #classified(err: unknown, started: number, client: Promise<C> | undefined, signal: AbortSignal): SendOutcome {
+    if (err instanceof UnsendableError) return this.#failed(started, 'rejected', err.message);
+    if (signal.aborted) return this.#failed(started, 'network', 'aborted');
+    const blocked = findBlocked(err);
+    if (blocked !== undefined) {
+      this.#drop(client);
+      return this.#failed(started, 'blocked', blocked.message);
     }
+    const f = this.#driver.classify(err);
+    if (f.drop) this.#drop(client);
+    return this.#failed(started, f.errorClass, f.message);
   }
 
   #connection(): Promise<C> {
@@ -116,8 +139,10 @@ export class BrokerTarget<C> implements Target {
     const p = this.#open(() => this.#drop(holder.p));
     holder.p = p;
     this.#client = p;
-    // a failed connect is forgotten at once, so the next send tries again
-    p.catch(() => {
+    p.then((c) => {
+      if (this.#client === p) this.#ready = { p, c };
+    }, () => {
+      // a failed connect is forgotten at once, so the next send tries again
       if (this.#client === p) this.#client = undefined;
     });
     return p;
@@ -145,6 +170,7 @@ export class BrokerTarget<C> implements Target {
   #drop(client: Promise<C> | undefined): void {
     if (client === undefined || this.#client !== client) return;
     this.#client = undefined;
+    this.#ready = undefined;
     client.then((c) => this.#driver.close(c), () => undefined).catch(() => undefined);
   }
 
@@ -153,6 +179,7 @@ export class BrokerTarget<C> implements Target {
     this.#closed = true;
     const c = this.#client;
     this.#client = undefined;
+    this.#ready = undefined;
     if (c !== undefined) {
       try {
         await this.#driver.close(await c);

@@ -1,6 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createClient, type RedisClientType } from '@redis/client';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { contractMessage, runTargetContract } from '../../targets.contract.js';
 import { DEFAULT_POLICY, shouldRetry } from '../../engine/index.js';
 import { createEvent } from '../../../events/index.js';
@@ -146,4 +147,51 @@ test('redis - a bad target is refused when the rule is saved, one violation per 
   assert.deepEqual(validateTargetSpec({ kind: 'redis', url: 'redis://:pw@h', command: 'xadd', key: '', maxLen: 0 }, '').map((x) => x.path).sort(), ['/key', '/maxLen', '/url']);
   assert.deepEqual(validateTargetSpec({ kind: 'redis', url: 'redis://h', command: 'publish', key: 'c', mode: 'binary', maxLen: 5 }, '').map((x) => x.path).sort(), ['/maxLen', '/mode']);
   assert.deepEqual(validateTargetSpec({ kind: 'redis', url: 'redis://h', command: 'eval', key: 'c' }, '').map((x) => x.path), ['/command']);
+});
+
+/** A proxy to the local Redis that, once frozen, keeps its connections open but forwards nothing: a server that stopped answering. */
+async function freezableProxy(): Promise<{ port: number; freeze: () => void; close: () => Promise<void> }> {
+  let frozen = false;
+  const sockets = new Set<Socket>();
+  const server = createServer((client) => {
+    const up = connect(6379, '127.0.0.1');
+    sockets.add(client).add(up);
+    client.on('data', (d) => { if (!frozen) up.write(d); });
+    up.on('data', (d) => { if (!frozen) client.write(d); });
+    for (const s of [client, up]) s.on('error', () => undefined).on('close', () => { client.destroy(); up.destroy(); });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    freeze: () => { frozen = true; },
+    close: async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+test('redis target - a server that stops answering: the send times out (retried), the connection is dropped, an abort ends a waiting send', async () => {
+  const proxy = await freezableProxy();
+  const key = streamKey();
+  const t = createTarget({ id: 't', kind: 'redis', url: `redis://127.0.0.1:${proxy.port}`, key, timeoutMs: 300 }, world.deps());
+  try {
+    const signal = new AbortController().signal;
+    assert.equal((await t.send([contractMessage()], signal)).type, 'delivered');
+    proxy.freeze();
+    const o = await t.send([contractMessage()], signal);
+    assert.equal(o.type, 'failed');
+    assert.equal(o.type === 'failed' && o.errorClass, 'timeout', JSON.stringify(o));
+    assert.ok(shouldRetry(DEFAULT_POLICY, o as Extract<typeof o, { type: 'failed' }>), 'a timeout is retried');
+    // the next send opens a fresh connection (through the frozen proxy: it waits), and an abort ends it
+    const ac = new AbortController();
+    const waiting = t.send([contractMessage()], ac.signal);
+    ac.abort();
+    const a = await waiting;
+    assert.deepEqual(a.type === 'failed' ? [a.errorClass, a.message] : a, ['network', 'aborted']);
+  } finally {
+    // the proxy first: a connect still waiting for the handshake's reply ends when its socket does
+    await proxy.close();
+    await t.close();
+  }
 });

@@ -28,6 +28,8 @@ export function checkRedisSpec(t: SpecObject, path: string, out: Violation[]): v
 
 type Client = RedisClientType;
 
+const ignore = (): void => undefined;
+
 /**
  * Redis streams (`XADD`, trimmed with `MAXLEN ~ n` when set) or pub/sub (`PUBLISH`). There is
  * no CloudEvents binding for Redis; entries mirror the NATS one: a `content-type` field and a
@@ -40,13 +42,14 @@ class RedisDriver implements BrokerDriver<Client> {
   readonly kind = 'redis';
   readonly #command: 'xadd' | 'publish';
   readonly #key: KeyTemplate;
-  readonly #maxLen: number | undefined;
+  /** MAXLEN as the command's argument. */
+  readonly #maxLen: string | undefined;
   readonly #timeoutMs: number;
 
   constructor(spec: SpecObject, timeoutMs: number) {
     this.#command = (spec.command as 'xadd' | 'publish' | undefined) ?? 'xadd';
     this.#key = KeyTemplate.of(spec, 'key');
-    this.#maxLen = spec.maxLen as number | undefined;
+    this.#maxLen = spec.maxLen === undefined ? undefined : String(spec.maxLen);
     this.#timeoutMs = timeoutMs;
   }
 
@@ -75,7 +78,7 @@ class RedisDriver implements BrokerDriver<Client> {
     if (!r.ok) throw new UnsendableError(r.reason);
     if (this.#command === 'publish') return ['PUBLISH', r.key, m.body];
     const args: (string | Buffer)[] = ['XADD', r.key];
-    if (this.#maxLen !== undefined) args.push('MAXLEN', '~', String(this.#maxLen));
+    if (this.#maxLen !== undefined) args.push('MAXLEN', '~', this.#maxLen);
     args.push('*');
     if (m.contentType !== undefined) args.push('content-type', m.contentType);
     for (const [k, v] of m.attributes) args.push(`ce-${k}`, v);
@@ -84,10 +87,12 @@ class RedisDriver implements BrokerDriver<Client> {
     return args;
   }
 
-  async publish(c: Client, messages: readonly BrokerMessage[]): Promise<void> {
+  publish(c: Client, messages: readonly BrokerMessage[]): Promise<void> {
+    // every message is checked before any is sent: an unsendable one fails the send as a whole
     const commands = messages.map((m) => this.#args(m));
     // One connection pipelines them in order; each reply confirms its command.
-    await Promise.all(commands.map((args) => c.sendCommand(args)));
+    if (commands.length === 1) return c.sendCommand(commands[0]!).then(ignore);
+    return Promise.all(commands.map((args) => c.sendCommand(args))).then(ignore);
   }
 
   async close(c: Client): Promise<void> {
