@@ -13,14 +13,11 @@ import { connect as natsConnect, headers as natsHeaders } from '@nats-io/transpo
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect as amqpConnect } from 'amqplib';
 import { api, sleep, startServer } from './_processes.js';
+import { median } from './_stats.js';
 
 const M = Number(process.env.BENCH_BROKER_MESSAGES ?? 20_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 === 1 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 const data = (i: number): string => JSON.stringify({ order: i, customer: 'c-000123', items: [{ sku: 'sku-1', qty: 2 }, { sku: 'sku-2', qty: 1 }], total: 42.5, note: 'x'.repeat(80) });
 const attrs = (i: number, run: string): Record<string, string> => ({ specversion: '1.0', id: `${run}-${i}`, source: '/bench/broker', type: 'bench.order' });
 

@@ -17,6 +17,7 @@ import path from 'node:path';
 import type { LoadResult, LoadSpec } from './_deliver-load.js';
 import { machineLine } from './_machine.js';
 import { api, cpuSeconds, firstLine, root, sleep, startBuiltServer, stopChildren, tsx } from './_processes.js';
+import { median, medianInterval } from './_stats.js';
 
 const BASE = process.env.BENCH_BASE;
 if (BASE === undefined || BASE === '') {
@@ -36,24 +37,7 @@ interface Build { readonly name: 'base' | 'this'; readonly url: string; readonly
 
 const loadLine = (): string => `load average ${os.loadavg().map((l) => l.toFixed(2)).join(', ')}`;
 const fmt = (n: number): string => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : String(n));
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 
-/** A 90% interval of the median of `xs`, by bootstrap (2,000 resamples, fixed seed). */
-function medianInterval(xs: readonly number[]): [number, number] {
-  let seed = 42;
-  const rand = (): number => {
-    seed = (seed * 1103515245 + 12345) % 2 ** 31;
-    return seed / 2 ** 31;
-  };
-  const medians: number[] = [];
-  for (let b = 0; b < 2000; b++) medians.push(median(xs.map(() => xs[Math.floor(rand() * xs.length)]!)));
-  medians.sort((a, b) => a - b);
-  return [medians[Math.floor(0.05 * medians.length)]!, medians[Math.floor(0.95 * medians.length)]!];
-}
 
 async function load(spec: LoadSpec): Promise<LoadResult> {
   return JSON.parse(await firstLine(tsx('bench/_deliver-load.ts', [JSON.stringify(spec)]))) as LoadResult;

@@ -16,6 +16,7 @@ import type { LoadResult, LoadSpec } from './_ingest-load.js';
 import { storeCeiling } from './_ingest-store.js';
 import { machineLine } from './_machine.js';
 import { api, firstLine, root, startBuiltServer, stopChildren, tsx } from './_processes.js';
+import { median, medianInterval } from './_stats.js';
 
 // Even: the build that runs second in a round does worse (seen 7 Dec at load 15: the second
 // single-put load lost up to 3×), so the verdict pairs rounds 2k and 2k + 1, whose orders are
@@ -29,24 +30,7 @@ if (base === undefined) {
   process.exit(0);
 }
 
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 
-/** A 90% interval of the median of `xs`, by bootstrap (2,000 resamples, fixed seed). */
-function medianInterval(xs: readonly number[]): [number, number] {
-  let seed = 42;
-  const rand = (): number => {
-    seed = (seed * 1103515245 + 12345) % 2 ** 31;
-    return seed / 2 ** 31;
-  };
-  const medians: number[] = [];
-  for (let b = 0; b < 2000; b++) medians.push(median(xs.map(() => xs[Math.floor(rand() * xs.length)]!)));
-  medians.sort((a, b) => a - b);
-  return [medians[Math.floor(0.05 * medians.length)]!, medians[Math.floor(0.95 * medians.length)]!];
-}
 
 async function load(url: string, pid: number, mode: 'single' | 'batch', runId: string): Promise<{ evs: number; cpuUs: number }> {
   const spec: LoadSpec = mode === 'batch'

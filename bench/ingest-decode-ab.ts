@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { machineLine } from './_machine.js';
 import { root } from './_processes.js';
+import { median, medianInterval } from './_stats.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 const base = process.env.BENCH_BASE;
@@ -22,23 +23,6 @@ interface Costs { batch: number; batchSerialized: number; single: number }
 const run = (tree: string): Costs =>
   JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', 'bench/_ingest-decode.ts', tree], { cwd: root, encoding: 'utf8' })) as Costs;
 
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
-/** A 90% interval of the median of `xs`, by bootstrap (2,000 resamples, fixed seed). */
-function medianInterval(xs: readonly number[]): [number, number] {
-  let seed = 42;
-  const rand = (): number => {
-    seed = (seed * 1103515245 + 12345) % 2 ** 31;
-    return seed / 2 ** 31;
-  };
-  const medians: number[] = [];
-  for (let b = 0; b < 2000; b++) medians.push(median(xs.map(() => xs[Math.floor(rand() * xs.length)]!)));
-  medians.sort((a, b) => a - b);
-  return [medians[Math.floor(0.05 * medians.length)]!, medians[Math.floor(0.95 * medians.length)]!];
-}
 
 console.log(machineLine());
 console.log(`this: ${root}, base: ${path.resolve(base)}; ${ROUNDS} rounds; load average ${os.loadavg().map((l) => l.toFixed(2)).join(', ')}`);

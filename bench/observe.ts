@@ -26,6 +26,7 @@ import type { LoadResult, LoadSpec } from './_ingest-load.js';
 import type { LoadResult as PacedResult, LoadSpec as PacedSpec } from './_deliver-load.js';
 import { machineLine } from './_machine.js';
 import { api, cpuSeconds, firstLine, startServer, stopChildren, tsx, sleep } from './_processes.js';
+import { median, medianInterval } from './_stats.js';
 
 const WARMUP_MS = 1000;
 const DURATION_MS = 4000;
@@ -172,10 +173,6 @@ async function deliverBoth(list: readonly Server[], rx: Awaited<ReturnType<typeo
 }
 
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 === 1 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 
 console.log(machineLine());
 console.log(`start: ${loadLine()}; ${ROUNDS} rounds, ${WARMUP_MS / 1000} s warm-up + ${DURATION_MS / 1000} s per ingest run, ${fmt(DRAIN_EVENTS)} deliveries per drain`);
@@ -224,21 +221,6 @@ for (let round = 0; round < ROUNDS; round++) {
 stopChildren();
 
 console.log(`\nend: ${loadLine()}`);
-/**
- * A 90% interval of the median of `xs`, by bootstrap (2,000 resamples with replacement, from a
- * fixed seed so a run's report can be reproduced from its figures).
- */
-function medianInterval(xs: readonly number[]): [number, number] {
-  let seed = 0x2545f491;
-  const rand = (): number => {
-    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
-    return seed / 0x100000000;
-  };
-  const medians: number[] = [];
-  for (let b = 0; b < 2000; b++) medians.push(median(xs.map(() => xs[Math.floor(rand() * xs.length)]!)));
-  medians.sort((a, b) => a - b);
-  return [medians[Math.floor(0.05 * medians.length)]!, medians[Math.floor(0.95 * medians.length)]!];
-}
 
 console.log('\nrun | off /s | on /s | throughput cost | off CPU µs | on CPU µs | CPU cost (ratio of the medians) | CPU cost (median of per-round pairs) | 90% interval of that median');
 const verdicts: string[] = [];

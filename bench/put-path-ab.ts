@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { machineLine } from './_machine.js';
+import { median } from './_stats.js';
 
 const BASE = process.env.BENCH_BASE;
 if (BASE === undefined || BASE === '') {
@@ -69,11 +70,6 @@ async function run(t: Tree, label: string): Promise<{ rate: number; cpuUs: numbe
 }
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 
 const here = await load(path.resolve(import.meta.dirname, '..'));
 const base = await load(path.resolve(BASE));

@@ -18,6 +18,7 @@ import type { SourcesLoadResult, SourcesLoadSpec } from './_sources-load.js';
 import { machineLine } from './_machine.js';
 import { brokerHalf } from './_sources-brokers.js';
 import { api, firstLine, startServer, stopChildren, tsx } from './_processes.js';
+import { median } from './_stats.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const WARMUP_MS = 1000;
@@ -27,10 +28,6 @@ const SECRET = "It's a Secret to Everybody";
 
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 const loadLine = (): string => `load average ${os.loadavg().map((l) => l.toFixed(2)).join(', ')}`;
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 === 1 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 
 async function run(url: string, pid: number, mode: SourcesLoadSpec['mode'], runId: string, timing = { warmupMs: WARMUP_MS, durationMs: DURATION_MS }): Promise<{ rate: number; cpuUs: number; p99: number }> {
   const spec: SourcesLoadSpec = { url, mode, name: mode === 'binary' ? 'bench' : 'gh', secret: SECRET, connections: CONNECTIONS, ...timing, runId, serverPid: pid };

@@ -16,6 +16,7 @@ import { connect as amqpConnect, type Channel, type ConsumeMessage } from 'amqpl
 import { Pool } from 'undici';
 import { machineLine } from './_machine.js';
 import { api, startServer } from './_processes.js';
+import { median } from './_stats.js';
 
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
 const MESSAGES = Math.round(20_000 * SCALE);
@@ -31,11 +32,6 @@ const PAYLOAD = (() => {
   return `${base}${'x'.repeat(1024 - base.length - 3)}"}}`;
 })();
 
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 
 async function post(pool: Pool, path: string, body: string, contentType = 'application/json'): Promise<string> {

@@ -5,13 +5,9 @@ import os from 'node:os';
 import { machineLine } from './_machine.js';
 import { startServer, stopChildren } from './_processes.js';
 import { STORED_EVENTS, prepareReplay, replayRound, type ReplayRound } from './_stream-replay.js';
+import { median } from './_stats.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 
 console.log(machineLine());
 console.log(`load average ${os.loadavg().map((l) => l.toFixed(2)).join(', ')}`);

@@ -8,33 +8,23 @@
 // cluster's nodes should be stopped meanwhile: the import writes the tables directly, so running
 // nodes learn of the imported catalog only when they start.
 import type pg from 'pg';
-import type { Clock } from '../../core/index.js';
 import type { AppendItem, Retention } from '../types.js';
 import type { ContentMode } from '../../events/index.js';
 import { TABLE_ORDER, type DumpHeader, type DumpRow, type Row, type TableName } from '../transfer/dump-format.js';
-import { silentStoreLog, type StoreLog } from '../write-health.js';
+import { silentStoreLog } from '../write-health.js';
 import { openPostgresPorts, type AppendedEntry, type PostgresPorts } from './postgres/index.js';
 import { NatsLink } from './nats-link.js';
 import { StreamNames } from './jetstream/names.js';
 import { BusStreams } from './jetstream/streams.js';
 import { LogImport } from './jetstream/log-import.js';
+import type { ClusterStoreOptions } from './cluster-store.js';
 import { unreachableAtStart } from './engine-fault.js';
 import { SwitchyardError } from '../../core/index.js';
 
-export interface ClusterImportOptions {
-  readonly natsServers: readonly string[];
-  readonly streamPrefix: string;
-  readonly replicas: number;
-  readonly postgresUrl: string;
-  readonly postgresSchema: string;
-  readonly clock: Clock;
-  readonly dedupeWindowMs: number;
-  readonly defaultRetentionMaxAgeMs: number;
-  readonly sweepBatch: number;
-  readonly connectTimeoutMs?: number;
-  readonly requestTimeoutMs?: number;
-  readonly log?: StoreLog;
-}
+/** Where the cluster is: the node's own options (cluster-store.ts), less what only a running node uses. */
+export type ClusterImportOptions = Pick<ClusterStoreOptions,
+  'natsServers' | 'streamPrefix' | 'replicas' | 'postgresUrl' | 'postgresSchema' | 'clock' | 'dedupeWindowMs'
+  | 'defaultRetentionMaxAgeMs' | 'sweepBatch' | 'connectTimeoutMs' | 'requestTimeoutMs' | 'log'>;
 
 /** What an import wrote (rows of each table; events skipped as already there on a resumed run). */
 export interface ImportReport {
