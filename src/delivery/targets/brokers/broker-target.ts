@@ -177,14 +177,22 @@ export class BrokerTarget<C> implements Target {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    const c = this.#client;
+    const ready = this.#ready;
+    const opening = this.#client;
     this.#client = undefined;
     this.#ready = undefined;
-    if (c !== undefined) {
+    // A connection still opening is not waited for: a server that accepted the socket but never
+    // answers the handshake would hold close (and the server's shutdown) for as long as the
+    // driver's own connect timeout, or for ever. It is closed when it opens: by #open, which sees
+    // #closed, or here when it had just opened.
+    if (ready === undefined || ready.p !== opening) {
+      opening?.then((c) => this.#driver.close(c)).catch(() => undefined);
+    }
+    if (ready !== undefined) {
       try {
-        await this.#driver.close(await c);
+        await this.#driver.close(ready.c);
       } catch {
-        // a connection that never opened, or one the broker closed already
+        // one the broker closed already
       }
     }
   }
