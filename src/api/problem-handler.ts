@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { PROBLEM_CONTENT_TYPE, SwitchyardError, isSwitchyardError, toProblem, type Violation } from '../core/index.js';
 import { isStoreUnavailable } from '../store/index.js';
+import { drainRefusedBody } from './refused-body.js';
 
 /**
  * Longest path segment (fastify's `maxParamLength`): names (schemas up to 256 characters) and
@@ -94,7 +95,8 @@ export function installProblemHandler(app: FastifyInstance, opts: { storageFault
     else if (isStoreUnavailable(e) || isStoreUnavailable(e.cause)) req.log.debug({ code: e.code, status: e.status }, e.message);
     else if (e.status >= 500) req.log.error({ err: e.cause ?? e, code: e.code }, 'request failed');
     else req.log.info({ code: e.code, status: e.status }, e.message);
-    return sendProblem(reply, e, req.url);
+    if (e.code !== 'SWY_INGEST_REQUEST_TOO_LARGE') return sendProblem(reply, e, req.url);
+    return drainRefusedBody(req.raw).then(() => sendProblem(reply.header('connection', 'close'), e, req.url));
   });
   app.setNotFoundHandler((req, reply) => sendProblem(reply, new SwitchyardError('SWY_NOT_FOUND', `no route for ${req.method} ${req.url.split('?')[0]}`), req.url));
 }

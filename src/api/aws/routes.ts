@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from '../../core/index.js';
 import { scanJson } from '../../events/index.js';
 import { BODY_ENVELOPE_DEPTH } from '../json-body.js';
+import { drainRefusedBody } from '../refused-body.js';
 import { originOf } from '../routes/events.js';
 import type { AwsContext } from './context.js';
 import { OPERATIONS } from './operations.js';
@@ -53,7 +54,8 @@ export async function awsRoutes(app: FastifyInstance, deps: AwsApiDeps): Promise
   app.setErrorHandler((err, req, reply) => {
     const e = toAwsError(err);
     if (e.status >= 500) req.log.error({ err }, 'AWS API call failed');
-    return send(reply, e.status, errorBody(e), e.type);
+    if (e.status !== 413) return send(reply, e.status, errorBody(e), e.type);
+    return drainRefusedBody(req.raw).then(() => send(reply.header('connection', 'close'), e.status, errorBody(e), e.type));
   });
   app.post('/', { schema: { hide: true } }, async (req: FastifyRequest, reply) => {
     const target = req.headers['x-amz-target'];
