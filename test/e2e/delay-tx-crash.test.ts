@@ -67,11 +67,14 @@ test('transaction crash - after SIGKILL an open transaction is still open with i
   const dataDir = tempDataDir();
   dirs.push(dataDir);
   const rx = await startReceiver(() => ({ status: 200 }));
-  const checks = await startReceiver(() => ({ status: 200, headers: { 'content-type': 'application/json' }, body: '{"action":"commit"}' }));
+  // The producer answers "unknown" (ask again later) until the test has seen the transaction open
+  // after the restart, then "commit": the test does not race the check-back against the restart.
+  let answer = 'unknown';
+  const checks = await startReceiver(() => ({ status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ action: answer }) }));
   receivers.push(rx, checks);
   const first = await start(dataDir);
   await putRule(first.url, 'default', 'txr', { filter: { pattern: { type: ['txr'] } }, targets: [{ id: 'h', kind: 'http', url: rx.url }] });
-  const b = await call<{ id: string }>(first.url, '/v1/buses/default/transactions', { json: { checkUrl: `${checks.url}/check`, checkAfterMs: 8000 } });
+  const b = await call<{ id: string }>(first.url, '/v1/buses/default/transactions', { json: { checkUrl: `${checks.url}/check`, checkAfterMs: 2000 } });
   assert.equal(b.status, 201, b.text);
   const tx = b.json.id;
   for (const id of ['x1', 'x2', 'x3']) {
@@ -79,18 +82,20 @@ test('transaction crash - after SIGKILL an open transaction is still open with i
     assert.equal(p.status, 202, p.text);
   }
   await kill(first);
-  assert.equal(checks.requests.length, 0, 'killed before the check-back was due');
 
   const second = await start(dataDir);
   const open = await call<{ state: string; events: number }>(second.url, `/v1/buses/default/transactions/${tx}`);
   assert.deepEqual([open.json.state, open.json.events], ['open', 3], open.text);
   assert.equal((await call(second.url, '/v1/buses/default/events/x1')).status, 404, 'still held');
+  answer = 'commit';
   await checks.until('the check-back', (r) => r.length >= 1, 60_000);
   assert.equal(JSON.parse(checks.requests[0]!.body).transaction, tx);
   await rx.until('the committed events delivered', (rs) => new Set(rs.map((r) => String(r.headers['ce-id']))).size === 3, 60_000);
   const done = await call<{ state: string; history: { type: string; by?: string }[] }>(second.url, `/v1/buses/default/transactions/${tx}`);
   assert.equal(done.json.state, 'committed');
-  assert.deepEqual(done.json.history.map((s) => s.type), ['begin', 'check', 'committed']);
+  const steps = done.json.history.map((s) => s.type);
+  assert.deepEqual([steps[0], steps.at(-1)], ['begin', 'committed'], steps.join());
+  assert.ok(steps.slice(1, -1).length >= 1 && steps.slice(1, -1).every((t) => t === 'check'), steps.join());
   const order = (await call<{ items: { event: { id: string } }[] }>(second.url, '/v1/buses/default/events?type=txr')).json.items.map((i) => i.event.id);
   assert.deepEqual(order, ['x1', 'x2', 'x3']);
 });
