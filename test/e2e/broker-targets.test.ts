@@ -101,10 +101,16 @@ test('broker targets - redis going down mid-load: the engine retries and every e
     await until('the first events in the stream', async () => (await redis.xLen(key)) >= 5);
     await proxy.stop();
     await putEvents(t.url, 'default', ids.slice(10).map((id) => ce(id, { type: 'e2e.outage' })));
-    // some attempts fail while the broker is away
-    await until('a failed attempt', async () => {
-      const tr = await call<{ targets: { attempts: { ok: boolean }[] }[] }>(t.url, `/v1/buses/default/events/${ids[39]!}/trace`);
+    // some attempts fail while the broker is away — on whichever events were in flight or sent
+    // next: once five have failed the breaker holds the rest back (one probe per 30 s), so no
+    // particular event is sure to have been tried
+    const failedOn = async (id: string): Promise<boolean> => {
+      const tr = await call<{ targets: { attempts: { ok: boolean }[] }[] }>(t.url, `/v1/buses/default/events/${id}/trace`);
       return tr.status === 200 && tr.json.targets.some((x) => x.attempts.some((a) => !a.ok));
+    };
+    await until('a failed attempt', async () => {
+      for (const id of ids) if (await failedOn(id)) return true;
+      return false;
     });
     await proxy.start();
     for (const id of ids) await untilFinal(t.url, 'default', id, 'delivered');
