@@ -201,6 +201,9 @@ test('console - live tail: a new event appears; paused events arrive on resume (
   await page.getByLabel('Event pattern').fill('{"type":["tail.only"]}');
   await page.getByRole('button', { name: 'Apply' }).click();
   await page.waitForURL(/pattern=/);
+  // The page as the new URL opens it: the stream before Apply may still show "live" for a moment,
+  // and an event put then would arrive unfiltered through it.
+  await page.reload();
   await page.locator('[data-status=live]').waitFor();
   await putEvents(t.url, 'default', [ce('ev-tail-other', { type: 'tail.test' }), ce('ev-tail-only', { type: 'tail.only' })]);
   await page.getByRole('link', { name: 'ev-tail-only' }).waitFor();
